@@ -1,0 +1,62 @@
+package org.neuronexplainer.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code neuron-explainer} command line: every command of the system, one entry point. */
+@Command(
+    name = "neuron-explainer",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Explains the neurons of language models: records what makes each neuron fire,",
+      "writes an explanation, simulates the neuron from it and scores the simulation.",
+      "",
+      "Run `neuron-explainer COMMAND --help` for the options of a command."
+    },
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Builds the command line with its error handling; tests call this too. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(Main::reportFailure);
+    return commandLine;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Errors reach the user as one line naming the problem; a stack trace only on request. */
+  private static int reportFailure(
+      Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    PrintWriter err = commandLine.getErr();
+    String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    err.println(commandLine.getCommandName() + ": " + message);
+    if (System.getenv("NEURON_EXPLAINER_DEBUG") != null) {
+      failure.printStackTrace(err);
+    } else if (!(failure instanceof UserException)) {
+      err.println("(set NEURON_EXPLAINER_DEBUG=1 to see the stack trace)");
+    }
+    err.flush();
+    return failure instanceof UserException user ? user.exitCode() : 1;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"neuron-explainer " + (version == null ? "development build" : version)};
+    }
+  }
+}
