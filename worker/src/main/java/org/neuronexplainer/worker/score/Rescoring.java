@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.score;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.neuronexplainer.common.dataset.ScoredSequenceSimulation;
 import org.neuronexplainer.common.dataset.ScoredSimulation;
 
@@ -49,8 +50,38 @@ public record Rescoring(
         sequences.size());
   }
 
+  /**
+   * How far a stored score may be from the recomputed one and still agree. Files keep the shortest
+   * decimal that round-trips, so the only differences are in how the sums were ordered (numpy
+   * versus this code): a few units in the last place, far below this.
+   */
+  public static final double DEFAULT_TOLERANCE = 1e-9;
+
   /** Whether the recomputed pooled scores agree with the stored ones within {@code tolerance}. */
   public boolean storedAgrees(double tolerance) {
     return stored.agreesWith(all, tolerance);
+  }
+
+  /** Whether the recomputed pooled scores agree with the stored ones within 1e-9. */
+  public boolean storedAgrees() {
+    return storedAgrees(DEFAULT_TOLERANCE);
+  }
+
+  /**
+   * The indices of the sequences whose stored scores disagree with their recomputed ones (beyond
+   * {@code tolerance}); empty when every per-sequence score checks out.
+   */
+  public static List<Integer> disagreeingSequences(ScoredSimulation simulation, double tolerance) {
+    List<ScoredSequenceSimulation> sequences = simulation.scoredSequenceSimulations();
+    return IntStream.range(0, sequences.size())
+        .filter(i -> !agrees(sequences.get(i), tolerance))
+        .boxed()
+        .toList();
+  }
+
+  private static boolean agrees(ScoredSequenceSimulation sequence, double tolerance) {
+    ScoreSet recomputed =
+        ScoreSet.of(sequence.trueActivations(), sequence.simulation().expectedActivations());
+    return ScoreSet.storedIn(sequence).agreesWith(recomputed, tolerance);
   }
 }

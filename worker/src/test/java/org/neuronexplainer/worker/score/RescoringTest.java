@@ -8,6 +8,7 @@ import static org.neuronexplainer.worker.score.ScoringTest.simulation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.dataset.ScoredSequenceSimulation;
 import org.neuronexplainer.common.dataset.ScoredSimulation;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 
@@ -135,6 +136,32 @@ class RescoringTest {
     assertThat(rescoring.top().evCorrelation()).isNaN();
     assertThat(rescoring.random().evCorrelation()).isNaN();
     assertThat(rescoring.storedAgrees(1e-9)).isTrue();
+  }
+
+  @Test
+  void sequencesWhoseStoredScoresDisagreeAreListedByIndex() {
+    ScoredSimulation right = fiveTopTwoRandom();
+    List<ScoredSequenceSimulation> sequences = new ArrayList<>(right.scoredSequenceSimulations());
+    ScoredSequenceSimulation third = sequences.get(2);
+    sequences.set(
+        2,
+        new ScoredSequenceSimulation(
+            third.simulation(),
+            third.trueActivations(),
+            third.evCorrelationScore(),
+            third.rsquaredScore() - 0.5,
+            third.absoluteDevExplainedScore()));
+    ScoredSimulation tampered =
+        new ScoredSimulation(
+            sequences,
+            right.evCorrelationScore(),
+            right.rsquaredScore(),
+            right.absoluteDevExplainedScore());
+
+    assertThat(Rescoring.disagreeingSequences(right, Rescoring.DEFAULT_TOLERANCE)).isEmpty();
+    assertThat(Rescoring.disagreeingSequences(tampered, Rescoring.DEFAULT_TOLERANCE))
+        .containsExactly(2);
+    assertThat(Rescoring.of(tampered).storedAgrees()).isTrue();
   }
 
   @Test

@@ -2,8 +2,11 @@ package org.neuronexplainer.worker.simulate.calibration;
 
 /**
  * true ≈ slope * EV + intercept, fitted by ordinary least squares with an intercept (METHOD.md
- * 4.5). Being an increasing (or constant) affine map, it leaves the correlation score unchanged and
- * moves only rsquared and absolute-dev.
+ * 4.5). An affine map leaves the magnitude of the correlation score unchanged and moves rsquared
+ * and absolute-dev. Its sign is kept only when the slope is positive: an explanation whose
+ * simulation anticorrelates on the calibration split gets a negative slope, which flips the sign of
+ * its valid-split correlation. The original behaves the same (its fit is unconstrained), and this
+ * keeps that so scores stay comparable with the public ones.
  */
 public record LinearCalibration(double slope, double intercept) implements Calibration {
 

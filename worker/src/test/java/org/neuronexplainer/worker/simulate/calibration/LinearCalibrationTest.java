@@ -63,6 +63,20 @@ class LinearCalibrationTest {
   }
 
   @Test
+  void aNegativeSlopeFlipsTheSignOfTheCorrelationAsInTheOriginal() {
+    // Calibration split: EV = [0, 10], true = [2, 0] -> slope -0.2, intercept 2.
+    LinearCalibration fit = LinearCalibration.fit(new double[] {2, 0}, new double[] {0, 10});
+    // Valid split: r = [0, 1, 3], EVs = [0, 2, 9] correlate positively; calibrated they do not.
+    double[] real = {0, 1, 3};
+    double[] evs = {0, 2, 9};
+    double[] calibrated = {fit.map(0), fit.map(2), fit.map(9)};
+
+    assertThat(fit.slope()).isCloseTo(-0.2, within(EXACT));
+    assertThat(ScoreFormulas.correlation(real, calibrated))
+        .isCloseTo(-ScoreFormulas.correlation(real, evs), within(EXACT));
+  }
+
+  @Test
   void rejectsNoTokensMismatchedLengthsAndNonFiniteValues() {
     assertThatThrownBy(() -> LinearCalibration.fit(new double[0], new double[0]))
         .isInstanceOf(IllegalArgumentException.class)
