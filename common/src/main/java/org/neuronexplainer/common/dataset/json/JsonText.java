@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Parses the text of one dataset file into a tree, turning every syntax problem into a {@link
@@ -32,6 +33,9 @@ final class JsonText {
                   .build())
           .build();
 
+  private static final Pattern SOURCE_MARKER =
+      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
+
   private JsonText() {}
 
   /** Whether a source name is a single-line explanation file. */
@@ -43,51 +47,64 @@ final class JsonText {
     if (isJsonLines(source)) {
       requireOneLine(decode(bytes, source), source);
     }
-    try (JsonParser parser = MAPPER.createParser(bytes)) {
-      return parse(parser, source);
+    JsonParser parser;
+    try {
+      parser = MAPPER.createParser(bytes);
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // closing an in-memory parser does not fail
+      throw new UncheckedIOException(e); // creating a parser over memory does not fail
     }
+    return parse(parser, source);
   }
 
   static JsonNode parse(String text, String source) throws DatasetFormatException {
     if (isJsonLines(source)) {
       requireOneLine(text, source);
     }
-    try (JsonParser parser = MAPPER.createParser(text)) {
-      return parse(parser, source);
+    JsonParser parser;
+    try {
+      parser = MAPPER.createParser(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return parse(parser, source);
   }
 
   private static JsonNode parse(JsonParser parser, String source) throws DatasetFormatException {
-    try {
+    JsonNode root;
+    JsonLocation trailing;
+    try (parser) {
       if (parser.nextToken() == null) {
         throw DatasetFormatException.inSource(source, "empty: no JSON value");
       }
-      JsonNode root = MAPPER.readTree(parser);
-      if (parser.nextToken() != null) {
-        JsonLocation at = parser.currentTokenLocation();
-        throw DatasetFormatException.atLocation(
-            source,
-            at.getLineNr(),
-            at.getColumnNr(),
-            "unexpected content after the top-level JSON value",
-            null);
-      }
-      return root;
+      root = MAPPER.readTree(parser);
+      trailing = parser.nextToken() == null ? null : parser.currentTokenLocation();
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw DatasetFormatException.atLocation(
           source,
           at == null ? -1 : at.getLineNr(),
           at == null ? -1 : at.getColumnNr(),
-          "malformed JSON: " + e.getOriginalMessage(),
+          "malformed JSON: " + withoutSourceMarkers(e.getOriginalMessage()),
           e);
+    } catch (DatasetFormatException e) {
+      throw e;
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // in-memory input cannot fail to read
+      throw new UncheckedIOException(e); // reading memory does not fail
     }
+    if (trailing != null) {
+      throw DatasetFormatException.atLocation(
+          source,
+          trailing.getLineNr(),
+          trailing.getColumnNr(),
+          "unexpected content after the top-level JSON value",
+          null);
+    }
+    return root;
+  }
+
+  /** Jackson names an earlier location as "[Source: REDACTED (...); line: 1, column: 15]". */
+  private static String withoutSourceMarkers(String message) {
+    return SOURCE_MARKER.matcher(message).replaceAll("line $1, column $2");
   }
 
   private static String decode(byte[] bytes, String source) throws DatasetFormatException {
