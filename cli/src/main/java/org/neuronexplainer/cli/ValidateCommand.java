@@ -55,6 +55,11 @@ final class ValidateCommand implements Callable<Integer> {
               + " DIR/NAME. DIR may be a directory argument, to canonicalize in place.")
   Path rewriteDir;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print only the files that fail, and the summary.")
+  boolean quiet;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -76,7 +81,9 @@ final class ValidateCommand implements Callable<Integer> {
       if (!result.valid()) {
         invalid++;
       }
-      out.println(result.line(target.file()));
+      if (!result.valid() || !quiet) {
+        out.println(result.line(target.file()));
+      }
     }
     out.println(summary(targets.size(), invalid, rewritten));
     out.flush();

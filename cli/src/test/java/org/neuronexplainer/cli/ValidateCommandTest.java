@@ -75,6 +75,16 @@ class ValidateCommandTest {
   }
 
   @Test
+  void printsOnlyFailuresWhenQuiet() {
+    int exitCode = run("validate", "--quiet", data.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(out.toString().lines())
+        .hasSize(2)
+        .allMatch(line -> line.startsWith("FAIL  ") || line.startsWith("3 files: "));
+  }
+
+  @Test
   void succeedsWhenEveryFileIsValid() {
     int exitCode = run("validate", data.resolve("collated-activations").toString());
 

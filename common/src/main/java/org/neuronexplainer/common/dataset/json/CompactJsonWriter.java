@@ -133,6 +133,10 @@ final class CompactJsonWriter {
   }
 
   private void string(String value) {
+    if (JsonValues.loneSurrogate(value) >= 0) {
+      // orjson raises here too; writing it would produce invalid UTF-8.
+      throw new IllegalArgumentException("a string with a lone UTF-16 surrogate cannot be written");
+    }
     out.append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

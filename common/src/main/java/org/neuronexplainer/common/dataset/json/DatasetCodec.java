@@ -49,7 +49,7 @@ final class DatasetCodec {
   static DatasetType detect(String source, JsonNode root) throws DatasetFormatException {
     if (!root.isObject()) {
       throw DatasetFormatException.atPath(
-          source, "$", "expected a JSON object, got " + JsonFields.describe(root));
+          source, "$", "expected a JSON object, got " + JsonValues.describe(root));
     }
     Set<String> keys = new LinkedHashSet<>();
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {

@@ -39,7 +39,9 @@ final class JsonFields {
       throws DatasetFormatException {
     if (!node.isObject()) {
       throw DatasetFormatException.atPath(
-          source, path, "expected a " + type.displayName() + " object, got " + describe(node));
+          source,
+          path,
+          "expected a " + type.displayName() + " object, got " + JsonValues.describe(node));
     }
     JsonFields fields = new JsonFields(source, node, path, type);
     fields.checkMarker();
@@ -74,7 +76,7 @@ final class JsonFields {
       return;
     }
     if (!marker.isTextual()) {
-      throw error(DatasetType.MARKER_KEY, "expected a string, got " + describe(marker));
+      throw error(DatasetType.MARKER_KEY, "expected a string, got " + JsonValues.describe(marker));
     }
     // The related-neurons objects are not Python dataclasses, so no marker name is known to be
     // right for them: any is accepted and dropped.
@@ -128,7 +130,7 @@ final class JsonFields {
   int integer(String field) throws DatasetFormatException {
     JsonNode value = node.get(field);
     if (!value.isIntegralNumber()) {
-      throw error(field, "expected an integer, got " + describe(value));
+      throw error(field, "expected an integer, got " + JsonValues.describe(value));
     }
     if (!value.canConvertToInt()) {
       throw error(field, "integer out of range: " + value.asText());
@@ -137,11 +139,26 @@ final class JsonFields {
   }
 
   String string(String field) throws DatasetFormatException {
-    JsonNode value = node.get(field);
+    return text(node.get(field), pathOf(field));
+  }
+
+  private String text(JsonNode value, String at) throws DatasetFormatException {
     if (!value.isTextual()) {
-      throw error(field, "expected a string, got " + describe(value));
+      throw DatasetFormatException.atPath(
+          source, at, "expected a string, got " + JsonValues.describe(value));
     }
-    return value.textValue();
+    String text = value.textValue();
+    int surrogate = JsonValues.loneSurrogate(text);
+    if (surrogate >= 0) {
+      // Python reads such escapes, but orjson refuses to write them: no original file has one.
+      throw DatasetFormatException.atPath(
+          source,
+          at,
+          String.format(
+              "a lone UTF-16 surrogate (\\u%04x) at character %d is not text",
+              (int) text.charAt(surrogate), surrogate));
+    }
+    return text;
   }
 
   /** A float field; null (and a missing optional field) is NaN, as the Python code writes NaN. */
@@ -156,7 +173,7 @@ final class JsonFields {
     }
     if (!value.isNumber()) {
       throw DatasetFormatException.atPath(
-          source, at, "expected a number or null, got " + describe(value));
+          source, at, "expected a number or null, got " + JsonValues.describe(value));
     }
     return value.doubleValue();
   }
@@ -165,12 +182,7 @@ final class JsonFields {
     JsonNode array = array(field);
     List<String> values = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      JsonNode element = array.get(i);
-      if (!element.isTextual()) {
-        throw DatasetFormatException.atPath(
-            source, pathOf(field) + "[" + i + "]", "expected a string, got " + describe(element));
-      }
-      values.add(element.textValue());
+      values.add(text(array.get(i), pathOf(field) + "[" + i + "]"));
     }
     return values;
   }
@@ -204,7 +216,7 @@ final class JsonFields {
       JsonNode inner = array.get(i);
       if (!inner.isArray()) {
         throw DatasetFormatException.atPath(
-            source, at, "expected a list of numbers, got " + describe(inner));
+            source, at, "expected a list of numbers, got " + JsonValues.describe(inner));
       }
       lists.add(numbers(inner, at));
     }
@@ -249,7 +261,9 @@ final class JsonFields {
       JsonNode inner = outer.get(i);
       if (!inner.isArray()) {
         throw DatasetFormatException.atPath(
-            source, at, "expected a list of " + nested.displayName() + ", got " + describe(inner));
+            source,
+            at,
+            "expected a list of " + nested.displayName() + ", got " + JsonValues.describe(inner));
       }
       List<T> values = new ArrayList<>(inner.size());
       for (int j = 0; j < inner.size(); j++) {
@@ -263,24 +277,8 @@ final class JsonFields {
   private JsonNode array(String field) throws DatasetFormatException {
     JsonNode value = node.get(field);
     if (value == null || !value.isArray()) {
-      throw error(field, "expected a list, got " + describe(value));
+      throw error(field, "expected a list, got " + JsonValues.describe(value));
     }
     return value;
-  }
-
-  /** "a string", "an object", ... for error messages. */
-  static String describe(JsonNode value) {
-    if (value == null || value.isMissingNode()) {
-      return "nothing (the field is missing)";
-    }
-    return switch (value.getNodeType()) {
-      case STRING -> "a string";
-      case NUMBER -> "a number (" + value.asText() + ")";
-      case BOOLEAN -> "a boolean";
-      case NULL -> "null";
-      case ARRAY -> "a list";
-      case OBJECT -> "an object";
-      default -> value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-    };
   }
 }

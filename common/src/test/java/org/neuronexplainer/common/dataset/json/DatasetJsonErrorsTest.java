@@ -279,4 +279,14 @@ class DatasetJsonErrorsTest {
         .startsWith("bad.json: line 1, column ")
         .contains(": malformed JSON: Invalid UTF-8 start byte 0xff");
   }
+
+  @Test
+  void refusesALoneSurrogateInAToken() {
+    assertThat(
+            readingRecord(record("{\"tokens\":[\"ok\",\"x\\ud800\"],\"activations\":[1.0,2.0]}")))
+        .hasMessage(
+            RECORD_FILE
+                + ": $.most_positive_activation_records[0].tokens[1]: a lone UTF-16 surrogate"
+                + " (\\ud800) at character 1 is not text");
+  }
 }

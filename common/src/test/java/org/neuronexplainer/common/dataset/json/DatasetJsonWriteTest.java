@@ -152,4 +152,13 @@ class DatasetJsonWriteTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("java.lang.String");
   }
+
+  @Test
+  void refusesToWriteALoneSurrogate() {
+    ActivationRecord record = new ActivationRecord(List.of("x\ud800"), new double[] {0.0});
+
+    assertThatThrownBy(() -> DatasetJson.toJson(record))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lone UTF-16 surrogate");
+  }
 }
