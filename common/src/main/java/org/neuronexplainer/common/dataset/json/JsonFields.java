@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * missing optional field gives its Python default.
  */
 final class JsonFields {
-  /** Reads one nested value; {@code path} is the value's JSON path. */
+  /** Reads one nested object from its checked fields. */
   @FunctionalInterface
   interface Reader<T> {
     T read(JsonFields fields) throws DatasetFormatException;
@@ -41,7 +41,10 @@ final class JsonFields {
       throw DatasetFormatException.atPath(
           source,
           path,
-          "expected a " + type.displayName() + " object, got " + JsonValues.describe(node));
+          "expected "
+              + JsonValues.article(type.displayName())
+              + " object, got "
+              + JsonValues.describe(node));
     }
     JsonFields fields = new JsonFields(source, node, path, type);
     fields.checkMarker();
@@ -50,8 +53,8 @@ final class JsonFields {
       if (!key.equals(DatasetType.MARKER_KEY) && !type.fields().contains(key)) {
         throw fields.error(
             key,
-            "unknown field in a "
-                + type.displayName()
+            "unknown field in "
+                + JsonValues.article(type.displayName())
                 + " (its fields: "
                 + fields.fieldList()
                 + ")");
@@ -60,7 +63,9 @@ final class JsonFields {
     for (String required : type.fields()) {
       if (type.requiredFields().contains(required) && !node.has(required)) {
         throw DatasetFormatException.atPath(
-            source, path, "missing field \"" + required + "\" of a " + type.displayName());
+            source,
+            path,
+            "missing field \"" + required + "\" of " + JsonValues.article(type.displayName()));
       }
     }
     return fields;
@@ -85,14 +90,11 @@ final class JsonFields {
     }
     String name = marker.textValue();
     if (!type.marker().get().equals(name)) {
+      String expected = JsonValues.article(type.displayName()) + " is expected here";
       String problem =
           DatasetType.fromMarker(name).isPresent()
-              ? "wrong marker \"" + name + "\": a " + type.displayName() + " is expected here"
-              : "unknown dataclass_name \""
-                  + name
-                  + "\": a "
-                  + type.displayName()
-                  + " is expected here";
+              ? "wrong marker \"" + name + "\": " + expected
+              : "unknown dataclass_name \"" + name + "\": " + expected;
       throw error(DatasetType.MARKER_KEY, problem);
     }
   }

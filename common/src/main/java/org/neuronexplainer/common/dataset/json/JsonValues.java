@@ -23,6 +23,11 @@ final class JsonValues {
     };
   }
 
+  /** The name with its indefinite article: "a NeuronId", "an ActivationRecord". */
+  static String article(String name) {
+    return ("AEIOUaeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+  }
+
   /** The index of the first UTF-16 surrogate without its partner, or -1. */
   static int loneSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {

@@ -55,7 +55,7 @@ class DatasetJsonErrorsTest {
     assertThat(e)
         .hasMessage(
             RECORD_FILE
-                + ": $.most_positive_activation_records[1]: missing field \"activations\" of a"
+                + ": $.most_positive_activation_records[1]: missing field \"activations\" of an"
                 + " ActivationRecord");
   }
 
