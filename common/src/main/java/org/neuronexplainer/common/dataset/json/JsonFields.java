@@ -141,13 +141,19 @@ final class JsonFields {
   }
 
   String string(String field) throws DatasetFormatException {
-    return text(node.get(field), pathOf(field));
+    return text(node.get(field), pathOf(field), -1);
   }
 
-  private String text(JsonNode value, String at) throws DatasetFormatException {
+  /** The JSON path of a list element; -1 for the list's own path. */
+  private static String element(String at, int index) {
+    return index < 0 ? at : at + "[" + index + "]";
+  }
+
+  // Element paths are built only on failure: lists hold thousands of values.
+  private String text(JsonNode value, String at, int index) throws DatasetFormatException {
     if (!value.isTextual()) {
       throw DatasetFormatException.atPath(
-          source, at, "expected a string, got " + JsonValues.describe(value));
+          source, element(at, index), "expected a string, got " + JsonValues.describe(value));
     }
     String text = value.textValue();
     int surrogate = JsonValues.loneSurrogate(text);
@@ -155,7 +161,7 @@ final class JsonFields {
       // Python reads such escapes, but orjson refuses to write them: no original file has one.
       throw DatasetFormatException.atPath(
           source,
-          at,
+          element(at, index),
           String.format(
               "a lone UTF-16 surrogate (\\u%04x) at character %d is not text",
               (int) text.charAt(surrogate), surrogate));
@@ -166,16 +172,18 @@ final class JsonFields {
   /** A float field; null (and a missing optional field) is NaN, as the Python code writes NaN. */
   double number(String field) throws DatasetFormatException {
     JsonNode value = node.get(field);
-    return value == null ? Double.NaN : number(value, pathOf(field));
+    return value == null ? Double.NaN : number(value, pathOf(field), -1);
   }
 
-  private double number(JsonNode value, String at) throws DatasetFormatException {
+  private double number(JsonNode value, String at, int index) throws DatasetFormatException {
     if (value.isNull()) {
       return Double.NaN;
     }
     if (!value.isNumber()) {
       throw DatasetFormatException.atPath(
-          source, at, "expected a number or null, got " + JsonValues.describe(value));
+          source,
+          element(at, index),
+          "expected a number or null, got " + JsonValues.describe(value));
     }
     return value.doubleValue();
   }
@@ -183,8 +191,9 @@ final class JsonFields {
   List<String> strings(String field) throws DatasetFormatException {
     JsonNode array = array(field);
     List<String> values = new ArrayList<>(array.size());
+    String at = pathOf(field);
     for (int i = 0; i < array.size(); i++) {
-      values.add(text(array.get(i), pathOf(field) + "[" + i + "]"));
+      values.add(text(array.get(i), at, i));
     }
     return values;
   }
@@ -201,7 +210,7 @@ final class JsonFields {
   private double[] numbers(JsonNode array, String at) throws DatasetFormatException {
     double[] values = new double[array.size()];
     for (int i = 0; i < values.length; i++) {
-      values[i] = number(array.get(i), at + "[" + i + "]");
+      values[i] = number(array.get(i), at, i);
     }
     return values;
   }
