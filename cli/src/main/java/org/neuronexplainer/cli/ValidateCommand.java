@@ -2,13 +2,10 @@ package org.neuronexplainer.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,11 +61,12 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<DatasetFileCheck.Target> targets = targets();
+    List<DatasetPaths.Target> targets =
+        DatasetPaths.expand(paths, DatasetPaths::isDatasetFile, ".json or .jsonl files");
     PrintWriter out = spec.commandLine().getOut();
     int invalid = 0;
     int rewritten = 0;
-    for (DatasetFileCheck.Target target : targets) {
+    for (DatasetPaths.Target target : targets) {
       DatasetFileCheck.Result result = DatasetFileCheck.check(target.file());
       if (result.valid() && rewriteDir != null) {
         String failure = rewrite(target, result);
@@ -104,7 +102,7 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   /** Writes the canonical form; returns a failure message, or null when written. */
-  private String rewrite(DatasetFileCheck.Target target, DatasetFileCheck.Result result) {
+  private String rewrite(DatasetPaths.Target target, DatasetFileCheck.Result result) {
     Path destination = rewriteDir.resolve(target.relative().toString());
     try {
       Path parent = destination.getParent();
@@ -115,36 +113,6 @@ final class ValidateCommand implements Callable<Integer> {
       return null;
     } catch (IOException e) {
       return target.file() + ": valid, but cannot write " + destination + ": " + e;
-    }
-  }
-
-  private List<DatasetFileCheck.Target> targets() {
-    List<DatasetFileCheck.Target> targets = new ArrayList<>();
-    for (Path path : paths) {
-      if (Files.isDirectory(path)) {
-        List<Path> found = datasetFilesUnder(path);
-        if (found.isEmpty()) {
-          throw new UserException("no .json or .jsonl files under " + path);
-        }
-        found.forEach(
-            file -> targets.add(new DatasetFileCheck.Target(file, path.relativize(file))));
-      } else if (Files.isRegularFile(path)) {
-        targets.add(new DatasetFileCheck.Target(path, path.getFileName()));
-      } else {
-        throw new UserException("no such file or directory: " + path);
-      }
-    }
-    return targets;
-  }
-
-  private static List<Path> datasetFilesUnder(Path directory) {
-    try (Stream<Path> walk = Files.walk(directory)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(DatasetFileCheck::looksLikeDatasetFile)
-          .sorted(DatasetFileCheck.NATURAL_ORDER)
-          .toList();
-    } catch (IOException | UncheckedIOException e) {
-      throw new UserException("cannot list " + directory + ": " + e.getMessage());
     }
   }
 }
