@@ -63,8 +63,11 @@ public final class TokenText {
     return neutralizeMarkers(out.toString());
   }
 
-  /** The block markers and special-token openers made inert. */
-  static String neutralizeMarkers(String text) {
+  /**
+   * The block markers and special-token openers made inert; for text whose other characters are
+   * already safe (JSON strings).
+   */
+  public static String neutralizeMarkers(String text) {
     return text.replace("<start>", "<_start>").replace("<end>", "<_end>").replace("<|", "<_|");
   }
 }
