@@ -1,5 +1,7 @@
 package org.neuronexplainer.worker.prompt;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Estimates how many tokens a prompt costs, for context-size trimming and budgets. The default is
  * {@link ApproximateTokenCounter}; a real tokenizer (cl100k_base, as the original used) can replace
@@ -21,6 +23,22 @@ public interface TokenCounter {
     int total = 2;
     for (Message message : prompt.messages()) {
       total += 4 + count(message.content());
+    }
+    return total;
+  }
+
+  /**
+   * Tokens in a request body's prompt: its {@code messages} counted as chat, or its {@code prompt}
+   * string; for printing what a request would cost without the {@link Prompt} it came from.
+   */
+  default int count(LlmRequest request) {
+    JsonNode body = request.body();
+    if (body.has("prompt")) {
+      return count(body.get("prompt").asText());
+    }
+    int total = 2;
+    for (JsonNode message : body.path("messages")) {
+      total += 4 + count(message.path("content").asText());
     }
     return total;
   }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
 import org.neuronexplainer.worker.fewshot.FewShotExamples;
@@ -65,7 +66,7 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
     SimulationPrompts.addExamples(builder, shown, false);
     builder.system(SINGLE_TOKEN_SYSTEM);
     FewShotExample worked = examples.singleTokenExample();
-    var record = worked.records().get(0);
+    ActivationRecord record = worked.records().get(0);
     int scored = worked.tokenIndexToScore();
     int value =
         Normalization.normalize(record, Normalization.maxActivation(List.of(record)))[scored];

@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.simulate;
 
 import java.util.List;
+import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.explain.TokenActivationPairExplainer;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
@@ -63,7 +64,7 @@ final class SimulationPrompts {
     return new SequenceSimulation(
         tokens,
         expected,
-        org.neuronexplainer.common.dataset.ActivationScale.SIMULATED_NORMALIZED_ACTIVATIONS,
+        ActivationScale.SIMULATED_NORMALIZED_ACTIVATIONS,
         values,
         probabilities,
         null);
