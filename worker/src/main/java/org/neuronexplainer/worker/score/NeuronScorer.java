@@ -38,7 +38,13 @@ public final class NeuronScorer {
   /** {@code explanation} scored on {@code neuron}'s valid split with {@code simulator}. */
   public CompletionStage<ScoredExplanation> score(
       NeuronRecord neuron, String explanation, Simulator simulator) {
-    List<ActivationRecord> valid = Splits.records(neuron, Split.VALID, sliceParams);
+    List<ActivationRecord> valid;
+    try {
+      valid = Splits.records(neuron, Split.VALID, sliceParams);
+    } catch (IllegalArgumentException e) {
+      // Too few records for the splits: report it through the result like any other failure.
+      return CompletableFuture.failedFuture(e);
+    }
     return calibration(neuron, explanation, simulator)
         .thenCompose(
             calibration ->
@@ -48,6 +54,20 @@ public final class NeuronScorer {
                             new ScoredExplanation(
                                 explanation,
                                 Scoring.scoreRecords(valid, calibration.applyAll(simulations)))));
+  }
+
+  /**
+   * Every explanation scored (concurrently), in the given order, as the neuron's explanations file.
+   * Fails if any one fails.
+   */
+  public CompletionStage<NeuronSimulationResults> scoreAll(
+      NeuronRecord neuron, List<String> explanations, Simulator simulator) {
+    List<CompletableFuture<ScoredExplanation>> scored =
+        explanations.stream()
+            .map(explanation -> score(neuron, explanation, simulator).toCompletableFuture())
+            .toList();
+    return CompletableFuture.allOf(scored.toArray(CompletableFuture[]::new))
+        .thenApply(done -> results(neuron, scored.stream().map(CompletableFuture::join).toList()));
   }
 
   /** The explanations file for one neuron. */

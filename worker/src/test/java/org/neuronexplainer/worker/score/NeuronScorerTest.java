@@ -70,6 +70,48 @@ class NeuronScorerTest {
   }
 
   @Test
+  void scoreAllKeepsTheOrderOfTheExplanations() {
+    NeuronSimulationResults results =
+        NeuronScorer.paper()
+            .scoreAll(
+                NEURON,
+                List.of("the token \" river\"", baselineExplanation()),
+                new BaselineSimulator())
+            .toCompletableFuture()
+            .join();
+
+    assertThat(results.scoredExplanations())
+        .extracting(ScoredExplanation::explanation)
+        .containsExactly("the token \" river\"", "the token \" Canada\"");
+    assertThat(results.scoredExplanations().get(1).score()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void tooFewRecordsFailTheResult() {
+    NeuronRecord small =
+        new NeuronRecord(
+            NEURON.neuronId(),
+            NEURON.randomSample().subList(0, 3),
+            null,
+            null,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            NEURON.mostPositiveActivationRecords());
+
+    assertThatThrownBy(
+            () ->
+                NeuronScorer.paper()
+                    .score(small, "x", new BaselineSimulator())
+                    .toCompletableFuture()
+                    .join())
+        .hasRootCauseMessage(
+            "the random pool (random_sample) has 3 records, but 5 per split for its 3 splits"
+                + " needs 15");
+  }
+
+  @Test
   void aWrongExplanationScoresLow() {
     ScoredExplanation scored =
         NeuronScorer.paper()
