@@ -39,9 +39,20 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
   private final PromptFormat format;
   private final List<FewShotExample> examples;
   private final int logprobs;
+  private final int maxTokens;
 
+  /**
+   * @param logprobs top logprobs per position; OpenAI's legacy API allowed at most 5 without
+   *     special access, vLLM defaults to at most 20
+   * @param maxTokens 0 as in the original; 1 for servers that reject 0 (vLLM): the generated token
+   *     comes after the echoed prompt and is ignored
+   */
   public AllAtOnceSimulator(
-      String model, PromptFormat format, List<FewShotExample> examples, int logprobs) {
+      String model,
+      PromptFormat format,
+      List<FewShotExample> examples,
+      int logprobs,
+      int maxTokens) {
     if (format.isChat()) {
       // Chat endpoints do not echo prompt logprobs (METHOD.md 4.1, 13 item 11).
       throw new IllegalArgumentException(
@@ -50,7 +61,17 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
     this.model = model;
     this.format = format;
     this.examples = List.copyOf(examples);
+    if (logprobs < 1 || maxTokens < 0) {
+      throw new IllegalArgumentException("logprobs must be at least 1 and max tokens not negative");
+    }
     this.logprobs = logprobs;
+    this.maxTokens = maxTokens;
+  }
+
+  /** Nothing generated: {@code max_tokens} 0. */
+  public AllAtOnceSimulator(
+      String model, PromptFormat format, List<FewShotExample> examples, int logprobs) {
+    this(model, format, examples, logprobs, 0);
   }
 
   /** Instruction-following format, the bundled explanation examples, top-15 logprobs. */
@@ -79,7 +100,7 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
             model,
             prompt(explanation, tokens),
             RequestBodies.parameters()
-                .put("max_tokens", 0)
+                .put("max_tokens", maxTokens)
                 .put("echo", true)
                 .put("logprobs", logprobs)));
   }

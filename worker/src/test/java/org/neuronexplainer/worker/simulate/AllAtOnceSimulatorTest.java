@@ -132,6 +132,25 @@ class AllAtOnceSimulatorTest {
   }
 
   @Test
+  void aGeneratedTokenAfterTheEchoIsIgnored() {
+    AllAtOnceSimulator oneToken =
+        new AllAtOnceSimulator(
+            "m",
+            org.neuronexplainer.worker.prompt.PromptFormat.INSTRUCTION_FOLLOWING,
+            org.neuronexplainer.worker.fewshot.FewShotSet.EXPLANATION.examples().examples(),
+            5,
+            1);
+    List<String> pieces = new java.util.ArrayList<>(EchoResponses.pieces(promptText()));
+    pieces.add("\n");
+    JsonNode response = EchoResponses.response(pieces, AllAtOnceSimulatorTest::likely);
+
+    assertThat(oneToken.requests(EXPLANATION, TOKENS).get(0).body().get("max_tokens").intValue())
+        .isEqualTo(1);
+    assertThat(oneToken.parse(EXPLANATION, TOKENS, List.of(response)).expectedActivations()[CANADA])
+        .isGreaterThan(9);
+  }
+
+  @Test
   void aSlotWithoutDigitsIsZeroWithAnEmptyDistribution() {
     JsonNode response =
         EchoResponses.response(
