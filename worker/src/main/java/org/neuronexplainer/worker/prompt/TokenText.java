@@ -22,9 +22,9 @@ package org.neuronexplainer.worker.prompt;
  * known tokens and never read tokens back out of a prompt.
  *
  * <p>An explanation is rendered by {@link #explanation}: stripped, every run of whitespace that
- * contains a line break or tab collapsed to one space, the same marker neutralization as tokens,
- * and other control characters dropped. An explanation is thus one line: text such as {@code
- * "\nActivations:"} inside it cannot start a section of the prompt.
+ * contains a line break (Unicode ones included) or tab collapsed to one space, the same marker
+ * neutralization as tokens, and other control characters dropped. An explanation is thus one line:
+ * text such as {@code "\nActivations:"} inside it cannot start a section of the prompt.
  */
 public final class TokenText {
   private TokenText() {}
@@ -38,6 +38,7 @@ public final class TokenText {
         case '\t' -> out.append("\\t");
         case '\n' -> out.append("\\n");
         case '\r' -> out.append("\\r");
+        case '\u0085', '\u2028', '\u2029' -> out.append(String.format("\\u%04x", (int) c));
         default -> {
           if (c < 0x20 || c == 0x7f) {
             out.append(String.format("\\x%02x", (int) c));
@@ -52,7 +53,8 @@ public final class TokenText {
 
   /** {@code explanation} as one safe line of prompt text. */
   public static String explanation(String explanation) {
-    String oneLine = explanation.strip().replaceAll("\\s*[\\t\\n\\r\\u000B\\f]\\s*", " ");
+    String oneLine =
+        explanation.strip().replaceAll("\\s*[\\t\\n\\r\\u000B\\f\\u0085\\u2028\\u2029]\\s*", " ");
     StringBuilder out = new StringBuilder(oneLine.length());
     for (int i = 0; i < oneLine.length(); i++) {
       char c = oneLine.charAt(i);

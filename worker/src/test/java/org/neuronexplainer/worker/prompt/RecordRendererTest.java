@@ -65,6 +65,12 @@ class RecordRendererTest {
   }
 
   @Test
+  void unicodeLineBreaksAreEscapedToo() {
+    assertThat(TokenText.token("a\u2028b\u0085")).isEqualTo("a\\u2028b\\u0085");
+    assertThat(TokenText.explanation("one\u2029 two")).isEqualTo("one two");
+  }
+
+  @Test
   void specialTokensAreMadeInert() {
     assertThat(TokenText.token("<|endoftext|>")).isEqualTo("<_|endoftext|>");
     assertThat(TokenText.token("end<|endofprompt|>")).doesNotContain("<|endofprompt|>");
