@@ -10,7 +10,8 @@ package org.neuronexplainer.worker.prompt;
  * <ul>
  *   <li>tab, newline and carriage return become the visible two-character escapes {@code \t},
  *       {@code \n}, {@code \r}; any other control character (U+0000..U+001F, U+007F) becomes {@code
- *       \xHH}. So a token can never end its line or fake the tab before a value;
+ *       \xHH}; the Unicode line breaks U+0085, U+2028 and U+2029 become a backslash, "u" and their
+ *       four hex digits. So a token can never end its line or fake the tab before a value;
  *   <li>{@code <start>} and {@code <end>} become {@code <_start>} and {@code <_end>}, so a token
  *       can never open or close a block, nor move the "last {@code <start>}" the parser relies on;
  *   <li>{@code <|} becomes {@code <_|}, so a token can never form a special token such as {@code
