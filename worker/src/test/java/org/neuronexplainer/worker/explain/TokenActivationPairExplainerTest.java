@@ -132,6 +132,28 @@ class TokenActivationPairExplainerTest {
   }
 
   @Test
+  void explainSendsTheRequestAndParsesTheReply() throws Exception {
+    TokenActivationPairExplainer explainer = explainer(PromptFormat.CHAT);
+    ExplainerInput input = ExplainerInput.of(TestNeurons.canada());
+    List<org.neuronexplainer.worker.prompt.LlmRequest> sent = new java.util.ArrayList<>();
+    JsonNode reply = JSON.readTree("{\"choices\": [{\"message\": {\"content\": \" Canada.\"}}]}");
+
+    List<Explanation> explanations =
+        explainer
+            .explain(
+                input,
+                request -> {
+                  sent.add(request);
+                  return java.util.concurrent.CompletableFuture.completedFuture(reply);
+                })
+            .toCompletableFuture()
+            .join();
+
+    assertThat(sent).containsExactly(explainer.request(input).request());
+    assertThat(explanations).containsExactly(new Explanation(" Canada.", "Canada."));
+  }
+
+  @Test
   void parsingCompletionsTexts() throws Exception {
     JsonNode response = JSON.readTree("{\"choices\": [{\"text\": \" the word eh.\"}]}");
 

@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,10 +25,12 @@ import org.neuronexplainer.worker.records.Splits;
 import org.neuronexplainer.worker.simulate.BaselineSimulator;
 import org.neuronexplainer.worker.simulate.SimulationParseException;
 import org.neuronexplainer.worker.simulate.Simulator;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
 import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
 
 class NeuronScorerTest {
   private static final NeuronRecord NEURON = TestNeurons.canada();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static String baselineExplanation() {
     List<Explanation> explanations =
@@ -109,6 +112,41 @@ class NeuronScorerTest {
         .hasRootCauseMessage(
             "the random pool (random_sample) has 3 records, but 5 per split for its 3 splits"
                 + " needs 15");
+  }
+
+  @Test
+  void theJsonSimulatorRunsThroughATransport() {
+    // A scripted model: reads the target object and answers 10 for " Canada", 0 elsewhere.
+    LlmTransport scripted =
+        request -> {
+          try {
+            var messages = request.body().get("messages");
+            var target =
+                JSON.readTree(messages.get(messages.size() - 1).get("content").textValue());
+            var answer = (com.fasterxml.jackson.databind.node.ObjectNode) target;
+            for (var item : answer.withArray("activations")) {
+              boolean canada = item.get("token").textValue().equals(" Canada");
+              ((com.fasterxml.jackson.databind.node.ObjectNode) item)
+                  .put("activation", canada ? 10 : 0);
+            }
+            var response = JSON.createObjectNode();
+            response
+                .putArray("choices")
+                .addObject()
+                .putObject("message")
+                .put("content", answer.toString());
+            return CompletableFuture.completedFuture(response);
+          } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        };
+    Simulator json = SimulatorKind.JSON.create("m", scripted);
+
+    ScoredExplanation scored =
+        NeuronScorer.paper().score(NEURON, "mentions of Canada", json).toCompletableFuture().join();
+
+    assertThat(scored.score()).isGreaterThan(0.9);
+    assertThat(scored.scoredSimulation().scoredSequenceSimulations()).hasSize(10);
   }
 
   @Test
