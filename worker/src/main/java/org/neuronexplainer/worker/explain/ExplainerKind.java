@@ -1,0 +1,52 @@
+package org.neuronexplainer.worker.explain;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The explainer backends by their command-line names. */
+public enum ExplainerKind {
+  /** METHOD.md 3.4: records shown as token and activation pairs. */
+  TOKEN_ACTIVATION_PAIR("token-activation-pair"),
+  /** METHOD.md 3.5: the token lookup table's top tokens. */
+  TOKEN_SPACE("token-space"),
+  /** No model: names the characteristic tokens. */
+  BASELINE("baseline");
+
+  private final String configName;
+
+  ExplainerKind(String configName) {
+    this.configName = configName;
+  }
+
+  public String configName() {
+    return configName;
+  }
+
+  /** Whether this backend calls a model. */
+  public boolean needsModel() {
+    return this != BASELINE;
+  }
+
+  /** This backend; {@code settings} is ignored by the baseline and may be null for it. */
+  public Explainer create(ExplainerSettings settings) {
+    return switch (this) {
+      case TOKEN_ACTIVATION_PAIR -> new TokenActivationPairExplainer(settings);
+      case TOKEN_SPACE -> new TokenSpaceExplainer(settings);
+      case BASELINE -> new BaselineExplainer();
+    };
+  }
+
+  /** The backend called {@code name}. */
+  public static ExplainerKind fromConfigName(String name) {
+    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values())
+        .filter(kind -> kind.configName.equals(wanted))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown explainer \""
+                        + name
+                        + "\" (expected token-activation-pair, token-space or baseline)"));
+  }
+}

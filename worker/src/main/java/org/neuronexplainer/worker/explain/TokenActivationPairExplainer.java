@@ -1,0 +1,164 @@
+package org.neuronexplainer.worker.explain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.neuronexplainer.common.dataset.ActivationRecord;
+import org.neuronexplainer.worker.fewshot.FewShotExample;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
+import org.neuronexplainer.worker.prompt.ApproximateTokenCounter;
+import org.neuronexplainer.worker.prompt.Prompt;
+import org.neuronexplainer.worker.prompt.PromptBuilder;
+import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.prompt.RecordRenderer;
+import org.neuronexplainer.worker.prompt.RequestBodies;
+import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.prompt.TokenText;
+import org.neuronexplainer.worker.records.Normalization;
+
+/**
+ * The paper's explainer (METHOD.md 3.4): few-shot neurons with their records and explanations, then
+ * the target's train-split top records, and the model completes the sentence that starts with
+ * {@link #PREFIX}.
+ *
+ * <p>One explanation per choice, never a numbered list: the original's numbered-list mode dropped
+ * the records from the prompt, so it is not offered.
+ */
+public final class TokenActivationPairExplainer implements LlmExplainer {
+  /** The start of the sentence the model completes (METHOD.md 3.4). */
+  public static final String PREFIX = "the main thing this neuron does is find";
+
+  /** Below this share of non-zero tokens, records are repeated without zeros (METHOD.md 3.4). */
+  static final double REPEAT_BELOW_NON_ZERO_PROPORTION = 0.2;
+
+  /** In a 2K context, the target keeps this many records and each example one (METHOD.md 3.4). */
+  static final int TWO_K_TARGET_RECORDS = 2;
+
+  static final String SYSTEM =
+      "You are studying one neuron inside a language model. A neuron responds to some particular"
+          + " pattern in short pieces of text. You will see documents split into tokens, each"
+          + " followed by how strongly the neuron responded to it. Work out what the neuron"
+          + " responds to and describe it in one short sentence. Describe the pattern itself;"
+          + " do not just list the tokens it fired on.\n\n"
+          + "Each line has the form token<tab>activation. Activations are whole numbers from 0"
+          + " to 10. 0 means the neuron did not respond; any value above 0 means the token"
+          + " matches the pattern, and a larger value means a stronger match. Each document is"
+          + " enclosed in <start> and <end> lines.";
+
+  private final ExplainerSettings settings;
+  private final List<FewShotExample> examples;
+  private final TokenCounter counter;
+
+  public TokenActivationPairExplainer(
+      ExplainerSettings settings, List<FewShotExample> examples, TokenCounter counter) {
+    this.settings = settings;
+    this.examples = List.copyOf(examples);
+    this.counter = counter;
+  }
+
+  /** The bundled explanation examples and the approximate token counter. */
+  public TokenActivationPairExplainer(ExplainerSettings settings) {
+    this(settings, FewShotSet.EXPLANATION.examples().examples(), new ApproximateTokenCounter());
+  }
+
+  @Override
+  public ExplainRequest request(ExplainerInput input) {
+    return request(input.trainRecords());
+  }
+
+  /** The request for a neuron whose train records are {@code records}. */
+  public ExplainRequest request(List<ActivationRecord> records) {
+    Prompt prompt = prompt(records);
+    ObjectNode parameters =
+        RequestBodies.parameters()
+            .put("max_tokens", settings.maxTokens())
+            .put("temperature", settings.temperature())
+            .put("top_p", settings.topP())
+            .put("n", settings.samples());
+    return new ExplainRequest(
+        RequestBodies.forPrompt(settings.model(), prompt, parameters),
+        prompt,
+        counter.count(prompt));
+  }
+
+  /** The prompt, trimmed to the context size (METHOD.md 3.4, item 5). */
+  public Prompt prompt(List<ActivationRecord> records) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("the explainer needs at least one train record");
+    }
+    List<List<ActivationRecord>> shown = new ArrayList<>();
+    examples.forEach(example -> shown.add(new ArrayList<>(example.records())));
+    List<ActivationRecord> target = records;
+    if (settings.contextSize() == ContextSize.TWO_K) {
+      shown.replaceAll(list -> new ArrayList<>(list.subList(0, 1)));
+      target = records.subList(0, Math.min(TWO_K_TARGET_RECORDS, records.size()));
+    }
+    Prompt prompt = build(shown, target);
+    int budget = settings.contextSize().tokens() - settings.maxTokens();
+    // Drop the last record of the first example that still has several, until it fits; if
+    // nothing is left to drop the prompt goes as is and the server decides, as in the original.
+    while (counter.count(prompt) > budget && dropOneRecord(shown)) {
+      prompt = build(shown, target);
+    }
+    return prompt;
+  }
+
+  @Override
+  public List<Explanation> parse(JsonNode response) {
+    List<Explanation> explanations = new ArrayList<>();
+    for (String raw : CompletionTexts.of(response)) {
+      if (raw != null && !raw.isBlank()) {
+        explanations.add(new Explanation(raw, raw.strip()));
+      }
+    }
+    if (explanations.isEmpty()) {
+      throw new ExplanationParseException("no choice holds an explanation: " + response);
+    }
+    return explanations;
+  }
+
+  private Prompt build(List<List<ActivationRecord>> shown, List<ActivationRecord> target) {
+    PromptBuilder builder = new PromptBuilder().system(SYSTEM);
+    for (int i = 0; i < shown.size(); i++) {
+      addSection(builder, i + 1, shown.get(i), examples.get(i).explanation());
+    }
+    addSection(builder, shown.size() + 1, target, null);
+    return builder.build(settings.format());
+  }
+
+  /** One neuron's user message and, for examples, its assistant answer. */
+  private void addSection(
+      PromptBuilder builder, int number, List<ActivationRecord> records, String explanation) {
+    double max = Normalization.maxActivation(records);
+    StringBuilder user = new StringBuilder("\n\nNeuron " + number + "\nActivations:");
+    user.append(RecordRenderer.render(records, max));
+    if (Normalization.nonZeroProportion(records, max) < REPEAT_BELOW_NON_ZERO_PROPORTION) {
+      user.append("The same activations with every 0 left out:");
+      user.append(RecordRenderer.renderWithoutZeros(records, max));
+    }
+    user.append("Explanation of neuron ").append(number).append(" behavior:");
+    boolean instruction = settings.format() == PromptFormat.INSTRUCTION_FOLLOWING;
+    // In instruction-following format the prefix opens the answer, after the end-of-prompt marker.
+    String answerStart = instruction ? " " + PREFIX : "";
+    if (!instruction) {
+      user.append(' ').append(PREFIX);
+    }
+    builder.user(user.toString());
+    if (explanation != null) {
+      builder.assistant(answerStart + " " + TokenText.explanation(explanation) + ".");
+    } else if (instruction) {
+      builder.assistant(answerStart);
+    }
+  }
+
+  private static boolean dropOneRecord(List<List<ActivationRecord>> shown) {
+    for (List<ActivationRecord> records : shown) {
+      if (records.size() > 1) {
+        records.remove(records.size() - 1);
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,71 @@
+package org.neuronexplainer.worker.simulate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A predicted activation from the model's next-token distribution (METHOD.md 4.1, step 6): only the
+ * tokens that are exactly "0".."10" count, their probabilities are renormalized among themselves
+ * (the mass on {@code unknown} and everything else is dropped), and the prediction is the expected
+ * value. Values keep the order the API listed them in.
+ *
+ * @param values the digits found, as numbers, in API order
+ * @param probabilities their renormalized probabilities
+ * @param expectedValue sum of value times probability; 0 when no digit was found
+ */
+public record DigitDistribution(double[] values, double[] probabilities, double expectedValue) {
+
+  /** The highest value a simulator predicts (METHOD.md 4: MAX_NORMALIZED_ACTIVATION). */
+  public static final int MAX_VALUE = 10;
+
+  /** One candidate token and its logprob. */
+  public record Candidate(String token, double logprob) {}
+
+  /** The distribution over the digit tokens among {@code candidates}. */
+  public static DigitDistribution of(List<Candidate> candidates) {
+    List<double[]> kept = new ArrayList<>();
+    double total = 0;
+    for (Candidate candidate : candidates) {
+      Integer value = digitValue(candidate.token());
+      if (value != null && Double.isFinite(candidate.logprob())) {
+        double p = Math.exp(candidate.logprob());
+        kept.add(new double[] {value, p});
+        total += p;
+      }
+    }
+    double[] values = new double[kept.size()];
+    double[] probabilities = new double[kept.size()];
+    double ev = 0;
+    for (int i = 0; i < kept.size(); i++) {
+      values[i] = kept.get(i)[0];
+      probabilities[i] = kept.get(i)[1] / total;
+      ev += values[i] * probabilities[i];
+    }
+    return new DigitDistribution(values, probabilities, ev);
+  }
+
+  /**
+   * Whether no digit was among the candidates. The original records such a slot as EV 0 with empty
+   * lists (METHOD.md 4.1, step 6); so do the simulators here, but a sequence where every slot is
+   * empty is a parse failure, since then the model did not do the task at all.
+   */
+  public boolean isEmpty() {
+    return values.length == 0;
+  }
+
+  /** 0..10 for the exact strings "0".."10", else null (" 5", "05" and "5." do not count). */
+  static Integer digitValue(String token) {
+    if (token == null || token.isEmpty() || token.length() > 2) {
+      return null;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      if (token.charAt(i) < '0' || token.charAt(i) > '9') {
+        return null;
+      }
+    }
+    if (token.length() == 2 && !token.equals("10")) {
+      return null;
+    }
+    return Integer.parseInt(token);
+  }
+}

@@ -1,0 +1,117 @@
+package org.neuronexplainer.worker.simulate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.neuronexplainer.common.dataset.ActivationRecord;
+import org.neuronexplainer.common.dataset.SequenceSimulation;
+import org.neuronexplainer.worker.fewshot.FewShotExample;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
+import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.prompt.PromptBuilder;
+import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.prompt.RequestBodies;
+import org.neuronexplainer.worker.prompt.TokenText;
+import org.neuronexplainer.worker.records.Normalization;
+
+/**
+ * The logprob-free JSON simulator (METHOD.md 4.4): one chat call per sequence; the model returns
+ * the JSON object it was given with every activation filled in. Few-shot answers use the normalized
+ * 0..10 values the model is asked for (the original showed raw values, a quirk not kept).
+ *
+ * <p>Validation is strict where the original fell back to zeros: the reply must be a JSON object (a
+ * surrounding Markdown code fence is tolerated) whose {@code activations} list has one entry per
+ * token, each an object with {@code token} and {@code activation}, the activation a JSON number in
+ * [0, 10]. Anything else is a {@link SimulationParseException}. Token text is not compared, as in
+ * the original: models re-encode whitespace and odd bytes, and the length check catches dropped or
+ * added entries. EVs are the values; distributions are empty lists (METHOD.md 1.5).
+ */
+public final class JsonSimulator implements SimulationProtocol {
+  /** Room for a 64-token sequence's JSON answer (METHOD.md 4.4). */
+  public static final int MAX_TOKENS = 2000;
+
+  static final String SYSTEM =
+      "You are studying one neuron inside a language model. A neuron responds to some particular"
+          + " pattern in short pieces of text. You will receive a JSON object with an explanation"
+          + " of what a neuron responds to (\"to_find\"), a document, and the document's tokens"
+          + " with empty activations. Reply with the same JSON object, every \"activation\" set to"
+          + " a whole number from 0 to 10 that predicts how strongly the neuron responds to that"
+          + " token: 0 for no response, 10 for the strongest. Most activations are 0. Keep every"
+          + " token, in order, and reply with the JSON object only.";
+
+  private final String model;
+  private final List<FewShotExample> examples;
+
+  public JsonSimulator(String model, List<FewShotExample> examples) {
+    this.model = model;
+    this.examples = List.copyOf(examples);
+  }
+
+  /** The bundled simulation examples. */
+  public JsonSimulator(String model) {
+    this(model, FewShotSet.SIMULATION.examples().examples());
+  }
+
+  @Override
+  public List<LlmRequest> requests(String explanation, List<String> tokens) {
+    PromptBuilder builder = new PromptBuilder().system(SYSTEM);
+    for (FewShotExample example : examples) {
+      double max = Normalization.maxActivation(example.records());
+      for (ActivationRecord record : example.records()) {
+        int[] values = Normalization.normalize(record, max);
+        builder.user(write(document(example.explanation(), record.tokens(), null)));
+        builder.assistant(write(document(example.explanation(), record.tokens(), values)));
+      }
+    }
+    builder.user(write(document(explanation, tokens, null)));
+    ObjectNode parameters =
+        RequestBodies.parameters().put("max_tokens", MAX_TOKENS).put("temperature", 0);
+    parameters.putObject("response_format").put("type", "json_object");
+    return List.of(RequestBodies.forPrompt(model, builder.build(PromptFormat.CHAT), parameters));
+  }
+
+  @Override
+  public SequenceSimulation parse(
+      String explanation, List<String> tokens, List<JsonNode> responses) {
+    if (responses.size() != 1) {
+      throw new IllegalArgumentException("one response expected, got " + responses.size());
+    }
+    JsonNode content = responses.get(0).path("choices").path(0).path("message").path("content");
+    if (!content.isTextual()) {
+      throw new SimulationParseException("the response has no message content");
+    }
+    double[] expected = JsonActivations.read(content.textValue(), tokens.size());
+    return SimulationPrompts.simulation(tokens, expected, List.of(), List.of());
+  }
+
+  /** The object the model sees: values null to ask, filled to answer. */
+  static ObjectNode document(String explanation, List<String> tokens, int[] values) {
+    ObjectNode object = RequestBodies.JSON.createObjectNode();
+    object.put("to_find", TokenText.explanation(explanation));
+    object.put(
+        "document",
+        tokens.stream().map(TokenText::neutralizeMarkers).collect(Collectors.joining()));
+    ArrayNode activations = object.putArray("activations");
+    for (int i = 0; i < tokens.size(); i++) {
+      ObjectNode entry = activations.addObject();
+      entry.put("token", TokenText.neutralizeMarkers(tokens.get(i)));
+      if (values == null) {
+        entry.putNull("activation");
+      } else {
+        entry.put("activation", values[i]);
+      }
+    }
+    return object;
+  }
+
+  private static String write(ObjectNode object) {
+    try {
+      return RequestBodies.JSON.writeValueAsString(object);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree could not be written", e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.neuronexplainer.worker.simulate;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.prompt.PromptFormat;
+
+/** The simulator backends by their command-line names, with their default settings. */
+public enum SimulatorKind {
+  /** METHOD.md 4.1: needs a completions endpoint that echoes prompt logprobs. */
+  ALL_AT_ONCE("all-at-once"),
+  /** METHOD.md 4.2 on chat: one call per token with top logprobs. */
+  ONE_AT_A_TIME("one-at-a-time"),
+  /** METHOD.md 4.4: one chat call per sequence returning JSON. */
+  JSON("json"),
+  /** No model: predicts from the tokens the explanation names. */
+  BASELINE("baseline");
+
+  private final String configName;
+
+  SimulatorKind(String configName) {
+    this.configName = configName;
+  }
+
+  public String configName() {
+    return configName;
+  }
+
+  /** Whether this backend calls a model. */
+  public boolean needsModel() {
+    return this != BASELINE;
+  }
+
+  /**
+   * The request/parse half of this backend for {@code model} with its default format.
+   *
+   * @throws IllegalStateException for {@link #BASELINE}, which has no requests
+   */
+  public SimulationProtocol protocol(String model) {
+    return switch (this) {
+      case ALL_AT_ONCE -> new AllAtOnceSimulator(model);
+      case ONE_AT_A_TIME -> new OneAtATimeSimulator(model);
+      case JSON -> new JsonSimulator(model);
+      case BASELINE -> throw new IllegalStateException("the baseline simulator sends no requests");
+    };
+  }
+
+  /** This backend, sending through {@code transport} (ignored by the baseline). */
+  public Simulator create(String model, LlmTransport transport) {
+    return this == BASELINE
+        ? new BaselineSimulator()
+        : new LlmSimulator(protocol(model), transport);
+  }
+
+  /** The default prompt format of this backend's requests; null for the baseline. */
+  public PromptFormat defaultFormat() {
+    return switch (this) {
+      case ALL_AT_ONCE -> PromptFormat.INSTRUCTION_FOLLOWING;
+      case ONE_AT_A_TIME, JSON -> PromptFormat.CHAT;
+      case BASELINE -> null;
+    };
+  }
+
+  /** The backend called {@code name}. */
+  public static SimulatorKind fromConfigName(String name) {
+    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values())
+        .filter(kind -> kind.configName.equals(wanted))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown simulator \""
+                        + name
+                        + "\" (expected all-at-once, one-at-a-time, json or baseline)"));
+  }
+}

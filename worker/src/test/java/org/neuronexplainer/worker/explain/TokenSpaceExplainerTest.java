@@ -1,0 +1,79 @@
+package org.neuronexplainer.worker.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
+import org.neuronexplainer.worker.Golden;
+import org.neuronexplainer.worker.TestNeurons;
+import org.neuronexplainer.worker.prompt.PromptFormat;
+
+class TokenSpaceExplainerTest {
+  private static final TokenLookupTableSummaryOfNeuron SUMMARY =
+      new TokenLookupTableSummaryOfNeuron(
+          List.of(" Canada", " Canadian", " Ottawa", "it's", "a\tb"),
+          new double[] {3.81, 3.44, 2.9, 1.0, 0.5});
+
+  private static TokenSpaceExplainer explainer(PromptFormat format) {
+    return new TokenSpaceExplainer(ExplainerSettings.defaults("explainer-model", format));
+  }
+
+  private static ExplainerInput input() {
+    return new ExplainerInput(
+        TestNeurons.canada(), org.neuronexplainer.worker.records.SliceParams.paper(), SUMMARY);
+  }
+
+  @Test
+  void chatRequestMatchesTheGoldenBody() {
+    Golden.assertJson(
+        "explain-token-space-chat.json",
+        explainer(PromptFormat.CHAT).request(input()).request().body());
+  }
+
+  @Test
+  void instructionFollowingPutsTheSeedAfterTheMarker() {
+    String prompt = explainer(PromptFormat.INSTRUCTION_FOLLOWING).prompt(SUMMARY.tokens()).text();
+
+    Golden.assertText("explain-token-space-if.txt", prompt);
+    assertThat(prompt).endsWith("Explanation:\n<|endofprompt|>This neuron is looking for");
+  }
+
+  @Test
+  void tokensAreQuotedAndEscaped() {
+    assertThat(TokenSpaceExplainer.quote("it's")).isEqualTo("'it\\'s'");
+    assertThat(TokenSpaceExplainer.quote("a\tb\n")).isEqualTo("'a\\tb\\n'");
+  }
+
+  @Test
+  void onlyTheFirstTokensAreShown() {
+    TokenSpaceExplainer two =
+        new TokenSpaceExplainer(
+            ExplainerSettings.defaults("m", PromptFormat.CHAT),
+            2,
+            new org.neuronexplainer.worker.prompt.ApproximateTokenCounter());
+
+    String user = two.request(input()).prompt().messages().get(1).content();
+    assertThat(user).contains("' Canada', ' Canadian'\n").doesNotContain("Ottawa");
+  }
+
+  @Test
+  void theTokenTableIsRequired() {
+    assertThatThrownBy(
+            () -> explainer(PromptFormat.CHAT).request(ExplainerInput.of(TestNeurons.canada())))
+        .hasMessageContaining("token lookup table");
+  }
+
+  @Test
+  void parsingRemovesOneTrailingPeriod() throws Exception {
+    var response =
+        new ObjectMapper()
+            .readTree(
+                "{\"choices\": [{\"message\": {\"content\": \" names of Canadian places.\"}}]}");
+
+    assertThat(explainer(PromptFormat.CHAT).parse(response))
+        .containsExactly(new Explanation(" names of Canadian places.", "names of Canadian places"));
+  }
+}
