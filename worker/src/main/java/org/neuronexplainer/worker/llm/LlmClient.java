@@ -100,7 +100,8 @@ public final class LlmClient implements AutoCloseable {
   /**
    * Sends one call. The future fails with {@link PermanentLlmException} only (retryable failures
    * are retried here until the attempts run out). The call's usage is added to this client's totals
-   * and, when given, to {@code account} (e.g. the neuron's {@link UsageAccumulator#child()}).
+   * and, when given, to {@code account} (e.g. the neuron's {@code client.usage().child()}), once to
+   * each even when the account rolls up to the client's totals.
    */
   public CompletableFuture<LlmResponse> send(LlmRequest request, UsageAccumulator account) {
     Prepared call;
@@ -122,9 +123,13 @@ public final class LlmClient implements AutoCloseable {
                   ? UsageTotals.of(response)
                   : UsageTotals.failure(
                       error instanceof PermanentLlmException p ? p.attempts() : 0);
-          usage.add(delta);
-          if (account != null) {
+          if (account == null) {
+            usage.add(delta);
+          } else {
             account.add(delta);
+            if (!account.rollsUpTo(usage)) {
+              usage.add(delta);
+            }
           }
         });
   }

@@ -105,7 +105,7 @@ final class ResponseCache {
       }
       LOG.log(System.Logger.Level.WARNING, "ignoring cache entry {0}: not a JSON object", key);
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "ignoring unreadable cache entry " + key, e);
+      LOG.log(System.Logger.Level.WARNING, "ignoring unreadable cache entry {0}: {1}", key, e);
     }
     return Optional.empty();
   }

@@ -36,6 +36,16 @@ public final class UsageAccumulator {
     add(UsageTotals.of(response));
   }
 
+  /** Whether this is {@code other} or one of its descendants, so that adds reach it already. */
+  public boolean rollsUpTo(UsageAccumulator other) {
+    for (UsageAccumulator a = this; a != null; a = a.parent) {
+      if (a == other) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public synchronized UsageTotals snapshot() {
     return totals;
   }
