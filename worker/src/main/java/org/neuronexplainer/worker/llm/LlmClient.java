@@ -29,6 +29,8 @@ import org.neuronexplainer.common.storage.BlobStore;
  */
 public final class LlmClient implements AutoCloseable {
 
+  private static final System.Logger LOG = System.getLogger(LlmClient.class.getName());
+
   private final LlmConfig config;
   private final ObjectMapper mapper;
   private final HttpTransport transport;
@@ -38,6 +40,7 @@ public final class LlmClient implements AutoCloseable {
   private final ResponseCache cache;
   private final UsageAccumulator usage;
   private final ExecutorService executor;
+  private volatile boolean closed;
 
   private LlmClient(Builder b) {
     this.config = b.config;
@@ -104,6 +107,9 @@ public final class LlmClient implements AutoCloseable {
    * each even when the account rolls up to the client's totals.
    */
   public CompletableFuture<LlmResponse> send(LlmRequest request, UsageAccumulator account) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the LLM client is closed"));
+    }
     Prepared call;
     try {
       call = prepare(request);
@@ -254,9 +260,28 @@ public final class LlmClient implements AutoCloseable {
         retryable.retryAfter().ifPresent(rateLimiter::pauseFor);
       }
       Duration delay = retryPolicy.delayAfter(attempt, retryable.retryAfter());
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "attempt {0} failed, retrying in {1} ms: {2}",
+          attempt,
+          delay.toMillis(),
+          failure.getMessage());
       CompletableFuture.runAsync(
-          () -> attempt(call, attempt + 1, result),
-          CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor));
+              () -> attempt(call, attempt + 1, result),
+              CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor))
+          .exceptionally(
+              rejected -> {
+                // The executor refused the retry: the client was closed meanwhile.
+                result.completeExceptionally(
+                    new PermanentLlmException(
+                        "the LLM client was closed before a retry; last: " + failure.getMessage(),
+                        failure.status(),
+                        failure.body(),
+                        attempt,
+                        false,
+                        failure));
+                return null;
+              });
       return;
     }
     result.completeExceptionally(
@@ -269,8 +294,10 @@ public final class LlmClient implements AutoCloseable {
             failure.getCause()));
   }
 
+  /** Stops new calls; calls waiting for a retry fail, calls in flight finish. */
   @Override
   public void close() {
+    closed = true;
     executor.shutdown();
   }
 

@@ -334,4 +334,30 @@ class LlmClientTest {
         .hasMessageContaining("LLM_MODEL");
     assertThat(server.requests()).isEmpty();
   }
+
+  @Test
+  void theRequestsPerMinuteBudgetPacesCalls() throws Exception {
+    LlmClient client = client("LLM_REQUESTS_PER_MINUTE", "600"); // 10 a second, a burst of 10
+
+    List<CompletableFuture<LlmResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      calls.add(client.send(chat("paced " + i)));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+    List<ScriptedLlmServer.Seen> seen = server.requests();
+    long first = seen.stream().mapToLong(ScriptedLlmServer.Seen::atNanos).min().orElseThrow();
+    long last = seen.stream().mapToLong(ScriptedLlmServer.Seen::atNanos).max().orElseThrow();
+    // Five calls beyond the burst at 100 ms each.
+    assertThat(Duration.ofNanos(last - first)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+  }
+
+  @Test
+  void aClosedClientRefusesCalls() throws Exception {
+    LlmClient client = client();
+    client.close();
+
+    assertThat(failureOf(client.send(chat("x")))).isInstanceOf(IllegalStateException.class);
+    assertThat(server.requests()).isEmpty();
+  }
 }
