@@ -6,16 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.DoubleSupplier;
-import java.util.function.LongSupplier;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
@@ -23,20 +19,15 @@ import org.neuronexplainer.common.storage.BlobStore;
  * the concurrency limit, the rate budget, the retries, the response cache and the run's usage
  * totals. Calls return futures; nothing blocks a thread while a call waits.
  *
- * <p>Order of one call: cache lookup; then per attempt the rate budget, a concurrency permit, the
- * HTTP exchange (permit released as soon as it ends), and on a retryable failure a backoff wait
- * holding no permit; then the cache write and the accounting.
+ * <p>Order of one call: the cache lookup; the attempts ({@link RetryingSender}); the price and the
+ * cache write; the accounting.
  */
 public final class LlmClient implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger(LlmClient.class.getName());
-
   private final LlmConfig config;
   private final ObjectMapper mapper;
-  private final HttpTransport transport;
   private final AsyncSemaphore concurrency;
-  private final RateLimiter rateLimiter;
-  private final RetryPolicy retryPolicy;
+  private final RetryingSender sender;
   private final ResponseCache cache;
   private final UsageAccumulator usage;
   private final ExecutorService executor;
@@ -65,13 +56,14 @@ public final class LlmClient implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.timeout())
                 .build();
-    this.transport = new HttpTransport(config, http, mapper, b.clock);
     this.concurrency = new AsyncSemaphore(config.maxConcurrency());
-    this.rateLimiter =
-        new RateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), b.nanoClock);
-    this.retryPolicy =
-        new RetryPolicy(
-            config.maxAttempts(), config.retryInitialDelay(), config.retryMaxDelay(), b.random);
+    this.sender =
+        new RetryingSender(
+            new HttpTransport(config, http, mapper, Clock.systemUTC()),
+            concurrency,
+            new RateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), System::nanoTime),
+            RetryPolicy.from(config),
+            executor);
     this.cache = b.cacheStore == null ? null : new ResponseCache(b.cacheStore, mapper);
     this.usage = b.usage;
   }
@@ -91,7 +83,7 @@ public final class LlmClient implements AutoCloseable {
     return usage;
   }
 
-  /** Calls in flight and calls waiting for a permit, for metrics and tests. */
+  /** Calls holding a concurrency permit (in an HTTP exchange), for metrics and tests. */
   public int inFlight() {
     return concurrency.inUse();
   }
@@ -172,50 +164,15 @@ public final class LlmClient implements AutoCloseable {
   }
 
   private CompletableFuture<LlmResponse> call(Prepared call) {
-    CompletableFuture<LlmResponse> result = new CompletableFuture<>();
-    attempt(call, 1, result);
-    return result;
+    return sender
+        .send(call.request.endpoint(), call.body, call.estimatedTokens)
+        .thenCompose(sent -> priceAndStore(call, sent));
   }
 
-  private void attempt(Prepared call, int attempt, CompletableFuture<LlmResponse> result) {
-    rateLimiter
-        .acquire(call.estimatedTokens, executor)
-        .thenCompose(ready -> concurrency.acquire())
-        .thenCompose(permit -> exchange(call))
-        .whenComplete(
-            (outcome, error) -> {
-              if (error != null) {
-                // Only a bug in this class gets here: the transport reports failures in outcomes.
-                result.completeExceptionally(error);
-              } else if (outcome.succeeded()) {
-                succeed(call, attempt, outcome, result);
-              } else {
-                fail(call, attempt, outcome.failure(), result);
-              }
-            });
-  }
-
-  private CompletableFuture<HttpTransport.Outcome> exchange(Prepared call) {
-    CompletableFuture<HttpTransport.Outcome> sent;
-    try {
-      sent = transport.send(call.request.endpoint(), call.body);
-    } catch (RuntimeException e) {
-      concurrency.release();
-      throw e;
-    }
-    return sent.whenComplete((outcome, error) -> concurrency.release());
-  }
-
-  private void succeed(
-      Prepared call,
-      int attempt,
-      HttpTransport.Outcome outcome,
-      CompletableFuture<LlmResponse> result) {
-    ObjectNode body = outcome.json();
+  private CompletableFuture<LlmResponse> priceAndStore(Prepared call, RetryingSender.Sent sent) {
+    ObjectNode body = sent.json();
     TokenUsage tokens = TokenUsage.fromResponse(body);
-    rateLimiter.settle(
-        call.estimatedTokens,
-        TokenUsage.present(body) ? tokens.totalTokens() : call.estimatedTokens);
+    // The requested model first; the served one (often a dated variant) when that has no price.
     Optional<ModelPrice> price = config.prices().lookup(call.model);
     if (price.isEmpty()) {
       price = config.prices().lookup(body.path("model").asText(null));
@@ -228,70 +185,14 @@ public final class LlmClient implements AutoCloseable {
             price.map(p -> p.cost(tokens)).orElse(0.0),
             price.isPresent(),
             false,
-            attempt,
+            sent.attempts(),
             call.hash);
     if (cache == null || call.request.cacheMode() == CacheMode.OFF) {
-      result.complete(response);
-      return;
+      return completed(response);
     }
-    CompletableFuture.runAsync(() -> cache.put(call.hash, outcome.raw()), executor)
-        .whenComplete((stored, error) -> result.complete(response));
-  }
-
-  private void fail(
-      Prepared call, int attempt, LlmException failure, CompletableFuture<LlmResponse> result) {
-    if (failure.status() != 0) {
-      // The server answered with an error and did not spend the tokens we reserved.
-      rateLimiter.settle(call.estimatedTokens, 0);
-    }
-    if (failure instanceof RetryableLlmException retryable) {
-      if (attempt >= retryPolicy.maxAttempts()) {
-        result.completeExceptionally(
-            new PermanentLlmException(
-                "gave up after " + attempt + " attempts; last: " + failure.getMessage(),
-                failure.status(),
-                failure.body(),
-                attempt,
-                true,
-                failure));
-        return;
-      }
-      if (failure.status() == 429) {
-        retryable.retryAfter().ifPresent(rateLimiter::pauseFor);
-      }
-      Duration delay = retryPolicy.delayAfter(attempt, retryable.retryAfter());
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          "attempt {0} failed, retrying in {1} ms: {2}",
-          attempt,
-          delay.toMillis(),
-          failure.getMessage());
-      CompletableFuture.runAsync(
-              () -> attempt(call, attempt + 1, result),
-              CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor))
-          .exceptionally(
-              rejected -> {
-                // The executor refused the retry: the client was closed meanwhile.
-                result.completeExceptionally(
-                    new PermanentLlmException(
-                        "the LLM client was closed before a retry; last: " + failure.getMessage(),
-                        failure.status(),
-                        failure.body(),
-                        attempt,
-                        false,
-                        failure));
-                return null;
-              });
-      return;
-    }
-    result.completeExceptionally(
-        new PermanentLlmException(
-            failure.getMessage(),
-            failure.status(),
-            failure.body(),
-            attempt,
-            false,
-            failure.getCause()));
+    // Waits for the write, so a caller that sees the response also finds it cached.
+    return CompletableFuture.runAsync(() -> cache.put(call.hash, sent.raw()), executor)
+        .handle((stored, error) -> response);
   }
 
   /** Stops new calls; calls waiting for a retry fail, calls in flight finish. */
@@ -308,9 +209,6 @@ public final class LlmClient implements AutoCloseable {
     private UsageAccumulator usage = new UsageAccumulator();
     private ObjectMapper mapper = new ObjectMapper();
     private HttpClient httpClient;
-    private Clock clock = Clock.systemUTC();
-    private LongSupplier nanoClock = System::nanoTime;
-    private DoubleSupplier random = Math::random;
 
     private Builder(LlmConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -338,14 +236,6 @@ public final class LlmClient implements AutoCloseable {
     /** A preconfigured JDK client (proxy, TLS); by default one is built from the configuration. */
     public Builder httpClient(HttpClient client) {
       this.httpClient = client;
-      return this;
-    }
-
-    /** For tests: the wall clock (HTTP-date Retry-After), the monotonic clock and the jitter. */
-    Builder clocks(Clock wall, LongSupplier nanos, DoubleSupplier jitter) {
-      this.clock = wall;
-      this.nanoClock = nanos;
-      this.random = jitter;
       return this;
     }
 
