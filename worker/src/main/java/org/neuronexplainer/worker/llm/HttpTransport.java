@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP attempt: builds the request for the configured flavor, sends it without blocking and
@@ -68,10 +70,23 @@ final class HttpTransport {
     try {
       sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(failed(request, e));
+      return CompletableFuture.completedFuture(failed(request, e, false));
     }
+    // The request timeout only covers the wait for the response headers; a body that stalls
+    // after them would hang the call, so the whole exchange gets the same bound. Cancelling the
+    // JDK client's future aborts the exchange and frees its connection.
+    AtomicBoolean expired = new AtomicBoolean();
+    CompletableFuture.delayedExecutor(config.timeout().toNanos(), TimeUnit.NANOSECONDS)
+        .execute(
+            () -> {
+              if (!sent.isDone()) {
+                expired.set(true);
+                sent.cancel(true);
+              }
+            });
     return sent.handle(
-        (response, error) -> error != null ? failed(request, error) : classify(request, response));
+        (response, error) ->
+            error != null ? failed(request, error, expired.get()) : classify(request, response));
   }
 
   private Outcome classify(HttpRequest request, HttpResponse<byte[]> response) {
@@ -134,11 +149,11 @@ final class HttpTransport {
     }
   }
 
-  private Outcome failed(HttpRequest request, Throwable error) {
+  private Outcome failed(HttpRequest request, Throwable error, boolean expired) {
     Throwable cause = unwrap(error);
     String where = "POST " + request.uri();
     LlmException failure;
-    if (cause instanceof HttpTimeoutException) {
+    if (cause instanceof HttpTimeoutException || expired) {
       failure =
           new RetryableLlmException(
               where + " timed out after " + config.timeout().toMillis() + " ms",

@@ -26,24 +26,34 @@ final class ScriptedLlmServer implements AutoCloseable {
 
   /** One scripted answer. */
   record Reply(
-      int status, String body, Map<String, String> headers, long delayMs, boolean truncate) {
+      int status,
+      String body,
+      Map<String, String> headers,
+      long delayMs,
+      boolean truncate,
+      long stallMs) {
     static Reply json(int status, String body) {
-      return new Reply(status, body, Map.of(), 0, false);
+      return new Reply(status, body, Map.of(), 0, false, 0);
     }
 
     Reply header(String name, String value) {
       Map<String, String> more = new java.util.HashMap<>(headers);
       more.put(name, value);
-      return new Reply(status, body, Map.copyOf(more), delayMs, truncate);
+      return new Reply(status, body, Map.copyOf(more), delayMs, truncate, stallMs);
     }
 
     Reply after(long millis) {
-      return new Reply(status, body, headers, millis, truncate);
+      return new Reply(status, body, headers, millis, truncate, stallMs);
     }
 
     /** Declares the full length but closes the connection after half the body. */
     Reply truncated() {
-      return new Reply(status, body, headers, delayMs, true);
+      return new Reply(status, body, headers, delayMs, true, stallMs);
+    }
+
+    /** Sends the headers and half the body at once, the rest {@code millis} later. */
+    Reply stallingBody(long millis) {
+      return new Reply(status, body, headers, delayMs, truncate, millis);
     }
   }
 
@@ -145,6 +155,13 @@ final class ScriptedLlmServer implements AutoCloseable {
         out.write(body, 0, body.length / 2);
         out.flush();
         // Closing the exchange with bytes missing makes the server drop the connection.
+        return;
+      }
+      if (reply.stallMs() > 0) {
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        Thread.sleep(reply.stallMs());
+        out.write(body, body.length / 2, body.length - body.length / 2);
         return;
       }
       out.write(body);
