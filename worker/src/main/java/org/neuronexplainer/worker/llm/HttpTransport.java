@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,12 +38,19 @@ final class HttpTransport {
   private final HttpClient http;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final ScheduledExecutorService timers;
 
-  HttpTransport(LlmConfig config, HttpClient http, ObjectMapper mapper, Clock clock) {
+  HttpTransport(
+      LlmConfig config,
+      HttpClient http,
+      ObjectMapper mapper,
+      Clock clock,
+      ScheduledExecutorService timers) {
     this.config = config;
     this.http = http;
     this.mapper = mapper;
     this.clock = clock;
+    this.timers = timers;
   }
 
   HttpRequest build(EndpointKind endpoint, byte[] body) {
@@ -76,14 +86,21 @@ final class HttpTransport {
     // after them would hang the call, so the whole exchange gets the same bound. Cancelling the
     // JDK client's future aborts the exchange and frees its connection.
     AtomicBoolean expired = new AtomicBoolean();
-    CompletableFuture.delayedExecutor(config.timeout().toNanos(), TimeUnit.NANOSECONDS)
-        .execute(
-            () -> {
-              if (!sent.isDone()) {
-                expired.set(true);
-                sent.cancel(true);
-              }
-            });
+    try {
+      ScheduledFuture<?> timer =
+          timers.schedule(
+              () -> {
+                if (!sent.isDone()) {
+                  expired.set(true);
+                  sent.cancel(true);
+                }
+              },
+              config.timeout().toNanos(),
+              TimeUnit.NANOSECONDS);
+      sent.whenComplete((response, error) -> timer.cancel(false));
+    } catch (RejectedExecutionException closing) {
+      // The client is closing: the header timeout of the request still applies.
+    }
     return sent.handle(
         (response, error) ->
             error != null ? failed(request, error, expired.get()) : classify(request, response));

@@ -11,6 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.neuronexplainer.common.storage.BlobStore;
 
@@ -31,6 +35,7 @@ public final class LlmClient implements AutoCloseable {
   private final ResponseCache cache;
   private final UsageAccumulator usage;
   private final ExecutorService executor;
+  private final ScheduledExecutorService timers;
   private volatile boolean closed;
 
   private LlmClient(Builder b) {
@@ -39,14 +44,18 @@ public final class LlmClient implements AutoCloseable {
     // Small pool for continuations after waits and for cache I/O, which may block on disk or
     // network; HTTP exchanges themselves use the JDK client's own threads.
     AtomicInteger threads = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              Thread t = new Thread(r, "llm-client-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    ThreadFactory daemons =
+        r -> {
+          Thread t = new Thread(r, "llm-client-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    this.executor = Executors.newFixedThreadPool(4, daemons);
+    // Timeout timers: one per exchange, removed as soon as the exchange ends, so a completed
+    // response is not kept reachable for the rest of the timeout.
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemons);
+    timers.setRemoveOnCancelPolicy(true);
+    this.timers = timers;
     HttpClient http =
         b.httpClient != null
             ? b.httpClient
@@ -59,7 +68,7 @@ public final class LlmClient implements AutoCloseable {
     this.concurrency = new AsyncSemaphore(config.maxConcurrency());
     this.sender =
         new RetryingSender(
-            new HttpTransport(config, http, mapper, Clock.systemUTC()),
+            new HttpTransport(config, http, mapper, Clock.systemUTC(), timers),
             concurrency,
             new RateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), System::nanoTime),
             RetryPolicy.from(config),
@@ -191,8 +200,12 @@ public final class LlmClient implements AutoCloseable {
       return completed(response);
     }
     // Waits for the write, so a caller that sees the response also finds it cached.
-    return CompletableFuture.runAsync(() -> cache.put(call.hash, sent.raw()), executor)
-        .handle((stored, error) -> response);
+    try {
+      return CompletableFuture.runAsync(() -> cache.put(call.hash, sent.raw()), executor)
+          .handle((stored, error) -> response);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      return completed(response);
+    }
   }
 
   /** Stops new calls; calls waiting for a retry fail, calls in flight finish. */
@@ -200,6 +213,7 @@ public final class LlmClient implements AutoCloseable {
   public void close() {
     closed = true;
     executor.shutdown();
+    timers.shutdown();
   }
 
   /** Wires a client; only the configuration is required. */
