@@ -146,6 +146,10 @@ public final class LlmClient implements AutoCloseable {
 
   private Prepared prepare(LlmRequest request) {
     ObjectNode body = request.bodyForClient().deepCopy();
+    if (body.path("stream").asBoolean(false)) {
+      // A streamed answer is a series of events, not the one JSON object this client parses.
+      throw new IllegalArgumentException("\"stream\": true is not supported; leave it unset");
+    }
     if (!body.path("model").isTextual() || body.path("model").textValue().isEmpty()) {
       if (config.model().isEmpty()) {
         throw new IllegalArgumentException(

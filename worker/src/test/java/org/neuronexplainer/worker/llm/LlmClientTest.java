@@ -368,6 +368,15 @@ class LlmClientTest {
   }
 
   @Test
+  void streamingIsRefusedBeforeSending() throws Exception {
+    Throwable failure =
+        failureOf(client().send(LlmRequest.chat(body("{\"messages\":[],\"stream\":true}"))));
+
+    assertThat(failure).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
   void aClosedClientRefusesCalls() throws Exception {
     LlmClient client = client();
     client.close();
