@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -129,7 +130,7 @@ public final class LlmClient implements AutoCloseable {
               response != null
                   ? UsageTotals.of(response)
                   : UsageTotals.failure(
-                      error instanceof PermanentLlmException p ? p.attempts() : 0);
+                      unwrap(error) instanceof PermanentLlmException p ? p.attempts() : 0);
           if (account == null) {
             usage.add(delta);
           } else {
@@ -166,6 +167,12 @@ public final class LlmClient implements AutoCloseable {
     }
     String hash = ResponseCache.hash(mapper, request.endpoint(), model, body);
     return new Prepared(request, model, bytes, TokenEstimator.estimate(body), hash);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   private static <T> CompletableFuture<T> completed(T value) {

@@ -51,7 +51,9 @@ final class RetryingSender {
     rateLimiter
         .acquire(call.estimatedTokens, executor)
         .thenCompose(ready -> concurrency.acquire())
-        .thenCompose(permit -> exchange(call))
+        // A released permit completes the next waiter on the releasing thread; starting the
+        // exchange on the pool keeps a run of instant failures from nesting one call in another.
+        .thenComposeAsync(permit -> exchange(call), executor)
         .whenComplete(
             (outcome, error) -> {
               if (error != null) {

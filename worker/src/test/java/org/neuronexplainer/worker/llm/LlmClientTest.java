@@ -377,6 +377,30 @@ class LlmClientTest {
   }
 
   @Test
+  void connectionErrorsAreRetriedAndManyQueuedFailuresStayShallow() throws Exception {
+    String deadRoot = server.root();
+    server.close(); // nothing listens on that port any more
+    LlmClient client =
+        client(
+            "LLM_BASE_URL", deadRoot + "/v1", "LLM_MAX_CONCURRENCY", "1", "LLM_MAX_ATTEMPTS", "2");
+
+    List<CompletableFuture<LlmResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      calls.add(client.send(chat("refused " + i).withCacheMode(CacheMode.OFF)));
+    }
+
+    for (CompletableFuture<LlmResponse> call : calls) {
+      Throwable failure = failureOf(call);
+      assertThat(failure).isInstanceOf(PermanentLlmException.class);
+      assertThat(((PermanentLlmException) failure).attempts()).isEqualTo(2);
+      assertThat(((PermanentLlmException) failure).attemptsExhausted()).isTrue();
+      assertThat(((PermanentLlmException) failure).status()).isZero();
+    }
+    assertThat(client.usage().snapshot().failures()).isEqualTo(300);
+    assertThat(client.usage().snapshot().httpAttempts()).isEqualTo(600);
+  }
+
+  @Test
   void aClosedClientRefusesCalls() throws Exception {
     LlmClient client = client();
     client.close();
