@@ -100,29 +100,6 @@ public record LlmConfig(
     return URI.create(base + "/" + kind.path());
   }
 
-  /**
-   * The configuration with a different model (Azure keeps its deployment unless it was the model).
-   */
-  public LlmConfig withModel(String newModel) {
-    String deployment = azureDeployment.equals(model) ? newModel : azureDeployment;
-    return new LlmConfig(
-        baseUrl,
-        apiKey,
-        newModel,
-        flavor,
-        deployment,
-        azureApiVersion,
-        extraHeaders,
-        timeout,
-        maxConcurrency,
-        requestsPerMinute,
-        tokensPerMinute,
-        maxAttempts,
-        retryInitialDelay,
-        retryMaxDelay,
-        prices);
-  }
-
   // Keys and header values (which may carry credentials) never reach logs.
   @Override
   public String toString() {
