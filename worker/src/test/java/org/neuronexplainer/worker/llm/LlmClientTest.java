@@ -401,6 +401,43 @@ class LlmClientTest {
   }
 
   @Test
+  void theTokenBudgetIsSettledWithTheReportedUsage() throws Exception {
+    // 10,000 tokens a second, a burst of 10,000. Each call reserves its max_tokens of 9,500;
+    // the server reports 12 tokens used, so settling returns the rest and the next call need
+    // not wait the 0.9 s that the estimate alone would cost.
+    LlmClient client = client("LLM_TOKENS_PER_MINUTE", "600000");
+    LlmRequest big =
+        LlmRequest.chat(
+                body("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"max_tokens\":9500}"))
+            .withCacheMode(CacheMode.OFF);
+
+    await(client.send(big));
+    long start = System.nanoTime();
+    await(client.send(big));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+    assertThat(client.usage().snapshot().totalTokens()).isEqualTo(24);
+  }
+
+  @Test
+  void withoutUsageTheEstimateStandsAndTheNextCallWaits() throws Exception {
+    server.otherwise(s -> json(200, "{\"choices\":[{\"message\":{\"content\":\"x\"}}]}"));
+    LlmClient client = client("LLM_TOKENS_PER_MINUTE", "600000");
+    LlmRequest big =
+        LlmRequest.chat(
+                body("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"max_tokens\":6000}"))
+            .withCacheMode(CacheMode.OFF);
+
+    long start = System.nanoTime();
+    await(client.send(big));
+    await(client.send(big));
+
+    // 2 x 6,005 tokens against a burst of 10,000 at 10,000 a second: about 0.2 s.
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(190));
+  }
+
+  @Test
   void aClosedClientRefusesCalls() throws Exception {
     LlmClient client = client();
     client.close();
