@@ -36,14 +36,16 @@ public final class LlmClient implements AutoCloseable {
   private final ResponseCache cache;
   private final UsageAccumulator usage;
   private final ExecutorService executor;
+  private final ExecutorService storage;
   private final ScheduledExecutorService timers;
   private volatile boolean closed;
 
   private LlmClient(Builder b) {
     this.config = b.config;
     this.mapper = b.mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    // Small pool for continuations after waits and for cache I/O, which may block on disk or
-    // network; HTTP exchanges themselves use the JDK client's own threads.
+    // Two small pools: one that starts exchanges and resumes calls after waits, which never
+    // blocks, and one for cache reads and writes, which may block on disk or network. The HTTP
+    // I/O itself runs on the JDK client's threads.
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory daemons =
         r -> {
@@ -51,7 +53,8 @@ public final class LlmClient implements AutoCloseable {
           t.setDaemon(true);
           return t;
         };
-    this.executor = Executors.newFixedThreadPool(4, daemons);
+    this.executor = Executors.newFixedThreadPool(2, daemons);
+    this.storage = Executors.newFixedThreadPool(4, daemons);
     // Timeout timers: one per exchange, removed as soon as the exchange ends, so a completed
     // response is not kept reachable for the rest of the timeout.
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemons);
@@ -103,10 +106,12 @@ public final class LlmClient implements AutoCloseable {
   }
 
   /**
-   * Sends one call. The future fails with {@link PermanentLlmException} only (retryable failures
-   * are retried here until the attempts run out). The call's usage is added to this client's totals
-   * and, when given, to {@code account} (e.g. the neuron's {@code client.usage().child()}), once to
-   * each even when the account rolls up to the client's totals.
+   * Sends one call. The future fails with {@link PermanentLlmException} when the call cannot
+   * succeed (retryable failures are retried here until the attempts run out), with
+   * IllegalArgumentException for a body the client cannot send (no model, {@code stream}) and with
+   * IllegalStateException once the client is closed. The call's usage is added to this client's
+   * totals and, when given, to {@code account} (e.g. the neuron's {@code client.usage().child()}),
+   * once to each even when the account rolls up to the client's totals.
    */
   public CompletableFuture<LlmResponse> send(LlmRequest request, UsageAccumulator account) {
     if (closed) {
@@ -120,7 +125,7 @@ public final class LlmClient implements AutoCloseable {
     }
     CompletableFuture<LlmResponse> result =
         cache != null && request.cacheMode() == CacheMode.READ_WRITE
-            ? CompletableFuture.supplyAsync(() -> cache.get(call.hash), executor)
+            ? CompletableFuture.supplyAsync(() -> cache.get(call.hash), storage)
                 .thenCompose(
                     hit -> hit.isPresent() ? completed(fromCache(call, hit.get())) : call(call))
             : call(call);
@@ -212,7 +217,7 @@ public final class LlmClient implements AutoCloseable {
     }
     // Waits for the write, so a caller that sees the response also finds it cached.
     try {
-      return CompletableFuture.runAsync(() -> cache.put(call.hash, sent.raw()), executor)
+      return CompletableFuture.runAsync(() -> cache.put(call.hash, sent.raw()), storage)
           .handle((stored, error) -> response);
     } catch (RejectedExecutionException closedMeanwhile) {
       return completed(response);
@@ -224,6 +229,7 @@ public final class LlmClient implements AutoCloseable {
   public void close() {
     closed = true;
     executor.shutdown();
+    storage.shutdown();
     timers.shutdown();
   }
 
