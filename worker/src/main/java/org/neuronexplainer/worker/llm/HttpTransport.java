@@ -75,8 +75,17 @@ final class HttpTransport {
 
   /** Never completes exceptionally: every failure is in the outcome. */
   CompletableFuture<Outcome> send(EndpointKind endpoint, byte[] body) {
-    HttpRequest request = build(endpoint, body);
+    HttpRequest request;
     CompletableFuture<HttpResponse<byte[]>> sent;
+    try {
+      request = build(endpoint, body);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(
+          new Outcome(
+              null,
+              null,
+              new PermanentLlmException("cannot build the request: " + e, 0, "", 1, false, e)));
+    }
     try {
       sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (RuntimeException e) {

@@ -64,8 +64,9 @@ public final class LlmClient implements AutoCloseable {
         b.httpClient != null
             ? b.httpClient
             : HttpClient.newBuilder()
-                // HTTP/1.1: one pooled connection per in-flight call. With HTTP/2 the JDK client
-                // multiplexes on one connection and fails calls above the server's stream limit.
+                // HTTP/1.1: one pooled connection per call in flight, which every compatible
+                // server supports; HTTP/2 would put every call on one connection, bounded by the
+                // server's concurrent-stream limit rather than by LLM_MAX_CONCURRENCY.
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.timeout())
                 .build();
