@@ -97,7 +97,7 @@ public final class LlmClient implements AutoCloseable {
     return usage;
   }
 
-  /** Calls holding a concurrency permit (in an HTTP exchange), for metrics and tests. */
+  /** Calls holding a concurrency permit (sending, or about to), for metrics and tests. */
   public int inFlight() {
     return concurrency.inUse();
   }

@@ -7,8 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends one request body until it succeeds or must stop: per attempt the rate budget, a concurrency
- * permit, the HTTP exchange (the permit is released as soon as it ends), then on a retryable
+ * Sends one request body until it succeeds or must stop: per attempt a concurrency permit, the rate
+ * budget, the HTTP exchange (the permit is released as soon as it ends), then on a retryable
  * failure a backoff wait that holds no permit.
  */
 final class RetryingSender {
@@ -48,24 +48,32 @@ final class RetryingSender {
       EndpointKind endpoint, byte[] body, long estimatedTokens, CompletableFuture<Sent> result) {}
 
   private void attempt(Call call, int attempt) {
-    rateLimiter
-        .acquire(call.estimatedTokens, executor)
-        .thenCompose(ready -> concurrency.acquire())
-        // A released permit completes the next waiter on the releasing thread; starting the
-        // exchange on the pool keeps a run of instant failures from nesting one call in another.
-        .thenComposeAsync(permit -> exchange(call), executor)
+    concurrency
+        .acquire()
+        .thenCompose(
+            permit ->
+                // The budget is taken with the permit held, just before sending, so the pacing
+                // is the pacing of real sends and a pause after a 429 holds back every call not
+                // yet sent.
+                rateLimiter
+                    .acquire(call.estimatedTokens, executor)
+                    // A released permit completes the next waiter on the releasing thread;
+                    // starting the exchange on the pool keeps a run of instant failures from
+                    // nesting one call in another.
+                    .thenComposeAsync(ready -> transport.send(call.endpoint, call.body), executor)
+                    .whenComplete(
+                        (outcome, error) -> {
+                          if (outcome != null) {
+                            settleBudget(call, outcome);
+                          }
+                          concurrency.release();
+                        }))
         .whenComplete(
             (outcome, error) -> {
               if (error != null) {
-                // Only a bug gets here: the transport reports failures in outcomes.
+                // Only a closed client gets here: the transport reports failures in outcomes.
                 call.result.completeExceptionally(error);
               } else if (outcome.succeeded()) {
-                TokenUsage tokens = TokenUsage.fromResponse(outcome.json());
-                rateLimiter.settle(
-                    call.estimatedTokens,
-                    TokenUsage.present(outcome.json())
-                        ? tokens.totalTokens()
-                        : call.estimatedTokens);
                 call.result.complete(new Sent(outcome.json(), outcome.raw(), attempt));
               } else {
                 fail(call, attempt, outcome.failure());
@@ -73,22 +81,27 @@ final class RetryingSender {
             });
   }
 
-  private CompletableFuture<HttpTransport.Outcome> exchange(Call call) {
-    CompletableFuture<HttpTransport.Outcome> sent;
-    try {
-      sent = transport.send(call.endpoint, call.body);
-    } catch (RuntimeException e) {
-      concurrency.release();
-      throw e;
+  /** Runs before the permit is handed on, so the next call sees the corrected budget. */
+  private void settleBudget(Call call, HttpTransport.Outcome outcome) {
+    if (outcome.succeeded()) {
+      TokenUsage tokens = TokenUsage.fromResponse(outcome.json());
+      boolean reported = TokenUsage.present(outcome.json());
+      rateLimiter.settle(
+          call.estimatedTokens, reported ? tokens.totalTokens() : call.estimatedTokens);
+      return;
     }
-    return sent.whenComplete((outcome, error) -> concurrency.release());
-  }
-
-  private void fail(Call call, int attempt, LlmException failure) {
+    LlmException failure = outcome.failure();
     if (failure.status() != 0) {
       // The server answered with an error and did not spend the tokens we reserved.
       rateLimiter.settle(call.estimatedTokens, 0);
     }
+    if (failure.status() == 429 && failure instanceof RetryableLlmException retryable) {
+      // Every call shares the provider's window: hold them all back, not just this one.
+      retryable.retryAfter().ifPresent(rateLimiter::pauseFor);
+    }
+  }
+
+  private void fail(Call call, int attempt, LlmException failure) {
     if (!(failure instanceof RetryableLlmException retryable)) {
       call.result.completeExceptionally(
           new PermanentLlmException(
@@ -110,10 +123,6 @@ final class RetryingSender {
               true,
               failure));
       return;
-    }
-    if (failure.status() == 429) {
-      // Every call shares the provider's window: hold them all back, not just this one.
-      retryable.retryAfter().ifPresent(rateLimiter::pauseFor);
     }
     Duration delay = retryPolicy.delayAfter(attempt, retryable.retryAfter());
     LOG.log(

@@ -31,12 +31,13 @@
  *       per million tokens</td></tr>
  * </table>
  *
- * <p><b>Invariants.</b> A call takes, in order: the cache lookup, the rate budget, a concurrency
- * permit, the HTTP exchange; the permit is released when the exchange ends, so backoff waits hold
- * none. Retryable failures (408, 409, 429, 5xx, timeouts, connection errors, a 2xx body that is not
- * a JSON object) are retried up to LLM_MAX_ATTEMPTS with exponential backoff and jitter, never
- * sooner than {@code Retry-After}; a 429's {@code Retry-After} pauses every call of the client.
- * Callers see only {@link org.neuronexplainer.worker.llm.PermanentLlmException} (with {@code
+ * <p><b>Invariants.</b> A call takes, in order: the cache lookup, a concurrency permit, the rate
+ * budget (taken with the permit held, so it paces real sends), the HTTP exchange; the permit is
+ * released when the exchange ends, after the budget is settled, so backoff waits hold none.
+ * Retryable failures (408, 409, 429, 5xx, timeouts, connection errors, a 2xx body that is not a
+ * JSON object) are retried up to LLM_MAX_ATTEMPTS with exponential backoff and jitter, never sooner
+ * than {@code Retry-After}; a 429's {@code Retry-After} pauses every call of the client. Callers
+ * see only {@link org.neuronexplainer.worker.llm.PermanentLlmException} (with {@code
  * attemptsExhausted()} telling an outage from a rejected request). Only successes are cached, at
  * {@code llm-cache/{sha256}.json}; a cache hit makes no HTTP call and costs nothing.
  */

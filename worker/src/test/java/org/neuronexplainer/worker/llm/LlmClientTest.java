@@ -187,7 +187,7 @@ class LlmClientTest {
     LlmClient client = client("LLM_MAX_CONCURRENCY", "1");
 
     CompletableFuture<LlmResponse> first = client.send(chat("one"));
-    Thread.sleep(40); // the 429 has arrived; a new call must now wait out the pause as well
+    // Queued behind the first for the one permit, it gets it only after the 429 has paused all.
     CompletableFuture<LlmResponse> second = client.send(chat("two"));
     await(first);
     await(second);
