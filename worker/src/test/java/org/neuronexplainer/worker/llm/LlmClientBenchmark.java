@@ -36,6 +36,12 @@ class LlmClientBenchmark {
             .map(p -> p.trim().split("x"))
             .map(p -> new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])})
             .toArray(int[][]::new);
+    // Untimed: lets the JIT compile both paths, so neither pays for it in the table.
+    try (ScriptedLlmServer server = new ScriptedLlmServer()) {
+      server.otherwise(seen -> json(200, chatReply("ok", 100, 1)));
+      throughClient(server, 32, 3000);
+      throughRawJdkClient(server, 32, 3000);
+    }
     System.out.printf(
         "%12s %9s %7s %10s %10s %8s %12s%n",
         "concurrency", "delay ms", "calls", "ideal/s", "client/s", "ratio", "raw JDK/s");
