@@ -1,0 +1,160 @@
+package org.neuronexplainer.common.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A {@link BlobStore} in a local directory: key {@code a/b/c.json} is the file {@code
+ * {root}/a/b/c.json}.
+ *
+ * <p>A put writes a temporary file in the target's own directory, forces it to disk, then renames
+ * it over the target, so readers (in this or another process) never see a half-written blob and a
+ * crash leaves at worst a stray temporary file, which listings ignore. Temporary names start with
+ * {@value #TEMP_PREFIX}, a segment prefix that keys may not use.
+ */
+public final class LocalDirectoryStore implements BlobStore {
+
+  static final String TEMP_PREFIX = ".tmp-";
+
+  private final Path root;
+
+  public LocalDirectoryStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    Path file = resolve(key);
+    try {
+      return Optional.of(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      if (Files.isDirectory(file)) {
+        return Optional.empty();
+      }
+      throw new UncheckedIOException("cannot read blob " + key + " from " + file, e);
+    }
+  }
+
+  @Override
+  public void put(String key, byte[] data) {
+    Path file = resolve(key);
+    Path temp = null;
+    try {
+      Files.createDirectories(file.getParent());
+      temp = Files.createTempFile(file.getParent(), TEMP_PREFIX, ".part");
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        // Durable before visible: callers commit Kafka offsets once put returns.
+        channel.force(true);
+      }
+      moveIntoPlace(temp, file);
+      temp = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write blob " + key + " to " + file, e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // The write already failed; a stray temporary file is invisible to readers.
+        }
+      }
+    }
+  }
+
+  private static void moveIntoPlace(Path temp, Path file) throws IOException {
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Same directory, so this only happens on exotic file systems; rename is still the best bet.
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return Files.isRegularFile(resolve(key));
+  }
+
+  @Override
+  public boolean delete(String key) {
+    Path file = resolve(key);
+    if (Files.isDirectory(file)) {
+      return false;
+    }
+    try {
+      return Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete blob " + key + " at " + file, e);
+    }
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    BlobStore.requireValidPrefix(prefix);
+    // Walk only the deepest directory the prefix names in full, then filter by the string prefix.
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash)).normalize();
+    if (!start.startsWith(root) || !Files.isDirectory(start)) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(start)) {
+      files
+          .filter(Files::isRegularFile)
+          .filter(path -> !path.getFileName().toString().startsWith(TEMP_PREFIX))
+          .map(this::keyOf)
+          .filter(key -> key.startsWith(prefix))
+          .forEach(keys::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list blobs under " + prefix + " in " + root, e);
+    }
+    keys.sort(null);
+    return keys;
+  }
+
+  private String keyOf(Path file) {
+    return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  private Path resolve(String key) {
+    BlobStore.requireValidKey(key);
+    for (String segment : key.split("/")) {
+      if (segment.startsWith(TEMP_PREFIX)) {
+        throw new IllegalArgumentException(
+            "blob key segments must not start with " + TEMP_PREFIX + ": " + key);
+      }
+    }
+    Path file = root.resolve(key).normalize();
+    if (!file.startsWith(root) || file.equals(root)) {
+      throw new IllegalArgumentException("blob key escapes the store's root: " + key);
+    }
+    return file;
+  }
+
+  @Override
+  public String toString() {
+    return "LocalDirectoryStore[" + root + "]";
+  }
+}

@@ -1,0 +1,278 @@
+package org.neuronexplainer.worker.llm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.neuronexplainer.common.storage.BlobStore;
+
+/**
+ * The one client every explainer and simulator of a process shares: it owns the HTTP connections,
+ * the concurrency limit, the rate budget, the retries, the response cache and the run's usage
+ * totals. Calls return futures; nothing blocks a thread while a call waits.
+ *
+ * <p>Order of one call: the cache lookup; the attempts ({@link RetryingSender}); the price and the
+ * cache write; the accounting.
+ */
+public final class LlmClient implements AutoCloseable {
+
+  private final LlmConfig config;
+  private final ObjectMapper mapper;
+  private final AsyncSemaphore concurrency;
+  private final RetryingSender sender;
+  private final ResponseCache cache;
+  private final UsageAccumulator usage;
+  private final ExecutorService executor;
+  private final ExecutorService storage;
+  private final ScheduledExecutorService timers;
+  private volatile boolean closed;
+
+  private LlmClient(Builder b) {
+    this.config = b.config;
+    this.mapper = b.mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // Two small pools: one that starts exchanges and resumes calls after waits, which never
+    // blocks, and one for cache reads and writes, which may block on disk or network. The HTTP
+    // I/O itself runs on the JDK client's threads.
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory daemons =
+        r -> {
+          Thread t = new Thread(r, "llm-client-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    this.executor = Executors.newFixedThreadPool(2, daemons);
+    this.storage = Executors.newFixedThreadPool(4, daemons);
+    // Timeout timers: one per exchange, removed as soon as the exchange ends, so a completed
+    // response is not kept reachable for the rest of the timeout.
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemons);
+    timers.setRemoveOnCancelPolicy(true);
+    this.timers = timers;
+    HttpClient http =
+        b.httpClient != null
+            ? b.httpClient
+            : HttpClient.newBuilder()
+                // HTTP/1.1: one pooled connection per call in flight, which every compatible
+                // server supports; HTTP/2 would put every call on one connection, bounded by the
+                // server's concurrent-stream limit rather than by LLM_MAX_CONCURRENCY.
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.timeout())
+                .build();
+    this.concurrency = new AsyncSemaphore(config.maxConcurrency());
+    this.sender =
+        new RetryingSender(
+            new HttpTransport(config, http, mapper, Clock.systemUTC(), timers),
+            concurrency,
+            new RateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), System::nanoTime),
+            RetryPolicy.from(config),
+            executor);
+    this.cache = b.cacheStore == null ? null : new ResponseCache(b.cacheStore, mapper);
+    this.usage = b.usage;
+  }
+
+  public static Builder builder(LlmConfig config) {
+    return new Builder(config);
+  }
+
+  public LlmConfig config() {
+    return config;
+  }
+
+  /**
+   * The totals of every call this client made (the run's, unless the builder was given another).
+   */
+  public UsageAccumulator usage() {
+    return usage;
+  }
+
+  /** Calls holding a concurrency permit (sending, or about to), for metrics and tests. */
+  public int inFlight() {
+    return concurrency.inUse();
+  }
+
+  public CompletableFuture<LlmResponse> send(LlmRequest request) {
+    return send(request, null);
+  }
+
+  /**
+   * Sends one call. The future fails with {@link PermanentLlmException} when the call cannot
+   * succeed (retryable failures are retried here until the attempts run out), with
+   * IllegalArgumentException for a body the client cannot send (no model, {@code stream}) and with
+   * IllegalStateException once the client is closed. The call's usage is added to this client's
+   * totals and, when given, to {@code account} (e.g. the neuron's {@code client.usage().child()}),
+   * once to each even when the account rolls up to the client's totals.
+   */
+  public CompletableFuture<LlmResponse> send(LlmRequest request, UsageAccumulator account) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the LLM client is closed"));
+    }
+    Prepared call;
+    try {
+      call = prepare(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<LlmResponse> result =
+        cache != null && request.cacheMode() == CacheMode.READ_WRITE
+            ? CompletableFuture.supplyAsync(() -> cache.get(call.hash), storage)
+                .thenCompose(
+                    hit -> hit.isPresent() ? completed(fromCache(call, hit.get())) : call(call))
+            : call(call);
+    return result.whenComplete(
+        (response, error) -> {
+          UsageTotals delta =
+              response != null
+                  ? UsageTotals.of(response)
+                  : UsageTotals.failure(
+                      unwrap(error) instanceof PermanentLlmException p ? p.attempts() : 0);
+          if (account == null) {
+            usage.add(delta);
+          } else {
+            account.add(delta);
+            if (!account.rollsUpTo(usage)) {
+              usage.add(delta);
+            }
+          }
+        });
+  }
+
+  private record Prepared(
+      LlmRequest request, String model, byte[] body, long estimatedTokens, String hash) {}
+
+  private Prepared prepare(LlmRequest request) {
+    ObjectNode body = request.bodyForClient().deepCopy();
+    if (body.path("stream").asBoolean(false)) {
+      // A streamed answer is a series of events, not the one JSON object this client parses.
+      throw new IllegalArgumentException("\"stream\": true is not supported; leave it unset");
+    }
+    if (!body.path("model").isTextual() || body.path("model").textValue().isEmpty()) {
+      if (config.model().isEmpty()) {
+        throw new IllegalArgumentException(
+            "no model: set LLM_MODEL or put \"model\" in the request body");
+      }
+      body.put("model", config.model());
+    }
+    String model = body.path("model").textValue();
+    byte[] bytes;
+    try {
+      bytes = mapper.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("request body cannot be written as JSON", e);
+    }
+    String hash = ResponseCache.hash(mapper, request.endpoint(), model, body);
+    return new Prepared(request, model, bytes, TokenEstimator.estimate(body), hash);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
+  }
+
+  private static <T> CompletableFuture<T> completed(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  private LlmResponse fromCache(Prepared call, ObjectNode body) {
+    return new LlmResponse(body, call.model, TokenUsage.NONE, 0, true, true, 0, call.hash);
+  }
+
+  private CompletableFuture<LlmResponse> call(Prepared call) {
+    return sender
+        .send(call.request.endpoint(), call.body, call.estimatedTokens)
+        .thenCompose(sent -> priceAndStore(call, sent));
+  }
+
+  private CompletableFuture<LlmResponse> priceAndStore(Prepared call, RetryingSender.Sent sent) {
+    ObjectNode body = sent.json();
+    TokenUsage tokens = TokenUsage.fromResponse(body);
+    // The requested model first; the served one (often a dated variant) when that has no price.
+    Optional<ModelPrice> price = config.prices().lookup(call.model);
+    if (price.isEmpty()) {
+      price = config.prices().lookup(body.path("model").asText(null));
+    }
+    LlmResponse response =
+        new LlmResponse(
+            body,
+            call.model,
+            tokens,
+            price.map(p -> p.cost(tokens)).orElse(0.0),
+            price.isPresent(),
+            false,
+            sent.attempts(),
+            call.hash);
+    if (cache == null || call.request.cacheMode() == CacheMode.OFF) {
+      return completed(response);
+    }
+    // Waits for the write, so a caller that sees the response also finds it cached.
+    try {
+      return CompletableFuture.runAsync(() -> cache.put(call.hash, sent.raw()), storage)
+          .handle((stored, error) -> response);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      return completed(response);
+    }
+  }
+
+  /** Stops new calls; calls waiting for a retry fail, calls in flight finish. */
+  @Override
+  public void close() {
+    closed = true;
+    executor.shutdown();
+    storage.shutdown();
+    timers.shutdown();
+  }
+
+  /** Wires a client; only the configuration is required. */
+  public static final class Builder {
+    private final LlmConfig config;
+    private BlobStore cacheStore;
+    private UsageAccumulator usage = new UsageAccumulator();
+    private ObjectMapper mapper = new ObjectMapper();
+    private HttpClient httpClient;
+
+    private Builder(LlmConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Where responses are cached ({@code llm-cache/...} under the store's root); none: no cache.
+     */
+    public Builder cache(BlobStore store) {
+      this.cacheStore = store;
+      return this;
+    }
+
+    /** The accumulator that receives every call's usage (default: a fresh one). */
+    public Builder usage(UsageAccumulator accumulator) {
+      this.usage = Objects.requireNonNull(accumulator);
+      return this;
+    }
+
+    public Builder mapper(ObjectMapper objectMapper) {
+      this.mapper = Objects.requireNonNull(objectMapper);
+      return this;
+    }
+
+    /** A preconfigured JDK client (proxy, TLS); by default one is built from the configuration. */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = client;
+      return this;
+    }
+
+    public LlmClient build() {
+      return new LlmClient(this);
+    }
+  }
+}
