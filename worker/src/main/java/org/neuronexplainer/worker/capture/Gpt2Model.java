@@ -62,9 +62,10 @@ public final class Gpt2Model implements AutoCloseable {
     return config;
   }
 
-  /** Where it runs, e.g. {@code "cpu() float32"}, for logs and reports. */
+  /** Where it runs, e.g. {@code "cpu float32"} or {@code "gpu:0 float16"}, for logs. */
   public String describeCompute() {
-    return compute.device() + " " + compute.dataType().name().toLowerCase(java.util.Locale.ROOT);
+    String device = compute.device().isGpu() ? "gpu:" + compute.device().getDeviceId() : "cpu";
+    return device + " " + compute.dataType().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The MLP activations of every layer, no logits. */
