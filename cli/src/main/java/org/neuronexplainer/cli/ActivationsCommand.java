@@ -98,7 +98,9 @@ final class ActivationsCommand implements Callable<Integer> {
       names = "--precision",
       paramLabel = "P",
       defaultValue = "float32",
-      description = "float32, float16 or bfloat16 (default ${DEFAULT-VALUE}); output is float32.")
+      description =
+          "float32 or float16 (for GPUs) to compute in (default ${DEFAULT-VALUE}); the output is"
+              + " float32 either way. bfloat16 is refused: DJL 0.36 cannot run it.")
   String precision;
 
   @Override

@@ -45,7 +45,7 @@ record Compute(Engine engine, Device device, DataType dataType) {
     return switch (precision) {
       case FLOAT32 -> DataType.FLOAT32;
       case FLOAT16 -> DataType.FLOAT16;
-      case BFLOAT16 -> DataType.BFLOAT16;
+      case BFLOAT16 -> throw new IllegalStateException("refused by ComputeOptions");
     };
   }
 }

@@ -17,6 +17,13 @@ public record ComputeOptions(String device, Precision precision) {
     if (!DEVICE.matcher(device).matches()) {
       throw new IllegalArgumentException("unknown device " + device + " (auto, cpu, gpu or gpu:N)");
     }
+    if (precision == Precision.BFLOAT16) {
+      // DJL 0.36's PyTorch JNI has no mapping for bfloat16: creating or casting to such a tensor
+      // aborts the whole JVM ("terminate called without an active exception"), so refuse early.
+      throw new IllegalArgumentException(
+          "bfloat16 is not available: DJL 0.36's PyTorch engine cannot hold bfloat16 tensors;"
+              + " use float16 or float32");
+    }
   }
 
   /** The default: the best device available, float32. */

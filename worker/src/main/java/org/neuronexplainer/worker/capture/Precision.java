@@ -8,7 +8,10 @@ public enum Precision {
   FLOAT32,
   /** For GPUs; on a CPU it is slow and less exact. */
   FLOAT16,
-  /** For GPUs with bfloat16 support. */
+  /**
+   * Named so that asking for it gets a reason, but refused for now: DJL 0.36's PyTorch engine
+   * aborts the process on any bfloat16 tensor (see {@link ComputeOptions}).
+   */
   BFLOAT16;
 
   /** Accepts {@code float32}, {@code fp16}, {@code bf16} and similar spellings. */

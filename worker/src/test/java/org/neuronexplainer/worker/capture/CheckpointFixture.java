@@ -1,6 +1,8 @@
 package org.neuronexplainer.worker.capture;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsFile;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsWriter;
+import org.neuronexplainer.worker.capture.safetensors.TensorDtype;
 import org.neuronexplainer.worker.capture.safetensors.TensorEntry;
 import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
 
@@ -76,5 +79,58 @@ final class CheckpointFixture {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** The reference weights stored as F16 or BF16 (mantissas truncated, tiny values flushed). */
+  static void writeWeightsAs(Path dir, TensorDtype dtype) {
+    try (SafetensorsFile source =
+        SafetensorsFile.open(Fixtures.hfGpt2Reference().resolve("model.safetensors"))) {
+      List<TensorSpec> specs = new ArrayList<>();
+      source.entries().values().forEach(e -> specs.add(new TensorSpec(e.name(), dtype, e.shape())));
+      try (SafetensorsWriter writer =
+          SafetensorsWriter.create(dir.resolve("model.safetensors"), specs, Map.of())) {
+        for (TensorSpec spec : specs) {
+          float[] values = source.floats(spec.name());
+          ByteBuffer bytes = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+          for (float value : values) {
+            bytes.putShort(dtype == TensorDtype.BF16 ? bfloat16(value) : half(value));
+          }
+          writer.writeBytes(spec.name(), 0, bytes.flip());
+        }
+        writer.commit();
+      }
+    }
+  }
+
+  /** Rewrites {@code from}'s weights as F32 into {@code dir}, widening them exactly. */
+  static void writeWidened(Path from, Path dir) {
+    try (SafetensorsFile source = SafetensorsFile.open(from.resolve("model.safetensors"))) {
+      List<TensorSpec> specs = new ArrayList<>();
+      source.entries().values().forEach(e -> specs.add(TensorSpec.f32(e.name(), e.shape())));
+      try (SafetensorsWriter writer =
+          SafetensorsWriter.create(dir.resolve("model.safetensors"), specs, Map.of())) {
+        for (TensorSpec spec : specs) {
+          writer.writeFloats(spec.name(), 0, source.floats(spec.name()));
+        }
+        writer.commit();
+      }
+    }
+  }
+
+  private static short bfloat16(float value) {
+    return (short) (Float.floatToIntBits(value) >>> 16);
+  }
+
+  private static short half(float value) {
+    int bits = Float.floatToIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+    if (exponent <= 0) {
+      return (short) sign;
+    }
+    if (exponent >= 0x1f) {
+      return (short) (sign | 0x7bff);
+    }
+    return (short) (sign | (exponent << 10) | ((bits >>> 13) & 0x3ff));
   }
 }

@@ -125,6 +125,22 @@ public final class SafetensorsWriter implements AutoCloseable {
     writeAt(bytes, layout.fileOffset() + elementOffset * 8);
   }
 
+  /**
+   * Writes raw little-endian bytes into tensor {@code name} at byte {@code byteOffset} within it,
+   * for dtypes that have no typed method (F16, BF16, ...).
+   */
+  public void writeBytes(String name, long byteOffset, ByteBuffer bytes) {
+    Layout layout = layouts.get(name);
+    if (layout == null) {
+      throw new IllegalArgumentException("tensor " + name + " was not declared");
+    }
+    if (byteOffset < 0 || byteOffset + bytes.remaining() > layout.spec().byteCount()) {
+      throw new IllegalArgumentException(
+          bytes.remaining() + " bytes at " + byteOffset + " lie outside tensor " + layout.spec());
+    }
+    writeAt(bytes.duplicate(), layout.fileOffset() + byteOffset);
+  }
+
   private Layout check(String name, TensorDtype dtype, long elementOffset, int count) {
     Layout layout = layouts.get(name);
     if (layout == null) {
