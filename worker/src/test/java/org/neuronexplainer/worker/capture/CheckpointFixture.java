@@ -133,4 +133,27 @@ final class CheckpointFixture {
     }
     return (short) (sign | (exponent << 10) | ((bits >>> 13) & 0x3ff));
   }
+
+  /** The reference weights plus an untied {@code lm_head.weight} equal to minus wte. */
+  static void writeWithNegatedLmHead(Path dir) {
+    try (SafetensorsFile source =
+        SafetensorsFile.open(Fixtures.hfGpt2Reference().resolve("model.safetensors"))) {
+      List<TensorSpec> specs = new ArrayList<>();
+      source.entries().values().forEach(e -> specs.add(TensorSpec.f32(e.name(), e.shape())));
+      TensorEntry wte = source.entry("transformer.wte.weight").orElseThrow();
+      specs.add(TensorSpec.f32("lm_head.weight", wte.shape()));
+      try (SafetensorsWriter writer =
+          SafetensorsWriter.create(dir.resolve("model.safetensors"), specs, Map.of())) {
+        for (TensorEntry entry : source.entries().values()) {
+          writer.writeFloats(entry.name(), 0, source.floats(entry.name()));
+        }
+        float[] negated = source.floats(wte.name());
+        for (int i = 0; i < negated.length; i++) {
+          negated[i] = -negated[i];
+        }
+        writer.writeFloats("lm_head.weight", 0, negated);
+        writer.commit();
+      }
+    }
+  }
 }

@@ -38,6 +38,29 @@ class CheckpointLoadingTest {
   }
 
   @Test
+  void anLmHeadTensorIsUsedInsteadOfTheTiedEmbedding() throws IOException {
+    CheckpointFixture.copyConfig(dir);
+    CheckpointFixture.writeWithNegatedLmHead(dir);
+    try (Gpt2Model model = Gpt2Model.load(dir, ComputeOptions.cpu());
+        SafetensorsFile reference =
+            SafetensorsFile.open(
+                Fixtures.hfGpt2Reference().resolve("reference-activations.safetensors"))) {
+      int[][] ids = new int[1][32];
+      long[] flat = reference.longs("input_ids");
+      for (int t = 0; t < 32; t++) {
+        ids[0][t] = (int) flat[t];
+      }
+      FloatTensor logits = model.forward(ids, new int[0], true).logits().orElseThrow();
+      float[] expected = java.util.Arrays.copyOf(reference.floats("logits"), 32 * 512);
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] = -expected[i];
+      }
+      assertThat(logits.maxAbsDiff(new FloatTensor(new int[] {1, 32, 512}, expected)))
+          .isLessThan(1e-4);
+    }
+  }
+
+  @Test
   void aMissingTensorIsNamedWithItsExpectedShape() throws IOException {
     CheckpointFixture.copyConfig(dir);
     CheckpointFixture.writeWeights(
