@@ -109,6 +109,7 @@ final class ActivationsCommand implements Callable<Integer> {
       throw new UserException("--batch must be at least 1");
     }
     ComputeOptions compute = computeOptions();
+    ModelDirectory.require(model);
     int[][] ids = TokenInput.read(tokens);
     try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(model, compute))) {
       Gpt2Config config = gpt2.config();

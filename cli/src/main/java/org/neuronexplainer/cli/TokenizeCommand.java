@@ -48,7 +48,8 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws JsonProcessingException {
-    Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(model));
+    Gpt2Tokenizer tokenizer =
+        CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(ModelDirectory.require(model)));
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper = new ObjectMapper();
     ArrayNode all = mapper.createArrayNode();

@@ -133,6 +133,33 @@ class CaptureCommandsTest {
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("has no config.json");
     assertThat(output).doesNotExist();
+
+    code =
+        run(
+            "activations",
+            "--model",
+            "gpt2",
+            "--tokens",
+            tokens.toString(),
+            "--out",
+            output.toString());
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("--model gpt2: no such directory");
+
+    code =
+        run(
+            "activations",
+            "--model",
+            MODEL.toString(),
+            "--tokens",
+            tokens.toString(),
+            "--out",
+            output.toString(),
+            "--precision",
+            "bf16");
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("bfloat16 is not available");
+    assertThat(output).doesNotExist();
   }
 
   @Test
