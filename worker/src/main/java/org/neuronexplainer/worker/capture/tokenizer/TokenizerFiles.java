@@ -60,8 +60,13 @@ final class TokenizerFiles {
       throw new TokenizerException(
           file + ": model type " + model.path("type").asText() + " is not BPE");
     }
-    if (!root.path("pre_tokenizer").path("type").asText("ByteLevel").equals("ByteLevel")) {
+    JsonNode preTokenizer = root.path("pre_tokenizer");
+    if (!preTokenizer.path("type").asText("ByteLevel").equals("ByteLevel")) {
       throw new TokenizerException(file + ": only GPT-2's ByteLevel pre-tokenizer is supported");
+    }
+    if (preTokenizer.path("add_prefix_space").asBoolean(false)) {
+      // GPT-2 encodes text as given; a prefix space would shift every first word's token.
+      throw new TokenizerException(file + ": add_prefix_space = true is not supported");
     }
     Map<String, Integer> vocab = readVocab(model.path("vocab"), file);
     List<String[]> merges = new ArrayList<>();
