@@ -63,6 +63,11 @@ public record RunnerSettings(
         idlePoll, busyPoll, hold, firstRetryDelay, maxRetryDelay, sendTimeout, shutdownGrace);
   }
 
+  public RunnerSettings withBusyPoll(Duration poll) {
+    return new RunnerSettings(
+        idlePoll, poll, maxHold, firstRetryDelay, maxRetryDelay, sendTimeout, shutdownGrace);
+  }
+
   public RunnerSettings withShutdownGrace(Duration grace) {
     return new RunnerSettings(
         idlePoll, busyPoll, maxHold, firstRetryDelay, maxRetryDelay, sendTimeout, grace);
