@@ -48,6 +48,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
   private InFlight<J> current;
   private volatile boolean stopping;
   private volatile Thread thread;
+  private volatile RuntimeException failure;
 
   public StageRunner(
       Consumer<String, byte[]> consumer,
@@ -94,11 +95,27 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
         step();
       }
       finishInFlight();
+    } catch (RuntimeException e) {
+      // The consumer itself failed (authorization, a fenced member...): this runner stops, the
+      // uncommitted work goes back to the group, and readiness reports it through failure().
+      failure = e;
+      LOG.error("runner for {} stopped on an error", topic, e);
     } finally {
       worker.shutdownNow();
       consumer.close();
       LOG.info("runner for {} stopped", topic);
     }
+  }
+
+  /** True from start until the loop has ended, for readiness checks. */
+  public boolean running() {
+    Thread t = thread;
+    return t != null && t.isAlive();
+  }
+
+  /** What stopped the loop, if it was not a requested stop; else null. */
+  public RuntimeException failure() {
+    return failure;
   }
 
   /** Asks the loop to stop (from any thread, e.g. a SIGTERM hook) without waiting. */

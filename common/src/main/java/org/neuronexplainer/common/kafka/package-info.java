@@ -28,10 +28,11 @@
  *       with {@code willRetry=false} plus a dead letter. An {@code Error} stops the runner without
  *       committing.
  *   <li><b>Delays without a timer service.</b> A job read before its {@code notBeforeMillis} is
- *       held (its partition paused) for at most {@code maxHold}; if it becomes due in that time it
- *       runs, otherwise it is published again unchanged to the back of its topic and committed. A
- *       long delay thus blocks its partition for at most {@code maxHold} per pass, and a job is
- *       never run early.
+ *       held for at most {@code maxHold}; if it becomes due in that time it runs, otherwise it is
+ *       published again unchanged to the back of its topic and committed. A job never runs early,
+ *       and a long delay costs its runner at most {@code maxHold} per pass. While it holds, the
+ *       runner takes no other record (it handles one record at a time, in offset order), which is
+ *       why the hold is short and the default first retry delay shorter still.
  *   <li><b>Rebalances.</b> When a partition is revoked, its queued records are dropped and its
  *       running job, when it ends, is neither committed nor reported: the new owner reads it again
  *       and finds its output.
@@ -39,7 +40,15 @@
  *       held records are handed back (not committed). A running job gets {@code shutdownGrace} to
  *       finish and is then committed as usual; past that it is interrupted and handed back. The
  *       consumer then leaves the group, so its partitions move to the other workers at once.
+ *   <li><b>Consumer errors stop the runner.</b> An exception from the consumer itself (not from a
+ *       job) ends the loop without committing; {@code failure()} and {@code running()} expose it to
+ *       the readiness check, and the group hands the partitions to other workers.
  * </ul>
+ *
+ * <p>Wiring, per stage of {@code WORKER_STAGES}: {@code new StageRunner<>(clients.consumer(
+ * topics.groupId(stage)), publisher, topics.explain(), handler, RunnerSettings.DEFAULTS).start()},
+ * one shared {@link org.neuronexplainer.common.kafka.Publisher}, and a shutdown hook that closes
+ * the runners before the publisher.
  *
  * <p>Duplicates this design allows, all harmless because outputs are idempotent: a job redone after
  * a crash between output and commit; a retry published twice if the process dies between publishing

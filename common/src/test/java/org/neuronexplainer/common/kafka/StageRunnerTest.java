@@ -50,6 +50,7 @@ class StageRunnerTest {
           .withRetryDelays(Duration.ofSeconds(2), Duration.ofSeconds(60))
           .withMaxHold(Duration.ofSeconds(5))
           .withShutdownGrace(Duration.ofMillis(300));
+  private MockProducer<String, byte[]> pendingProducer;
   private StageRunner<ExplainJob> runner;
 
   @AfterEach
@@ -217,6 +218,28 @@ class StageRunnerTest {
     assertThat(consumer.closed()).isTrue();
   }
 
+  @Test
+  void aFailedPublishIsNotCommittedAndTheRecordIsReadAgain() throws Exception {
+    pendingProducer =
+        new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    start(job(1, 3));
+    waitUntil(() -> pendingProducer.history().size() == 2); // started, succeeded
+    pendingProducer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
+    pendingProducer.completeNext();
+    waitUntil(() -> consumer.position(tp) == 0);
+    assertThat(committed()).isNull();
+    assertThat(handler.runs.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aConsumerErrorStopsTheRunnerAndIsReported() throws Exception {
+    consumer.setPollException(new org.apache.kafka.common.KafkaException("not authorized"));
+    start(job(1, 3));
+    waitUntil(() -> !runner.running());
+    assertThat(runner.failure()).hasMessage("not authorized");
+    assertThat(consumer.closed()).isTrue();
+  }
+
   // ---- fixture
 
   private static ExplainJob job(int attempt, int maxAttempts) {
@@ -239,7 +262,8 @@ class StageRunnerTest {
             consumer.addRecord(new ConsumerRecord<>(tp.topic(), 0, i, "3:7", values[i]));
           }
         });
-    Publisher publisher = new Publisher(producer, topics, codec);
+    Publisher publisher =
+        new Publisher(pendingProducer != null ? pendingProducer : producer, topics, codec);
     runner = new StageRunner<>(consumer, publisher, topics.explain(), handler, settings, now::get);
     runner.start();
   }
