@@ -289,20 +289,35 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     consumer.seek(f.partition, f.record.offset());
   }
 
+  /**
+   * Commits without waiting for the broker: the output and everything published for the record are
+   * already durable, so a lost commit only means a redelivery, which the output check turns into a
+   * skip. This saves a round trip per job; {@link #flushCommits()} waits where it matters.
+   */
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    consumer.commitAsync(
+        offsets,
+        (done, error) -> {
+          if (error != null) {
+            LOG.warn(
+                "commit of {} failed, the records will be redelivered: {}", done, error.toString());
+          }
+        });
+  }
+
+  /** Waits for the pending asynchronous commits: before partitions move away, and at stop. */
+  private void flushCommits() {
     for (int tries = 0; ; tries++) {
       try {
-        consumer.commitSync(offsets);
+        consumer.commitSync(Map.of());
         return;
       } catch (WakeupException e) {
-        // A worker's completion signal landed here instead of in poll; the commit did not run.
+        // A worker's completion signal landed here instead of in poll; try again.
         if (tries >= 3) {
           throw e;
         }
       } catch (KafkaException e) {
-        // Typically a rebalance took the partition: the new owner redoes the job, which is
-        // harmless.
-        LOG.warn("commit of {} failed: {}", offsets, e.toString());
+        LOG.warn("pending commits failed, the records will be redelivered: {}", e.toString());
         return;
       }
     }
@@ -329,12 +344,18 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
         current = null;
       }
     }
+    flushCommits();
   }
 
   /** Drops the work of partitions this consumer no longer owns; runs inside poll. */
   private final class Rebalances implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      flushCommits(); // so the next owner starts after what this one finished
+      dropWork(partitions);
+    }
+
+    private void dropWork(Collection<TopicPartition> partitions) {
       buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
       if (current != null && partitions.contains(current.partition)) {
         current.revoked = true;
@@ -351,7 +372,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      onPartitionsRevoked(partitions);
+      dropWork(partitions); // no commit: the partitions already belong to someone else
     }
   }
 }

@@ -16,9 +16,11 @@
  *       queue, in offset order.
  *   <li><b>Commit after the output.</b> Auto-commit is off. A record's offset is committed only
  *       after the handler returned (its output is durably written) and the broker acknowledged
- *       everything published for it (event, retry, dead letter). If publishing fails, the consumer
- *       seeks back and reads the record again. Delivery is therefore at least once; the handler's
- *       {@code outputExists} check makes a second delivery a cheap skip that reports success.
+ *       everything published for it (event, retry, dead letter); the commit itself is asynchronous
+ *       (a lost one only causes a redelivery) and is flushed before partitions are revoked and at
+ *       stop. If publishing fails, the consumer seeks back and reads the record again. Delivery is
+ *       therefore at least once; the handler's {@code outputExists} check makes a second delivery a
+ *       cheap skip that reports success.
  *   <li><b>Two kinds of failure, by type.</b> {@code PermanentException} (and a message that cannot
  *       be read: {@code MalformedMessageException}) goes to the dead-letter topic with the error;
  *       the offset is committed and the loop goes on. Any other exception is retryable: the job is
