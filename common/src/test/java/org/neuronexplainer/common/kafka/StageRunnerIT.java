@@ -189,6 +189,79 @@ class StageRunnerIT {
     }
   }
 
+  @Test
+  void aStoppedRunnerHandsBackItsRunningJobToTheNextWorker() throws Exception {
+    Topics topics = new Topics("handback.");
+    try (Admin admin = clients.admin()) {
+      TopicCreator.createMissing(admin, topics, 1, (short) 1);
+    }
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+    StageHandler<ExplainJob> handler =
+        new StageHandler<>() {
+          @Override
+          public boolean outputExists(ExplainJob job) {
+            return false;
+          }
+
+          @Override
+          public JobMetrics run(ExplainJob job) {
+            int n = runs.computeIfAbsent(job.unit(), u -> new AtomicInteger()).incrementAndGet();
+            if (job.neuron().neuronIndex() == 0 && n == 1) {
+              slowStarted.countDown();
+              sleep(10_000); // interrupted when the first worker gives up on it
+              throw new RetryableException("interrupted");
+            }
+            return JobMetrics.NONE;
+          }
+        };
+    RunnerSettings settings =
+        RunnerSettings.DEFAULTS
+            .withBusyPoll(Duration.ofMillis(100))
+            .withShutdownGrace(Duration.ofMillis(200));
+    try (Producer<String, byte[]> producer = clients.producer("handback-producer")) {
+      Publisher publisher = new Publisher(producer, topics, codec);
+      for (int i = 0; i < 2; i++) {
+        publisher.job(new ExplainJob(JobHeader.first("run-hb", 3), new NeuronId(0, i), "k/" + i));
+      }
+      producer.flush();
+      String group = topics.groupId(Stage.EXPLAIN);
+      StageRunner<ExplainJob> first =
+          new StageRunner<>(
+              clients.consumer(group), publisher, topics.explain(), handler, settings);
+      first.start();
+      assertThat(slowStarted.await(20, TimeUnit.SECONDS)).isTrue();
+      first.close(); // SIGTERM's path: the job outlives the grace and is handed back
+
+      StageRunner<ExplainJob> second =
+          new StageRunner<>(
+              clients.consumer(group), publisher, topics.explain(), handler, settings);
+      second.start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (runs.getOrDefault("0:1", new AtomicInteger()).get() == 0
+            && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+      } finally {
+        second.close();
+      }
+      assertThat(runs.get("0:0")).hasValue(2);
+      assertThat(runs.get("0:1")).hasValue(1);
+      try (Admin admin = clients.admin()) {
+        TopicPartition tp = new TopicPartition(topics.explain().name(), 0);
+        assertThat(
+                admin
+                    .listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(tp)
+                    .offset())
+            .isEqualTo(2);
+      }
+    }
+  }
+
   private static Map<TopicPartition, Long> consumerEndOffsets(Set<TopicPartition> partitions) {
     try (Consumer<String, byte[]> c = clients.consumer("ends-" + System.nanoTime())) {
       return c.endOffsets(partitions);
