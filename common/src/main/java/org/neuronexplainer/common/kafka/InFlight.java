@@ -7,13 +7,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.neuronexplainer.common.messaging.Job;
+import org.neuronexplainer.common.messaging.JobMetrics;
 
 /** The one record a runner is busy with: held until due, or running on the worker thread. */
 final class InFlight<J extends Job> {
 
   /** What the worker thread hands back: the job's figures, or why it failed. */
-  record Outcome(
-      org.neuronexplainer.common.messaging.JobMetrics metrics, boolean skipped, Exception error) {}
+  record Outcome(JobMetrics metrics, boolean skipped, Exception error) {}
 
   final ConsumerRecord<String, byte[]> record;
   final TopicPartition partition;

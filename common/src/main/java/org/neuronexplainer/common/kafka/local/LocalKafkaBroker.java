@@ -3,15 +3,20 @@ package org.neuronexplainer.common.kafka.local;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -68,6 +73,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
   public static LocalKafkaBroker start(Path dataDir, Path libs, int port)
       throws IOException, InterruptedException {
     BrokerFiles files = new BrokerFiles(dataDir.toAbsolutePath());
+    Files.createDirectories(files.dir());
+    // Two launchers on one directory (two `run`s at once) must not both format or start.
+    try (FileChannel channel =
+            FileChannel.open(
+                files.dir().resolve("start.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      return startLocked(files, libs, port);
+    }
+  }
+
+  private static LocalKafkaBroker startLocked(BrokerFiles files, Path libs, int port)
+      throws IOException, InterruptedException {
+    Path dataDir = files.dir();
     BrokerFiles.Ports ports = files.ports(port);
     String bootstrap = BrokerFiles.HOST + ":" + ports.broker();
     Optional<ProcessHandle> running = runningBroker(files);
@@ -106,8 +126,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
     Process process = builder.start();
     process.getOutputStream().close();
     files.writePid(process.pid());
-    awaitReady(bootstrap, ports.broker(), process.toHandle());
-    return new LocalKafkaBroker(files, bootstrap, process.pid(), true);
+    LocalKafkaBroker broker = new LocalKafkaBroker(files, bootstrap, process.pid(), true);
+    try {
+      awaitReady(bootstrap, ports.broker(), process.toHandle());
+    } catch (IOException e) {
+      broker.stop(); // never leave a half-started broker behind
+      throw new IOException(e.getMessage() + logTail(files), e);
+    } catch (InterruptedException | RuntimeException e) {
+      broker.stop();
+      throw e;
+    }
+    return broker;
   }
 
   public String bootstrapServers() {
@@ -134,7 +163,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
       handle.get().destroy();
       try {
         handle.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         LOG.warn("the Kafka broker (pid {}) did not stop in {}; killing it", pid, STOP_TIMEOUT);
         handle.get().destroyForcibly();
         handle.get().onExit().join();
@@ -209,8 +238,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
           if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
             return;
           }
-        } catch (java.util.concurrent.ExecutionException
-            | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
           // listening, but not serving yet
         }
       }
@@ -218,6 +246,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
     throw new IOException(
         "the Kafka broker at " + bootstrap + " was not ready within " + READY_TIMEOUT);
+  }
+
+  private static String logTail(BrokerFiles files) {
+    try {
+      List<String> lines = Files.readAllLines(files.brokerLog(), StandardCharsets.UTF_8);
+      return "\nlast lines of "
+          + files.brokerLog()
+          + ":\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static boolean portOpen(int port) {
