@@ -1,5 +1,6 @@
 package org.neuronexplainer.common.kafka;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -84,6 +85,16 @@ public record KafkaConfig(
     int maxPollRecords = positive(env, "KAFKA_MAX_POLL_RECORDS", 10, 10_000);
     return new KafkaConfig(
         bootstrap, prefix, partitions, (short) replication, maxPollRecords, clientProperties(env));
+  }
+
+  /**
+   * Reads the configuration with the given servers in place of {@code KAFKA_BOOTSTRAP_SERVERS}: the
+   * one-machine run, whose broker is its own.
+   */
+  public static KafkaConfig fromEnv(Map<String, String> env, String bootstrapServers) {
+    Map<String, String> withServers = new HashMap<>(env);
+    withServers.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+    return fromEnv(withServers);
   }
 
   private static Map<String, String> clientProperties(Map<String, String> env) {

@@ -81,6 +81,16 @@ class KafkaConfigTest {
   }
 
   @Test
+  void theLocalBrokerReplacesTheConfiguredServers() {
+    KafkaConfig config =
+        KafkaConfig.fromEnv(
+            Map.of("KAFKA_BOOTSTRAP_SERVERS", "remote:9092", "KAFKA_PARTITIONS", "2"),
+            "127.0.0.1:40001");
+    assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:40001");
+    assertThat(config.partitions()).isEqualTo(2);
+  }
+
+  @Test
   void envNamesFollowTheProperty() {
     assertThat(KafkaConfig.envName("ssl.truststore.location"))
         .isEqualTo("KAFKA_SSL_TRUSTSTORE_LOCATION");
