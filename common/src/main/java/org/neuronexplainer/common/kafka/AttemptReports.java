@@ -1,0 +1,97 @@
+package org.neuronexplainer.common.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.neuronexplainer.common.messaging.DeadLetter;
+import org.neuronexplainer.common.messaging.Job;
+import org.neuronexplainer.common.messaging.Messages;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.messaging.StageEvent;
+import org.neuronexplainer.common.messaging.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes what a settled record leads to: its events, its retry, its dead letter. The sends are
+ * added to the record's {@link InFlight#sends}, which the runner awaits before committing.
+ */
+final class AttemptReports<J extends Job> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptReports.class);
+  private static final int MAX_REASON = 2000;
+
+  private final Publisher publisher;
+  private final Topic<J> topic;
+  private final RunnerSettings settings;
+
+  AttemptReports(Publisher publisher, Topic<J> topic, RunnerSettings settings) {
+    this.publisher = publisher;
+    this.topic = topic;
+    this.settings = settings;
+  }
+
+  void started(InFlight<J> f, long now) {
+    f.sends.add(publisher.event(StageEvent.started(f.job, now)));
+  }
+
+  /** A message that could not be read: only a dead letter, since its run and unit are unknown. */
+  void malformed(InFlight<J> f, Exception error, long now) {
+    LOG.warn(
+        "dead-lettering malformed message {}@{}: {}",
+        f.partition,
+        f.record.offset(),
+        error.getMessage());
+    f.sends.add(publisher.deadLetter(deadLetter(f.record, null, reason(error), now)));
+  }
+
+  /** Not due after the longest hold: to the back of the topic, unchanged. */
+  void deferred(InFlight<J> f) {
+    f.sends.add(publisher.send(topic, f.record.key(), f.job));
+  }
+
+  /** A finished attempt: success, a retry, or the end of the unit. */
+  void finished(InFlight<J> f, InFlight.Outcome outcome, long now) {
+    J job = f.job;
+    Exception error = outcome.error();
+    if (error == null) {
+      f.sends.add(
+          publisher.event(StageEvent.succeeded(job, now, outcome.skipped(), outcome.metrics())));
+    } else if (!(error instanceof PermanentException) && !job.header().lastAttempt()) {
+      long due = now + settings.retryDelay(job.header().attempt() + 1).toMillis();
+      LOG.info("retrying {} {} after {}", topic, job.unit(), reason(error));
+      J retry = topic.payloadType().cast(job.withHeader(job.header().retry(due)));
+      f.sends.add(publisher.send(topic, f.record.key(), retry));
+      f.sends.add(publisher.event(StageEvent.failed(job, now, reason(error), true)));
+    } else {
+      String why =
+          error instanceof PermanentException
+              ? reason(error)
+              : "attempt budget of "
+                  + job.header().maxAttempts()
+                  + " spent; last: "
+                  + reason(error);
+      LOG.warn("{} {} failed: {}", topic, job.unit(), why);
+      f.sends.add(publisher.event(StageEvent.failed(job, now, why, false)));
+      f.sends.add(publisher.deadLetter(deadLetter(f.record, job, why, now)));
+    }
+  }
+
+  private static DeadLetter deadLetter(
+      ConsumerRecord<String, byte[]> record, Job job, String error, long now) {
+    return new DeadLetter(
+        Messages.SCHEMA_VERSION,
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key(),
+        record.value(),
+        error,
+        job == null ? null : job.header().runId(),
+        job == null ? null : job.unit(),
+        now);
+  }
+
+  static String reason(Throwable e) {
+    String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+    return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text;
+  }
+}

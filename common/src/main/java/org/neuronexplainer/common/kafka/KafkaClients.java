@@ -1,0 +1,75 @@
+package org.neuronexplainer.common.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Makes the Kafka clients of a process from its {@link KafkaConfig}, with the settings delivery
+ * depends on. Values travel as bytes: {@link org.neuronexplainer.common.messaging.MessageCodec}
+ * decodes them in the runner, where a bad one can be dead-lettered instead of failing the poll.
+ */
+public final class KafkaClients {
+
+  private final KafkaConfig config;
+
+  public KafkaClients(KafkaConfig config) {
+    this.config = config;
+  }
+
+  public KafkaConfig config() {
+    return config;
+  }
+
+  /** Properties every client shares: servers and the security pass-through. */
+  public Map<String, Object> common() {
+    Map<String, Object> props = new HashMap<>(config.clientProperties());
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    return props;
+  }
+
+  public Admin admin() {
+    return Admin.create(common());
+  }
+
+  /** A producer that writes durably (all in-sync replicas) and without duplicates on retry. */
+  public Producer<String, byte[]> producer(String clientId) {
+    Map<String, Object> props = common();
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A consumer for a stage runner: offsets are committed by hand after the output is written, so
+   * auto-commit is off; few records per poll because each may be slow.
+   *
+   * @param overrides extra consumer properties (tests shorten {@code max.poll.interval.ms})
+   */
+  public Consumer<String, byte[]> consumer(String groupId, Map<String, Object> overrides) {
+    Map<String, Object> props = common();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    props.putAll(overrides);
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  public Consumer<String, byte[]> consumer(String groupId) {
+    return consumer(groupId, Map.of());
+  }
+}

@@ -1,0 +1,189 @@
+package org.neuronexplainer.common.kafka;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.neuronexplainer.common.messaging.Topics;
+
+/**
+ * How a process reaches Kafka, read once from the environment.
+ *
+ * @param bootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}, required: host:port[,host:port...]
+ * @param topicPrefix {@code KAFKA_TOPIC_PREFIX}, default {@value #DEFAULT_PREFIX}
+ * @param partitions {@code KAFKA_PARTITIONS}, partitions of topics created at start, default 6
+ * @param replicationFactor {@code KAFKA_REPLICATION_FACTOR}, of topics created at start, default 1
+ * @param maxPollRecords {@code KAFKA_MAX_POLL_RECORDS}, default 10: small, since each job may be
+ *     slow
+ * @param clientProperties security settings passed to every client as Kafka properties, from {@code
+ *     KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG},
+ *     {@code KAFKA_SSL_*} (see {@link #PASS_THROUGH})
+ */
+public record KafkaConfig(
+    String bootstrapServers,
+    String topicPrefix,
+    int partitions,
+    short replicationFactor,
+    int maxPollRecords,
+    Map<String, String> clientProperties) {
+
+  public static final String DEFAULT_PREFIX = "neuron-explainer.";
+
+  /** The client properties that may be set from the environment, each as KAFKA_ + upper snake. */
+  public static final List<String> PASS_THROUGH =
+      List.of(
+          "security.protocol",
+          "sasl.mechanism",
+          "sasl.jaas.config",
+          "sasl.login.callback.handler.class",
+          "sasl.oauthbearer.token.endpoint.url",
+          "ssl.truststore.type",
+          "ssl.truststore.location",
+          "ssl.truststore.password",
+          "ssl.truststore.certificates",
+          "ssl.keystore.type",
+          "ssl.keystore.location",
+          "ssl.keystore.password",
+          "ssl.key.password",
+          "ssl.endpoint.identification.algorithm",
+          "client.dns.lookup");
+
+  private static final List<String> PROTOCOLS =
+      List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+
+  public KafkaConfig {
+    clientProperties = Map.copyOf(clientProperties);
+  }
+
+  /**
+   * Reads and checks the configuration.
+   *
+   * @throws IllegalArgumentException naming the variable, for a missing or bad value
+   */
+  public static KafkaConfig fromEnv(Map<String, String> env) {
+    String bootstrap = value(env, "KAFKA_BOOTSTRAP_SERVERS");
+    if (bootstrap == null) {
+      throw new IllegalArgumentException(
+          "KAFKA_BOOTSTRAP_SERVERS is required (host:port[,host:port...])");
+    }
+    for (String server : bootstrap.split(",")) {
+      if (!server.trim().matches("[^\\s:]+:\\d{1,5}")) {
+        throw new IllegalArgumentException(
+            "KAFKA_BOOTSTRAP_SERVERS: '" + server.trim() + "' is not host:port");
+      }
+    }
+    String prefix = env.getOrDefault("KAFKA_TOPIC_PREFIX", DEFAULT_PREFIX);
+    try {
+      new Topics(prefix);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("KAFKA_TOPIC_PREFIX: " + e.getMessage(), e);
+    }
+    int partitions = positive(env, "KAFKA_PARTITIONS", 6, 10_000);
+    int replication = positive(env, "KAFKA_REPLICATION_FACTOR", 1, Short.MAX_VALUE);
+    int maxPollRecords = positive(env, "KAFKA_MAX_POLL_RECORDS", 10, 10_000);
+    return new KafkaConfig(
+        bootstrap, prefix, partitions, (short) replication, maxPollRecords, clientProperties(env));
+  }
+
+  /**
+   * Reads the configuration with the given servers in place of {@code KAFKA_BOOTSTRAP_SERVERS}: the
+   * one-machine run, whose broker is its own.
+   */
+  public static KafkaConfig fromEnv(Map<String, String> env, String bootstrapServers) {
+    Map<String, String> withServers = new HashMap<>(env);
+    withServers.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+    return fromEnv(withServers);
+  }
+
+  private static Map<String, String> clientProperties(Map<String, String> env) {
+    Map<String, String> props = new TreeMap<>();
+    for (String property : PASS_THROUGH) {
+      String value = value(env, envName(property));
+      if (value != null) {
+        props.put(property, value);
+      }
+    }
+    String protocol = props.get("security.protocol");
+    if (protocol != null) {
+      protocol = protocol.toUpperCase(Locale.ROOT);
+      if (!PROTOCOLS.contains(protocol)) {
+        throw new IllegalArgumentException(
+            "KAFKA_SECURITY_PROTOCOL: '" + protocol + "' is not one of " + PROTOCOLS);
+      }
+      props.put("security.protocol", protocol);
+    }
+    if (props.containsKey("sasl.mechanism")
+        && (protocol == null || !protocol.startsWith("SASL_"))) {
+      throw new IllegalArgumentException(
+          "KAFKA_SASL_MECHANISM is set, so KAFKA_SECURITY_PROTOCOL must be SASL_PLAINTEXT or"
+              + " SASL_SSL");
+    }
+    return props;
+  }
+
+  /**
+   * The environment variable of a pass-through property: sasl.jaas.config ->
+   * KAFKA_SASL_JAAS_CONFIG.
+   */
+  public static String envName(String property) {
+    return "KAFKA_" + property.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private static int positive(Map<String, String> env, String name, int fallback, int max) {
+    String v = value(env, name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the accepted range
+    }
+    throw new IllegalArgumentException(name + ": '" + v + "' is not a whole number in 1.." + max);
+  }
+
+  /** The topics under this configuration's prefix. */
+  public Topics topics() {
+    return new Topics(topicPrefix);
+  }
+
+  /** The same configuration against other servers: how the one-machine run points at its broker. */
+  public KafkaConfig withBootstrapServers(String servers) {
+    return new KafkaConfig(
+        servers, topicPrefix, partitions, replicationFactor, maxPollRecords, clientProperties);
+  }
+
+  /** Secrets (passwords, JAAS configuration) are shown as {@code ***}. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new LinkedHashMap<>();
+    clientProperties.forEach((k, v) -> shown.put(k, secret(k) ? "***" : v));
+    return "KafkaConfig[bootstrapServers="
+        + bootstrapServers
+        + ", topicPrefix="
+        + topicPrefix
+        + ", partitions="
+        + partitions
+        + ", replicationFactor="
+        + replicationFactor
+        + ", maxPollRecords="
+        + maxPollRecords
+        + ", clientProperties="
+        + new TreeMap<>(shown)
+        + "]";
+  }
+
+  static boolean secret(String property) {
+    return property.contains("password") || property.contains("jaas");
+  }
+}

@@ -1,0 +1,84 @@
+package org.neuronexplainer.common.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.neuronexplainer.common.messaging.Topic;
+import org.neuronexplainer.common.messaging.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the topics that are missing, at process start. Existing topics are left as they are. */
+public final class TopicCreator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicCreator.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private TopicCreator() {}
+
+  /**
+   * Creates every topic of {@code topics} that does not exist, with the given partitions and
+   * replication; the events topic compacted. Safe to run from several processes at once.
+   *
+   * @return the names it created
+   */
+  public static List<String> createMissing(
+      Admin admin, Topics topics, int partitions, short replicationFactor)
+      throws InterruptedException {
+    try {
+      Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic<?> topic : topics.all()) {
+        if (!existing.contains(topic.name())) {
+          missing.add(newTopic(topic, partitions, replicationFactor));
+        }
+      }
+      List<String> created = new ArrayList<>();
+      var result = admin.createTopics(missing);
+      for (var entry : result.values().entrySet()) {
+        try {
+          entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          created.add(entry.getKey());
+        } catch (ExecutionException e) {
+          // Another process created it between our list and our create: that is the goal anyway.
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      if (!created.isEmpty()) {
+        LOG.info(
+            "created topics {} ({} partitions, replication {})",
+            created,
+            partitions,
+            replicationFactor);
+      }
+      return created;
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new IllegalStateException("could not create the Kafka topics: " + cause, cause);
+    }
+  }
+
+  /** Creates the missing topics of a configuration. */
+  public static List<String> createMissing(Admin admin, KafkaConfig config)
+      throws InterruptedException {
+    return createMissing(admin, config.topics(), config.partitions(), config.replicationFactor());
+  }
+
+  static NewTopic newTopic(Topic<?> topic, int partitions, short replicationFactor) {
+    NewTopic t = new NewTopic(topic.name(), partitions, replicationFactor);
+    if (topic.compacted()) {
+      t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+    return t;
+  }
+}

@@ -1,0 +1,295 @@
+package org.neuronexplainer.common.kafka.local;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) run as a separate Java
+ * process from the jars the build copied to {@code deploy/kafka/target/libs}, with its data under a
+ * local directory. The one-machine stack's broker, and the system tests'.
+ *
+ * <p>Storage is formatted once. A broker already running on the same directory (its pid file names
+ * a live Kafka process and its port answers) is reused rather than started twice. The broker
+ * outlives the JVM that started it unless stopped: {@link #close()} stops it only if this handle
+ * started it; {@link #stop()} stops it in any case.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final BrokerFiles files;
+  private final String bootstrapServers;
+  private final long pid;
+  private final boolean startedHere;
+
+  private LocalKafkaBroker(
+      BrokerFiles files, String bootstrapServers, long pid, boolean startedHere) {
+    this.files = files;
+    this.bootstrapServers = bootstrapServers;
+    this.pid = pid;
+    this.startedHere = startedHere;
+  }
+
+  /** Where {@code bin/neuron-explainer}'s build puts the broker's jars, under the project root. */
+  public static Path defaultLibs(Path projectHome) {
+    return projectHome.resolve("deploy").resolve("kafka").resolve("target").resolve("libs");
+  }
+
+  /** Starts (or reuses) the broker of {@code dataDir} on a free port chosen at first start. */
+  public static LocalKafkaBroker start(Path dataDir, Path libs)
+      throws IOException, InterruptedException {
+    return start(dataDir, libs, 0);
+  }
+
+  /**
+   * Starts (or reuses) the broker of {@code dataDir}, ready to serve when this returns.
+   *
+   * @param port the client port for a first start; 0 for a free one. Later starts keep the port
+   *     chosen the first time.
+   */
+  public static LocalKafkaBroker start(Path dataDir, Path libs, int port)
+      throws IOException, InterruptedException {
+    BrokerFiles files = new BrokerFiles(dataDir.toAbsolutePath());
+    Files.createDirectories(files.dir());
+    // Two launchers on one directory (two `run`s at once) must not both format or start.
+    try (FileChannel channel =
+            FileChannel.open(
+                files.dir().resolve("start.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      return startLocked(files, libs, port);
+    }
+  }
+
+  private static LocalKafkaBroker startLocked(BrokerFiles files, Path libs, int port)
+      throws IOException, InterruptedException {
+    Path dataDir = files.dir();
+    BrokerFiles.Ports ports = files.ports(port);
+    String bootstrap = BrokerFiles.HOST + ":" + ports.broker();
+    Optional<ProcessHandle> running = runningBroker(files);
+    if (running.isPresent() && portOpen(ports.broker())) {
+      awaitReady(bootstrap, ports.broker(), running.get());
+      LOG.info("reusing the Kafka broker at {} (pid {})", bootstrap, running.get().pid());
+      return new LocalKafkaBroker(files, bootstrap, running.get().pid(), false);
+    }
+    if (portOpen(ports.broker())) {
+      throw new IOException(
+          "port "
+              + ports.broker()
+              + " is taken by another program; the broker of "
+              + dataDir
+              + " needs it");
+    }
+    List<Path> jars = jars(libs);
+    files.write(ports);
+    if (!files.formatted()) {
+      format(files, libs);
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java(),
+                "-Xms128m",
+                "-Xmx512m",
+                "-Dlog4j2.configurationFile=" + files.log4jConfig(),
+                "-cp",
+                classpath(libs),
+                "kafka.Kafka",
+                files.serverProperties().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(files.brokerLog().toFile()));
+    LOG.info(
+        "starting a Kafka broker at {} ({} jars, data in {})", bootstrap, jars.size(), dataDir);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    files.writePid(process.pid());
+    LocalKafkaBroker broker = new LocalKafkaBroker(files, bootstrap, process.pid(), true);
+    try {
+      awaitReady(bootstrap, ports.broker(), process.toHandle());
+    } catch (IOException e) {
+      broker.stop(); // never leave a half-started broker behind
+      throw new IOException(e.getMessage() + logTail(files), e);
+    } catch (InterruptedException | RuntimeException e) {
+      broker.stop();
+      throw e;
+    }
+    return broker;
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public long pid() {
+    return pid;
+  }
+
+  /** True when this handle started the process; false when it found it running. */
+  public boolean startedHere() {
+    return startedHere;
+  }
+
+  public Path brokerLog() {
+    return files.brokerLog();
+  }
+
+  /** Stops the broker process (a controlled shutdown, forced after 30 s) and waits for it. */
+  public void stop() throws InterruptedException {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isPresent() && handle.get().isAlive()) {
+      handle.get().destroy();
+      try {
+        handle.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("the Kafka broker (pid {}) did not stop in {}; killing it", pid, STOP_TIMEOUT);
+        handle.get().destroyForcibly();
+        handle.get().onExit().join();
+      }
+    }
+    try {
+      Files.deleteIfExists(files.pidFile());
+    } catch (IOException e) {
+      LOG.warn("could not remove {}: {}", files.pidFile(), e.toString());
+    }
+  }
+
+  /** Stops the broker if this handle started it; leaves a reused one running. */
+  @Override
+  public void close() {
+    if (startedHere) {
+      try {
+        stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Optional<ProcessHandle> runningBroker(BrokerFiles files) {
+    return files
+        .pid()
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        // A pid file outliving a reboot may name an unrelated process now.
+        .filter(h -> h.info().commandLine().map(c -> c.contains("kafka.Kafka")).orElse(true));
+  }
+
+  private static void format(BrokerFiles files, Path libs)
+      throws IOException, InterruptedException {
+    Process format =
+        new ProcessBuilder(
+                java(),
+                "-Dlog4j2.configurationFile=" + files.log4jConfig(),
+                "-cp",
+                classpath(libs),
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                files.serverProperties().toString(),
+                "--standalone")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(format.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (format.waitFor() != 0) {
+      throw new IOException("formatting the Kafka storage failed:\n" + output);
+    }
+  }
+
+  private static void awaitReady(String bootstrap, int port, ProcessHandle process)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    Map<String, Object> props =
+        Map.of(
+            CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("the Kafka broker exited while starting; see its log");
+      }
+      // An Admin made before the port opens backs off for seconds: wait for the port first.
+      if (portOpen(port)) {
+        try (Admin admin = Admin.create(props)) {
+          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          // listening, but not serving yet
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException(
+        "the Kafka broker at " + bootstrap + " was not ready within " + READY_TIMEOUT);
+  }
+
+  private static String logTail(BrokerFiles files) {
+    try {
+      List<String> lines = Files.readAllLines(files.brokerLog(), StandardCharsets.UTF_8);
+      return "\nlast lines of "
+          + files.brokerLog()
+          + ":\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static boolean portOpen(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(BrokerFiles.HOST, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static List<Path> jars(Path libs) throws IOException {
+    List<Path> jars = new ArrayList<>();
+    if (Files.isDirectory(libs)) {
+      try (var list = Files.list(libs)) {
+        list.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
+      }
+    }
+    if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("kafka_2.13-"))) {
+      throw new IOException(
+          "no Kafka broker jars in "
+              + libs
+              + "; build the project first (mvn package puts them in deploy/kafka/target/libs)");
+    }
+    return jars;
+  }
+
+  private static String classpath(Path libs) {
+    return libs.toAbsolutePath() + "/*";
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

@@ -1,0 +1,114 @@
+package org.neuronexplainer.common.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KafkaConfigTest {
+
+  @Test
+  void defaultsNeedOnlyTheServers() {
+    KafkaConfig config = KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
+    assertThat(config.topicPrefix()).isEqualTo("neuron-explainer.");
+    assertThat(config.partitions()).isEqualTo(6);
+    assertThat(config.replicationFactor()).isEqualTo((short) 1);
+    assertThat(config.maxPollRecords()).isEqualTo(10);
+    assertThat(config.clientProperties()).isEmpty();
+    assertThat(config.topics().events().name()).isEqualTo("neuron-explainer.events");
+  }
+
+  @Test
+  void readsEverySetting() {
+    KafkaConfig config =
+        KafkaConfig.fromEnv(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "a:9093,b:9093",
+                "KAFKA_TOPIC_PREFIX", "prod-",
+                "KAFKA_PARTITIONS", "48",
+                "KAFKA_REPLICATION_FACTOR", "3",
+                "KAFKA_MAX_POLL_RECORDS", "2",
+                "KAFKA_SECURITY_PROTOCOL", "sasl_ssl",
+                "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SASL_JAAS_CONFIG", "org...PlainLoginModule required password=\"s3cret\";",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "hunter2"));
+    assertThat(config.partitions()).isEqualTo(48);
+    assertThat(config.replicationFactor()).isEqualTo((short) 3);
+    assertThat(config.clientProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "PLAIN")
+        .containsKey("sasl.jaas.config")
+        .containsEntry("ssl.truststore.password", "hunter2");
+    assertThat(new KafkaClients(config).common())
+        .containsEntry("bootstrap.servers", "a:9093,b:9093")
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void toStringRedactsSecrets() {
+    KafkaConfig config =
+        KafkaConfig.fromEnv(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "a:9093",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SASL_JAAS_CONFIG", "password=\"s3cret\";",
+                "KAFKA_SSL_KEYSTORE_PASSWORD", "hunter2"));
+    assertThat(config.toString())
+        .doesNotContain("s3cret")
+        .doesNotContain("hunter2")
+        .contains("sasl.jaas.config=***")
+        .contains("sasl.mechanism=PLAIN");
+  }
+
+  @Test
+  void errorsNameTheVariable() {
+    assertThatThrownBy(() -> KafkaConfig.fromEnv(Map.of()))
+        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS is required");
+    assertThatThrownBy(() -> KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "nohost")))
+        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS: 'nohost'");
+    assertThatThrownBy(() -> env("KAFKA_PARTITIONS", "0"))
+        .hasMessage("KAFKA_PARTITIONS: '0' is not a whole number in 1..10000");
+    assertThatThrownBy(() -> env("KAFKA_REPLICATION_FACTOR", "three"))
+        .hasMessageStartingWith("KAFKA_REPLICATION_FACTOR: 'three'");
+    assertThatThrownBy(() -> env("KAFKA_TOPIC_PREFIX", "a b"))
+        .hasMessageStartingWith("KAFKA_TOPIC_PREFIX: ");
+    assertThatThrownBy(() -> env("KAFKA_SECURITY_PROTOCOL", "TLS"))
+        .hasMessageStartingWith("KAFKA_SECURITY_PROTOCOL: 'TLS' is not one of");
+    assertThatThrownBy(() -> env("KAFKA_SASL_MECHANISM", "PLAIN"))
+        .hasMessageStartingWith("KAFKA_SASL_MECHANISM is set, so KAFKA_SECURITY_PROTOCOL");
+  }
+
+  @Test
+  void theLocalBrokerReplacesTheConfiguredServers() {
+    KafkaConfig config =
+        KafkaConfig.fromEnv(
+            Map.of("KAFKA_BOOTSTRAP_SERVERS", "remote:9092", "KAFKA_PARTITIONS", "2"),
+            "127.0.0.1:40001");
+    assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:40001");
+    assertThat(config.partitions()).isEqualTo(2);
+  }
+
+  @Test
+  void envNamesFollowTheProperty() {
+    assertThat(KafkaConfig.envName("ssl.truststore.location"))
+        .isEqualTo("KAFKA_SSL_TRUSTSTORE_LOCATION");
+  }
+
+  @Test
+  void retryDelaysDoubleUpToTheCap() {
+    RunnerSettings s =
+        RunnerSettings.DEFAULTS.withRetryDelays(
+            java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10));
+    assertThat(s.retryDelay(2)).hasSeconds(2);
+    assertThat(s.retryDelay(3)).hasSeconds(4);
+    assertThat(s.retryDelay(4)).hasSeconds(8);
+    assertThat(s.retryDelay(5)).hasSeconds(10);
+    assertThat(s.retryDelay(500)).hasSeconds(10);
+  }
+
+  private static KafkaConfig env(String name, String value) {
+    return KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", name, value));
+  }
+}

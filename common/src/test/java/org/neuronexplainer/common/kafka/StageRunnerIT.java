@@ -1,0 +1,282 @@
+package org.neuronexplainer.common.kafka;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.messaging.DeadLetter;
+import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.messaging.JobMetrics;
+import org.neuronexplainer.common.messaging.MessageCodec;
+import org.neuronexplainer.common.messaging.RetryableException;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.messaging.StageEvent;
+import org.neuronexplainer.common.messaging.Topics;
+
+/** Topic creation and a stage runner against a real (in-process, single-node KRaft) broker. */
+class StageRunnerIT {
+
+  private static KafkaClusterTestKit cluster;
+  private static KafkaClients clients;
+  private final MessageCodec codec = new MessageCodec();
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            // One broker: internal topics must not ask for three replicas, or groups never form.
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("offsets.topic.num.partitions", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+    clients =
+        new KafkaClients(
+            KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers())));
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void createsMissingTopicsOnceWithACompactedEventsTopic() throws Exception {
+    Topics topics = new Topics("create-test.");
+    try (Admin admin = clients.admin()) {
+      List<String> created = TopicCreator.createMissing(admin, topics, 3, (short) 1);
+      assertThat(created).hasSize(8).contains("create-test.jobs.capture", "create-test.events");
+      assertThat(TopicCreator.createMissing(admin, topics, 3, (short) 1)).isEmpty();
+      ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, "create-test.events");
+      Config config = admin.describeConfigs(List.of(events)).all().get().get(events);
+      assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+      assertThat(
+              admin
+                  .describeTopics(List.of("create-test.jobs.explain"))
+                  .allTopicNames()
+                  .get()
+                  .get("create-test.jobs.explain")
+                  .partitions())
+          .hasSize(3);
+    }
+  }
+
+  @Test
+  void processesJobsEndToEndWithASlowJobLongerThanThePollInterval() throws Exception {
+    Topics topics = new Topics("e2e.");
+    try (Admin admin = clients.admin()) {
+      TopicCreator.createMissing(admin, topics, 2, (short) 1);
+    }
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    StageHandler<ExplainJob> handler =
+        new StageHandler<>() {
+          @Override
+          public boolean outputExists(ExplainJob job) {
+            return false;
+          }
+
+          @Override
+          public JobMetrics run(ExplainJob job) {
+            int n = runs.computeIfAbsent(job.unit(), u -> new AtomicInteger()).incrementAndGet();
+            if (job.neuron().neuronIndex() == 0) {
+              sleep(2_500); // longer than max.poll.interval.ms below
+            }
+            if (job.neuron().neuronIndex() == 1 && job.header().attempt() == 1) {
+              throw new RetryableException("flaky endpoint (run " + n + ")");
+            }
+            return JobMetrics.score(job.neuron().neuronIndex() / 10.0);
+          }
+        };
+    try (Producer<String, byte[]> producer = clients.producer("test-producer")) {
+      Publisher publisher = new Publisher(producer, topics, codec);
+      for (int i = 0; i < 5; i++) {
+        publisher.job(new ExplainJob(JobHeader.first("run-e2e", 3), new NeuronId(0, i), "k/" + i));
+      }
+      producer.send(new ProducerRecord<>(topics.explain().name(), "junk", "{".getBytes(UTF_8)));
+      producer.flush();
+
+      Consumer<String, byte[]> consumer =
+          clients.consumer(
+              topics.groupId(Stage.EXPLAIN),
+              Map.of(
+                  ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                  1_000,
+                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                  2));
+      RunnerSettings settings =
+          RunnerSettings.DEFAULTS
+              .withRetryDelays(Duration.ofMillis(300), Duration.ofSeconds(1))
+              .withBusyPoll(Duration.ofMillis(200));
+      StageRunner<ExplainJob> runner =
+          new StageRunner<>(consumer, publisher, topics.explain(), handler, settings);
+      runner.start();
+      try {
+        List<StageEvent> events = new ArrayList<>();
+        List<DeadLetter> letters = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Consumer<String, byte[]> reader = clients.consumer("reader-" + System.nanoTime())) {
+          reader.subscribe(List.of(topics.events().name(), topics.deadLetter().name()));
+          while (succeeded(events) < 5 && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+              if (r.topic().equals(topics.events().name())) {
+                events.add(codec.decode(r.value(), StageEvent.class));
+              } else {
+                letters.add(codec.decode(r.value(), DeadLetter.class));
+              }
+            }
+          }
+        }
+        assertThat(succeeded(events)).isEqualTo(5);
+        // No rebalance: a lost partition would have made the slow job run a second time.
+        assertThat(runs.get("0:0")).hasValue(1);
+        assertThat(runs.get("0:1")).hasValue(2);
+        assertThat(runs.get("0:2")).hasValue(1);
+        assertThat(events)
+            .filteredOn(e -> e instanceof StageEvent.Failed)
+            .singleElement()
+            .satisfies(f -> assertThat(((StageEvent.Failed) f).willRetry()).isTrue());
+        assertThat(letters).singleElement().satisfies(l -> assertThat(l.key()).isEqualTo("junk"));
+      } finally {
+        runner.close();
+      }
+      try (Admin admin = clients.admin()) {
+        var committed =
+            admin
+                .listConsumerGroupOffsets(topics.groupId(Stage.EXPLAIN))
+                .partitionsToOffsetAndMetadata()
+                .get();
+        var ends =
+            consumerEndOffsets(
+                Set.of(
+                    new TopicPartition(topics.explain().name(), 0),
+                    new TopicPartition(topics.explain().name(), 1)));
+        ends.forEach((tp, end) -> assertThat(committed.get(tp).offset()).isEqualTo(end));
+      }
+    }
+  }
+
+  @Test
+  void aStoppedRunnerHandsBackItsRunningJobToTheNextWorker() throws Exception {
+    Topics topics = new Topics("handback.");
+    try (Admin admin = clients.admin()) {
+      TopicCreator.createMissing(admin, topics, 1, (short) 1);
+    }
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+    StageHandler<ExplainJob> handler =
+        new StageHandler<>() {
+          @Override
+          public boolean outputExists(ExplainJob job) {
+            return false;
+          }
+
+          @Override
+          public JobMetrics run(ExplainJob job) {
+            int n = runs.computeIfAbsent(job.unit(), u -> new AtomicInteger()).incrementAndGet();
+            if (job.neuron().neuronIndex() == 0 && n == 1) {
+              slowStarted.countDown();
+              sleep(10_000); // interrupted when the first worker gives up on it
+              throw new RetryableException("interrupted");
+            }
+            return JobMetrics.NONE;
+          }
+        };
+    RunnerSettings settings =
+        RunnerSettings.DEFAULTS
+            .withBusyPoll(Duration.ofMillis(100))
+            .withShutdownGrace(Duration.ofMillis(200));
+    try (Producer<String, byte[]> producer = clients.producer("handback-producer")) {
+      Publisher publisher = new Publisher(producer, topics, codec);
+      for (int i = 0; i < 2; i++) {
+        publisher.job(new ExplainJob(JobHeader.first("run-hb", 3), new NeuronId(0, i), "k/" + i));
+      }
+      producer.flush();
+      String group = topics.groupId(Stage.EXPLAIN);
+      StageRunner<ExplainJob> first =
+          new StageRunner<>(
+              clients.consumer(group), publisher, topics.explain(), handler, settings);
+      first.start();
+      assertThat(slowStarted.await(20, TimeUnit.SECONDS)).isTrue();
+      first.close(); // SIGTERM's path: the job outlives the grace and is handed back
+
+      StageRunner<ExplainJob> second =
+          new StageRunner<>(
+              clients.consumer(group), publisher, topics.explain(), handler, settings);
+      second.start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (runs.getOrDefault("0:1", new AtomicInteger()).get() == 0
+            && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+      } finally {
+        second.close();
+      }
+      assertThat(runs.get("0:0")).hasValue(2);
+      assertThat(runs.get("0:1")).hasValue(1);
+      try (Admin admin = clients.admin()) {
+        TopicPartition tp = new TopicPartition(topics.explain().name(), 0);
+        assertThat(
+                admin
+                    .listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(tp)
+                    .offset())
+            .isEqualTo(2);
+      }
+    }
+  }
+
+  private static Map<TopicPartition, Long> consumerEndOffsets(Set<TopicPartition> partitions) {
+    try (Consumer<String, byte[]> c = clients.consumer("ends-" + System.nanoTime())) {
+      return c.endOffsets(partitions);
+    }
+  }
+
+  private static long succeeded(List<StageEvent> events) {
+    return events.stream().filter(e -> e instanceof StageEvent.Succeeded).count();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

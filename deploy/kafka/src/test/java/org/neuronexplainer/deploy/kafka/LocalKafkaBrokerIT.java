@@ -1,0 +1,93 @@
+package org.neuronexplainer.deploy.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.kafka.local.LocalKafkaBroker;
+
+/** The one-machine broker as a real process, from the jars this module's build copied. */
+class LocalKafkaBrokerIT {
+
+  private static final Path LIBS = Path.of("target", "libs");
+  private static final TopicPartition SMOKE = new TopicPartition("smoke", 0);
+
+  @Test
+  void startsServesIsReusedAndKeepsItsDataOverARestart(@TempDir Path dir) throws Exception {
+    LocalKafkaBroker broker = LocalKafkaBroker.start(dir, LIBS);
+    LocalKafkaBroker restarted = null;
+    try {
+      assertThat(broker.startedHere()).isTrue();
+      try (Admin admin = Admin.create(client(broker))) {
+        admin.createTopics(List.of(new NewTopic(SMOKE.topic(), 1, (short) 1))).all().get();
+      }
+      produce(broker, "before restart");
+      assertThat(consumeAll(broker, 1)).containsExactly("before restart");
+
+      // A second start on the same directory finds the running broker and leaves it running.
+      try (LocalKafkaBroker again = LocalKafkaBroker.start(dir, LIBS)) {
+        assertThat(again.startedHere()).isFalse();
+        assertThat(again.pid()).isEqualTo(broker.pid());
+        assertThat(again.bootstrapServers()).isEqualTo(broker.bootstrapServers());
+      }
+      assertThat(ProcessHandle.of(broker.pid()).map(ProcessHandle::isAlive)).contains(true);
+
+      broker.stop();
+      assertThat(ProcessHandle.of(broker.pid()).map(ProcessHandle::isAlive).orElse(false))
+          .isFalse();
+
+      restarted = LocalKafkaBroker.start(dir, LIBS);
+      assertThat(restarted.startedHere()).isTrue();
+      assertThat(restarted.bootstrapServers()).isEqualTo(broker.bootstrapServers());
+      produce(restarted, "after restart");
+      assertThat(consumeAll(restarted, 2)).containsExactly("before restart", "after restart");
+      assertThat(Files.readString(restarted.brokerLog())).contains("Kafka Server started");
+
+    } finally {
+      broker.stop();
+      if (restarted != null) {
+        restarted.close();
+      }
+    }
+  }
+
+  private static Map<String, Object> client(LocalKafkaBroker broker) {
+    return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+  }
+
+  private static void produce(LocalKafkaBroker broker, String value) throws Exception {
+    try (var producer =
+        new KafkaProducer<>(client(broker), new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>(SMOKE.topic(), "k", value)).get();
+    }
+  }
+
+  private static List<String> consumeAll(LocalKafkaBroker broker, int expected) {
+    List<String> values = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(client(broker), new StringDeserializer(), new StringDeserializer())) {
+      consumer.assign(List.of(SMOKE));
+      consumer.seekToBeginning(List.of(SMOKE));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (values.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+      }
+    }
+    return values;
+  }
+}
