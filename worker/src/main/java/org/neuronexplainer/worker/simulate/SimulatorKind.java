@@ -2,7 +2,7 @@ package org.neuronexplainer.worker.simulate;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 
 /** The simulator backends by their command-line names, with their default settings. */
