@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
       "The LLM endpoint comes from the LLM_* variables; the --llm-* flags override",
       "them. --cache keeps every response, so a second run makes no calls.",
       "",
-      "Exit status: 0 when the neuron was scored; otherwise no file is written and the",
-      "status is 1 for bad input, 3 when an LLM call failed, 4 when the model's answers",
-      "could not be parsed."
+      "Exit status: 0 when the neuron was scored. Otherwise no file is written and",
+      "the status is 1 for bad input, 3 when an LLM call failed and 4 when the",
+      "model's answers could not be parsed."
     })
 final class ExplainNeuronCommand implements Callable<Integer> {
 

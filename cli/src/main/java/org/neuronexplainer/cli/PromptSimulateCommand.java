@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Prints the requests the simulator would send to simulate one sequence of the",
       "neuron's valid split (the first, a top record, unless --sequence says which).",
-      "all-at-once and json send one request per sequence, one-at-a-time one per token.",
+      "all-at-once and json send one request per sequence, one-at-a-time one per",
+      "token.",
       "Without --explanation, the baseline explainer's explanation is used."
     })
 final class PromptSimulateCommand implements Callable<Integer> {
