@@ -19,7 +19,12 @@ import org.neuronexplainer.worker.simulate.EchoResponses;
  */
 public final class ScriptedModel
     implements Function<ScriptedLlmServer.Seen, ScriptedLlmServer.Reply> {
-  public static final String EXPLANATION = " days of the week, such as Monday or Friday.";
+  /** The explanations it writes, one per choice in turn. */
+  public static final List<String> EXPLANATIONS =
+      List.of(
+          " days of the week, such as Monday or Friday.",
+          " names of weekdays in schedules.",
+          " the day of the week on which something happens.");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> DAYS =
@@ -51,7 +56,7 @@ public final class ScriptedModel
         int n = Math.max(1, body.path("n").asInt(1));
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          texts.add(EXPLANATION);
+          texts.add(EXPLANATIONS.get(i % EXPLANATIONS.size()));
         }
         response = chat ? chatText(texts) : completionText(texts);
         completion = 12L * n;
