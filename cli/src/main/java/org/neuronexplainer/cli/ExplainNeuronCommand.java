@@ -116,6 +116,13 @@ final class ExplainNeuronCommand implements Callable<Integer> {
       description = "Where to write the explanations file; written only on success.")
   Path out;
 
+  @Option(
+      names = "--all-at-once-max-tokens",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "max_tokens of all-at-once requests: 0 as in the paper, 1 for vLLM.")
+  int echoMaxTokens;
+
   @Mixin LlmOptions llm;
 
   @Spec CommandSpec spec;
@@ -145,7 +152,8 @@ final class ExplainNeuronCommand implements Callable<Integer> {
         run =
             new ExplainAndScore(
                 explainerKind.create(settings),
-                simulatorKind.create(model, simulatorFormat(simulatorKind), transport),
+                simulatorKind.create(
+                    model, simulatorFormat(simulatorKind), echoMaxTokens, transport),
                 new NeuronScorer(SliceParams.paper(), method));
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage());

@@ -64,6 +64,13 @@ final class PromptSimulateCommand implements Callable<Integer> {
       description = "Which valid-split sequence, from 0 (5 top ones, then 5 random).")
   int sequence;
 
+  @Option(
+      names = "--all-at-once-max-tokens",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "max_tokens of all-at-once requests: 0 as in the paper, 1 for vLLM.")
+  int echoMaxTokens;
+
   @Mixin LlmOptions llm;
 
   @Spec CommandSpec spec;
@@ -89,7 +96,9 @@ final class PromptSimulateCommand implements Callable<Integer> {
           explanation != null
               ? explanation
               : new BaselineExplainer().explain(ExplainerInput.of(neuron).trainRecords()).text();
-      requests = kind.protocol(model, promptFormat).requests(text, valid.get(sequence).tokens());
+      requests =
+          kind.protocol(model, promptFormat, echoMaxTokens)
+              .requests(text, valid.get(sequence).tokens());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

@@ -53,13 +53,22 @@ public enum SimulatorKind {
    *     string prompt, json a chat)
    */
   public SimulationProtocol protocol(String model, PromptFormat format) {
+    return protocol(model, format, 0);
+  }
+
+  /**
+   * As {@link #protocol(String, PromptFormat)}, with the all-at-once backend's {@code max_tokens}
+   * (0 as in the original; 1 for servers that reject 0, such as vLLM); ignored by the others.
+   */
+  public SimulationProtocol protocol(String model, PromptFormat format, int echoMaxTokens) {
     return switch (this) {
       case ALL_AT_ONCE ->
           new AllAtOnceSimulator(
               model,
               format,
               FewShotSet.EXPLANATION.examples().examples(),
-              AllAtOnceSimulator.DEFAULT_LOGPROBS);
+              AllAtOnceSimulator.DEFAULT_LOGPROBS,
+              echoMaxTokens);
       case ONE_AT_A_TIME ->
           new OneAtATimeSimulator(model, format, FewShotSet.SIMULATION.examples());
       case JSON -> {
@@ -79,11 +88,12 @@ public enum SimulatorKind {
         : new LlmSimulator(protocol(model), transport);
   }
 
-  /** This backend in {@code format}, sending through {@code transport}. */
-  public Simulator create(String model, PromptFormat format, LlmTransport transport) {
+  /** This backend in {@code format} (see {@link #protocol(String, PromptFormat, int)}). */
+  public Simulator create(
+      String model, PromptFormat format, int echoMaxTokens, LlmTransport transport) {
     return this == BASELINE
         ? new BaselineSimulator()
-        : new LlmSimulator(protocol(model, format), transport);
+        : new LlmSimulator(protocol(model, format, echoMaxTokens), transport);
   }
 
   /** The default prompt format of this backend's requests; null for the baseline. */
