@@ -179,6 +179,31 @@ class ExplainNeuronCommandTest {
   }
 
   @Test
+  void retriesUsedUpAreOneLineSayingSoAndNoFile() {
+    server.otherwise(seen -> ScriptedLlmServer.Reply.json(503, "{\"error\":\"overloaded\"}"));
+    Path file = dir.resolve("out.jsonl");
+
+    int exit =
+        run(
+            withServer(
+                "explain-neuron",
+                "--record",
+                RECORD,
+                "--explainer",
+                "token-activation-pair",
+                "--simulator",
+                "json",
+                "--out",
+                file.toString()));
+
+    assertThat(exit).isEqualTo(3);
+    assertThat(file).doesNotExist();
+    assertThat(server.requests()).hasSize(2);
+    assertThat(err.toString().strip().lines()).hasSize(1);
+    assertThat(err.toString()).contains("HTTP 503", "gave up after 2 attempts");
+  }
+
+  @Test
   void badInputIsAUserError() {
     assertThat(
             run(
