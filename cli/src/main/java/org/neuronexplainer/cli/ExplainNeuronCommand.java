@@ -13,6 +13,8 @@ import org.neuronexplainer.worker.llm.ClientTransport;
 import org.neuronexplainer.worker.llm.LlmClient;
 import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.llm.LlmTransport;
+import org.neuronexplainer.worker.llm.UsageAccumulator;
+import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.records.SliceParams;
 import org.neuronexplainer.worker.score.ExplainAndScore;
 import org.neuronexplainer.worker.score.NeuronScorer;
@@ -143,8 +145,9 @@ final class ExplainNeuronCommand implements Callable<Integer> {
     String model = needsModel ? llm.requireModel(env) : "";
     LlmConfig config = needsModel ? llm.config(env) : null;
     try (LlmClient client = needsModel ? client(config) : null) {
+      UsageAccumulator account = client == null ? null : client.usage().child();
       LlmTransport transport =
-          client == null ? LlmTransport.none() : ClientTransport.forNeuron(client);
+          client == null ? LlmTransport.none() : new ClientTransport(client, account);
       ExplainAndScore run;
       try {
         ExplainerSettings settings =
@@ -168,14 +171,14 @@ final class ExplainNeuronCommand implements Callable<Integer> {
       NeuronRunReport.print(
           spec.commandLine().getOut(),
           outcome,
-          client == null ? null : ((ClientTransport) transport).account().snapshot(),
+          account == null ? null : account.snapshot(),
           model,
           out);
     }
     return 0;
   }
 
-  private org.neuronexplainer.worker.prompt.PromptFormat simulatorFormat(SimulatorKind kind) {
+  private PromptFormat simulatorFormat(SimulatorKind kind) {
     return simulatorFormat == null ? kind.defaultFormat() : NeuronInputs.format(simulatorFormat);
   }
 

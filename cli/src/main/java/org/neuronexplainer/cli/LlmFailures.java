@@ -39,22 +39,30 @@ final class LlmFailures {
 
   private static String llmMessage(PermanentLlmException e, LlmConfig config) {
     String status = e.status() == 0 ? "no response" : "HTTP " + e.status();
-    String hint =
-        switch (e.status()) {
-          case 401, 403 -> "check the API key (LLM_API_KEY, or the variable --llm-key-env names)";
-          case 404 -> "check the URL and the model (--llm-url, --llm-model)";
-          case 400, 422 -> "the server rejected the request; run `prompt` to see it";
-          default ->
-              e.attemptsExhausted()
-                  ? "gave up after "
-                      + e.attempts()
-                      + " attempts; try again later, or lower --llm-max-concurrency"
-                  : "see the server's answer";
-        };
+    return "LLM call failed with "
+        + status
+        + ": "
+        + hint(e, config)
+        + " ["
+        + oneLine(e.getMessage())
+        + "]";
+  }
+
+  private static String hint(PermanentLlmException e, LlmConfig config) {
     if (e.status() == 0) {
-      hint = "cannot reach " + config.baseUrl() + " after " + e.attempts() + " attempts";
+      return "cannot reach " + config.baseUrl() + " after " + e.attempts() + " attempts";
     }
-    return "LLM call failed with " + status + ": " + hint + " [" + oneLine(e.getMessage()) + "]";
+    return switch (e.status()) {
+      case 401, 403 -> "check the API key (LLM_API_KEY, or the variable --llm-key-env names)";
+      case 404 -> "check the URL and the model (--llm-url, --llm-model)";
+      case 400, 422 -> "the server rejected the request; run `prompt` to see it";
+      default ->
+          e.attemptsExhausted()
+              ? "gave up after "
+                  + e.attempts()
+                  + " attempts; try later or lower --llm-max-concurrency"
+              : "see the server's answer";
+    };
   }
 
   private static String oneLine(String text) {
