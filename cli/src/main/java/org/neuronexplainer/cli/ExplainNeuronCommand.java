@@ -164,7 +164,8 @@ final class ExplainNeuronCommand implements Callable<Integer> {
       ExplainAndScore.Outcome outcome;
       try {
         outcome = run.run(input, transport).toCompletableFuture().join();
-      } catch (CompletionException e) {
+      } catch (CompletionException | IllegalArgumentException e) {
+        // An explainer that cannot build its request (token-space without a table) throws here.
         throw LlmFailures.explain(e, neuron.neuronId(), config);
       }
       ResultsFile.write(out, outcome.results());

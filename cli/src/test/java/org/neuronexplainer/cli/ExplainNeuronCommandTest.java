@@ -231,5 +231,20 @@ class ExplainNeuronCommandTest {
                 dir.resolve("x.jsonl").toString()))
         .isEqualTo(1);
     assertThat(err.toString()).contains("no such file");
+    assertThat(
+            run(
+                withServer(
+                    "explain-neuron",
+                    "--record",
+                    RECORD,
+                    "--explainer",
+                    "token-space",
+                    "--simulator",
+                    "baseline",
+                    "--out",
+                    dir.resolve("x.jsonl").toString())))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("needs the neuron's token lookup table");
+    assertThat(server.requests()).isEmpty();
   }
 }
