@@ -18,10 +18,12 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       CommandLine.HelpCommand.class,
+      ActivationsCommand.class,
+      ExplainNeuronCommand.class,
+      PromptCommand.class,
       RescoreCommand.class,
-      ValidateCommand.class,
       TokenizeCommand.class,
-      ActivationsCommand.class
+      ValidateCommand.class
     })
 public final class Main implements Runnable {
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.neuronexplainer.common.dataset.ActivationRecord;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**

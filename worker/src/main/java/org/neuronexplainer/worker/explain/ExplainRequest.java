@@ -1,7 +1,7 @@
 package org.neuronexplainer.worker.explain;
 
 import java.util.Objects;
-import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.prompt.Prompt;
 
 /**

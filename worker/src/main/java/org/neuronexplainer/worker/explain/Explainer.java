@@ -2,7 +2,7 @@ package org.neuronexplainer.worker.explain;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmTransport;
 
 /**
  * Produces explanations of one neuron. Backends that call a model are {@link LlmExplainer}s; the

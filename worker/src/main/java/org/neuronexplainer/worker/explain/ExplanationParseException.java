@@ -7,4 +7,8 @@ public class ExplanationParseException extends RuntimeException {
   public ExplanationParseException(String message) {
     super(message);
   }
+
+  public ExplanationParseException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
-import org.neuronexplainer.worker.prompt.ApproximateTokenCounter;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
@@ -59,7 +58,7 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
 
   /** The bundled explanation examples and the approximate token counter. */
   public TokenActivationPairExplainer(ExplainerSettings settings) {
-    this(settings, FewShotSet.EXPLANATION.examples().examples(), new ApproximateTokenCounter());
+    this(settings, FewShotSet.EXPLANATION.examples().examples(), TokenCounter.approximate());
   }
 
   @Override

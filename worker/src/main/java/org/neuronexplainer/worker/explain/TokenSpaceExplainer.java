@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.neuronexplainer.worker.prompt.ApproximateTokenCounter;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
@@ -45,7 +44,7 @@ public final class TokenSpaceExplainer implements LlmExplainer {
   }
 
   public TokenSpaceExplainer(ExplainerSettings settings) {
-    this(settings, DEFAULT_TOKENS_SHOWN, new ApproximateTokenCounter());
+    this(settings, DEFAULT_TOKENS_SHOWN, TokenCounter.approximate());
   }
 
   @Override

@@ -148,6 +148,23 @@ public final class LlmClient implements AutoCloseable {
         });
   }
 
+  /**
+   * Removes the cached response to {@code request}, if any: for a caller that could not use it (it
+   * did not parse), so that no later call is served it again. Completes with whether an entry was
+   * removed; false when the client has no cache.
+   */
+  public CompletableFuture<Boolean> forget(LlmRequest request) {
+    if (cache == null) {
+      return completed(false);
+    }
+    try {
+      Prepared call = prepare(request);
+      return CompletableFuture.supplyAsync(() -> cache.delete(call.hash), storage);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private record Prepared(
       LlmRequest request, String model, byte[] body, long estimatedTokens, String hash) {}
 

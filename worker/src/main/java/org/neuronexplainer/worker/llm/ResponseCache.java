@@ -118,4 +118,14 @@ final class ResponseCache {
       LOG.log(System.Logger.Level.WARNING, "cannot store LLM response " + blobKey(hash), e);
     }
   }
+
+  /** Removes an entry; a failure is logged and reported as false, like a miss. */
+  boolean delete(String hash) {
+    try {
+      return store.delete(blobKey(hash));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot remove LLM response " + blobKey(hash), e);
+      return false;
+    }
+  }
 }

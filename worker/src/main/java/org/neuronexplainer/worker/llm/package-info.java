@@ -40,5 +40,13 @@
  * see only {@link org.neuronexplainer.worker.llm.PermanentLlmException} (with {@code
  * attemptsExhausted()} telling an outage from a rejected request). Only successes are cached, at
  * {@code llm-cache/{sha256}.json}; a cache hit makes no HTTP call and costs nothing.
+ *
+ * <p><b>Explainers and simulators</b> reach the client through {@link
+ * org.neuronexplainer.worker.llm.LlmTransport}; {@link
+ * org.neuronexplainer.worker.llm.ClientTransport} is the one over the client, with a neuron's own
+ * usage account. A response that arrives but does not parse is not an HTTP failure, so the client
+ * caches it: {@link org.neuronexplainer.worker.llm.ParseRetries} then removes it ({@code
+ * LlmClient.forget}) and asks again with {@link org.neuronexplainer.worker.llm.CacheMode#REFRESH},
+ * so that neither the retry nor a later run is served it.
  */
 package org.neuronexplainer.worker.llm;

@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.prompt;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.neuronexplainer.worker.llm.LlmRequest;
 
 /**
  * Turns a {@link Prompt} into an {@link LlmRequest}: chat prompts become {@code messages} for
@@ -37,8 +38,6 @@ public final class RequestBodies {
       body.put("prompt", prompt.text());
     }
     body.setAll(parameters);
-    LlmRequest.Endpoint endpoint =
-        prompt.isChat() ? LlmRequest.Endpoint.CHAT : LlmRequest.Endpoint.COMPLETIONS;
-    return new LlmRequest(endpoint, body);
+    return prompt.isChat() ? LlmRequest.chat(body) : LlmRequest.completions(body);
   }
 }

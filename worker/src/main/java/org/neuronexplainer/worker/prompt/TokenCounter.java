@@ -1,45 +1,41 @@
 package org.neuronexplainer.worker.prompt;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.neuronexplainer.worker.llm.LlmRequest;
+import org.neuronexplainer.worker.llm.TokenEstimator;
 
 /**
- * Estimates how many tokens a prompt costs, for context-size trimming and budgets. The default is
- * {@link ApproximateTokenCounter}; a real tokenizer (cl100k_base, as the original used) can replace
- * it behind this interface.
+ * Counts the tokens of prompts for context-size trimming and for printing what a request costs. The
+ * default is {@link #approximate()}, the estimate of {@link TokenEstimator}; a real tokenizer
+ * (cl100k_base, as the original used) can replace it behind this interface.
  */
+@FunctionalInterface
 public interface TokenCounter {
+
+  /** The project's tokenizer-free estimate ({@link TokenEstimator#textTokens}). */
+  static TokenCounter approximate() {
+    return TokenEstimator::textTokens;
+  }
 
   /** Tokens in one piece of text. */
   int count(String text);
 
   /**
-   * Tokens in a prompt. Chat: 4 per message plus its content, plus 2 for the reply's priming;
+   * Tokens in a prompt. Chat: a few per message plus its content, plus the reply's priming;
    * strings: the count of the whole text (METHOD.md 3.3).
    */
   default int count(Prompt prompt) {
     if (!prompt.isChat()) {
       return count(prompt.text());
     }
-    int total = 2;
+    int total = TokenEstimator.CHAT_REPLY_PRIMING;
     for (Message message : prompt.messages()) {
-      total += 4 + count(message.content());
+      total += TokenEstimator.TOKENS_PER_MESSAGE + count(message.content());
     }
     return total;
   }
 
-  /**
-   * Tokens in a request body's prompt: its {@code messages} counted as chat, or its {@code prompt}
-   * string; for printing what a request would cost without the {@link Prompt} it came from.
-   */
+  /** Tokens in a request body's prompt, counted as {@link #count(Prompt)} counts its prompt. */
   default int count(LlmRequest request) {
-    JsonNode body = request.body();
-    if (body.has("prompt")) {
-      return count(body.get("prompt").asText());
-    }
-    int total = 2;
-    for (JsonNode message : body.path("messages")) {
-      total += 4 + count(message.path("content").asText());
-    }
-    return total;
+    return Math.toIntExact(TokenEstimator.promptTokens(request.body(), this::count));
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Prompts as data (METHOD.md 3.2, 3.3): messages and their validation, the three output formats,
  * the {@code token<TAB>value} record blocks, a token-count estimate, and {@link
- * org.neuronexplainer.worker.prompt.LlmRequest}, the plain-data request the HTTP client sends.
+ * org.neuronexplainer.worker.llm.LlmRequest}, the plain-data request the HTTP client sends.
  *
  * <p>Untrusted text (dataset tokens, explanations) goes through {@link
  * org.neuronexplainer.worker.prompt.TokenText} before it reaches a prompt, so it cannot break the

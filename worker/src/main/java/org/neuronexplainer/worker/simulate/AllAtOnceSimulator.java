@@ -8,7 +8,7 @@ import java.util.Map;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
-import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;

@@ -10,7 +10,7 @@ import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
-import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RequestBodies;

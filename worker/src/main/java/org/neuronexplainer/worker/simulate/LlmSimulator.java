@@ -1,22 +1,18 @@
 package org.neuronexplainer.worker.simulate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
-import org.neuronexplainer.worker.prompt.LlmRequest;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmTransport;
+import org.neuronexplainer.worker.llm.ParseRetries;
 
 /**
  * A {@link Simulator} that sends a protocol's requests concurrently through a transport and parses
  * the responses. A response that cannot be parsed is asked for again, up to {@code maxAttempts}
  * times in all; then the simulation fails with the last {@link SimulationParseException}.
  *
- * <p>A retry sends the same request bodies, so a transport with a response cache must not serve a
- * retried request from it: it should store only responses that were parsed, or key retries apart.
+ * <p>A response that did not parse is discarded from the transport's cache and its retry bypasses
+ * the cache ({@link ParseRetries}), so neither the retry nor a later run is served it again.
  */
 public final class LlmSimulator implements Simulator {
   /** Attempts per sequence when responses do not parse. */
@@ -41,30 +37,14 @@ public final class LlmSimulator implements Simulator {
 
   @Override
   public CompletionStage<SequenceSimulation> simulate(String explanation, List<String> tokens) {
-    return attempt(explanation, tokens, protocol.requests(explanation, tokens), 1);
-  }
-
-  private CompletionStage<SequenceSimulation> attempt(
-      String explanation, List<String> tokens, List<LlmRequest> requests, int attempt) {
-    List<CompletableFuture<JsonNode>> calls = new ArrayList<>(requests.size());
-    for (LlmRequest request : requests) {
-      calls.add(transport.send(request).toCompletableFuture());
-    }
-    return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-        .thenCompose(
-            done -> {
-              List<JsonNode> responses = calls.stream().map(CompletableFuture::join).toList();
-              try {
-                return CompletableFuture.completedFuture(
-                    protocol.parse(explanation, tokens, responses));
-              } catch (SimulationParseException e) {
-                if (attempt >= maxAttempts) {
-                  throw new CompletionException(
-                      new SimulationParseException(
-                          "no parseable response after " + attempt + " attempts", e));
-                }
-                return attempt(explanation, tokens, requests, attempt + 1);
-              }
-            });
+    return ParseRetries.send(
+        transport,
+        protocol.requests(explanation, tokens),
+        responses -> protocol.parse(explanation, tokens, responses),
+        SimulationParseException.class,
+        maxAttempts,
+        (attempts, last) ->
+            new SimulationParseException(
+                "no parseable response after " + attempts + " attempts", last));
   }
 }

@@ -3,7 +3,7 @@ package org.neuronexplainer.worker.simulate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
-import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.llm.LlmRequest;
 
 /**
  * The pure half of a model-backed simulator: which requests simulate a sequence and how their

@@ -2,7 +2,8 @@ package org.neuronexplainer.worker.simulate;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
+import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 
 /** The simulator backends by their command-line names, with their default settings. */
@@ -45,11 +46,54 @@ public enum SimulatorKind {
     };
   }
 
+  /**
+   * The request/parse half of this backend for {@code model} in {@code format}.
+   *
+   * @throws IllegalArgumentException when the backend cannot use the format (all-at-once needs a
+   *     string prompt, json a chat)
+   */
+  public SimulationProtocol protocol(String model, PromptFormat format) {
+    return protocol(model, format, 0);
+  }
+
+  /**
+   * As {@link #protocol(String, PromptFormat)}, with the all-at-once backend's {@code max_tokens}
+   * (0 as in the original; 1 for servers that reject 0, such as vLLM); ignored by the others.
+   */
+  public SimulationProtocol protocol(String model, PromptFormat format, int echoMaxTokens) {
+    return switch (this) {
+      case ALL_AT_ONCE ->
+          new AllAtOnceSimulator(
+              model,
+              format,
+              FewShotSet.EXPLANATION.examples().examples(),
+              AllAtOnceSimulator.DEFAULT_LOGPROBS,
+              echoMaxTokens);
+      case ONE_AT_A_TIME ->
+          new OneAtATimeSimulator(model, format, FewShotSet.SIMULATION.examples());
+      case JSON -> {
+        if (!format.isChat()) {
+          throw new IllegalArgumentException("the json simulator needs the chat format");
+        }
+        yield new JsonSimulator(model);
+      }
+      case BASELINE -> throw new IllegalStateException("the baseline simulator sends no requests");
+    };
+  }
+
   /** This backend, sending through {@code transport} (ignored by the baseline). */
   public Simulator create(String model, LlmTransport transport) {
     return this == BASELINE
         ? new BaselineSimulator()
         : new LlmSimulator(protocol(model), transport);
+  }
+
+  /** This backend in {@code format} (see {@link #protocol(String, PromptFormat, int)}). */
+  public Simulator create(
+      String model, PromptFormat format, int echoMaxTokens, LlmTransport transport) {
+    return this == BASELINE
+        ? new BaselineSimulator()
+        : new LlmSimulator(protocol(model, format, echoMaxTokens), transport);
   }
 
   /** The default prompt format of this backend's requests; null for the baseline. */

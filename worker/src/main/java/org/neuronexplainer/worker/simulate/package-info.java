@@ -3,7 +3,7 @@
  * org.neuronexplainer.common.dataset.SequenceSimulation} on the 0..10 scale. Model-backed ones are
  * a pure {@link org.neuronexplainer.worker.simulate.SimulationProtocol} (requests and parsing) run
  * by {@link org.neuronexplainer.worker.simulate.LlmSimulator} over an {@link
- * org.neuronexplainer.worker.prompt.LlmTransport}.
+ * org.neuronexplainer.worker.llm.LlmTransport}.
  *
  * <p>Failure policy: a response that does not fit the sequence (not echoed, no token boundary at a
  * slot, no logprobs, invalid JSON, wrong length, a value outside 0..10, ...) is a {@link

@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.worker.TestNeurons;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmTransport;
 
 class BaselineExplainerTest {
 

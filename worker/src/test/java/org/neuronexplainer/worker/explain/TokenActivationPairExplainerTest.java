@@ -30,7 +30,7 @@ class TokenActivationPairExplainerTest {
   void chatRequestMatchesTheGoldenBody() {
     ExplainRequest request = explainer(PromptFormat.CHAT).request(train());
 
-    assertThat(request.request().endpoint().path()).isEqualTo("/v1/chat/completions");
+    assertThat(request.request().endpoint().path()).isEqualTo("chat/completions");
     Golden.assertJson("explain-token-activation-pair-chat.json", request.request().body());
   }
 
@@ -38,7 +38,7 @@ class TokenActivationPairExplainerTest {
   void instructionFollowingPromptMatchesTheGoldenString() {
     ExplainRequest request = explainer(PromptFormat.INSTRUCTION_FOLLOWING).request(train());
 
-    assertThat(request.request().endpoint().path()).isEqualTo("/v1/completions");
+    assertThat(request.request().endpoint().path()).isEqualTo("completions");
     String prompt = request.request().body().get("prompt").textValue();
     Golden.assertText("explain-token-activation-pair-if.txt", prompt);
     // The marker comes before the prefix, and the prompt ends with the prefix to complete.
@@ -135,7 +135,7 @@ class TokenActivationPairExplainerTest {
   void explainSendsTheRequestAndParsesTheReply() throws Exception {
     TokenActivationPairExplainer explainer = explainer(PromptFormat.CHAT);
     ExplainerInput input = ExplainerInput.of(TestNeurons.canada());
-    List<org.neuronexplainer.worker.prompt.LlmRequest> sent = new java.util.ArrayList<>();
+    List<org.neuronexplainer.worker.llm.LlmRequest> sent = new java.util.ArrayList<>();
     JsonNode reply = JSON.readTree("{\"choices\": [{\"message\": {\"content\": \" Canada.\"}}]}");
 
     List<Explanation> explanations =

@@ -53,7 +53,7 @@ class TokenSpaceExplainerTest {
         new TokenSpaceExplainer(
             ExplainerSettings.defaults("m", PromptFormat.CHAT),
             2,
-            new org.neuronexplainer.worker.prompt.ApproximateTokenCounter());
+            org.neuronexplainer.worker.prompt.TokenCounter.approximate());
 
     String user = two.request(input()).prompt().messages().get(1).content();
     assertThat(user).contains("' Canada', ' Canadian'\n").doesNotContain("Ottawa");

@@ -21,50 +21,52 @@ import java.util.function.Function;
 /**
  * An OpenAI-compatible server on loopback whose answers the test scripts: a queue of replies used
  * in order, then a default. It records every request and the peak number of requests in flight.
+ * Shared with other modules' tests through the worker's test jar.
  */
-final class ScriptedLlmServer implements AutoCloseable {
+public final class ScriptedLlmServer implements AutoCloseable {
 
   /** One scripted answer. */
-  record Reply(
+  public record Reply(
       int status,
       String body,
       Map<String, String> headers,
       long delayMs,
       boolean truncate,
       long stallMs) {
-    static Reply json(int status, String body) {
+    public static Reply json(int status, String body) {
       return new Reply(status, body, Map.of(), 0, false, 0);
     }
 
-    Reply header(String name, String value) {
+    public Reply header(String name, String value) {
       Map<String, String> more = new java.util.HashMap<>(headers);
       more.put(name, value);
       return new Reply(status, body, Map.copyOf(more), delayMs, truncate, stallMs);
     }
 
-    Reply after(long millis) {
+    public Reply after(long millis) {
       return new Reply(status, body, headers, millis, truncate, stallMs);
     }
 
     /** Declares the full length but closes the connection after half the body. */
-    Reply truncated() {
+    public Reply truncated() {
       return new Reply(status, body, headers, delayMs, true, stallMs);
     }
 
     /** Sends the headers and half the body at once, the rest {@code millis} later. */
-    Reply stallingBody(long millis) {
+    public Reply stallingBody(long millis) {
       return new Reply(status, body, headers, delayMs, truncate, millis);
     }
   }
 
   /** A request as the server saw it. */
-  record Seen(String method, String pathAndQuery, Headers headers, String body, long atNanos) {
-    String header(String name) {
+  public record Seen(
+      String method, String pathAndQuery, Headers headers, String body, long atNanos) {
+    public String header(String name) {
       return headers.getFirst(name);
     }
   }
 
-  static String chatReply(String content, long prompt, long completion) {
+  public static String chatReply(String content, long prompt, long completion) {
     return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-test\","
         + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
         + content
@@ -93,7 +95,7 @@ final class ScriptedLlmServer implements AutoCloseable {
     System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
   }
 
-  ScriptedLlmServer() throws IOException {
+  public ScriptedLlmServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
     server.createContext("/", this::handle);
     server.setExecutor(threads);
@@ -101,25 +103,25 @@ final class ScriptedLlmServer implements AutoCloseable {
   }
 
   /** The server's root, e.g. {@code http://127.0.0.1:PORT}. */
-  String root() {
+  public String root() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  ScriptedLlmServer then(Reply... replies) {
+  public ScriptedLlmServer then(Reply... replies) {
     script.addAll(List.of(replies));
     return this;
   }
 
-  ScriptedLlmServer otherwise(Function<Seen, Reply> reply) {
+  public ScriptedLlmServer otherwise(Function<Seen, Reply> reply) {
     fallback = reply;
     return this;
   }
 
-  List<Seen> requests() {
+  public List<Seen> requests() {
     return new ArrayList<>(seen);
   }
 
-  int maxInFlight() {
+  public int maxInFlight() {
     return maxInFlight.get();
   }
 

@@ -22,14 +22,16 @@ class SmallPartsTest {
                 json(
                     "{\"messages\":[{\"role\":\"system\",\"content\":\"abcdefgh\"},"
                         + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"abcd\"}]}],\"max_tokens\":10,\"n\":3}")))
-        .isEqualTo(2 * 4 + 3 + 30);
+        .isEqualTo(2 + 2 * 4 + 3 + 30);
     assertThat(
             TokenEstimator.estimate(
                 json("{\"prompt\":\"abcdefghi\",\"max_tokens\":0,\"echo\":true}")))
         .isEqualTo(3);
     assertThat(TokenEstimator.estimate(json("{\"prompt\":[1,2,3,4],\"max_completion_tokens\":2}")))
         .isEqualTo(6);
-    assertThat(TokenEstimator.estimate(json("{\"prompt\":[\"ab\",\"cd\"]}"))).isEqualTo(1);
+    assertThat(TokenEstimator.estimate(json("{\"prompt\":[\"ab\",\"cd\"]}"))).isEqualTo(2);
+    // Newlines and tabs cost a token each, on top of the characters.
+    assertThat(TokenEstimator.estimate(json("{\"prompt\":\"a\\tb\\n\"}"))).isEqualTo(3);
   }
 
   @Test

@@ -68,7 +68,7 @@ class PromptBuilderTest {
 
   @Test
   void theEstimateCountsCharactersSeparatorsAndMessageOverhead() {
-    TokenCounter counter = new ApproximateTokenCounter();
+    TokenCounter counter = TokenCounter.approximate();
 
     // 9 characters -> 3 groups of 4, plus one tab and one newline.
     assertThat(counter.count("ab\tcd\nefg")).isEqualTo(5);

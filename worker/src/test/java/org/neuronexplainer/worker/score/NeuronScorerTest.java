@@ -18,7 +18,7 @@ import org.neuronexplainer.worker.TestNeurons;
 import org.neuronexplainer.worker.explain.BaselineExplainer;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.Explanation;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.records.SliceParams;
 import org.neuronexplainer.worker.records.Split;
 import org.neuronexplainer.worker.records.Splits;

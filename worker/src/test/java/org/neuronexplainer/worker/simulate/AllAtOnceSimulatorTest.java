@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.Golden;
-import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.llm.EndpointKind;
+import org.neuronexplainer.worker.llm.LlmRequest;
 
 class AllAtOnceSimulatorTest {
   private static final String EXPLANATION = " references to the country, by name. \n";
@@ -55,7 +56,7 @@ class AllAtOnceSimulatorTest {
     List<LlmRequest> requests = simulator.requests(EXPLANATION, TOKENS);
 
     assertThat(requests).hasSize(1);
-    assertThat(requests.get(0).endpoint()).isEqualTo(LlmRequest.Endpoint.COMPLETIONS);
+    assertThat(requests.get(0).endpoint()).isEqualTo(EndpointKind.COMPLETIONS);
     Golden.assertJson("simulate-all-at-once.json", requests.get(0).body());
     Golden.assertText("simulate-all-at-once-prompt.txt", promptText());
   }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Scripted echo responses of a completions endpoint, as OpenAI's legacy API shapes them: {@code
  * logprobs.tokens}, {@code top_logprobs} (null at position 0) and {@code text_offset}.
  */
-final class EchoResponses {
+public final class EchoResponses {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PIECE =
       Pattern.compile("\\n|\\t|<| ?[A-Za-z0-9]+|.", Pattern.DOTALL);
@@ -22,7 +22,7 @@ final class EchoResponses {
   private EchoResponses() {}
 
   /** {@code text} cut roughly the way a BPE tokenizer would. */
-  static List<String> pieces(String text) {
+  public static List<String> pieces(String text) {
     List<String> pieces = new ArrayList<>();
     Matcher matcher = PIECE.matcher(text);
     while (matcher.find()) {
@@ -32,7 +32,7 @@ final class EchoResponses {
   }
 
   /** {@code pieces} with every run equal to {@code from} replaced by {@code to}. */
-  static List<String> replace(List<String> pieces, List<String> from, List<String> to) {
+  public static List<String> replace(List<String> pieces, List<String> from, List<String> to) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < pieces.size(); ) {
       if (i + from.size() <= pieces.size() && pieces.subList(i, i + from.size()).equals(from)) {
@@ -50,7 +50,7 @@ final class EchoResponses {
    * <start>} whose text begins with {@code unknown} right after a tab) gets {@code
    * slotTop.apply(k)}; every other position after the first gets its own piece as the likely token.
    */
-  static ObjectNode response(List<String> pieces, IntFunction<Map<String, Double>> slotTop) {
+  public static ObjectNode response(List<String> pieces, IntFunction<Map<String, Double>> slotTop) {
     String text = String.join("", pieces);
     int lastStart = text.lastIndexOf("<start>");
     ObjectNode response = JSON.createObjectNode();

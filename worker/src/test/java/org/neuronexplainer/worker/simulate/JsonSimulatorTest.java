@@ -12,7 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.Golden;
-import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.llm.EndpointKind;
+import org.neuronexplainer.worker.llm.LlmRequest;
 
 class JsonSimulatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +36,7 @@ class JsonSimulatorTest {
     List<LlmRequest> requests = simulator.requests("references to Canada", TOKENS);
 
     assertThat(requests).hasSize(1);
-    assertThat(requests.get(0).endpoint()).isEqualTo(LlmRequest.Endpoint.CHAT);
+    assertThat(requests.get(0).endpoint()).isEqualTo(EndpointKind.CHAT);
     Golden.assertJson("simulate-json.json", requests.get(0).body());
   }
 

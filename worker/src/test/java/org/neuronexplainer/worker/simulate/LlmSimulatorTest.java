@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmTransport;
 
 class LlmSimulatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.Golden;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
-import org.neuronexplainer.worker.prompt.LlmRequest;
+import org.neuronexplainer.worker.llm.EndpointKind;
+import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.Role;
@@ -49,8 +50,7 @@ class OneAtATimeSimulatorTest {
     List<LlmRequest> requests = simulator.requests(EXPLANATION, TOKENS);
 
     assertThat(requests).hasSize(3);
-    assertThat(requests)
-        .allSatisfy(r -> assertThat(r.endpoint()).isEqualTo(LlmRequest.Endpoint.CHAT));
+    assertThat(requests).allSatisfy(r -> assertThat(r.endpoint()).isEqualTo(EndpointKind.CHAT));
     Golden.assertJson("simulate-one-at-a-time-token-1.json", requests.get(1).body());
     assertThat(requests.get(0).body().get("max_tokens").intValue()).isEqualTo(1);
     assertThat(requests.get(0).body().get("logprobs").booleanValue()).isTrue();

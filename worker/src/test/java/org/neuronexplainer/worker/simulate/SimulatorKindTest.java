@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
 import org.neuronexplainer.worker.explain.TokenActivationPairExplainer;
-import org.neuronexplainer.worker.prompt.ApproximateTokenCounter;
-import org.neuronexplainer.worker.prompt.LlmRequest;
-import org.neuronexplainer.worker.prompt.LlmTransport;
+import org.neuronexplainer.worker.llm.LlmRequest;
+import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.prompt.TokenCounter;
 
 class SimulatorKindTest {
 
@@ -46,7 +46,7 @@ class SimulatorKindTest {
 
   @Test
   void aRequestsTokenCountMatchesItsPromptsCount() {
-    ApproximateTokenCounter counter = new ApproximateTokenCounter();
+    TokenCounter counter = TokenCounter.approximate();
     AllAtOnceSimulator text = new AllAtOnceSimulator("m");
     LlmRequest completions = text.requests("e", List.of(" a")).get(0);
     OneAtATimeSimulator chat = new OneAtATimeSimulator("m");

@@ -1,0 +1,151 @@
+package org.neuronexplainer.worker.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.neuronexplainer.worker.simulate.EchoResponses;
+
+/**
+ * A model behind {@link ScriptedLlmServer} that answers every backend's requests the way a
+ * well-behaved server would, for a days-of-the-week neuron: explainers get an explanation per
+ * {@code n}, simulators predict 10 on day names and 0 elsewhere (echoed prompt logprobs, chat top
+ * logprobs or JSON). Its {@code usage} reports the request's {@link TokenEstimator} prompt tokens.
+ */
+public final class ScriptedModel
+    implements Function<ScriptedLlmServer.Seen, ScriptedLlmServer.Reply> {
+  /** The explanations it writes, one per choice in turn. */
+  public static final List<String> EXPLANATIONS =
+      List.of(
+          " days of the week, such as Monday or Friday.",
+          " names of weekdays in schedules.",
+          " the day of the week on which something happens.");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> DAYS =
+      Set.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
+
+  /** Whether the scripted neuron fires on {@code token}. */
+  public static boolean fires(String token) {
+    String word = token.strip().toLowerCase(java.util.Locale.ROOT);
+    return DAYS.contains(word.endsWith("s") ? word.substring(0, word.length() - 1) : word);
+  }
+
+  @Override
+  public ScriptedLlmServer.Reply apply(ScriptedLlmServer.Seen seen) {
+    try {
+      ObjectNode body = (ObjectNode) JSON.readTree(seen.body());
+      boolean chat = seen.pathAndQuery().contains("/chat/completions");
+      ObjectNode response;
+      long completion;
+      if (!chat && body.path("echo").asBoolean()) {
+        response = echo(body.path("prompt").asText());
+        completion = 0;
+      } else if (chat && body.has("top_logprobs")) {
+        response = oneToken(lastMessage(body));
+        completion = 1;
+      } else if (chat && lastMessage(body).startsWith("{")) {
+        response = chatText(List.of(jsonActivations(lastMessage(body))));
+        completion = response.toString().length() / 4;
+      } else {
+        int n = Math.max(1, body.path("n").asInt(1));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          texts.add(EXPLANATIONS.get(i % EXPLANATIONS.size()));
+        }
+        response = chat ? chatText(texts) : completionText(texts);
+        completion = 12L * n;
+      }
+      response.put("model", body.path("model").asText());
+      response
+          .putObject("usage")
+          .put("prompt_tokens", TokenEstimator.promptTokens(body))
+          .put("completion_tokens", completion)
+          .put("total_tokens", TokenEstimator.promptTokens(body) + completion);
+      return ScriptedLlmServer.Reply.json(200, response.toString());
+    } catch (Exception e) {
+      return ScriptedLlmServer.Reply.json(500, "{\"error\":\"" + e + "\"}");
+    }
+  }
+
+  private static String lastMessage(JsonNode body) {
+    JsonNode messages = body.path("messages");
+    return messages.path(messages.size() - 1).path("content").asText();
+  }
+
+  /** All-at-once: the prompt echoed with " Friday" split in two, digits at every slot. */
+  private static ObjectNode echo(String prompt) {
+    List<String> targets = new ArrayList<>();
+    String lastDocument = prompt.substring(prompt.lastIndexOf("<start>"));
+    for (String line : lastDocument.split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab >= 0 && line.startsWith("unknown", tab + 1)) {
+        targets.add(line.substring(0, tab));
+      }
+    }
+    List<String> pieces =
+        EchoResponses.replace(
+            EchoResponses.pieces(prompt), List.of(" Friday"), List.of(" Fri", "day"));
+    return EchoResponses.response(pieces, slot -> digits(fires(targets.get(slot))));
+  }
+
+  private static Map<String, Double> digits(boolean fires) {
+    return fires ? Map.of("10", -0.1, "8", -3.0, "0", -4.0) : Map.of("0", -0.05, "1", -3.5);
+  }
+
+  /** One-at-a-time: chat top logprobs for the token the question names. */
+  private static ObjectNode oneToken(String question) {
+    String marker = "Last token in the text:\n";
+    int at = question.lastIndexOf(marker) + marker.length();
+    String token = question.substring(at, question.indexOf("\n\n", at));
+    ObjectNode response = JSON.createObjectNode();
+    ObjectNode choice = response.putArray("choices").addObject();
+    Map<String, Double> top = digits(fires(token));
+    String best = top.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
+    choice.putObject("message").put("role", "assistant").put("content", best);
+    ObjectNode first = choice.putObject("logprobs").putArray("content").addObject();
+    first.put("token", best).put("logprob", top.get(best));
+    ArrayNode alternatives = first.putArray("top_logprobs");
+    top.forEach(
+        (digit, logprob) -> alternatives.addObject().put("token", digit).put("logprob", logprob));
+    return response;
+  }
+
+  /** JSON: the target object with every activation filled in. */
+  private static String jsonActivations(String target) throws Exception {
+    ObjectNode answer = (ObjectNode) JSON.readTree(target);
+    for (JsonNode item : answer.withArray("activations")) {
+      ((ObjectNode) item).put("activation", fires(item.path("token").asText()) ? 10 : 0);
+    }
+    return answer.toString();
+  }
+
+  private static ObjectNode chatText(List<String> texts) {
+    ObjectNode response = JSON.createObjectNode();
+    ArrayNode choices = response.putArray("choices");
+    for (int i = 0; i < texts.size(); i++) {
+      choices
+          .addObject()
+          .put("index", i)
+          .put("finish_reason", "stop")
+          .putObject("message")
+          .put("role", "assistant")
+          .put("content", texts.get(i));
+    }
+    return response;
+  }
+
+  private static ObjectNode completionText(List<String> texts) {
+    ObjectNode response = JSON.createObjectNode();
+    ArrayNode choices = response.putArray("choices");
+    for (int i = 0; i < texts.size(); i++) {
+      choices.addObject().put("index", i).put("text", texts.get(i)).put("finish_reason", "stop");
+    }
+    return response;
+  }
+}
