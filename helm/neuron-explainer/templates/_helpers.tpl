@@ -70,6 +70,26 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
+{{/* The Secret with the Kafka CA to trust: the configured one, or the Strimzi cluster's CA. */}}
+{{- define "ne.kafkaCaSecret" -}}
+{{- if .Values.kafka.tls.enabled }}
+{{- if .Values.kafka.tls.caSecret }}
+{{- .Values.kafka.tls.caSecret }}
+{{- else if .Values.strimzi.enabled }}
+{{- printf "%s-cluster-ca-cert" .Values.strimzi.clusterName }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The KEDA TriggerAuthentication the lag scalers use: the configured one, or the chart's own for a CA. */}}
+{{- define "ne.kedaAuth" -}}
+{{- if .Values.kafka.kedaTriggerAuthentication }}
+{{- .Values.kafka.kedaTriggerAuthentication }}
+{{- else if include "ne.kafkaCaSecret" . }}
+{{- printf "%s-kafka" (include "ne.fullname" .) }}
+{{- end }}
+{{- end }}
+
 {{/* The stages a pipeline knows; a pool naming another fails. */}}
 {{- define "ne.knownStages" -}}
 capture collate explain simulate score weights
@@ -160,12 +180,12 @@ Rendered once, from the ConfigMap.
 - name: djl-cache
   emptyDir:
     sizeLimit: {{ .cacheSize }}
-{{- if and .root.Values.kafka.tls.enabled .root.Values.kafka.tls.caSecret }}
+{{- with include "ne.kafkaCaSecret" .root }}
 - name: kafka-ca
   secret:
-    secretName: {{ .root.Values.kafka.tls.caSecret }}
+    secretName: {{ . }}
     items:
-      - key: {{ .root.Values.kafka.tls.caKey }}
+      - key: {{ $.root.Values.kafka.tls.caKey }}
         path: ca.crt
 {{- end }}
 {{- end }}
@@ -175,7 +195,7 @@ Rendered once, from the ConfigMap.
   mountPath: /tmp
 - name: djl-cache
   mountPath: /var/cache/djl
-{{- if and .Values.kafka.tls.enabled .Values.kafka.tls.caSecret }}
+{{- if include "ne.kafkaCaSecret" . }}
 - name: kafka-ca
   mountPath: /etc/neuron-explainer/kafka-ca
   readOnly: true

@@ -137,6 +137,14 @@ class ChartRenderTest {
             "neuron-explainer.jobs.score",
             "neuron-explainer.jobs.weights");
     assertThat(scaler.at("/spec/maxReplicaCount").asInt()).isEqualTo(32);
+    // KEDA trusts Strimzi's cluster CA through the chart's TriggerAuthentication; so do the pods.
+    assertThat(scaler.at("/spec/triggers/0/authenticationRef/name").asText())
+        .isEqualTo("ne-neuron-explainer-kafka");
+    Manifest auth = named(all, "TriggerAuthentication", "ne-neuron-explainer-kafka");
+    assertThat(auth.at("/spec/secretTargetRef/0/name").asText())
+        .isEqualTo("neuron-explainer-kafka-cluster-ca-cert");
+    assertThat(gpu.at("/spec/template/spec/volumes/2/secret/secretName").asText())
+        .isEqualTo("neuron-explainer-kafka-cluster-ca-cert");
     named(all, "ScaledObject", "ne-neuron-explainer-worker-gpu");
     named(all, "Deployment", "ne-neuron-explainer-worker-weights");
 

@@ -32,6 +32,7 @@ class ManifestSchemaTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output())
         .contains("ok keda.sh/v1alpha1 ScaledObject/")
+        .contains("ok keda.sh/v1alpha1 TriggerAuthentication/")
         .contains("ok monitoring.coreos.com/v1 PrometheusRule/")
         .contains("ok kafka.strimzi.io/v1beta2 KafkaTopic/");
   }
