@@ -42,6 +42,16 @@ class BadValuesTest {
   }
 
   @Test
+  void autoscalingOnASaslClusterNeedsKedaCredentials() {
+    rejects(
+        Map.of(
+            "kafka.sasl.enabled", "true",
+            "kafka.sasl.jaasSecret", "kafka-jaas",
+            "workers.cpu.autoscaling.enabled", "true"),
+        "workers.cpu.autoscaling needs kafka.kedaTriggerAuthentication");
+  }
+
+  @Test
   void aSecretMayBeLeftOutWhereItIsOptional() {
     Chart.template(List.of(), Map.of("secrets.llm.name", "", "secrets.llm.required", "false"));
   }

@@ -172,6 +172,29 @@ class ChartRenderTest {
   }
 
   @Test
+  void anExistingClusterWithSaslOverTls() {
+    List<Manifest> all =
+        Chart.parse(
+            Chart.template(
+                List.of(),
+                Map.of(
+                    "kafka.bootstrapServers", "b-1.kafka.example:9096,b-2.kafka.example:9096",
+                    "kafka.tls.enabled", "true",
+                    "kafka.sasl.enabled", "true",
+                    "kafka.sasl.jaasSecret", "kafka-jaas")));
+    Manifest config = named(all, "ConfigMap", "ne-neuron-explainer-config");
+    assertThat(config.at("/data/KAFKA_BOOTSTRAP_SERVERS").asText())
+        .isEqualTo("b-1.kafka.example:9096,b-2.kafka.example:9096");
+    assertThat(config.at("/data/KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
+    assertThat(config.at("/data/KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
+    // No CA Secret and no Strimzi: the JVM's trust store, nothing mounted.
+    assertThat(config.at("/data/KAFKA_SSL_TRUSTSTORE_LOCATION").isMissingNode()).isTrue();
+    for (Manifest d : ofKind(all, "Deployment")) {
+      assertThat(secretRef(d, "KAFKA_SASL_JAAS_CONFIG")).isEqualTo("kafka-jaas/sasl.jaas.config");
+    }
+  }
+
+  @Test
   void theDashboardConfigMapIsLabelledForTheGrafanaSidecar() {
     Manifest dashboard =
         named(Chart.parse(Chart.templateDefaults()), "ConfigMap", "ne-neuron-explainer-dashboard");
