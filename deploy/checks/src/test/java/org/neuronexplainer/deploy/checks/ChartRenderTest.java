@@ -50,6 +50,8 @@ class ChartRenderTest {
     assertThat(env(gpu, "WORKER_STAGES")).isEqualTo("capture");
     assertThat(container(gpu).at("/image").asText()).contains("neuron-explainer-cuda:");
     assertThat(container(gpu).at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
+    // No surge pod waiting for a GPU that the old pod holds.
+    assertThat(gpu.at("/spec/strategy/rollingUpdate/maxSurge").asInt()).isZero();
   }
 
   @Test
