@@ -1,0 +1,236 @@
+{{/* The chart name, shortened to what a label allows. */}}
+{{- define "ne.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The prefix of every resource name: <release>-neuron-explainer, or the release name when it already says so. */}}
+{{- define "ne.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Recommended labels shared by every resource. */}}
+{{- define "ne.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "ne.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: neuron-explainer
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Selector labels of one component; call with (dict "root" $ "component" "coordinator"). */}}
+{{- define "ne.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ne.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* The Kubernetes name of a worker pool: <fullname>-worker-<pool>. */}}
+{{- define "ne.poolName" -}}
+{{- printf "%s-worker-%s" (include "ne.fullname" .root) .pool | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "ne.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ne.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* image reference; call with (dict "root" $ "flavor" "cpu"|"cuda"). */}}
+{{- define "ne.image" -}}
+{{- $img := ternary .root.Values.cudaImage .root.Values.image (eq .flavor "cuda") }}
+{{- printf "%s:%s" $img.repository (default .root.Chart.AppVersion $img.tag) }}
+{{- end }}
+
+{{- define "ne.imagePullPolicy" -}}
+{{- $img := ternary .root.Values.cudaImage .root.Values.image (eq .flavor "cuda") }}
+{{- $img.pullPolicy }}
+{{- end }}
+
+{{/* The bootstrap servers the pods use: the Strimzi cluster's, or the configured ones. */}}
+{{- define "ne.bootstrapServers" -}}
+{{- if .Values.strimzi.enabled }}
+{{- printf "%s-kafka-bootstrap:%s" .Values.strimzi.clusterName (ternary "9093" "9092" .Values.kafka.tls.enabled) }}
+{{- else }}
+{{- required "kafka.bootstrapServers is required (host:port[,host:port...]) unless strimzi.enabled" .Values.kafka.bootstrapServers }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret with the Kafka CA to trust: the configured one, or the Strimzi cluster's CA. */}}
+{{- define "ne.kafkaCaSecret" -}}
+{{- if .Values.kafka.tls.enabled }}
+{{- if .Values.kafka.tls.caSecret }}
+{{- .Values.kafka.tls.caSecret }}
+{{- else if .Values.strimzi.enabled }}
+{{- printf "%s-cluster-ca-cert" .Values.strimzi.clusterName }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The KEDA TriggerAuthentication the lag scalers use: the configured one, or the chart's own for a CA. */}}
+{{- define "ne.kedaAuth" -}}
+{{- if .Values.kafka.kedaTriggerAuthentication }}
+{{- .Values.kafka.kedaTriggerAuthentication }}
+{{- else if include "ne.kafkaCaSecret" . }}
+{{- printf "%s-kafka" (include "ne.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* The stages a pipeline knows; a pool naming another fails. */}}
+{{- define "ne.knownStages" -}}
+capture collate explain simulate score weights
+{{- end }}
+
+{{/*
+Checks of values that the schema cannot express; each failure names the value to fix.
+Rendered once, from the ConfigMap.
+*/}}
+{{- define "ne.validate" -}}
+{{- if not .Values.secrets.apiToken.name }}
+{{- fail "secrets.apiToken.name is required: the name of an existing Secret holding the coordinator's API bearer token (key secrets.apiToken.key, default API_TOKEN)" }}
+{{- end }}
+{{- if and .Values.secrets.llm.required (not .Values.secrets.llm.name) }}
+{{- fail "secrets.llm.name is required: the name of an existing Secret holding the LLM API key (key secrets.llm.key); set secrets.llm.required=false for an endpoint that needs no key" }}
+{{- end }}
+{{- if and .Values.secrets.storage.required (not .Values.secrets.storage.name) }}
+{{- fail "secrets.storage.name is required: the name of an existing Secret holding the storage connection string (key secrets.storage.key); set secrets.storage.required=false when storage needs none" }}
+{{- end }}
+{{- if and .Values.kafka.sasl.enabled (not .Values.kafka.sasl.jaasSecret) }}
+{{- fail "kafka.sasl.jaasSecret is required when kafka.sasl.enabled: the name of an existing Secret holding the sasl.jaas.config line" }}
+{{- end }}
+{{- $known := splitList " " (include "ne.knownStages" .) }}
+{{- $enabled := 0 }}
+{{- range $pool, $p := .Values.workers }}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $pool) }}
+{{- fail (printf "workers.%s: a pool name must be lower-case letters, digits and '-' (it becomes part of resource names)" $pool) }}
+{{- end }}
+{{- if $p.enabled }}
+{{- $enabled = add1 $enabled }}
+{{- if not $p.stages }}
+{{- fail (printf "workers.%s.stages is empty: a worker pool must name the stages it runs (one or more of: %s)" $pool (join ", " $known)) }}
+{{- end }}
+{{- range $p.stages }}
+{{- if not (has . $known) }}
+{{- fail (printf "workers.%s.stages: unknown stage %q (known: %s)" $pool . (join ", " $known)) }}
+{{- end }}
+{{- end }}
+{{- if and $p.autoscaling $p.autoscaling.enabled $.Values.kafka.sasl.enabled (not $.Values.kafka.kedaTriggerAuthentication) }}
+{{- fail (printf "workers.%s.autoscaling needs kafka.kedaTriggerAuthentication when kafka.sasl.enabled: the name of an existing KEDA TriggerAuthentication with the SASL credentials" $pool) }}
+{{- end }}
+{{- if and $p.autoscaling $p.autoscaling.enabled (gt (int $p.autoscaling.minReplicas) (int $p.autoscaling.maxReplicas)) }}
+{{- fail (printf "workers.%s.autoscaling: minReplicas (%v) is above maxReplicas (%v)" $pool $p.autoscaling.minReplicas $p.autoscaling.maxReplicas) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if eq $enabled 0 }}
+{{- fail "workers: no pool is enabled, so no stage would run; enable at least one pool" }}
+{{- end }}
+{{- end }}
+
+{{/* Environment shared by every container: the ConfigMap, then the secrets by reference. */}}
+{{/* Call with (dict "root" $ "llm" true|false): only pods that call the LLM get its key. */}}
+{{- define "ne.env" -}}
+{{- $llm := .llm }}
+{{- with .root }}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ .Values.javaOptions | quote }}
+{{- if and $llm .Values.secrets.llm.name }}
+- name: LLM_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.llm.name }}
+      key: {{ .Values.secrets.llm.key }}
+{{- end }}
+{{- if .Values.secrets.storage.name }}
+- name: AZURE_STORAGE_CONNECTION_STRING
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.storage.name }}
+      key: {{ .Values.secrets.storage.key }}
+{{- end }}
+{{- if .Values.kafka.sasl.enabled }}
+- name: KAFKA_SASL_JAAS_CONFIG
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.kafka.sasl.jaasSecret }}
+      key: {{ .Values.kafka.sasl.jaasKey }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Volumes every pod mounts: a writable /tmp and the DJL cache on a read-only root filesystem. */}}
+{{- define "ne.volumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .root.Values.tmpSize }}
+- name: djl-cache
+  emptyDir:
+    sizeLimit: {{ .cacheSize }}
+{{- with include "ne.kafkaCaSecret" .root }}
+- name: kafka-ca
+  secret:
+    secretName: {{ . }}
+    items:
+      - key: {{ $.root.Values.kafka.tls.caKey }}
+        path: ca.crt
+{{- end }}
+{{- end }}
+
+{{- define "ne.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+- name: djl-cache
+  mountPath: /var/cache/djl
+{{- if include "ne.kafkaCaSecret" . }}
+- name: kafka-ca
+  mountPath: /etc/neuron-explainer/kafka-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* Probes on the ops endpoints; every process serves /healthz and /readyz. */}}
+{{- define "ne.probes" -}}
+startupProbe:
+  httpGet:
+    path: /healthz
+    port: http
+  periodSeconds: {{ .Values.probes.startup.periodSeconds }}
+  failureThreshold: {{ .Values.probes.startup.failureThreshold }}
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: http
+  {{- toYaml .Values.probes.liveness | nindent 2 }}
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: http
+  {{- toYaml .Values.probes.readiness | nindent 2 }}
+{{- end }}
+
+{{/* Pod annotations: the config checksum rolls pods on a change; scrape hints for plain Prometheus. */}}
+{{- define "ne.podAnnotations" -}}
+checksum/config: {{ include (print .root.Template.BasePath "/configmap.yaml") .root | sha256sum }}
+{{- if .root.Values.monitoring.scrapeAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .root.Values.httpPort | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- with .extra }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
