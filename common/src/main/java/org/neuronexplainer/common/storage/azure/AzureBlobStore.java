@@ -35,6 +35,8 @@ import org.neuronexplainer.common.storage.BlobStore;
  *
  * <p>Two writers committing large blobs to the same key at once may see one of them fail (a commit
  * drops the other's uncommitted blocks); outputs are idempotent, so the loser's retry is harmless.
+ *
+ * <p>Thread-safe: the SDK's container client is, and the store holds no other state.
  */
 public final class AzureBlobStore implements BlobStore {
 
@@ -109,11 +111,9 @@ public final class AzureBlobStore implements BlobStore {
       if (data.length <= config.options().singleUploadLimit()) {
         // One Put Blob request: the new content is visible only once the request has committed.
         blob.uploadWithResponse(
-            new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data.clone())),
-            null,
-            Context.NONE);
+            new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data)), null, Context.NONE);
       } else {
-        putInBlocks(blob, data.clone());
+        putInBlocks(blob, data);
       }
     } catch (RuntimeException e) {
       throw AzureErrors.failure("put", where(name), e);

@@ -19,7 +19,21 @@ final class AzureClients {
 
   private AzureClients() {}
 
+  /**
+   * The SDK sets Content-Length on every request, which the JDK client refuses (and computes
+   * itself) with a warning per request unless the header is allowed. The JDK reads the property
+   * once, when its HTTP client is first used: launchers should pass {@code
+   * -Djdk.httpclient.allowRestrictedHeaders=content-length}; this covers processes that did not and
+   * have not used the JDK client yet.
+   */
+  private static void allowContentLengthHeader() {
+    if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
+      System.setProperty("jdk.httpclient.allowRestrictedHeaders", "content-length");
+    }
+  }
+
   static BlobContainerClient container(AzureStoreConfig config) {
+    allowContentLengthHeader();
     AzureStoreOptions options = config.options();
     // The JDK transport instead of the SDK's default Netty one (see common/pom.xml).
     HttpClient http = new JdkHttpClientBuilder().connectionTimeout(CONNECT_TIMEOUT).build();

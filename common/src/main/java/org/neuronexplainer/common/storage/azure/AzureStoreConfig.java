@@ -158,7 +158,7 @@ public record AzureStoreConfig(
     // The service's rule: 3-63 characters, lower-case letters, digits and single inner hyphens.
     if (!container.matches("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}")) {
       throw new IllegalArgumentException(
-          "AZURE_STORAGE_CONTAINER: '"
+          "AZURE_STORAGE_CONTAINER (or the store URL's host): '"
               + container
               + "' is not a container name (3-63 lower-case letters, digits, single hyphens)");
     }
@@ -182,7 +182,8 @@ public record AzureStoreConfig(
     try {
       BlobStore.requireValidKey(p);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("AZURE_STORAGE_PREFIX: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "AZURE_STORAGE_PREFIX (or the store URL's path): " + e.getMessage(), e);
     }
     return p + "/";
   }

@@ -83,7 +83,7 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
         if (!Files.isExecutable(bin)) {
           npmCi(dir);
         }
-        return launch(bin);
+        return launchOnAFreePort(bin);
       } catch (IOException e) {
         throw new IllegalStateException("cannot start Azurite from " + dir + ": " + e, e);
       } catch (InterruptedException e) {
@@ -111,8 +111,20 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
       }
     }
 
-    private static Server launch(Path bin) throws IOException, InterruptedException {
-      int port = freePort();
+    /** The port was free a moment ago; another process may take it first, so try a few. */
+    private static Server launchOnAFreePort(Path bin) throws IOException, InterruptedException {
+      IOException last = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        try {
+          return launch(bin, freePort());
+        } catch (IOException e) {
+          last = e;
+        }
+      }
+      throw last;
+    }
+
+    private static Server launch(Path bin, int port) throws IOException, InterruptedException {
       Path work = Files.createTempDirectory("azurite-");
       Path log = Path.of("target", "azurite.log").toAbsolutePath();
       Files.createDirectories(log.getParent());
