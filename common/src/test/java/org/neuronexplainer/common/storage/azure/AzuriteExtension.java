@@ -12,8 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -28,13 +31,29 @@ import org.slf4j.LoggerFactory;
  * the tests are skipped, except under {@code CI=true}, where a missing emulator must fail the build
  * rather than quietly test nothing.
  */
-public final class AzuriteExtension implements BeforeAllCallback, ParameterResolver {
+public final class AzuriteExtension
+    implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
   private static final Logger LOG = LoggerFactory.getLogger(AzuriteExtension.class);
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(AzuriteExtension.class);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
   private static final Duration NPM_CI_LIMIT = Duration.ofMinutes(5);
   private static final Duration START_LIMIT = Duration.ofSeconds(60);
+
+  /** Disabled (reported as skipped) without node, so nothing is started; never under CI=true. */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    if (!Server.ci() && (!Server.onPath("node") || !Server.onPath("npm"))) {
+      String why = Server.NO_NODE + "; skipping the Azure Blob integration tests";
+      // Maven's summary shows skipped tests but not why: say it once where it is seen.
+      if (!WARNED.getAndSet(true)) {
+        LOG.warn(why);
+      }
+      return ConditionEvaluationResult.disabled(why);
+    }
+    return ConditionEvaluationResult.enabled("node and npm are on the PATH, or CI=true");
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -68,15 +87,20 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
   /** A running Azurite, or why there is none (then tests are skipped). */
   record Server(Process process, Azurite azurite, String unavailable) implements AutoCloseable {
 
+    static final String NO_NODE =
+        "node and npm are needed to run Azurite (deploy/azurite); install Node 20";
+
+    static boolean ci() {
+      return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
     static Server start() {
       Path dir = azuriteDir();
-      boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
       if (!onPath("node") || !onPath("npm")) {
-        String why = "node and npm are needed to run Azurite (deploy/azurite); install Node 20";
-        if (ci) {
-          throw new IllegalStateException(why + " (CI=true: not skipping)");
+        if (ci()) {
+          throw new IllegalStateException(NO_NODE + " (CI=true: not skipping)");
         }
-        return new Server(null, null, why + "; skipping the Azure Blob integration tests");
+        return new Server(null, null, NO_NODE + "; skipping the Azure Blob integration tests");
       }
       try {
         Path bin = dir.resolve("node_modules/.bin/azurite-blob");
@@ -197,7 +221,7 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
       }
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
       String path = System.getenv("PATH");
       if (path == null) {
         return false;
