@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 /** The behaviour every {@link BlobStore} shares; each implementation's test extends this. */
-abstract class BlobStoreContract {
+public abstract class BlobStoreContract {
 
-  abstract BlobStore store();
+  protected abstract BlobStore store();
 
   @Test
   void getOfAMissingKeyIsEmpty() {

@@ -5,7 +5,7 @@ class InMemoryBlobStoreTest extends BlobStoreContract {
   private final InMemoryBlobStore store = new InMemoryBlobStore();
 
   @Override
-  BlobStore store() {
+  protected BlobStore store() {
     return store;
   }
 }

@@ -26,7 +26,7 @@ class LocalDirectoryStoreTest extends BlobStoreContract {
   }
 
   @Override
-  BlobStore store() {
+  protected BlobStore store() {
     return store;
   }
 
