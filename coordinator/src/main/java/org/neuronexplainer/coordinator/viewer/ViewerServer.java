@@ -1,0 +1,66 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The viewer on its own HTTP server ({@code neuron-explainer serve}); tests start it too. */
+public final class ViewerServer implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final ViewerService service;
+  private final HttpServer server;
+
+  private ViewerServer(Vertx vertx, ViewerService service, HttpServer server) {
+    this.vertx = vertx;
+    this.service = service;
+    this.server = server;
+  }
+
+  /** Starts serving {@code service} on {@code host:port} (port 0 picks a free one). */
+  public static ViewerServer start(ViewerService service, String host, int port) {
+    Vertx vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    ViewerRoutes.mount(router, vertx, service);
+    try {
+      HttpServer server =
+          vertx
+              .createHttpServer()
+              .requestHandler(router)
+              .listen(port, host)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      return new ViewerServer(vertx, service, server);
+    } catch (ExecutionException | TimeoutException e) {
+      vertx.close();
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      vertx.close();
+      throw new IllegalStateException("interrupted while starting the viewer", e);
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Shutting down anyway; nothing is left to release that the JVM exit would not.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      service.close();
+    }
+  }
+}
