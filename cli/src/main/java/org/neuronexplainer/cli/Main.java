@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
       "",
       "Run `neuron-explainer COMMAND --help` for the options of a command."
     },
-    subcommands = {CommandLine.HelpCommand.class, RescoreCommand.class, ValidateCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      RescoreCommand.class,
+      ValidateCommand.class,
+      ServeCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
