@@ -94,9 +94,10 @@ public final class ExplanationIndex {
         }
       }
     } else {
-      double[] relevance = accumulate(terms);
-      for (int doc = 0; doc < relevance.length; doc++) {
-        if (relevance[doc] > 0 && filter.accepts(entries.get(doc))) {
+      double[] relevance = new double[entries.size()];
+      int[] touched = accumulate(terms, relevance);
+      for (int doc : touched) {
+        if (filter.accepts(entries.get(doc))) {
           total++;
           offer(best, new Hit(entries.get(doc), relevance[doc]), wanted, worstFirst);
         }
@@ -108,9 +109,11 @@ public final class ExplanationIndex {
     return new Result(List.copyOf(ranked.subList(from, ranked.size())), total);
   }
 
-  private double[] accumulate(List<String> terms) {
-    double[] relevance = new double[entries.size()];
+  /** Adds each term's BM25 weight into {@code relevance}; returns the documents it touched. */
+  private int[] accumulate(List<String> terms, double[] relevance) {
     int n = entries.size();
+    int[] touched = new int[16];
+    int count = 0;
     for (String term : terms) {
       int[][] posting = postings.get(term);
       if (posting == null) {
@@ -120,12 +123,19 @@ public final class ExplanationIndex {
       int[] frequencies = posting[1];
       double idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));
       for (int i = 0; i < docs.length; i++) {
+        int doc = docs[i];
         double tf = frequencies[i];
-        double norm = K1 * (1 - B + B * lengths[docs[i]] / averageLength);
-        relevance[docs[i]] += idf * tf * (K1 + 1) / (tf + norm);
+        double norm = K1 * (1 - B + B * lengths[doc] / averageLength);
+        if (relevance[doc] == 0) {
+          if (count == touched.length) {
+            touched = Arrays.copyOf(touched, count * 2);
+          }
+          touched[count++] = doc; // idf > 0 always, so a document is added once
+        }
+        relevance[doc] += idf * tf * (K1 + 1) / (tf + norm);
       }
     }
-    return relevance;
+    return Arrays.copyOf(touched, count);
   }
 
   private static void offer(PriorityQueue<Hit> best, Hit hit, int wanted, Comparator<Hit> order) {
