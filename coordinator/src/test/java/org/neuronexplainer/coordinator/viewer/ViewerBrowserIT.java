@@ -59,6 +59,17 @@ class ViewerBrowserIT {
         .until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
+  /** Saves the whole page as a test artifact, the window made as tall as the page. */
+  private static void screenshot(String name) throws java.io.IOException {
+    Files.createDirectories(SCREENSHOTS);
+    Object height = browser.executeScript("return document.documentElement.scrollHeight");
+    // The window includes a little browser chrome even when headless, hence the margin.
+    browser.manage().window().setSize(new Dimension(1280, ((Number) height).intValue() + 200));
+    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    browser.manage().window().setSize(new Dimension(1280, 1000));
+  }
+
   @Test
   void theNeuronPageShowsExplanationScoreAndHeatMaps() throws Exception {
     open("/neurons/21/2932");
@@ -81,11 +92,7 @@ class ViewerBrowserIT {
     browser.findElement(By.cssSelector("#explanation summary")).click();
     assertThat(await(By.cssSelector("#explanation .sequence")).getText()).contains("Canada");
 
-    Files.createDirectories(SCREENSHOTS);
-    browser.manage().window().setSize(new Dimension(1280, 2600));
-    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(shot, SCREENSHOTS.resolve("neuron-page.png"), StandardCopyOption.REPLACE_EXISTING);
-    browser.manage().window().setSize(new Dimension(1280, 1000));
+    screenshot("neuron-page.png");
   }
 
   @Test
@@ -110,7 +117,7 @@ class ViewerBrowserIT {
   }
 
   @Test
-  void searchFindsANeuronByAWordOfItsExplanation() {
+  void searchFindsANeuronByAWordOfItsExplanation() throws Exception {
     open("/search");
     WebElement query = await(By.id("q"));
     query.sendKeys("institutions");
@@ -118,15 +125,17 @@ class ViewerBrowserIT {
     WebElement hit = await(By.cssSelector(".hit a"));
     assertThat(hit.getText()).isEqualTo("Neuron 21:2932");
     assertThat(browser.findElement(By.id("result-count")).getText()).startsWith("1 matching");
+    screenshot("search-page.png");
     hit.click();
     assertThat(await(By.cssSelector("h1")).getText()).isEqualTo("Neuron 21:2932");
   }
 
   @Test
-  void theOverviewListsTheLayersAndTheJumpFormOpensANeuron() {
+  void theOverviewListsTheLayersAndTheJumpFormOpensANeuron() throws Exception {
     open("/");
     await(By.cssSelector("table.layers"));
     assertThat(browser.findElements(By.cssSelector("table.layers tr"))).hasSize(5);
+    screenshot("overview-page.png");
     browser.findElement(By.cssSelector("#jump input[name=layer]")).sendKeys("6");
     browser.findElement(By.cssSelector("#jump input[name=neuron]")).sendKeys("1017");
     browser.findElement(By.cssSelector("#jump button")).click();
