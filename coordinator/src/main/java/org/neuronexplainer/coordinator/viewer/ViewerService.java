@@ -23,6 +23,8 @@ public final class ViewerService implements AutoCloseable {
   // Long enough for a small store to finish; a big one answers "building" and the page retries.
   private static final long CATALOG_WAIT_MILLIS = 15_000;
 
+  private final long catalogWaitMillis;
+
   private final BlobStore store;
   private final Optional<ModelDims> configuredDims;
   private final ExecutorService reads;
@@ -30,10 +32,16 @@ public final class ViewerService implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final Random random = new Random();
   private CompletableFuture<StoreCatalog> catalog;
+  private volatile StoreCatalog.Progress progress = new StoreCatalog.Progress();
   private volatile Optional<ModelDims> storeDims;
 
   /** {@code dims} overrides what the store says of its model (its model.json, or nothing). */
   public ViewerService(BlobStore store, Optional<ModelDims> dims) {
+    this(store, dims, CATALOG_WAIT_MILLIS);
+  }
+
+  ViewerService(BlobStore store, Optional<ModelDims> dims, long catalogWaitMillis) {
+    this.catalogWaitMillis = catalogWaitMillis;
     this.store = store;
     this.configuredDims = dims;
     // Reads are I/O-bound round trips on the https store, so more threads than cores pay off.
@@ -105,7 +113,7 @@ public final class ViewerService implements AutoCloseable {
 
   private StoreCatalog catalogNow() {
     try {
-      return catalog().get(CATALOG_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      return catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       return null;
     } catch (InterruptedException e) {
@@ -116,11 +124,16 @@ public final class ViewerService implements AutoCloseable {
 
   private ObjectNode withCatalog(java.util.function.Function<StoreCatalog, ObjectNode> answer) {
     try {
-      ObjectNode node = answer.apply(catalog().get(CATALOG_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+      ObjectNode node = answer.apply(catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS));
       node.put("available", true);
       return node;
     } catch (TimeoutException e) {
-      return unavailable("building", "the index of this store is being built; try again shortly");
+      StoreCatalog.Progress now = progress;
+      String done =
+          now.listed() < 0
+              ? "listing the store's explanation files"
+              : now.read() + " of " + now.listed() + " explanation files read";
+      return unavailable("building", "the index of this store is being built (" + done + ")");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof UnsupportedOperationException) {
@@ -144,7 +157,9 @@ public final class ViewerService implements AutoCloseable {
   /** The catalog, started on first call; a failure other than "cannot list" is retried later. */
   synchronized CompletableFuture<StoreCatalog> catalog() {
     if (catalog == null || (catalog.isCompletedExceptionally() && !failedAsUnlistable(catalog))) {
-      catalog = CompletableFuture.supplyAsync(() -> StoreCatalog.load(store), reads);
+      StoreCatalog.Progress started = new StoreCatalog.Progress();
+      progress = started;
+      catalog = CompletableFuture.supplyAsync(() -> StoreCatalog.load(store, started), reads);
     }
     return catalog;
   }

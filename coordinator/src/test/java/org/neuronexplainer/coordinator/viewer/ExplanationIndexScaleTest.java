@@ -78,7 +78,7 @@ class ExplanationIndexScaleTest {
     for (String q : queries) { // warm up
       index.search(q, SearchFilter.ALL, 0, 50);
     }
-    int rounds = 20;
+    int rounds = 5;
     double worstMillis = 0;
     StringBuilder report = new StringBuilder();
     for (String q : queries) {
