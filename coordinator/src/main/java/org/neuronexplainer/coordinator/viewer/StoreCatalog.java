@@ -1,5 +1,6 @@
 package org.neuronexplainer.coordinator.viewer;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,16 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.neuronexplainer.common.dataset.NeuronId;
-import org.neuronexplainer.common.dataset.NeuronSimulationResults;
-import org.neuronexplainer.common.dataset.ScoredExplanation;
-import org.neuronexplainer.common.dataset.json.DatasetFormatException;
-import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * What a listable store holds: every explanation file, read into one index and one overview. Built
- * once per store (a full GPT-2 XL store is 307,200 files); malformed files are counted and named,
- * not fatal.
+ * once per store (a full GPT-2 XL store is 307,200 files); files it cannot read are counted and
+ * named, not fatal.
  */
 public record StoreCatalog(
     ExplanationIndex index, ModelOverview overview, List<String> badFiles, int files) {
@@ -117,20 +114,8 @@ public record StoreCatalog(
       return List.of(); // deleted since the listing
     }
     try {
-      NeuronSimulationResults results =
-          DatasetJson.read(bytes.get(), key, NeuronSimulationResults.class);
-      List<ExplanationEntry> entries = new ArrayList<>();
-      List<ScoredExplanation> scored = results.scoredExplanations();
-      for (int rank = 0; rank < scored.size(); rank++) {
-        ScoredExplanation one = scored.get(rank);
-        double score =
-            one.scoredSimulation() == null
-                ? Double.NaN
-                : one.scoredSimulation().evCorrelationScore();
-        entries.add(new ExplanationEntry(place.get(), rank, one.explanation(), score));
-      }
-      return entries;
-    } catch (DatasetFormatException | RuntimeException e) {
+      return ExplanationSummaryReader.read(bytes.get(), place.get());
+    } catch (IOException | RuntimeException e) {
       bad.add(key + ": " + e.getMessage());
       return List.of();
     }
