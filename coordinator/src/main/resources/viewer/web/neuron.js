@@ -158,6 +158,15 @@ function neuronCard(name, weight, sign, summary) {
   return card;
 }
 
+/** A pane, or where building it fails on data of an unexpected shape, a pane saying so. */
+function guarded(title, build) {
+  try {
+    return build();
+  } catch (e) {
+    return NX.pane(title, undefined, NX.notice("error", "Cannot show this part: " + e.message));
+  }
+}
+
 NX.start(async (main) => {
   const match = location.pathname.match(/^\/neurons\/(\d+)\/(\d+)$/);
   if (!match) throw new Error("Not a neuron address: " + location.pathname);
@@ -170,8 +179,8 @@ NX.start(async (main) => {
     page.next ? NX.neuronLink(page.next.layer, page.next.neuron, page.next.layer + ":" + page.next.neuron + " →") : null);
   NX.replace(main,
     NX.el("div", { class: "title" }, NX.el("h1", {}, "Neuron " + id.layer + ":" + id.neuron), nav),
-    explanationPane(f.explanations),
-    ...activationPanes(f.collatedActivations),
-    relatedTokensPane(f.relatedTokensActivationBased, f.relatedTokensWeightBased),
-    relatedNeuronsPane(f.relatedNeurons, page.relatedSummaries));
+    guarded("Explanation", () => explanationPane(f.explanations)),
+    guarded("Activations", () => NX.el("div", {}, ...activationPanes(f.collatedActivations))),
+    guarded("Related tokens", () => relatedTokensPane(f.relatedTokensActivationBased, f.relatedTokensWeightBased)),
+    guarded("Related neurons", () => relatedNeuronsPane(f.relatedNeurons, page.relatedSummaries)));
 });

@@ -117,6 +117,19 @@ class ViewerBrowserIT {
   }
 
   @Test
+  void aMalformedFileIsAnErrorNamingItAndTheRestOfThePageRenders() {
+    open("/neurons/9/388");
+    assertThat(await(By.cssSelector("#explanation .text")).getText())
+        .startsWith("the word \"thereof\"");
+    assertThat(browser.findElement(By.cssSelector("#explanation .score-value")).getText())
+        .isEqualTo("undefined");
+    assertThat(browser.findElement(By.cssSelector("#activations .notice.error")).getText())
+        .contains("collated-activations/9/388.json");
+    assertThat(browser.findElement(By.cssSelector("#related-neurons")).getText())
+        .contains("No related neurons in this store");
+  }
+
+  @Test
   void searchFindsANeuronByAWordOfItsExplanation() throws Exception {
     open("/search");
     WebElement query = await(By.id("q"));
