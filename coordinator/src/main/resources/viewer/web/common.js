@@ -21,8 +21,16 @@ NX.el = function (tag, attrs, ...children) {
   return node;
 };
 
+/** The store chosen in the page (?store=INDEX), carried on every link and request. */
+NX.storeIndex = new URLSearchParams(location.search).get("store");
+
+NX.withStore = function (url) {
+  if (NX.storeIndex === null || NX.storeIndex === "") return url;
+  return url + (url.includes("?") ? "&" : "?") + "store=" + encodeURIComponent(NX.storeIndex);
+};
+
 NX.fetchJson = async function (url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const response = await fetch(NX.withStore(url), { headers: { Accept: "application/json" } });
   let body;
   try {
     body = await response.json();
@@ -41,7 +49,7 @@ NX.num = function (value, digits) {
   return value === null || value === undefined ? "–" : Number(value).toFixed(digits ?? 3);
 };
 
-NX.neuronHref = (layer, neuron) => "/neurons/" + layer + "/" + neuron;
+NX.neuronHref = (layer, neuron) => NX.withStore("/neurons/" + layer + "/" + neuron);
 
 NX.neuronLink = function (layer, neuron, label) {
   return NX.el("a", { href: NX.neuronHref(layer, neuron) }, label || layer + ":" + neuron);
@@ -88,10 +96,25 @@ NX.header = function (info) {
   }, "Random neuron");
   const top = document.getElementById("top");
   NX.replace(top,
-    NX.el("a", { class: "brand", href: "/" }, "neuron viewer"),
-    NX.el("nav", {}, NX.el("a", { href: "/" }, "Overview"), NX.el("a", { href: "/search" }, "Search")),
-    jump, random,
-    NX.el("span", { class: "store muted", title: info ? info.store : "" }, info ? info.store : ""));
+    NX.el("a", { class: "brand", href: NX.withStore("/") }, "neuron viewer"),
+    NX.el("nav", {}, NX.el("a", { href: NX.withStore("/") }, "Overview"), NX.el("a", { href: NX.withStore("/search") }, "Search")),
+    jump, random, NX.storePicker(info));
+};
+
+/** The store's name, or a choice of stores where the viewer serves several. */
+NX.storePicker = function (info) {
+  if (!info) return null;
+  if (!info.stores || info.stores.length < 2) {
+    return NX.el("span", { class: "store muted", title: info.store }, info.store);
+  }
+  const select = NX.el("select", { id: "store", class: "store", "aria-label": "store" },
+    info.stores.map((s) => NX.el("option", { value: s.index, selected: s.index === info.current }, s.label)));
+  select.addEventListener("change", () => {
+    const params = new URLSearchParams(location.search);
+    params.set("store", select.value);
+    location.href = location.pathname + "?" + params;
+  });
+  return select;
 };
 
 NX.start = async function (render) {

@@ -13,7 +13,7 @@ function fileState(file, what) {
 }
 
 function rawLink(file) {
-  return file && file.status !== "missing" ? NX.el("a", { class: "raw", href: "/raw/" + file.key }, "raw JSON") : null;
+  return file && file.status !== "missing" ? NX.el("a", { class: "raw", href: NX.withStore("/raw/" + file.key) }, "raw JSON") : null;
 }
 
 function explanationPane(file) {

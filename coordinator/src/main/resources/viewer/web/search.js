@@ -17,6 +17,7 @@ NX.start(async (main) => {
   const form = NX.el("form", { id: "search-form", class: "search", action: "/search" },
     inputs.q, NX.el("label", {}, "layers ", inputs.minLayer, "–", inputs.maxLayer),
     NX.el("label", {}, "score ", inputs.minScore, "–", inputs.maxScore),
+    NX.storeIndex ? NX.el("input", { type: "hidden", name: "store", value: NX.storeIndex }) : null,
     NX.el("button", { type: "submit" }, "Search"));
   const results = NX.el("div", { id: "results" });
   NX.replace(main, NX.el("div", { class: "title" }, NX.el("h1", {}, "Search explanations")), form, results);

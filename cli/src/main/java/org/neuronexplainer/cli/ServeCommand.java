@@ -1,6 +1,8 @@
 package org.neuronexplainer.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +11,7 @@ import org.neuronexplainer.common.storage.StoreUrl;
 import org.neuronexplainer.coordinator.viewer.ModelDims;
 import org.neuronexplainer.coordinator.viewer.ViewerServer;
 import org.neuronexplainer.coordinator.viewer.ViewerService;
+import org.neuronexplainer.coordinator.viewer.ViewerStores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Spec;
       "  https://openaipublic.blob.core.windows.net/neuron-explainer/data/",
       "  https://openaipublic.blob.core.windows.net/neuron-explainer/gpt2_small_data/",
       "A public https container cannot be listed: its neuron pages and random neuron",
-      "work, its overview and search do not. Runs until interrupted (Ctrl-C)."
+      "work, its overview and search do not. Give --store more than once to choose",
+      "between stores in the page. Runs until interrupted (Ctrl-C)."
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -36,8 +40,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--store",
       required = true,
       paramLabel = "STORE",
-      description = "A local directory or an https:// URL of a dataset root.")
-  String store;
+      description = "A local directory or an https:// URL of a dataset root; repeatable.")
+  List<String> storeArgs;
 
   @Option(
       names = "--port",
@@ -58,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--model-dims",
       paramLabel = "LAYERSxNEURONS",
       description =
-          "The model's size, e.g. 48x6400, for the jump form, prev/next and the random neuron."
+          "The model's size, e.g. 48x6400, for the jump form, prev/next and the random neuron"
+              + " (for every store given)."
               + " Default: the store's model.json, or the known size of a public container.")
   String modelDims;
 
@@ -66,26 +71,32 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    BlobStore blobs;
-    try {
-      blobs = StoreUrl.open(store);
-    } catch (IllegalArgumentException e) {
-      throw new UserException("--store: " + e.getMessage());
+    List<BlobStore> blobs = new ArrayList<>();
+    for (String store : storeArgs) {
+      try {
+        blobs.add(StoreUrl.open(store));
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--store: " + e.getMessage());
+      }
     }
     Optional<ModelDims> dims = Optional.ofNullable(modelDims).map(ServeCommand::parseDims);
-    ViewerService service = new ViewerService(blobs, dims);
+    List<ViewerStores.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      entries.add(new ViewerStores.Entry(storeArgs.get(i), new ViewerService(blobs.get(i), dims)));
+    }
+    ViewerStores stores = new ViewerStores(entries);
     ViewerServer server;
     try {
-      server = ViewerServer.start(service, host, port);
+      server = ViewerServer.start(stores, host, port);
     } catch (IllegalStateException e) {
-      service.close();
+      stores.close();
       throw new UserException(e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
     String shownHost = host.contains(":") ? "[" + host + "]" : host;
     out.println(
         "Serving the neuron viewer for "
-            + blobs
+            + String.join(", ", storeArgs)
             + " at http://"
             + shownHost
             + ":"

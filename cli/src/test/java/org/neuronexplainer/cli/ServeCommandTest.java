@@ -35,7 +35,7 @@ class ServeCommandTest {
   void aStoreThatIsNotThereIsAUserError(@TempDir Path dir) {
     assertThat(run("serve", "--store", dir.resolve("nope").toString())).isEqualTo(1);
     assertThat(err.toString()).contains("--store: store directory does not exist");
-    assertThat(run("serve", "--store", "s3://bucket/x")).isEqualTo(1);
+    assertThat(run("serve", "--store", dir.toString(), "--store", "s3://bucket/x")).isEqualTo(1);
     assertThat(err.toString()).contains("unsupported store scheme 's3'");
   }
 

@@ -24,18 +24,18 @@ public final class ViewerRoutes {
           + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
   private final Vertx vertx;
-  private final ViewerService service;
+  private final ViewerStores stores;
   private final WebAssets assets = WebAssets.load();
   private final ObjectMapper json = new ObjectMapper();
 
-  private ViewerRoutes(Vertx vertx, ViewerService service) {
+  private ViewerRoutes(Vertx vertx, ViewerStores stores) {
     this.vertx = vertx;
-    this.service = service;
+    this.stores = stores;
   }
 
   /** Adds the viewer's routes to {@code router}; the coordinator mounts it beside its own API. */
-  public static void mount(Router router, Vertx vertx, ViewerService service) {
-    new ViewerRoutes(vertx, service).addTo(router);
+  public static void mount(Router router, Vertx vertx, ViewerStores stores) {
+    new ViewerRoutes(vertx, stores).addTo(router);
   }
 
   private void addTo(Router router) {
@@ -43,11 +43,16 @@ public final class ViewerRoutes {
     router.get("/search").handler(ctx -> page(ctx, "search.html"));
     router.get("/neurons/:layer/:neuron").handler(ctx -> page(ctx, "neuron.html"));
     router.get("/static/:file").handler(ctx -> page(ctx, ctx.pathParam("file")));
-    router.get("/api/viewer/info").handler(ctx -> blocking(ctx, service::info));
+    router.get("/api/viewer/info").handler(this::info);
     router
         .get("/api/viewer/neurons/:layer/:neuron")
-        .handler(ctx -> neuronId(ctx).ifPresent(id -> blocking(ctx, () -> service.neuron(id))));
-    router.get("/api/viewer/overview").handler(ctx -> blocking(ctx, service::overview));
+        .handler(
+            ctx ->
+                neuronId(ctx)
+                    .ifPresent(id -> withStore(ctx, s -> blocking(ctx, () -> s.neuron(id)))));
+    router
+        .get("/api/viewer/overview")
+        .handler(ctx -> withStore(ctx, s -> blocking(ctx, s::overview)));
     router.get("/api/viewer/search").handler(this::search);
     router.get("/api/viewer/random").handler(this::random);
     router.get("/raw/*").handler(this::raw);
@@ -83,10 +88,45 @@ public final class ViewerRoutes {
       return;
     }
     String query = Optional.ofNullable(ctx.request().getParam("q")).orElse("");
-    blocking(ctx, () -> service.search(query, filter, offset, limit));
+    withStore(ctx, s -> blocking(ctx, () -> s.search(query, filter, offset, limit)));
+  }
+
+  private void info(RoutingContext ctx) {
+    withStore(
+        ctx,
+        s ->
+            blocking(
+                ctx,
+                () -> {
+                  ObjectNode node = s.info();
+                  var list = node.putArray("stores");
+                  for (int i = 0; i < stores.entries().size(); i++) {
+                    ViewerStores.Entry entry = stores.entries().get(i);
+                    list.addObject().put("index", i).put("label", entry.label());
+                    if (entry.service() == s) {
+                      node.put("current", i);
+                    }
+                  }
+                  return node;
+                }));
+  }
+
+  /** Runs {@code action} with the store the request names, or answers 404 naming the index. */
+  private void withStore(RoutingContext ctx, java.util.function.Consumer<ViewerService> action) {
+    String index = ctx.request().getParam("store");
+    Optional<ViewerService> service = stores.resolve(index);
+    if (service.isEmpty()) {
+      error(ctx, 404, "no store " + index + " (this viewer has " + stores.entries().size() + ")");
+    } else {
+      action.accept(service.get());
+    }
   }
 
   private void random(RoutingContext ctx) {
+    withStore(ctx, s -> random(ctx, s));
+  }
+
+  private void random(RoutingContext ctx, ViewerService service) {
     vertx
         .executeBlocking(service::randomNeuron, false)
         .onSuccess(
@@ -106,6 +146,10 @@ public final class ViewerRoutes {
       error(ctx, 404, "not a dataset file of this layout: " + key);
       return;
     }
+    withStore(ctx, s -> raw(ctx, s, key));
+  }
+
+  private void raw(RoutingContext ctx, ViewerService service, String key) {
     vertx
         .executeBlocking(() -> service.store().get(key), false)
         .onSuccess(

@@ -11,20 +11,25 @@ import java.util.concurrent.TimeoutException;
 public final class ViewerServer implements AutoCloseable {
 
   private final Vertx vertx;
-  private final ViewerService service;
+  private final ViewerStores stores;
   private final HttpServer server;
 
-  private ViewerServer(Vertx vertx, ViewerService service, HttpServer server) {
+  private ViewerServer(Vertx vertx, ViewerStores stores, HttpServer server) {
     this.vertx = vertx;
-    this.service = service;
+    this.stores = stores;
     this.server = server;
   }
 
   /** Starts serving {@code service} on {@code host:port} (port 0 picks a free one). */
   public static ViewerServer start(ViewerService service, String host, int port) {
+    return start(ViewerStores.of(service), host, port);
+  }
+
+  /** Starts serving {@code stores}, chosen in the page, on {@code host:port}. */
+  public static ViewerServer start(ViewerStores stores, String host, int port) {
     Vertx vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    ViewerRoutes.mount(router, vertx, service);
+    ViewerRoutes.mount(router, vertx, stores);
     try {
       HttpServer server =
           vertx
@@ -34,7 +39,7 @@ public final class ViewerServer implements AutoCloseable {
               .toCompletionStage()
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      return new ViewerServer(vertx, service, server);
+      return new ViewerServer(vertx, stores, server);
     } catch (ExecutionException | TimeoutException e) {
       vertx.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -60,7 +65,7 @@ public final class ViewerServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      service.close();
+      stores.close();
     }
   }
 }

@@ -35,9 +35,17 @@ class ViewerBrowserIT {
   static void start() throws Exception {
     browser = HeadlessChromium.start(temp.resolve("profile"));
     Path store = ViewerFixture.write(Files.createDirectories(temp.resolve("store")));
-    server =
-        ViewerServer.start(
-            new ViewerService(new LocalDirectoryStore(store), Optional.empty()), "127.0.0.1", 0);
+    Path empty = Files.createDirectories(temp.resolve("empty"));
+    ViewerStores stores =
+        new ViewerStores(
+            List.of(
+                new ViewerStores.Entry(
+                    "examples (invented data)",
+                    new ViewerService(new LocalDirectoryStore(store), Optional.empty())),
+                new ViewerStores.Entry(
+                    "an empty store",
+                    new ViewerService(new LocalDirectoryStore(empty), Optional.empty()))));
+    server = ViewerServer.start(stores, "127.0.0.1", 0);
   }
 
   @AfterAll
@@ -127,6 +135,19 @@ class ViewerBrowserIT {
         .contains("collated-activations/9/388.json");
     assertThat(browser.findElement(By.cssSelector("#related-neurons")).getText())
         .contains("No related neurons in this store");
+  }
+
+  @Test
+  void theStoreIsChosenInThePageAndKeptOnLinks() {
+    open("/neurons/21/2932");
+    await(By.cssSelector("#explanation .text"));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("store")))
+        .selectByVisibleText("an empty store");
+    assertThat(await(By.cssSelector("#explanation .notice")).getText())
+        .contains("No explanations in this store");
+    assertThat(browser.getCurrentUrl()).endsWith("/neurons/21/2932?store=1");
+    assertThat(browser.findElement(By.linkText("21:2933 →")).getAttribute("href"))
+        .endsWith("/neurons/21/2933?store=1");
   }
 
   @Test
