@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ExplainNeuronCommand.class,
       PromptCommand.class,
       RescoreCommand.class,
+      ServeCommand.class,
       TokenizeCommand.class,
       ValidateCommand.class
     })

@@ -1,0 +1,72 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Optional;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.common.storage.HttpsBlobStore;
+
+/**
+ * How many layers and neurons per layer a store's model has, which bounds the jump form, prev/next
+ * and the random neuron where the store cannot be listed.
+ */
+public record ModelDims(int layers, int neuronsPerLayer) {
+
+  /** The file a store may carry at its root: {@code {"layers": 48, "neurons_per_layer": 6400}}. */
+  public static final String MODEL_FILE = "model.json";
+
+  public ModelDims {
+    if (layers <= 0 || neuronsPerLayer <= 0) {
+      throw new IllegalArgumentException(
+          "model dimensions must be positive, got " + layers + " x " + neuronsPerLayer);
+    }
+  }
+
+  /** GPT-2 XL, OpenAI's {@code neuron-explainer/data/} container (METHOD.md 8.1). */
+  public static final ModelDims GPT2_XL = new ModelDims(48, 6400);
+
+  /** GPT-2 small, OpenAI's {@code neuron-explainer/gpt2_small_data/} container. */
+  public static final ModelDims GPT2_SMALL = new ModelDims(12, 3072);
+
+  public boolean contains(NeuronId id) {
+    return id.layerIndex() < layers && id.neuronIndex() < neuronsPerLayer;
+  }
+
+  /**
+   * The store's dimensions: its {@value #MODEL_FILE} if it has one, else those of the public
+   * container it is, else empty (then they come from the explanations found, or the user).
+   */
+  public static Optional<ModelDims> of(BlobStore store) {
+    Optional<byte[]> file = store.get(MODEL_FILE);
+    if (file.isPresent()) {
+      return Optional.of(parse(file.get()));
+    }
+    if (store instanceof HttpsBlobStore https) {
+      String base = https.base().toString();
+      if (base.endsWith("/neuron-explainer/data/")) {
+        return Optional.of(GPT2_XL);
+      }
+      if (base.endsWith("/neuron-explainer/gpt2_small_data/")) {
+        return Optional.of(GPT2_SMALL);
+      }
+    }
+    return Optional.empty();
+  }
+
+  static ModelDims parse(byte[] json) {
+    try {
+      JsonNode node = new ObjectMapper().readTree(json);
+      JsonNode layers = node.path("layers");
+      JsonNode neurons = node.path("neurons_per_layer");
+      if (!layers.canConvertToInt() || !neurons.canConvertToInt()) {
+        throw new IllegalArgumentException(
+            MODEL_FILE + " needs integer fields \"layers\" and \"neurons_per_layer\"");
+      }
+      return new ModelDims(layers.intValue(), neurons.intValue());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(MODEL_FILE + " is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+}

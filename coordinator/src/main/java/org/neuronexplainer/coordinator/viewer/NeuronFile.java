@@ -1,0 +1,67 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import java.util.List;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.dataset.NeuronRecord;
+import org.neuronexplainer.common.dataset.NeuronSimulationResults;
+import org.neuronexplainer.common.dataset.RelatedNeurons;
+import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
+import org.neuronexplainer.common.dataset.WeightBasedSummaryOfNeuron;
+
+/** The per-neuron files of the public layout (ARCHITECTURE.md, storage layout). */
+public enum NeuronFile {
+  EXPLANATIONS("explanations", "explanations", ".jsonl", NeuronSimulationResults.class),
+  COLLATED_ACTIVATIONS("collatedActivations", "collated-activations", ".json", NeuronRecord.class),
+  RELATED_TOKENS_ACTIVATION_BASED(
+      "relatedTokensActivationBased",
+      "related-tokens/activation-based",
+      ".json",
+      TokenLookupTableSummaryOfNeuron.class),
+  RELATED_TOKENS_WEIGHT_BASED(
+      "relatedTokensWeightBased",
+      "related-tokens/weight-based",
+      ".json",
+      WeightBasedSummaryOfNeuron.class),
+  RELATED_NEURONS("relatedNeurons", "related-neurons/weight-based", ".json", RelatedNeurons.class);
+
+  private final String apiName;
+  private final String folder;
+  private final String extension;
+  private final Class<?> type;
+
+  NeuronFile(String apiName, String folder, String extension, Class<?> type) {
+    this.apiName = apiName;
+    this.folder = folder;
+    this.extension = extension;
+    this.type = type;
+  }
+
+  /** The field that holds this file in the neuron API's answer. */
+  public String apiName() {
+    return apiName;
+  }
+
+  public Class<?> type() {
+    return type;
+  }
+
+  public String key(NeuronId id) {
+    return folder + "/" + id.layerIndex() + "/" + id.neuronIndex() + extension;
+  }
+
+  /** Whether {@code key} is a file of this layout, the only keys the raw route serves. */
+  public static boolean isLayoutKey(String key) {
+    for (NeuronFile file : values()) {
+      if (key.startsWith(file.folder + "/")
+          && key.endsWith(file.extension)
+          && key.substring(file.folder.length() + 1).matches("\\d+/\\d+\\.jsonl?")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static List<NeuronFile> all() {
+    return List.of(values());
+  }
+}

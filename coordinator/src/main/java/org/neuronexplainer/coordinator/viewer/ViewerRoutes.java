@@ -1,0 +1,236 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.neuronexplainer.common.dataset.NeuronId;
+
+/**
+ * The viewer's HTTP edge: pages, static assets, the JSON API under {@code /api/viewer} and raw
+ * dataset files under {@code /raw}. Store reads run on worker threads, never on the event loop.
+ */
+public final class ViewerRoutes {
+
+  private static final int MAX_LIMIT = 500;
+  // Dataset text is untrusted: no inline script can run even if escaping were ever missed.
+  private static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+  private final Vertx vertx;
+  private final ViewerStores stores;
+  private final WebAssets assets = WebAssets.load();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private ViewerRoutes(Vertx vertx, ViewerStores stores) {
+    this.vertx = vertx;
+    this.stores = stores;
+  }
+
+  /** Adds the viewer's routes to {@code router}; the coordinator mounts it beside its own API. */
+  public static void mount(Router router, Vertx vertx, ViewerStores stores) {
+    new ViewerRoutes(vertx, stores).addTo(router);
+  }
+
+  private void addTo(Router router) {
+    router.get("/").handler(ctx -> page(ctx, "overview.html"));
+    router.get("/search").handler(ctx -> page(ctx, "search.html"));
+    router.get("/neurons/:layer/:neuron").handler(ctx -> page(ctx, "neuron.html"));
+    router.get("/static/:file").handler(ctx -> page(ctx, ctx.pathParam("file")));
+    router.get("/api/viewer/info").handler(this::info);
+    router
+        .get("/api/viewer/neurons/:layer/:neuron")
+        .handler(
+            ctx ->
+                neuronId(ctx)
+                    .ifPresent(id -> withStore(ctx, s -> blocking(ctx, () -> s.neuron(id)))));
+    router
+        .get("/api/viewer/overview")
+        .handler(ctx -> withStore(ctx, s -> blocking(ctx, s::overview)));
+    router.get("/api/viewer/search").handler(this::search);
+    router.get("/api/viewer/random").handler(this::random);
+    router.get("/raw/*").handler(this::raw);
+  }
+
+  private void page(RoutingContext ctx, String name) {
+    Optional<WebAssets.Asset> asset = assets.get(name);
+    if (asset.isEmpty()) {
+      error(ctx, 404, "no such page: " + ctx.normalizedPath());
+      return;
+    }
+    secure(ctx.response())
+        .putHeader("Content-Type", asset.get().contentType())
+        .putHeader("Cache-Control", "no-cache")
+        .end(Buffer.buffer(asset.get().bytes()));
+  }
+
+  private void search(RoutingContext ctx) {
+    SearchFilter filter;
+    int offset;
+    int limit;
+    try {
+      filter =
+          new SearchFilter(
+              intParam(ctx, "minLayer", 0),
+              intParam(ctx, "maxLayer", Integer.MAX_VALUE),
+              doubleParam(ctx, "minScore", Double.NEGATIVE_INFINITY),
+              doubleParam(ctx, "maxScore", Double.POSITIVE_INFINITY));
+      offset = Math.max(0, intParam(ctx, "offset", 0));
+      limit = Math.min(MAX_LIMIT, Math.max(0, intParam(ctx, "limit", 50)));
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
+    String query = Optional.ofNullable(ctx.request().getParam("q")).orElse("");
+    withStore(ctx, s -> blocking(ctx, () -> s.search(query, filter, offset, limit)));
+  }
+
+  private void info(RoutingContext ctx) {
+    withStore(
+        ctx,
+        s ->
+            blocking(
+                ctx,
+                () -> {
+                  ObjectNode node = s.info();
+                  var list = node.putArray("stores");
+                  for (int i = 0; i < stores.entries().size(); i++) {
+                    ViewerStores.Entry entry = stores.entries().get(i);
+                    list.addObject().put("index", i).put("label", entry.label());
+                    if (entry.service() == s) {
+                      node.put("current", i);
+                    }
+                  }
+                  return node;
+                }));
+  }
+
+  /** Runs {@code action} with the store the request names, or answers 404 naming the index. */
+  private void withStore(RoutingContext ctx, java.util.function.Consumer<ViewerService> action) {
+    String index = ctx.request().getParam("store");
+    Optional<ViewerService> service = stores.resolve(index);
+    if (service.isEmpty()) {
+      error(ctx, 404, "no store " + index + " (this viewer has " + stores.entries().size() + ")");
+    } else {
+      action.accept(service.get());
+    }
+  }
+
+  private void random(RoutingContext ctx) {
+    withStore(ctx, s -> random(ctx, s));
+  }
+
+  private void random(RoutingContext ctx, ViewerService service) {
+    vertx
+        .executeBlocking(service::randomNeuron, false)
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                error(ctx, 404, "no neuron known: the store has no explanations and no model size");
+              } else {
+                sendJson(ctx, 200, ViewerJson.neuron(json, found.get()));
+              }
+            })
+        .onFailure(e -> error(ctx, 500, "cannot pick a neuron: " + e.getMessage()));
+  }
+
+  private void raw(RoutingContext ctx) {
+    String key = ctx.pathParam("*");
+    if (key == null || !NeuronFile.isLayoutKey(key)) {
+      error(ctx, 404, "not a dataset file of this layout: " + key);
+      return;
+    }
+    withStore(ctx, s -> raw(ctx, s, key));
+  }
+
+  private void raw(RoutingContext ctx, ViewerService service, String key) {
+    vertx
+        .executeBlocking(() -> service.store().get(key), false)
+        .onSuccess(
+            bytes -> {
+              if (bytes.isEmpty()) {
+                error(ctx, 404, "no file " + key + " in this store");
+              } else {
+                secure(ctx.response())
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(Buffer.buffer(bytes.get()));
+              }
+            })
+        .onFailure(e -> error(ctx, 502, "cannot read " + key + ": " + e.getMessage()));
+  }
+
+  private Optional<NeuronId> neuronId(RoutingContext ctx) {
+    try {
+      return Optional.of(
+          new NeuronId(
+              Integer.parseInt(ctx.pathParam("layer")), Integer.parseInt(ctx.pathParam("neuron"))));
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, "layer and neuron must be non-negative integers");
+      return Optional.empty();
+    }
+  }
+
+  private void blocking(RoutingContext ctx, Callable<ObjectNode> answer) {
+    // Unordered: one slow store read must not queue every other request behind it.
+    vertx
+        .executeBlocking(answer, false)
+        .onSuccess(node -> sendJson(ctx, 200, node))
+        .onFailure(e -> error(ctx, 500, "viewer error: " + e.getMessage()));
+  }
+
+  private void sendJson(RoutingContext ctx, int status, Object body) {
+    String text;
+    try {
+      text = json.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      status = 500;
+      text = "{\"error\":\"cannot write JSON\"}";
+    }
+    secure(ctx.response())
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(text);
+  }
+
+  private void error(RoutingContext ctx, int status, String message) {
+    ObjectNode node = json.createObjectNode();
+    node.put("error", message);
+    sendJson(ctx, status, node);
+  }
+
+  private static HttpServerResponse secure(HttpServerResponse response) {
+    return response
+        .putHeader("Content-Security-Policy", CSP)
+        .putHeader("X-Content-Type-Options", "nosniff");
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got " + value);
+    }
+  }
+
+  private static double doubleParam(RoutingContext ctx, String name, double fallback) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got " + value);
+    }
+  }
+}

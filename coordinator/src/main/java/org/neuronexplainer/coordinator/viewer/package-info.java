@@ -1,0 +1,13 @@
+/**
+ * The neuron viewer: HTML pages and the JSON API behind them, over any {@link
+ * org.neuronexplainer.common.storage.BlobStore} laid out as the public datasets are.
+ *
+ * <p>Vert.x stays in {@link org.neuronexplainer.coordinator.viewer.ViewerRoutes} and {@link
+ * org.neuronexplainer.coordinator.viewer.ViewerServer}; everything else is plain blocking code that
+ * the routes run on worker threads. A missing file is reported as missing and a malformed one as an
+ * error naming its key, inside a normal JSON answer: one bad file never breaks a page. The search
+ * index and the overview are built once per store, on first use, from a listing of {@code
+ * explanations/}; stores that cannot be listed (the public https containers) say so instead.
+ * Dataset text is untrusted: the pages build the DOM with {@code textContent} only.
+ */
+package org.neuronexplainer.coordinator.viewer;

@@ -1,0 +1,134 @@
+// Shared helpers. Dataset text is untrusted: every string goes into the page via textContent
+// or an attribute, never via innerHTML.
+"use strict";
+
+const NX = {};
+
+/** Creates an element; children are nodes or strings (added as text). */
+NX.el = function (tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+};
+
+/** The store chosen in the page (?store=INDEX), carried on every link and request. */
+NX.storeIndex = new URLSearchParams(location.search).get("store");
+
+NX.withStore = function (url) {
+  if (NX.storeIndex === null || NX.storeIndex === "") return url;
+  return url + (url.includes("?") ? "&" : "?") + "store=" + encodeURIComponent(NX.storeIndex);
+};
+
+NX.fetchJson = async function (url) {
+  const response = await fetch(NX.withStore(url), { headers: { Accept: "application/json" } });
+  let body;
+  try {
+    body = await response.json();
+  } catch (e) {
+    throw new Error(url + " answered " + response.status + " without JSON");
+  }
+  if (!response.ok) throw new Error(body.error || url + " answered " + response.status);
+  return body;
+};
+
+NX.score = function (value) {
+  return value === null || value === undefined ? "undefined" : Number(value).toFixed(2);
+};
+
+NX.num = function (value, digits) {
+  return value === null || value === undefined ? "–" : Number(value).toFixed(digits ?? 3);
+};
+
+NX.neuronHref = (layer, neuron) => NX.withStore("/neurons/" + layer + "/" + neuron);
+
+NX.neuronLink = function (layer, neuron, label) {
+  return NX.el("a", { href: NX.neuronHref(layer, neuron) }, label || layer + ":" + neuron);
+};
+
+NX.pane = function (title, id, ...children) {
+  return NX.el("section", { class: "pane", id: id }, NX.el("h2", { text: title }), ...children);
+};
+
+NX.notice = function (kind, text) {
+  return NX.el("p", { class: "notice " + kind }, text);
+};
+
+NX.replace = function (node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c));
+};
+
+/** The header: site links, the jump form and the random-neuron button. */
+NX.header = function (info) {
+  const layer = NX.el("input", { type: "number", min: 0, name: "layer", placeholder: "layer", "aria-label": "layer", required: true });
+  const neuron = NX.el("input", { type: "number", min: 0, name: "neuron", placeholder: "neuron", "aria-label": "neuron", required: true });
+  if (info && info.dims) {
+    layer.max = info.dims.layers - 1;
+    neuron.max = info.dims.neuronsPerLayer - 1;
+  }
+  const jump = NX.el("form", {
+    id: "jump",
+    onsubmit: (event) => {
+      event.preventDefault();
+      location.href = NX.neuronHref(layer.value, neuron.value);
+    },
+  }, layer, neuron, NX.el("button", { type: "submit" }, "Go"));
+  const random = NX.el("button", {
+    id: "random",
+    type: "button",
+    onclick: async () => {
+      try {
+        const picked = await NX.fetchJson("/api/viewer/random");
+        location.href = NX.neuronHref(picked.layer, picked.neuron);
+      } catch (e) {
+        alert(e.message);
+      }
+    },
+  }, "Random neuron");
+  const top = document.getElementById("top");
+  NX.replace(top,
+    NX.el("a", { class: "brand", href: NX.withStore("/") }, "neuron viewer"),
+    NX.el("nav", {}, NX.el("a", { href: NX.withStore("/") }, "Overview"), NX.el("a", { href: NX.withStore("/search") }, "Search")),
+    jump, random, NX.storePicker(info));
+};
+
+/** The store's name, or a choice of stores where the viewer serves several. */
+NX.storePicker = function (info) {
+  if (!info) return null;
+  if (!info.stores || info.stores.length < 2) {
+    return NX.el("span", { class: "store muted", title: info.store }, info.store);
+  }
+  const select = NX.el("select", { id: "store", class: "store", "aria-label": "store" },
+    info.stores.map((s) => NX.el("option", { value: s.index, selected: s.index === info.current }, s.label)));
+  select.addEventListener("change", () => {
+    const params = new URLSearchParams(location.search);
+    params.set("store", select.value);
+    location.href = location.pathname + "?" + params;
+  });
+  return select;
+};
+
+NX.start = async function (render) {
+  let info = null;
+  try {
+    info = await NX.fetchJson("/api/viewer/info");
+  } catch (e) {
+    // The header still works without it; the page reports its own errors.
+  }
+  NX.header(info);
+  const main = document.getElementById("main");
+  try {
+    await render(main, info);
+  } catch (e) {
+    NX.replace(main, NX.notice("error", e.message));
+  }
+};

@@ -1,0 +1,42 @@
+// The model overview: per layer, neurons explained, mean score, score histogram, best and worst.
+"use strict";
+
+function sparkline(histogram) {
+  const peak = Math.max(1, ...histogram);
+  const chart = NX.el("div", { class: "spark", title: "scores from -1 (left) to 1 (right), bins of 0.1" });
+  histogram.forEach((count, i) => {
+    const bar = NX.el("span", { class: "bar" + (i >= histogram.length / 2 ? " pos" : ""), title: (-1 + i * 0.1).toFixed(1) + " to " + (-0.9 + i * 0.1).toFixed(1) + ": " + count });
+    bar.style.height = (count === 0 ? 0 : 8 + 92 * count / peak) + "%";
+    chart.append(bar);
+  });
+  return chart;
+}
+
+function neuronList(entries) {
+  return NX.el("ul", { class: "compact" }, entries.map((e) => NX.el("li", {}, NX.neuronLink(e.layer, e.neuron), " ", NX.el("span", { class: "muted" }, NX.score(e.score)), " ", NX.el("span", { class: "ellipsis", title: e.explanation }, e.explanation))));
+}
+
+NX.start(async (main, info) => {
+  const overview = await NX.fetchJson("/api/viewer/overview");
+  const intro = NX.el("div", { class: "title" }, NX.el("h1", {}, "Model overview"));
+  if (!overview.available) {
+    const dims = info && info.dims ? "This model has " + info.dims.layers + " layers of " + info.dims.neuronsPerLayer + " neurons: jump to one above, or pick a random one." : "Jump to a neuron above.";
+    NX.replace(main, intro, NX.notice(overview.state === "building" ? "missing" : "info", overview.reason), NX.el("p", {}, dims));
+    if (overview.state === "building") setTimeout(() => location.reload(), 5000);
+    return;
+  }
+  const summary = NX.el("p", { class: "summary" }, overview.neurons + " neurons explained (" + overview.explanations + " explanations in " + overview.files + " files), mean score " + NX.score(overview.meanScore) + ".");
+  const table = NX.el("table", { class: "layers" },
+    NX.el("tr", {}, ["layer", "neurons", "mean score", "score distribution", "best explained", "worst explained"].map((h) => NX.el("th", {}, h))));
+  for (const layer of overview.layers) {
+    table.append(NX.el("tr", {},
+      NX.el("td", {}, String(layer.layer)),
+      NX.el("td", {}, String(layer.neurons)),
+      NX.el("td", {}, NX.score(layer.meanScore)),
+      NX.el("td", {}, sparkline(layer.histogram)),
+      NX.el("td", {}, neuronList(layer.best)),
+      NX.el("td", {}, neuronList(layer.worst))));
+  }
+  const bad = overview.badFiles.length === 0 ? null : NX.el("details", { class: "notice error" }, NX.el("summary", {}, overview.badFiles.length + " files could not be read"), NX.el("ul", {}, overview.badFiles.map((b) => NX.el("li", {}, b))));
+  NX.replace(main, intro, summary, bad, table);
+});

@@ -1,0 +1,74 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.common.storage.LocalDirectoryStore;
+
+/** A store that reads but cannot list, as the public https containers behave. */
+class UnlistableStoreTest {
+
+  @Test
+  void overviewAndSearchSayWhyWhileNeuronAndRandomStillWork(@TempDir Path root) throws Exception {
+    BlobStore local = new LocalDirectoryStore(ViewerFixture.write(root));
+    BlobStore unlistable = new ReadOnlyUnlistable(local);
+    try (ViewerService service = new ViewerService(unlistable, Optional.of(ModelDims.GPT2_SMALL))) {
+      ObjectNode overview = service.overview();
+      assertThat(overview.get("available").asBoolean()).isFalse();
+      assertThat(overview.get("state").asText()).isEqualTo("unlistable");
+      assertThat(overview.get("reason").asText()).contains("cannot be listed");
+      assertThat(service.search("canada", SearchFilter.ALL, 0, 10).get("state").asText())
+          .isEqualTo("unlistable");
+      assertThat(service.neuron(new NeuronId(21, 2932)).at("/files/explanations/status").asText())
+          .isEqualTo("ok");
+      for (int i = 0; i < 50; i++) {
+        NeuronId picked = service.randomNeuron().orElseThrow();
+        assertThat(ModelDims.GPT2_SMALL.contains(picked)).isTrue();
+      }
+      ObjectNode last = service.neuron(new NeuronId(11, 3071));
+      assertThat(last.has("next")).isFalse();
+      assertThat(service.neuron(new NeuronId(3, 0)).at("/prev/neuron").asInt()).isEqualTo(3071);
+    }
+  }
+
+  @Test
+  void aModelFileGivesTheDims(@TempDir Path root) {
+    LocalDirectoryStore store = new LocalDirectoryStore(root);
+    store.put("model.json", "{\"layers\": 2, \"neurons_per_layer\": 5}".getBytes());
+    assertThat(ModelDims.of(store)).contains(new ModelDims(2, 5));
+  }
+
+  private record ReadOnlyUnlistable(BlobStore inner) implements BlobStore {
+    @Override
+    public Optional<byte[]> get(String key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public void put(String key, byte[] data) {
+      throw new UnsupportedOperationException("read-only");
+    }
+
+    @Override
+    public boolean exists(String key) {
+      return inner.exists(key);
+    }
+
+    @Override
+    public boolean delete(String key) {
+      throw new UnsupportedOperationException("read-only");
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      throw new UnsupportedOperationException("this store cannot be listed");
+    }
+  }
+}

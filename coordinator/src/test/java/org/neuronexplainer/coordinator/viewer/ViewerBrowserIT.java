@@ -1,0 +1,181 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The pages in a real headless Chromium, over the fixture store. */
+class ViewerBrowserIT {
+
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  @TempDir static Path temp;
+  private static ViewerServer server;
+  private static ChromeDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    browser = HeadlessChromium.start(temp.resolve("profile"));
+    Path store = ViewerFixture.write(Files.createDirectories(temp.resolve("store")));
+    Path empty = Files.createDirectories(temp.resolve("empty"));
+    ViewerStores stores =
+        new ViewerStores(
+            List.of(
+                new ViewerStores.Entry(
+                    "examples (invented data)",
+                    new ViewerService(new LocalDirectoryStore(store), Optional.empty())),
+                new ViewerStores.Entry(
+                    "an empty store",
+                    new ViewerService(new LocalDirectoryStore(empty), Optional.empty()))));
+    server = ViewerServer.start(stores, "127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static void open(String path) {
+    browser.get("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private static WebElement await(By by) {
+    return new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  /** Saves the whole page as a test artifact, the window made as tall as the page. */
+  private static void screenshot(String name) throws java.io.IOException {
+    Files.createDirectories(SCREENSHOTS);
+    Object height = browser.executeScript("return document.documentElement.scrollHeight");
+    // The window includes a little browser chrome even when headless, hence the margin.
+    browser.manage().window().setSize(new Dimension(1280, ((Number) height).intValue() + 200));
+    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    browser.manage().window().setSize(new Dimension(1280, 1000));
+  }
+
+  @Test
+  void theNeuronPageShowsExplanationScoreAndHeatMaps() throws Exception {
+    open("/neurons/21/2932");
+    assertThat(await(By.cssSelector("h1")).getText()).isEqualTo("Neuron 21:2932");
+    assertThat(await(By.cssSelector("#explanation .text")).getText())
+        .isEqualTo("references to Canada and Canadian people, places and institutions");
+    assertThat(browser.findElement(By.cssSelector("#explanation .score-value")).getText())
+        .isEqualTo("0.97");
+    List<WebElement> tokens = browser.findElements(By.cssSelector("#activations .tok"));
+    assertThat(tokens).hasSizeGreaterThan(20);
+    WebElement peak =
+        tokens.stream().filter(t -> t.getText().equals(" Canada")).findFirst().orElseThrow();
+    // The pane's maximum (4.91) is the full colour; white would be rgba(255, 255, 255, 1).
+    assertThat(peak.getCssValue("background-color")).isEqualTo("rgba(40, 160, 70, 1)");
+    assertThat(peak.getAttribute("title")).isEqualTo("activation 4.91");
+    assertThat(browser.findElements(By.cssSelector("#distribution .histogram .bar"))).hasSize(40);
+    assertThat(browser.findElement(By.cssSelector("#related-neurons")).getText())
+        .contains("names of days of the week");
+
+    browser.findElement(By.cssSelector("#explanation summary")).click();
+    assertThat(await(By.cssSelector("#explanation .sequence")).getText()).contains("Canada");
+
+    screenshot("neuron-page.png");
+  }
+
+  @Test
+  void aScriptTokenIsShownAsTextAndNeverRuns() {
+    open("/neurons/21/2932");
+    await(By.cssSelector("#activations .tok"));
+    List<WebElement> hostile =
+        browser.findElements(By.cssSelector(".tok, .chip")).stream()
+            .filter(t -> t.getText().equals(ViewerFixture.SCRIPT_TOKEN))
+            .toList();
+    assertThat(hostile).as("the token in the random sample and the token chip").hasSize(2);
+    assertThat(browser.findElements(By.tagName("script")))
+        .hasSize(3); // common.js, heatmap.js and neuron.js
+    boolean alerted;
+    try {
+      browser.switchTo().alert();
+      alerted = true;
+    } catch (NoAlertPresentException e) {
+      alerted = false;
+    }
+    assertThat(alerted).isFalse();
+  }
+
+  @Test
+  void aMalformedFileIsAnErrorNamingItAndTheRestOfThePageRenders() {
+    open("/neurons/9/388");
+    assertThat(await(By.cssSelector("#explanation .text")).getText())
+        .startsWith("the word \"thereof\"");
+    assertThat(browser.findElement(By.cssSelector("#explanation .score-value")).getText())
+        .isEqualTo("undefined");
+    assertThat(browser.findElement(By.cssSelector("#activations .notice.error")).getText())
+        .contains("collated-activations/9/388.json");
+    assertThat(browser.findElement(By.cssSelector("#related-neurons")).getText())
+        .contains("No related neurons in this store");
+  }
+
+  @Test
+  void theStoreIsChosenInThePageAndKeptOnLinks() {
+    open("/neurons/21/2932");
+    await(By.cssSelector("#explanation .text"));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("store")))
+        .selectByVisibleText("an empty store");
+    assertThat(await(By.cssSelector("#explanation .notice")).getText())
+        .contains("No explanations in this store");
+    assertThat(browser.getCurrentUrl()).endsWith("/neurons/21/2932?store=1");
+    assertThat(browser.findElement(By.linkText("21:2933 →")).getAttribute("href"))
+        .endsWith("/neurons/21/2933?store=1");
+  }
+
+  @Test
+  void searchFindsANeuronByAWordOfItsExplanation() throws Exception {
+    open("/search");
+    WebElement query = await(By.id("q"));
+    query.sendKeys("institutions");
+    browser.findElement(By.cssSelector("#search-form button")).click();
+    WebElement hit = await(By.cssSelector(".hit a"));
+    assertThat(hit.getText()).isEqualTo("Neuron 21:2932");
+    assertThat(browser.findElement(By.id("result-count")).getText()).startsWith("1 matching");
+    screenshot("search-page.png");
+    hit.click();
+    assertThat(await(By.cssSelector("h1")).getText()).isEqualTo("Neuron 21:2932");
+  }
+
+  @Test
+  void theOverviewListsTheLayersAndTheJumpFormOpensANeuron() throws Exception {
+    open("/");
+    await(By.cssSelector("table.layers"));
+    assertThat(browser.findElements(By.cssSelector("table.layers tr"))).hasSize(5);
+    screenshot("overview-page.png");
+    browser.findElement(By.cssSelector("#jump input[name=layer]")).sendKeys("6");
+    browser.findElement(By.cssSelector("#jump input[name=neuron]")).sendKeys("1017");
+    browser.findElement(By.cssSelector("#jump button")).click();
+    assertThat(await(By.cssSelector("#explanation .text")).getText())
+        .startsWith("names of days of the week");
+    assertThat(browser.findElement(By.cssSelector("#activations")).getText())
+        .contains("No collated activations in this store");
+  }
+}
