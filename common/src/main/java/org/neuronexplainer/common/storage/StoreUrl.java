@@ -4,18 +4,30 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import org.neuronexplainer.common.storage.azure.AzureBlobStore;
 
 /**
  * Turns what a user types for {@code --store} into a {@link BlobStore}: an {@code https://} URL is
- * a read-only {@link HttpsBlobStore}, a {@code file:} URL or anything without a scheme is a {@link
- * LocalDirectoryStore}. Other schemes (such as Azure's) are rejected with a message naming them.
+ * a read-only {@link HttpsBlobStore}, {@code azure://container/prefix} an {@link AzureBlobStore}
+ * (credentials from the {@code AZURE_STORAGE_*} environment), a {@code file:} URL or anything
+ * without a scheme a {@link LocalDirectoryStore}. Other schemes are rejected with a message naming
+ * them.
  */
 public final class StoreUrl {
 
   private StoreUrl() {}
 
-  /** The store {@code text} names; IllegalArgumentException with the reason when it names none. */
+  /** The store {@code text} names, with Azure credentials from the process environment. */
   public static BlobStore open(String text) {
+    return open(text, System.getenv());
+  }
+
+  /**
+   * The store {@code text} names, Azure credentials taken from {@code env}; an
+   * IllegalArgumentException with the reason when it names none.
+   */
+  public static BlobStore open(String text, Map<String, String> env) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("a store must be a local directory or an https:// URL");
     }
@@ -39,6 +51,9 @@ public final class StoreUrl {
         }
         return new HttpsBlobStore(uri);
       }
+      case "azure" -> {
+        return AzureBlobStore.fromUrl(trimmed, env);
+      }
       case "file" -> {
         return local(Path.of(uri), text);
       }
@@ -48,7 +63,7 @@ public final class StoreUrl {
                   + scheme
                   + "' in "
                   + text
-                  + " (use a local directory or an https:// URL)");
+                  + " (use a local directory, an https:// URL or azure://container/prefix)");
     }
   }
 

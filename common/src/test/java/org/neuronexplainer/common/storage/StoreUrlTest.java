@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.storage.azure.AzureBlobStore;
 
 class StoreUrlTest {
 
@@ -29,6 +32,18 @@ class StoreUrlTest {
                     .isEqualTo(
                         "https://openaipublic.blob.core.windows.net/neuron-explainer/data/"
                             + "explanations/21/2932.jsonl"));
+  }
+
+  @Test
+  void anAzureUrlIsTheAzureStoreWithCredentialsFromTheEnvironment() {
+    Map<String, String> env =
+        Map.of(
+            "AZURE_STORAGE_ACCOUNT", "devstoreaccount1",
+            "AZURE_STORAGE_KEY", Base64.getEncoder().encodeToString(new byte[32]),
+            "AZURE_STORAGE_ENDPOINT", "http://127.0.0.1:1/devstoreaccount1");
+    assertThat(StoreUrl.open("azure://results/gpt2/", env)).isInstanceOf(AzureBlobStore.class);
+    assertThatThrownBy(() -> StoreUrl.open("azure://results/gpt2/", Map.of()))
+        .hasMessageContaining("AZURE_STORAGE_");
   }
 
   @Test
