@@ -65,6 +65,21 @@ class HubModelCacheTest {
   }
 
   @Test
+  void twoConcurrentResolvesDownloadOnce() throws Exception {
+    HubModelCache cache = cache(hub.endpoint());
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> cache.resolve("gpt2"));
+      var second = pool.submit(() -> cache(hub.endpoint()).resolve("openai-community/gpt2"));
+      assertThat(first.get()).isEqualTo(second.get());
+    } finally {
+      pool.shutdown();
+    }
+    // Both names share one folder; whoever came second found it complete.
+    assertThat(hub.requests().stream().filter(p -> p.endsWith("/config.json"))).hasSize(1);
+  }
+
+  @Test
   void anExistingDirectoryIsItselfAndNoHubIsAsked() {
     Path fixture = Fixtures.hfGpt2Reference();
     assertThat(cache(hub.endpoint()).resolve(fixture.toString())).isEqualTo(fixture);
