@@ -215,10 +215,13 @@ final class FileDownloader {
 
   /** A short reason; the JDK client often leaves the message of a refused connection empty. */
   static String reason(Throwable e) {
+    // The JDK wraps a DNS failure in a ConnectException: look down the whole chain first.
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
         return "host not found (no DNS)";
       }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof HttpConnectTimeoutException) {
         return "connection timed out";
       }

@@ -199,6 +199,15 @@ class HubModelCacheTest {
   }
 
   @Test
+  void anUnknownHostIsReportedAsSuch() {
+    // .invalid never resolves (RFC 6761), so this asks no real server.
+    assertThatThrownBy(() -> cache(URI.create("http://hub.invalid")).resolve("gpt2"))
+        .isInstanceOf(HubException.class)
+        .hasMessageStartingWith("cannot download gpt2 from http://hub.invalid: host not found")
+        .hasMessageContaining("This machine may be offline");
+  }
+
+  @Test
   void neitherDirectoryNorHubIdIsNamedAsSuch() {
     assertThatThrownBy(() -> cache(hub.endpoint()).resolve("./no/such/dir"))
         .isInstanceOf(HubException.class)
