@@ -51,6 +51,7 @@ final class FileDownloader {
   boolean download(HubId id, String file, Path target) {
     URI uri = uri(id, file);
     HttpRequest.Builder request =
+        // The timeout covers waiting for the response headers, not the body of a large file.
         HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).header("Accept", "*/*");
     config.token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
     HttpResponse<InputStream> response;
@@ -69,7 +70,8 @@ final class FileDownloader {
       save(id, file, response, body, target);
       return true;
     } catch (IOException e) {
-      throw new HubException("cannot close the download of " + file + ": " + reason(e), e);
+      // Reading the body is handled in copy(); this is the local disk (temp file, rename).
+      throw new HubException("cannot save " + target + ": " + reason(e), e);
     }
   }
 

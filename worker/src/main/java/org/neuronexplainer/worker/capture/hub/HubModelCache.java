@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -119,6 +120,7 @@ public final class HubModelCache {
 
   private void fetchAll(HubId id, Path dir) throws IOException {
     log.println("downloading " + id + " from " + config.endpoint() + " into " + dir);
+    deleteLeftoverParts(dir);
     fetch(id, dir, "config.json", true);
     if (!fetch(id, dir, "model.safetensors", false)) {
       if (!fetch(id, dir, "model.safetensors.index.json", false)) {
@@ -142,6 +144,15 @@ public final class HubModelCache {
       }
     }
     Files.writeString(dir.resolve(COMPLETE), id + System.lineSeparator());
+  }
+
+  /** Temporary files of a process that was killed mid-download; the lock says none is running. */
+  private static void deleteLeftoverParts(Path dir) throws IOException {
+    try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, "*.part")) {
+      for (Path part : parts) {
+        Files.deleteIfExists(part);
+      }
+    }
   }
 
   /** True when the file is there (now or from an earlier, interrupted run). */

@@ -151,6 +151,19 @@ class HubModelCacheTest {
   }
 
   @Test
+  void aKilledDownloadsLeftoversAreClearedAndItsCompleteFilesKept() throws IOException {
+    Path dir = Files.createDirectories(cacheRoot.resolve("models/openai-community--gpt2/main"));
+    Files.copy(Fixtures.hfGpt2Reference().resolve("config.json"), dir.resolve("config.json"));
+    Files.writeString(dir.resolve("model.safetensors.123.part"), "half a file");
+
+    cache(hub.endpoint()).resolve("gpt2");
+
+    assertThat(partFiles(dir)).isEmpty();
+    assertThat(dir.resolve(HubModelCache.COMPLETE)).exists();
+    assertThat(hub.requests()).noneMatch(path -> path.endsWith("config.json"));
+  }
+
+  @Test
   void aSha256MismatchIsRefused() throws IOException {
     hub.wrongSha("model.safetensors");
     Path dir = cacheRoot.resolve("models/openai-community--gpt2/main");
