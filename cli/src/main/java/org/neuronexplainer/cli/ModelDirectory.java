@@ -12,8 +12,12 @@ final class ModelDirectory {
   private ModelDirectory() {}
 
   static Path require(String model) {
+    return require(model, HubModelCache.fromEnvironment());
+  }
+
+  static Path require(String model, HubModelCache cache) {
     try {
-      return HubModelCache.fromEnvironment().resolve(model);
+      return cache.resolve(model);
     } catch (HubException e) {
       // Messages about the argument itself start with it; download errors stand alone.
       String message = e.getMessage();
