@@ -10,7 +10,6 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Downloads one file of a hub repository into place: streamed to a temporary file next to the
@@ -33,41 +29,36 @@ import java.util.regex.Pattern;
 final class FileDownloader {
   // Below this a file (config, tokenizer) downloads in a blink: no progress lines.
   static final long PROGRESS_THRESHOLD = 16L << 20;
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final HubConfig config;
-  private final HttpClient client;
+  private final HubRequests requests;
   private final PrintStream progressOut;
   private final boolean tty;
 
   FileDownloader(HubConfig config, HttpClient client, PrintStream progressOut, boolean tty) {
     this.config = config;
-    this.client = client;
+    this.requests = new HubRequests(config, client);
     this.progressOut = progressOut;
     this.tty = tty;
   }
 
   /** Downloads {@code file} to {@code target}; false when the repository has no such file. */
   boolean download(HubId id, String file, Path target) {
-    URI uri = uri(id, file);
-    HttpRequest.Builder request =
-        // The timeout covers waiting for the response headers, not the body of a large file.
-        HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).header("Accept", "*/*");
-    config.token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-    HttpResponse<InputStream> response;
+    HubRequests.Fetched fetched;
     try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      fetched = requests.get(uri(id, file));
     } catch (IOException e) {
       throw offline(id, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubException("interrupted while downloading " + id, e);
     }
+    HttpResponse<InputStream> response = fetched.response();
     try (InputStream body = response.body()) {
       if (!checkStatus(id, file, response)) {
         return false;
       }
-      save(id, file, response, body, target);
+      save(id, file, response, fetched.sha256(), body, target);
       return true;
     } catch (IOException e) {
       // Reading the body is handled in copy(); this is the local disk (temp file, rename).
@@ -115,10 +106,15 @@ final class FileDownloader {
         "cannot download " + file + " of " + id + ": HTTP " + status + " from " + response.uri());
   }
 
-  private void save(HubId id, String file, HttpResponse<?> response, InputStream body, Path target)
+  private void save(
+      HubId id,
+      String file,
+      HttpResponse<?> response,
+      Optional<String> expectedSha,
+      InputStream body,
+      Path target)
       throws IOException {
     long expectedSize = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    Optional<String> expectedSha = expectedSha256(response);
     Path temp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".part");
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -183,23 +179,6 @@ final class FileDownloader {
             + (cause == null ? "" : " (" + reason(cause) + ")")
             + "; nothing was kept: run again to retry",
         cause);
-  }
-
-  /** The sha256 the hub gives for LFS files (X-Linked-Etag on the redirect, or ETag). */
-  private static Optional<String> expectedSha256(HttpResponse<?> response) {
-    for (HttpResponse<?> r = response; r != null; r = r.previousResponse().orElse(null)) {
-      for (String header : new String[] {"X-Linked-Etag", "ETag"}) {
-        Optional<String> sha =
-            r.headers()
-                .firstValue(header)
-                .map(v -> v.replaceFirst("^W/", "").replace("\"", "").toLowerCase(Locale.ROOT))
-                .filter(v -> SHA256.matcher(v).matches());
-        if (sha.isPresent()) {
-          return sha;
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   private HubException offline(HubId id, IOException e) {

@@ -39,7 +39,8 @@ public final class HubModelCache {
     this(
         config,
         HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // HubRequests follows redirects itself, to keep the token on the hub.
+            .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(20))
             .build(),
         log,

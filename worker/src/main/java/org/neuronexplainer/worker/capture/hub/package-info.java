@@ -6,7 +6,7 @@
  * <p>What it owns: the cache {@code $NEURON_EXPLAINER_CACHE/models/owner--name/revision} (default
  * {@code ~/.cache/neuron-explainer}), and downloading into it from {@code
  * $HF_ENDPOINT/{repo}/resolve/{revision}/{file}} with the JDK HttpClient ({@code HF_TOKEN} as a
- * bearer token).
+ * bearer token, sent to the hub's own origin only, never to the CDN it redirects weights to).
  *
  * <p>Invariants:
  *

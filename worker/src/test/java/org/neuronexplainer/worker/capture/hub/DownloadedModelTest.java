@@ -44,8 +44,7 @@ class DownloadedModelTest {
                   "HF_ENDPOINT", hub.endpoint().toString(),
                   "NEURON_EXPLAINER_CACHE", cacheRoot.toString()),
               cacheRoot);
-      HttpClient client =
-          HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+      HttpClient client = HttpClient.newHttpClient();
       PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
       dir = new HubModelCache(config, client, quiet, false).resolve("openai-community/gpt2");
     }

@@ -12,7 +12,9 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +196,29 @@ class HubModelCacheTest {
   }
 
   @Test
+  void hfTokenGoesToTheHubButNotToTheCdn() {
+    cache(hub.endpoint(), Map.of("HF_TOKEN", "hf_test")).resolve("gpt2");
+
+    List<String> paths = hub.requests();
+    List<String> auth = hub.authorizations();
+    assertThat(paths).contains("/cdn/gpt2/resolve/main/model.safetensors");
+    for (int i = 0; i < paths.size(); i++) {
+      String expected = paths.get(i).startsWith("/cdn/") ? "null" : "Bearer hf_test";
+      assertThat(auth.get(i)).as(paths.get(i)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void hfTokenIsSentAsABearerTokenAndARefusedTokenIsNamed() {
+    hub.answerAll(403);
+    assertThatThrownBy(() -> cache(hub.endpoint(), Map.of("HF_TOKEN", "hf_test")).resolve("gpt2"))
+        .isInstanceOf(HubException.class)
+        .hasMessageContaining("HTTP 403")
+        .hasMessageContaining("the token in HF_TOKEN is invalid or has no access");
+    assertThat(hub.authorizations()).containsOnly("Bearer hf_test");
+  }
+
+  @Test
   void aRefusedConnectionSaysTheMachineMayBeOffline() throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -229,12 +254,15 @@ class HubModelCacheTest {
   }
 
   private HubModelCache cache(URI endpoint) {
-    HubConfig config =
-        HubConfig.fromEnv(
-            java.util.Map.of(
-                "HF_ENDPOINT", endpoint.toString(), "NEURON_EXPLAINER_CACHE", cacheRoot.toString()),
-            Path.of("/nonexistent-home"));
-    HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    return cache(endpoint, Map.of());
+  }
+
+  private HubModelCache cache(URI endpoint, Map<String, String> moreEnv) {
+    Map<String, String> env = new HashMap<>(moreEnv);
+    env.put("HF_ENDPOINT", endpoint.toString());
+    env.put("NEURON_EXPLAINER_CACHE", cacheRoot.toString());
+    HubConfig config = HubConfig.fromEnv(env, Path.of("/nonexistent-home"));
+    HttpClient client = HttpClient.newHttpClient();
     return new HubModelCache(
         config, client, new PrintStream(log, true, StandardCharsets.UTF_8), false);
   }

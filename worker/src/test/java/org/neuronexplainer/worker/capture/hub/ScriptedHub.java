@@ -20,13 +20,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A hub on loopback that answers like huggingface.co: {@code /{repo}/resolve/{revision}/{file}};
- * safetensors files are redirected to a "CDN" path with their sha256 in X-Linked-Etag, as the hub
- * does for LFS files. Faults are scripted per file.
+ * safetensors files are redirected to a "CDN" (another port) with their sha256 in X-Linked-Etag, as
+ * the hub does for LFS files. Faults are scripted per file.
  */
 final class ScriptedHub implements AutoCloseable {
   private final HttpServer server;
+  // The hub's CDN is another origin: it must not be sent the token.
+  private final HttpServer cdnServer;
   private final Map<String, Path> repos = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final Set<String> truncateOnce = ConcurrentHashMap.newKeySet();
   private final Set<String> wrongSha = ConcurrentHashMap.newKeySet();
   private volatile int forcedStatus;
@@ -35,6 +38,9 @@ final class ScriptedHub implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
+    cdnServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    cdnServer.createContext("/", this::handle);
+    cdnServer.start();
   }
 
   URI endpoint() {
@@ -62,6 +68,11 @@ final class ScriptedHub implements AutoCloseable {
     forcedStatus = status;
   }
 
+  /** The Authorization header of each request ("null" when absent). */
+  List<String> authorizations() {
+    return List.copyOf(authorizations);
+  }
+
   List<String> requests() {
     return List.copyOf(requests);
   }
@@ -70,6 +81,7 @@ final class ScriptedHub implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       requests.add(path);
+      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization") + "");
       if (forcedStatus != 0) {
         exchange.sendResponseHeaders(forcedStatus, -1);
         return;
@@ -96,7 +108,11 @@ final class ScriptedHub implements AutoCloseable {
       if (!cdn && name.endsWith(".safetensors")) {
         String sha = wrongSha.contains(name) ? "0".repeat(64) : sha256(bytes);
         exchange.getResponseHeaders().add("X-Linked-Etag", "\"" + sha + "\"");
-        exchange.getResponseHeaders().add("Location", "/cdn/" + rest);
+        exchange
+            .getResponseHeaders()
+            .add(
+                "Location",
+                "http://127.0.0.1:" + cdnServer.getAddress().getPort() + "/cdn/" + rest);
         exchange.sendResponseHeaders(302, -1);
         return;
       }
@@ -125,5 +141,6 @@ final class ScriptedHub implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    cdnServer.stop(0);
   }
 }
