@@ -82,6 +82,23 @@ class HubModelCacheTest {
   }
 
   @Test
+  void aRenamedRepositorysRelativeRedirectIsFollowed() throws IOException {
+    try (ScriptedHub renamed =
+        new ScriptedHub()
+            .serve("openai-community/gpt2-medium", repo("medium", FIXTURE_FILES))
+            .alias("gpt2-medium", "openai-community/gpt2-medium")) {
+      Path dir = cache(renamed.endpoint()).resolve("gpt2-medium");
+
+      assertThat(dir).isEqualTo(cacheRoot.resolve("models/openai-community--gpt2-medium/main"));
+      assertThat(dir.resolve(HubModelCache.COMPLETE)).exists();
+      assertThat(renamed.requests())
+          .contains(
+              "/gpt2-medium/resolve/main/config.json",
+              "/openai-community/gpt2-medium/resolve/main/config.json");
+    }
+  }
+
+  @Test
   void anExistingDirectoryIsItselfAndNoHubIsAsked() {
     Path fixture = Fixtures.hfGpt2Reference();
     assertThat(cache(hub.endpoint()).resolve(fixture.toString())).isEqualTo(fixture);

@@ -30,6 +30,7 @@ final class ScriptedHub implements AutoCloseable {
   private final Map<String, Path> repos = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final Map<String, String> aliases = new ConcurrentHashMap<>();
   private final Set<String> truncateOnce = ConcurrentHashMap.newKeySet();
   private final Set<String> wrongSha = ConcurrentHashMap.newKeySet();
   private volatile int forcedStatus;
@@ -50,6 +51,12 @@ final class ScriptedHub implements AutoCloseable {
   /** Serves the files of {@code dir} as repository {@code repo}, revision main. */
   ScriptedHub serve(String repo, Path dir) {
     repos.put(repo, dir);
+    return this;
+  }
+
+  /** Requests for {@code from} get a relative 307 to {@code to}, as the hub does for gpt2. */
+  ScriptedHub alias(String from, String to) {
+    aliases.put(from, to);
     return this;
   }
 
@@ -95,6 +102,12 @@ final class ScriptedHub implements AutoCloseable {
       }
       String repo = rest.substring(0, resolve);
       String name = rest.substring(resolve + "/resolve/main/".length());
+      if (!cdn && aliases.containsKey(repo)) {
+        String moved = "/" + aliases.get(repo) + rest.substring(resolve);
+        exchange.getResponseHeaders().add("Location", moved);
+        exchange.sendResponseHeaders(307, -1);
+        return;
+      }
       Path dir = repos.get(repo);
       if (dir == null || !Files.isRegularFile(dir.resolve(name))) {
         // The real hub tells a missing repository from a missing file by this header.
