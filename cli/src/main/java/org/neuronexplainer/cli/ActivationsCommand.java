@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "The file appears only when complete: it is written under a temporary name first.",
       "",
       "Example:",
-      "  neuron-explainer activations --model ./gpt2 --tokens ids.json \\",
+      "  neuron-explainer activations --model gpt2 --tokens ids.json \\",
       "      --out acts.safetensors --layers 0-3 --logits",
       ""
     })
@@ -48,11 +48,13 @@ final class ActivationsCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       required = true,
-      paramLabel = "DIR",
+      paramLabel = "DIR|ID",
       description =
           "A Hugging Face GPT-2 checkpoint directory: config.json and model.safetensors"
-              + " (or sharded, with model.safetensors.index.json).")
-  Path model;
+              + " (or sharded, with model.safetensors.index.json). Or a hub id (gpt2,"
+              + " gpt2-xl, owner/name@revision) downloaded once into the local cache"
+              + " (where: NEURON_EXPLAINER_CACHE).")
+  String model;
 
   @Option(
       names = "--tokens",
@@ -109,9 +111,10 @@ final class ActivationsCommand implements Callable<Integer> {
       throw new UserException("--batch must be at least 1");
     }
     ComputeOptions compute = computeOptions();
-    ModelDirectory.require(model);
+    // The input is checked first: a mistake there should not wait for a model download.
     int[][] ids = TokenInput.read(tokens);
-    try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(model, compute))) {
+    Path dir = ModelDirectory.require(model);
+    try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(dir, compute))) {
       Gpt2Config config = gpt2.config();
       int[] selected = LayerSelection.parse(layers, config.layers());
       checkInput(ids, config);

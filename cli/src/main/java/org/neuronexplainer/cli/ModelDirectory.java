@@ -1,24 +1,27 @@
 package org.neuronexplainer.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.neuronexplainer.worker.capture.hub.HubException;
+import org.neuronexplainer.worker.capture.hub.HubModelCache;
 
-/** Checks the {@code --model} argument before anything heavy starts. */
+/**
+ * Turns the {@code --model} argument into a checkpoint directory before anything heavy starts: a
+ * directory is itself, a hub id is downloaded once into the local cache.
+ */
 final class ModelDirectory {
   private ModelDirectory() {}
 
-  static Path require(Path model) {
-    if (Files.isDirectory(model)) {
-      return model;
+  static Path require(String model) {
+    return require(model, HubModelCache.fromEnvironment());
+  }
+
+  static Path require(String model, HubModelCache cache) {
+    try {
+      return cache.resolve(model);
+    } catch (HubException e) {
+      // Messages about the argument itself start with it; download errors stand alone.
+      String message = e.getMessage();
+      throw new UserException(message.startsWith(model) ? "--model " + message : message);
     }
-    if (Files.exists(model)) {
-      throw new UserException("--model " + model + " is a file; expected a checkpoint directory");
-    }
-    // A bare name like gpt2 or openai-community/gpt2-xl is most likely meant as a hub id.
-    throw new UserException(
-        "--model "
-            + model
-            + ": no such directory. Hugging Face hub ids are not downloaded yet: pass a local"
-            + " directory holding config.json, model.safetensors and the tokenizer files");
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
@@ -35,10 +34,12 @@ final class TokenizeCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       required = true,
-      paramLabel = "DIR",
+      paramLabel = "DIR|ID",
       description =
-          "A Hugging Face GPT-2 checkpoint directory (only its tokenizer files are read).")
-  Path model;
+          "A Hugging Face GPT-2 checkpoint directory (only its tokenizer files are read),"
+              + " or a hub id (gpt2, owner/name@revision) downloaded once into the local"
+              + " cache (where: NEURON_EXPLAINER_CACHE).")
+  String model;
 
   @Option(names = "--json", description = "Print one JSON array: {text, ids, tokens} per text.")
   boolean json;

@@ -138,13 +138,13 @@ class CaptureCommandsTest {
         run(
             "activations",
             "--model",
-            "gpt2",
+            "./no-such-checkpoint",
             "--tokens",
             tokens.toString(),
             "--out",
             output.toString());
     assertThat(code).isNotZero();
-    assertThat(err.toString()).contains("--model gpt2: no such directory");
+    assertThat(err.toString()).contains("--model ./no-such-checkpoint: no such directory");
 
     code =
         run(

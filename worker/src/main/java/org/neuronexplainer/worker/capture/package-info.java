@@ -3,7 +3,8 @@
  *
  * <p>What it owns: loading a Hugging Face GPT-2 directory ({@link Gpt2Config}, safetensors weights,
  * single or sharded), the forward pass on DJL's PyTorch engine ({@link Gpt2Model}), and, in
- * subpackages, the safetensors format and GPT-2's byte-level BPE tokenizer.
+ * subpackages, the safetensors format, GPT-2's byte-level BPE tokenizer and the download of hub
+ * models into a local cache ({@code hub}).
  *
  * <p>Invariants:
  *

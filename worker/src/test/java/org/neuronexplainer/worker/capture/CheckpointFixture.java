@@ -18,7 +18,7 @@ import org.neuronexplainer.worker.capture.safetensors.TensorEntry;
 import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
 
 /** Variants of the reference checkpoint, rewritten into a temporary directory. */
-final class CheckpointFixture {
+public final class CheckpointFixture {
   private CheckpointFixture() {}
 
   /** Copies the reference's config and tokenizer files into {@code dir}. */
@@ -32,7 +32,7 @@ final class CheckpointFixture {
    * Rewrites the reference weights into {@code shards} files (with an index when more than one),
    * renaming each tensor with {@code rename}; a tensor renamed to null is left out.
    */
-  static void writeWeights(Path dir, int shards, UnaryOperator<String> rename) {
+  public static void writeWeights(Path dir, int shards, UnaryOperator<String> rename) {
     writeWeights(dir, shards, rename, Map.of());
   }
 
