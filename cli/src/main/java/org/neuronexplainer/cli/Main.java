@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       RescoreCommand.class,
       ValidateCommand.class,
       TokenizeCommand.class,
-      ActivationsCommand.class
+      ActivationsCommand.class,
+      org.neuronexplainer.cli.pipeline.RunCommand.class
     })
 public final class Main implements Runnable {
 
