@@ -22,7 +22,14 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       TokenizeCommand.class,
       ActivationsCommand.class,
-      org.neuronexplainer.cli.pipeline.RunCommand.class
+      org.neuronexplainer.cli.pipeline.RunCommand.class,
+      org.neuronexplainer.cli.pipeline.ProcessCommands.CoordinatorCommand.class,
+      org.neuronexplainer.cli.pipeline.ProcessCommands.WorkerCommand.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Submit.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Runs.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Status.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Requeue.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Cancel.class
     })
 public final class Main implements Runnable {
 
