@@ -149,6 +149,8 @@ public final class RunCommand implements Callable<Integer> {
             new RunSpec(
                 id, "store", layers, neurons, explainer, simulator, calibration, null, maxAttempts);
         long start = System.nanoTime();
+        long cpu0 = CpuClock.selfNanos();
+        long brokerCpu0 = CpuClock.processNanos(broker.pid());
         RunView view = coordinator.runs().submit(spec);
         err.println("run " + id + ": " + view.status().neuronCount() + " neurons");
         ProgressView progress = new ProgressView(err, System.console() != null);
@@ -160,6 +162,11 @@ public final class RunCommand implements Callable<Integer> {
         progress.show(view.progress(), true);
         double seconds = (System.nanoTime() - start) / 1e9;
         Summary.print(System.out, view, seconds, storeDir);
+        Summary.printCpu(
+            System.out,
+            view,
+            CpuClock.selfNanos() - cpu0,
+            brokerCpu0 < 0 ? -1 : CpuClock.processNanos(broker.pid()) - brokerCpu0);
         return view.status().state().id().equals("succeeded") ? 0 : 1;
       }
     }

@@ -35,4 +35,16 @@ final class Summary {
         "results: " + store.toAbsolutePath().resolve("explanations") + "/{layer}/{neuron}.jsonl");
     out.println("run records: " + store.toAbsolutePath().resolve("runs").resolve(view.runId()));
   }
+
+  /** CPU per neuron: this JVM (coordinator and worker) and the broker, when known. */
+  static void printCpu(PrintStream out, RunView view, long selfNanos, long brokerNanos) {
+    int n = Math.max(1, view.progress().neurons());
+    out.printf(
+        Locale.ROOT,
+        "CPU per neuron: %.2f ms coordinator + worker%s%n",
+        selfNanos / 1e6 / n,
+        brokerNanos < 0
+            ? ""
+            : String.format(Locale.ROOT, ", %.2f ms broker", brokerNanos / 1e6 / n));
+  }
 }
