@@ -19,6 +19,8 @@ import org.neuronexplainer.common.storage.StoreLocation;
  *     each runs one job at a time, so this is the process's parallelism (bounded by partitions)
  * @param jobTimeout {@code WORKER_JOB_TIMEOUT_SECONDS}, default 600: the longest one neuron may
  *     take
+ * @param fetchMaxWaitMillis {@code WORKER_FETCH_MAX_WAIT_MS}, default 50: the consumers' {@code
+ *     fetch.max.wait.ms}; lower hands jobs over faster, higher sends fewer fetches when idle
  * @param metricsPort {@code METRICS_PORT}, default 9400; 0 picks a free port
  * @param llmModel {@code LLM_MODEL}, for the LLM meters' model label; {@code none} when unset
  */
@@ -26,6 +28,7 @@ public record WorkerConfig(
     Set<Stage> stages,
     int runnersPerStage,
     Duration jobTimeout,
+    int fetchMaxWaitMillis,
     StoreLocation store,
     KafkaConfig kafka,
     int metricsPort,
@@ -49,6 +52,7 @@ public record WorkerConfig(
         stages,
         Env.integer(env, "WORKER_RUNNERS", 4, 1, 256),
         Duration.ofSeconds(Env.integer(env, "WORKER_JOB_TIMEOUT_SECONDS", 600, 1, 86_400)),
+        Env.integer(env, "WORKER_FETCH_MAX_WAIT_MS", 50, 0, 30_000),
         StoreLocation.fromEnv(env),
         kafka,
         Env.integer(env, "METRICS_PORT", 9400, 0, 65_535),
