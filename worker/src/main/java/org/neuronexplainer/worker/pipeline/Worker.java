@@ -66,7 +66,14 @@ public final class Worker implements AutoCloseable {
         Consumer<String, byte[]> consumer =
             clients.consumer(
                 topics.groupId(Stage.EXPLAIN),
-                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchMaxWaitMillis()));
+                Map.of(
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                    config.fetchMaxWaitMillis(),
+                    ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                    config.sessionTimeoutMillis(),
+                    // Kafka's own ratio: three heartbeats per session timeout.
+                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                    config.sessionTimeoutMillis() / 3));
         metricsSetup.bind(consumer);
         StageRunner<ExplainJob> runner =
             new StageRunner<>(consumer, worker.publisher, topics.explain(), metered, settings);

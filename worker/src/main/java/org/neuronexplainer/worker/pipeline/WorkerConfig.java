@@ -21,6 +21,8 @@ import org.neuronexplainer.common.storage.StoreLocation;
  *     take
  * @param fetchMaxWaitMillis {@code WORKER_FETCH_MAX_WAIT_MS}, default 50: the consumers' {@code
  *     fetch.max.wait.ms}; lower hands jobs over faster, higher sends fewer fetches when idle
+ * @param sessionTimeoutMillis {@code WORKER_SESSION_TIMEOUT_MS}, default 45000 (Kafka's): how soon
+ *     the partitions of a worker that died without leaving move to the others
  * @param metricsPort {@code METRICS_PORT}, default 9400; 0 picks a free port
  * @param llmModel {@code LLM_MODEL}, for the LLM meters' model label; {@code none} when unset
  */
@@ -29,6 +31,7 @@ public record WorkerConfig(
     int runnersPerStage,
     Duration jobTimeout,
     int fetchMaxWaitMillis,
+    int sessionTimeoutMillis,
     StoreLocation store,
     KafkaConfig kafka,
     int metricsPort,
@@ -53,6 +56,7 @@ public record WorkerConfig(
         Env.integer(env, "WORKER_RUNNERS", 4, 1, 256),
         Duration.ofSeconds(Env.integer(env, "WORKER_JOB_TIMEOUT_SECONDS", 600, 1, 86_400)),
         Env.integer(env, "WORKER_FETCH_MAX_WAIT_MS", 50, 0, 30_000),
+        Env.integer(env, "WORKER_SESSION_TIMEOUT_MS", 45_000, 1_000, 3_600_000),
         StoreLocation.fromEnv(env),
         kafka,
         Env.integer(env, "METRICS_PORT", 9400, 0, 65_535),
