@@ -24,7 +24,15 @@ import picocli.CommandLine.Command;
       RescoreCommand.class,
       ServeCommand.class,
       TokenizeCommand.class,
-      ValidateCommand.class
+      ValidateCommand.class,
+      org.neuronexplainer.cli.pipeline.RunCommand.class,
+      org.neuronexplainer.cli.pipeline.ProcessCommands.CoordinatorCommand.class,
+      org.neuronexplainer.cli.pipeline.ProcessCommands.WorkerCommand.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Submit.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Runs.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Status.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Requeue.class,
+      org.neuronexplainer.cli.pipeline.ApiCommands.Cancel.class
     })
 public final class Main implements Runnable {
 

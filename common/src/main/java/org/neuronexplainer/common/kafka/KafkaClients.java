@@ -72,4 +72,17 @@ public final class KafkaClients {
   public Consumer<String, byte[]> consumer(String groupId) {
     return consumer(groupId, Map.of());
   }
+
+  /**
+   * A consumer outside any group, for reading a topic from its beginning (the coordinator's events
+   * replay): partitions are assigned by hand and nothing is committed.
+   */
+  public Consumer<String, byte[]> reader(String clientId) {
+    Map<String, Object> props = common();
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
 }

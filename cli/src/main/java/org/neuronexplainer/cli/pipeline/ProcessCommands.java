@@ -1,0 +1,92 @@
+package org.neuronexplainer.cli.pipeline;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.neuronexplainer.common.kafka.RunnerSettings;
+import org.neuronexplainer.common.ops.MetricsSetup;
+import org.neuronexplainer.common.ops.OpsServer;
+import org.neuronexplainer.coordinator.Coordinator;
+import org.neuronexplainer.coordinator.CoordinatorConfig;
+import org.neuronexplainer.worker.pipeline.Backends;
+import org.neuronexplainer.worker.pipeline.Worker;
+import org.neuronexplainer.worker.pipeline.WorkerConfig;
+import picocli.CommandLine.Command;
+
+/** The two long-running processes, configured from the environment; SIGTERM stops them cleanly. */
+public final class ProcessCommands {
+
+  private ProcessCommands() {}
+
+  /** Blocks until the JVM is asked to stop, then closes {@code parts} in the given order. */
+  static void runUntilStopped(AutoCloseable... parts) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (AutoCloseable part : parts) {
+                    try {
+                      part.close();
+                    } catch (Exception e) {
+                      System.err.println("closing " + part + ": " + e);
+                    }
+                  }
+                  stopped.countDown();
+                },
+                "shutdown"));
+    stopped.await();
+  }
+
+  @Command(
+      name = "coordinator",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the coordinator against an external broker and store: run planning, progress",
+        "from the events topic, the REST API (/api, bearer token), /healthz, /readyz, /metrics.",
+        "Configuration: KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN,",
+        "COORDINATOR_PORT (8080), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS."
+      })
+  public static final class CoordinatorCommand implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      CoordinatorConfig config = CoordinatorConfig.fromEnv(System.getenv());
+      System.err.println("coordinator: " + config);
+      MetricsSetup metrics = new MetricsSetup();
+      Coordinator coordinator = Coordinator.start(config, config.store().open(), metrics);
+      System.err.println("coordinator: listening on port " + coordinator.port());
+      runUntilStopped(coordinator, metrics);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "worker",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs a worker against an external broker and store: the stages of WORKER_STAGES",
+        "(explain,simulate,score: one job per neuron), /healthz, /readyz and /metrics on",
+        "METRICS_PORT (9400). Configuration: KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR,",
+        "WORKER_RUNNERS (4), WORKER_JOB_TIMEOUT_SECONDS (600), LLM_MODEL, KAFKA_TOPIC_PREFIX."
+      })
+  public static final class WorkerCommand implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+      System.err.println("worker: " + config);
+      MetricsSetup metrics = new MetricsSetup();
+      Worker worker =
+          Worker.start(
+              config,
+              config.store().open(),
+              Backends.withoutModels(),
+              metrics,
+              RunnerSettings.DEFAULTS);
+      OpsServer server =
+          OpsServer.start(config.metricsPort(), metrics, worker.checks(), (vertx, router) -> {});
+      System.err.println("worker: /metrics on port " + server.port());
+      // Runners first (each finishes or hands back its job), then the endpoints, then metrics.
+      runUntilStopped(worker, server, metrics);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package org.neuronexplainer.cli.pipeline;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import org.neuronexplainer.coordinator.progress.RunProgress;
+
+/**
+ * Draws a run's progress on standard error: a bar redrawn in place on a terminal, a plain line
+ * every few seconds otherwise (logs, CI).
+ */
+final class ProgressView {
+
+  private static final int WIDTH = 30;
+  private static final long PLAIN_EVERY_MILLIS = 5_000;
+
+  private final PrintStream err;
+  private final boolean tty;
+  private long lastPlain;
+
+  ProgressView(PrintStream err, boolean tty) {
+    this.err = err;
+    this.tty = tty;
+  }
+
+  void show(RunProgress.Summary s, boolean last) {
+    if (s == null) {
+      return;
+    }
+    String line = line(s);
+    if (tty) {
+      err.print("\r" + line + "\u001b[K");
+      if (last) {
+        err.println();
+      }
+      err.flush();
+    } else {
+      long now = System.currentTimeMillis();
+      if (last || now - lastPlain >= PLAIN_EVERY_MILLIS) {
+        lastPlain = now;
+        err.println(line);
+      }
+    }
+  }
+
+  static String line(RunProgress.Summary s) {
+    Map<String, Integer> st = s.states();
+    int done = st.getOrDefault("done", 0);
+    int failed = st.getOrDefault("failed", 0);
+    int working =
+        st.getOrDefault("explaining", 0)
+            + st.getOrDefault("simulating", 0)
+            + st.getOrDefault("scoring", 0);
+    int total = Math.max(1, s.neurons());
+    int filled = (int) Math.round(WIDTH * (double) (done + failed) / total);
+    String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
+    return String.format(
+        Locale.ROOT,
+        "explain+simulate+score [%s] %d/%d done, %d failed, %d in progress, %.0f neurons/s%s",
+        bar,
+        done,
+        s.neurons(),
+        failed,
+        working,
+        s.throughputPerSecond(),
+        s.etaSeconds() == null || s.etaSeconds() == 0
+            ? ""
+            : String.format(Locale.ROOT, ", about %.0f s left", s.etaSeconds()));
+  }
+}

@@ -1,0 +1,174 @@
+package org.neuronexplainer.cli.pipeline;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.neuronexplainer.common.kafka.KafkaConfig;
+import org.neuronexplainer.common.kafka.RunnerSettings;
+import org.neuronexplainer.common.kafka.local.LocalKafkaBroker;
+import org.neuronexplainer.common.ops.MetricsSetup;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.coordinator.Coordinator;
+import org.neuronexplainer.coordinator.CoordinatorConfig;
+import org.neuronexplainer.coordinator.runs.RunService;
+import org.neuronexplainer.coordinator.runs.RunView;
+import org.neuronexplainer.worker.pipeline.Backends;
+import org.neuronexplainer.worker.pipeline.Worker;
+import org.neuronexplainer.worker.pipeline.WorkerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole pipeline on one machine: a real Kafka broker (a separate process), the coordinator and
+ * a worker in this JVM (each with its own Kafka clients, as in a cluster), one run, a progress bar
+ * and a summary.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Explains, simulates and scores neurons through the whole pipeline on this machine:",
+      "starts a single-node Kafka broker (or reuses the one already running on --data-dir),",
+      "the coordinator and a worker, submits one run, shows its progress and a summary.",
+      "With no --store it uses ~/.neuron-explainer/store, filled on first use with synthetic",
+      "NeuronRecords (invented neurons that fire on a class of tokens; they mean nothing)."
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--store", description = "store directory holding collated-activations/")
+  Path store;
+
+  @Option(
+      names = "--data-dir",
+      description = "Kafka data directory (default ~/.neuron-explainer/kafka)")
+  Path dataDir;
+
+  @Option(names = "--layers", description = "layers to run, e.g. 0-3,7 (default: all found)")
+  String layers;
+
+  @Option(names = "--neurons", description = "neuron indices to run, e.g. 0-99 (default: all)")
+  String neurons;
+
+  @Option(
+      names = "--explainer",
+      defaultValue = "baseline",
+      description = "default: ${DEFAULT-VALUE}")
+  String explainer;
+
+  @Option(
+      names = "--simulator",
+      defaultValue = "baseline",
+      description = "default: ${DEFAULT-VALUE}")
+  String simulator;
+
+  @Option(
+      names = "--calibration",
+      defaultValue = "linear",
+      description = "linear, percentile or none")
+  String calibration;
+
+  @Option(names = "--max-attempts", defaultValue = "3", description = "attempt budget per job")
+  int maxAttempts;
+
+  @Option(names = "--run-id", description = "the run's id (default: run-DATE-TIME-xxxxxx)")
+  String runId;
+
+  @Option(
+      names = "--synthetic",
+      defaultValue = "120",
+      description = "synthetic neurons to create in the default store (default: ${DEFAULT-VALUE})")
+  int synthetic;
+
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "coordinator API and /metrics port (default: a free one)")
+  int port;
+
+  @Option(
+      names = "--runners",
+      defaultValue = "4",
+      description = "worker consumers (default: ${DEFAULT-VALUE})")
+  int runners;
+
+  @Option(names = "--partitions", defaultValue = "8", description = "partitions of new topics")
+  int partitions;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream err = System.err;
+    Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
+    Path storeDir = store != null ? store : home.resolve("store");
+    BlobStore blobs =
+        new org.neuronexplainer.common.storage.LocalDirectoryStore(storeDir.toAbsolutePath());
+    if (store == null) {
+      int n = SyntheticNeurons.write(blobs, synthetic).size();
+      err.println(
+          "store: " + storeDir + " (" + n + " synthetic neurons: invented data, not a model's)");
+    }
+    Path projectHome = Path.of(System.getProperty("neuron.explainer.home", "."));
+    err.println(
+        "starting Kafka (data under "
+            + (dataDir != null ? dataDir : home.resolve("kafka"))
+            + ")...");
+    try (LocalKafkaBroker broker =
+            LocalKafkaBroker.start(
+                dataDir != null ? dataDir : home.resolve("kafka"),
+                LocalKafkaBroker.defaultLibs(projectHome));
+        MetricsSetup metrics = new MetricsSetup()) {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("STORE_DIR", storeDir.toAbsolutePath().toString());
+      env.remove("STORE_URL");
+      env.put("KAFKA_PARTITIONS", Integer.toString(partitions));
+      env.put("COORDINATOR_PORT", Integer.toString(port));
+      env.put("COORDINATOR_API_TOKEN", UUID.randomUUID().toString());
+      env.put("WORKER_RUNNERS", Integer.toString(runners));
+      KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
+      try (Coordinator coordinator =
+              Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), blobs, metrics);
+          Worker worker =
+              Worker.start(
+                  WorkerConfig.fromEnv(env, kafka),
+                  blobs,
+                  Backends.withoutModels(),
+                  metrics,
+                  RunnerSettings.DEFAULTS)) {
+        err.println(
+            "coordinator: http://localhost:"
+                + coordinator.port()
+                + " (/metrics, /healthz, /readyz)");
+        while (!coordinator.caughtUp()) {
+          Thread.sleep(50);
+        }
+        String id = runId != null ? runId : RunService.newRunId(System.currentTimeMillis());
+        RunSpec spec =
+            new RunSpec(
+                id, "store", layers, neurons, explainer, simulator, calibration, null, maxAttempts);
+        long start = System.nanoTime();
+        long cpu0 = CpuClock.selfNanos();
+        long brokerCpu0 = CpuClock.processNanos(broker.pid());
+        RunView view = coordinator.runs().submit(spec);
+        err.println("run " + id + ": " + view.status().neuronCount() + " neurons");
+        ProgressView progress = new ProgressView(err, System.console() != null);
+        while (!view.status().state().finished()) {
+          progress.show(view.progress(), false);
+          Thread.sleep(200);
+          view = coordinator.runs().view(id);
+        }
+        progress.show(view.progress(), true);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Summary.print(System.out, view, seconds, storeDir);
+        Summary.printCpu(
+            System.out,
+            view,
+            CpuClock.selfNanos() - cpu0,
+            brokerCpu0 < 0 ? -1 : CpuClock.processNanos(broker.pid()) - brokerCpu0);
+        return view.status().state().id().equals("succeeded") ? 0 : 1;
+      }
+    }
+  }
+}

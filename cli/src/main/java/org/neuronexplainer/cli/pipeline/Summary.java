@@ -1,0 +1,50 @@
+package org.neuronexplainer.cli.pipeline;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.neuronexplainer.coordinator.progress.RunProgress;
+import org.neuronexplainer.coordinator.runs.RunView;
+
+/** The closing summary of a run. */
+final class Summary {
+
+  private Summary() {}
+
+  static void print(PrintStream out, RunView view, double seconds, Path store) {
+    RunProgress.Summary s = view.progress();
+    int done = s.states().getOrDefault("done", 0);
+    int failed = s.states().getOrDefault("failed", 0);
+    out.printf(
+        Locale.ROOT,
+        "run %s %s: %d neurons done, %d failed in %.1f s (%.0f neurons/s)%n",
+        view.runId(),
+        view.state(),
+        done,
+        failed,
+        seconds,
+        (done + failed) / Math.max(seconds, 1e-9));
+    out.printf(
+        Locale.ROOT,
+        "mean score %s; LLM tokens %d prompt + %d completion, cost $%.4f%n",
+        s.meanScore() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.meanScore()),
+        s.promptTokens(),
+        s.completionTokens(),
+        s.costUsd());
+    out.println(
+        "results: " + store.toAbsolutePath().resolve("explanations") + "/{layer}/{neuron}.jsonl");
+    out.println("run records: " + store.toAbsolutePath().resolve("runs").resolve(view.runId()));
+  }
+
+  /** CPU per neuron: this JVM (coordinator and worker) and the broker, when known. */
+  static void printCpu(PrintStream out, RunView view, long selfNanos, long brokerNanos) {
+    int n = Math.max(1, view.progress().neurons());
+    out.printf(
+        Locale.ROOT,
+        "CPU per neuron: %.2f ms coordinator + worker%s%n",
+        selfNanos / 1e6 / n,
+        brokerNanos < 0
+            ? ""
+            : String.format(Locale.ROOT, ", %.2f ms broker", brokerNanos / 1e6 / n));
+  }
+}

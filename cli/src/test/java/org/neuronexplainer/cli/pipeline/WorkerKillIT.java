@@ -1,0 +1,155 @@
+package org.neuronexplainer.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.dataset.NeuronSimulationResults;
+import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.ops.MetricsSetup;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.coordinator.Coordinator;
+import org.neuronexplainer.coordinator.CoordinatorConfig;
+import org.neuronexplainer.coordinator.runs.RunView;
+
+/**
+ * A worker process killed with SIGKILL mid-run: after another worker process starts, the run
+ * completes with every neuron's results present and readable and no neuron failed.
+ */
+class WorkerKillIT {
+
+  private static KafkaClusterTestKit cluster;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("offsets.topic.num.partitions", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("group.min.session.timeout.ms", "1000")
+            .build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
+    env.put("KAFKA_TOPIC_PREFIX", "kill.");
+    env.put("KAFKA_PARTITIONS", "4");
+    env.put("STORE_DIR", dir.resolve("store").toString());
+    env.put("COORDINATOR_PORT", "0");
+    env.put("COORDINATOR_API_TOKEN", "kill-test-token-0123");
+    env.put("WORKER_RUNNERS", "2");
+    env.put("WORKER_SESSION_TIMEOUT_MS", "3000");
+    env.put("METRICS_PORT", "0");
+    return env;
+  }
+
+  private Process workerProcess(Map<String, String> env, String name) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.neuronexplainer.cli.Main",
+            "worker");
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    return pb.start();
+  }
+
+  @Test
+  void theRunCompletesAfterAWorkerIsKilledAndAnotherStarts() throws Exception {
+    LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("store"));
+    List<NeuronId> neurons = SyntheticNeurons.write(store, 150);
+    Map<String, String> env = env();
+    try (MetricsSetup metrics = new MetricsSetup();
+        Coordinator c = Coordinator.start(CoordinatorConfig.fromEnv(env), store, metrics)) {
+      while (!c.caughtUp()) {
+        Thread.sleep(20);
+      }
+      Process first = workerProcess(env, "worker-1");
+      Process second = null;
+      try {
+        c.runs().submit(new RunSpec("run-kill", "store", null, null, null, null, null, null, 3));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (done(c) < 10 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertThat(done(c))
+            .as(() -> "neurons done before the kill; worker log:\n" + log("worker-1"))
+            .isBetween(10, 149);
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, nothing handed back
+        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        second = workerProcess(env, "worker-2");
+        RunView view = c.runs().view("run-kill");
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!view.status().state().finished() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+          view = c.runs().view("run-kill");
+        }
+        assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(view.progress().states().get("done")).isEqualTo(150);
+        for (NeuronId n : neurons) {
+          byte[] bytes = store.get(RunRecords.explanationKey(n)).orElseThrow();
+          NeuronSimulationResults results =
+              DatasetJson.read(bytes, n.toString(), NeuronSimulationResults.class);
+          assertThat(results.neuronId()).isEqualTo(n);
+          assertThat(store.exists(RunRecords.doneKey("run-kill", n))).isTrue();
+        }
+      } finally {
+        first.destroyForcibly();
+        if (second != null) {
+          second.destroy(); // SIGTERM: the clean stop
+          second.waitFor(30, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  private String log(String name) {
+    try {
+      return java.nio.file.Files.readString(dir.resolve(name + ".log"));
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static int done(Coordinator c) {
+    var s = c.runs().view("run-kill").progress();
+    return s == null ? 0 : s.states().get("done");
+  }
+}

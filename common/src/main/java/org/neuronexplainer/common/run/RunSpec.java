@@ -1,0 +1,77 @@
+package org.neuronexplainer.common.run;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What a run is asked to do; stored at {@code runs/{runId}/spec.json}, read by the coordinator to
+ * plan and by workers to pick the run's backends.
+ *
+ * @param runId letters, digits, '-', '_' and '.'; part of storage keys and event keys
+ * @param source where the NeuronRecords come from: {@code store} (already collated under {@code
+ *     collated-activations/} of the run's store); {@code capture} is planned by the capture stage
+ * @param layers a selection such as {@code 0-3,7}, or null for every layer found
+ * @param neurons a selection of neuron indices such as {@code 0-99}, or null for all found
+ * @param explainer the explainer's config name ({@code baseline}, {@code token-activation-pair},
+ *     ...)
+ * @param simulator the simulator's config name ({@code baseline}, {@code all-at-once}, ...)
+ * @param calibration {@code linear}, {@code percentile} or {@code none}
+ * @param llmModel the LLM model for LLM-backed backends, or null
+ * @param maxAttempts the attempt budget of every job of the run
+ */
+public record RunSpec(
+    String runId,
+    String source,
+    String layers,
+    String neurons,
+    String explainer,
+    String simulator,
+    String calibration,
+    String llmModel,
+    int maxAttempts) {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+  /** Bumped when a change of the per-neuron code changes its results. */
+  public static final String CODE_VERSION = "1";
+
+  public RunSpec {
+    if (runId == null || !ID.matcher(runId).matches()) {
+      throw new IllegalArgumentException(
+          "runId '" + runId + "' must be 1-100 letters, digits, '.', '_' or '-'");
+    }
+    source = source == null ? "store" : source;
+    if (!source.equals("store") && !source.equals("capture")) {
+      throw new IllegalArgumentException("source must be store or capture, got '" + source + "'");
+    }
+    if (layers != null) {
+      Selection.parse(layers, "layers");
+    }
+    if (neurons != null) {
+      Selection.parse(neurons, "neurons");
+    }
+    explainer = Objects.requireNonNullElse(explainer, "baseline");
+    simulator = Objects.requireNonNullElse(simulator, "baseline");
+    calibration = Objects.requireNonNullElse(calibration, "linear");
+    if (maxAttempts == 0) {
+      maxAttempts = 3;
+    }
+    if (maxAttempts < 1 || maxAttempts > 100) {
+      throw new IllegalArgumentException("maxAttempts must be in 1..100, got " + maxAttempts);
+    }
+  }
+
+  /**
+   * The method a result was made with: a result made by another method (a new explainer, another
+   * calibration, a code change) is not this run's output, so a job is not skipped because of it.
+   */
+  public String methodVersion() {
+    return String.join(
+        "|",
+        "v" + CODE_VERSION,
+        explainer,
+        simulator,
+        calibration,
+        llmModel == null ? "-" : llmModel);
+  }
+}

@@ -1,0 +1,137 @@
+package org.neuronexplainer.coordinator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.neuronexplainer.common.kafka.KafkaClients;
+import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.kafka.TopicCreator;
+import org.neuronexplainer.common.messaging.MessageCodec;
+import org.neuronexplainer.common.messaging.Topics;
+import org.neuronexplainer.common.ops.MetricsSetup;
+import org.neuronexplainer.common.ops.OpsServer;
+import org.neuronexplainer.common.ops.ReadinessCheck;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.coordinator.api.ApiRoutes;
+import org.neuronexplainer.coordinator.api.BearerAuth;
+import org.neuronexplainer.coordinator.progress.EventFollower;
+import org.neuronexplainer.coordinator.progress.ProgressBoard;
+import org.neuronexplainer.coordinator.runs.RunPlanner;
+import org.neuronexplainer.coordinator.runs.RunService;
+
+/**
+ * The coordinator's moving parts, started in order: topics, run records from the store, the events
+ * replay, the settle tick, the HTTP server. {@link #close()} stops them in reverse.
+ */
+public final class Coordinator implements AutoCloseable {
+
+  private final Producer<String, byte[]> producer;
+  private final EventFollower follower;
+  private final RunService runs;
+  private final ScheduledExecutorService ticker;
+  private final OpsServer server;
+
+  private Coordinator(
+      Producer<String, byte[]> producer,
+      EventFollower follower,
+      RunService runs,
+      ScheduledExecutorService ticker,
+      OpsServer server) {
+    this.producer = producer;
+    this.follower = follower;
+    this.runs = runs;
+    this.ticker = ticker;
+    this.server = server;
+  }
+
+  public static Coordinator start(
+      CoordinatorConfig config, BlobStore store, MetricsSetup metricsSetup) throws Exception {
+    KafkaClients clients = new KafkaClients(config.kafka());
+    Topics topics = config.kafka().topics();
+    if (config.createTopics()) {
+      try (Admin admin = clients.admin()) {
+        TopicCreator.createMissing(admin, config.kafka());
+      }
+    }
+    CoordinatorMetrics metrics = new CoordinatorMetrics(metricsSetup.registry());
+    ProgressBoard board = new ProgressBoard(metrics);
+    Producer<String, byte[]> producer =
+        clients.producer("coordinator-" + ProcessHandle.current().pid());
+    metricsSetup.bind(producer);
+    Publisher publisher = new Publisher(producer, topics, new MessageCodec());
+    RunRecords records = new RunRecords(store);
+    RunService runs =
+        new RunService(records, new RunPlanner(store), publisher, board, System::currentTimeMillis);
+    metrics.bind(board, runs);
+    runs.load();
+    runs.statuses().keySet().forEach(metrics::registerRun);
+    Consumer<String, byte[]> reader =
+        clients.reader("coordinator-events-" + ProcessHandle.current().pid());
+    metricsSetup.bind(reader);
+    EventFollower follower = new EventFollower(reader, topics.events(), board).start();
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "coordinator-tick"));
+    ticker.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (follower.caughtUp()) {
+              runs.settle();
+            }
+            runs.statuses().keySet().forEach(metrics::registerRun);
+          } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Coordinator.class).warn("settle failed", e);
+          }
+        },
+        200,
+        200,
+        TimeUnit.MILLISECONDS);
+    Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
+    checks.put(
+        "events",
+        () ->
+            !follower.running()
+                ? "events follower stopped: " + follower.failure()
+                : follower.caughtUp() ? null : "replaying the events topic");
+    checks.put(
+        "store",
+        () -> {
+          store.exists("runs/.probe");
+          return null;
+        });
+    OpsServer[] holder = new OpsServer[1];
+    BearerAuth auth = new BearerAuth(config.apiToken());
+    holder[0] =
+        OpsServer.start(
+            config.port(),
+            metricsSetup,
+            checks,
+            (vertx, router) -> new ApiRoutes(vertx, runs, auth).accept(router));
+    return new Coordinator(producer, follower, runs, ticker, holder[0]);
+  }
+
+  public RunService runs() {
+    return runs;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public boolean caughtUp() {
+    return follower.caughtUp();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    ticker.shutdownNow();
+    follower.close();
+    producer.close();
+  }
+}

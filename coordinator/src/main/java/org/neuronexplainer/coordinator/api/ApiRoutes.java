@@ -1,0 +1,153 @@
+package org.neuronexplainer.coordinator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.coordinator.progress.NeuronState;
+import org.neuronexplainer.coordinator.runs.RunConflictException;
+import org.neuronexplainer.coordinator.runs.RunNotFoundException;
+import org.neuronexplainer.coordinator.runs.RunService;
+
+/**
+ * The REST API under {@code /api}: every route needs the bearer token. Handlers only translate
+ * HTTP; the work runs in {@link RunService} through {@code executeBlocking}.
+ */
+public final class ApiRoutes implements Consumer<Router> {
+
+  private final ObjectMapper mapper =
+      JsonMapper.builder()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
+  private final Vertx vertx;
+  private final RunService runs;
+  private final BearerAuth auth;
+
+  public ApiRoutes(Vertx vertx, RunService runs, BearerAuth auth) {
+    this.vertx = vertx;
+    this.runs = runs;
+    this.auth = auth;
+  }
+
+  @Override
+  public void accept(Router router) {
+    router.route("/api/*").handler(this::authorize);
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.post("/api/runs").handler(ctx -> respond(ctx, 201, () -> runs.submit(spec(ctx))));
+    router.get("/api/runs").handler(ctx -> respond(ctx, 200, runs::list));
+    router.get("/api/runs/:id").handler(ctx -> respond(ctx, 200, () -> runs.view(id(ctx))));
+    router
+        .get("/api/runs/:id/neurons")
+        .handler(ctx -> respond(ctx, 200, () -> runs.neurons(id(ctx), state(ctx))));
+    router
+        .post("/api/runs/:id/requeue")
+        .handler(
+            ctx ->
+                respond(ctx, 200, () -> Map.of("requeued", runs.requeue(id(ctx), neurons(ctx)))));
+    router
+        .post("/api/runs/:id/cancel")
+        .handler(ctx -> respond(ctx, 200, () -> runs.cancel(id(ctx))));
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (auth.allows(ctx.request().getHeader("Authorization"))) {
+      ctx.next();
+    } else {
+      ctx.response()
+          .setStatusCode(401)
+          .putHeader("WWW-Authenticate", "Bearer")
+          .putHeader("Content-Type", "application/json")
+          .end("{\"error\":\"missing or wrong bearer token\"}");
+    }
+  }
+
+  private static String id(RoutingContext ctx) {
+    return ctx.pathParam("id");
+  }
+
+  private static NeuronState state(RoutingContext ctx) {
+    String s = ctx.queryParams().get("state");
+    return s == null || s.isBlank() ? null : NeuronState.fromId(s);
+  }
+
+  private RunSpec spec(RoutingContext ctx) throws Exception {
+    JsonNode body = body(ctx);
+    if (!body.hasNonNull("runId")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) body)
+          .put("runId", RunService.newRunId(System.currentTimeMillis()));
+    }
+    try {
+      return mapper.treeToValue(body, RunSpec.class);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException bad ? bad : e;
+      throw new IllegalArgumentException(
+          cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage(),
+          e);
+    }
+  }
+
+  private List<String> neurons(RoutingContext ctx) throws Exception {
+    JsonNode body = body(ctx);
+    List<String> out = new ArrayList<>();
+    JsonNode list = body.get("neurons");
+    if (list != null && list.isArray()) {
+      list.forEach(n -> out.add(n.asText()));
+    }
+    return out;
+  }
+
+  private JsonNode body(RoutingContext ctx) throws Exception {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      return mapper.createObjectNode();
+    }
+    JsonNode node;
+    try {
+      node = mapper.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("body is not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("body must be a JSON object");
+    }
+    return node;
+  }
+
+  private void respond(RoutingContext ctx, int status, Callable<Object> work) {
+    vertx
+        .executeBlocking(() -> mapper.writeValueAsString(work.call()))
+        .onSuccess(
+            json ->
+                ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(json))
+        .onFailure(error -> fail(ctx, error));
+  }
+
+  private void fail(RoutingContext ctx, Throwable error) {
+    int status =
+        error instanceof RunNotFoundException
+            ? 404
+            : error instanceof RunConflictException
+                ? 409
+                : error instanceof IllegalArgumentException ? 400 : 500;
+    String message = error.getMessage() == null ? error.toString() : error.getMessage();
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(mapper.createObjectNode().put("error", message).toString());
+  }
+}

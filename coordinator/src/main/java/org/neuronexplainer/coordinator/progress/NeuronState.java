@@ -1,0 +1,41 @@
+package org.neuronexplainer.coordinator.progress;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** A neuron's state in a run, as docs/metrics.md names them. */
+public enum NeuronState {
+  PENDING,
+  CAPTURING,
+  EXPLAINING,
+  SIMULATING,
+  SCORING,
+  DONE,
+  FAILED;
+
+  @JsonValue
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static NeuronState fromId(String id) {
+    for (NeuronState s : values()) {
+      if (s.id().equals(id)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown state '" + id + "' (pending, explaining, simulating, scoring, done, failed)");
+  }
+
+  /** The state while a stage works on the neuron. */
+  static NeuronState working(org.neuronexplainer.common.messaging.Stage stage) {
+    return switch (stage) {
+      case CAPTURE, COLLATE -> CAPTURING;
+      case EXPLAIN -> EXPLAINING;
+      case SIMULATE -> SIMULATING;
+      case SCORE -> SCORING;
+      case WEIGHTS -> PENDING;
+    };
+  }
+}

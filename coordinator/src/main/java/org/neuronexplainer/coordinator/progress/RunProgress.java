@@ -1,0 +1,248 @@
+package org.neuronexplainer.coordinator.progress;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.neuronexplainer.common.messaging.JobMetrics;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.messaging.StageEvent;
+
+/**
+ * One run's per-neuron state, folded from its stage events. Not thread-safe: {@link ProgressBoard}
+ * guards it.
+ *
+ * <p>Folding rules: a {@code started} event puts the neuron in its stage's working state; a {@code
+ * failed} event that will be retried keeps it there (with the reason); one that will not marks it
+ * {@code failed}; a {@code succeeded} event of the run's last per-neuron stage marks it {@code
+ * done}, of an earlier stage moves it on. The newest event wins, which is also what a compacted
+ * topic keeps, so a replay after a restart ends in the same state.
+ */
+public final class RunProgress {
+
+  /** Finishing times kept for the throughput estimate. */
+  private static final int RATE_WINDOW = 2_000;
+
+  private final String runId;
+  private final Stage lastStage;
+  private final Map<String, NeuronProgress> neurons = new HashMap<>();
+  private final EnumMap<NeuronState, Integer> counts = new EnumMap<>(NeuronState.class);
+  private final ArrayDeque<Long> finishTimes = new ArrayDeque<>();
+  private long promptTokens;
+  private long completionTokens;
+  private double costUsd;
+  private double scoreSum;
+  private int scored;
+  private long completed;
+
+  public RunProgress(String runId, Stage lastStage) {
+    this.runId = runId;
+    this.lastStage = lastStage;
+    for (NeuronState s : NeuronState.values()) {
+      counts.put(s, 0);
+    }
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** Adds planned neurons as pending (those already known keep their state). */
+  public void plan(List<String> units) {
+    for (String unit : units) {
+      neuron(unit);
+    }
+  }
+
+  private NeuronProgress neuron(String unit) {
+    return neurons.computeIfAbsent(
+        unit,
+        u -> {
+          counts.merge(NeuronState.PENDING, 1, Integer::sum);
+          return new NeuronProgress();
+        });
+  }
+
+  /** Folds one event; returns true when it made the neuron done for the first time. */
+  public boolean apply(StageEvent event) {
+    if (event.stage() == Stage.CAPTURE
+        || event.stage() == Stage.COLLATE
+        || event.stage() == Stage.WEIGHTS) {
+      return false; // not per-neuron units
+    }
+    NeuronProgress n = neuron(event.unit());
+    n.stage = event.stage();
+    n.attempt = event.attempt();
+    NeuronState next;
+    if (event instanceof StageEvent.Failed f) {
+      n.reason = f.reason();
+      next = f.willRetry() ? NeuronState.working(f.stage()) : NeuronState.FAILED;
+    } else if (event instanceof StageEvent.Succeeded ok) {
+      setMetrics(n, ok.metrics());
+      next = ok.stage() == lastStage ? NeuronState.DONE : NeuronState.working(nextStage(ok));
+      if (next == NeuronState.DONE) {
+        n.reason = null;
+      }
+    } else {
+      next = NeuronState.working(event.stage());
+    }
+    move(n, next);
+    if (next == NeuronState.DONE && !n.everDone) {
+      n.everDone = true;
+      completed++;
+      finishTimes.addLast(event.atMillis());
+      if (finishTimes.size() > RATE_WINDOW) {
+        finishTimes.removeFirst();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static Stage nextStage(StageEvent.Succeeded ok) {
+    return ok.stage() == Stage.EXPLAIN ? Stage.SIMULATE : Stage.SCORE;
+  }
+
+  /** Marks neurons pending again (a re-queue), before their new events arrive. */
+  public void requeued(List<String> units) {
+    for (String unit : units) {
+      NeuronProgress n = neuron(unit);
+      n.reason = null;
+      move(n, NeuronState.PENDING);
+    }
+  }
+
+  private void move(NeuronProgress n, NeuronState next) {
+    counts.merge(n.state, -1, Integer::sum);
+    counts.merge(next, 1, Integer::sum);
+    n.state = next;
+  }
+
+  private void setMetrics(NeuronProgress n, JobMetrics m) {
+    if (n.metrics != null) {
+      add(n.metrics, -1);
+    }
+    n.metrics = m;
+    if (m != null) {
+      add(m, 1);
+    }
+  }
+
+  private void add(JobMetrics m, int sign) {
+    if (m.promptTokens() != null) {
+      promptTokens += sign * m.promptTokens();
+    }
+    if (m.completionTokens() != null) {
+      completionTokens += sign * m.completionTokens();
+    }
+    if (m.costUsd() != null) {
+      costUsd += sign * m.costUsd();
+    }
+    if (m.score() != null) {
+      scoreSum += sign * m.score();
+      scored += sign;
+    }
+  }
+
+  public int count(NeuronState state) {
+    return counts.get(state);
+  }
+
+  public int total() {
+    return neurons.size();
+  }
+
+  /** True when every neuron is done or failed. */
+  public boolean settled() {
+    return total() > 0 && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
+  }
+
+  public long completed() {
+    return completed;
+  }
+
+  /** Neurons finished per second over the recent window, or 0 when too few finished. */
+  public double throughput() {
+    if (finishTimes.size() < 2) {
+      return 0;
+    }
+    long span = finishTimes.peekLast() - finishTimes.peekFirst();
+    return span <= 0 ? 0 : (finishTimes.size() - 1) * 1000.0 / span;
+  }
+
+  /** Seconds left at the current throughput; NaN when unknown, 0 when settled. */
+  public double etaSeconds() {
+    int left = total() - count(NeuronState.DONE) - count(NeuronState.FAILED);
+    if (left == 0) {
+      return 0;
+    }
+    double rate = throughput();
+    return rate > 0 ? left / rate : Double.NaN;
+  }
+
+  public Summary summary() {
+    Map<String, Integer> byState = new java.util.LinkedHashMap<>();
+    counts.forEach((s, c) -> byState.put(s.id(), c));
+    Map<String, Integer> byStage = new java.util.TreeMap<>();
+    for (NeuronProgress n : neurons.values()) {
+      if (n.stage != null && n.state != NeuronState.DONE && n.state != NeuronState.PENDING) {
+        byStage.merge(n.stage.id() + ":" + n.state.id(), 1, Integer::sum);
+      }
+    }
+    double eta = etaSeconds();
+    return new Summary(
+        total(),
+        byState,
+        byStage,
+        throughput(),
+        Double.isNaN(eta) ? null : eta,
+        promptTokens,
+        completionTokens,
+        costUsd,
+        scored == 0 ? null : scoreSum / scored);
+  }
+
+  /** The neurons in a state (all when null), with their last attempt and reason. */
+  public List<NeuronView> neurons(NeuronState state) {
+    List<NeuronView> out = new ArrayList<>();
+    neurons.forEach(
+        (unit, n) -> {
+          if (state == null || n.state == state) {
+            out.add(
+                new NeuronView(
+                    unit,
+                    n.state.id(),
+                    n.stage == null ? null : n.stage.id(),
+                    n.attempt,
+                    n.reason,
+                    n.metrics == null ? null : n.metrics.score()));
+          }
+        });
+    out.sort(java.util.Comparator.comparing(NeuronView::neuron, ProgressBoard.UNIT_ORDER));
+    return out;
+  }
+
+  /**
+   * A run's figures for the API and the CLI.
+   *
+   * @param stages in-progress and failed neurons per {@code stage:state}
+   * @param etaSeconds null when unknown
+   * @param meanScore mean over done neurons with a defined score, or null
+   */
+  public record Summary(
+      int neurons,
+      Map<String, Integer> states,
+      Map<String, Integer> stages,
+      double throughputPerSecond,
+      Double etaSeconds,
+      long promptTokens,
+      long completionTokens,
+      double costUsd,
+      Double meanScore) {}
+
+  /** One neuron for {@code GET /api/runs/{id}/neurons}. */
+  public record NeuronView(
+      String neuron, String state, String stage, int attempt, String reason, Double score) {}
+}

@@ -1,0 +1,217 @@
+package org.neuronexplainer.coordinator.runs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.run.RunStatus;
+import org.neuronexplainer.coordinator.progress.NeuronState;
+import org.neuronexplainer.coordinator.progress.ProgressBoard;
+import org.neuronexplainer.coordinator.progress.RunProgress;
+
+/**
+ * The coordinator's operations on runs, plain blocking Java (the HTTP edge calls it off the event
+ * loop). Run records live in the store; per-neuron progress comes from the {@link ProgressBoard}.
+ * Order on submit: spec, plan and status are written before any job is published, so a worker never
+ * sees a job of a run it cannot read.
+ */
+public final class RunService {
+
+  private final RunRecords records;
+  private final RunPlanner planner;
+  private final Publisher publisher;
+  private final ProgressBoard board;
+  private final LongSupplier clock;
+  private final Map<String, RunStatus> statuses = new ConcurrentHashMap<>();
+  private final Map<String, RunSpec> specs = new ConcurrentHashMap<>();
+
+  public RunService(
+      RunRecords records,
+      RunPlanner planner,
+      Publisher publisher,
+      ProgressBoard board,
+      LongSupplier clock) {
+    this.records = records;
+    this.planner = planner;
+    this.publisher = publisher;
+    this.board = board;
+    this.clock = clock;
+  }
+
+  /** Loads every run record of the store: how a restarted coordinator knows its runs. */
+  public void load() {
+    for (String runId : records.runIds()) {
+      records.status(runId).ifPresent(s -> statuses.put(runId, s));
+      records.spec(runId).ifPresent(s -> specs.put(runId, s));
+      board.plan(runId, units(records.plan(runId)));
+    }
+  }
+
+  /** Plans a run, writes its records and publishes one job per neuron. */
+  public synchronized RunView submit(RunSpec requested) {
+    RunSpec spec = requested;
+    if (statuses.containsKey(spec.runId()) || records.status(spec.runId()).isPresent()) {
+      throw new RunConflictException("a run " + spec.runId() + " exists already");
+    }
+    List<NeuronId> neurons = planner.plan(spec);
+    long now = clock.getAsLong();
+    RunStatus status = new RunStatus(spec.runId(), RunState.RUNNING, neurons.size(), now, 0);
+    records.putSpec(spec);
+    records.putPlan(spec.runId(), neurons);
+    records.putStatus(status);
+    specs.put(spec.runId(), spec);
+    statuses.put(spec.runId(), status);
+    board.plan(spec.runId(), units(neurons));
+    publish(spec, neurons);
+    return view(spec.runId());
+  }
+
+  /** A fresh run id: the date and a short random suffix. */
+  public static String newRunId(long nowMillis) {
+    return "run-"
+        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.ofEpochMilli(nowMillis))
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  public List<RunView> list() {
+    return statuses.keySet().stream().sorted().map(this::view).toList();
+  }
+
+  public RunView view(String runId) {
+    RunStatus status = statuses.get(runId);
+    if (status == null) {
+      throw new RunNotFoundException(runId);
+    }
+    RunProgress.Summary summary = board.read(runId, RunProgress::summary).orElse(null);
+    return new RunView(runId, status.state().id(), specs.get(runId), status, summary);
+  }
+
+  public List<RunProgress.NeuronView> neurons(String runId, NeuronState state) {
+    view(runId);
+    return board.read(runId, p -> p.neurons(state)).orElse(List.of());
+  }
+
+  /**
+   * Publishes first attempts again for the given neurons (all failed ones when null or empty).
+   * Finished neurons are skipped by the workers (their output exists), so re-queueing one is
+   * harmless.
+   *
+   * @return the neurons re-queued
+   */
+  public synchronized List<String> requeue(String runId, List<String> units) {
+    RunView view = view(runId);
+    if (view.status().state() == RunState.CANCELLED) {
+      throw new RunConflictException("run " + runId + " was cancelled");
+    }
+    List<String> chosen;
+    if (units == null || units.isEmpty()) {
+      chosen =
+          neurons(runId, NeuronState.FAILED).stream().map(RunProgress.NeuronView::neuron).toList();
+    } else {
+      Set<String> planned = Set.copyOf(units(records.plan(runId)));
+      for (String unit : units) {
+        if (!planned.contains(unit)) {
+          throw new IllegalArgumentException("neuron " + unit + " is not in run " + runId);
+        }
+      }
+      chosen = List.copyOf(units);
+    }
+    if (chosen.isEmpty()) {
+      return chosen;
+    }
+    board.requeued(runId, chosen);
+    setState(runId, RunState.RUNNING);
+    publish(specs.get(runId), chosen.stream().map(RunService::neuron).toList());
+    return chosen;
+  }
+
+  /** Stops a run: workers fail its remaining jobs with "cancelled" within about a second. */
+  public synchronized RunView cancel(String runId) {
+    RunView view = view(runId);
+    if (view.status().state() == RunState.CANCELLED) {
+      return view;
+    }
+    setState(runId, RunState.CANCELLED);
+    return view(runId);
+  }
+
+  /**
+   * Marks running runs whose neurons are all settled: succeeded, or failed if any neuron failed.
+   */
+  public void settle() {
+    for (RunStatus status : List.copyOf(statuses.values())) {
+      if (status.state() != RunState.RUNNING) {
+        continue;
+      }
+      RunState next =
+          board
+              .read(
+                  status.runId(),
+                  p ->
+                      p.settled()
+                          ? (p.count(NeuronState.FAILED) > 0 ? RunState.FAILED : RunState.SUCCEEDED)
+                          : RunState.RUNNING)
+              .orElse(RunState.RUNNING);
+      if (next != RunState.RUNNING) {
+        setState(status.runId(), next);
+      }
+    }
+  }
+
+  public Map<String, RunStatus> statuses() {
+    return Map.copyOf(statuses);
+  }
+
+  private synchronized void setState(String runId, RunState state) {
+    RunStatus next = statuses.get(runId).with(state, clock.getAsLong());
+    records.putStatus(next);
+    statuses.put(runId, next);
+  }
+
+  private void publish(RunSpec spec, List<NeuronId> neurons) {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(neurons.size());
+    for (NeuronId neuron : neurons) {
+      JobHeader header = JobHeader.first(spec.runId(), spec.maxAttempts());
+      sends.add(publisher.job(new ExplainJob(header, neuron, RunRecords.recordKey(neuron))));
+    }
+    publisher.flush();
+    try {
+      for (Future<RecordMetadata> send : sends) {
+        send.get(60, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "publishing the jobs of " + spec.runId() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing jobs", e);
+    }
+  }
+
+  private static List<String> units(List<NeuronId> neurons) {
+    return neurons.stream().map(NeuronId::toString).toList();
+  }
+
+  private static NeuronId neuron(String unit) {
+    String[] parts = unit.split(":");
+    return new NeuronId(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+  }
+}

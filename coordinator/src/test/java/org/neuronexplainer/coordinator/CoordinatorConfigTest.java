@@ -1,0 +1,44 @@
+package org.neuronexplainer.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorConfigTest {
+
+  private static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    env.put("STORE_DIR", "/tmp/store");
+    env.put("COORDINATOR_API_TOKEN", "a-long-enough-token");
+    return env;
+  }
+
+  @Test
+  void readsDefaultsAndHidesTheToken() {
+    CoordinatorConfig config = CoordinatorConfig.fromEnv(env());
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.createTopics()).isTrue();
+    assertThat(config.toString()).doesNotContain("a-long-enough-token");
+  }
+
+  @Test
+  void errorsNameTheVariable() {
+    Map<String, String> env = env();
+    env.remove("COORDINATOR_API_TOKEN");
+    assertThatThrownBy(() -> CoordinatorConfig.fromEnv(env))
+        .hasMessageContaining("COORDINATOR_API_TOKEN");
+    env.put("COORDINATOR_API_TOKEN", "short");
+    assertThatThrownBy(() -> CoordinatorConfig.fromEnv(env)).hasMessageContaining("16");
+    Map<String, String> badPort = env();
+    badPort.put("COORDINATOR_PORT", "70000");
+    assertThatThrownBy(() -> CoordinatorConfig.fromEnv(badPort))
+        .hasMessageContaining("COORDINATOR_PORT");
+    Map<String, String> noStore = env();
+    noStore.remove("STORE_DIR");
+    assertThatThrownBy(() -> CoordinatorConfig.fromEnv(noStore)).hasMessageContaining("STORE_");
+  }
+}

@@ -1,0 +1,60 @@
+package org.neuronexplainer.worker.pipeline;
+
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.explain.Explainer;
+import org.neuronexplainer.worker.explain.ExplainerKind;
+import org.neuronexplainer.worker.llm.LlmTransport;
+import org.neuronexplainer.worker.simulate.Simulator;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
+
+/**
+ * The explainer, simulator and LLM transport of a run, from its spec. The default serves the
+ * backends that need no model; model-backed ones come with the LLM wiring, which plugs in here.
+ */
+public interface Backends {
+
+  Explainer explainer(RunSpec spec);
+
+  Simulator simulator(RunSpec spec);
+
+  LlmTransport transport(RunSpec spec);
+
+  /** The baseline explainer and simulator; a run asking for a model-backed one fails its jobs. */
+  static Backends withoutModels() {
+    return new Backends() {
+      @Override
+      public Explainer explainer(RunSpec spec) {
+        ExplainerKind kind = kind(() -> ExplainerKind.fromConfigName(spec.explainer()));
+        if (kind.needsModel()) {
+          throw new PermanentException(
+              "explainer " + spec.explainer() + " needs an LLM, which this worker is not wired to");
+        }
+        return kind.create(null);
+      }
+
+      @Override
+      public Simulator simulator(RunSpec spec) {
+        SimulatorKind kind = kind(() -> SimulatorKind.fromConfigName(spec.simulator()));
+        if (kind.needsModel()) {
+          throw new PermanentException(
+              "simulator " + spec.simulator() + " needs an LLM, which this worker is not wired to");
+        }
+        return kind.create(null, LlmTransport.none());
+      }
+
+      @Override
+      public LlmTransport transport(RunSpec spec) {
+        return LlmTransport.none();
+      }
+    };
+  }
+
+  private static <T> T kind(java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new PermanentException(e.getMessage(), e);
+    }
+  }
+}

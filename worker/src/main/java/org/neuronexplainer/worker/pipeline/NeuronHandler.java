@@ -1,0 +1,127 @@
+package org.neuronexplainer.worker.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.neuronexplainer.common.dataset.NeuronRecord;
+import org.neuronexplainer.common.dataset.NeuronSimulationResults;
+import org.neuronexplainer.common.dataset.ScoredExplanation;
+import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.kafka.StageHandler;
+import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.JobMetrics;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.messaging.RetryableException;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.explain.ExplainerInput;
+import org.neuronexplainer.worker.explain.Explanation;
+import org.neuronexplainer.worker.records.SliceParams;
+import org.neuronexplainer.worker.score.NeuronScorer;
+import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
+
+/**
+ * Explain, simulate and score one neuron in one job (the explain topic's job). The three steps of a
+ * neuron run back to back on one worker: each hop between stages would cost a broker round trip and
+ * a commit per neuron, which with the baseline backends is most of the time a neuron takes.
+ *
+ * <p>Outputs: the public layout's {@code explanations/{layer}/{neuron}.jsonl}, then the run's done
+ * marker. The marker is written last, so a crash between the two redoes the neuron (the same bytes
+ * again) rather than leaving results without a marker; the job counts as done only when the marker
+ * holds this run's method version.
+ */
+public final class NeuronHandler implements StageHandler<ExplainJob> {
+
+  private final RunRecords records;
+  private final RunSpecs specs;
+  private final NeuronRecordSource source;
+  private final Backends backends;
+  private final Duration timeout;
+
+  public NeuronHandler(
+      RunRecords records, NeuronRecordSource source, Backends backends, Duration timeout) {
+    this.records = records;
+    this.specs = new RunSpecs(records, System::currentTimeMillis);
+    this.source = source;
+    this.backends = backends;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public boolean outputExists(ExplainJob job) {
+    RunSpec spec = specs.spec(job.header().runId());
+    return records
+        .done(spec.runId(), job.neuron())
+        .map(marker -> marker.methodVersion().equals(spec.methodVersion()))
+        .orElse(false);
+  }
+
+  @Override
+  public JobMetrics run(ExplainJob job) {
+    String runId = job.header().runId();
+    specs.requireActive(runId);
+    RunSpec spec = specs.spec(runId);
+    NeuronRecord record =
+        source
+            .record(job.neuron())
+            .orElseThrow(() -> new PermanentException("no NeuronRecord at " + job.recordKey()));
+    List<String> explanations =
+        await(backends.explainer(spec).explain(ExplainerInput.of(record), backends.transport(spec)))
+            .stream()
+            .map(Explanation::text)
+            .toList();
+    NeuronScorer scorer = new NeuronScorer(SliceParams.paper(), calibration(spec.calibration()));
+    NeuronSimulationResults results =
+        await(scorer.scoreAll(record, explanations, backends.simulator(spec)));
+    records
+        .store()
+        .put(
+            RunRecords.explanationKey(job.neuron()), DatasetJson.toBytes(results, "results.jsonl"));
+    double score = meanScore(results.scoredExplanations());
+    records.putDone(
+        job.neuron(),
+        new RunRecords.DoneMarker(runId, spec.methodVersion(), Double.isNaN(score) ? null : score));
+    return new JobMetrics(null, null, null, Double.isNaN(score) ? null : score);
+  }
+
+  private static CalibrationMethod calibration(String name) {
+    try {
+      return CalibrationMethod.fromConfigName(name);
+    } catch (IllegalArgumentException e) {
+      throw new PermanentException(e.getMessage(), e);
+    }
+  }
+
+  private static double meanScore(List<ScoredExplanation> scored) {
+    return scored.stream()
+        .mapToDouble(ScoredExplanation::score)
+        .filter(d -> !Double.isNaN(d))
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  private <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime
+          && (runtime instanceof PermanentException || runtime instanceof RetryableException)) {
+        throw runtime;
+      }
+      if (cause instanceof IllegalArgumentException bad) {
+        // Too few records for the splits and the like: the same input fails the same way again.
+        throw new PermanentException(bad.getMessage(), bad);
+      }
+      throw new RetryableException(String.valueOf(cause), cause);
+    } catch (TimeoutException e) {
+      throw new RetryableException("no result within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetryableException("interrupted", e);
+    }
+  }
+}

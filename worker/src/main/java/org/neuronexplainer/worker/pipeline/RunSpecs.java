@@ -1,0 +1,61 @@
+package org.neuronexplainer.worker.pipeline;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.messaging.RetryableException;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.run.RunStatus;
+
+/**
+ * A worker's view of the runs: specs read once (they never change) and run states re-read at most
+ * once a second, so a cancel reaches the workers within about a second without a store read per
+ * job.
+ */
+final class RunSpecs {
+
+  private static final long STATE_TTL_MILLIS = 1_000;
+
+  private record CachedState(RunState state, long readAt) {}
+
+  private final RunRecords records;
+  private final LongSupplier clock;
+  private final Map<String, RunSpec> specs = new ConcurrentHashMap<>();
+  private final Map<String, CachedState> states = new ConcurrentHashMap<>();
+
+  RunSpecs(RunRecords records, LongSupplier clock) {
+    this.records = records;
+    this.clock = clock;
+  }
+
+  RunSpec spec(String runId) {
+    RunSpec spec = specs.get(runId);
+    if (spec == null) {
+      spec =
+          records
+              .spec(runId)
+              // The coordinator writes the spec before it publishes a job: a missing one may be
+              // a store that lags, so the job is retried rather than dropped.
+              .orElseThrow(() -> new RetryableException("no spec for run " + runId));
+      specs.put(runId, spec);
+    }
+    return spec;
+  }
+
+  /** Throws a permanent failure when the run was cancelled. */
+  void requireActive(String runId) {
+    long now = clock.getAsLong();
+    CachedState cached = states.get(runId);
+    if (cached == null || now - cached.readAt() > STATE_TTL_MILLIS) {
+      RunState state = records.status(runId).map(RunStatus::state).orElse(RunState.RUNNING);
+      cached = new CachedState(state, now);
+      states.put(runId, cached);
+    }
+    if (cached.state() == RunState.CANCELLED) {
+      throw new PermanentException("run " + runId + " was cancelled");
+    }
+  }
+}

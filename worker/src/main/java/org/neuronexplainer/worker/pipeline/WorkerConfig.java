@@ -1,0 +1,107 @@
+package org.neuronexplainer.worker.pipeline;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.neuronexplainer.common.kafka.KafkaConfig;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.ops.Env;
+import org.neuronexplainer.common.storage.StoreLocation;
+
+/**
+ * A worker's configuration, read once from the environment and checked at start.
+ *
+ * @param stages {@code WORKER_STAGES}, default {@code explain,simulate,score}. The three per-neuron
+ *     stages run as one job (see {@link NeuronHandler}), so they are named together; capture,
+ *     collate and weights are not served by this build yet
+ * @param runnersPerStage {@code WORKER_RUNNERS}, consumers per stage in this process, default 4:
+ *     each runs one job at a time, so this is the process's parallelism (bounded by partitions)
+ * @param jobTimeout {@code WORKER_JOB_TIMEOUT_SECONDS}, default 600: the longest one neuron may
+ *     take
+ * @param fetchMaxWaitMillis {@code WORKER_FETCH_MAX_WAIT_MS}, default 50: the consumers' {@code
+ *     fetch.max.wait.ms}; lower hands jobs over faster, higher sends fewer fetches when idle
+ * @param sessionTimeoutMillis {@code WORKER_SESSION_TIMEOUT_MS}, default 45000 (Kafka's): how soon
+ *     the partitions of a worker that died without leaving move to the others
+ * @param metricsPort {@code METRICS_PORT}, default 9400; 0 picks a free port
+ * @param llmModel {@code LLM_MODEL}, for the LLM meters' model label; {@code none} when unset
+ */
+public record WorkerConfig(
+    Set<Stage> stages,
+    int runnersPerStage,
+    Duration jobTimeout,
+    int fetchMaxWaitMillis,
+    int sessionTimeoutMillis,
+    StoreLocation store,
+    KafkaConfig kafka,
+    int metricsPort,
+    String llmModel) {
+
+  private static final Set<Stage> PER_NEURON =
+      EnumSet.of(Stage.EXPLAIN, Stage.SIMULATE, Stage.SCORE);
+
+  public WorkerConfig {
+    stages = Set.copyOf(stages);
+  }
+
+  public static WorkerConfig fromEnv(Map<String, String> env) {
+    return fromEnv(env, KafkaConfig.fromEnv(env));
+  }
+
+  /** With a given Kafka configuration: the one-machine run, whose broker is its own. */
+  public static WorkerConfig fromEnv(Map<String, String> env, KafkaConfig kafka) {
+    Set<Stage> stages = stages(env.getOrDefault("WORKER_STAGES", "explain,simulate,score"));
+    return new WorkerConfig(
+        stages,
+        Env.integer(env, "WORKER_RUNNERS", 4, 1, 256),
+        Duration.ofSeconds(Env.integer(env, "WORKER_JOB_TIMEOUT_SECONDS", 600, 1, 86_400)),
+        Env.integer(env, "WORKER_FETCH_MAX_WAIT_MS", 50, 0, 30_000),
+        Env.integer(env, "WORKER_SESSION_TIMEOUT_MS", 45_000, 1_000, 3_600_000),
+        StoreLocation.fromEnv(env),
+        kafka,
+        Env.integer(env, "METRICS_PORT", 9400, 0, 65_535),
+        llmModel(env.get("LLM_MODEL")));
+  }
+
+  private static String llmModel(String value) {
+    return value == null || value.isBlank() ? "none" : value.trim();
+  }
+
+  static Set<Stage> stages(String text) {
+    Set<Stage> stages = EnumSet.noneOf(Stage.class);
+    for (String part : text.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        stages.add(Stage.fromId(part.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("WORKER_STAGES: " + e.getMessage(), e);
+      }
+    }
+    if (stages.isEmpty()) {
+      throw new IllegalArgumentException("WORKER_STAGES names no stage");
+    }
+    Set<Stage> perNeuron = EnumSet.copyOf(stages);
+    perNeuron.retainAll(PER_NEURON);
+    if (!perNeuron.isEmpty() && !perNeuron.equals(PER_NEURON)) {
+      throw new IllegalArgumentException(
+          "WORKER_STAGES: explain, simulate and score run as one job per neuron, so name all"
+              + " three (got "
+              + text
+              + ")");
+    }
+    Set<Stage> other = EnumSet.copyOf(stages);
+    other.removeAll(PER_NEURON);
+    if (!other.isEmpty()) {
+      throw new IllegalArgumentException(
+          "WORKER_STAGES: " + other + " not served by this build yet (explain,simulate,score are)");
+    }
+    return stages;
+  }
+
+  /** True when this worker runs the per-neuron job. */
+  public boolean perNeuron() {
+    return stages.containsAll(PER_NEURON);
+  }
+}

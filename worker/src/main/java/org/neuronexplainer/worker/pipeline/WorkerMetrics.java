@@ -1,0 +1,139 @@
+package org.neuronexplainer.worker.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every meter a worker owns (docs/metrics.md): jobs by stage and outcome, stage durations, jobs in
+ * flight, and the LLM calls, latency, tokens and cost. Tag values are bounded: stage, outcome,
+ * model, endpoint, kind.
+ */
+public final class WorkerMetrics {
+
+  /** Job outcomes, as docs/metrics.md names them. */
+  public enum Outcome {
+    SUCCEEDED("succeeded"),
+    SKIPPED("skipped"),
+    RETRIED("retried"),
+    FAILED("failed"),
+    DEAD_LETTERED("dead_lettered");
+
+    final String tag;
+
+    Outcome(String tag) {
+      this.tag = tag;
+    }
+  }
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+  public WorkerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Registers a stage's meters at zero, so dashboards see the series before the first job. */
+  public void registerStage(String stage) {
+    inFlight(stage);
+    for (Outcome outcome : Outcome.values()) {
+      jobs(stage, outcome);
+    }
+    duration(stage, Outcome.SUCCEEDED);
+  }
+
+  /** Registers the LLM meters of a model at zero. */
+  public void registerModel(String model, String endpoint) {
+    for (String outcome : new String[] {"success", "cached", "rate_limited", "error"}) {
+      llmCalls(model, endpoint, outcome);
+    }
+    llmLatency(model, endpoint);
+    for (String kind : new String[] {"prompt", "completion", "cached"}) {
+      llmTokens(model, kind);
+    }
+    llmCost(model);
+  }
+
+  AtomicInteger inFlight(String stage) {
+    return inFlight.computeIfAbsent(
+        stage,
+        s -> {
+          AtomicInteger gauge = new AtomicInteger();
+          registry.gauge(
+              "neuronexplainer.jobs.in.flight",
+              io.micrometer.core.instrument.Tags.of("stage", s),
+              gauge);
+          return gauge;
+        });
+  }
+
+  void finished(String stage, Outcome outcome, long nanos) {
+    jobs(stage, outcome).increment();
+    duration(stage, outcome).record(Duration.ofNanos(nanos));
+  }
+
+  /**
+   * One LLM exchange: outcome {@code success}, {@code cached}, {@code rate_limited} or {@code
+   * error}.
+   */
+  public void llmCall(
+      String model,
+      String endpoint,
+      String outcome,
+      Duration latency,
+      long promptTokens,
+      long completionTokens,
+      long cachedTokens,
+      double costUsd) {
+    llmCalls(model, endpoint, outcome).increment();
+    if (latency != null) {
+      llmLatency(model, endpoint).record(latency);
+    }
+    llmTokens(model, "prompt").increment(promptTokens);
+    llmTokens(model, "completion").increment(completionTokens);
+    llmTokens(model, "cached").increment(cachedTokens);
+    llmCost(model).increment(costUsd);
+  }
+
+  private Counter jobs(String stage, Outcome outcome) {
+    return Counter.builder("neuronexplainer.jobs")
+        .description("jobs handled by this worker")
+        .tags("stage", stage, "outcome", outcome.tag)
+        .register(registry);
+  }
+
+  private Timer duration(String stage, Outcome outcome) {
+    return Timer.builder("neuronexplainer.stage.duration")
+        .description("time a stage spent on one job")
+        .tags("stage", stage, "outcome", outcome.tag)
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  private Counter llmCalls(String model, String endpoint, String outcome) {
+    return Counter.builder("neuronexplainer.llm.calls")
+        .tags("model", model, "endpoint", endpoint, "outcome", outcome)
+        .register(registry);
+  }
+
+  private Timer llmLatency(String model, String endpoint) {
+    return Timer.builder("neuronexplainer.llm.latency")
+        .tags("model", model, "endpoint", endpoint)
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  private Counter llmTokens(String model, String kind) {
+    return Counter.builder("neuronexplainer.llm.tokens")
+        .tags("model", model, "kind", kind)
+        .register(registry);
+  }
+
+  private Counter llmCost(String model) {
+    return Counter.builder("neuronexplainer.llm.cost.usd").tags("model", model).register(registry);
+  }
+}

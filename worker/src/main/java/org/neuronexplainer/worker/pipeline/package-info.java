@@ -1,0 +1,14 @@
+/**
+ * The worker process: its configuration ({@link org.neuronexplainer.worker.pipeline.WorkerConfig}),
+ * the per-neuron job ({@link org.neuronexplainer.worker.pipeline.NeuronHandler}: explain, simulate
+ * and score of one neuron in one job, to save two broker round trips per neuron), its meters
+ * ({@link org.neuronexplainer.worker.pipeline.WorkerMetrics}) and the wiring of stage runners
+ * ({@link org.neuronexplainer.worker.pipeline.Worker}).
+ *
+ * <p>Idempotence: a neuron's outputs are its public-layout explanations file and then the run's
+ * done marker, which holds the run's method version. A job whose marker exists with the same
+ * version is skipped; a crash between the two writes redoes the neuron and writes the same bytes. A
+ * missing spec is retryable (a lagging store), a missing or broken NeuronRecord, an unknown
+ * backend, too few records for the splits and a cancelled run are permanent.
+ */
+package org.neuronexplainer.worker.pipeline;
