@@ -46,6 +46,8 @@ public final class Main implements Runnable {
   /** Builds the command line with its error handling; tests call this too. */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
+    // Descriptions are written for a 100-column terminal; a wider one is used when detected.
+    commandLine.setUsageHelpWidth(100);
     commandLine.setExecutionExceptionHandler(Main::reportFailure);
     return commandLine;
   }
