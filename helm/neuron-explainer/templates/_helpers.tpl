@@ -96,23 +96,29 @@ capture collate explain simulate score weights
 {{- end }}
 
 {{/*
+The stages this build's worker serves (WorkerConfig): explain, simulate and score, as one job per
+neuron, so a pool names all three.
+*/}}
+{{- define "ne.servedStages" -}}
+explain simulate score
+{{- end }}
+
+{{/*
 Checks of values that the schema cannot express; each failure names the value to fix.
 Rendered once, from the ConfigMap.
 */}}
 {{- define "ne.validate" -}}
 {{- if not .Values.secrets.apiToken.name }}
-{{- fail "secrets.apiToken.name is required: the name of an existing Secret holding the coordinator's API bearer token (key secrets.apiToken.key, default API_TOKEN)" }}
+{{- fail "secrets.apiToken.name is required: the name of an existing Secret holding the coordinator's API bearer token, COORDINATOR_API_TOKEN (key secrets.apiToken.key)" }}
 {{- end }}
 {{- if and .Values.secrets.llm.required (not .Values.secrets.llm.name) }}
 {{- fail "secrets.llm.name is required: the name of an existing Secret holding the LLM API key (key secrets.llm.key); set secrets.llm.required=false for an endpoint that needs no key" }}
-{{- end }}
-{{- if and .Values.secrets.storage.required (not .Values.secrets.storage.name) }}
-{{- fail "secrets.storage.name is required: the name of an existing Secret holding the storage connection string (key secrets.storage.key); set secrets.storage.required=false when storage needs none" }}
 {{- end }}
 {{- if and .Values.kafka.sasl.enabled (not .Values.kafka.sasl.jaasSecret) }}
 {{- fail "kafka.sasl.jaasSecret is required when kafka.sasl.enabled: the name of an existing Secret holding the sasl.jaas.config line" }}
 {{- end }}
 {{- $known := splitList " " (include "ne.knownStages" .) }}
+{{- $served := splitList " " (include "ne.servedStages" .) }}
 {{- $enabled := 0 }}
 {{- range $pool, $p := .Values.workers }}
 {{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $pool) }}
@@ -127,6 +133,9 @@ Rendered once, from the ConfigMap.
 {{- if not (has . $known) }}
 {{- fail (printf "workers.%s.stages: unknown stage %q (known: %s)" $pool . (join ", " $known)) }}
 {{- end }}
+{{- end }}
+{{- if not (and (eq (len (uniq $p.stages)) (len $served)) (eq (len (without $p.stages "explain" "simulate" "score")) 0)) }}
+{{- fail (printf "workers.%s.stages: [%s] is not served by this build's worker, which runs explain, simulate and score together as one job per neuron (WORKER_STAGES=explain,simulate,score); capture, collate and weights are not served yet" $pool (join ", " $p.stages)) }}
 {{- end }}
 {{- if and $p.autoscaling $p.autoscaling.enabled $.Values.kafka.sasl.enabled (not $.Values.kafka.kedaTriggerAuthentication) }}
 {{- fail (printf "workers.%s.autoscaling needs kafka.kedaTriggerAuthentication when kafka.sasl.enabled: the name of an existing KEDA TriggerAuthentication with the SASL credentials" $pool) }}
@@ -155,13 +164,6 @@ Rendered once, from the ConfigMap.
       name: {{ .Values.secrets.llm.name }}
       key: {{ .Values.secrets.llm.key }}
 {{- end }}
-{{- if .Values.secrets.storage.name }}
-- name: AZURE_STORAGE_CONNECTION_STRING
-  valueFrom:
-    secretKeyRef:
-      name: {{ .Values.secrets.storage.name }}
-      key: {{ .Values.secrets.storage.key }}
-{{- end }}
 {{- if .Values.kafka.sasl.enabled }}
 - name: KAFKA_SASL_JAAS_CONFIG
   valueFrom:
@@ -172,8 +174,16 @@ Rendered once, from the ConfigMap.
 {{- end }}
 {{- end }}
 
-{{/* Volumes every pod mounts: a writable /tmp and the DJL cache on a read-only root filesystem. */}}
+{{/* The PersistentVolumeClaim of the store: the existing one, or the chart's. */}}
+{{- define "ne.storeClaim" -}}
+{{- default (printf "%s-store" (include "ne.fullname" .)) .Values.store.existingClaim }}
+{{- end }}
+
+{{/* Volumes every pod mounts: the store, a writable /tmp and the DJL cache on a read-only root filesystem. */}}
 {{- define "ne.volumes" -}}
+- name: store
+  persistentVolumeClaim:
+    claimName: {{ include "ne.storeClaim" .root }}
 - name: tmp
   emptyDir:
     sizeLimit: {{ .root.Values.tmpSize }}
@@ -191,6 +201,8 @@ Rendered once, from the ConfigMap.
 {{- end }}
 
 {{- define "ne.volumeMounts" -}}
+- name: store
+  mountPath: {{ .Values.store.mountPath }}
 - name: tmp
   mountPath: /tmp
 - name: djl-cache

@@ -32,10 +32,27 @@ class BadValuesTest {
   }
 
   @Test
+  void aPoolNamingStagesTheWorkerDoesNotServe() {
+    rejects(
+        Map.of("workers.gpu.enabled", "true"),
+        "workers.gpu.stages: [capture] is not served by this build's worker",
+        "WORKER_STAGES=explain,simulate,score");
+    // explain, simulate and score run as one job, so a pool names all three.
+    rejects(
+        Map.of(
+            "workers.cpu.stages[0]",
+            "explain",
+            "workers.cpu.stages[1]",
+            "simulate",
+            "workers.cpu.stages[2]",
+            "weights"),
+        "workers.cpu.stages: [explain, simulate, weights] is not served");
+  }
+
+  @Test
   void aMissingSecretName() {
     rejects(Map.of("secrets.apiToken.name", ""), "secrets.apiToken.name is required");
     rejects(Map.of("secrets.llm.name", ""), "secrets.llm.name is required", "required=false");
-    rejects(Map.of("secrets.storage.name", ""), "secrets.storage.name is required");
     rejects(
         Map.of("kafka.sasl.enabled", "true"),
         "kafka.sasl.jaasSecret is required when kafka.sasl.enabled");

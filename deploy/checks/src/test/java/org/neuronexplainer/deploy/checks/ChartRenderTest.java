@@ -32,22 +32,45 @@ class ChartRenderTest {
             "ConfigMap/ne-neuron-explainer-config",
             "Deployment/ne-neuron-explainer-coordinator",
             "Service/ne-neuron-explainer-coordinator",
-            "Deployment/ne-neuron-explainer-worker-gpu",
             "Deployment/ne-neuron-explainer-worker-cpu",
-            "PodDisruptionBudget/ne-neuron-explainer-worker-gpu",
             "PodDisruptionBudget/ne-neuron-explainer-worker-cpu",
+            "PersistentVolumeClaim/ne-neuron-explainer-store",
             "ConfigMap/ne-neuron-explainer-dashboard")
-        .doesNotContain("Kafka/neuron-explainer-kafka");
+        // The gpu pool is the shape of a capture pool, off until the worker serves capture.
+        .doesNotContain(
+            "Kafka/neuron-explainer-kafka", "Deployment/ne-neuron-explainer-worker-gpu");
     // CRD kinds only when asked for: a cluster without the operators must install the defaults.
     assertThat(all)
         .extracting(Manifest::kind)
         .doesNotContain("ScaledObject", "PodMonitor", "PrometheusRule", "Kafka", "Ingress");
 
     Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
-    assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("collate,explain,simulate,score,weights");
+    assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("explain,simulate,score");
+    assertThat(env(cpu, "METRICS_PORT")).isEqualTo("8080");
+    assertThat(container(cpu).at("/args").toString()).isEqualTo("[\"worker\"]");
     assertThat(cpu.at("/spec/replicas").asInt()).isEqualTo(2);
-    Manifest gpu = named(all, "Deployment", "ne-neuron-explainer-worker-gpu");
-    assertThat(env(gpu, "WORKER_STAGES")).isEqualTo("capture");
+    Manifest coordinator = named(all, "Deployment", "ne-neuron-explainer-coordinator");
+    assertThat(env(coordinator, "COORDINATOR_PORT")).isEqualTo("8080");
+    assertThat(container(coordinator).at("/args").toString()).isEqualTo("[\"coordinator\"]");
+    Manifest config = named(all, "ConfigMap", "ne-neuron-explainer-config");
+    assertThat(config.at("/data/STORE_DIR").asText()).isEqualTo("/var/lib/neuron-explainer/store");
+
+    Manifest gpu =
+        named(
+            Chart.parse(
+                Chart.template(
+                    List.of(),
+                    Map.of(
+                        "workers.gpu.enabled",
+                        "true",
+                        "workers.gpu.stages[0]",
+                        "explain",
+                        "workers.gpu.stages[1]",
+                        "simulate",
+                        "workers.gpu.stages[2]",
+                        "score"))),
+            "Deployment",
+            "ne-neuron-explainer-worker-gpu");
     assertThat(container(gpu).at("/image").asText()).contains("neuron-explainer-cuda:");
     assertThat(container(gpu).at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
     // No surge pod waiting for a GPU that the old pod holds.
@@ -58,7 +81,7 @@ class ChartRenderTest {
   void everyPodIsLockedDownProbedAndRolledByItsConfig() {
     List<Manifest> all = Chart.parse(Chart.templateDefaults());
     List<Manifest> deployments = ofKind(all, "Deployment");
-    assertThat(deployments).hasSize(3);
+    assertThat(deployments).hasSize(2);
     for (Manifest d : deployments) {
       JsonNode pod = d.at("/spec/template/spec");
       JsonNode c = container(d);
@@ -75,7 +98,7 @@ class ChartRenderTest {
       // A read-only root needs writable /tmp and a DJL cache.
       assertThat(StreamSupport.stream(c.at("/volumeMounts").spliterator(), false))
           .extracting(m -> m.get("mountPath").asText())
-          .contains("/tmp", "/var/cache/djl");
+          .contains("/var/lib/neuron-explainer/store", "/tmp", "/var/cache/djl");
       assertThat(d.at("/spec/template/metadata/annotations/checksum~1config").asText()).hasSize(64);
       assertThat(c.at("/envFrom/0/configMapRef/name").asText())
           .isEqualTo("ne-neuron-explainer-config");
@@ -94,18 +117,14 @@ class ChartRenderTest {
     List<Manifest> all = Chart.parse(Chart.templateDefaults());
     assertThat(ofKind(all, "Secret")).isEmpty();
     Manifest coordinator = named(all, "Deployment", "ne-neuron-explainer-coordinator");
-    assertThat(secretRef(coordinator, "API_TOKEN")).isEqualTo("neuron-explainer-api/API_TOKEN");
-    assertThat(secretRef(coordinator, "AZURE_STORAGE_CONNECTION_STRING"))
-        .isEqualTo("neuron-explainer-storage/AZURE_STORAGE_CONNECTION_STRING");
+    assertThat(secretRef(coordinator, "COORDINATOR_API_TOKEN"))
+        .isEqualTo("neuron-explainer-api/COORDINATOR_API_TOKEN");
     // Each secret goes only where it is used: the API token to the coordinator, the LLM key to
     // the pools that explain or simulate.
     Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
-    Manifest gpu = named(all, "Deployment", "ne-neuron-explainer-worker-gpu");
     assertThat(secretRef(cpu, "LLM_API_KEY")).isEqualTo("neuron-explainer-llm/LLM_API_KEY");
-    assertThat(secretRef(cpu, "API_TOKEN")).isNull();
-    assertThat(secretRef(gpu, "LLM_API_KEY")).isNull();
+    assertThat(secretRef(cpu, "COORDINATOR_API_TOKEN")).isNull();
     assertThat(secretRef(coordinator, "LLM_API_KEY")).isNull();
-    assertThat(secretRef(gpu, "AZURE_STORAGE_CONNECTION_STRING")).isNotNull();
   }
 
   @Test
@@ -131,13 +150,8 @@ class ChartRenderTest {
           .isEqualTo(trigger.at("/metadata/topic").asText().replace(".jobs.", ".stage."));
       topics.add(trigger.at("/metadata/topic").asText());
     }
-    assertThat(topics)
-        .containsExactly(
-            "neuron-explainer.jobs.collate",
-            "neuron-explainer.jobs.explain",
-            "neuron-explainer.jobs.simulate",
-            "neuron-explainer.jobs.score",
-            "neuron-explainer.jobs.weights");
+    // Simulate and score run inside the explain job: the explain topic is the pool's only queue.
+    assertThat(topics).containsExactly("neuron-explainer.jobs.explain");
     assertThat(scaler.at("/spec/maxReplicaCount").asInt()).isEqualTo(32);
     // KEDA trusts Strimzi's cluster CA through the chart's TriggerAuthentication; so do the pods.
     assertThat(scaler.at("/spec/triggers/0/authenticationRef/name").asText())
@@ -145,10 +159,12 @@ class ChartRenderTest {
     Manifest auth = named(all, "TriggerAuthentication", "ne-neuron-explainer-kafka");
     assertThat(auth.at("/spec/secretTargetRef/0/name").asText())
         .isEqualTo("neuron-explainer-kafka-cluster-ca-cert");
-    assertThat(gpu.at("/spec/template/spec/volumes/2/secret/secretName").asText())
+    assertThat(gpu.at("/spec/template/spec/volumes/0/persistentVolumeClaim/claimName").asText())
+        .isEqualTo("neuron-explainer-store");
+    assertThat(ofKind(all, "PersistentVolumeClaim")).isEmpty();
+    assertThat(gpu.at("/spec/template/spec/volumes/3/secret/secretName").asText())
         .isEqualTo("neuron-explainer-kafka-cluster-ca-cert");
     named(all, "ScaledObject", "ne-neuron-explainer-worker-gpu");
-    named(all, "Deployment", "ne-neuron-explainer-worker-weights");
 
     named(all, "Kafka", "neuron-explainer-kafka");
     named(all, "KafkaNodePool", "neuron-explainer-kafka-dual");
