@@ -25,7 +25,7 @@ class WorkerConfigTest {
     assertThat(config.perNeuron()).isTrue();
     assertThat(config.runnersPerStage()).isEqualTo(4);
     assertThat(config.llmModel()).isEqualTo("none");
-    assertThat(config.store().directory().toString()).isEqualTo("/tmp/store");
+    assertThat(config.store().toString()).isEqualTo("file:///tmp/store");
   }
 
   @Test
