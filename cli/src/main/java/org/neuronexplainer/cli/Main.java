@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
       RescoreCommand.class,
       ValidateCommand.class,
       TokenizeCommand.class,
-      ActivationsCommand.class
+      ActivationsCommand.class,
+      CaptureCommand.class,
+      CollateCommand.class
     })
 public final class Main implements Runnable {
 
