@@ -23,7 +23,10 @@ import picocli.CommandLine.Command;
       TokenizeCommand.class,
       ActivationsCommand.class,
       CaptureCommand.class,
-      CollateCommand.class
+      CollateCommand.class,
+      WeightsCommand.class,
+      BenchCommand.class,
+      CreateModelCommand.class
     })
 public final class Main implements Runnable {
 
