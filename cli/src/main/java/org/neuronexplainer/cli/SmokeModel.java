@@ -26,7 +26,8 @@ final class SmokeModel {
 
   /** The smoke model's directory, created on first use. */
   static Path ensure() {
-    String cache = System.getenv("NEURON_EXPLAINER_CACHE");
+    String cache =
+        System.getProperty("neuron.explainer.cache", System.getenv("NEURON_EXPLAINER_CACHE"));
     Path root =
         cache != null
             ? Path.of(cache)

@@ -100,6 +100,49 @@ class CaptureCliTest {
   }
 
   @Test
+  void withoutAModelCaptureUsesTheDeterministicSmokeModelAndTheShippedCorpus() throws Exception {
+    String home = System.getProperty("neuron.explainer.home");
+    String cache = System.getProperty("neuron.explainer.cache");
+    System.setProperty("neuron.explainer.home", Path.of("..").toAbsolutePath().toString());
+    try {
+      System.setProperty("neuron.explainer.cache", dir.resolve("a").toString());
+      Path store = dir.resolve("smoke");
+      int code =
+          run(
+              "capture",
+              "--out",
+              store.toString(),
+              "--context",
+              "32",
+              "--layers",
+              "3",
+              "--neurons",
+              "0-1",
+              "--progress",
+              "none",
+              "--device",
+              "cpu");
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(store.resolve("collated-activations/3/1.json")).exists();
+      System.setProperty("neuron.explainer.cache", dir.resolve("b").toString());
+      SmokeModel.ensure();
+      assertThat(Files.readAllBytes(dir.resolve("b/smoke-model-v1/model.safetensors")))
+          .isEqualTo(Files.readAllBytes(dir.resolve("a/smoke-model-v1/model.safetensors")));
+    } finally {
+      restore("neuron.explainer.home", home);
+      restore("neuron.explainer.cache", cache);
+    }
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
+  }
+
+  @Test
   void weightsWritesTokenSummariesAndRelatedNeurons() {
     Path store = dir.resolve("weights");
     int code =

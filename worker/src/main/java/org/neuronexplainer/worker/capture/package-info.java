@@ -3,7 +3,10 @@
  *
  * <p>What it owns: loading a Hugging Face GPT-2 directory ({@link Gpt2Config}, safetensors weights,
  * single or sharded), the forward pass on DJL's PyTorch engine ({@link Gpt2Model}), and, in
- * subpackages, the safetensors format and GPT-2's byte-level BPE tokenizer.
+ * subpackages, the safetensors format and GPT-2's byte-level BPE tokenizer, the corpus ({@code
+ * corpus}), the per-neuron statistics ({@code stats}), the capture and collate stages ({@code run})
+ * and the weight-based summaries ({@code weights}, from {@link WeightProduct}s the model computes).
+ * {@link RandomCheckpoint} writes fixed-seed random checkpoints (the smoke and benchmark models).
  *
  * <p>Invariants:
  *

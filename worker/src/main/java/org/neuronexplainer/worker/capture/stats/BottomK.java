@@ -20,6 +20,16 @@ final class BottomK {
   private final float[] activations; // by slot, [context]
 
   BottomK(int neurons, int capacity, int context) {
+    if ((long) neurons * capacity * context > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          neurons
+              + " neurons x "
+              + capacity
+              + " excerpts x "
+              + context
+              + " tokens do not fit in one array: capture fewer neurons (--neurons) or a"
+              + " smaller --pool per process");
+    }
     this.neurons = neurons;
     this.capacity = capacity;
     this.context = context;

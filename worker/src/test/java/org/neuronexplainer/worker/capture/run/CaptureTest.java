@@ -240,11 +240,30 @@ class CaptureTest {
 
   @Test
   void randomSamplesAreReproducibleAndDependOnTheSeed() throws Exception {
-    // Same seed: the sharded run above reproduces the single pass byte for byte.
-    NeuronRecord a = record(single, 0, 9);
-    NeuronRecord c = record(capture(settings(20, 12), 0, 1, false), 0, 9);
-    assertNotEquals(a.randomSample(), c.randomSample());
-    assertEquals(a.mostPositiveActivationRecords(), c.mostPositiveActivationRecords());
+    // Same seed, other shards: see threeShardsAndCollateEqualOnePassByteForByte. Here: the seed.
+    NeuronRecord[] records = new NeuronRecord[3];
+    long[] seeds = {5, 5, 6};
+    for (int i = 0; i < 3; i++) {
+      BlobStore store = new InMemoryBlobStore();
+      CaptureJob job =
+          new CaptureJob(
+              "r",
+              "tiny",
+              List.of("c"),
+              0,
+              1,
+              new int[] {0},
+              new int[] {9},
+              settings(20, seeds[i]),
+              BATCH,
+              false);
+      Capture.run(model, tokenizer, few(), job, store, CaptureProgress.NONE);
+      records[i] = record(store, 0, 9);
+    }
+    assertEquals(records[0], records[1]);
+    assertNotEquals(records[0].randomSample(), records[2].randomSample());
+    assertEquals(
+        records[0].mostPositiveActivationRecords(), records[2].mostPositiveActivationRecords());
   }
 
   @Test
