@@ -23,6 +23,8 @@ public final class LayerStats {
   private final long[] bases;
   private final double[] max;
   private final double[][] power;
+  private final float[] row;
+  private final boolean dense; // every neuron of the layer, in order: no gather needed
 
   LayerStats(
       int layer,
@@ -46,6 +48,12 @@ public final class LayerStats {
     }
     this.max = new double[n];
     this.power = new double[4][n];
+    this.row = new float[n];
+    boolean identity = true;
+    for (int j = 0; j < n; j++) {
+      identity &= neurons[j] == j;
+    }
+    this.dense = identity;
   }
 
   /**
@@ -93,34 +101,51 @@ public final class LayerStats {
     }
     float[] data = activations.data();
     int n = neurons.length;
+    double[] p1 = power[0];
+    double[] p2 = power[1];
+    double[] p3 = power[2];
+    double[] p4 = power[3];
     for (int b = 0; b < batch; b++) {
       java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
       for (double[] p : power) {
         java.util.Arrays.fill(p, 0);
       }
       for (int t = 0; t < length; t++) {
-        int row = (b * length + t) * width;
-        tokens.add(tokenIds[b][t], data, row, neurons);
+        // Gathered into a contiguous row once, so the loops below run over plain arrays.
+        float[] values = gather(data, (b * length + t) * width);
+        tokens.add(tokenIds[b][t], values);
         for (int j = 0; j < n; j++) {
-          double x = data[row + neurons[j]];
+          double x = values[j];
           double x2 = x * x;
-          max[j] = Math.max(max[j], x);
-          power[0][j] += x;
-          power[1][j] += x2;
-          power[2][j] += x2 * x;
-          power[3][j] += x2 * x2;
+          max[j] = x > max[j] ? x : max[j];
+          p1[j] += x;
+          p2[j] += x2;
+          p3[j] += x2 * x;
+          p4[j] += x2 * x2;
         }
       }
       for (int j = 0; j < n; j++) {
-        for (int p = 0; p < 4; p++) {
-          powerSums.add(j * 4 + p, power[p][j]);
-        }
+        powerSums.add(j * 4, p1[j]);
+        powerSums.add(j * 4 + 1, p2[j]);
+        powerSums.add(j * 4 + 2, p3[j]);
+        powerSums.add(j * 4 + 3, p4[j]);
         float m = (float) max[j];
         keep(top, j, SampleHash.topPriority(m, ids[b]), m, data, b, length, width);
         keep(pool, j, SampleHash.priority(bases[j], ids[b]), m, data, b, length, width);
       }
       excerpts++;
     }
+  }
+
+  private float[] gather(float[] data, int offset) {
+    if (dense) {
+      System.arraycopy(data, offset, row, 0, row.length);
+    } else {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = data[offset + neurons[j]];
+      }
+    }
+    return row;
   }
 
   private void keep(

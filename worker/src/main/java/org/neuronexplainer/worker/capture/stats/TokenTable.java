@@ -5,10 +5,11 @@ package org.neuronexplainer.worker.capture.stats;
  * and the occurrence count: what the activation-based token lookup table (METHOD.md 11) is the mean
  * of.
  *
- * <p>Sums are fixed point (2^-24 steps, half an ulp of 1.0f) in longs: integer sums do not depend
- * on the order of their terms, so shards merge exactly, and the rounding of each activation to 6e-8
- * is below what the table's purpose (ranking tokens) can notice. Rows are allocated for tokens that
- * occur, so memory is (distinct tokens) x (neurons) x 8 bytes per layer.
+ * <p>Sums are fixed point (steps of 2^-24, an ulp of 1.0f; each activation truncated) in longs:
+ * integer sums do not depend on the order of their terms, so shards merge exactly, and the rounding
+ * of each activation to 6e-8 is below what the table's purpose (ranking tokens) can notice. Rows
+ * are allocated for tokens that occur, so memory is (distinct tokens) x (neurons) x 8 bytes per
+ * layer.
  */
 final class TokenTable {
   static final double SCALE = 1 << 24;
@@ -31,15 +32,16 @@ final class TokenTable {
     return neurons;
   }
 
-  /** Adds one occurrence of {@code token}: the activations at data[offset + selected[j]]. */
-  void add(int token, float[] data, int offset, int[] selected) {
+  /** Adds one occurrence of {@code token} with the selected neurons' activations. */
+  void add(int token, float[] values) {
     long[] row = sums[token];
     if (row == null) {
       row = sums[token] = new long[neurons];
     }
     counts[token]++;
     for (int j = 0; j < neurons; j++) {
-      row[j] += Math.round(data[offset + selected[j]] * SCALE);
+      // A float times 2^24 is exact in a double; truncation is the (deterministic) rounding.
+      row[j] += (long) (values[j] * SCALE);
     }
   }
 

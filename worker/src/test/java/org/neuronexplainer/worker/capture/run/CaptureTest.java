@@ -32,7 +32,7 @@ import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 /** Capture on the tiny fixture GPT-2, checked against brute-force computations. */
 class CaptureTest {
   static final int CONTEXT = 16;
-  static final int BATCH = 4;
+  static final int BATCH = 8;
   static final int[] LAYERS = {0, 1};
   static Gpt2Model model;
   static Gpt2Tokenizer tokenizer;
