@@ -32,7 +32,12 @@ import picocli.CommandLine.Command;
       org.neuronexplainer.cli.pipeline.ApiCommands.Runs.class,
       org.neuronexplainer.cli.pipeline.ApiCommands.Status.class,
       org.neuronexplainer.cli.pipeline.ApiCommands.Requeue.class,
-      org.neuronexplainer.cli.pipeline.ApiCommands.Cancel.class
+      org.neuronexplainer.cli.pipeline.ApiCommands.Cancel.class,
+      BenchCommand.class,
+      CaptureCommand.class,
+      CollateCommand.class,
+      CreateModelCommand.class,
+      WeightsCommand.class
     })
 public final class Main implements Runnable {
 

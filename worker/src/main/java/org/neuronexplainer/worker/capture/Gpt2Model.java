@@ -21,11 +21,13 @@ public final class Gpt2Model implements AutoCloseable {
   private final Compute compute;
   private final NDManager manager;
   private final Gpt2Forward forward;
+  private final Gpt2Weights weights;
 
   private Gpt2Model(Gpt2Config config, Compute compute, NDManager manager, Gpt2Weights weights) {
     this.config = config;
     this.compute = compute;
     this.manager = manager;
+    this.weights = weights;
     this.forward = new Gpt2Forward(config, weights, compute);
   }
 
@@ -150,6 +152,17 @@ public final class Gpt2Model implements AutoCloseable {
       selected.set(layer);
     }
     return selected;
+  }
+
+  /**
+   * A product of weight matrices (METHOD.md 11), computed on the model's device in one batched
+   * matrix multiplication and returned as float32.
+   */
+  public synchronized FloatTensor weightProduct(WeightProduct product) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      return product.compute(weights, config, compute);
+    }
   }
 
   @Override

@@ -3,8 +3,11 @@
  *
  * <p>What it owns: loading a Hugging Face GPT-2 directory ({@link Gpt2Config}, safetensors weights,
  * single or sharded), the forward pass on DJL's PyTorch engine ({@link Gpt2Model}), and, in
- * subpackages, the safetensors format, GPT-2's byte-level BPE tokenizer and the download of hub
- * models into a local cache ({@code hub}).
+ * subpackages, the safetensors format, GPT-2's byte-level BPE tokenizer, the download of hub models
+ * into a local cache ({@code hub}), the corpus ({@code corpus}), the per-neuron statistics ({@code
+ * stats}), the capture and collate stages ({@code run}) and the weight-based summaries ({@code
+ * weights}, from {@link WeightProduct}s the model computes). {@link RandomCheckpoint} writes
+ * fixed-seed random checkpoints (the smoke and benchmark models).
  *
  * <p>Invariants:
  *

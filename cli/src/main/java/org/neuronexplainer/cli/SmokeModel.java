@@ -1,0 +1,55 @@
+package org.neuronexplainer.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.neuronexplainer.worker.capture.RandomCheckpoint;
+
+/**
+ * The first-run smoke model (ARCHITECTURE.md, "The first run on a fresh machine"): a 4-layer,
+ * 64-wide GPT-2 with fixed-seed random weights, written on first use into the user's cache, with
+ * the tokenizer shipped in {@code examples/smoke-model/}. Its neurons mean nothing; it exists so
+ * that capture and the pipeline run with no download.
+ */
+final class SmokeModel {
+  static final RandomCheckpoint SHAPE = new RandomCheckpoint(4, 64, 4, 512, 128, 0.2, 20230509L);
+  private static final String VERSION = "smoke-model-v1";
+
+  private SmokeModel() {}
+
+  /** The project's home (the launcher sets it), or the working directory. */
+  static Path home() {
+    String home = System.getProperty("neuron.explainer.home");
+    return Path.of(home == null ? "." : home);
+  }
+
+  /** The smoke model's directory, created on first use. */
+  static Path ensure() {
+    String cache =
+        System.getProperty("neuron.explainer.cache", System.getenv("NEURON_EXPLAINER_CACHE"));
+    Path root =
+        cache != null
+            ? Path.of(cache)
+            : Path.of(System.getProperty("user.home"), ".cache", "neuron-explainer");
+    Path dir = root.resolve(VERSION);
+    if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+      Path tokenizer = home().resolve("examples/smoke-model");
+      if (!Files.isRegularFile(tokenizer.resolve("vocab.json"))) {
+        throw new UserException("the smoke model's tokenizer is missing: " + tokenizer);
+      }
+      SHAPE.write(dir, tokenizer);
+    }
+    return dir;
+  }
+
+  /** The shipped corpus, {@code examples/corpus/*.txt}. */
+  static List<Path> corpus() {
+    Path dir = home().resolve("examples/corpus");
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new UserException("the shipped corpus is missing: " + dir);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package org.neuronexplainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.dataset.NeuronRecord;
+import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.worker.capture.safetensors.SafetensorsWriter;
+import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
+import picocli.CommandLine;
+
+/** capture, collate and weights on the shared tiny GPT-2 fixture. */
+class CaptureCliTest {
+  private static final Path MODEL =
+      Path.of(System.getProperty("shared.dir"), "fixtures", "hf-gpt2-reference");
+
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private Path corpus() throws Exception {
+    Path file = dir.resolve("corpus.txt");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      text.append("On day ").append(i).append(" the boat went down the river to the sea. ");
+    }
+    Files.writeString(file, text.toString());
+    return file;
+  }
+
+  private String[] capture(Path store, String... extra) throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "capture",
+                "--model",
+                MODEL.toString(),
+                "--corpus",
+                corpus().toString(),
+                "--out",
+                store.toString(),
+                "--context",
+                "16",
+                "--top",
+                "5",
+                "--random",
+                "3",
+                "--pool",
+                "10",
+                "--layers",
+                "1",
+                "--neurons",
+                "0-3",
+                "--batch",
+                "4",
+                "--progress",
+                "none",
+                "--device",
+                "cpu"));
+    args.addAll(List.of(extra));
+    return args.toArray(new String[0]);
+  }
+
+  @Test
+  void captureWritesThePublicLayoutAndShardsCollateToTheSameBytes() throws Exception {
+    Path single = dir.resolve("single");
+    assertThat(run(capture(single))).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("wrote 4 NeuronRecords");
+    Path record = single.resolve("collated-activations/1/2.json");
+    NeuronRecord read = DatasetJson.read(record, NeuronRecord.class);
+    assertThat(read.mostPositiveActivationRecords()).hasSize(5);
+    assertThat(read.randomSampleByQuantile()).hasSize(5);
+    assertThat(single.resolve("related-tokens/activation-based/1/3.json")).exists();
+    assertThat(single.resolve("runs/capture/collated.json")).exists();
+    assertThat(run("validate", "--quiet", single.resolve("collated-activations").toString()))
+        .as(err.toString())
+        .isZero();
+
+    Path sharded = dir.resolve("sharded");
+    assertThat(run(capture(sharded, "--shard", "0/2"))).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("run `collate --store");
+    assertThat(run("collate", "--store", sharded.toString(), "--run", "capture")).isNotZero();
+    assertThat(err.toString()).contains("is not complete: missing 1 partials");
+    assertThat(run(capture(sharded, "--shard", "1/2"))).as(err.toString()).isZero();
+    assertThat(run("collate", "--store", sharded.toString(), "--run", "capture"))
+        .as(err.toString())
+        .isZero();
+    Map<String, byte[]> expected = files(single, "collated-activations", "related-tokens");
+    Map<String, byte[]> actual = files(sharded, "collated-activations", "related-tokens");
+    assertThat(actual.keySet()).isEqualTo(expected.keySet()).hasSize(8);
+    expected.forEach((key, bytes) -> assertThat(actual.get(key)).as(key).isEqualTo(bytes));
+  }
+
+  @Test
+  void withoutAModelCaptureUsesTheDeterministicSmokeModelAndTheShippedCorpus() throws Exception {
+    String home = System.getProperty("neuron.explainer.home");
+    String cache = System.getProperty("neuron.explainer.cache");
+    System.setProperty("neuron.explainer.home", Path.of("..").toAbsolutePath().toString());
+    try {
+      System.setProperty("neuron.explainer.cache", dir.resolve("a").toString());
+      Path store = dir.resolve("smoke");
+      int code =
+          run(
+              "capture",
+              "--out",
+              store.toString(),
+              "--context",
+              "32",
+              "--layers",
+              "3",
+              "--neurons",
+              "0-1",
+              "--progress",
+              "none",
+              "--device",
+              "cpu");
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(store.resolve("collated-activations/3/1.json")).exists();
+      System.setProperty("neuron.explainer.cache", dir.resolve("b").toString());
+      SmokeModel.ensure();
+      assertThat(Files.readAllBytes(dir.resolve("b/smoke-model-v1/model.safetensors")))
+          .isEqualTo(Files.readAllBytes(dir.resolve("a/smoke-model-v1/model.safetensors")));
+    } finally {
+      restore("neuron.explainer.home", home);
+      restore("neuron.explainer.cache", cache);
+    }
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
+  }
+
+  @Test
+  void weightsWritesTokenSummariesAndRelatedNeurons() {
+    Path store = dir.resolve("weights");
+    int code =
+        run(
+            "weights",
+            "--model",
+            MODEL.toString(),
+            "--out",
+            store.toString(),
+            "--top",
+            "4",
+            "--device",
+            "cpu");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(store.resolve("related-tokens/weight-based/0/191.json")).exists();
+    assertThat(store.resolve("related-neurons/weight-based/1/0.json")).exists();
+    assertThat(run("validate", "--quiet", store.toString())).as(err.toString()).isZero();
+  }
+
+  @Test
+  void badInputStopsWithANamedErrorAndWritesNoRecord() throws Exception {
+    Path store = dir.resolve("store");
+    Path jsonl = dir.resolve("docs.jsonl");
+    Files.writeString(jsonl, "{\"text\": \"fine\"}\n{\"text\": 3}\n");
+    expectError(store, "docs.jsonl:2: no string field \"text\"", "--corpus", jsonl.toString());
+    Files.writeString(jsonl, "{\"text\": \"fine\"}\n\nnot json\n");
+    expectError(store, "docs.jsonl:3: not a JSON object", "--corpus", jsonl.toString());
+    expectError(
+        store, "no such readable corpus file", "--corpus", dir.resolve("absent.txt").toString());
+    expectError(store, "layer 2 does not exist", "--layers", "2");
+    expectError(store, "neuron 500 does not exist", "--neurons", "0,500");
+    expectError(store, "longer than the model's n_positions 64", "--context", "65");
+    expectError(store, "--shard 2/2: expected i/n", "--shard", "2/2");
+
+    Path broken = dir.resolve("broken");
+    Files.createDirectories(broken);
+    for (String name : new String[] {"config.json", "vocab.json", "merges.txt"}) {
+      Files.copy(MODEL.resolve(name), broken.resolve(name));
+    }
+    try (SafetensorsWriter writer =
+        SafetensorsWriter.create(
+            broken.resolve("model.safetensors"),
+            List.of(TensorSpec.f32("wte.weight", 512, 48)),
+            Map.of())) {
+      writer.writeFloats("wte.weight", 0, new float[512 * 48]);
+      writer.commit();
+    }
+    expectError(store, "missing tensor wpe.weight", "--model", broken.toString());
+  }
+
+  private void expectError(Path store, String message, String... override) throws Exception {
+    String[] args = capture(store);
+    List<String> list = new java.util.ArrayList<>(List.of(args));
+    for (int i = 0; i < override.length; i += 2) {
+      int at = list.indexOf(override[i]);
+      if (at >= 0) {
+        list.set(at + 1, override[i + 1]);
+      } else {
+        list.add(override[i]);
+        list.add(override[i + 1]);
+      }
+    }
+    err.getBuffer().setLength(0);
+    assertThat(run(list.toArray(new String[0]))).isNotZero();
+    assertThat(err.toString()).contains(message).doesNotContain("Exception");
+    assertThat(store.resolve("collated-activations")).doesNotExist();
+    assertThat(store.resolve("runs/capture/collated.json")).doesNotExist();
+  }
+
+  private static Map<String, byte[]> files(Path root, String... folders) throws Exception {
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    for (String folder : folders) {
+      try (Stream<Path> walk = Files.walk(root.resolve(folder))) {
+        for (Path p : walk.filter(Files::isRegularFile).toList()) {
+          files.put(root.relativize(p).toString(), Files.readAllBytes(p));
+        }
+      }
+    }
+    return files;
+  }
+
+  private int run(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+}

@@ -1,0 +1,69 @@
+package org.neuronexplainer.worker.capture.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.neuronexplainer.worker.capture.ForwardResult;
+import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.corpus.Excerpts;
+import org.neuronexplainer.worker.capture.stats.CaptureSettings;
+import org.neuronexplainer.worker.capture.stats.LayerStats;
+
+/**
+ * Streams a shard's excerpts through the model, batch by batch, into one {@link LayerStats} per
+ * selected layer: one forward pass serves every neuron of every selected layer (ARCHITECTURE.md).
+ *
+ * <p>A batch never spans two {@link Excerpts#BLOCK}s of excerpt ids, so with a batch size that
+ * divides the block every batch holds the same excerpts whether the corpus is sharded or not, and
+ * the forward pass sees the same inputs in both cases.
+ */
+public final class CaptureRunner {
+  private CaptureRunner() {}
+
+  public static Map<Integer, LayerStats> run(
+      Gpt2Model model,
+      Excerpts excerpts,
+      int[] shardIds,
+      int[] layers,
+      int[] neurons,
+      CaptureSettings settings,
+      int batch,
+      CaptureProgress progress) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be at least 1: " + batch);
+    }
+    if (excerpts.count() > 0 && excerpts.context() != settings.context()) {
+      throw new IllegalArgumentException("excerpts are not of the settings' context length");
+    }
+    Map<Integer, LayerStats> stats = new LinkedHashMap<>();
+    int vocab = model.config().vocabSize();
+    for (int layer : layers) {
+      stats.put(layer, LayerStats.create(layer, neurons, settings, vocab, shardIds.length));
+    }
+    long tokens = 0;
+    int done = 0;
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < shardIds.length; i++) {
+      ids.add(shardIds[i]);
+      boolean last = i + 1 == shardIds.length;
+      boolean blockEnds = last || shardIds[i + 1] / Excerpts.BLOCK != shardIds[i] / Excerpts.BLOCK;
+      if (ids.size() == batch || blockEnds) {
+        int[] batchIds = ids.stream().mapToInt(Integer::intValue).toArray();
+        int[][] batchTokens = new int[batchIds.length][];
+        for (int b = 0; b < batchIds.length; b++) {
+          batchTokens[b] = excerpts.tokens(batchIds[b]);
+        }
+        ForwardResult result = model.forward(batchTokens, layers, false);
+        for (int layer : layers) {
+          stats.get(layer).accept(batchIds, batchTokens, result.layer(layer));
+        }
+        done += batchIds.length;
+        tokens += (long) batchIds.length * settings.context();
+        progress.batchDone(done, shardIds.length, tokens);
+        ids.clear();
+      }
+    }
+    return stats;
+  }
+}

@@ -1,0 +1,168 @@
+package org.neuronexplainer.worker.capture.stats;
+
+/**
+ * For each of many neurons, the entries with the smallest unsigned priorities seen so far, at most
+ * {@code capacity} each, with the activations of their excerpt. Flat primitive arrays, one max-heap
+ * per neuron (the root is the entry to drop next), and slot indirection so that a heap move never
+ * copies activations.
+ *
+ * <p>Keys are unique (their low 32 bits are the excerpt id), so what is kept is a function of the
+ * set of offered entries, not of their order: the property that makes shards mergeable.
+ */
+final class BottomK {
+  private final int neurons;
+  private final int capacity;
+  private final int context;
+  private final long[] keys; // heap order, per neuron [capacity]
+  private final int[] slots; // heap position -> slot
+  private final int[] sizes;
+  private final float[] maxima; // by slot
+  private final float[] activations; // by slot, [context]
+
+  BottomK(int neurons, int capacity, int context) {
+    if ((long) neurons * capacity * context > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          neurons
+              + " neurons x "
+              + capacity
+              + " excerpts x "
+              + context
+              + " tokens do not fit in one array: capture fewer neurons (--neurons) or a"
+              + " smaller --pool per process");
+    }
+    this.neurons = neurons;
+    this.capacity = capacity;
+    this.context = context;
+    this.keys = new long[neurons * capacity];
+    this.slots = new int[neurons * capacity];
+    this.sizes = new int[neurons];
+    this.maxima = new float[neurons * capacity];
+    this.activations = new float[neurons * capacity * context];
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  int context() {
+    return context;
+  }
+
+  int size(int neuron) {
+    return sizes[neuron];
+  }
+
+  /** Whether an entry with this key would be kept; cheap, so callers test before copying. */
+  boolean accepts(int neuron, long key) {
+    return sizes[neuron] < capacity || Long.compareUnsigned(key, keys[neuron * capacity]) < 0;
+  }
+
+  /**
+   * Keeps the entry if it is among the smallest, and returns the activation buffer offset to fill
+   * (its {@code context} floats), or -1 when it is not kept.
+   */
+  int offer(int neuron, long key, float max) {
+    if (!accepts(neuron, key)) {
+      return -1;
+    }
+    int base = neuron * capacity;
+    int size = sizes[neuron];
+    int slot;
+    if (size < capacity) {
+      slot = base + size;
+      keys[base + size] = key;
+      slots[base + size] = slot;
+      sizes[neuron] = size + 1;
+      siftUp(base, size);
+    } else {
+      slot = slots[base];
+      keys[base] = key;
+      siftDown(base, capacity);
+    }
+    maxima[slot] = max;
+    return slot * context;
+  }
+
+  float[] activationBuffer() {
+    return activations;
+  }
+
+  /** The kept entries of a neuron, smallest key first. */
+  Entry[] sorted(int neuron) {
+    int base = neuron * capacity;
+    Entry[] entries = new Entry[sizes[neuron]];
+    for (int i = 0; i < entries.length; i++) {
+      int slot = slots[base + i];
+      float[] acts = new float[context];
+      System.arraycopy(activations, slot * context, acts, 0, context);
+      entries[i] = new Entry(keys[base + i], maxima[slot], acts);
+    }
+    java.util.Arrays.sort(entries, (a, b) -> Long.compareUnsigned(a.key, b.key));
+    return entries;
+  }
+
+  /** Offers every entry of another heap set of the same shape (a shard's partial). */
+  void addAll(BottomK other) {
+    if (other.neurons != neurons || other.context != context) {
+      throw new IllegalArgumentException("heaps of different shapes");
+    }
+    for (int n = 0; n < neurons; n++) {
+      for (Entry e : other.sorted(n)) {
+        add(n, e);
+      }
+    }
+  }
+
+  void add(int neuron, Entry entry) {
+    int offset = offer(neuron, entry.key, entry.max);
+    if (offset >= 0) {
+      System.arraycopy(entry.activations, 0, activations, offset, context);
+    }
+  }
+
+  private void siftUp(int base, int i) {
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (Long.compareUnsigned(keys[base + i], keys[base + parent]) <= 0) {
+        return;
+      }
+      swap(base, i, parent);
+      i = parent;
+    }
+  }
+
+  private void siftDown(int base, int size) {
+    int i = 0;
+    while (true) {
+      int left = 2 * i + 1;
+      if (left >= size) {
+        return;
+      }
+      int child = left;
+      if (left + 1 < size && Long.compareUnsigned(keys[base + left + 1], keys[base + left]) > 0) {
+        child = left + 1;
+      }
+      if (Long.compareUnsigned(keys[base + child], keys[base + i]) <= 0) {
+        return;
+      }
+      swap(base, i, child);
+      i = child;
+    }
+  }
+
+  private void swap(int base, int a, int b) {
+    long k = keys[base + a];
+    keys[base + a] = keys[base + b];
+    keys[base + b] = k;
+    int s = slots[base + a];
+    slots[base + a] = slots[base + b];
+    slots[base + b] = s;
+  }
+
+  /** One kept excerpt: its key (the excerpt id in the low 32 bits), max and activations. */
+  record Entry(long key, float max, float[] activations) {
+    int excerptId() {
+      return (int) key;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Per-neuron statistics of a capture (METHOD.md 1.4 and 2.1), kept while streaming and mergeable
+ * exactly across corpus shards.
+ *
+ * <p>Per layer, for all selected neurons at once in flat primitive arrays ({@link
+ * org.neuronexplainer.worker.capture.stats.LayerStats}):
+ *
+ * <ul>
+ *   <li>top excerpts: the {@code top} largest (max activation, then lower excerpt id);
+ *   <li>a pool: the {@code pool} excerpts with the smallest pseudo-random priority, a pure function
+ *       of (seed, layer, neuron, excerpt id) ({@code SampleHash}); the random sample is its first
+ *       {@code random} entries, and the quantile buckets are drawn from it and from the top list
+ *       ({@code Quantiles}: exact when the pool holds every excerpt, estimated from this uniform
+ *       sample otherwise);
+ *   <li>exact sums of x, x^2, x^3, x^4 ({@code ExactSums}, integer limbs), for the moments;
+ *   <li>fixed-point per-token activation sums and counts ({@code TokenTable}), for the
+ *       activation-based lookup table.
+ * </ul>
+ *
+ * <p>Every part is a function of the set of excerpts seen, not of their order, so a merge of shard
+ * partials ({@link org.neuronexplainer.worker.capture.stats.PartialCodec}) gives byte-identical
+ * records to a single pass. Memory is set by the settings and the neuron count: per neuron (top +
+ * pool) x context floats, 4 x 68 longs of sums, and per layer (distinct tokens) x neurons longs.
+ * Excerpts are held as ids and activations; token strings are resolved when records are written
+ * ({@link org.neuronexplainer.worker.capture.stats.RecordAssembler}).
+ */
+package org.neuronexplainer.worker.capture.stats;
