@@ -28,7 +28,7 @@ class ServeCommandTest {
     assertThat(run("serve", "--help")).isZero();
     assertThat(out.toString()).contains("--store=STORE", "--port=PORT", "gpt2_small_data");
     assertThat(out.toString().lines())
-        .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+        .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
   }
 
   @Test
