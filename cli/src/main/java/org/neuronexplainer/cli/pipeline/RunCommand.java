@@ -19,6 +19,7 @@ import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
 import org.neuronexplainer.worker.explain.ExplainerKind;
+import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
@@ -120,6 +121,10 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
+    // The LLM settings are checked before anything starts, so a missing model costs no broker.
+    Map<String, String> llmEnv = llm.overrides(System.getenv());
+    String llmModel = llmModel(llmEnv);
+    LlmConfig llmConfig = llm.config(llmEnv);
     Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
     Path storeDir = store != null ? store : home.resolve("store");
     BlobStore blobs =
@@ -152,7 +157,7 @@ public final class RunCommand implements Callable<Integer> {
           Worker worker =
               Worker.startWithLlm(
                   WorkerConfig.fromEnv(env, kafka),
-                  llm.config(env),
+                  llmConfig,
                   blobs,
                   metrics,
                   RunnerSettings.DEFAULTS)) {
@@ -173,7 +178,7 @@ public final class RunCommand implements Callable<Integer> {
                 explainer,
                 simulator,
                 calibration,
-                llmModel(env),
+                llmModel,
                 maxAttempts);
         long start = System.nanoTime();
         long cpu0 = CpuClock.selfNanos();
