@@ -90,7 +90,12 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
     }
     // This attempt's spend; a failed attempt's is on the LLM meters but not in the run's totals.
     UsageTotals used = backends.account().snapshot();
-    return new JobMetrics(used.promptTokens(), used.completionTokens(), used.costUsd(), scored);
+    return new JobMetrics(
+        used.promptTokens(),
+        used.completionTokens(),
+        used.costUsd(),
+        scored,
+        used.cachedPromptTokens());
   }
 
   private static CalibrationMethod calibration(String name) {
