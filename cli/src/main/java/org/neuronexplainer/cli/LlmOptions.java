@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * The LLM endpoint options shared by the commands that build or send requests. Each flag overrides
  * its {@code LLM_*} environment variable; everything else comes from the environment.
  */
-final class LlmOptions {
+public final class LlmOptions {
 
   @Option(
       names = "--llm-url",
@@ -48,7 +48,19 @@ final class LlmOptions {
   Integer maxAttempts;
 
   /** The configuration: the environment with the flags put over it. */
-  LlmConfig config(Map<String, String> environment) {
+  public LlmConfig config(Map<String, String> environment) {
+    try {
+      return LlmConfig.fromEnv(overrides(environment));
+    } catch (IllegalArgumentException e) {
+      throw new UserException("LLM configuration: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The environment with the flags put over their {@code LLM_*} variables, for processes that read
+   * the variables themselves (the one-machine run's worker).
+   */
+  public Map<String, String> overrides(Map<String, String> environment) {
     Map<String, String> env = new HashMap<>(environment);
     put(env, "LLM_BASE_URL", url);
     put(env, "LLM_MODEL", model);
@@ -62,15 +74,11 @@ final class LlmOptions {
       }
       env.put("LLM_API_KEY", key);
     }
-    try {
-      return LlmConfig.fromEnv(env);
-    } catch (IllegalArgumentException e) {
-      throw new UserException("LLM configuration: " + e.getMessage());
-    }
+    return env;
   }
 
   /** The model requests name: the flag, else LLM_MODEL; a user error when there is none. */
-  String requireModel(Map<String, String> environment) {
+  public String requireModel(Map<String, String> environment) {
     String chosen = model != null ? model : environment.getOrDefault("LLM_MODEL", "");
     if (chosen.isBlank()) {
       throw new UserException("this backend needs a model: pass --llm-model or set LLM_MODEL");

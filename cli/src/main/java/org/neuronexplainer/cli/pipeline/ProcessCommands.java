@@ -7,7 +7,7 @@ import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.ops.OpsServer;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
-import org.neuronexplainer.worker.pipeline.Backends;
+import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
 import picocli.CommandLine.Command;
@@ -66,7 +66,8 @@ public final class ProcessCommands {
         "Runs a worker against an external broker and store: the stages of WORKER_STAGES",
         "(explain,simulate,score: one job per neuron), /healthz, /readyz and /metrics on",
         "METRICS_PORT (9400). Configuration: KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR,",
-        "WORKER_RUNNERS (4), WORKER_JOB_TIMEOUT_SECONDS (600), LLM_MODEL, KAFKA_TOPIC_PREFIX."
+        "WORKER_RUNNERS (4), WORKER_JOB_TIMEOUT_SECONDS (600), KAFKA_TOPIC_PREFIX; the LLM client",
+        "of model-backed runs: LLM_BASE_URL, LLM_API_KEY, LLM_MODEL and the other LLM_* variables."
       })
   public static final class WorkerCommand implements Callable<Integer> {
     @Override
@@ -75,10 +76,10 @@ public final class ProcessCommands {
       System.err.println("worker: " + config);
       MetricsSetup metrics = new MetricsSetup();
       Worker worker =
-          Worker.start(
+          Worker.startWithLlm(
               config,
+              LlmConfig.fromEnv(System.getenv()),
               config.store().open(),
-              Backends.withoutModels(),
               metrics,
               RunnerSettings.DEFAULTS);
       OpsServer server =

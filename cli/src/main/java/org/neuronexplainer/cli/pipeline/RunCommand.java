@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.neuronexplainer.cli.LlmOptions;
+import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.kafka.local.LocalKafkaBroker;
@@ -16,10 +18,13 @@ import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
-import org.neuronexplainer.worker.pipeline.Backends;
+import org.neuronexplainer.worker.explain.ExplainerKind;
+import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -95,12 +100,31 @@ public final class RunCommand implements Callable<Integer> {
       description = "worker consumers (default: ${DEFAULT-VALUE})")
   int runners;
 
+  @Mixin LlmOptions llm;
+
   @Option(names = "--partitions", defaultValue = "8", description = "partitions of new topics")
   int partitions;
+
+  /** The run's model when a backend needs one (a user error when none is given), else none. */
+  private String llmModel(Map<String, String> env) {
+    boolean needsModel;
+    try {
+      needsModel =
+          ExplainerKind.fromConfigName(explainer).needsModel()
+              || SimulatorKind.fromConfigName(simulator).needsModel();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    return needsModel ? llm.requireModel(env) : null;
+  }
 
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
+    // The LLM settings are checked before anything starts, so a missing model costs no broker.
+    Map<String, String> llmEnv = llm.overrides(System.getenv());
+    String llmModel = llmModel(llmEnv);
+    LlmConfig llmConfig = llm.config(llmEnv);
     Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
     Path storeDir = store != null ? store : home.resolve("store");
     BlobStore blobs =
@@ -120,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
                 dataDir != null ? dataDir : home.resolve("kafka"),
                 LocalKafkaBroker.defaultLibs(projectHome));
         MetricsSetup metrics = new MetricsSetup()) {
-      Map<String, String> env = new HashMap<>(System.getenv());
+      Map<String, String> env = new HashMap<>(llm.overrides(System.getenv()));
       env.put("STORE_DIR", storeDir.toAbsolutePath().toString());
       env.remove("STORE_URL");
       env.put("KAFKA_PARTITIONS", Integer.toString(partitions));
@@ -131,10 +155,10 @@ public final class RunCommand implements Callable<Integer> {
       try (Coordinator coordinator =
               Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), blobs, metrics);
           Worker worker =
-              Worker.start(
+              Worker.startWithLlm(
                   WorkerConfig.fromEnv(env, kafka),
+                  llmConfig,
                   blobs,
-                  Backends.withoutModels(),
                   metrics,
                   RunnerSettings.DEFAULTS)) {
         err.println(
@@ -147,7 +171,15 @@ public final class RunCommand implements Callable<Integer> {
         String id = runId != null ? runId : RunService.newRunId(System.currentTimeMillis());
         RunSpec spec =
             new RunSpec(
-                id, "store", layers, neurons, explainer, simulator, calibration, null, maxAttempts);
+                id,
+                "store",
+                layers,
+                neurons,
+                explainer,
+                simulator,
+                calibration,
+                llmModel,
+                maxAttempts);
         long start = System.nanoTime();
         long cpu0 = CpuClock.selfNanos();
         long brokerCpu0 = CpuClock.processNanos(broker.pid());

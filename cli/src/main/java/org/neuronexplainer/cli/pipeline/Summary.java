@@ -26,9 +26,10 @@ final class Summary {
         (done + failed) / Math.max(seconds, 1e-9));
     out.printf(
         Locale.ROOT,
-        "mean score %s; LLM tokens %d prompt + %d completion, cost $%.4f%n",
+        "mean score %s; LLM tokens %d prompt (%d cached) + %d completion, cost $%.4f%n",
         s.meanScore() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.meanScore()),
         s.promptTokens(),
+        s.cachedPromptTokens(),
         s.completionTokens(),
         s.costUsd());
     out.println(

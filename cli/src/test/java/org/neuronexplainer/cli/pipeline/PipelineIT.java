@@ -52,8 +52,8 @@ import org.neuronexplainer.worker.simulate.Simulator;
  */
 class PipelineIT {
 
-  private static final String TOKEN = "test-token-0123456789";
-  private static final RunnerSettings FAST_RETRIES =
+  static final String TOKEN = "test-token-0123456789";
+  static final RunnerSettings FAST_RETRIES =
       RunnerSettings.DEFAULTS
           .withRetryDelays(Duration.ofMillis(100), Duration.ofMillis(200))
           .withBusyPoll(Duration.ofMillis(200));
@@ -64,7 +64,12 @@ class PipelineIT {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    cluster =
+    cluster = newCluster();
+  }
+
+  /** A started single-node KRaft cluster, for this and the other pipeline ITs. */
+  static KafkaClusterTestKit newCluster() throws Exception {
+    KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(
                 new TestKitNodes.Builder()
                     .setCombined(true)
@@ -80,6 +85,7 @@ class PipelineIT {
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();
+    return cluster;
   }
 
   @AfterAll
@@ -90,6 +96,11 @@ class PipelineIT {
   }
 
   private Map<String, String> env(String prefix) {
+    return env(cluster, dir, prefix);
+  }
+
+  /** A coordinator's and worker's environment on {@code cluster} and a store under {@code dir}. */
+  static Map<String, String> env(KafkaClusterTestKit cluster, Path dir, String prefix) {
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
     env.put("KAFKA_TOPIC_PREFIX", prefix);
@@ -101,7 +112,7 @@ class PipelineIT {
     return env;
   }
 
-  private Coordinator coordinator(Map<String, String> env, BlobStore store, MetricsSetup m)
+  static Coordinator coordinator(Map<String, String> env, BlobStore store, MetricsSetup m)
       throws Exception {
     Coordinator c = Coordinator.start(CoordinatorConfig.fromEnv(env), store, m);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -123,7 +134,7 @@ class PipelineIT {
         runId, "store", null, null, "baseline", "baseline", "linear", null, maxAttempts);
   }
 
-  private static RunView awaitFinished(Coordinator c, String runId, Duration limit)
+  static RunView awaitFinished(Coordinator c, String runId, Duration limit)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     RunView view = c.runs().view(runId);
@@ -268,7 +279,7 @@ class PipelineIT {
     return names;
   }
 
-  private static HttpResponse<String> get(int port, String path, String token) throws Exception {
+  static HttpResponse<String> get(int port, String path, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
@@ -276,7 +287,7 @@ class PipelineIT {
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> post(int port, String path, String token, String body)
+  static HttpResponse<String> post(int port, String path, String token, String body)
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))

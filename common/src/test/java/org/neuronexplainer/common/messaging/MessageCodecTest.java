@@ -45,6 +45,7 @@ class MessageCodecTest {
         List.of(
             StageEvent.started(job, 10),
             StageEvent.succeeded(job, 11, false, new JobMetrics(100L, 20L, 0.003, 0.42)),
+            StageEvent.succeeded(job, 11, false, new JobMetrics(100L, 20L, 0.003, 0.42, 64L)),
             StageEvent.succeeded(job, 12, true, null),
             StageEvent.failed(job, 13, "RetryableException: timeout", true));
     for (StageEvent event : events) {

@@ -32,6 +32,7 @@ public final class RunProgress {
   private final ArrayDeque<Long> finishTimes = new ArrayDeque<>();
   private long promptTokens;
   private long completionTokens;
+  private long cachedPromptTokens;
   private double costUsd;
   private double scoreSum;
   private int scored;
@@ -137,6 +138,9 @@ public final class RunProgress {
     if (m.completionTokens() != null) {
       completionTokens += sign * m.completionTokens();
     }
+    if (m.cachedPromptTokens() != null) {
+      cachedPromptTokens += sign * m.cachedPromptTokens();
+    }
     if (m.costUsd() != null) {
       costUsd += sign * m.costUsd();
     }
@@ -200,6 +204,7 @@ public final class RunProgress {
         Double.isNaN(eta) ? null : eta,
         promptTokens,
         completionTokens,
+        cachedPromptTokens,
         costUsd,
         scored == 0 ? null : scoreSum / scored);
   }
@@ -239,6 +244,7 @@ public final class RunProgress {
       Double etaSeconds,
       long promptTokens,
       long completionTokens,
+      long cachedPromptTokens,
       double costUsd,
       Double meanScore) {}
 

@@ -19,7 +19,7 @@ class RunProgressTest {
 
   private static StageEvent ok(String unit, long at, double score) {
     return new StageEvent.Succeeded(
-        V, "r", Stage.EXPLAIN, unit, 1, at, false, new JobMetrics(10L, 2L, 0.5, score));
+        V, "r", Stage.EXPLAIN, unit, 1, at, false, new JobMetrics(10L, 2L, 0.5, score, 4L));
   }
 
   private static StageEvent failed(String unit, int attempt, boolean retry) {
@@ -61,6 +61,7 @@ class RunProgressTest {
     assertThat(p.apply(ok("0:1", 1_200, 0.4))).isFalse();
     RunProgress.Summary s = p.summary();
     assertThat(s.promptTokens()).isEqualTo(10);
+    assertThat(s.cachedPromptTokens()).isEqualTo(4);
     assertThat(s.costUsd()).isEqualTo(0.5);
     assertThat(s.meanScore()).isEqualTo(0.4);
     assertThat(p.completed()).isEqualTo(1);

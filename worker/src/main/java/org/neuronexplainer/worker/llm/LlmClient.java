@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,7 @@ public final class LlmClient implements AutoCloseable {
   private final RetryingSender sender;
   private final ResponseCache cache;
   private final UsageAccumulator usage;
+  private final LlmCallListener listener;
   private final ExecutorService executor;
   private final ExecutorService storage;
   private final ScheduledExecutorService timers;
@@ -80,6 +82,7 @@ public final class LlmClient implements AutoCloseable {
             executor);
     this.cache = b.cacheStore == null ? null : new ResponseCache(b.cacheStore, mapper);
     this.usage = b.usage;
+    this.listener = b.listener;
   }
 
   public static Builder builder(LlmConfig config) {
@@ -124,6 +127,7 @@ public final class LlmClient implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    long started = System.nanoTime();
     CompletableFuture<LlmResponse> result =
         cache != null && request.cacheMode() == CacheMode.READ_WRITE
             ? CompletableFuture.supplyAsync(() -> cache.get(call.hash), storage)
@@ -145,7 +149,32 @@ public final class LlmClient implements AutoCloseable {
               usage.add(delta);
             }
           }
+          tell(call, started, response, error);
         });
+  }
+
+  private void tell(Prepared call, long started, LlmResponse response, Throwable error) {
+    LlmCallListener.Outcome outcome;
+    if (response != null) {
+      outcome =
+          response.fromCache() ? LlmCallListener.Outcome.CACHED : LlmCallListener.Outcome.SUCCESS;
+    } else {
+      outcome =
+          unwrap(error) instanceof LlmException e && e.status() == 429
+              ? LlmCallListener.Outcome.RATE_LIMITED
+              : LlmCallListener.Outcome.ERROR;
+    }
+    try {
+      listener.called(
+          call.model,
+          call.request.endpoint(),
+          outcome,
+          Duration.ofNanos(System.nanoTime() - started),
+          response == null ? TokenUsage.NONE : response.usage(),
+          response == null ? 0 : response.costUsd());
+    } catch (RuntimeException ignored) {
+      // Metrics must never fail a call (see LlmCallListener).
+    }
   }
 
   /**
@@ -258,6 +287,7 @@ public final class LlmClient implements AutoCloseable {
     private UsageAccumulator usage = new UsageAccumulator();
     private ObjectMapper mapper = new ObjectMapper();
     private HttpClient httpClient;
+    private LlmCallListener listener = LlmCallListener.NONE;
 
     private Builder(LlmConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -285,6 +315,12 @@ public final class LlmClient implements AutoCloseable {
     /** A preconfigured JDK client (proxy, TLS); by default one is built from the configuration. */
     public Builder httpClient(HttpClient client) {
       this.httpClient = client;
+      return this;
+    }
+
+    /** Told about every finished call (default: nobody), e.g. the worker's LLM meters. */
+    public Builder listener(LlmCallListener callListener) {
+      this.listener = Objects.requireNonNull(callListener);
       return this;
     }
 

@@ -6,7 +6,9 @@
  * response cache), then send {@link org.neuronexplainer.worker.llm.LlmRequest}s: a JSON body
  * exactly as the OpenAI API documents it and an explicit endpoint kind (chat or completions). Each
  * call returns a future of {@link org.neuronexplainer.worker.llm.LlmResponse}; pass a neuron's
- * {@code client.usage().child()} to sum its tokens and cost.
+ * {@code client.usage().child()} to sum its tokens and cost. A {@link
+ * org.neuronexplainer.worker.llm.LlmCallListener} given to the builder is told how every call ended
+ * (the worker's meters implement it, so this package needs no metrics library).
  *
  * <p><b>Configuration</b> ({@code LLM_*} environment variables, CLI flags override):
  *

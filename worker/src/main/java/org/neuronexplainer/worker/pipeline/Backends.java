@@ -9,10 +9,16 @@ import org.neuronexplainer.worker.simulate.Simulator;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 
 /**
- * The explainer, simulator and LLM transport of a run, from its spec. The default serves the
- * backends that need no model; model-backed ones come with the LLM wiring, which plugs in here.
+ * The explainer, simulator and LLM transport of a run, from its spec. {@link #withoutModels()}
+ * serves the backends that need no model; {@link LlmBackends} adds the model-backed ones over the
+ * worker's LLM client.
  */
 public interface Backends {
+
+  /** One job's backends; by default the three below, with no usage account. */
+  default NeuronBackends forNeuron(RunSpec spec) {
+    return new NeuronBackends(explainer(spec), simulator(spec), transport(spec), null);
+  }
 
   Explainer explainer(RunSpec spec);
 

@@ -19,6 +19,7 @@ import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.Explanation;
+import org.neuronexplainer.worker.llm.UsageTotals;
 import org.neuronexplainer.worker.records.SliceParams;
 import org.neuronexplainer.worker.score.NeuronScorer;
 import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
@@ -68,23 +69,33 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
         source
             .record(job.neuron())
             .orElseThrow(() -> new PermanentException("no NeuronRecord at " + job.recordKey()));
+    NeuronBackends backends = this.backends.forNeuron(spec);
     List<String> explanations =
-        await(backends.explainer(spec).explain(ExplainerInput.of(record), backends.transport(spec)))
+        await(backends.explainer().explain(ExplainerInput.of(record), backends.transport()))
             .stream()
             .map(Explanation::text)
             .toList();
     NeuronScorer scorer = new NeuronScorer(SliceParams.paper(), calibration(spec.calibration()));
     NeuronSimulationResults results =
-        await(scorer.scoreAll(record, explanations, backends.simulator(spec)));
+        await(scorer.scoreAll(record, explanations, backends.simulator()));
     records
         .store()
         .put(
             RunRecords.explanationKey(job.neuron()), DatasetJson.toBytes(results, "results.jsonl"));
     double score = meanScore(results.scoredExplanations());
-    records.putDone(
-        job.neuron(),
-        new RunRecords.DoneMarker(runId, spec.methodVersion(), Double.isNaN(score) ? null : score));
-    return new JobMetrics(null, null, null, Double.isNaN(score) ? null : score);
+    Double scored = Double.isNaN(score) ? null : score;
+    records.putDone(job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored));
+    if (backends.account() == null) {
+      return new JobMetrics(null, null, null, scored);
+    }
+    // This attempt's spend; a failed attempt's is on the LLM meters but not in the run's totals.
+    UsageTotals used = backends.account().snapshot();
+    return new JobMetrics(
+        used.promptTokens(),
+        used.completionTokens(),
+        used.costUsd(),
+        scored,
+        used.cachedPromptTokens());
   }
 
   private static CalibrationMethod calibration(String name) {
@@ -107,16 +118,7 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
     try {
       return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime
-          && (runtime instanceof PermanentException || runtime instanceof RetryableException)) {
-        throw runtime;
-      }
-      if (cause instanceof IllegalArgumentException bad) {
-        // Too few records for the splits and the like: the same input fails the same way again.
-        throw new PermanentException(bad.getMessage(), bad);
-      }
-      throw new RetryableException(String.valueOf(cause), cause);
+      throw JobFailures.classify(e.getCause());
     } catch (TimeoutException e) {
       throw new RetryableException("no result within " + timeout, e);
     } catch (InterruptedException e) {

@@ -19,6 +19,8 @@ import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.ops.ReadinessCheck;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.llm.LlmClient;
+import org.neuronexplainer.worker.llm.LlmConfig;
 
 /**
  * A worker's moving parts: one publisher, the stage runners of its stages (several consumers per
@@ -31,9 +33,33 @@ public final class Worker implements AutoCloseable {
   private final Publisher publisher;
   private final List<StageRunner<?>> runners = new ArrayList<>();
 
-  private Worker(Producer<String, byte[]> producer, Publisher publisher) {
+  private final AutoCloseable llm;
+
+  private Worker(Producer<String, byte[]> producer, Publisher publisher, AutoCloseable llm) {
     this.producer = producer;
     this.publisher = publisher;
+    this.llm = llm;
+  }
+
+  /**
+   * Starts the runners with every backend: one {@link LlmClient} for the process, from {@code llm}
+   * (see {@link LlmConfig#fromEnv}), caching responses under {@code llm-cache/} of {@code store}
+   * and feeding the worker's LLM meters. The worker closes the client after its runners.
+   */
+  public static Worker startWithLlm(
+      WorkerConfig config,
+      LlmConfig llm,
+      BlobStore store,
+      MetricsSetup metricsSetup,
+      RunnerSettings settings) {
+    WorkerMetrics metrics = new WorkerMetrics(metricsSetup.registry());
+    LlmClient client = LlmClient.builder(llm).cache(store).listener(metrics).build();
+    try {
+      return start(config, store, new LlmBackends(client), metricsSetup, settings, metrics, client);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
   }
 
   /**
@@ -47,12 +73,29 @@ public final class Worker implements AutoCloseable {
       Backends backends,
       MetricsSetup metricsSetup,
       RunnerSettings settings) {
+    return start(
+        config,
+        store,
+        backends,
+        metricsSetup,
+        settings,
+        new WorkerMetrics(metricsSetup.registry()),
+        () -> {});
+  }
+
+  private static Worker start(
+      WorkerConfig config,
+      BlobStore store,
+      Backends backends,
+      MetricsSetup metricsSetup,
+      RunnerSettings settings,
+      WorkerMetrics metrics,
+      AutoCloseable llm) {
     KafkaClients clients = new KafkaClients(config.kafka());
     Topics topics = config.kafka().topics();
     Producer<String, byte[]> producer = clients.producer("worker-" + ProcessIds.id());
     metricsSetup.bind(producer);
-    Worker worker = new Worker(producer, new Publisher(producer, topics, new MessageCodec()));
-    WorkerMetrics metrics = new WorkerMetrics(metricsSetup.registry());
+    Worker worker = new Worker(producer, new Publisher(producer, topics, new MessageCodec()), llm);
     metrics.registerModel(config.llmModel(), "chat_completions");
     if (config.perNeuron()) {
       RunRecords records = new RunRecords(store);
@@ -108,5 +151,10 @@ public final class Worker implements AutoCloseable {
     runners.forEach(StageRunner::close);
     publisher.flush();
     producer.close();
+    try {
+      llm.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the LLM client", e);
+    }
   }
 }

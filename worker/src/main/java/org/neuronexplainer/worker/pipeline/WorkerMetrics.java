@@ -7,13 +7,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.neuronexplainer.worker.llm.EndpointKind;
+import org.neuronexplainer.worker.llm.LlmCallListener;
+import org.neuronexplainer.worker.llm.TokenUsage;
 
 /**
  * Every meter a worker owns (docs/metrics.md): jobs by stage and outcome, stage durations, jobs in
  * flight, and the LLM calls, latency, tokens and cost. Tag values are bounded: stage, outcome,
  * model, endpoint, kind.
  */
-public final class WorkerMetrics {
+public final class WorkerMetrics implements LlmCallListener {
 
   /** Job outcomes, as docs/metrics.md names them. */
   public enum Outcome {
@@ -97,6 +100,32 @@ public final class WorkerMetrics {
     llmTokens(model, "completion").increment(completionTokens);
     llmTokens(model, "cached").increment(cachedTokens);
     llmCost(model).increment(costUsd);
+  }
+
+  /** The LLM client's report of one call (the client is built with this as its listener). */
+  @Override
+  public void called(
+      String model,
+      EndpointKind endpoint,
+      LlmCallListener.Outcome outcome,
+      Duration latency,
+      TokenUsage usage,
+      double costUsd) {
+    llmCall(
+        model,
+        endpointTag(endpoint),
+        outcome.name().toLowerCase(java.util.Locale.ROOT),
+        // A cache hit's latency is a store read, not the endpoint's: kept out of the histogram.
+        outcome == LlmCallListener.Outcome.CACHED ? null : latency,
+        usage.promptTokens(),
+        usage.completionTokens(),
+        usage.cachedPromptTokens(),
+        costUsd);
+  }
+
+  /** The endpoint label: {@code chat_completions} or {@code completions}. */
+  public static String endpointTag(EndpointKind endpoint) {
+    return endpoint.path().replace('/', '_');
   }
 
   private Counter jobs(String stage, Outcome outcome) {

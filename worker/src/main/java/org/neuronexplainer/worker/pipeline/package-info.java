@@ -5,10 +5,19 @@
  * ({@link org.neuronexplainer.worker.pipeline.WorkerMetrics}) and the wiring of stage runners
  * ({@link org.neuronexplainer.worker.pipeline.Worker}).
  *
+ * <p>Backends: {@link org.neuronexplainer.worker.pipeline.Backends#withoutModels()} for runs that
+ * need no LLM; {@link org.neuronexplainer.worker.pipeline.LlmBackends} over the process's one
+ * {@code LlmClient} ({@code Worker.startWithLlm}, which owns and closes it and makes its meters the
+ * client's listener). Each job gets its backends from {@code Backends.forNeuron}, with its own
+ * usage account, whose tokens and cost its success event carries.
+ *
  * <p>Idempotence: a neuron's outputs are its public-layout explanations file and then the run's
  * done marker, which holds the run's method version. A job whose marker exists with the same
  * version is skipped; a crash between the two writes redoes the neuron and writes the same bytes. A
  * missing spec is retryable (a lagging store), a missing or broken NeuronRecord, an unknown
- * backend, too few records for the splits and a cancelled run are permanent.
+ * backend, too few records for the splits and a cancelled run are permanent. LLM failures ({@link
+ * org.neuronexplainer.worker.pipeline.JobFailures}): an outage that outlasted the client's own
+ * retries is retryable as a job (a later attempt may find the endpoint back); a rejected request
+ * and answers that never parsed are permanent, with the reason.
  */
 package org.neuronexplainer.worker.pipeline;

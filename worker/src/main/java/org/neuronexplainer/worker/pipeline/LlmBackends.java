@@ -1,0 +1,86 @@
+package org.neuronexplainer.worker.pipeline;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.explain.Explainer;
+import org.neuronexplainer.worker.explain.ExplainerKind;
+import org.neuronexplainer.worker.explain.ExplainerSettings;
+import org.neuronexplainer.worker.llm.ClientTransport;
+import org.neuronexplainer.worker.llm.LlmClient;
+import org.neuronexplainer.worker.llm.LlmTransport;
+import org.neuronexplainer.worker.llm.UsageAccumulator;
+import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.simulate.Simulator;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
+
+/**
+ * Every backend, model-backed ones over the worker's one {@link LlmClient} (its connections,
+ * concurrency limit, rate budget and cache are per process, so they must be shared by all jobs).
+ * The model is the run spec's {@code llmModel} when it names one, else the client's {@code
+ * LLM_MODEL}. The client belongs to the caller, which closes it after the runners stopped.
+ */
+public final class LlmBackends implements Backends {
+
+  private final LlmClient client;
+
+  public LlmBackends(LlmClient client) {
+    this.client = Objects.requireNonNull(client, "client");
+  }
+
+  @Override
+  public NeuronBackends forNeuron(RunSpec spec) {
+    // A fresh account under the client's totals, shared by the explainer's and simulator's calls.
+    UsageAccumulator account = client.usage().child();
+    LlmTransport transport = new ClientTransport(client, account);
+    return new NeuronBackends(
+        explainer(spec), simulator(spec, transport), transport, needsModel(spec) ? account : null);
+  }
+
+  @Override
+  public Explainer explainer(RunSpec spec) {
+    ExplainerKind kind = parse(() -> ExplainerKind.fromConfigName(spec.explainer()));
+    return parse(
+        () ->
+            kind.create(
+                kind.needsModel()
+                    ? ExplainerSettings.defaults(model(spec), PromptFormat.CHAT)
+                    : null));
+  }
+
+  @Override
+  public Simulator simulator(RunSpec spec) {
+    return simulator(spec, transport(spec));
+  }
+
+  @Override
+  public LlmTransport transport(RunSpec spec) {
+    return ClientTransport.forNeuron(client);
+  }
+
+  private Simulator simulator(RunSpec spec, LlmTransport transport) {
+    SimulatorKind kind = parse(() -> SimulatorKind.fromConfigName(spec.simulator()));
+    return parse(() -> kind.create(model(spec), transport));
+  }
+
+  private String model(RunSpec spec) {
+    return spec.llmModel() != null && !spec.llmModel().isBlank()
+        ? spec.llmModel()
+        : client.config().model();
+  }
+
+  private static boolean needsModel(RunSpec spec) {
+    return parse(() -> ExplainerKind.fromConfigName(spec.explainer())).needsModel()
+        || parse(() -> SimulatorKind.fromConfigName(spec.simulator())).needsModel();
+  }
+
+  // A bad backend name or setting fails the same way on every attempt.
+  private static <T> T parse(Supplier<T> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw new PermanentException(e.getMessage(), e);
+    }
+  }
+}

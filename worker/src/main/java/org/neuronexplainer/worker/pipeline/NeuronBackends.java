@@ -1,0 +1,15 @@
+package org.neuronexplainer.worker.pipeline;
+
+import org.neuronexplainer.worker.explain.Explainer;
+import org.neuronexplainer.worker.llm.LlmTransport;
+import org.neuronexplainer.worker.llm.UsageAccumulator;
+import org.neuronexplainer.worker.simulate.Simulator;
+
+/**
+ * The backends of one neuron job. They are made per job so that the explainer's and the simulator's
+ * calls land in one account: the job's tokens and cost, which its event reports.
+ *
+ * @param account the job's LLM usage, or null when its backends call no model
+ */
+public record NeuronBackends(
+    Explainer explainer, Simulator simulator, LlmTransport transport, UsageAccumulator account) {}

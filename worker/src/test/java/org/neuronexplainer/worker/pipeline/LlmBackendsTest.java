@@ -1,0 +1,49 @@
+package org.neuronexplainer.worker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.llm.ClientTransport;
+import org.neuronexplainer.worker.llm.LlmClient;
+import org.neuronexplainer.worker.llm.LlmConfig;
+
+class LlmBackendsTest {
+
+  private final LlmClient client =
+      LlmClient.builder(
+              LlmConfig.fromEnv(Map.of("LLM_BASE_URL", "http://127.0.0.1:9/v1", "LLM_MODEL", "m")))
+          .build();
+  private final LlmBackends backends = new LlmBackends(client);
+
+  @AfterEach
+  void close() {
+    client.close();
+  }
+
+  private static RunSpec spec(String explainer, String simulator) {
+    return new RunSpec("r", "store", null, null, explainer, simulator, "linear", null, 2);
+  }
+
+  @Test
+  void anLlmJobHasItsOwnAccountUnderTheClientsTotals() {
+    NeuronBackends one = backends.forNeuron(spec("token-activation-pair", "json"));
+    NeuronBackends two = backends.forNeuron(spec("token-activation-pair", "json"));
+    assertThat(one.account()).isNotNull().isNotSameAs(two.account());
+    assertThat(one.account().rollsUpTo(client.usage())).isTrue();
+    assertThat(one.transport()).isInstanceOf(ClientTransport.class);
+    assertThat(((ClientTransport) one.transport()).account()).isSameAs(one.account());
+  }
+
+  @Test
+  void aBaselineJobHasNoAccountAndAnUnknownBackendIsPermanent() {
+    assertThat(backends.forNeuron(spec("baseline", "baseline")).account()).isNull();
+    assertThatThrownBy(() -> backends.forNeuron(spec("oracle", "json")))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("oracle");
+  }
+}
