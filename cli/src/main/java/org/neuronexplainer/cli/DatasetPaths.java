@@ -54,10 +54,28 @@ final class DatasetPaths {
 
   private static List<Path> filesUnder(Path directory, Predicate<Path> wanted) {
     try (Stream<Path> walk = Files.walk(directory)) {
-      return walk.filter(Files::isRegularFile).filter(wanted).sorted(NATURAL_ORDER).toList();
+      return walk.filter(Files::isRegularFile)
+          .filter(file -> !inStoreBookkeeping(directory.relativize(file)))
+          .filter(wanted)
+          .sorted(NATURAL_ORDER)
+          .toList();
     } catch (IOException | UncheckedIOException e) {
       throw new UserException("cannot list " + directory + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A store keeps run records ({@code runs/}) and cached LLM answers ({@code llm-cache/}) beside
+   * the dataset files; they are not dataset files, so a directory walk passes them by.
+   */
+  static boolean inStoreBookkeeping(Path relative) {
+    for (Path segment : relative) {
+      String name = segment.toString();
+      if (name.equals("runs") || name.equals("llm-cache")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Paths in reading order: numeric segments by value, so layer 9 comes before layer 10. */

@@ -93,6 +93,22 @@ class ValidateCommandTest {
   }
 
   @Test
+  void passesByTheStoresRunRecordsAndLlmCache() throws Exception {
+    Path store = dir.resolve("store");
+    Files.createDirectories(store.resolve("collated-activations/9"));
+    Files.createDirectories(store.resolve("runs/run-1"));
+    Files.createDirectories(store.resolve("llm-cache"));
+    Files.writeString(store.resolve("collated-activations/9/6236.json"), RECORD);
+    Files.writeString(store.resolve("runs/run-1/spec.json"), "{\"run_id\":\"run-1\"}");
+    Files.writeString(store.resolve("llm-cache/abc.json"), "{\"choices\":[]}");
+
+    int exitCode = run("validate", store.toString());
+
+    assertThat(exitCode).isZero();
+    assertThat(out.toString()).endsWith("1 file: 1 valid, 0 invalid" + System.lineSeparator());
+  }
+
+  @Test
   void checksTheNeuronAgainstThePath() throws Exception {
     Path moved = data.resolve("collated-activations/9/6237.json");
     Files.move(data.resolve("collated-activations/9/6236.json"), moved);
