@@ -52,13 +52,6 @@ import picocli.CommandLine.Spec;
 final class ExplainNeuronCommand implements Callable<Integer> {
 
   @Option(
-      names = "--record",
-      required = true,
-      paramLabel = "FILE",
-      description = "The neuron's NeuronRecord (collated-activations) JSON file.")
-  Path record;
-
-  @Option(
       names = "--explainer",
       required = true,
       paramLabel = "E",
@@ -93,19 +86,6 @@ final class ExplainNeuronCommand implements Callable<Integer> {
   String calibration;
 
   @Option(
-      names = "--samples",
-      paramLabel = "N",
-      defaultValue = "" + ExplainerSettings.DEFAULT_SAMPLES,
-      description = "Explanations asked of a model explainer (default ${DEFAULT-VALUE}).")
-  int samples;
-
-  @Option(
-      names = "--token-summary",
-      paramLabel = "FILE",
-      description = "The neuron's token lookup table, for the token-space explainer.")
-  Path tokenSummary;
-
-  @Option(
       names = "--cache",
       paramLabel = "DIR",
       description = "Directory of the response cache (llm-cache/ in it); none by default.")
@@ -125,6 +105,8 @@ final class ExplainNeuronCommand implements Callable<Integer> {
       description = "max_tokens of all-at-once requests: 0 as in the paper, 1 for vLLM.")
   int echoMaxTokens;
 
+  @Mixin ExplainerInputOptions inputs;
+
   @Mixin LlmOptions llm;
 
   @Spec CommandSpec spec;
@@ -134,12 +116,8 @@ final class ExplainNeuronCommand implements Callable<Integer> {
     ExplainerKind explainerKind = NeuronInputs.explainer(explainer);
     SimulatorKind simulatorKind = NeuronInputs.simulator(simulator);
     CalibrationMethod method = NeuronInputs.calibration(calibration);
-    if (samples < 1) {
-      throw new UserException("--samples must be at least 1, got " + samples);
-    }
-    NeuronRecord neuron = NeuronInputs.record(record);
-    ExplainerInput input =
-        new ExplainerInput(neuron, SliceParams.paper(), NeuronInputs.tokenSummary(tokenSummary));
+    ExplainerInput input = inputs.read();
+    NeuronRecord neuron = input.neuron();
     boolean needsModel = explainerKind.needsModel() || simulatorKind.needsModel();
     Map<String, String> env = System.getenv();
     String model = needsModel ? llm.requireModel(env) : "";
@@ -150,8 +128,7 @@ final class ExplainNeuronCommand implements Callable<Integer> {
           client == null ? LlmTransport.none() : new ClientTransport(client, account);
       ExplainAndScore run;
       try {
-        ExplainerSettings settings =
-            ExplainerSettings.defaults(model, NeuronInputs.format(format)).withSamples(samples);
+        ExplainerSettings settings = inputs.settings(model, NeuronInputs.format(format));
         run =
             new ExplainAndScore(
                 explainerKind.create(settings),

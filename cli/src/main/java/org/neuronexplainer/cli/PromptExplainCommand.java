@@ -1,17 +1,14 @@
 package org.neuronexplainer.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
 import org.neuronexplainer.worker.explain.LlmExplainer;
 import org.neuronexplainer.worker.prompt.PromptFormat;
-import org.neuronexplainer.worker.records.SliceParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,13 +27,6 @@ import picocli.CommandLine.Spec;
 final class PromptExplainCommand implements Callable<Integer> {
 
   @Option(
-      names = "--record",
-      required = true,
-      paramLabel = "FILE",
-      description = "The neuron's NeuronRecord (collated-activations) JSON file.")
-  Path record;
-
-  @Option(
       names = "--explainer",
       paramLabel = "E",
       defaultValue = "token-activation-pair",
@@ -50,18 +40,7 @@ final class PromptExplainCommand implements Callable<Integer> {
       description = "chat (default), completion or instruction.")
   String format;
 
-  @Option(
-      names = "--samples",
-      paramLabel = "N",
-      defaultValue = "" + ExplainerSettings.DEFAULT_SAMPLES,
-      description = "Explanations asked for in the one call (n; default ${DEFAULT-VALUE}).")
-  int samples;
-
-  @Option(
-      names = "--token-summary",
-      paramLabel = "FILE",
-      description = "The neuron's token lookup table, for the token-space explainer.")
-  Path tokenSummary;
+  @Mixin ExplainerInputOptions inputs;
 
   @Mixin LlmOptions llm;
 
@@ -73,16 +52,10 @@ final class PromptExplainCommand implements Callable<Integer> {
     if (!kind.needsModel()) {
       throw new UserException("the baseline explainer sends no request: nothing to print");
     }
-    if (samples < 1) {
-      throw new UserException("--samples must be at least 1, got " + samples);
-    }
     Map<String, String> env = System.getenv();
     PromptFormat promptFormat = NeuronInputs.format(format);
-    ExplainerSettings settings =
-        ExplainerSettings.defaults(llm.requireModel(env), promptFormat).withSamples(samples);
-    NeuronRecord neuron = NeuronInputs.record(record);
-    ExplainerInput input =
-        new ExplainerInput(neuron, SliceParams.paper(), NeuronInputs.tokenSummary(tokenSummary));
+    ExplainerSettings settings = inputs.settings(llm.requireModel(env), promptFormat);
+    ExplainerInput input = inputs.read();
     Explainer built = kind.create(settings);
     try {
       LlmExplainer model = (LlmExplainer) built;
