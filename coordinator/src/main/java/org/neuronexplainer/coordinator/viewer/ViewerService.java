@@ -22,26 +22,59 @@ public final class ViewerService implements AutoCloseable {
 
   // Long enough for a small store to finish; a big one answers "building" and the page retries.
   private static final long CATALOG_WAIT_MILLIS = 15_000;
+  // How often, at most, a request makes the viewer look for new or rewritten explanation files.
+  private static final long REFRESH_MILLIS = 10_000;
 
   private final long catalogWaitMillis;
+  private final long refreshMillis;
 
   private final BlobStore store;
   private final Optional<ModelDims> configuredDims;
   private final ExecutorService reads;
   private final NeuronPageLoader loader;
+  private final RunSource runs;
   private final ObjectMapper json = new ObjectMapper();
   private final Random random = new Random();
   private CompletableFuture<StoreCatalog> catalog;
   private volatile StoreCatalog.Progress progress = new StoreCatalog.Progress();
+  // The newest ready catalog: it answers while a refresh builds its successor.
+  private volatile StoreCatalog current;
+  private CompletableFuture<Boolean> refreshing;
+  private long lastCheckMillis;
   private volatile Optional<ModelDims> storeDims;
 
   /** {@code dims} overrides what the store says of its model (its model.json, or nothing). */
   public ViewerService(BlobStore store, Optional<ModelDims> dims) {
-    this(store, dims, CATALOG_WAIT_MILLIS);
+    this(store, dims, CATALOG_WAIT_MILLIS, REFRESH_MILLIS);
+  }
+
+  /** As above, with the run pages reading {@code runs} (the coordinator's live progress). */
+  public ViewerService(BlobStore store, Optional<ModelDims> dims, RunSource runs) {
+    this(store, dims, CATALOG_WAIT_MILLIS, REFRESH_MILLIS, runs);
   }
 
   ViewerService(BlobStore store, Optional<ModelDims> dims, long catalogWaitMillis) {
+    this(store, dims, catalogWaitMillis, REFRESH_MILLIS);
+  }
+
+  /**
+   * {@code refreshMillis}: the least time between two looks for changed files (0: at every
+   * request).
+   */
+  ViewerService(
+      BlobStore store, Optional<ModelDims> dims, long catalogWaitMillis, long refreshMillis) {
+    this(store, dims, catalogWaitMillis, refreshMillis, new StoreRunRecords(store));
+  }
+
+  private ViewerService(
+      BlobStore store,
+      Optional<ModelDims> dims,
+      long catalogWaitMillis,
+      long refreshMillis,
+      RunSource runs) {
+    this.runs = runs;
     this.catalogWaitMillis = catalogWaitMillis;
+    this.refreshMillis = refreshMillis;
     this.store = store;
     this.configuredDims = dims;
     // Reads are I/O-bound round trips on the https store, so more threads than cores pay off.
@@ -51,6 +84,11 @@ public final class ViewerService implements AutoCloseable {
 
   public BlobStore store() {
     return store;
+  }
+
+  /** The runs the run pages show: live from a coordinator, or the store's records alone. */
+  public RunSource runs() {
+    return runs;
   }
 
   /**
@@ -73,6 +111,7 @@ public final class ViewerService implements AutoCloseable {
   public ObjectNode info() {
     ObjectNode node = json.createObjectNode();
     node.put("store", store.toString());
+    node.put("liveRuns", runs.live());
     putDims(node, dims());
     return node;
   }
@@ -113,7 +152,7 @@ public final class ViewerService implements AutoCloseable {
 
   private StoreCatalog catalogNow() {
     try {
-      return catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS);
+      return ready();
     } catch (ExecutionException | TimeoutException e) {
       return null;
     } catch (InterruptedException e) {
@@ -124,8 +163,9 @@ public final class ViewerService implements AutoCloseable {
 
   private ObjectNode withCatalog(java.util.function.Function<StoreCatalog, ObjectNode> answer) {
     try {
-      ObjectNode node = answer.apply(catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS));
+      ObjectNode node = answer.apply(ready());
       node.put("available", true);
+      node.put("refreshing", !refresh(false).isDone());
       return node;
     } catch (TimeoutException e) {
       StoreCatalog.Progress now = progress;
@@ -154,14 +194,78 @@ public final class ViewerService implements AutoCloseable {
     return node;
   }
 
-  /** The catalog, started on first call; a failure other than "cannot list" is retried later. */
+  /** The newest catalog; waits for the first one to be built, at most the catalog wait. */
+  private StoreCatalog ready() throws ExecutionException, TimeoutException, InterruptedException {
+    StoreCatalog now = current;
+    return now != null ? now : catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The first catalog, started on first call; a failure other than "cannot list" is retried. */
   synchronized CompletableFuture<StoreCatalog> catalog() {
     if (catalog == null || (catalog.isCompletedExceptionally() && !failedAsUnlistable(catalog))) {
       StoreCatalog.Progress started = new StoreCatalog.Progress();
       progress = started;
-      catalog = CompletableFuture.supplyAsync(() -> StoreCatalog.load(store, started), reads);
+      catalog =
+          CompletableFuture.supplyAsync(
+              () -> {
+                StoreCatalog built = StoreCatalog.load(store, started);
+                checked(built);
+                return built;
+              },
+              reads);
     }
     return catalog;
+  }
+
+  private synchronized void checked(StoreCatalog built) {
+    current = built;
+    lastCheckMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * Looks for new, changed and removed explanation files in the background and, where there are
+   * any, builds the next catalog from the previous one, reading only those files; the previous
+   * catalog answers meanwhile. Without {@code now}, at most once per refresh interval. With {@code
+   * now}, a store whose listing cannot tell a rewritten file is read again in full.
+   *
+   * @return completes with whether a new catalog replaced the old one (false at once when it is not
+   *     time yet or the first catalog is not built)
+   */
+  public synchronized CompletableFuture<Boolean> refresh(boolean now) {
+    if (refreshing != null) {
+      return refreshing;
+    }
+    if (current == null || (!now && System.currentTimeMillis() - lastCheckMillis < refreshMillis)) {
+      return CompletableFuture.completedFuture(false);
+    }
+    StoreCatalog base = current;
+    CompletableFuture<Boolean> check =
+        CompletableFuture.supplyAsync(() -> rebuildIfChanged(base, now), reads);
+    refreshing = check;
+    check.whenComplete((changed, error) -> refreshDone(error));
+    return check;
+  }
+
+  private boolean rebuildIfChanged(StoreCatalog base, boolean now) {
+    java.util.Map<String, Long> listing = ExplanationListing.of(store);
+    boolean rereadAll =
+        now && listing.values().stream().allMatch(v -> v == ExplanationListing.UNKNOWN);
+    if (!rereadAll && !base.differsFrom(listing)) {
+      return false;
+    }
+    StoreCatalog.Progress started = new StoreCatalog.Progress();
+    current = StoreCatalog.update(store, base, listing, rereadAll, started);
+    return true;
+  }
+
+  private synchronized void refreshDone(Throwable error) {
+    refreshing = null;
+    lastCheckMillis = System.currentTimeMillis();
+    if (error != null) {
+      // The old catalog keeps answering; the next look after the interval tries again.
+      org.slf4j.LoggerFactory.getLogger(ViewerService.class)
+          .warn("refreshing the viewer's index of {} failed: {}", store, error.toString());
+    }
   }
 
   private static boolean failedAsUnlistable(CompletableFuture<StoreCatalog> future) {
