@@ -40,6 +40,7 @@ public final class ViewerService implements AutoCloseable {
   // The newest ready catalog: it answers while a refresh builds its successor.
   private volatile StoreCatalog current;
   private CompletableFuture<Boolean> refreshing;
+  private boolean refreshingNow;
   private long lastCheckMillis;
   private volatile Optional<ModelDims> storeDims;
 
@@ -232,8 +233,14 @@ public final class ViewerService implements AutoCloseable {
    *     time yet or the first catalog is not built)
    */
   public synchronized CompletableFuture<Boolean> refresh(boolean now) {
-    if (refreshing != null) {
-      return refreshing;
+    if (refreshing != null && !refreshing.isDone()) {
+      if (!now || refreshingNow) {
+        return refreshing;
+      }
+      // Asked while a routine look runs: look again, in full, once it is over.
+      return refreshing
+          .handle((changed, error) -> Boolean.TRUE.equals(changed))
+          .thenCompose(changed -> refresh(true).thenApply(again -> changed || again));
     }
     if (current == null || (!now && System.currentTimeMillis() - lastCheckMillis < refreshMillis)) {
       return CompletableFuture.completedFuture(false);
@@ -242,6 +249,7 @@ public final class ViewerService implements AutoCloseable {
     CompletableFuture<Boolean> check =
         CompletableFuture.supplyAsync(() -> rebuildIfChanged(base, now), reads);
     refreshing = check;
+    refreshingNow = now;
     check.whenComplete((changed, error) -> refreshDone(error));
     return check;
   }
