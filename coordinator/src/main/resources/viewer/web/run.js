@@ -17,7 +17,15 @@ const page = {
   selected: new Set(),
   timer: null,
   parts: {},
+  shown: {}, // what the failures table and the actions show now, so a refresh leaves them alone
 };
+
+/** Replaces {@code part}'s content only when {@code key} changed: rows being clicked stay put. */
+function replaceIfChanged(name, key, build) {
+  if (page.shown[name] === key) return;
+  page.shown[name] = key;
+  NX.replace(page.parts[name], build());
+}
 
 function segmentClass(state) {
   return WORKING.has(state) ? "working" : state;
@@ -47,8 +55,8 @@ function summaryPart(run) {
     ["submitted", NX.time(status.createdMillis)],
     ["finished", NX.time(status.finishedMillis)],
   ];
-  return NX.el("table", { class: "moments", id: "run-spec" },
-    lines.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v))));
+  return NX.pane("Run", "run-spec", NX.el("table", { class: "moments" },
+    lines.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
 }
 
 function progressPart(run, stages) {
@@ -58,7 +66,8 @@ function progressPart(run, stages) {
     pane.append(NX.notice("missing", "No progress known for this run."));
     return pane;
   }
-  const states = STATE_ORDER.filter((s) => p.states[s] !== undefined);
+  // Working states show once a neuron is in them; done, failed and pending always.
+  const states = STATE_ORDER.filter((s) => p.states[s] !== undefined && (p.states[s] > 0 || !WORKING.has(s)));
   pane.append(stackedBar(p.neurons, states.map((s) => [s, p.states[s], segmentClass(s)])));
   pane.append(NX.el("p", { class: "legend", id: "state-counts" },
     states.map((s) => NX.el("span", { class: "key " + segmentClass(s) }, s + " " + p.states[s]))));
@@ -71,10 +80,10 @@ function progressPart(run, stages) {
       NX.el("td", { class: "bar-cell" }, stackedBar(p.neurons, [
         ["passed", row.passed, "done"], ["working", row.working, "working"],
         ["failed", row.failed, "failed"], ["waiting", row.waiting, "pending"]])),
-      NX.el("td", { class: "passed" }, String(row.passed)),
-      NX.el("td", { class: "working" }, String(row.working)),
-      NX.el("td", { class: "failed" }, String(row.failed)),
-      NX.el("td", { class: "waiting" }, String(row.waiting))));
+      NX.el("td", { "data-count": "passed" }, String(row.passed)),
+      NX.el("td", { "data-count": "working" }, String(row.working)),
+      NX.el("td", { "data-count": "failed" }, String(row.failed)),
+      NX.el("td", { "data-count": "waiting" }, String(row.waiting))));
   }
   pane.append(NX.el("h3", {}, "Per stage"), table);
   return pane;
@@ -213,13 +222,14 @@ function renderAuth() {
 }
 
 function updateActions() {
-  const box = page.parts.actions;
   const run = page.run;
-  if (!page.token || !run) {
-    NX.replace(box);
-    return;
-  }
-  const failed = run.progress && run.progress.states.failed ? run.progress.states.failed : 0;
+  const failed = run && run.progress && run.progress.states.failed ? run.progress.states.failed : 0;
+  const key = JSON.stringify([page.token !== null, run && run.state, failed, page.selected.size]);
+  replaceIfChanged("actions", key, () => actionButtons(run, failed));
+}
+
+function actionButtons(run, failed) {
+  if (!page.token || !run) return [];
   const cancelled = run.state === "cancelled";
   const buttons = [];
   if (!cancelled) {
@@ -231,7 +241,7 @@ function updateActions() {
   if (run.state === "running") {
     buttons.push(NX.el("button", { type: "button", id: "cancel-run", class: "danger", onclick: cancelRun }, "Cancel run"));
   }
-  NX.replace(box, buttons);
+  return buttons;
 }
 
 async function requeue(neurons) {
@@ -243,6 +253,7 @@ async function requeue(neurons) {
   }
   const count = answer.body.requeued.length;
   page.selected.clear();
+  page.shown.failed = null; // redraw the boxes unticked
   message("info", count === 0 ? "No failed neuron to re-queue." : "Re-queued " + count + (count === 1 ? " neuron." : " neurons."));
   await refresh();
 }
@@ -279,6 +290,8 @@ async function refresh() {
     if (answer.live) failed = (await NX.fetchJson("/api/viewer/runs/" + id + "/neurons?state=failed")).neurons;
   } catch (e) {
     NX.replace(page.parts.body, NX.notice("error", e.message));
+    page.shown.failed = null;
+    NX.replace(page.parts.failed);
     page.timer = setTimeout(refresh, REFRESH_MILLIS * 2);
     return;
   }
@@ -286,7 +299,8 @@ async function refresh() {
   const run = answer.run;
   NX.replace(page.parts.state, NX.stateChip(run.state),
     run.state === "running" ? NX.el("span", { class: "muted" }, " updates every " + REFRESH_MILLIS / 1000 + " s") : null);
-  NX.replace(page.parts.body, summaryPart(run), progressPart(run, answer.stages), figuresPart(run), failedPart(failed));
+  NX.replace(page.parts.body, summaryPart(run), progressPart(run, answer.stages), figuresPart(run));
+  replaceIfChanged("failed", JSON.stringify([page.token !== null, failed]), () => failedPart(failed));
   updateActions();
   if (run.state === "running") page.timer = setTimeout(refresh, REFRESH_MILLIS);
 }
@@ -299,10 +313,11 @@ NX.start(async (main) => {
   page.parts.auth = NX.el("div", { id: "auth", class: "pane" });
   page.parts.actions = NX.el("div", { id: "actions", class: "actions" });
   page.parts.body = NX.el("div", { id: "run-body" });
+  page.parts.failed = NX.el("div", { id: "run-failures" });
   NX.replace(main,
     NX.el("div", { class: "title" }, NX.el("h1", {}, "Run " + runId), page.parts.state),
     page.live ? null : NX.runsNotLive(),
-    page.parts.auth, page.parts.actions, page.parts.message, page.parts.body);
+    page.parts.auth, page.parts.actions, page.parts.message, page.parts.body, page.parts.failed);
   renderAuth();
   const kept = page.live ? sessionStorage.getItem(TOKEN_KEY) : null;
   if (kept) await useToken(kept, true);
