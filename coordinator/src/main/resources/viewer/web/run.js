@@ -233,15 +233,24 @@ function actionButtons(run, failed) {
   const cancelled = run.state === "cancelled";
   const buttons = [];
   if (!cancelled) {
-    buttons.push(NX.el("button", { type: "button", id: "requeue-all", disabled: failed === 0, onclick: () => requeue([]) },
+    buttons.push(NX.el("button", { type: "button", id: "requeue-all", disabled: failed === 0, onclick: () => act(() => requeue([])) },
       "Re-queue all failed (" + failed + ")"));
     buttons.push(NX.el("button", { type: "button", id: "requeue-selected", disabled: page.selected.size === 0,
-      onclick: () => requeue([...page.selected]) }, "Re-queue selected (" + page.selected.size + ")"));
+      onclick: () => act(() => requeue([...page.selected])) }, "Re-queue selected (" + page.selected.size + ")"));
   }
   if (run.state === "running") {
-    buttons.push(NX.el("button", { type: "button", id: "cancel-run", class: "danger", onclick: cancelRun }, "Cancel run"));
+    buttons.push(NX.el("button", { type: "button", id: "cancel-run", class: "danger", onclick: () => act(cancelRun) }, "Cancel run"));
   }
   return buttons;
+}
+
+/** Runs an action, saying so when the coordinator cannot be reached at all. */
+async function act(action) {
+  try {
+    await action();
+  } catch (e) {
+    message("error", "Cannot reach the coordinator's API: " + e.message);
+  }
 }
 
 async function requeue(neurons) {

@@ -34,8 +34,14 @@ final class StoreRunRecords implements RunSource {
 
   @Override
   public List<RunView> list() {
+    List<String> ids;
+    try {
+      ids = records.runIds();
+    } catch (UnsupportedOperationException e) {
+      return List.of(); // a public https container: no run of ours, and no listing
+    }
     List<RunView> views = new ArrayList<>();
-    for (String runId : records.runIds()) {
+    for (String runId : ids) {
       records.status(runId).ifPresent(status -> views.add(view(status, -1)));
     }
     return views;
@@ -49,7 +55,13 @@ final class StoreRunRecords implements RunSource {
     } catch (IllegalArgumentException e) {
       throw new RunNotFoundException(runId); // not a valid key, so no such run
     }
-    return view(status, store.list("runs/" + runId + "/done/").size());
+    int done;
+    try {
+      done = store.list("runs/" + runId + "/done/").size();
+    } catch (UnsupportedOperationException e) {
+      done = -1;
+    }
+    return view(status, done);
   }
 
   @Override

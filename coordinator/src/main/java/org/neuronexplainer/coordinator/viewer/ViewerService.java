@@ -8,15 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * The viewer's answers as JSON trees, computed with blocking store reads; {@link ViewerRoutes} runs
- * these on worker threads. Owns the catalog (index and overview), built once per store on first
- * use.
+ * these on worker threads. The catalog (index and overview) is built on first use and kept up to
+ * date by a {@link LiveCatalog}.
  */
 public final class ViewerService implements AutoCloseable {
 
@@ -26,7 +25,6 @@ public final class ViewerService implements AutoCloseable {
   private static final long REFRESH_MILLIS = 10_000;
 
   private final long catalogWaitMillis;
-  private final long refreshMillis;
 
   private final BlobStore store;
   private final Optional<ModelDims> configuredDims;
@@ -35,13 +33,7 @@ public final class ViewerService implements AutoCloseable {
   private final RunSource runs;
   private final ObjectMapper json = new ObjectMapper();
   private final Random random = new Random();
-  private CompletableFuture<StoreCatalog> catalog;
-  private volatile StoreCatalog.Progress progress = new StoreCatalog.Progress();
-  // The newest ready catalog: it answers while a refresh builds its successor.
-  private volatile StoreCatalog current;
-  private CompletableFuture<Boolean> refreshing;
-  private boolean refreshingNow;
-  private long lastCheckMillis;
+  private final LiveCatalog catalogs;
   private volatile Optional<ModelDims> storeDims;
 
   /** {@code dims} overrides what the store says of its model (its model.json, or nothing). */
@@ -75,12 +67,12 @@ public final class ViewerService implements AutoCloseable {
       RunSource runs) {
     this.runs = runs;
     this.catalogWaitMillis = catalogWaitMillis;
-    this.refreshMillis = refreshMillis;
     this.store = store;
     this.configuredDims = dims;
     // Reads are I/O-bound round trips on the https store, so more threads than cores pay off.
     this.reads = Executors.newFixedThreadPool(8, daemon("viewer-read"));
     this.loader = new NeuronPageLoader(store, reads);
+    this.catalogs = new LiveCatalog(store, reads, refreshMillis);
   }
 
   public BlobStore store() {
@@ -169,7 +161,7 @@ public final class ViewerService implements AutoCloseable {
       node.put("refreshing", !refresh(false).isDone());
       return node;
     } catch (TimeoutException e) {
-      StoreCatalog.Progress now = progress;
+      StoreCatalog.Progress now = catalogs.progress();
       String done =
           now.listed() < 0
               ? "listing the store's explanation files"
@@ -197,92 +189,17 @@ public final class ViewerService implements AutoCloseable {
 
   /** The newest catalog; waits for the first one to be built, at most the catalog wait. */
   private StoreCatalog ready() throws ExecutionException, TimeoutException, InterruptedException {
-    StoreCatalog now = current;
-    return now != null ? now : catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS);
+    return catalogs.ready(catalogWaitMillis);
   }
 
   /** The first catalog, started on first call; a failure other than "cannot list" is retried. */
-  synchronized CompletableFuture<StoreCatalog> catalog() {
-    if (catalog == null || (catalog.isCompletedExceptionally() && !failedAsUnlistable(catalog))) {
-      StoreCatalog.Progress started = new StoreCatalog.Progress();
-      progress = started;
-      catalog =
-          CompletableFuture.supplyAsync(
-              () -> {
-                StoreCatalog built = StoreCatalog.load(store, started);
-                checked(built);
-                return built;
-              },
-              reads);
-    }
-    return catalog;
+  CompletableFuture<StoreCatalog> catalog() {
+    return catalogs.first();
   }
 
-  private synchronized void checked(StoreCatalog built) {
-    current = built;
-    lastCheckMillis = System.currentTimeMillis();
-  }
-
-  /**
-   * Looks for new, changed and removed explanation files in the background and, where there are
-   * any, builds the next catalog from the previous one, reading only those files; the previous
-   * catalog answers meanwhile. Without {@code now}, at most once per refresh interval. With {@code
-   * now}, a store whose listing cannot tell a rewritten file is read again in full.
-   *
-   * @return completes with whether a new catalog replaced the old one (false at once when it is not
-   *     time yet or the first catalog is not built)
-   */
-  public synchronized CompletableFuture<Boolean> refresh(boolean now) {
-    if (refreshing != null && !refreshing.isDone()) {
-      if (!now || refreshingNow) {
-        return refreshing;
-      }
-      // Asked while a routine look runs: look again, in full, once it is over.
-      return refreshing
-          .handle((changed, error) -> Boolean.TRUE.equals(changed))
-          .thenCompose(changed -> refresh(true).thenApply(again -> changed || again));
-    }
-    if (current == null || (!now && System.currentTimeMillis() - lastCheckMillis < refreshMillis)) {
-      return CompletableFuture.completedFuture(false);
-    }
-    StoreCatalog base = current;
-    CompletableFuture<Boolean> check =
-        CompletableFuture.supplyAsync(() -> rebuildIfChanged(base, now), reads);
-    refreshing = check;
-    refreshingNow = now;
-    check.whenComplete((changed, error) -> refreshDone(error));
-    return check;
-  }
-
-  private boolean rebuildIfChanged(StoreCatalog base, boolean now) {
-    java.util.Map<String, Long> listing = ExplanationListing.of(store);
-    boolean rereadAll =
-        now && listing.values().stream().allMatch(v -> v == ExplanationListing.UNKNOWN);
-    if (!rereadAll && !base.differsFrom(listing)) {
-      return false;
-    }
-    StoreCatalog.Progress started = new StoreCatalog.Progress();
-    current = StoreCatalog.update(store, base, listing, rereadAll, started);
-    return true;
-  }
-
-  private synchronized void refreshDone(Throwable error) {
-    refreshing = null;
-    lastCheckMillis = System.currentTimeMillis();
-    if (error != null) {
-      // The old catalog keeps answering; the next look after the interval tries again.
-      org.slf4j.LoggerFactory.getLogger(ViewerService.class)
-          .warn("refreshing the viewer's index of {} failed: {}", store, error.toString());
-    }
-  }
-
-  private static boolean failedAsUnlistable(CompletableFuture<StoreCatalog> future) {
-    try {
-      future.getNow(null);
-      return false;
-    } catch (java.util.concurrent.CompletionException e) {
-      return e.getCause() instanceof UnsupportedOperationException;
-    }
+  /** See {@link LiveCatalog#refresh(boolean)}. */
+  public CompletableFuture<Boolean> refresh(boolean now) {
+    return catalogs.refresh(now);
   }
 
   private void putDims(ObjectNode node, Optional<ModelDims> dims) {
