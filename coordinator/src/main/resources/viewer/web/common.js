@@ -125,6 +125,7 @@ NX.time = function (millis) {
 /** Seconds as "1 h 4 min", "3 min 20 s" or "12 s"; "unknown" when null. */
 NX.duration = function (seconds) {
   if (seconds === null || seconds === undefined) return "unknown";
+  if (seconds < 1) return "under 1 s";
   const s = Math.round(seconds);
   if (s >= 3600) return Math.floor(s / 3600) + " h " + Math.round((s % 3600) / 60) + " min";
   if (s >= 60) return Math.floor(s / 60) + " min " + (s % 60) + " s";
