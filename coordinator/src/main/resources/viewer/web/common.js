@@ -97,7 +97,7 @@ NX.header = function (info) {
   const top = document.getElementById("top");
   NX.replace(top,
     NX.el("a", { class: "brand", href: NX.withStore("/") }, "neuron viewer"),
-    NX.el("nav", {}, NX.el("a", { href: NX.withStore("/") }, "Overview"), NX.el("a", { href: NX.withStore("/search") }, "Search")),
+    NX.el("nav", {}, NX.el("a", { href: NX.withStore("/") }, "Overview"), NX.el("a", { href: NX.withStore("/search") }, "Search"), NX.el("a", { href: NX.withStore("/runs") }, "Runs")),
     jump, random, NX.storePicker(info));
 };
 
@@ -115,6 +115,33 @@ NX.storePicker = function (info) {
     location.href = location.pathname + "?" + params;
   });
   return select;
+};
+
+/** A time as the reader's locale writes it; "–" for 0 or none. */
+NX.time = function (millis) {
+  return millis ? new Date(millis).toLocaleString() : "–";
+};
+
+/** Seconds as "1 h 4 min", "3 min 20 s" or "12 s"; "unknown" when null. */
+NX.duration = function (seconds) {
+  if (seconds === null || seconds === undefined) return "unknown";
+  if (seconds < 1) return "under 1 s";
+  const s = Math.round(seconds);
+  if (s >= 3600) return Math.floor(s / 3600) + " h " + Math.round((s % 3600) / 60) + " min";
+  if (s >= 60) return Math.floor(s / 60) + " min " + (s % 60) + " s";
+  return s + " s";
+};
+
+// The run pages' shared parts.
+NX.runsNotLive = function () {
+  return NX.notice("info",
+    "This viewer reads the store's run records on its own (serve): each run's recorded state and how many " +
+    "neurons are done. Live progress, failures with their reasons, re-queue and cancel are on the viewer " +
+    "that the coordinator serves (bin/neuron-explainer run prints its address).");
+};
+
+NX.stateChip = function (state) {
+  return NX.el("span", { class: "state-chip state-" + state }, state);
 };
 
 NX.start = async function (render) {

@@ -16,7 +16,27 @@ function neuronList(entries) {
   return NX.el("ul", { class: "compact" }, entries.map((e) => NX.el("li", {}, NX.neuronLink(e.layer, e.neuron), " ", NX.el("span", { class: "muted" }, NX.score(e.score)), " ", NX.el("span", { class: "ellipsis", title: e.explanation }, e.explanation))));
 }
 
-NX.start(async (main, info) => {
+// The index follows the store: the server looks for new or rewritten explanation files at most
+// every few seconds while pages are read, and at once when asked with the button.
+function indexState(main, info, overview) {
+  const button = NX.el("button", { type: "button", id: "refresh-index", onclick: async () => {
+    button.disabled = true;
+    button.textContent = "Refreshing…";
+    try {
+      const response = await fetch(NX.withStore("/api/viewer/refresh"), { method: "POST", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("refresh answered " + response.status);
+    } catch (e) {
+      alert(e.message);
+    }
+    await render(main, info);
+  } }, "Refresh");
+  const text = overview.refreshing ? "Looking for new explanations… " : "Index built " + NX.time(overview.builtAt) + ". ";
+  return NX.el("p", { class: "muted", id: "index-state" }, text, button);
+}
+
+NX.start(render);
+
+async function render(main, info) {
   const overview = await NX.fetchJson("/api/viewer/overview");
   const intro = NX.el("div", { class: "title" }, NX.el("h1", {}, "Model overview"));
   if (!overview.available) {
@@ -38,5 +58,6 @@ NX.start(async (main, info) => {
       NX.el("td", {}, neuronList(layer.worst))));
   }
   const bad = overview.badFiles.length === 0 ? null : NX.el("details", { class: "notice error" }, NX.el("summary", {}, overview.badFiles.length + " files could not be read"), NX.el("ul", {}, overview.badFiles.map((b) => NX.el("li", {}, b))));
-  NX.replace(main, intro, summary, bad, table);
-});
+  NX.replace(main, intro, summary, indexState(main, info, overview), bad, table);
+  if (overview.refreshing) setTimeout(() => render(main, info).catch((e) => NX.replace(main, NX.notice("error", e.message))), 3000);
+}

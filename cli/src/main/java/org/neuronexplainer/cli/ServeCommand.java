@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
       "  https://openaipublic.blob.core.windows.net/neuron-explainer/gpt2_small_data/",
       "A public https container cannot be listed: its neuron pages and random neuron",
       "work, its overview and search do not. Give --store more than once to choose",
-      "between stores in the page. Runs until interrupted (Ctrl-C)."
+      "between stores in the page. The run pages (/runs) show each run's recorded state",
+      "and done count from the store; live progress, failures and re-queue are on the",
+      "viewer that the coordinator (and so `run`) serves. Runs until interrupted (Ctrl-C)."
     })
 final class ServeCommand implements Callable<Integer> {
 

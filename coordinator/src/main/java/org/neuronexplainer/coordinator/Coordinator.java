@@ -2,6 +2,7 @@ package org.neuronexplainer.coordinator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +25,15 @@ import org.neuronexplainer.coordinator.progress.EventFollower;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
 import org.neuronexplainer.coordinator.runs.RunPlanner;
 import org.neuronexplainer.coordinator.runs.RunService;
+import org.neuronexplainer.coordinator.viewer.RunSource;
+import org.neuronexplainer.coordinator.viewer.ViewerRoutes;
+import org.neuronexplainer.coordinator.viewer.ViewerService;
+import org.neuronexplainer.coordinator.viewer.ViewerStores;
 
 /**
  * The coordinator's moving parts, started in order: topics, run records from the store, the events
- * replay, the settle tick, the HTTP server. {@link #close()} stops them in reverse.
+ * replay, the settle tick, the HTTP server (API, viewer and run pages, health, metrics). {@link
+ * #close()} stops them in reverse.
  */
 public final class Coordinator implements AutoCloseable {
 
@@ -36,18 +42,21 @@ public final class Coordinator implements AutoCloseable {
   private final RunService runs;
   private final ScheduledExecutorService ticker;
   private final OpsServer server;
+  private final ViewerStores viewer;
 
   private Coordinator(
       Producer<String, byte[]> producer,
       EventFollower follower,
       RunService runs,
       ScheduledExecutorService ticker,
-      OpsServer server) {
+      OpsServer server,
+      ViewerStores viewer) {
     this.producer = producer;
     this.follower = follower;
     this.runs = runs;
     this.ticker = ticker;
     this.server = server;
+    this.viewer = viewer;
   }
 
   public static Coordinator start(
@@ -106,13 +115,24 @@ public final class Coordinator implements AutoCloseable {
         });
     OpsServer[] holder = new OpsServer[1];
     BearerAuth auth = new BearerAuth(config.apiToken());
+    ViewerStores viewer =
+        config.viewer()
+            ? ViewerStores.of(new ViewerService(store, Optional.empty(), RunSource.live(runs)))
+            : null;
     holder[0] =
         OpsServer.start(
             config.port(),
             metricsSetup,
             checks,
-            (vertx, router) -> new ApiRoutes(vertx, runs, auth).accept(router));
-    return new Coordinator(producer, follower, runs, ticker, holder[0]);
+            (vertx, router) -> {
+              if (viewer != null) {
+                // Before the API: its /api/* guard would otherwise ask the read-only viewer
+                // routes (/api/viewer/...) for the token. Re-queue and cancel stay behind it.
+                ViewerRoutes.mount(router, vertx, viewer);
+              }
+              new ApiRoutes(vertx, runs, auth).accept(router);
+            });
+    return new Coordinator(producer, follower, runs, ticker, holder[0], viewer);
   }
 
   public RunService runs() {
@@ -127,9 +147,17 @@ public final class Coordinator implements AutoCloseable {
     return follower.caughtUp();
   }
 
+  /** Whether the viewer and the run pages are served on {@link #port()}. */
+  public boolean servesViewer() {
+    return viewer != null;
+  }
+
   @Override
   public void close() {
     server.close();
+    if (viewer != null) {
+      viewer.close();
+    }
     ticker.shutdownNow();
     follower.close();
     producer.close();

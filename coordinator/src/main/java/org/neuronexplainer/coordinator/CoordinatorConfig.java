@@ -13,9 +13,16 @@ import org.neuronexplainer.common.storage.StoreLocation;
  * @param apiToken {@code COORDINATOR_API_TOKEN}, required, at least 16 characters: the bearer token
  *     of {@code /api}
  * @param createTopics {@code KAFKA_CREATE_TOPICS}, default true: create missing topics at start
+ * @param viewer {@code COORDINATOR_VIEWER}, default true: serve the neuron viewer and the run pages
+ *     over the store on the same port
  */
 public record CoordinatorConfig(
-    KafkaConfig kafka, StoreLocation store, int port, String apiToken, boolean createTopics) {
+    KafkaConfig kafka,
+    StoreLocation store,
+    int port,
+    String apiToken,
+    boolean createTopics,
+    boolean viewer) {
 
   public static CoordinatorConfig fromEnv(Map<String, String> env) {
     return fromEnv(env, KafkaConfig.fromEnv(env));
@@ -40,7 +47,16 @@ public record CoordinatorConfig(
         StoreLocation.fromEnv(env),
         Env.integer(env, "COORDINATOR_PORT", 8080, 0, 65_535),
         token.trim(),
-        Boolean.parseBoolean(create));
+        Boolean.parseBoolean(create),
+        bool(env, "COORDINATOR_VIEWER", true));
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String value = env.getOrDefault(name, Boolean.toString(fallback)).trim();
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(name + ": '" + value + "' is not true or false");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   /** The token is never shown. */
@@ -54,6 +70,8 @@ public record CoordinatorConfig(
         + port
         + ", apiToken=***, createTopics="
         + createTopics
+        + ", viewer="
+        + viewer
         + "]";
   }
 }

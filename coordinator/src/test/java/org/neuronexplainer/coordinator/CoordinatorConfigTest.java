@@ -22,6 +22,7 @@ class CoordinatorConfigTest {
     CoordinatorConfig config = CoordinatorConfig.fromEnv(env());
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.createTopics()).isTrue();
+    assertThat(config.viewer()).isTrue();
     assertThat(config.toString()).doesNotContain("a-long-enough-token");
   }
 
@@ -40,5 +41,15 @@ class CoordinatorConfigTest {
     Map<String, String> noStore = env();
     noStore.remove("STORE_DIR");
     assertThatThrownBy(() -> CoordinatorConfig.fromEnv(noStore)).hasMessageContaining("STORE_");
+  }
+
+  @Test
+  void theViewerCanBeSwitchedOffAndABadSwitchIsNamed() {
+    Map<String, String> env = env();
+    env.put("COORDINATOR_VIEWER", "false");
+    assertThat(CoordinatorConfig.fromEnv(env).viewer()).isFalse();
+    env.put("COORDINATOR_VIEWER", "no");
+    assertThatThrownBy(() -> CoordinatorConfig.fromEnv(env))
+        .hasMessageContaining("COORDINATOR_VIEWER");
   }
 }

@@ -42,9 +42,10 @@ public final class ProcessCommands {
       mixinStandardHelpOptions = true,
       description = {
         "Runs the coordinator against an external broker and store: run planning, progress",
-        "from the events topic, the REST API (/api, bearer token), /healthz, /readyz, /metrics.",
-        "Configuration: KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN,",
-        "COORDINATOR_PORT (8080), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS."
+        "from the events topic, the REST API (/api, bearer token), the neuron viewer and run",
+        "pages (/), /healthz, /readyz, /metrics. Configuration: KAFKA_BOOTSTRAP_SERVERS,",
+        "STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN, COORDINATOR_PORT (8080),",
+        "COORDINATOR_VIEWER (true), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS."
       })
   public static final class CoordinatorCommand implements Callable<Integer> {
     @Override

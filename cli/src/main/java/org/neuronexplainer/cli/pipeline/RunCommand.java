@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.LlmOptions;
 import org.neuronexplainer.cli.UserException;
@@ -39,6 +38,7 @@ import picocli.CommandLine.Option;
       "Explains, simulates and scores neurons through the whole pipeline on this machine:",
       "starts a single-node Kafka broker (or reuses the one already running on --data-dir),",
       "the coordinator and a worker, submits one run, shows its progress and a summary.",
+      "The coordinator's --port also serves the neuron viewer and the run's page.",
       "With no --store it uses ~/.neuron-explainer/store, filled on first use with synthetic",
       "NeuronRecords (invented neurons that fire on a class of tokens; they mean nothing)."
     })
@@ -102,6 +102,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin LlmOptions llm;
 
+  @Mixin RunViewer viewer;
+
   @Option(names = "--partitions", defaultValue = "8", description = "partitions of new topics")
   int partitions;
 
@@ -149,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
       env.remove("STORE_URL");
       env.put("KAFKA_PARTITIONS", Integer.toString(partitions));
       env.put("COORDINATOR_PORT", Integer.toString(port));
-      env.put("COORDINATOR_API_TOKEN", UUID.randomUUID().toString());
+      viewer.configure(env, System.getenv(), home);
       env.put("WORKER_RUNNERS", Integer.toString(runners));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
       try (Coordinator coordinator =
@@ -185,6 +187,7 @@ public final class RunCommand implements Callable<Integer> {
         long brokerCpu0 = CpuClock.processNanos(broker.pid());
         RunView view = coordinator.runs().submit(spec);
         err.println("run " + id + ": " + view.status().neuronCount() + " neurons");
+        viewer.announce(err, coordinator, id);
         ProgressView progress = new ProgressView(err, System.console() != null);
         while (!view.status().state().finished()) {
           progress.show(view.progress(), false);
@@ -199,6 +202,7 @@ public final class RunCommand implements Callable<Integer> {
             view,
             CpuClock.selfNanos() - cpu0,
             brokerCpu0 < 0 ? -1 : CpuClock.processNanos(broker.pid()) - brokerCpu0);
+        viewer.serveOn(err, coordinator, worker, coordinator, broker);
         return view.status().state().id().equals("succeeded") ? 0 : 1;
       }
     }

@@ -2,9 +2,11 @@ package org.neuronexplainer.coordinator.viewer;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,11 +19,19 @@ import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * What a listable store holds: every explanation file, read into one index and one overview. Built
- * once per store (a full GPT-2 XL store is 307,200 files); files it cannot read are counted and
- * named, not fatal.
+ * once per store (a full GPT-2 XL store is 307,200 files), then updated by reading only the files
+ * that are new or changed since ({@link #update}); files it cannot read are counted and named, not
+ * fatal.
+ *
+ * @param files what each explanation file gave, by key, with the version it was read at
+ * @param builtAtMillis when this catalog was made
  */
 public record StoreCatalog(
-    ExplanationIndex index, ModelOverview overview, List<String> badFiles, int files) {
+    ExplanationIndex index,
+    ModelOverview overview,
+    List<String> badFiles,
+    Map<String, FileEntries> files,
+    long builtAtMillis) {
 
   private static final Pattern EXPLANATION_KEY =
       Pattern.compile("explanations/(\\d+)/(\\d+)\\.jsonl");
@@ -29,12 +39,15 @@ public record StoreCatalog(
   private static final int READ_THREADS = 6;
   private static final int CHUNK = 512;
 
+  /** One file's explanations as read at {@code version}; {@code error} when it was unreadable. */
+  public record FileEntries(long version, List<ExplanationEntry> entries, String error) {}
+
   /** Reads the store's explanations; UnsupportedOperationException if it cannot be listed. */
   public static StoreCatalog load(BlobStore store) {
     return load(store, new Progress());
   }
 
-  /** Files read so far out of those listed, for a "being built" answer. */
+  /** Files read so far out of those to read, for a "being built" answer. */
   public static final class Progress {
     private final AtomicInteger read = new AtomicInteger();
     private volatile int listed = -1;
@@ -51,20 +64,88 @@ public record StoreCatalog(
 
   /** As {@link #load(BlobStore)}, counting files read into {@code progress}. */
   public static StoreCatalog load(BlobStore store, Progress progress) {
-    List<String> keys = store.list("explanations/");
-    progress.listed = keys.size();
-    List<String> bad = Collections.synchronizedList(new ArrayList<>());
+    return update(store, null, ExplanationListing.of(store), false, progress);
+  }
+
+  /** The number of explanation files in the catalog. */
+  public int fileCount() {
+    return files.size();
+  }
+
+  /** Whether {@code listing} differs from the files this catalog was built from. */
+  boolean differsFrom(Map<String, Long> listing) {
+    if (listing.size() != files.size()) {
+      return true;
+    }
+    for (Map.Entry<String, Long> file : listing.entrySet()) {
+      FileEntries known = files.get(file.getKey());
+      if (known == null || known.version() != file.getValue()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A catalog of the files in {@code listing}: those that {@code previous} holds at the same
+   * version are taken from it, the others are read ({@code rereadAll} reads every file again, for
+   * stores whose listing cannot tell a rewritten file). The index and overview are then built anew
+   * from memory, which is quick next to reading the files.
+   */
+  static StoreCatalog update(
+      BlobStore store,
+      StoreCatalog previous,
+      Map<String, Long> listing,
+      boolean rereadAll,
+      Progress progress) {
+    Map<String, FileEntries> files = new TreeMap<>();
+    List<String> toRead = new ArrayList<>();
+    for (Map.Entry<String, Long> file : listing.entrySet()) {
+      FileEntries known = previous == null ? null : previous.files.get(file.getKey());
+      if (!rereadAll && known != null && known.version() == file.getValue()) {
+        files.put(file.getKey(), known);
+      } else {
+        toRead.add(file.getKey());
+      }
+    }
+    progress.listed = toRead.size();
+    Map<String, FileEntries> read = readAll(store, toRead, listing, progress);
+    files.putAll(read);
+    List<ExplanationEntry> entries = new ArrayList<>();
+    List<String> bad = new ArrayList<>();
+    for (Map.Entry<String, FileEntries> file : files.entrySet()) {
+      entries.addAll(file.getValue().entries());
+      if (file.getValue().error() != null) {
+        bad.add(file.getKey() + ": " + file.getValue().error());
+      }
+    }
+    entries.sort(
+        java.util.Comparator.comparing(ExplanationEntry::neuron)
+            .thenComparingInt(ExplanationEntry::rank));
+    return new StoreCatalog(
+        ExplanationIndex.build(entries),
+        ModelOverview.of(entries),
+        List.copyOf(bad.subList(0, Math.min(BAD_FILES_KEPT, bad.size()))),
+        java.util.Collections.unmodifiableMap(files),
+        System.currentTimeMillis());
+  }
+
+  private static Map<String, FileEntries> readAll(
+      BlobStore store, List<String> keys, Map<String, Long> listing, Progress progress) {
+    Map<String, FileEntries> out = new HashMap<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
     // Reads are I/O on a remote store; a few threads beyond the cores keep it busy.
     ExecutorService pool = Executors.newFixedThreadPool(READ_THREADS, StoreCatalog::daemon);
-    List<ExplanationEntry> entries = new ArrayList<>();
     try {
-      List<Future<List<ExplanationEntry>>> chunks = new ArrayList<>();
+      List<Future<Map<String, FileEntries>>> chunks = new ArrayList<>();
       for (int from = 0; from < keys.size(); from += CHUNK) {
         List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-        chunks.add(pool.submit(() -> readAll(store, chunk, bad, progress)));
+        chunks.add(pool.submit(() -> readChunk(store, chunk, listing, progress)));
       }
-      for (Future<List<ExplanationEntry>> chunk : chunks) {
-        entries.addAll(chunk.get());
+      for (Future<Map<String, FileEntries>> chunk : chunks) {
+        out.putAll(chunk.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -76,26 +157,17 @@ public record StoreCatalog(
     } finally {
       pool.shutdownNow();
     }
-    entries.sort(
-        java.util.Comparator.comparing(ExplanationEntry::neuron)
-            .thenComparingInt(ExplanationEntry::rank));
-    List<String> badFiles = new ArrayList<>(bad);
-    Collections.sort(badFiles);
-    return new StoreCatalog(
-        ExplanationIndex.build(entries),
-        ModelOverview.of(entries),
-        List.copyOf(badFiles.subList(0, Math.min(BAD_FILES_KEPT, badFiles.size()))),
-        keys.size());
+    return out;
   }
 
-  private static List<ExplanationEntry> readAll(
-      BlobStore store, List<String> keys, List<String> bad, Progress progress) {
-    List<ExplanationEntry> entries = new ArrayList<>();
+  private static Map<String, FileEntries> readChunk(
+      BlobStore store, List<String> keys, Map<String, Long> listing, Progress progress) {
+    Map<String, FileEntries> out = new HashMap<>();
     for (String key : keys) {
-      entries.addAll(read(store, key, bad));
+      out.put(key, read(store, key, listing.get(key)));
       progress.read.incrementAndGet();
     }
-    return entries;
+    return out;
   }
 
   private static Thread daemon(Runnable runnable) {
@@ -104,20 +176,20 @@ public record StoreCatalog(
     return thread;
   }
 
-  private static List<ExplanationEntry> read(BlobStore store, String key, List<String> bad) {
+  private static FileEntries read(BlobStore store, String key, long version) {
     Optional<NeuronId> place = neuronOf(key);
     if (place.isEmpty()) {
-      return List.of();
+      return new FileEntries(version, List.of(), null);
     }
     Optional<byte[]> bytes = store.get(key);
     if (bytes.isEmpty()) {
-      return List.of(); // deleted since the listing
+      return new FileEntries(version, List.of(), null); // deleted since the listing
     }
     try {
-      return ExplanationSummaryReader.read(bytes.get(), place.get());
+      return new FileEntries(
+          version, List.copyOf(ExplanationSummaryReader.read(bytes.get(), place.get())), null);
     } catch (IOException | RuntimeException e) {
-      bad.add(key + ": " + e.getMessage());
-      return List.of();
+      return new FileEntries(version, List.of(), e.getMessage());
     }
   }
 

@@ -39,7 +39,8 @@ final class ViewerJson {
     ObjectNode node = json.createObjectNode();
     node.put("neurons", overview.neurons());
     node.put("explanations", catalog.index().size());
-    node.put("files", catalog.files());
+    node.put("files", catalog.fileCount());
+    node.put("builtAt", catalog.builtAtMillis());
     putScore(node, "meanScore", overview.meanScore());
     node.put("histogramBins", ModelOverview.BINS);
     ArrayNode bad = node.putArray("badFiles");

@@ -9,7 +9,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.coordinator.progress.NeuronState;
+import org.neuronexplainer.coordinator.runs.RunNotFoundException;
 
 /**
  * The viewer's HTTP edge: pages, static assets, the JSON API under {@code /api/viewer} and raw
@@ -18,6 +22,7 @@ import org.neuronexplainer.common.dataset.NeuronId;
 public final class ViewerRoutes {
 
   private static final int MAX_LIMIT = 500;
+  private static final long REFRESH_WAIT_SECONDS = 20;
   // Dataset text is untrusted: no inline script can run even if escaping were ever missed.
   private static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -42,6 +47,8 @@ public final class ViewerRoutes {
     router.get("/").handler(ctx -> page(ctx, "overview.html"));
     router.get("/search").handler(ctx -> page(ctx, "search.html"));
     router.get("/neurons/:layer/:neuron").handler(ctx -> page(ctx, "neuron.html"));
+    router.get("/runs").handler(ctx -> page(ctx, "runs.html"));
+    router.get("/runs/:id").handler(ctx -> page(ctx, "run.html"));
     router.get("/static/:file").handler(ctx -> page(ctx, ctx.pathParam("file")));
     router.get("/api/viewer/info").handler(this::info);
     router
@@ -55,6 +62,27 @@ public final class ViewerRoutes {
         .handler(ctx -> withStore(ctx, s -> blocking(ctx, s::overview)));
     router.get("/api/viewer/search").handler(this::search);
     router.get("/api/viewer/random").handler(this::random);
+    router.post("/api/viewer/refresh").handler(this::refresh);
+    router
+        .get("/api/viewer/runs")
+        .handler(
+            ctx ->
+                withStore(
+                    ctx,
+                    s -> blocking(ctx, () -> RunPageJson.runs(s.runs().list(), s.runs().live()))));
+    router
+        .get("/api/viewer/runs/:id")
+        .handler(
+            ctx ->
+                withStore(
+                    ctx,
+                    s ->
+                        blocking(
+                            ctx,
+                            () ->
+                                RunPageJson.run(
+                                    s.runs().view(ctx.pathParam("id")), s.runs().live()))));
+    router.get("/api/viewer/runs/:id/neurons").handler(this::runNeurons);
     router.get("/raw/*").handler(this::raw);
   }
 
@@ -89,6 +117,45 @@ public final class ViewerRoutes {
     }
     String query = Optional.ofNullable(ctx.request().getParam("q")).orElse("");
     withStore(ctx, s -> blocking(ctx, () -> s.search(query, filter, offset, limit)));
+  }
+
+  private void runNeurons(RoutingContext ctx) {
+    NeuronState state;
+    try {
+      String given = ctx.request().getParam("state");
+      state = given == null || given.isBlank() ? null : NeuronState.fromId(given.strip());
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
+    withStore(
+        ctx,
+        s ->
+            blocking(
+                ctx,
+                () ->
+                    RunPageJson.neurons(
+                        s.runs().neurons(ctx.pathParam("id"), state), s.runs().live())));
+  }
+
+  /** Looks for changed explanation files now, and answers once the index is up to date. */
+  private void refresh(RoutingContext ctx) {
+    withStore(
+        ctx,
+        s ->
+            blocking(
+                ctx,
+                () -> {
+                  ObjectNode node = json.createObjectNode();
+                  try {
+                    node.put(
+                        "changed", s.refresh(true).get(REFRESH_WAIT_SECONDS, TimeUnit.SECONDS));
+                    node.put("refreshing", false);
+                  } catch (TimeoutException e) {
+                    node.put("refreshing", true); // still reading; the page asks again later
+                  }
+                  return node;
+                }));
   }
 
   private void info(RoutingContext ctx) {
@@ -181,7 +248,14 @@ public final class ViewerRoutes {
     vertx
         .executeBlocking(answer, false)
         .onSuccess(node -> sendJson(ctx, 200, node))
-        .onFailure(e -> error(ctx, 500, "viewer error: " + e.getMessage()));
+        .onFailure(
+            e ->
+                error(
+                    ctx,
+                    e instanceof RunNotFoundException ? 404 : 500,
+                    e instanceof RunNotFoundException
+                        ? e.getMessage()
+                        : "viewer error: " + e.getMessage()));
   }
 
   private void sendJson(RoutingContext ctx, int status, Object body) {

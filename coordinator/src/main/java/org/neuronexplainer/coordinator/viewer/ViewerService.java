@@ -8,20 +8,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * The viewer's answers as JSON trees, computed with blocking store reads; {@link ViewerRoutes} runs
- * these on worker threads. Owns the catalog (index and overview), built once per store on first
- * use.
+ * these on worker threads. The catalog (index and overview) is built on first use and kept up to
+ * date by a {@link LiveCatalog}.
  */
 public final class ViewerService implements AutoCloseable {
 
   // Long enough for a small store to finish; a big one answers "building" and the page retries.
   private static final long CATALOG_WAIT_MILLIS = 15_000;
+  // How often, at most, a request makes the viewer look for new or rewritten explanation files.
+  private static final long REFRESH_MILLIS = 10_000;
 
   private final long catalogWaitMillis;
 
@@ -29,28 +30,58 @@ public final class ViewerService implements AutoCloseable {
   private final Optional<ModelDims> configuredDims;
   private final ExecutorService reads;
   private final NeuronPageLoader loader;
+  private final RunSource runs;
   private final ObjectMapper json = new ObjectMapper();
   private final Random random = new Random();
-  private CompletableFuture<StoreCatalog> catalog;
-  private volatile StoreCatalog.Progress progress = new StoreCatalog.Progress();
+  private final LiveCatalog catalogs;
   private volatile Optional<ModelDims> storeDims;
 
   /** {@code dims} overrides what the store says of its model (its model.json, or nothing). */
   public ViewerService(BlobStore store, Optional<ModelDims> dims) {
-    this(store, dims, CATALOG_WAIT_MILLIS);
+    this(store, dims, CATALOG_WAIT_MILLIS, REFRESH_MILLIS);
+  }
+
+  /** As above, with the run pages reading {@code runs} (the coordinator's live progress). */
+  public ViewerService(BlobStore store, Optional<ModelDims> dims, RunSource runs) {
+    this(store, dims, CATALOG_WAIT_MILLIS, REFRESH_MILLIS, runs);
   }
 
   ViewerService(BlobStore store, Optional<ModelDims> dims, long catalogWaitMillis) {
+    this(store, dims, catalogWaitMillis, REFRESH_MILLIS);
+  }
+
+  /**
+   * {@code refreshMillis}: the least time between two looks for changed files (0: at every
+   * request).
+   */
+  ViewerService(
+      BlobStore store, Optional<ModelDims> dims, long catalogWaitMillis, long refreshMillis) {
+    this(store, dims, catalogWaitMillis, refreshMillis, new StoreRunRecords(store));
+  }
+
+  private ViewerService(
+      BlobStore store,
+      Optional<ModelDims> dims,
+      long catalogWaitMillis,
+      long refreshMillis,
+      RunSource runs) {
+    this.runs = runs;
     this.catalogWaitMillis = catalogWaitMillis;
     this.store = store;
     this.configuredDims = dims;
     // Reads are I/O-bound round trips on the https store, so more threads than cores pay off.
     this.reads = Executors.newFixedThreadPool(8, daemon("viewer-read"));
     this.loader = new NeuronPageLoader(store, reads);
+    this.catalogs = new LiveCatalog(store, reads, refreshMillis);
   }
 
   public BlobStore store() {
     return store;
+  }
+
+  /** The runs the run pages show: live from a coordinator, or the store's records alone. */
+  public RunSource runs() {
+    return runs;
   }
 
   /**
@@ -73,6 +104,7 @@ public final class ViewerService implements AutoCloseable {
   public ObjectNode info() {
     ObjectNode node = json.createObjectNode();
     node.put("store", store.toString());
+    node.put("liveRuns", runs.live());
     putDims(node, dims());
     return node;
   }
@@ -113,7 +145,7 @@ public final class ViewerService implements AutoCloseable {
 
   private StoreCatalog catalogNow() {
     try {
-      return catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS);
+      return ready();
     } catch (ExecutionException | TimeoutException e) {
       return null;
     } catch (InterruptedException e) {
@@ -124,11 +156,12 @@ public final class ViewerService implements AutoCloseable {
 
   private ObjectNode withCatalog(java.util.function.Function<StoreCatalog, ObjectNode> answer) {
     try {
-      ObjectNode node = answer.apply(catalog().get(catalogWaitMillis, TimeUnit.MILLISECONDS));
+      ObjectNode node = answer.apply(ready());
       node.put("available", true);
+      node.put("refreshing", !refresh(false).isDone());
       return node;
     } catch (TimeoutException e) {
-      StoreCatalog.Progress now = progress;
+      StoreCatalog.Progress now = catalogs.progress();
       String done =
           now.listed() < 0
               ? "listing the store's explanation files"
@@ -154,23 +187,19 @@ public final class ViewerService implements AutoCloseable {
     return node;
   }
 
-  /** The catalog, started on first call; a failure other than "cannot list" is retried later. */
-  synchronized CompletableFuture<StoreCatalog> catalog() {
-    if (catalog == null || (catalog.isCompletedExceptionally() && !failedAsUnlistable(catalog))) {
-      StoreCatalog.Progress started = new StoreCatalog.Progress();
-      progress = started;
-      catalog = CompletableFuture.supplyAsync(() -> StoreCatalog.load(store, started), reads);
-    }
-    return catalog;
+  /** The newest catalog; waits for the first one to be built, at most the catalog wait. */
+  private StoreCatalog ready() throws ExecutionException, TimeoutException, InterruptedException {
+    return catalogs.ready(catalogWaitMillis);
   }
 
-  private static boolean failedAsUnlistable(CompletableFuture<StoreCatalog> future) {
-    try {
-      future.getNow(null);
-      return false;
-    } catch (java.util.concurrent.CompletionException e) {
-      return e.getCause() instanceof UnsupportedOperationException;
-    }
+  /** The first catalog, started on first call; a failure other than "cannot list" is retried. */
+  CompletableFuture<StoreCatalog> catalog() {
+    return catalogs.first();
+  }
+
+  /** See {@link LiveCatalog#refresh(boolean)}. */
+  public CompletableFuture<Boolean> refresh(boolean now) {
+    return catalogs.refresh(now);
   }
 
   private void putDims(ObjectNode node, Optional<ModelDims> dims) {

@@ -18,12 +18,16 @@ final class WebAssets {
           "overview.html",
           "neuron.html",
           "search.html",
+          "runs.html",
+          "run.html",
           "viewer.css",
           "common.js",
           "overview.js",
           "neuron.js",
           "heatmap.js",
-          "search.js");
+          "search.js",
+          "runs.js",
+          "run.js");
 
   record Asset(byte[] bytes, String contentType) {}
 

@@ -6,8 +6,13 @@
  * org.neuronexplainer.coordinator.viewer.ViewerServer}; everything else is plain blocking code that
  * the routes run on worker threads. A missing file is reported as missing and a malformed one as an
  * error naming its key, inside a normal JSON answer: one bad file never breaks a page. The search
- * index and the overview are built once per store, on first use, from a listing of {@code
- * explanations/}; stores that cannot be listed (the public https containers) say so instead.
- * Dataset text is untrusted: the pages build the DOM with {@code textContent} only.
+ * index and the overview are built per store, on first use, from a listing of {@code
+ * explanations/}, then kept up to date from later listings (only new, changed or removed files are
+ * read; the previous index answers until the next is ready); stores that cannot be listed (the
+ * public https containers) say so instead. The run pages read a {@link
+ * org.neuronexplainer.coordinator.viewer.RunSource}: the coordinator's live progress where the
+ * coordinator serves the viewer, else the store's run records; they never change a run (re-queue
+ * and cancel go through the token-guarded API). Dataset and run text is untrusted: the pages build
+ * the DOM with {@code textContent} only.
  */
 package org.neuronexplainer.coordinator.viewer;

@@ -28,6 +28,7 @@ class ViewerBrowserIT {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   @TempDir static Path temp;
+  private static Path empty;
   private static ViewerServer server;
   private static ChromeDriver browser;
 
@@ -35,7 +36,7 @@ class ViewerBrowserIT {
   static void start() throws Exception {
     browser = HeadlessChromium.start(temp.resolve("profile"));
     Path store = ViewerFixture.write(Files.createDirectories(temp.resolve("store")));
-    Path empty = Files.createDirectories(temp.resolve("empty"));
+    empty = Files.createDirectories(temp.resolve("empty"));
     ViewerStores stores =
         new ViewerStores(
             List.of(
@@ -177,5 +178,22 @@ class ViewerBrowserIT {
         .startsWith("names of days of the week");
     assertThat(browser.findElement(By.cssSelector("#activations")).getText())
         .contains("No collated activations in this store");
+  }
+
+  @Test
+  void theOverviewsRefreshButtonShowsExplanationsWrittenSince() throws Exception {
+    open("/?store=1");
+    assertThat(await(By.cssSelector(".summary")).getText()).startsWith("0 neurons explained");
+    assertThat(browser.findElements(By.cssSelector("table.layers tr"))).hasSize(1);
+    Path file = empty.resolve("explanations/30/5.jsonl");
+    Files.createDirectories(file.getParent());
+    Files.copy(Path.of("..", "examples", "explanations", "21", "2932.jsonl"), file);
+
+    browser.findElement(By.id("refresh-index")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table.layers tr"), 2));
+    assertThat(browser.findElement(By.cssSelector(".summary")).getText())
+        .startsWith("1 neurons explained");
+    assertThat(browser.findElement(By.cssSelector("table.layers")).getText()).contains("30:5");
   }
 }

@@ -1,0 +1,90 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunStatus;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.coordinator.progress.NeuronState;
+import org.neuronexplainer.coordinator.progress.RunProgress;
+import org.neuronexplainer.coordinator.runs.RunNotFoundException;
+import org.neuronexplainer.coordinator.runs.RunView;
+
+/**
+ * A store's run records read without a coordinator: each run's spec and recorded state, and how
+ * many of its neurons left a done marker. Which neurons failed, and why, is known only to the
+ * coordinator (it folds the events topic), so those are not here.
+ */
+final class StoreRunRecords implements RunSource {
+
+  private final BlobStore store;
+  private final RunRecords records;
+
+  StoreRunRecords(BlobStore store) {
+    this.store = store;
+    this.records = new RunRecords(store);
+  }
+
+  @Override
+  public boolean live() {
+    return false;
+  }
+
+  @Override
+  public List<RunView> list() {
+    List<String> ids;
+    try {
+      ids = records.runIds();
+    } catch (UnsupportedOperationException e) {
+      return List.of(); // a public https container: no run of ours, and no listing
+    }
+    List<RunView> views = new ArrayList<>();
+    for (String runId : ids) {
+      records.status(runId).ifPresent(status -> views.add(view(status, -1)));
+    }
+    return views;
+  }
+
+  @Override
+  public RunView view(String runId) {
+    RunStatus status;
+    try {
+      status = records.status(runId).orElseThrow(() -> new RunNotFoundException(runId));
+    } catch (IllegalArgumentException e) {
+      throw new RunNotFoundException(runId); // not a valid key, so no such run
+    }
+    int done;
+    try {
+      done = store.list("runs/" + runId + "/done/").size();
+    } catch (UnsupportedOperationException e) {
+      done = -1;
+    }
+    return view(status, done);
+  }
+
+  @Override
+  public List<RunProgress.NeuronView> neurons(String runId, NeuronState state) {
+    view(runId);
+    return List.of();
+  }
+
+  /** {@code done}: neurons with a done marker, or -1 when not counted (the list). */
+  private RunView view(RunStatus status, int done) {
+    RunProgress.Summary summary = null;
+    if (done >= 0) {
+      Map<String, Integer> states = new LinkedHashMap<>();
+      states.put(NeuronState.DONE.id(), done);
+      summary =
+          new RunProgress.Summary(
+              status.neuronCount(), states, Map.of(), 0, null, 0, 0, 0, 0, null);
+    }
+    return new RunView(
+        status.runId(),
+        status.state().id(),
+        records.spec(status.runId()).orElse(null),
+        status,
+        summary);
+  }
+}

@@ -1,0 +1,334 @@
+// One run: progress per state and per stage, throughput, ETA, tokens and cost, the failed neurons
+// with their reasons, and (with the coordinator's API token) re-queue and cancel. Refreshes itself
+// while the run is running. The token lives in this tab's sessionStorage and travels only in the
+// Authorization header, never in an address.
+"use strict";
+
+const REFRESH_MILLIS = 2000;
+const TOKEN_KEY = "neuron-viewer.api-token";
+const STATE_ORDER = ["done", "scoring", "simulating", "explaining", "capturing", "pending", "failed"];
+const WORKING = new Set(["capturing", "explaining", "simulating", "scoring"]);
+
+const runId = decodeURIComponent(location.pathname.split("/")[2] || "");
+const page = {
+  live: false,
+  run: null,
+  token: null, // set only once the coordinator accepted it
+  selected: new Set(),
+  timer: null,
+  parts: {},
+  shown: {}, // what the failures table and the actions show now, so a refresh leaves them alone
+};
+
+/** Replaces {@code part}'s content only when {@code key} changed: rows being clicked stay put. */
+function replaceIfChanged(name, key, build) {
+  if (page.shown[name] === key) return;
+  page.shown[name] = key;
+  NX.replace(page.parts[name], build());
+}
+
+function segmentClass(state) {
+  return WORKING.has(state) ? "working" : state;
+}
+
+/** A stacked bar: one segment per [label, count, class], widths by share of total. */
+function stackedBar(total, segments) {
+  const bar = NX.el("div", { class: "stack" });
+  for (const [label, count, kind] of segments) {
+    if (!count) continue;
+    const seg = NX.el("span", { class: "seg " + kind, title: label + ": " + count });
+    seg.style.width = (100 * count / Math.max(1, total)) + "%";
+    bar.append(seg);
+  }
+  return bar;
+}
+
+function summaryPart(run) {
+  const spec = run.spec || {};
+  const status = run.status;
+  const lines = [
+    ["explainer / simulator", (spec.explainer || "?") + " / " + (spec.simulator || "?")],
+    ["calibration", spec.calibration || "–"],
+    ["LLM model", spec.llmModel || "none"],
+    ["selection", "layers " + (spec.layers || "all") + ", neurons " + (spec.neurons || "all")],
+    ["neurons", String(status.neuronCount)],
+    ["submitted", NX.time(status.createdMillis)],
+    ["finished", NX.time(status.finishedMillis)],
+  ];
+  return NX.pane("Run", "run-spec", NX.el("table", { class: "moments" },
+    lines.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
+}
+
+function progressPart(run, stages) {
+  const p = run.progress;
+  const pane = NX.pane("Progress", "progress");
+  if (!p) {
+    pane.append(NX.notice("missing", "No progress known for this run."));
+    return pane;
+  }
+  // Working states show once a neuron is in them; done, failed and pending always.
+  const states = STATE_ORDER.filter((s) => p.states[s] !== undefined && (p.states[s] > 0 || !WORKING.has(s)));
+  pane.append(stackedBar(p.neurons, states.map((s) => [s, p.states[s], segmentClass(s)])));
+  pane.append(NX.el("p", { class: "legend", id: "state-counts" },
+    states.map((s) => NX.el("span", { class: "key " + segmentClass(s) }, s + " " + p.states[s]))));
+  if (!page.live) return pane;
+  const table = NX.el("table", { class: "stages", id: "stages" },
+    NX.el("tr", {}, ["stage", "", "passed", "working", "failed", "waiting"].map((h) => NX.el("th", {}, h))));
+  for (const row of stages) {
+    table.append(NX.el("tr", { "data-stage": row.stage },
+      NX.el("td", {}, row.stage),
+      NX.el("td", { class: "bar-cell" }, stackedBar(p.neurons, [
+        ["passed", row.passed, "done"], ["working", row.working, "working"],
+        ["failed", row.failed, "failed"], ["waiting", row.waiting, "pending"]])),
+      NX.el("td", { "data-count": "passed" }, String(row.passed)),
+      NX.el("td", { "data-count": "working" }, String(row.working)),
+      NX.el("td", { "data-count": "failed" }, String(row.failed)),
+      NX.el("td", { "data-count": "waiting" }, String(row.waiting))));
+  }
+  pane.append(NX.el("h3", {}, "Per stage"), table);
+  return pane;
+}
+
+function figuresPart(run) {
+  const p = run.progress;
+  if (!page.live || !p) return null;
+  const cost = "$" + Number(p.costUsd).toFixed(4);
+  const rows = [
+    ["throughput", Number(p.throughputPerSecond).toFixed(2) + " neurons/s"],
+    ["time left", run.state === "running" ? NX.duration(p.etaSeconds) : "–"],
+    ["tokens", p.promptTokens + " prompt (" + p.cachedPromptTokens + " cached), " + p.completionTokens + " completion"],
+    ["cost", cost],
+    ["mean score", NX.score(p.meanScore)],
+  ];
+  return NX.pane("Figures", "figures", NX.el("table", { class: "moments" },
+    rows.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
+}
+
+function failedPart(neurons) {
+  const pane = NX.pane("Failed neurons", "failed");
+  if (!page.live) {
+    pane.append(NX.notice("missing", "Which neurons failed, and why, is known to the coordinator only."));
+    return pane;
+  }
+  if (neurons.length === 0) {
+    pane.append(NX.el("p", { class: "muted", id: "no-failures" }, "No neuron has failed."));
+    return pane;
+  }
+  const names = new Set(neurons.map((n) => n.neuron));
+  for (const chosen of [...page.selected]) if (!names.has(chosen)) page.selected.delete(chosen);
+  const head = ["neuron", "stage", "attempt", "reason"];
+  if (page.token) head.unshift("");
+  const table = NX.el("table", { class: "layers failures", id: "failures" },
+    NX.el("tr", {}, head.map((h) => NX.el("th", {}, h))));
+  for (const n of neurons) {
+    const [layer, index] = n.neuron.split(":");
+    const row = NX.el("tr", { "data-neuron": n.neuron });
+    if (page.token) {
+      const box = NX.el("input", { type: "checkbox", "aria-label": "select " + n.neuron, checked: page.selected.has(n.neuron) });
+      box.addEventListener("change", () => {
+        if (box.checked) page.selected.add(n.neuron); else page.selected.delete(n.neuron);
+        updateActions();
+      });
+      row.append(NX.el("td", {}, box));
+    }
+    row.append(
+      NX.el("td", {}, NX.neuronLink(layer, index, n.neuron)),
+      NX.el("td", {}, n.stage || "–"),
+      NX.el("td", {}, String(n.attempt)),
+      NX.el("td", { class: "reason" }, n.reason || "(no reason given)"));
+    table.append(row);
+  }
+  pane.append(NX.el("p", { class: "muted" }, neurons.length + " failed"), table);
+  return pane;
+}
+
+// --- the token and the actions -------------------------------------------------------------
+
+async function api(method, path, body) {
+  const headers = { Accept: "application/json", Authorization: "Bearer " + (page.token || page.pendingToken) };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch (e) {
+    // no JSON body: the status says enough
+  }
+  return { status: response.status, ok: response.ok, body: answer };
+}
+
+function message(kind, text) {
+  NX.replace(page.parts.message, text ? NX.notice(kind, text) : null);
+}
+
+async function useToken(token, fromStorage) {
+  page.pendingToken = token;
+  let answer;
+  try {
+    answer = await api("GET", "/api/runs/" + encodeURIComponent(runId));
+  } catch (e) {
+    message("error", "Cannot reach the coordinator's API: " + e.message);
+    return;
+  } finally {
+    page.pendingToken = null;
+  }
+  if (answer.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    page.token = null;
+    message("error", fromStorage
+      ? "The token kept in this tab is no longer accepted (401): enter the coordinator's current API token."
+      : "The coordinator refused this token (401 Unauthorized): it is not the coordinator's COORDINATOR_API_TOKEN.");
+  } else if (!answer.ok) {
+    message("error", "The API answered " + answer.status + ": " + ((answer.body && answer.body.error) || "no reason given"));
+    return;
+  } else {
+    page.token = token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    message(null, null);
+  }
+  renderAuth();
+  await refresh();
+}
+
+function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  page.token = null;
+  page.selected.clear();
+  message("info", "The token was removed from this tab.");
+  renderAuth();
+  refresh();
+}
+
+function renderAuth() {
+  const auth = page.parts.auth;
+  if (!page.live) {
+    NX.replace(auth, NX.notice("info", "Re-queue and cancel need the coordinator: this viewer reads the store alone."));
+    return;
+  }
+  if (page.token) {
+    NX.replace(auth, NX.el("p", { class: "muted", id: "token-state" }, "API token accepted (kept in this tab only). ",
+      NX.el("button", { type: "button", id: "forget-token", onclick: forgetToken }, "Forget token")));
+    return;
+  }
+  const input = NX.el("input", { type: "password", id: "token", autocomplete: "off", placeholder: "API token", "aria-label": "API token", size: 36 });
+  const form = NX.el("form", { id: "token-form", class: "search", onsubmit: (event) => {
+    event.preventDefault();
+    if (input.value.trim() !== "") useToken(input.value.trim(), false);
+  } }, input, NX.el("button", { type: "submit" }, "Use token"));
+  NX.replace(auth,
+    NX.el("p", { id: "token-needed" }, "Re-queueing failed neurons and cancelling the run need the coordinator's API token " +
+      "(COORDINATOR_API_TOKEN). It is kept in this browser tab only and sent in the Authorization header."),
+    form);
+}
+
+function updateActions() {
+  const run = page.run;
+  const failed = run && run.progress && run.progress.states.failed ? run.progress.states.failed : 0;
+  const key = JSON.stringify([page.token !== null, run && run.state, failed, page.selected.size]);
+  replaceIfChanged("actions", key, () => actionButtons(run, failed));
+}
+
+function actionButtons(run, failed) {
+  if (!page.token || !run) return [];
+  const cancelled = run.state === "cancelled";
+  const buttons = [];
+  if (!cancelled) {
+    buttons.push(NX.el("button", { type: "button", id: "requeue-all", disabled: failed === 0, onclick: () => act(() => requeue([])) },
+      "Re-queue all failed (" + failed + ")"));
+    buttons.push(NX.el("button", { type: "button", id: "requeue-selected", disabled: page.selected.size === 0,
+      onclick: () => act(() => requeue([...page.selected])) }, "Re-queue selected (" + page.selected.size + ")"));
+  }
+  if (run.state === "running") {
+    buttons.push(NX.el("button", { type: "button", id: "cancel-run", class: "danger", onclick: () => act(cancelRun) }, "Cancel run"));
+  }
+  return buttons;
+}
+
+/** Runs an action, saying so when the coordinator cannot be reached at all. */
+async function act(action) {
+  try {
+    await action();
+  } catch (e) {
+    message("error", "Cannot reach the coordinator's API: " + e.message);
+  }
+}
+
+async function requeue(neurons) {
+  const answer = await api("POST", "/api/runs/" + encodeURIComponent(runId) + "/requeue", neurons.length ? { neurons } : {});
+  if (answer.status === 401) return tokenLost();
+  if (!answer.ok) {
+    message("error", "Re-queue refused (" + answer.status + "): " + ((answer.body && answer.body.error) || "no reason given"));
+    return;
+  }
+  const count = answer.body.requeued.length;
+  page.selected.clear();
+  page.shown.failed = null; // redraw the boxes unticked
+  message("info", count === 0 ? "No failed neuron to re-queue." : "Re-queued " + count + (count === 1 ? " neuron." : " neurons."));
+  await refresh();
+}
+
+async function cancelRun() {
+  if (!confirm("Cancel run " + runId + "? Its remaining jobs fail as cancelled.")) return;
+  const answer = await api("POST", "/api/runs/" + encodeURIComponent(runId) + "/cancel");
+  if (answer.status === 401) return tokenLost();
+  if (!answer.ok) {
+    message("error", "Cancel refused (" + answer.status + "): " + ((answer.body && answer.body.error) || "no reason given"));
+    return;
+  }
+  message("info", "Run cancelled.");
+  await refresh();
+}
+
+function tokenLost() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  page.token = null;
+  message("error", "The coordinator no longer accepts the token (401): enter its current API token.");
+  renderAuth();
+  refresh();
+}
+
+// --- loading -----------------------------------------------------------------------------------
+
+async function refresh() {
+  clearTimeout(page.timer);
+  const id = encodeURIComponent(runId);
+  let answer;
+  let failed = [];
+  try {
+    answer = await NX.fetchJson("/api/viewer/runs/" + id);
+    if (answer.live) failed = (await NX.fetchJson("/api/viewer/runs/" + id + "/neurons?state=failed")).neurons;
+  } catch (e) {
+    NX.replace(page.parts.body, NX.notice("error", e.message));
+    page.shown.failed = null;
+    NX.replace(page.parts.failed);
+    page.timer = setTimeout(refresh, REFRESH_MILLIS * 2);
+    return;
+  }
+  page.run = answer.run;
+  const run = answer.run;
+  NX.replace(page.parts.state, NX.stateChip(run.state),
+    run.state === "running" ? NX.el("span", { class: "muted" }, " updates every " + REFRESH_MILLIS / 1000 + " s") : null);
+  NX.replace(page.parts.body, summaryPart(run), progressPart(run, answer.stages), figuresPart(run));
+  replaceIfChanged("failed", JSON.stringify([page.token !== null, failed]), () => failedPart(failed));
+  updateActions();
+  if (run.state === "running") page.timer = setTimeout(refresh, REFRESH_MILLIS);
+}
+
+NX.start(async (main) => {
+  const answer = await NX.fetchJson("/api/viewer/runs/" + encodeURIComponent(runId));
+  page.live = answer.live;
+  page.parts.state = NX.el("span", { id: "run-state" });
+  page.parts.message = NX.el("div", { id: "message" });
+  page.parts.auth = NX.el("div", { id: "auth", class: "pane" });
+  page.parts.actions = NX.el("div", { id: "actions", class: "actions" });
+  page.parts.body = NX.el("div", { id: "run-body" });
+  page.parts.failed = NX.el("div", { id: "run-failures" });
+  NX.replace(main,
+    NX.el("div", { class: "title" }, NX.el("h1", {}, "Run " + runId), page.parts.state),
+    page.live ? null : NX.runsNotLive(),
+    page.parts.auth, page.parts.actions, page.parts.message, page.parts.body, page.parts.failed);
+  renderAuth();
+  const kept = page.live ? sessionStorage.getItem(TOKEN_KEY) : null;
+  if (kept) await useToken(kept, true);
+  else await refresh();
+});

@@ -1,0 +1,78 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.coordinator.progress.RunProgress;
+
+class RunPageJsonTest {
+
+  private static RunProgress.Summary summary(
+      int neurons, Map<String, Integer> states, Map<String, Integer> stages) {
+    Map<String, Integer> all = new LinkedHashMap<>();
+    for (String s : new String[] {"pending", "capturing", "explaining", "simulating", "scoring"}) {
+      all.put(s, 0);
+    }
+    all.put("done", 0);
+    all.put("failed", 0);
+    all.putAll(states);
+    return new RunProgress.Summary(neurons, all, stages, 0, null, 0, 0, 0, 0, null);
+  }
+
+  private static JsonNode row(JsonNode rows, String stage) {
+    for (JsonNode row : rows) {
+      if (row.get("stage").asText().equals(stage)) {
+        return row;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void theJobStageAlwaysHasARowAndItsCountsAddUp() {
+    JsonNode rows =
+        RunPageJson.stages(
+            summary(
+                10,
+                Map.of("done", 5, "explaining", 2, "failed", 2, "pending", 1),
+                Map.of("explain:explaining", 2, "explain:failed", 2)));
+    assertThat(rows).hasSize(1);
+    JsonNode explain = row(rows, "explain");
+    assertThat(explain.get("passed").asInt()).isEqualTo(5);
+    assertThat(explain.get("working").asInt()).isEqualTo(2);
+    assertThat(explain.get("failed").asInt()).isEqualTo(2);
+    assertThat(explain.get("waiting").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void aStageSeenGetsARowAndLaterStagesCountAsPassedForEarlierOnes() {
+    JsonNode rows =
+        RunPageJson.stages(
+            summary(
+                12,
+                Map.of("capturing", 3, "scoring", 2, "done", 4, "failed", 3),
+                Map.of(
+                    "capture:capturing", 3,
+                    "collate:failed", 1,
+                    "score:scoring", 2,
+                    "score:failed", 2)));
+    assertThat(rows)
+        .extracting(r -> r.get("stage").asText())
+        .containsExactly("capture", "explain", "score");
+    JsonNode capture = row(rows, "capture");
+    // Done, scoring and failed at score are past capture; collate's failure is capture's.
+    assertThat(capture.get("passed").asInt()).isEqualTo(8);
+    assertThat(capture.get("working").asInt()).isEqualTo(3);
+    assertThat(capture.get("failed").asInt()).isEqualTo(1);
+    assertThat(capture.get("waiting").asInt()).isZero();
+    JsonNode score = row(rows, "score");
+    assertThat(score.get("passed").asInt()).isEqualTo(4);
+    assertThat(score.get("working").asInt()).isEqualTo(2);
+    assertThat(score.get("failed").asInt()).isEqualTo(2);
+    // 12 less 4 passed, 2 working, 2 failed here and 1 stopped at capture.
+    assertThat(score.get("waiting").asInt()).isEqualTo(3);
+  }
+}

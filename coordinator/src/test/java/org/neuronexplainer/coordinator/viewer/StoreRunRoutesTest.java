@@ -1,0 +1,105 @@
+package org.neuronexplainer.coordinator.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.run.RunStatus;
+import org.neuronexplainer.common.storage.LocalDirectoryStore;
+
+/** The run routes of a viewer without a coordinator: the store's run records, read only. */
+class StoreRunRoutesTest {
+
+  @TempDir static Path root;
+  private static ViewerServer server;
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final ObjectMapper json = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    LocalDirectoryStore store = new LocalDirectoryStore(root);
+    RunRecords records = new RunRecords(store);
+    List<NeuronId> plan = List.of(new NeuronId(0, 1), new NeuronId(0, 2), new NeuronId(0, 3));
+    records.putSpec(
+        new RunSpec("run-a", "store", "0", null, "baseline", "baseline", "linear", null, 3));
+    records.putPlan("run-a", plan);
+    records.putStatus(new RunStatus("run-a", RunState.RUNNING, 3, 1_000, 0));
+    records.putDone(plan.get(0), new RunRecords.DoneMarker("run-a", "m", 0.5));
+    records.putDone(plan.get(2), new RunRecords.DoneMarker("run-a", "m", 0.25));
+    server = ViewerServer.start(new ViewerService(store, Optional.empty()), "127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpResponse<String> send(String method, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode getJson(String path, int status) throws Exception {
+    HttpResponse<String> response = send("GET", path);
+    assertThat(response.statusCode()).as(path + " -> " + response.body()).isEqualTo(status);
+    return json.readTree(response.body());
+  }
+
+  @Test
+  void listsTheRunsOfTheStoreWithTheirRecordedState() throws Exception {
+    JsonNode answer = getJson("/api/viewer/runs", 200);
+    assertThat(answer.get("live").asBoolean()).isFalse();
+    assertThat(answer.get("runs")).hasSize(1);
+    assertThat(answer.at("/runs/0/runId").asText()).isEqualTo("run-a");
+    assertThat(answer.at("/runs/0/state").asText()).isEqualTo("running");
+    assertThat(answer.at("/runs/0/spec/explainer").asText()).isEqualTo("baseline");
+    assertThat(getJson("/api/viewer/info", 200).get("liveRuns").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aRunCountsItsDoneMarkersAndKnowsNoFailures() throws Exception {
+    JsonNode answer = getJson("/api/viewer/runs/run-a", 200);
+    assertThat(answer.get("live").asBoolean()).isFalse();
+    assertThat(answer.at("/run/progress/neurons").asInt()).isEqualTo(3);
+    assertThat(answer.at("/run/progress/states/done").asInt()).isEqualTo(2);
+    JsonNode neurons = getJson("/api/viewer/runs/run-a/neurons?state=failed", 200);
+    assertThat(neurons.get("neurons")).isEmpty();
+    assertThat(getJson("/api/viewer/runs/run-b", 404).get("error").asText()).contains("run-b");
+    assertThat(getJson("/api/viewer/runs/run-a/neurons?state=odd", 400).get("error").asText())
+        .contains("unknown state");
+  }
+
+  @Test
+  void servesTheRunPagesAndRefreshesTheIndexOnRequest() throws Exception {
+    HttpResponse<String> list = send("GET", "/runs");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.body()).contains("/static/runs.js");
+    HttpResponse<String> page = send("GET", "/runs/run-a");
+    assertThat(page.body()).contains("/static/run.js");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'self'"));
+    // No index yet: there is nothing to refresh, and the answer says so.
+    HttpResponse<String> refresh = send("POST", "/api/viewer/refresh");
+    assertThat(refresh.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(refresh.body()).get("changed").asBoolean()).isFalse();
+    assertThat(send("GET", "/api/viewer/refresh").statusCode()).isNotEqualTo(200);
+  }
+}
