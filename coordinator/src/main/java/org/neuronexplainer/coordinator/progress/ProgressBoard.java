@@ -49,6 +49,11 @@ public final class ProgressBoard {
     run(runId).plan(units);
   }
 
+  /** Registers a capture run's planned units of a stage (capture, collate or weights). */
+  public synchronized void planUnits(String runId, Stage stage, List<String> units) {
+    run(runId).planUnits(stage, units);
+  }
+
   public synchronized void requeued(String runId, List<String> units) {
     run(runId).requeued(units);
   }

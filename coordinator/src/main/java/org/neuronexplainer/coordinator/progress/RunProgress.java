@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.Stage;
@@ -19,6 +20,14 @@ import org.neuronexplainer.common.messaging.StageEvent;
  * {@code failed}; a {@code succeeded} event of the run's last per-neuron stage marks it {@code
  * done}, of an earlier stage moves it on. The newest event wins, which is also what a compacted
  * topic keeps, so a replay after a restart ends in the same state.
+ *
+ * <p>Capture runs: capture, collate and weights events are about units that cover many neurons (a
+ * layer range of one corpus shard, a block of one layer's neurons), folded as {@link UnitProgress}.
+ * A neuron's state follows its units until its first per-neuron event: {@code capturing} while
+ * capture units of its layer run, {@code failed} when one of them failed for good, {@code pending}
+ * once all are done (waiting for collate), then {@code collating}, {@code pending} again once its
+ * explain job is queued. An event of an earlier stage than the neuron's newest never moves it back,
+ * since events of different units sit on different partitions and a replay may order them freely.
  */
 public final class RunProgress {
 
@@ -28,6 +37,8 @@ public final class RunProgress {
   private final String runId;
   private final Stage lastStage;
   private final Map<String, NeuronProgress> neurons = new HashMap<>();
+  private final Map<Integer, java.util.TreeMap<Integer, NeuronProgress>> byLayer = new HashMap<>();
+  private final Map<Stage, Map<String, UnitProgress>> units = new EnumMap<>(Stage.class);
   private final EnumMap<NeuronState, Integer> counts = new EnumMap<>(NeuronState.class);
   private final ArrayDeque<Long> finishTimes = new ArrayDeque<>();
   private long promptTokens;
@@ -62,8 +73,51 @@ public final class RunProgress {
         unit,
         u -> {
           counts.merge(NeuronState.PENDING, 1, Integer::sum);
-          return new NeuronProgress();
+          NeuronProgress n = new NeuronProgress();
+          int colon = u.indexOf(':');
+          try {
+            byLayer
+                .computeIfAbsent(
+                    Integer.parseInt(u.substring(0, colon)), l -> new java.util.TreeMap<>())
+                .put(Integer.parseInt(u.substring(colon + 1)), n);
+          } catch (RuntimeException e) {
+            // not a layer:neuron unit; it has no layer for capture units to reach
+          }
+          return n;
         });
+  }
+
+  /** Adds the planned units of a capture run's stage (capture, collate or weights) as pending. */
+  public void planUnits(Stage stage, List<String> planned) {
+    for (String unit : planned) {
+      unit(stage, unit);
+    }
+  }
+
+  private UnitProgress unit(Stage stage, String unit) {
+    return units
+        .computeIfAbsent(stage, s -> new java.util.LinkedHashMap<>())
+        .computeIfAbsent(unit, u -> new UnitProgress(stage, u));
+  }
+
+  /** Where a unit stands; {@code PENDING} for one that no event or plan named. */
+  public String unitState(Stage stage, String unit) {
+    UnitProgress u = units.getOrDefault(stage, Map.of()).get(unit);
+    return (u == null ? UnitProgress.State.PENDING : u.state).name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The units of a stage that failed for good, for a re-queue. */
+  public List<String> failedUnits(Stage stage) {
+    List<String> out = new ArrayList<>();
+    units
+        .getOrDefault(stage, Map.of())
+        .forEach(
+            (k, u) -> {
+              if (u.state == UnitProgress.State.FAILED) {
+                out.add(k);
+              }
+            });
+    return out;
   }
 
   /** Folds one event; returns true when it made the neuron done for the first time. */
@@ -71,7 +125,8 @@ public final class RunProgress {
     if (event.stage() == Stage.CAPTURE
         || event.stage() == Stage.COLLATE
         || event.stage() == Stage.WEIGHTS) {
-      return false; // not per-neuron units
+      applyUnit(event);
+      return false;
     }
     NeuronProgress n = neuron(event.unit());
     n.stage = event.stage();
@@ -100,6 +155,69 @@ public final class RunProgress {
       return true;
     }
     return false;
+  }
+
+  private void applyUnit(StageEvent event) {
+    UnitProgress u = unit(event.stage(), event.unit());
+    u.apply(event);
+    if (event.stage() == Stage.CAPTURE) {
+      for (int layer = Math.max(0, u.first); layer <= u.last; layer++) {
+        refreshCaptured(layer);
+      }
+    } else if (event.stage() == Stage.COLLATE && u.layer >= 0) {
+      NeuronState state =
+          switch (u.state) {
+            case FAILED -> NeuronState.FAILED;
+            case SUCCEEDED, PENDING -> NeuronState.PENDING;
+            case WORKING -> NeuronState.COLLATING;
+          };
+      for (NeuronProgress n : layerNeurons(u.layer, u.first, u.last)) {
+        follow(n, Stage.COLLATE, state, u.attempt, u.reason);
+      }
+    }
+  }
+
+  /** Sets the state of a layer's neurons from every capture unit that covers the layer. */
+  private void refreshCaptured(int layer) {
+    UnitProgress failed = null;
+    boolean started = false;
+    boolean allDone = true;
+    int attempt = 0;
+    for (UnitProgress u : units.getOrDefault(Stage.CAPTURE, Map.of()).values()) {
+      if (!u.coversLayer(layer)) {
+        continue;
+      }
+      attempt = Math.max(attempt, u.attempt);
+      started |= u.state != UnitProgress.State.PENDING;
+      allDone &= u.state == UnitProgress.State.SUCCEEDED;
+      if (u.state == UnitProgress.State.FAILED && failed == null) {
+        failed = u;
+      }
+    }
+    NeuronState state =
+        failed != null
+            ? NeuronState.FAILED
+            : allDone || !started ? NeuronState.PENDING : NeuronState.CAPTURING;
+    String reason = failed == null ? null : failed.reason;
+    for (NeuronProgress n : layerNeurons(layer, 0, Integer.MAX_VALUE - 1)) {
+      follow(n, Stage.CAPTURE, state, attempt, reason);
+    }
+  }
+
+  private java.util.Collection<NeuronProgress> layerNeurons(int layer, int first, int last) {
+    java.util.TreeMap<Integer, NeuronProgress> layerMap = byLayer.get(layer);
+    return layerMap == null ? List.of() : layerMap.subMap(first, true, last, true).values();
+  }
+
+  /** Moves a neuron by an event of a many-neuron unit, unless it has moved past that stage. */
+  private void follow(NeuronProgress n, Stage stage, NeuronState next, int attempt, String why) {
+    if (n.stage != null && n.stage.ordinal() > stage.ordinal()) {
+      return;
+    }
+    n.stage = stage;
+    n.attempt = attempt;
+    n.reason = why;
+    move(n, next);
   }
 
   private static Stage nextStage(StageEvent.Succeeded ok) {
@@ -158,9 +276,19 @@ public final class RunProgress {
     return neurons.size();
   }
 
-  /** True when every neuron is done or failed. */
+  /** True when every neuron is done or failed, and so is every planned weights unit. */
   public boolean settled() {
+    for (UnitProgress u : units.getOrDefault(Stage.WEIGHTS, Map.of()).values()) {
+      if (u.state != UnitProgress.State.SUCCEEDED && u.state != UnitProgress.State.FAILED) {
+        return false;
+      }
+    }
     return total() > 0 && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
+  }
+
+  /** True when a neuron or a weights unit failed for good. */
+  public boolean anyFailed() {
+    return count(NeuronState.FAILED) > 0 || !failedUnits(Stage.WEIGHTS).isEmpty();
   }
 
   public long completed() {
@@ -195,11 +323,22 @@ public final class RunProgress {
         byStage.merge(n.stage.id() + ":" + n.state.id(), 1, Integer::sum);
       }
     }
+    Map<String, Integer> byUnit = new java.util.TreeMap<>();
+    units.forEach(
+        (stage, map) ->
+            map.values()
+                .forEach(
+                    u ->
+                        byUnit.merge(
+                            stage.id() + ":" + u.state.name().toLowerCase(Locale.ROOT),
+                            1,
+                            Integer::sum)));
     double eta = etaSeconds();
     return new Summary(
         total(),
         byState,
         byStage,
+        byUnit,
         throughput(),
         Double.isNaN(eta) ? null : eta,
         promptTokens,
@@ -233,6 +372,8 @@ public final class RunProgress {
    * A run's figures for the API and the CLI.
    *
    * @param stages in-progress and failed neurons per {@code stage:state}
+   * @param units a capture run's capture, collate and weights units per {@code stage:state} ({@code
+   *     pending}, {@code working}, {@code succeeded}, {@code failed}); empty otherwise
    * @param etaSeconds null when unknown
    * @param meanScore mean over done neurons with a defined score, or null
    */
@@ -240,6 +381,7 @@ public final class RunProgress {
       int neurons,
       Map<String, Integer> states,
       Map<String, Integer> stages,
+      Map<String, Integer> units,
       double throughputPerSecond,
       Double etaSeconds,
       long promptTokens,
