@@ -206,8 +206,27 @@ class CaptureRunIT {
       assertThat(dir.resolve("runs/no-model")).doesNotExist();
       assertThat(dir.resolve("runs/bad-layer")).doesNotExist();
 
+      // Through the API, as `submit` sends it: the capture settings are a nested object.
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      java.net.http.HttpResponse<String> refused =
+          PipelineIT.post(
+              c.port(),
+              "/api/runs",
+              PipelineIT.TOKEN,
+              json.writeValueAsString(spec("api-bad-layer", model.toString(), files, "7")));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("layer 7 does not exist");
       String missing = dir.resolve("missing-corpus.jsonl").toString();
-      c.runs().submit(spec("bad-corpus", model.toString(), List.of(files.get(0), missing), null));
+      java.net.http.HttpResponse<String> created =
+          PipelineIT.post(
+              c.port(),
+              "/api/runs",
+              PipelineIT.TOKEN,
+              json.writeValueAsString(
+                  spec("bad-corpus", model.toString(), List.of(files.get(0), missing), null)));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(created.body()).contains("\"source\":\"capture\"", "\"shards\":3");
       RunView view = PipelineIT.awaitFinished(c, "bad-corpus", Duration.ofSeconds(60));
       assertThat(view.status().state()).isEqualTo(RunState.FAILED);
       List<RunProgress.NeuronView> failed = c.runs().neurons("bad-corpus", NeuronState.FAILED);
