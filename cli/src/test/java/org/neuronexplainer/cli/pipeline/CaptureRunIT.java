@@ -186,7 +186,8 @@ class CaptureRunIT {
   }
 
   @Test
-  void badInputIsRefusedOrFailsTheRunWithAReasonAndLeavesNothingHalfWritten() throws Exception {
+  void badInputIsRefusedOrFailsTheRunWithAReasonLeavingNothingAndARequeueFinishesIt()
+      throws Exception {
     BlobStore store = new LocalDirectoryStore(dir);
     Map<String, String> env = env("bad.");
     List<String> files = corpus.stream().map(Path::toString).toList();
@@ -237,10 +238,21 @@ class CaptureRunIT {
                 assertThat(n.stage()).isEqualTo("capture");
                 assertThat(n.reason()).contains("missing-corpus.jsonl");
               });
+      assertThat(dir.resolve("runs/bad-corpus/corpus")).doesNotExist();
+      assertThat(dir.resolve("runs/bad-corpus/partials")).doesNotExist();
+      assertThat(dir.resolve("collated-activations")).doesNotExist();
+
+      // Once the file is there, a re-queue sends the failed capture units out again.
+      Files.copy(Path.of(files.get(0)), Path.of(missing));
+      assertThat(PipelineIT.post(c.port(), "/api/runs/bad-corpus/requeue", PipelineIT.TOKEN, "{}"))
+          .satisfies(r -> assertThat(r.body()).contains("0:0", "3:19"));
+      view = PipelineIT.awaitFinished(c, "bad-corpus", Duration.ofSeconds(120));
+      assertThat(view.status().state())
+          .as("%s %s", view.progress(), c.runs().neurons("bad-corpus", NeuronState.FAILED))
+          .isEqualTo(RunState.SUCCEEDED);
+      assertThat(view.progress().states()).containsEntry("done", 80);
+      assertThat(view.progress().units()).containsEntry("capture:succeeded", 6);
     }
-    assertThat(dir.resolve("runs/bad-corpus/corpus")).doesNotExist();
-    assertThat(dir.resolve("runs/bad-corpus/partials")).doesNotExist();
-    assertThat(dir.resolve("collated-activations")).doesNotExist();
   }
 
   private static void awaitUnits(Coordinator c, String key, int count) throws InterruptedException {

@@ -224,6 +224,18 @@ public final class RunProgress {
     return ok.stage() == Stage.EXPLAIN ? Stage.SIMULATE : Stage.SCORE;
   }
 
+  /**
+   * Marks failed capture or collate units pending again (a re-queue), before their new events
+   * arrive, so that the first of those does not find the others still failed.
+   */
+  public void requeuedUnits(Stage stage, List<String> requeued) {
+    for (String unit : requeued) {
+      UnitProgress u = unit(stage, unit);
+      u.state = UnitProgress.State.PENDING;
+      u.reason = null;
+    }
+  }
+
   /** Marks neurons pending again (a re-queue), before their new events arrive. */
   public void requeued(List<String> units) {
     for (String unit : units) {

@@ -166,6 +166,8 @@ final class CaptureRuns {
         }
       }
     }
+    board.requeuedUnits(spec.runId(), Stage.CAPTURE, failedCaptures);
+    board.requeuedUnits(spec.runId(), Stage.COLLATE, failedCollates);
     publishAll(spec.runId(), jobs);
     return jobs.size();
   }

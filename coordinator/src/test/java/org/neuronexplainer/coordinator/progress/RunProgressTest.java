@@ -89,6 +89,22 @@ class RunProgressTest {
     assertThat(p.settled()).isFalse();
   }
 
+  @Test
+  void aRequeuedCaptureUnitNoLongerFailsItsLayer() {
+    RunProgress p = capturePlan();
+    for (String shard : List.of("layers:0-1/shard:0", "layers:0-1/shard:1")) {
+      p.apply(new StageEvent.Failed(V, "r", Stage.CAPTURE, shard, 1, 1, "unreadable", false));
+    }
+    assertThat(p.count(NeuronState.FAILED)).isEqualTo(4);
+    p.requeued(List.of("0:0", "0:1", "1:0", "1:1"));
+    p.requeuedUnits(Stage.CAPTURE, p.failedUnits(Stage.CAPTURE));
+    assertThat(p.failedUnits(Stage.CAPTURE)).isEmpty();
+    // The first new event must not find its sibling shard still failed.
+    p.apply(new StageEvent.Started(V, "r", Stage.CAPTURE, "layers:0-1/shard:0", 1, 2));
+    assertThat(p.count(NeuronState.CAPTURING)).isEqualTo(4);
+    assertThat(p.count(NeuronState.FAILED)).isZero();
+  }
+
   /** Layers 0-2 of two neurons each; capture units for 0-1 in two shards, 2 in one. */
   private static RunProgress capturePlan() {
     RunProgress p = new RunProgress("r", Stage.EXPLAIN);
