@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.Stage;
@@ -37,8 +36,7 @@ public final class RunProgress {
   private final String runId;
   private final Stage lastStage;
   private final Map<String, NeuronProgress> neurons = new HashMap<>();
-  private final Map<Integer, java.util.TreeMap<Integer, NeuronProgress>> byLayer = new HashMap<>();
-  private final Map<Stage, Map<String, UnitProgress>> units = new EnumMap<>(Stage.class);
+  private final CaptureUnits units = new CaptureUnits(this::follow);
   private final EnumMap<NeuronState, Integer> counts = new EnumMap<>(NeuronState.class);
   private final ArrayDeque<Long> finishTimes = new ArrayDeque<>();
   private long promptTokens;
@@ -74,50 +72,24 @@ public final class RunProgress {
         u -> {
           counts.merge(NeuronState.PENDING, 1, Integer::sum);
           NeuronProgress n = new NeuronProgress();
-          int colon = u.indexOf(':');
-          try {
-            byLayer
-                .computeIfAbsent(
-                    Integer.parseInt(u.substring(0, colon)), l -> new java.util.TreeMap<>())
-                .put(Integer.parseInt(u.substring(colon + 1)), n);
-          } catch (RuntimeException e) {
-            // not a layer:neuron unit; it has no layer for capture units to reach
-          }
+          units.index(u, n);
           return n;
         });
   }
 
   /** Adds the planned units of a capture run's stage (capture, collate or weights) as pending. */
   public void planUnits(Stage stage, List<String> planned) {
-    for (String unit : planned) {
-      unit(stage, unit);
-    }
+    units.plan(stage, planned);
   }
 
-  private UnitProgress unit(Stage stage, String unit) {
-    return units
-        .computeIfAbsent(stage, s -> new java.util.LinkedHashMap<>())
-        .computeIfAbsent(unit, u -> new UnitProgress(stage, u));
-  }
-
-  /** Where a unit stands; {@code PENDING} for one that no event or plan named. */
+  /** Where a unit stands: {@code pending}, {@code working}, {@code succeeded} or {@code failed}. */
   public String unitState(Stage stage, String unit) {
-    UnitProgress u = units.getOrDefault(stage, Map.of()).get(unit);
-    return (u == null ? UnitProgress.State.PENDING : u.state).name().toLowerCase(Locale.ROOT);
+    return units.state(stage, unit);
   }
 
   /** The units of a stage that failed for good, for a re-queue. */
   public List<String> failedUnits(Stage stage) {
-    List<String> out = new ArrayList<>();
-    units
-        .getOrDefault(stage, Map.of())
-        .forEach(
-            (k, u) -> {
-              if (u.state == UnitProgress.State.FAILED) {
-                out.add(k);
-              }
-            });
-    return out;
+    return units.failed(stage);
   }
 
   /** Folds one event; returns true when it made the neuron done for the first time. */
@@ -125,7 +97,7 @@ public final class RunProgress {
     if (event.stage() == Stage.CAPTURE
         || event.stage() == Stage.COLLATE
         || event.stage() == Stage.WEIGHTS) {
-      applyUnit(event);
+      units.apply(event);
       return false;
     }
     NeuronProgress n = neuron(event.unit());
@@ -157,58 +129,6 @@ public final class RunProgress {
     return false;
   }
 
-  private void applyUnit(StageEvent event) {
-    UnitProgress u = unit(event.stage(), event.unit());
-    u.apply(event);
-    if (event.stage() == Stage.CAPTURE) {
-      for (int layer = Math.max(0, u.first); layer <= u.last; layer++) {
-        refreshCaptured(layer);
-      }
-    } else if (event.stage() == Stage.COLLATE && u.layer >= 0) {
-      NeuronState state =
-          switch (u.state) {
-            case FAILED -> NeuronState.FAILED;
-            case SUCCEEDED, PENDING -> NeuronState.PENDING;
-            case WORKING -> NeuronState.COLLATING;
-          };
-      for (NeuronProgress n : layerNeurons(u.layer, u.first, u.last)) {
-        follow(n, Stage.COLLATE, state, u.attempt, u.reason);
-      }
-    }
-  }
-
-  /** Sets the state of a layer's neurons from every capture unit that covers the layer. */
-  private void refreshCaptured(int layer) {
-    UnitProgress failed = null;
-    boolean started = false;
-    boolean allDone = true;
-    int attempt = 0;
-    for (UnitProgress u : units.getOrDefault(Stage.CAPTURE, Map.of()).values()) {
-      if (!u.coversLayer(layer)) {
-        continue;
-      }
-      attempt = Math.max(attempt, u.attempt);
-      started |= u.state != UnitProgress.State.PENDING;
-      allDone &= u.state == UnitProgress.State.SUCCEEDED;
-      if (u.state == UnitProgress.State.FAILED && failed == null) {
-        failed = u;
-      }
-    }
-    NeuronState state =
-        failed != null
-            ? NeuronState.FAILED
-            : allDone || !started ? NeuronState.PENDING : NeuronState.CAPTURING;
-    String reason = failed == null ? null : failed.reason;
-    for (NeuronProgress n : layerNeurons(layer, 0, Integer.MAX_VALUE - 1)) {
-      follow(n, Stage.CAPTURE, state, attempt, reason);
-    }
-  }
-
-  private java.util.Collection<NeuronProgress> layerNeurons(int layer, int first, int last) {
-    java.util.TreeMap<Integer, NeuronProgress> layerMap = byLayer.get(layer);
-    return layerMap == null ? List.of() : layerMap.subMap(first, true, last, true).values();
-  }
-
   /** Moves a neuron by an event of a many-neuron unit, unless it has moved past that stage. */
   private void follow(NeuronProgress n, Stage stage, NeuronState next, int attempt, String why) {
     if (n.stage != null && n.stage.ordinal() > stage.ordinal()) {
@@ -229,11 +149,7 @@ public final class RunProgress {
    * arrive, so that the first of those does not find the others still failed.
    */
   public void requeuedUnits(Stage stage, List<String> requeued) {
-    for (String unit : requeued) {
-      UnitProgress u = unit(stage, unit);
-      u.state = UnitProgress.State.PENDING;
-      u.reason = null;
-    }
+    units.requeued(stage, requeued);
   }
 
   /** Marks neurons pending again (a re-queue), before their new events arrive. */
@@ -290,12 +206,9 @@ public final class RunProgress {
 
   /** True when every neuron is done or failed, and so is every planned weights unit. */
   public boolean settled() {
-    for (UnitProgress u : units.getOrDefault(Stage.WEIGHTS, Map.of()).values()) {
-      if (u.state != UnitProgress.State.SUCCEEDED && u.state != UnitProgress.State.FAILED) {
-        return false;
-      }
-    }
-    return total() > 0 && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
+    return units.settled(Stage.WEIGHTS)
+        && total() > 0
+        && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
   }
 
   /** True when a neuron or a weights unit failed for good. */
@@ -335,16 +248,7 @@ public final class RunProgress {
         byStage.merge(n.stage.id() + ":" + n.state.id(), 1, Integer::sum);
       }
     }
-    Map<String, Integer> byUnit = new java.util.TreeMap<>();
-    units.forEach(
-        (stage, map) ->
-            map.values()
-                .forEach(
-                    u ->
-                        byUnit.merge(
-                            stage.id() + ":" + u.state.name().toLowerCase(Locale.ROOT),
-                            1,
-                            Integer::sum)));
+    Map<String, Integer> byUnit = units.counts();
     double eta = etaSeconds();
     return new Summary(
         total(),
