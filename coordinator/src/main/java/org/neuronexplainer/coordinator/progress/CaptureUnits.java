@@ -89,6 +89,12 @@ final class CaptureUnits {
             u -> u.state == UnitProgress.State.SUCCEEDED || u.state == UnitProgress.State.FAILED);
   }
 
+  /** True when no unit of the stage is running or waiting for its retry. */
+  boolean noneWorking(Stage stage) {
+    return units.getOrDefault(stage, Map.of()).values().stream()
+        .noneMatch(u -> u.state == UnitProgress.State.WORKING);
+  }
+
   /** Units per {@code stage:state}. */
   Map<String, Integer> counts() {
     Map<String, Integer> byUnit = new TreeMap<>();

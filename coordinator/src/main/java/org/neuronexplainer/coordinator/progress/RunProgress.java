@@ -204,9 +204,15 @@ public final class RunProgress {
     return neurons.size();
   }
 
-  /** True when every neuron is done or failed, and so is every planned weights unit. */
+  /**
+   * True when every neuron is done or failed, every capture and weights unit succeeded or failed
+   * for good, and no collate unit is running: a capture run is not settled while a job that may
+   * still fail (or that a re-queue would have to send again) is out.
+   */
   public boolean settled() {
     return units.settled(Stage.WEIGHTS)
+        && units.settled(Stage.CAPTURE)
+        && units.noneWorking(Stage.COLLATE)
         && total() > 0
         && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
   }

@@ -90,6 +90,21 @@ class RunProgressTest {
   }
 
   @Test
+  void aCaptureRunIsNotSettledWhileACaptureJobIsStillOut() {
+    RunProgress p = capturePlan();
+    p.apply(new StageEvent.Failed(V, "r", Stage.CAPTURE, "layers:0-1/shard:0", 1, 1, "x", false));
+    p.apply(new StageEvent.Failed(V, "r", Stage.CAPTURE, "layers:2-2/shard:0", 1, 1, "x", false));
+    assertThat(p.count(NeuronState.FAILED)).isEqualTo(6);
+    assertThat(p.settled()).as("shard 1 of layers 0-1 has not ended").isFalse();
+    p.apply(new StageEvent.Started(V, "r", Stage.CAPTURE, "layers:0-1/shard:1", 1, 2));
+    assertThat(p.settled()).isFalse();
+    p.apply(
+        new StageEvent.Succeeded(V, "r", Stage.CAPTURE, "layers:0-1/shard:1", 1, 3, false, null));
+    assertThat(p.settled()).isTrue();
+    assertThat(p.anyFailed()).isTrue();
+  }
+
+  @Test
   void aRequeuedCaptureUnitNoLongerFailsItsLayer() {
     RunProgress p = capturePlan();
     for (String shard : List.of("layers:0-1/shard:0", "layers:0-1/shard:1")) {
