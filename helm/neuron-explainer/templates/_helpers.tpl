@@ -96,10 +96,10 @@ capture collate explain simulate score weights
 {{- end }}
 
 {{/*
-The stages this build's worker serves (WorkerConfig): explain, simulate and score, as one job per
-neuron, so a pool names all three.
+The per-neuron stages (WorkerConfig): explain, simulate and score run as one job per neuron, so a
+pool that names one of them names all three. Capture, collate and weights go alone or with any.
 */}}
-{{- define "ne.servedStages" -}}
+{{- define "ne.perNeuronStages" -}}
 explain simulate score
 {{- end }}
 
@@ -118,7 +118,7 @@ Rendered once, from the ConfigMap.
 {{- fail "kafka.sasl.jaasSecret is required when kafka.sasl.enabled: the name of an existing Secret holding the sasl.jaas.config line" }}
 {{- end }}
 {{- $known := splitList " " (include "ne.knownStages" .) }}
-{{- $served := splitList " " (include "ne.servedStages" .) }}
+{{- $perNeuron := splitList " " (include "ne.perNeuronStages" .) }}
 {{- $enabled := 0 }}
 {{- range $pool, $p := .Values.workers }}
 {{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $pool) }}
@@ -134,8 +134,10 @@ Rendered once, from the ConfigMap.
 {{- fail (printf "workers.%s.stages: unknown stage %q (known: %s)" $pool . (join ", " $known)) }}
 {{- end }}
 {{- end }}
-{{- if not (and (eq (len (uniq $p.stages)) (len $served)) (eq (len (without $p.stages "explain" "simulate" "score")) 0)) }}
-{{- fail (printf "workers.%s.stages: [%s] is not served by this build's worker, which runs explain, simulate and score together as one job per neuron (WORKER_STAGES=explain,simulate,score); capture, collate and weights are not served yet" $pool (join ", " $p.stages)) }}
+{{- $named := 0 }}
+{{- range $perNeuron }}{{ if has . $p.stages }}{{ $named = add1 $named }}{{ end }}{{ end }}
+{{- if and (gt $named 0) (lt $named (len $perNeuron)) }}
+{{- fail (printf "workers.%s.stages: [%s] names only part of explain, simulate and score, which the worker runs together as one job per neuron; name all three (capture, collate and weights may go with them or alone)" $pool (join ", " $p.stages)) }}
 {{- end }}
 {{- if and $p.autoscaling $p.autoscaling.enabled $.Values.kafka.sasl.enabled (not $.Values.kafka.kedaTriggerAuthentication) }}
 {{- fail (printf "workers.%s.autoscaling needs kafka.kedaTriggerAuthentication when kafka.sasl.enabled: the name of an existing KEDA TriggerAuthentication with the SASL credentials" $pool) }}

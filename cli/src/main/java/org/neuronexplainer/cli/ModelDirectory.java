@@ -8,10 +8,10 @@ import org.neuronexplainer.worker.capture.hub.HubModelCache;
  * Turns the {@code --model} argument into a checkpoint directory before anything heavy starts: a
  * directory is itself, a hub id is downloaded once into the local cache.
  */
-final class ModelDirectory {
+public final class ModelDirectory {
   private ModelDirectory() {}
 
-  static Path require(String model) {
+  public static Path require(String model) {
     return require(model, HubModelCache.fromEnvironment());
   }
 

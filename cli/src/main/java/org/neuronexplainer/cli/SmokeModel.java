@@ -12,7 +12,7 @@ import org.neuronexplainer.worker.capture.RandomCheckpoint;
  * the tokenizer shipped in {@code examples/smoke-model/}. Its neurons mean nothing; it exists so
  * that capture and the pipeline run with no download.
  */
-final class SmokeModel {
+public final class SmokeModel {
   static final RandomCheckpoint SHAPE = new RandomCheckpoint(4, 64, 4, 512, 128, 0.2, 20230509L);
   private static final String VERSION = "smoke-model-v1";
 
@@ -25,7 +25,7 @@ final class SmokeModel {
   }
 
   /** The smoke model's directory, created on first use. */
-  static Path ensure() {
+  public static Path ensure() {
     String cache =
         System.getProperty("neuron.explainer.cache", System.getenv("NEURON_EXPLAINER_CACHE"));
     Path root =
@@ -44,7 +44,7 @@ final class SmokeModel {
   }
 
   /** The shipped corpus, {@code examples/corpus/*.txt}. */
-  static List<Path> corpus() {
+  public static List<Path> corpus() {
     Path dir = home().resolve("examples/corpus");
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();

@@ -80,8 +80,40 @@ public final class ApiCommands {
     @Option(names = "--max-attempts", defaultValue = "3")
     int maxAttempts;
 
+    @picocli.CommandLine.Mixin CaptureOptions capture;
+
     @Override
     public Integer call() throws Exception {
+      if (capture.given()) {
+        if (capture.model == null || capture.corpus == null) {
+          throw new UserException("a capture run needs both --model and --corpus", 2);
+        }
+        // As given: the coordinator and the capture workers resolve the model and the corpus.
+        org.neuronexplainer.common.run.RunSpec spec;
+        try {
+          spec =
+              new org.neuronexplainer.common.run.RunSpec(
+                  runId == null ? "pending" : runId,
+                  "capture",
+                  layers,
+                  neurons,
+                  explainer,
+                  simulator,
+                  calibration,
+                  llmModel,
+                  maxAttempts,
+                  capture.toCaptureAsGiven());
+        } catch (IllegalArgumentException e) {
+          throw new UserException(e.getMessage(), 2);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+            new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(spec);
+        if (runId == null) {
+          json.remove("runId");
+        }
+        System.out.println(request("POST", "/api/runs", json.toString()));
+        return 0;
+      }
       String body =
           "{\"runId\":"
               + quote(runId)

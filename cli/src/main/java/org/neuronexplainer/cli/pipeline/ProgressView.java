@@ -54,17 +54,40 @@ final class ProgressView {
     int total = Math.max(1, s.neurons());
     int filled = (int) Math.round(WIDTH * (double) (done + failed) / total);
     String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-    return String.format(
-        Locale.ROOT,
-        "explain+simulate+score [%s] %d/%d done, %d failed, %d in progress, %.0f neurons/s%s",
-        bar,
-        done,
-        s.neurons(),
-        failed,
-        working,
-        s.throughputPerSecond(),
-        s.etaSeconds() == null || s.etaSeconds() == 0
-            ? ""
-            : String.format(Locale.ROOT, ", about %.0f s left", s.etaSeconds()));
+    return units(s.units())
+        + String.format(
+            Locale.ROOT,
+            "explain+simulate+score [%s] %d/%d done, %d failed, %d in progress, %.0f neurons/s%s",
+            bar,
+            done,
+            s.neurons(),
+            failed,
+            working,
+            s.throughputPerSecond(),
+            s.etaSeconds() == null || s.etaSeconds() == 0
+                ? ""
+                : String.format(Locale.ROOT, ", about %.0f s left", s.etaSeconds()));
+  }
+
+  /** A capture run's units done per stage, e.g. {@code capture 4/6, collate 0/12 | }. */
+  static String units(Map<String, Integer> units) {
+    StringBuilder out = new StringBuilder();
+    for (String stage : new String[] {"capture", "collate", "weights"}) {
+      int all = 0;
+      for (Map.Entry<String, Integer> e : units.entrySet()) {
+        if (e.getKey().startsWith(stage + ":")) {
+          all += e.getValue();
+        }
+      }
+      if (all > 0) {
+        out.append(stage)
+            .append(' ')
+            .append(units.getOrDefault(stage + ":succeeded", 0))
+            .append('/')
+            .append(all)
+            .append(", ");
+      }
+    }
+    return out.length() == 0 ? "" : out.substring(0, out.length() - 2) + " | ";
   }
 }

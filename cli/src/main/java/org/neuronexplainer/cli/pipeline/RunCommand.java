@@ -3,14 +3,18 @@ package org.neuronexplainer.cli.pipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.LlmOptions;
+import org.neuronexplainer.cli.ModelDirectory;
+import org.neuronexplainer.cli.SmokeModel;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.kafka.local.LocalKafkaBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
+import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.Coordinator;
@@ -40,7 +44,16 @@ import picocli.CommandLine.Option;
       "the coordinator and a worker, submits one run, shows its progress and a summary.",
       "The coordinator's --port also serves the neuron viewer and the run's page.",
       "With no --store it uses ~/.neuron-explainer/store, filled on first use with synthetic",
-      "NeuronRecords (invented neurons that fire on a class of tokens; they mean nothing)."
+      "NeuronRecords (invented neurons that fire on a class of tokens; they mean nothing).",
+      "",
+      "With --capture (or --model / --corpus) the run captures its NeuronRecords first:",
+      "capture by layer range and corpus shard, collate by neuron block, then explain,",
+      "simulate and score. Without --model it uses the smoke model (random weights: its",
+      "neurons mean nothing) and, without --corpus, the shipped examples/corpus; the store",
+      "defaults to ~/.neuron-explainer/capture-store.",
+      "",
+      "Example:",
+      "  neuron-explainer run --capture --context 16 --shards 2 --neurons 0-49"
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -104,6 +117,13 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin RunViewer viewer;
 
+  @Option(
+      names = "--capture",
+      description = "capture the NeuronRecords from a model and a corpus first (see above)")
+  boolean capture;
+
+  @Mixin CaptureOptions captureOptions;
+
   @Option(names = "--partitions", defaultValue = "8", description = "partitions of new topics")
   int partitions;
 
@@ -120,6 +140,19 @@ public final class RunCommand implements Callable<Integer> {
     return needsModel ? llm.requireModel(env) : null;
   }
 
+  /** The capture settings: the smoke model and shipped corpus unless others are named. */
+  private CaptureRun captureRun() {
+    String model =
+        captureOptions.model == null
+            ? SmokeModel.ensure().toString()
+            : ModelDirectory.require(captureOptions.model).toAbsolutePath().toString();
+    List<String> corpus =
+        captureOptions.corpus != null
+            ? captureOptions.corpus
+            : SmokeModel.corpus().stream().map(Path::toString).toList();
+    return captureOptions.toCapture(model, corpus);
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
@@ -128,10 +161,21 @@ public final class RunCommand implements Callable<Integer> {
     String llmModel = llmModel(llmEnv);
     LlmConfig llmConfig = llm.config(llmEnv);
     Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
-    Path storeDir = store != null ? store : home.resolve("store");
+    boolean capturing = capture || captureOptions.given();
+    CaptureRun captureRun = capturing ? captureRun() : null;
+    Path storeDir = store != null ? store : home.resolve(capturing ? "capture-store" : "store");
     BlobStore blobs =
         new org.neuronexplainer.common.storage.LocalDirectoryStore(storeDir.toAbsolutePath());
-    if (store == null) {
+    if (capturing) {
+      err.println(
+          "store: "
+              + storeDir
+              + "; capturing from "
+              + captureRun.model()
+              + " over "
+              + captureRun.corpus().size()
+              + " corpus file(s)");
+    } else if (store == null) {
       int n = SyntheticNeurons.write(blobs, synthetic).size();
       err.println(
           "store: " + storeDir + " (" + n + " synthetic neurons: invented data, not a model's)");
@@ -153,6 +197,10 @@ public final class RunCommand implements Callable<Integer> {
       env.put("COORDINATOR_PORT", Integer.toString(port));
       viewer.configure(env, System.getenv(), home);
       env.put("WORKER_RUNNERS", Integer.toString(runners));
+      if (capturing) {
+        // One worker serves every stage here; the cluster splits them into pools.
+        env.put("WORKER_STAGES", "capture,collate,weights,explain,simulate,score");
+      }
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
       try (Coordinator coordinator =
               Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), blobs, metrics);
@@ -171,21 +219,32 @@ public final class RunCommand implements Callable<Integer> {
           Thread.sleep(50);
         }
         String id = runId != null ? runId : RunService.newRunId(System.currentTimeMillis());
-        RunSpec spec =
-            new RunSpec(
-                id,
-                "store",
-                layers,
-                neurons,
-                explainer,
-                simulator,
-                calibration,
-                llmModel,
-                maxAttempts);
+        RunSpec spec;
+        try {
+          spec =
+              new RunSpec(
+                  id,
+                  capturing ? "capture" : "store",
+                  layers,
+                  neurons,
+                  explainer,
+                  simulator,
+                  calibration,
+                  llmModel,
+                  maxAttempts,
+                  captureRun);
+        } catch (IllegalArgumentException e) {
+          throw new UserException(e.getMessage());
+        }
         long start = System.nanoTime();
         long cpu0 = CpuClock.selfNanos();
         long brokerCpu0 = CpuClock.processNanos(broker.pid());
-        RunView view = coordinator.runs().submit(spec);
+        RunView view;
+        try {
+          view = coordinator.runs().submit(spec);
+        } catch (IllegalArgumentException e) {
+          throw new UserException("the run was refused: " + e.getMessage());
+        }
         err.println("run " + id + ": " + view.status().neuronCount() + " neurons");
         viewer.announce(err, coordinator, id);
         ProgressView progress = new ProgressView(err, System.console() != null);

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  *
  * @param runId letters, digits, '-', '_' and '.'; part of storage keys and event keys
  * @param source where the NeuronRecords come from: {@code store} (already collated under {@code
- *     collated-activations/} of the run's store); {@code capture} is planned by the capture stage
+ *     collated-activations/} of the run's store) or {@code capture} (captured from a model and a
+ *     corpus by the run itself, see {@code capture}); default {@code capture} when {@code capture}
+ *     is given, else {@code store}
  * @param layers a selection such as {@code 0-3,7}, or null for every layer found
  * @param neurons a selection of neuron indices such as {@code 0-99}, or null for all found
  * @param explainer the explainer's config name ({@code baseline}, {@code token-activation-pair},
@@ -18,6 +20,8 @@ import java.util.regex.Pattern;
  * @param calibration {@code linear}, {@code percentile} or {@code none}
  * @param llmModel the LLM model for LLM-backed backends, or null
  * @param maxAttempts the attempt budget of every job of the run
+ * @param capture what a capture run captures; required with {@code source=capture}, refused with
+ *     {@code source=store}; null (absent in the stored JSON) for store runs
  */
 public record RunSpec(
     String runId,
@@ -28,7 +32,8 @@ public record RunSpec(
     String simulator,
     String calibration,
     String llmModel,
-    int maxAttempts) {
+    int maxAttempts,
+    CaptureRun capture) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -40,9 +45,17 @@ public record RunSpec(
       throw new IllegalArgumentException(
           "runId '" + runId + "' must be 1-100 letters, digits, '.', '_' or '-'");
     }
-    source = source == null ? "store" : source;
+    source = source == null ? (capture == null ? "store" : "capture") : source;
     if (!source.equals("store") && !source.equals("capture")) {
       throw new IllegalArgumentException("source must be store or capture, got '" + source + "'");
+    }
+    if (source.equals("capture") && capture == null) {
+      throw new IllegalArgumentException(
+          "source=capture needs capture settings: at least capture.model and capture.corpus");
+    }
+    if (source.equals("store") && capture != null) {
+      throw new IllegalArgumentException(
+          "capture settings were given but source is store; use source=capture");
     }
     if (layers != null) {
       Selection.parse(layers, "layers");
@@ -59,6 +72,35 @@ public record RunSpec(
     if (maxAttempts < 1 || maxAttempts > 100) {
       throw new IllegalArgumentException("maxAttempts must be in 1..100, got " + maxAttempts);
     }
+  }
+
+  /** A run without capture settings: the shape of every spec before capture runs. */
+  public RunSpec(
+      String runId,
+      String source,
+      String layers,
+      String neurons,
+      String explainer,
+      String simulator,
+      String calibration,
+      String llmModel,
+      int maxAttempts) {
+    this(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        null);
+  }
+
+  /** True when the run captures its own NeuronRecords. */
+  public boolean captures() {
+    return source.equals("capture");
   }
 
   /**

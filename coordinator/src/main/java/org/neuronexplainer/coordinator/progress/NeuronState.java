@@ -7,6 +7,7 @@ import java.util.Locale;
 public enum NeuronState {
   PENDING,
   CAPTURING,
+  COLLATING,
   EXPLAINING,
   SIMULATING,
   SCORING,
@@ -25,13 +26,16 @@ public enum NeuronState {
       }
     }
     throw new IllegalArgumentException(
-        "unknown state '" + id + "' (pending, explaining, simulating, scoring, done, failed)");
+        "unknown state '"
+            + id
+            + "' (pending, capturing, collating, explaining, simulating, scoring, done, failed)");
   }
 
   /** The state while a stage works on the neuron. */
   static NeuronState working(org.neuronexplainer.common.messaging.Stage stage) {
     return switch (stage) {
-      case CAPTURE, COLLATE -> CAPTURING;
+      case CAPTURE -> CAPTURING;
+      case COLLATE -> COLLATING;
       case EXPLAIN -> EXPLAINING;
       case SIMULATE -> SIMULATING;
       case SCORE -> SCORING;

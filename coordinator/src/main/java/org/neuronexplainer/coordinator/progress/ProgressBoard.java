@@ -49,6 +49,16 @@ public final class ProgressBoard {
     run(runId).plan(units);
   }
 
+  /** Registers a capture run's planned units of a stage (capture, collate or weights). */
+  public synchronized void planUnits(String runId, Stage stage, List<String> units) {
+    run(runId).planUnits(stage, units);
+  }
+
+  /** Marks a capture run's failed units of a stage pending again, as they are re-queued. */
+  public synchronized void requeuedUnits(String runId, Stage stage, List<String> units) {
+    run(runId).requeuedUnits(stage, units);
+  }
+
   public synchronized void requeued(String runId, List<String> units) {
     run(runId).requeued(units);
   }

@@ -19,6 +19,14 @@ import org.neuronexplainer.common.messaging.StageEvent;
  * {@code failed}; a {@code succeeded} event of the run's last per-neuron stage marks it {@code
  * done}, of an earlier stage moves it on. The newest event wins, which is also what a compacted
  * topic keeps, so a replay after a restart ends in the same state.
+ *
+ * <p>Capture runs: capture, collate and weights events are about units that cover many neurons (a
+ * layer range of one corpus shard, a block of one layer's neurons), folded as {@link UnitProgress}.
+ * A neuron's state follows its units until its first per-neuron event: {@code capturing} while
+ * capture units of its layer run, {@code failed} when one of them failed for good, {@code pending}
+ * once all are done (waiting for collate), then {@code collating}, {@code pending} again once its
+ * explain job is queued. An event of an earlier stage than the neuron's newest never moves it back,
+ * since events of different units sit on different partitions and a replay may order them freely.
  */
 public final class RunProgress {
 
@@ -28,6 +36,7 @@ public final class RunProgress {
   private final String runId;
   private final Stage lastStage;
   private final Map<String, NeuronProgress> neurons = new HashMap<>();
+  private final CaptureUnits units = new CaptureUnits(this::follow);
   private final EnumMap<NeuronState, Integer> counts = new EnumMap<>(NeuronState.class);
   private final ArrayDeque<Long> finishTimes = new ArrayDeque<>();
   private long promptTokens;
@@ -62,8 +71,25 @@ public final class RunProgress {
         unit,
         u -> {
           counts.merge(NeuronState.PENDING, 1, Integer::sum);
-          return new NeuronProgress();
+          NeuronProgress n = new NeuronProgress();
+          units.index(u, n);
+          return n;
         });
+  }
+
+  /** Adds the planned units of a capture run's stage (capture, collate or weights) as pending. */
+  public void planUnits(Stage stage, List<String> planned) {
+    units.plan(stage, planned);
+  }
+
+  /** Where a unit stands: {@code pending}, {@code working}, {@code succeeded} or {@code failed}. */
+  public String unitState(Stage stage, String unit) {
+    return units.state(stage, unit);
+  }
+
+  /** The units of a stage that failed for good, for a re-queue. */
+  public List<String> failedUnits(Stage stage) {
+    return units.failed(stage);
   }
 
   /** Folds one event; returns true when it made the neuron done for the first time. */
@@ -71,7 +97,8 @@ public final class RunProgress {
     if (event.stage() == Stage.CAPTURE
         || event.stage() == Stage.COLLATE
         || event.stage() == Stage.WEIGHTS) {
-      return false; // not per-neuron units
+      units.apply(event);
+      return false;
     }
     NeuronProgress n = neuron(event.unit());
     n.stage = event.stage();
@@ -102,8 +129,27 @@ public final class RunProgress {
     return false;
   }
 
+  /** Moves a neuron by an event of a many-neuron unit, unless it has moved past that stage. */
+  private void follow(NeuronProgress n, Stage stage, NeuronState next, int attempt, String why) {
+    if (n.stage != null && n.stage.ordinal() > stage.ordinal()) {
+      return;
+    }
+    n.stage = stage;
+    n.attempt = attempt;
+    n.reason = why;
+    move(n, next);
+  }
+
   private static Stage nextStage(StageEvent.Succeeded ok) {
     return ok.stage() == Stage.EXPLAIN ? Stage.SIMULATE : Stage.SCORE;
+  }
+
+  /**
+   * Marks failed capture or collate units pending again (a re-queue), before their new events
+   * arrive, so that the first of those does not find the others still failed.
+   */
+  public void requeuedUnits(Stage stage, List<String> requeued) {
+    units.requeued(stage, requeued);
   }
 
   /** Marks neurons pending again (a re-queue), before their new events arrive. */
@@ -158,9 +204,22 @@ public final class RunProgress {
     return neurons.size();
   }
 
-  /** True when every neuron is done or failed. */
+  /**
+   * True when every neuron is done or failed, every capture and weights unit succeeded or failed
+   * for good, and no collate unit is running: a capture run is not settled while a job that may
+   * still fail (or that a re-queue would have to send again) is out.
+   */
   public boolean settled() {
-    return total() > 0 && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
+    return units.settled(Stage.WEIGHTS)
+        && units.settled(Stage.CAPTURE)
+        && units.noneWorking(Stage.COLLATE)
+        && total() > 0
+        && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
+  }
+
+  /** True when a neuron or a weights unit failed for good. */
+  public boolean anyFailed() {
+    return count(NeuronState.FAILED) > 0 || !failedUnits(Stage.WEIGHTS).isEmpty();
   }
 
   public long completed() {
@@ -195,11 +254,13 @@ public final class RunProgress {
         byStage.merge(n.stage.id() + ":" + n.state.id(), 1, Integer::sum);
       }
     }
+    Map<String, Integer> byUnit = units.counts();
     double eta = etaSeconds();
     return new Summary(
         total(),
         byState,
         byStage,
+        byUnit,
         throughput(),
         Double.isNaN(eta) ? null : eta,
         promptTokens,
@@ -233,6 +294,8 @@ public final class RunProgress {
    * A run's figures for the API and the CLI.
    *
    * @param stages in-progress and failed neurons per {@code stage:state}
+   * @param units a capture run's capture, collate and weights units per {@code stage:state} ({@code
+   *     pending}, {@code working}, {@code succeeded}, {@code failed}); empty otherwise
    * @param etaSeconds null when unknown
    * @param meanScore mean over done neurons with a defined score, or null
    */
@@ -240,6 +303,7 @@ public final class RunProgress {
       int neurons,
       Map<String, Integer> states,
       Map<String, Integer> stages,
+      Map<String, Integer> units,
       double throughputPerSecond,
       Double etaSeconds,
       long promptTokens,

@@ -12,7 +12,8 @@ import org.neuronexplainer.common.storage.BlobStore;
 /**
  * Turns a run spec into its neurons. For a run from collated activations ({@code source=store}) the
  * plan is every NeuronRecord of the store within the spec's layers and neurons: one per-neuron job
- * each. Capture runs are planned by the capture stage's planner, which is not in this build.
+ * each. A capture run's neurons are those of its {@link CapturePlan}: every selected neuron of
+ * every selected layer of the model.
  */
 public final class RunPlanner {
 
@@ -28,13 +29,12 @@ public final class RunPlanner {
   /**
    * The planned neurons, sorted.
    *
-   * @throws IllegalArgumentException when the spec cannot be planned (no records match, capture)
+   * @throws IllegalArgumentException when the spec cannot be planned (no records match, a model or
+   *     a layer that does not exist)
    */
   public List<NeuronId> plan(RunSpec spec) {
-    if (spec.source().equals("capture")) {
-      throw new IllegalArgumentException(
-          "runs with source=capture need the capture stage, which this build does not have yet;"
-              + " start from collated activations (source=store)");
+    if (spec.captures()) {
+      return CaptureRuns.plan(spec).neurons();
     }
     Selection layers = spec.layers() == null ? null : Selection.parse(spec.layers(), "layers");
     Selection neurons = spec.neurons() == null ? null : Selection.parse(spec.neurons(), "neurons");

@@ -35,6 +35,7 @@ public final class RunService {
   private final RunRecords records;
   private final RunPlanner planner;
   private final Publisher publisher;
+  private final CaptureRuns captures;
   private final ProgressBoard board;
   private final LongSupplier clock;
   private final Map<String, RunStatus> statuses = new ConcurrentHashMap<>();
@@ -51,6 +52,7 @@ public final class RunService {
     this.publisher = publisher;
     this.board = board;
     this.clock = clock;
+    this.captures = new CaptureRuns(records.store(), publisher, board);
   }
 
   /** Loads every run record of the store: how a restarted coordinator knows its runs. */
@@ -59,16 +61,22 @@ public final class RunService {
       records.status(runId).ifPresent(s -> statuses.put(runId, s));
       records.spec(runId).ifPresent(s -> specs.put(runId, s));
       board.plan(runId, units(records.plan(runId)));
+      captures.load(runId);
     }
   }
 
-  /** Plans a run, writes its records and publishes one job per neuron. */
+  /**
+   * Plans a run, writes its records and publishes its first jobs: one per neuron for a run from the
+   * store, the capture (and weights) jobs for a capture run. A spec that cannot be planned (no
+   * records, a model or layer that does not exist) is refused before anything is written.
+   */
   public synchronized RunView submit(RunSpec requested) {
     RunSpec spec = requested;
     if (statuses.containsKey(spec.runId()) || records.status(spec.runId()).isPresent()) {
       throw new RunConflictException("a run " + spec.runId() + " exists already");
     }
-    List<NeuronId> neurons = planner.plan(spec);
+    CapturePlan capturePlan = spec.captures() ? CaptureRuns.plan(spec) : null;
+    List<NeuronId> neurons = capturePlan != null ? capturePlan.neurons() : planner.plan(spec);
     long now = clock.getAsLong();
     RunStatus status = new RunStatus(spec.runId(), RunState.RUNNING, neurons.size(), now, 0);
     records.putSpec(spec);
@@ -77,7 +85,11 @@ public final class RunService {
     specs.put(spec.runId(), spec);
     statuses.put(spec.runId(), status);
     board.plan(spec.runId(), units(neurons));
-    publish(spec, neurons);
+    if (capturePlan != null) {
+      captures.start(spec, capturePlan);
+    } else {
+      publish(spec, neurons);
+    }
     return view(spec.runId());
   }
 
@@ -137,9 +149,27 @@ public final class RunService {
     if (chosen.isEmpty()) {
       return chosen;
     }
-    board.requeued(runId, chosen);
-    setState(runId, RunState.RUNNING);
-    publish(specs.get(runId), chosen.stream().map(RunService::neuron).toList());
+    RunSpec spec = specs.get(runId);
+    List<String> perNeuron = chosen;
+    if (spec.captures()) {
+      // Neurons that failed before their explain job wait for their failed capture or collate
+      // units; those go out again, and the rest get explain jobs.
+      Map<String, String> stages = new java.util.HashMap<>();
+      neurons(runId, null).forEach(n -> stages.put(n.neuron(), String.valueOf(n.stage())));
+      perNeuron =
+          chosen.stream()
+              .filter(u -> !Set.of("capture", "collate").contains(stages.get(u)))
+              .toList();
+      board.requeued(runId, chosen);
+      setState(runId, RunState.RUNNING);
+      if (perNeuron.size() < chosen.size()) {
+        captures.requeueFailed(spec);
+      }
+    } else {
+      board.requeued(runId, chosen);
+      setState(runId, RunState.RUNNING);
+    }
+    publish(spec, perNeuron.stream().map(RunService::neuron).toList());
     return chosen;
   }
 
@@ -161,13 +191,17 @@ public final class RunService {
       if (status.state() != RunState.RUNNING) {
         continue;
       }
+      RunSpec spec = specs.get(status.runId());
+      if (spec != null && spec.captures()) {
+        captures.advance(spec);
+      }
       RunState next =
           board
               .read(
                   status.runId(),
                   p ->
                       p.settled()
-                          ? (p.count(NeuronState.FAILED) > 0 ? RunState.FAILED : RunState.SUCCEEDED)
+                          ? (p.anyFailed() ? RunState.FAILED : RunState.SUCCEEDED)
                           : RunState.RUNNING)
               .orElse(RunState.RUNNING);
       if (next != RunState.RUNNING) {
@@ -187,6 +221,9 @@ public final class RunService {
   }
 
   private void publish(RunSpec spec, List<NeuronId> neurons) {
+    if (neurons.isEmpty()) {
+      return;
+    }
     List<Future<RecordMetadata>> sends = new ArrayList<>(neurons.size());
     for (NeuronId neuron : neurons) {
       JobHeader header = JobHeader.first(spec.runId(), spec.maxAttempts());

@@ -27,6 +27,110 @@ class RunProgressTest {
   }
 
   @Test
+  void captureAndCollateUnitsMoveTheirNeuronsAndAReplayInAnyOrderEndsTheSame() {
+    List<StageEvent> events =
+        List.of(
+            new StageEvent.Started(V, "r", Stage.CAPTURE, "layers:0-1/shard:0", 1, 0),
+            new StageEvent.Started(V, "r", Stage.CAPTURE, "layers:0-1/shard:1", 1, 0),
+            new StageEvent.Succeeded(
+                V, "r", Stage.CAPTURE, "layers:0-1/shard:0", 1, 1, false, null),
+            new StageEvent.Failed(
+                V, "r", Stage.CAPTURE, "layers:2-2/shard:0", 1, 1, "no gpu", false),
+            new StageEvent.Succeeded(
+                V, "r", Stage.CAPTURE, "layers:0-1/shard:1", 1, 2, false, null),
+            new StageEvent.Started(V, "r", Stage.COLLATE, "layer:0/neurons:0-1", 1, 3),
+            new StageEvent.Succeeded(
+                V, "r", Stage.COLLATE, "layer:0/neurons:0-1", 1, 4, false, null),
+            started("0:0", 1, 5),
+            ok("0:0", 6, 0.5));
+    RunProgress p = capturePlan();
+    p.apply(events.get(0));
+    assertThat(p.count(NeuronState.CAPTURING)).isEqualTo(4);
+    assertThat(p.unitState(Stage.CAPTURE, "layers:0-1/shard:0")).isEqualTo("working");
+    p.apply(events.get(1));
+    p.apply(events.get(2));
+    assertThat(p.count(NeuronState.CAPTURING)).as("one shard of two done").isEqualTo(4);
+    p.apply(events.get(3));
+    assertThat(p.neurons(NeuronState.FAILED))
+        .extracting(RunProgress.NeuronView::neuron)
+        .containsExactly("2:0", "2:1");
+    assertThat(p.neurons(NeuronState.FAILED)).allMatch(n -> n.reason().equals("no gpu"));
+    p.apply(events.get(4));
+    assertThat(p.count(NeuronState.PENDING)).as("captured, waiting for collate").isEqualTo(4);
+    p.apply(events.get(5));
+    assertThat(p.count(NeuronState.COLLATING)).isEqualTo(2);
+    for (StageEvent e : events.subList(6, events.size())) {
+      p.apply(e);
+    }
+    RunProgress.Summary forward = p.summary();
+    assertThat(forward.states())
+        .containsEntry("done", 1)
+        .containsEntry("pending", 3)
+        .containsEntry("failed", 2);
+    assertThat(forward.units())
+        .containsEntry("capture:succeeded", 2)
+        .containsEntry("capture:failed", 1)
+        .containsEntry("collate:succeeded", 1)
+        .containsEntry("collate:pending", 1);
+    assertThat(p.failedUnits(Stage.CAPTURE)).containsExactly("layers:2-2/shard:0");
+
+    // A restart replays the compacted topic: the newest event per key, the keys in any order
+    // (they sit on different partitions); here the neuron's explain event comes first.
+    java.util.Map<String, StageEvent> compacted = new java.util.LinkedHashMap<>();
+    events.forEach(e -> compacted.put(e.key(), e));
+    List<StageEvent> newest = new java.util.ArrayList<>(compacted.values());
+    java.util.Collections.reverse(newest);
+    RunProgress replayed = capturePlan();
+    newest.forEach(replayed::apply);
+    assertThat(replayed.summary().states()).isEqualTo(forward.states());
+    assertThat(replayed.neurons(NeuronState.DONE))
+        .extracting(RunProgress.NeuronView::neuron)
+        .containsExactly("0:0");
+    assertThat(p.settled()).isFalse();
+  }
+
+  @Test
+  void aCaptureRunIsNotSettledWhileACaptureJobIsStillOut() {
+    RunProgress p = capturePlan();
+    p.apply(new StageEvent.Failed(V, "r", Stage.CAPTURE, "layers:0-1/shard:0", 1, 1, "x", false));
+    p.apply(new StageEvent.Failed(V, "r", Stage.CAPTURE, "layers:2-2/shard:0", 1, 1, "x", false));
+    assertThat(p.count(NeuronState.FAILED)).isEqualTo(6);
+    assertThat(p.settled()).as("shard 1 of layers 0-1 has not ended").isFalse();
+    p.apply(new StageEvent.Started(V, "r", Stage.CAPTURE, "layers:0-1/shard:1", 1, 2));
+    assertThat(p.settled()).isFalse();
+    p.apply(
+        new StageEvent.Succeeded(V, "r", Stage.CAPTURE, "layers:0-1/shard:1", 1, 3, false, null));
+    assertThat(p.settled()).isTrue();
+    assertThat(p.anyFailed()).isTrue();
+  }
+
+  @Test
+  void aRequeuedCaptureUnitNoLongerFailsItsLayer() {
+    RunProgress p = capturePlan();
+    for (String shard : List.of("layers:0-1/shard:0", "layers:0-1/shard:1")) {
+      p.apply(new StageEvent.Failed(V, "r", Stage.CAPTURE, shard, 1, 1, "unreadable", false));
+    }
+    assertThat(p.count(NeuronState.FAILED)).isEqualTo(4);
+    p.requeued(List.of("0:0", "0:1", "1:0", "1:1"));
+    p.requeuedUnits(Stage.CAPTURE, p.failedUnits(Stage.CAPTURE));
+    assertThat(p.failedUnits(Stage.CAPTURE)).isEmpty();
+    // The first new event must not find its sibling shard still failed.
+    p.apply(new StageEvent.Started(V, "r", Stage.CAPTURE, "layers:0-1/shard:0", 1, 2));
+    assertThat(p.count(NeuronState.CAPTURING)).isEqualTo(4);
+    assertThat(p.count(NeuronState.FAILED)).isZero();
+  }
+
+  /** Layers 0-2 of two neurons each; capture units for 0-1 in two shards, 2 in one. */
+  private static RunProgress capturePlan() {
+    RunProgress p = new RunProgress("r", Stage.EXPLAIN);
+    p.plan(List.of("0:0", "0:1", "1:0", "1:1", "2:0", "2:1"));
+    p.planUnits(
+        Stage.CAPTURE, List.of("layers:0-1/shard:0", "layers:0-1/shard:1", "layers:2-2/shard:0"));
+    p.planUnits(Stage.COLLATE, List.of("layer:0/neurons:0-1", "layer:1/neurons:0-1"));
+    return p;
+  }
+
+  @Test
   void foldsStartedSucceededAndFailedIntoStates() {
     RunProgress p = new RunProgress("r", Stage.EXPLAIN);
     p.plan(List.of("0:1", "0:2", "0:3"));

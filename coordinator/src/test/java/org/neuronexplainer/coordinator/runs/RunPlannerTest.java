@@ -41,13 +41,13 @@ class RunPlannerTest {
   }
 
   @Test
-  void refusesAnEmptyPlanAndCaptureRuns() {
+  void refusesAnEmptyPlan() {
     RunPlanner planner = new RunPlanner(store());
     assertThatThrownBy(() -> planner.plan(spec("store", "7", null)))
         .hasMessageContaining("no NeuronRecords")
         .hasMessageContaining("layers 7");
-    assertThatThrownBy(() -> planner.plan(spec("capture", null, null)))
-        .hasMessageContaining("capture stage");
+    assertThatThrownBy(() -> spec("capture", null, null))
+        .hasMessageContaining("source=capture needs capture settings");
   }
 
   @Test

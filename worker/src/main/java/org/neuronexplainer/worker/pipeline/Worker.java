@@ -10,15 +10,19 @@ import org.apache.kafka.clients.producer.Producer;
 import org.neuronexplainer.common.kafka.KafkaClients;
 import org.neuronexplainer.common.kafka.Publisher;
 import org.neuronexplainer.common.kafka.RunnerSettings;
+import org.neuronexplainer.common.kafka.StageHandler;
 import org.neuronexplainer.common.kafka.StageRunner;
 import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.messaging.MessageCodec;
 import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.messaging.Topic;
 import org.neuronexplainer.common.messaging.Topics;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.ops.ReadinessCheck;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.capture.hub.HubModelCache;
 import org.neuronexplainer.worker.llm.LlmClient;
 import org.neuronexplainer.worker.llm.LlmConfig;
 
@@ -34,6 +38,7 @@ public final class Worker implements AutoCloseable {
   private final List<StageRunner<?>> runners = new ArrayList<>();
 
   private final AutoCloseable llm;
+  private SubjectModels models;
 
   private Worker(Producer<String, byte[]> producer, Publisher publisher, AutoCloseable llm) {
     this.producer = producer;
@@ -97,34 +102,91 @@ public final class Worker implements AutoCloseable {
     metricsSetup.bind(producer);
     Worker worker = new Worker(producer, new Publisher(producer, topics, new MessageCodec()), llm);
     metrics.registerModel(config.llmModel(), "chat_completions");
+    RunRecords records = new RunRecords(store);
     if (config.perNeuron()) {
-      RunRecords records = new RunRecords(store);
       NeuronHandler neuron =
           new NeuronHandler(records, new StoreNeuronRecords(store), backends, config.jobTimeout());
       MeteredHandler<ExplainJob> metered =
           new MeteredHandler<>(neuron, metrics, Stage.EXPLAIN.id());
       for (int i = 0; i < config.runnersPerStage(); i++) {
-        // A runner hands off job by job; the broker's default 500 ms fetch wait showed as idle
-        // time between jobs (16 against 30-40 neurons/s in the benchmark with 10 ms).
-        Consumer<String, byte[]> consumer =
-            clients.consumer(
-                topics.groupId(Stage.EXPLAIN),
-                Map.of(
-                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-                    config.fetchMaxWaitMillis(),
-                    ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-                    config.sessionTimeoutMillis(),
-                    // Kafka's own ratio: three heartbeats per session timeout.
-                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-                    config.sessionTimeoutMillis() / 3));
-        metricsSetup.bind(consumer);
-        StageRunner<ExplainJob> runner =
-            new StageRunner<>(consumer, worker.publisher, topics.explain(), metered, settings);
-        worker.runners.add(runner);
-        runner.start();
+        worker.startRunner(clients, config, metricsSetup, topics.explain(), metered, settings);
       }
     }
+    if (config.needsSubjectModel()) {
+      worker.models =
+          new SubjectModels(HubModelCache.fromEnvironment(), config.captureDevice(), metrics);
+    }
+    // Capture, collate and weights jobs each hold a whole model or layer: one at a time per
+    // process, whatever WORKER_RUNNERS says.
+    if (config.serves(Stage.CAPTURE)) {
+      worker.startRunner(
+          clients,
+          config,
+          metricsSetup,
+          topics.capture(),
+          new MeteredHandler<>(
+              new CaptureHandler(records, worker.models, metrics), metrics, Stage.CAPTURE.id()),
+          settings);
+    }
+    if (config.serves(Stage.COLLATE)) {
+      worker.startRunner(
+          clients,
+          config,
+          metricsSetup,
+          topics.collate(),
+          new MeteredHandler<>(
+              new CollateHandler(records, worker.models, worker.publisher),
+              metrics,
+              Stage.COLLATE.id()),
+          settings);
+    }
+    if (config.serves(Stage.WEIGHTS)) {
+      worker.startRunner(
+          clients,
+          config,
+          metricsSetup,
+          topics.weights(),
+          new MeteredHandler<>(
+              new WeightsHandler(records, worker.models), metrics, Stage.WEIGHTS.id()),
+          settings);
+    }
     return worker;
+  }
+
+  private <J extends Job> void startRunner(
+      KafkaClients clients,
+      WorkerConfig config,
+      MetricsSetup metricsSetup,
+      Topic<J> topic,
+      StageHandler<J> handler,
+      RunnerSettings settings) {
+    Stage stage = stageOf(topic);
+    // A runner hands off job by job; the broker's default 500 ms fetch wait showed as idle
+    // time between jobs (16 against 30-40 neurons/s in the benchmark with 10 ms).
+    Consumer<String, byte[]> consumer =
+        clients.consumer(
+            publisher.topics().groupId(stage),
+            Map.of(
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                config.fetchMaxWaitMillis(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                config.sessionTimeoutMillis(),
+                // Kafka's own ratio: three heartbeats per session timeout.
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                config.sessionTimeoutMillis() / 3));
+    metricsSetup.bind(consumer);
+    StageRunner<J> runner = new StageRunner<>(consumer, publisher, topic, handler, settings);
+    runners.add(runner);
+    runner.start();
+  }
+
+  private Stage stageOf(Topic<?> topic) {
+    for (Stage stage : Stage.values()) {
+      if (publisher.topics().jobs(stage).equals(topic)) {
+        return stage;
+      }
+    }
+    throw new IllegalArgumentException("not a job topic: " + topic);
   }
 
   /** Readiness: every runner's loop is alive. */
@@ -151,6 +213,9 @@ public final class Worker implements AutoCloseable {
     runners.forEach(StageRunner::close);
     publisher.flush();
     producer.close();
+    if (models != null) {
+      models.close();
+    }
     try {
       llm.close();
     } catch (Exception e) {

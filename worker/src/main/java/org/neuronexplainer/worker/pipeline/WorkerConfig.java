@@ -13,8 +13,9 @@ import org.neuronexplainer.common.storage.StoreLocation;
  * A worker's configuration, read once from the environment and checked at start.
  *
  * @param stages {@code WORKER_STAGES}, default {@code explain,simulate,score}. The three per-neuron
- *     stages run as one job (see {@link NeuronHandler}), so they are named together; capture,
- *     collate and weights are not served by this build yet
+ *     stages run as one job (see {@link NeuronHandler}), so they are named together; {@code
+ *     capture}, {@code collate} and {@code weights} may be named alone or with any others (a GPU
+ *     pool: {@code capture}; a CPU pool: {@code collate,explain,simulate,score,weights})
  * @param runnersPerStage {@code WORKER_RUNNERS}, consumers per stage in this process, default 4:
  *     each runs one job at a time, so this is the process's parallelism (bounded by partitions)
  * @param jobTimeout {@code WORKER_JOB_TIMEOUT_SECONDS}, default 600: the longest one neuron may
@@ -25,6 +26,9 @@ import org.neuronexplainer.common.storage.StoreLocation;
  *     the partitions of a worker that died without leaving move to the others
  * @param metricsPort {@code METRICS_PORT}, default 9400; 0 picks a free port
  * @param llmModel {@code LLM_MODEL}, for the LLM meters' model label; {@code none} when unset
+ * @param captureDevice {@code WORKER_CAPTURE_DEVICE}, default {@code auto} (the first GPU the
+ *     engine sees, else the CPU): where capture and weights run the subject model ({@code cpu},
+ *     {@code gpu}, {@code gpu:N}); a property of the pod, so not of the run spec
  */
 public record WorkerConfig(
     Set<Stage> stages,
@@ -35,7 +39,8 @@ public record WorkerConfig(
     StoreLocation store,
     KafkaConfig kafka,
     int metricsPort,
-    String llmModel) {
+    String llmModel,
+    String captureDevice) {
 
   private static final Set<Stage> PER_NEURON =
       EnumSet.of(Stage.EXPLAIN, Stage.SIMULATE, Stage.SCORE);
@@ -60,7 +65,17 @@ public record WorkerConfig(
         StoreLocation.fromEnv(env),
         kafka,
         Env.integer(env, "METRICS_PORT", 9400, 0, 65_535),
-        llmModel(env.get("LLM_MODEL")));
+        llmModel(env.get("LLM_MODEL")),
+        device(env.getOrDefault("WORKER_CAPTURE_DEVICE", "auto")));
+  }
+
+  private static String device(String value) {
+    String device = value.isBlank() ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!device.matches("auto|cpu|gpu(:\\d+)?")) {
+      throw new IllegalArgumentException(
+          "WORKER_CAPTURE_DEVICE: '" + value + "' is not auto, cpu, gpu or gpu:N");
+    }
+    return device;
   }
 
   private static String llmModel(String value) {
@@ -91,13 +106,17 @@ public record WorkerConfig(
               + text
               + ")");
     }
-    Set<Stage> other = EnumSet.copyOf(stages);
-    other.removeAll(PER_NEURON);
-    if (!other.isEmpty()) {
-      throw new IllegalArgumentException(
-          "WORKER_STAGES: " + other + " not served by this build yet (explain,simulate,score are)");
-    }
     return stages;
+  }
+
+  /** True when this worker serves a stage. */
+  public boolean serves(Stage stage) {
+    return stages.contains(stage);
+  }
+
+  /** True when this worker runs the subject model or reads its tokenizer. */
+  public boolean needsSubjectModel() {
+    return serves(Stage.CAPTURE) || serves(Stage.COLLATE) || serves(Stage.WEIGHTS);
   }
 
   /** True when this worker runs the per-neuron job. */

@@ -36,8 +36,28 @@ public final class WorkerMetrics implements LlmCallListener {
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
+  private final Counter capturedTokens;
+  private final Timer modelLoads;
+
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // Registered at zero in every worker, so dashboards see the series before a capture runs.
+    this.capturedTokens =
+        Counter.builder("neuronexplainer.capture.tokens")
+            .description("tokens the subject model ran forward for capture jobs")
+            .register(registry);
+    this.modelLoads =
+        Timer.builder("neuronexplainer.capture.model.load")
+            .description("time to load the subject model (once per process and model)")
+            .register(registry);
+  }
+
+  void capturedTokens(long tokens) {
+    capturedTokens.increment(tokens);
+  }
+
+  void modelLoaded(long nanos) {
+    modelLoads.record(Duration.ofNanos(nanos));
   }
 
   /** Registers a stage's meters at zero, so dashboards see the series before the first job. */

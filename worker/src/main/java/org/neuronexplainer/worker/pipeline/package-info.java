@@ -19,5 +19,17 @@
  * org.neuronexplainer.worker.pipeline.JobFailures}): an outage that outlasted the client's own
  * retries is retryable as a job (a later attempt may find the endpoint back); a rejected request
  * and answers that never parsed are permanent, with the reason.
+ *
+ * <p>Capture runs: {@link org.neuronexplainer.worker.pipeline.CaptureHandler} (one corpus shard
+ * through one layer range; output: one partial per layer), {@code CollateHandler} (one block of one
+ * layer's neurons; output: NeuronRecords and token tables, then its explain jobs, then a marker)
+ * and {@code WeightsHandler} (one layer; output: the weight-based files, then a marker). The first
+ * capture job of a run cuts the corpus into stored shards ({@code CorpusShards}). The subject model
+ * has one owner per process, {@link org.neuronexplainer.worker.pipeline.SubjectModels}: loaded by
+ * the first job that needs it and kept. A missing model, a checkpoint or tokenizer that does not
+ * load, an unreadable corpus, a layer or neuron the model lacks are permanent (the job's neurons
+ * fail with the reason, nothing is written); a failed hub download and a partial not there yet are
+ * retryable. Every output is one atomic put, and a job is skipped when its output (the partials, or
+ * the marker written last) exists.
  */
 package org.neuronexplainer.worker.pipeline;

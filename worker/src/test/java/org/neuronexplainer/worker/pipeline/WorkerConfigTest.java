@@ -29,6 +29,26 @@ class WorkerConfigTest {
   }
 
   @Test
+  void aGpuPoolServesCaptureAloneAndACpuPoolTheRest() {
+    Map<String, String> gpu = env();
+    gpu.put("WORKER_STAGES", "capture");
+    gpu.put("WORKER_CAPTURE_DEVICE", "gpu:1");
+    WorkerConfig capture = WorkerConfig.fromEnv(gpu);
+    assertThat(capture.serves(Stage.CAPTURE)).isTrue();
+    assertThat(capture.perNeuron()).isFalse();
+    assertThat(capture.needsSubjectModel()).isTrue();
+    assertThat(capture.captureDevice()).isEqualTo("gpu:1");
+    Map<String, String> cpu = env();
+    cpu.put("WORKER_STAGES", "collate,explain,simulate,score,weights");
+    WorkerConfig rest = WorkerConfig.fromEnv(cpu);
+    assertThat(rest.perNeuron()).isTrue();
+    assertThat(rest.serves(Stage.CAPTURE)).isFalse();
+    assertThat(rest.serves(Stage.COLLATE)).isTrue();
+    assertThat(rest.captureDevice()).isEqualTo("auto");
+    assertThat(WorkerConfig.fromEnv(env()).needsSubjectModel()).isFalse();
+  }
+
+  @Test
   void errorsNameTheVariable() {
     Map<String, String> env = env();
     env.put("WORKER_STAGES", "explain");
@@ -38,8 +58,12 @@ class WorkerConfigTest {
     env.put("WORKER_STAGES", "explain,simulate,score,paint");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
         .hasMessageContaining("unknown stage 'paint'");
+    env.put("WORKER_STAGES", "explain,capture");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(env)).hasMessageContaining("all three");
     env.put("WORKER_STAGES", "capture");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(env)).hasMessageContaining("not served");
+    env.put("WORKER_CAPTURE_DEVICE", "tpu");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
+        .hasMessageContaining("WORKER_CAPTURE_DEVICE");
     Map<String, String> runners = env();
     runners.put("WORKER_RUNNERS", "0");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(runners)).hasMessageContaining("WORKER_RUNNERS");

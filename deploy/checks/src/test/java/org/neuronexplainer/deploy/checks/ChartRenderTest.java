@@ -33,19 +33,18 @@ class ChartRenderTest {
             "Deployment/ne-neuron-explainer-coordinator",
             "Service/ne-neuron-explainer-coordinator",
             "Deployment/ne-neuron-explainer-worker-cpu",
+            "Deployment/ne-neuron-explainer-worker-gpu",
             "PodDisruptionBudget/ne-neuron-explainer-worker-cpu",
             "PersistentVolumeClaim/ne-neuron-explainer-store",
             "ConfigMap/ne-neuron-explainer-dashboard")
-        // The gpu pool is the shape of a capture pool, off until the worker serves capture.
-        .doesNotContain(
-            "Kafka/neuron-explainer-kafka", "Deployment/ne-neuron-explainer-worker-gpu");
+        .doesNotContain("Kafka/neuron-explainer-kafka");
     // CRD kinds only when asked for: a cluster without the operators must install the defaults.
     assertThat(all)
         .extracting(Manifest::kind)
         .doesNotContain("ScaledObject", "PodMonitor", "PrometheusRule", "Kafka", "Ingress");
 
     Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
-    assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("explain,simulate,score");
+    assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("collate,explain,simulate,score,weights");
     assertThat(env(cpu, "METRICS_PORT")).isEqualTo("8080");
     assertThat(container(cpu).at("/args").toString()).isEqualTo("[\"worker\"]");
     assertThat(cpu.at("/spec/replicas").asInt()).isEqualTo(2);
@@ -55,22 +54,9 @@ class ChartRenderTest {
     Manifest config = named(all, "ConfigMap", "ne-neuron-explainer-config");
     assertThat(config.at("/data/STORE_DIR").asText()).isEqualTo("/var/lib/neuron-explainer/store");
 
-    Manifest gpu =
-        named(
-            Chart.parse(
-                Chart.template(
-                    List.of(),
-                    Map.of(
-                        "workers.gpu.enabled",
-                        "true",
-                        "workers.gpu.stages[0]",
-                        "explain",
-                        "workers.gpu.stages[1]",
-                        "simulate",
-                        "workers.gpu.stages[2]",
-                        "score"))),
-            "Deployment",
-            "ne-neuron-explainer-worker-gpu");
+    Manifest gpu = named(all, "Deployment", "ne-neuron-explainer-worker-gpu");
+    assertThat(env(gpu, "WORKER_STAGES")).isEqualTo("capture");
+    assertThat(env(gpu, "WORKER_CAPTURE_DEVICE")).isEqualTo("gpu");
     assertThat(container(gpu).at("/image").asText()).contains("neuron-explainer-cuda:");
     assertThat(container(gpu).at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
     // No surge pod waiting for a GPU that the old pod holds.
@@ -81,7 +67,7 @@ class ChartRenderTest {
   void everyPodIsLockedDownProbedAndRolledByItsConfig() {
     List<Manifest> all = Chart.parse(Chart.templateDefaults());
     List<Manifest> deployments = ofKind(all, "Deployment");
-    assertThat(deployments).hasSize(2);
+    assertThat(deployments).hasSize(3);
     for (Manifest d : deployments) {
       JsonNode pod = d.at("/spec/template/spec");
       JsonNode c = container(d);
@@ -150,8 +136,12 @@ class ChartRenderTest {
           .isEqualTo(trigger.at("/metadata/topic").asText().replace(".jobs.", ".stage."));
       topics.add(trigger.at("/metadata/topic").asText());
     }
-    // Simulate and score run inside the explain job: the explain topic is the pool's only queue.
-    assertThat(topics).containsExactly("neuron-explainer.jobs.explain");
+    // Simulate and score run inside the explain job: no queue of their own.
+    assertThat(topics)
+        .containsExactly(
+            "neuron-explainer.jobs.collate",
+            "neuron-explainer.jobs.explain",
+            "neuron-explainer.jobs.weights");
     assertThat(scaler.at("/spec/maxReplicaCount").asInt()).isEqualTo(32);
     // KEDA trusts Strimzi's cluster CA through the chart's TriggerAuthentication; so do the pods.
     assertThat(scaler.at("/spec/triggers/0/authenticationRef/name").asText())

@@ -85,7 +85,14 @@ class EnvContractTest {
           assertThat(command).as(d.name() + " args").isEqualTo("worker");
           WorkerConfig config = WorkerConfig.fromEnv(env);
           assertThat(config.metricsPort()).as(d.name() + ": METRICS_PORT").isEqualTo(httpPort);
-          assertThat(config.perNeuron()).isTrue();
+          // The pool's stages, as the chart names them, are what the worker serves.
+          assertThat(config.stages())
+              .as(d.name() + ": WORKER_STAGES")
+              .extracting(org.neuronexplainer.common.messaging.Stage::id)
+              .containsExactlyInAnyOrder(env.get("WORKER_STAGES").split(","));
+          if (config.serves(org.neuronexplainer.common.messaging.Stage.CAPTURE)) {
+            assertThat(config.captureDevice()).as(d.name()).isEqualTo("gpu");
+          }
           assertThatCode(() -> LlmConfig.fromEnv(env)).as(d.name()).doesNotThrowAnyException();
         }
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {

@@ -1,0 +1,136 @@
+package org.neuronexplainer.cli.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.run.CaptureRun;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of a capture run ({@code run --capture}, {@code submit --model ...}): what {@link
+ * CaptureRun} holds, with its defaults.
+ */
+public final class CaptureOptions {
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR|ID",
+      description =
+          "capture the NeuronRecords from this GPT-2 (a checkpoint directory or a hub id) instead"
+              + " of reading them from the store")
+  String model;
+
+  @Option(
+      names = "--corpus",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description =
+          "corpus files of a capture run: .jsonl ({\"text\": ...} per line) or UTF-8 text;"
+              + " store:KEY for a file in the store")
+  List<String> corpus;
+
+  @Option(names = "--context", defaultValue = "64", description = "tokens per excerpt (64)")
+  int context;
+
+  @Option(
+      names = "--max-excerpts",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "use at most N excerpts (0: all)")
+  int maxExcerpts;
+
+  @Option(names = "--top", defaultValue = "50", description = "top excerpts per neuron (50)")
+  int top;
+
+  @Option(
+      names = "--random",
+      defaultValue = "50",
+      description = "excerpts in the random sample and in each quantile bucket (50)")
+  int random;
+
+  @Option(names = "--pool", defaultValue = "250", description = "per-neuron sample pool (250)")
+  int pool;
+
+  @Option(names = "--seed", defaultValue = "0", description = "sampling seed (0)")
+  long seed;
+
+  @Option(names = "--shards", defaultValue = "1", description = "corpus shards (1)")
+  int shards;
+
+  @Option(
+      names = "--layers-per-job",
+      defaultValue = "0",
+      description = "layers per capture job (0: a whole contiguous range)")
+  int layersPerJob;
+
+  @Option(
+      names = "--collate-block",
+      defaultValue = "512",
+      description = "neurons per collate job (512)")
+  int collateBlock;
+
+  @Option(names = "--batch", defaultValue = "8", description = "excerpts per forward pass (8)")
+  int batch;
+
+  @Option(names = "--precision", defaultValue = "float32", description = "float32 or float16")
+  String precision;
+
+  @Option(
+      names = "--weights",
+      description = "also write weight-based token summaries and related neurons")
+  boolean weights;
+
+  @Option(names = "--weights-top", defaultValue = "20", description = "K per weights list (20)")
+  int weightsTop;
+
+  /** True when a capture option that names the input was given. */
+  boolean given() {
+    return model != null || corpus != null;
+  }
+
+  /**
+   * The capture settings; relative corpus paths become absolute (the worker may run elsewhere).
+   *
+   * @param modelRef the model as the run names it
+   * @param files the corpus entries
+   */
+  CaptureRun toCapture(String modelRef, List<String> files) {
+    return build(
+        modelRef,
+        files.stream()
+            .map(
+                f ->
+                    f.startsWith(CaptureRun.STORE_PREFIX)
+                        ? f
+                        : Path.of(f).toAbsolutePath().normalize().toString())
+            .toList());
+  }
+
+  /** The settings with the model and corpus as given, for a coordinator elsewhere. */
+  CaptureRun toCaptureAsGiven() {
+    return build(model, corpus);
+  }
+
+  private CaptureRun build(String modelRef, List<String> corpusEntries) {
+    try {
+      return new CaptureRun(
+          modelRef,
+          corpusEntries,
+          context,
+          maxExcerpts,
+          top,
+          random,
+          pool,
+          seed,
+          shards,
+          layersPerJob,
+          collateBlock,
+          batch,
+          precision,
+          weights,
+          weightsTop);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+  }
+}

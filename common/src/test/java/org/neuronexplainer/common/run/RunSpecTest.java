@@ -1,0 +1,79 @@
+package org.neuronexplainer.common.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.storage.InMemoryBlobStore;
+
+class RunSpecTest {
+
+  private static CaptureRun capture(int shards, int batch) {
+    return new CaptureRun(
+        "/models/gpt2", List.of("a.jsonl"), 0, 0, 0, 0, 0, 0, shards, 0, 0, batch, null, false, 0);
+  }
+
+  @Test
+  void aStoredSpecWithoutCaptureSettingsReadsAsAStoreRun() {
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    // The shape of every spec.json written before capture runs existed.
+    store.put(
+        RunRecords.specKey("old"),
+        ("{\"runId\":\"old\",\"source\":\"store\",\"layers\":\"0-1\",\"neurons\":null,"
+                + "\"explainer\":\"baseline\",\"simulator\":\"baseline\",\"calibration\":\"linear\","
+                + "\"llmModel\":null,\"maxAttempts\":3}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    RunSpec old = new RunRecords(store).spec("old").orElseThrow();
+    assertThat(old.captures()).isFalse();
+    assertThat(old.capture()).isNull();
+    assertThat(old.layers()).isEqualTo("0-1");
+    assertThat(old.methodVersion()).isEqualTo("v1|baseline|baseline|linear|-");
+  }
+
+  @Test
+  void aCaptureSpecTakesDefaultsAndSurvivesTheStore() {
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    store.put(
+        RunRecords.specKey("c"),
+        "{\"runId\":\"c\",\"capture\":{\"model\":\"gpt2\",\"corpus\":[\"store:corpus/a.txt\"]}}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    RunRecords records = new RunRecords(store);
+    RunSpec spec = records.spec("c").orElseThrow();
+    assertThat(spec.source()).isEqualTo("capture");
+    CaptureRun c = spec.capture();
+    assertThat(List.of(c.context(), c.top(), c.random(), c.pool(), c.shards(), c.batch()))
+        .containsExactly(64, 50, 50, 250, 1, 8);
+    assertThat(c.collateBlock()).isEqualTo(512);
+    assertThat(c.precision()).isEqualTo("float32");
+    records.putSpec(spec);
+    assertThat(records.spec("c")).contains(spec);
+  }
+
+  @Test
+  void badCaptureSettingsAreRefusedWithTheFieldNamed() {
+    assertThatThrownBy(() -> new RunSpec("r", "capture", null, null, null, null, null, null, 0))
+        .hasMessageContaining("source=capture needs capture settings");
+    assertThatThrownBy(
+            () -> new RunSpec("r", "store", null, null, null, null, null, null, 0, capture(1, 8)))
+        .hasMessageContaining("source is store");
+    assertThatThrownBy(() -> capture(2, 7)).hasMessageContaining("capture.batch 7 must divide 64");
+    assertThat(capture(1, 7).batch()).isEqualTo(7);
+    assertThatThrownBy(() -> CaptureRun.of(" ", List.of("a")))
+        .hasMessageContaining("capture.model");
+    assertThatThrownBy(() -> CaptureRun.of("m", List.of())).hasMessageContaining("capture.corpus");
+    assertThatThrownBy(() -> CaptureRun.of("m", List.of("store:")))
+        .hasMessageContaining("empty file name");
+    assertThatThrownBy(
+            () -> new CaptureRun("m", List.of("a"), 0, 0, 0, 60, 40, 0, 0, 0, 0, 0, null, false, 0))
+        .hasMessageContaining("capture.pool (40) must be at least capture.random (60)");
+    assertThatThrownBy(
+            () ->
+                new CaptureRun(
+                    "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "bfloat16", false, 0))
+        .hasMessageContaining("float32 or float16");
+    assertThatThrownBy(
+            () -> new CaptureRun("m", List.of("a"), -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0))
+        .hasMessageContaining("capture.context");
+  }
+}

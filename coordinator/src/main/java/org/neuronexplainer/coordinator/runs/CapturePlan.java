@@ -1,0 +1,109 @@
+package org.neuronexplainer.coordinator.runs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.messaging.LayerRange;
+import org.neuronexplainer.common.messaging.NeuronBlock;
+import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.Selection;
+
+/**
+ * How a capture run is cut (ARCHITECTURE.md, the pipeline): capture jobs by layer range and corpus
+ * shard, since one forward pass serves every neuron of its layers; collate jobs by neuron block of
+ * one layer; weights jobs by whole layer. Pure: a function of the spec and the model's shape.
+ *
+ * @param ranges contiguous runs of the selected layers, each cut to at most {@code layersPerJob}
+ * @param shards corpus shards; capture jobs are {@code ranges x shards}
+ * @param blocks collate units: contiguous runs of the selected neurons of each selected layer, cut
+ *     to at most {@code collateBlock}
+ * @param weightLayers weights units (a whole layer each), empty when weights are not asked for
+ * @param neurons every planned neuron, sorted
+ */
+public record CapturePlan(
+    List<LayerRange> ranges,
+    int shards,
+    List<NeuronBlock> blocks,
+    List<NeuronBlock> weightLayers,
+    List<NeuronId> neurons) {
+
+  public CapturePlan {
+    ranges = List.copyOf(ranges);
+    blocks = List.copyOf(blocks);
+    weightLayers = List.copyOf(weightLayers);
+    neurons = List.copyOf(neurons);
+  }
+
+  /**
+   * Plans a capture run on a model of the given shape.
+   *
+   * @throws IllegalArgumentException when a selected layer or neuron does not exist in the model
+   */
+  public static CapturePlan of(RunSpec spec, ModelShape shape) {
+    CaptureRun capture = spec.capture();
+    int[] layers = select(spec.layers(), "layers", shape.layers(), "layer");
+    int[] neurons = select(spec.neurons(), "neurons", shape.neurons(), "neuron");
+    List<LayerRange> ranges = new ArrayList<>();
+    for (int[] run : runs(layers)) {
+      int step = capture.layersPerJob() == 0 ? run[1] - run[0] + 1 : capture.layersPerJob();
+      for (int first = run[0]; first <= run[1]; first += step) {
+        ranges.add(new LayerRange(first, Math.min(run[1], first + step - 1)));
+      }
+    }
+    List<NeuronBlock> blocks = new ArrayList<>();
+    List<NeuronBlock> weightLayers = new ArrayList<>();
+    List<NeuronId> planned = new ArrayList<>();
+    for (int layer : layers) {
+      for (int[] run : runs(neurons)) {
+        for (int first = run[0]; first <= run[1]; first += capture.collateBlock()) {
+          int last = Math.min(run[1], first + capture.collateBlock() - 1);
+          blocks.add(new NeuronBlock(layer, first, last - first + 1));
+        }
+      }
+      for (int n : neurons) {
+        planned.add(new NeuronId(layer, n));
+      }
+      if (capture.weights()) {
+        weightLayers.add(new NeuronBlock(layer, 0, shape.neurons()));
+      }
+    }
+    return new CapturePlan(ranges, capture.shards(), blocks, weightLayers, planned);
+  }
+
+  private static int[] select(String text, String field, int count, String what) {
+    if (text == null) {
+      return java.util.stream.IntStream.range(0, count).toArray();
+    }
+    int[] chosen = Selection.parse(text, field).indices().toArray();
+    for (int i : chosen) {
+      if (i >= count) {
+        throw new IllegalArgumentException(
+            field
+                + ": "
+                + what
+                + " "
+                + i
+                + " does not exist; the model has "
+                + what
+                + "s 0.."
+                + (count - 1));
+      }
+    }
+    return chosen;
+  }
+
+  /** Sorted indices as maximal runs of consecutive values, {@code [first, last]} each. */
+  private static List<int[]> runs(int[] sorted) {
+    List<int[]> runs = new ArrayList<>();
+    for (int i = 0; i < sorted.length; ) {
+      int j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
+        j++;
+      }
+      runs.add(new int[] {sorted[i], sorted[j]});
+      i = j + 1;
+    }
+    return runs;
+  }
+}

@@ -1,0 +1,250 @@
+package org.neuronexplainer.coordinator.runs;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.messaging.CaptureJob;
+import org.neuronexplainer.common.messaging.CollateJob;
+import org.neuronexplainer.common.messaging.Job;
+import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.messaging.LayerRange;
+import org.neuronexplainer.common.messaging.NeuronBlock;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.messaging.WeightsJob;
+import org.neuronexplainer.common.run.CaptureKeys;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.coordinator.progress.ProgressBoard;
+
+/**
+ * The coordinator's part of capture runs: publishes the capture (and weights) jobs of a new run,
+ * then, as the events show every shard of a layer range captured, that range's collate jobs. The
+ * collate jobs queue the explain jobs themselves.
+ *
+ * <p>Restart: the plan is a run record ({@code runs/{id}/capture-plan.json}) and each range's
+ * collate jobs leave a marker once the broker holds them, so a restarted coordinator neither loses
+ * nor repeats a step: unit states come back with the events replay, and a range whose marker is
+ * missing is published (again, if the crash fell between the sends and the marker: collate jobs are
+ * idempotent).
+ */
+final class CaptureRuns {
+
+  /** The stored plan; the neurons are the run's {@code plan.json}. */
+  record StoredPlan(
+      List<LayerRange> ranges,
+      int shards,
+      List<NeuronBlock> blocks,
+      List<NeuronBlock> weightLayers) {}
+
+  private final ObjectMapper json =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  private final BlobStore store;
+  private final Publisher publisher;
+  private final ProgressBoard board;
+  private final Map<String, StoredPlan> plans = new ConcurrentHashMap<>();
+  private final Set<String> published = ConcurrentHashMap.newKeySet();
+
+  CaptureRuns(BlobStore store, Publisher publisher, ProgressBoard board) {
+    this.store = store;
+    this.publisher = publisher;
+    this.board = board;
+  }
+
+  /** Plans a capture run from its spec and the model's shape (read, never loaded). */
+  static CapturePlan plan(RunSpec spec) {
+    return CapturePlan.of(spec, ModelShape.of(spec.capture().model()));
+  }
+
+  /** Writes the plan, registers the units and publishes the capture and weights jobs. */
+  void start(RunSpec spec, CapturePlan plan) {
+    StoredPlan stored =
+        new StoredPlan(plan.ranges(), plan.shards(), plan.blocks(), plan.weightLayers());
+    store.put(CaptureKeys.plan(spec.runId()), write(stored));
+    register(spec.runId(), stored);
+    List<Job> jobs = new ArrayList<>(captureJobs(spec.runId(), header(spec), stored));
+    for (NeuronBlock layer : stored.weightLayers()) {
+      jobs.add(new WeightsJob(header(spec), layer));
+    }
+    publishAll(spec.runId(), jobs);
+  }
+
+  /** Reads a capture run's plan back after a restart; false when the run is not a capture run. */
+  boolean load(String runId) {
+    return store
+        .get(CaptureKeys.plan(runId))
+        .map(
+            bytes -> {
+              register(runId, read(bytes));
+              return true;
+            })
+        .orElse(false);
+  }
+
+  private void register(String runId, StoredPlan plan) {
+    plans.put(runId, plan);
+    board.planUnits(
+        runId, Stage.CAPTURE, units(captureJobs(runId, JobHeader.first(runId, 1), plan)));
+    board.planUnits(
+        runId, Stage.COLLATE, plan.blocks().stream().map(NeuronBlock::toString).toList());
+    board.planUnits(
+        runId, Stage.WEIGHTS, plan.weightLayers().stream().map(NeuronBlock::toString).toList());
+  }
+
+  /**
+   * Publishes the collate jobs of every layer range whose capture units have all succeeded and
+   * whose collate jobs are not out yet. Called on the coordinator's tick once the events replay has
+   * caught up.
+   */
+  void advance(RunSpec spec) {
+    StoredPlan plan = plans.get(spec.runId());
+    if (plan == null) {
+      return;
+    }
+    for (LayerRange range : plan.ranges()) {
+      String marker = CaptureKeys.collatePublished(spec.runId(), range);
+      if (published.contains(marker)) {
+        continue;
+      }
+      if (store.exists(marker)) {
+        published.add(marker);
+        continue;
+      }
+      List<String> shards = units(captureJobs(spec.runId(), header(spec), plan, range));
+      boolean captured =
+          board
+              .read(
+                  spec.runId(),
+                  p ->
+                      shards.stream()
+                          .allMatch(u -> p.unitState(Stage.CAPTURE, u).equals("succeeded")))
+              .orElse(false);
+      if (captured) {
+        publishAll(spec.runId(), collateJobs(spec, plan, range));
+        store.put(marker, write(Map.of("range", range.toString())));
+        published.add(marker);
+      }
+    }
+  }
+
+  /**
+   * Publishes first attempts again of the capture and collate units that failed for good.
+   *
+   * @return how many jobs went out
+   */
+  int requeueFailed(RunSpec spec) {
+    StoredPlan plan = plans.get(spec.runId());
+    if (plan == null) {
+      return 0;
+    }
+    List<String> failedCaptures =
+        board.read(spec.runId(), p -> p.failedUnits(Stage.CAPTURE)).orElse(List.of());
+    List<String> failedCollates =
+        board.read(spec.runId(), p -> p.failedUnits(Stage.COLLATE)).orElse(List.of());
+    List<Job> jobs = new ArrayList<>();
+    for (CaptureJob job : captureJobs(spec.runId(), header(spec), plan)) {
+      if (failedCaptures.contains(job.unit())) {
+        jobs.add(job);
+      }
+    }
+    for (LayerRange range : plan.ranges()) {
+      for (CollateJob job : collateJobs(spec, plan, range)) {
+        if (failedCollates.contains(job.unit())) {
+          jobs.add(job);
+        }
+      }
+    }
+    board.requeuedUnits(spec.runId(), Stage.CAPTURE, failedCaptures);
+    board.requeuedUnits(spec.runId(), Stage.COLLATE, failedCollates);
+    publishAll(spec.runId(), jobs);
+    return jobs.size();
+  }
+
+  /** Capture jobs of every range, shard by shard. */
+  private static List<CaptureJob> captureJobs(String runId, JobHeader header, StoredPlan plan) {
+    List<CaptureJob> jobs = new ArrayList<>();
+    for (LayerRange range : plan.ranges()) {
+      jobs.addAll(captureJobs(runId, header, plan, range));
+    }
+    return jobs;
+  }
+
+  private static List<CaptureJob> captureJobs(
+      String runId, JobHeader header, StoredPlan plan, LayerRange range) {
+    List<CaptureJob> jobs = new ArrayList<>();
+    for (int shard = 0; shard < plan.shards(); shard++) {
+      jobs.add(
+          new CaptureJob(
+              header,
+              range,
+              shard,
+              CaptureKeys.corpusShard(runId, shard, plan.shards()),
+              CaptureKeys.partialsPrefix(runId)));
+    }
+    return jobs;
+  }
+
+  private static List<CollateJob> collateJobs(RunSpec spec, StoredPlan plan, LayerRange range) {
+    List<CollateJob> jobs = new ArrayList<>();
+    for (NeuronBlock block : plan.blocks()) {
+      if (block.layer() >= range.first() && block.layer() <= range.last()) {
+        jobs.add(new CollateJob(header(spec), block, CaptureKeys.partialsPrefix(spec.runId())));
+      }
+    }
+    return jobs;
+  }
+
+  private static JobHeader header(RunSpec spec) {
+    return JobHeader.first(spec.runId(), spec.maxAttempts());
+  }
+
+  private static List<String> units(List<? extends Job> jobs) {
+    return jobs.stream().map(Job::unit).toList();
+  }
+
+  private void publishAll(String runId, List<? extends Job> jobs) {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(jobs.size());
+    for (Job job : jobs) {
+      sends.add(publisher.job(job));
+    }
+    publisher.flush();
+    try {
+      for (Future<RecordMetadata> send : sends) {
+        send.get(60, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("publishing the jobs of " + runId + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing jobs", e);
+    }
+  }
+
+  private byte[] write(Object value) {
+    try {
+      return json.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private StoredPlan read(byte[] bytes) {
+    try {
+      return json.readValue(bytes, StoredPlan.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("bad capture plan", e);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package org.neuronexplainer.coordinator.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The two numbers of a subject model that planning needs: its layers and the MLP neurons per layer.
+ * Read from the checkpoint's {@code config.json} (the coordinator never loads weights), or, for the
+ * GPT-2 hub ids, from their published configs, so a run can name {@code gpt2-xl} without the
+ * coordinator downloading it.
+ */
+public record ModelShape(int layers, int neurons) {
+
+  // n_layer and 4 * n_embd of the published GPT-2 configs.
+  private static final Map<String, ModelShape> HUB =
+      Map.of(
+          "gpt2", new ModelShape(12, 3072),
+          "gpt2-medium", new ModelShape(24, 4096),
+          "gpt2-large", new ModelShape(36, 5120),
+          "gpt2-xl", new ModelShape(48, 6400),
+          "distilgpt2", new ModelShape(6, 3072));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The shape of a checkpoint directory or known hub id.
+   *
+   * @throws IllegalArgumentException naming the model and the problem
+   */
+  public static ModelShape of(String model) {
+    Path dir = Path.of(model);
+    if (Files.isDirectory(dir)) {
+      return read(dir.resolve("config.json"));
+    }
+    String id = model.toLowerCase(Locale.ROOT);
+    int at = id.indexOf('@');
+    id = at < 0 ? id : id.substring(0, at);
+    for (String owner : new String[] {"openai-community/", "distilbert/"}) {
+      id = id.startsWith(owner) ? id.substring(owner.length()) : id;
+    }
+    ModelShape known = HUB.get(id);
+    if (known == null) {
+      throw new IllegalArgumentException(
+          "capture.model "
+              + model
+              + ": no such directory here, and not one of the GPT-2 hub ids "
+              + HUB.keySet().stream().sorted().toList()
+              + "; give a checkpoint directory that the coordinator and the capture workers can"
+              + " read");
+    }
+    return known;
+  }
+
+  private static ModelShape read(Path config) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readString(config));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "capture.model: cannot read " + config + " (" + e.getMessage() + ")", e);
+    }
+    if (root == null || !root.path("n_layer").canConvertToInt() || !root.has("n_embd")) {
+      throw new IllegalArgumentException(
+          "capture.model: " + config + " has no n_layer and n_embd: not a GPT-2 config");
+    }
+    int layers = root.path("n_layer").asInt();
+    JsonNode inner = root.path("n_inner");
+    int neurons = inner.isNumber() ? inner.asInt() : 4 * root.path("n_embd").asInt();
+    if (layers < 1 || neurons < 1) {
+      throw new IllegalArgumentException(
+          "capture.model: " + config + " gives " + layers + " layers of " + neurons + " neurons");
+    }
+    return new ModelShape(layers, neurons);
+  }
+}

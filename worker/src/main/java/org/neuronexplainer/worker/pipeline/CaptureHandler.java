@@ -1,0 +1,146 @@
+package org.neuronexplainer.worker.pipeline;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.neuronexplainer.common.kafka.StageHandler;
+import org.neuronexplainer.common.messaging.CaptureJob;
+import org.neuronexplainer.common.messaging.JobMetrics;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.Selection;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.capture.Gpt2Config;
+import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.corpus.Excerpts;
+import org.neuronexplainer.worker.capture.run.CaptureLayout;
+import org.neuronexplainer.worker.capture.run.CaptureRunner;
+import org.neuronexplainer.worker.capture.stats.CaptureSettings;
+import org.neuronexplainer.worker.capture.stats.LayerStats;
+import org.neuronexplainer.worker.capture.stats.PartialCodec;
+import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+
+/**
+ * The capture job: one corpus shard through one layer range, in one pass of the process's model
+ * ({@link SubjectModels}), written as one partial per layer ({@code runs/{run}/partials/...}, one
+ * atomic put each). The job is done when the partials of all its layers exist, so a redelivered or
+ * re-queued job whose partials are there is skipped. The forward pass may take far longer than
+ * {@code max.poll.interval.ms}: the runner keeps polling with its partitions paused meanwhile.
+ */
+final class CaptureHandler implements StageHandler<CaptureJob> {
+
+  private final BlobStore store;
+  private final RunSpecs specs;
+  private final SubjectModels models;
+  private final WorkerMetrics metrics;
+
+  CaptureHandler(RunRecords records, SubjectModels models, WorkerMetrics metrics) {
+    this.store = records.store();
+    this.specs = new RunSpecs(records, System::currentTimeMillis);
+    this.models = models;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public boolean outputExists(CaptureJob job) {
+    String runId = job.header().runId();
+    int shards = capture(specs.spec(runId)).shards();
+    return IntStream.rangeClosed(job.layers().first(), job.layers().last())
+        .allMatch(l -> store.exists(CaptureLayout.partial(runId, l, job.shard(), shards)));
+  }
+
+  @Override
+  public JobMetrics run(CaptureJob job) {
+    String runId = job.header().runId();
+    specs.requireActive(runId);
+    RunSpec spec = specs.spec(runId);
+    CaptureRun capture = capture(spec);
+    Path dir = models.directory(capture.model());
+    Gpt2Tokenizer tokenizer = models.tokenizer(dir);
+    return models.use(dir, capture.precision(), model -> capture(job, spec, model, tokenizer));
+  }
+
+  private JobMetrics capture(CaptureJob job, RunSpec spec, Gpt2Model model, Gpt2Tokenizer tok) {
+    String runId = spec.runId();
+    CaptureRun capture = spec.capture();
+    int[] layers = IntStream.rangeClosed(job.layers().first(), job.layers().last()).toArray();
+    int[] neurons = check(spec, model.config(), tok, layers);
+    CorpusShards.Manifest manifest = CorpusShards.prepare(store, runId, capture, tok);
+    CorpusShards.Shard shard = CorpusShards.read(store, job.corpusShardKey());
+    Excerpts excerpts = CorpusShards.view(manifest, shard);
+    long[] counted = {0};
+    Map<Integer, LayerStats> stats =
+        CaptureRunner.run(
+            model,
+            excerpts,
+            shard.ids(),
+            layers,
+            neurons,
+            settings(capture),
+            capture.batch(),
+            (done, total, tokens) -> {
+              metrics.capturedTokens(tokens - counted[0]);
+              counted[0] = tokens;
+            });
+    for (int layer : layers) {
+      store.put(
+          CaptureLayout.partial(runId, layer, job.shard(), capture.shards()),
+          PartialCodec.encode(stats.get(layer), excerpts::tokens));
+    }
+    return JobMetrics.NONE;
+  }
+
+  /** The settings every shard and collate agree on; the token tables keep the CLI's defaults. */
+  static CaptureSettings settings(CaptureRun capture) {
+    CaptureSettings defaults = CaptureSettings.defaults();
+    return new CaptureSettings(
+        capture.context(),
+        capture.top(),
+        capture.random(),
+        capture.pool(),
+        capture.seed(),
+        defaults.tableSize(),
+        defaults.tableMinCount());
+  }
+
+  /** Checks the run against the model; returns the neurons to keep per layer. */
+  private static int[] check(RunSpec spec, Gpt2Config config, Gpt2Tokenizer tok, int[] layers) {
+    for (int layer : layers) {
+      if (layer >= config.layers()) {
+        throw new PermanentException(
+            "layer " + layer + " does not exist: the model has layers 0.." + (config.layers() - 1));
+      }
+    }
+    if (spec.capture().context() > config.positions()) {
+      throw new PermanentException(
+          "capture.context "
+              + spec.capture().context()
+              + " is longer than the model's n_positions "
+              + config.positions());
+    }
+    if (tok.vocabSize() > config.vocabSize()) {
+      throw new PermanentException(
+          "the tokenizer has " + tok.vocabSize() + " tokens, the model " + config.vocabSize());
+    }
+    int[] neurons =
+        spec.neurons() == null
+            ? IntStream.range(0, config.innerSize()).toArray()
+            : Selection.parse(spec.neurons(), "neurons").indices().toArray();
+    for (int n : neurons) {
+      if (n >= config.innerSize()) {
+        throw new PermanentException(
+            "neuron " + n + " does not exist: layers have neurons 0.." + (config.innerSize() - 1));
+      }
+    }
+    return neurons;
+  }
+
+  static CaptureRun capture(RunSpec spec) {
+    if (spec.capture() == null) {
+      throw new PermanentException("run " + spec.runId() + " is not a capture run");
+    }
+    return spec.capture();
+  }
+}

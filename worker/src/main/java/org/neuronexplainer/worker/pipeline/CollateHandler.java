@@ -1,0 +1,152 @@
+package org.neuronexplainer.worker.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.kafka.StageHandler;
+import org.neuronexplainer.common.messaging.CollateJob;
+import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.messaging.JobMetrics;
+import org.neuronexplainer.common.messaging.NeuronBlock;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.messaging.RetryableException;
+import org.neuronexplainer.common.run.CaptureKeys;
+import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.capture.run.CaptureLayout;
+import org.neuronexplainer.worker.capture.stats.LayerStats;
+import org.neuronexplainer.worker.capture.stats.PartialCodec;
+import org.neuronexplainer.worker.capture.stats.RecordAssembler;
+import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+
+/**
+ * The collate job: merges every shard's partial of one layer (exactly, see {@code LayerStats}) and
+ * writes the NeuronRecords and activation-based token tables of one block of its neurons, the same
+ * bytes one capture pass over the whole corpus writes; then queues one explain job per neuron and
+ * writes its marker ({@code runs/{run}/collated/...}). The marker goes last: a crash before it
+ * redoes the block (the same files again, explain jobs that the explain stage skips when done).
+ */
+final class CollateHandler implements StageHandler<CollateJob> {
+
+  private final BlobStore store;
+  private final RunSpecs specs;
+  private final SubjectModels models;
+  private final Publisher publisher;
+
+  CollateHandler(RunRecords records, SubjectModels models, Publisher publisher) {
+    this.store = records.store();
+    this.specs = new RunSpecs(records, System::currentTimeMillis);
+    this.models = models;
+    this.publisher = publisher;
+  }
+
+  @Override
+  public boolean outputExists(CollateJob job) {
+    return store.exists(CaptureKeys.collated(job.header().runId(), job.block()));
+  }
+
+  @Override
+  public JobMetrics run(CollateJob job) {
+    String runId = job.header().runId();
+    specs.requireActive(runId);
+    RunSpec spec = specs.spec(runId);
+    CaptureRun capture = CaptureHandler.capture(spec);
+    NeuronBlock block = job.block();
+    CorpusShards.Manifest manifest =
+        CorpusShards.manifest(store, runId)
+            .orElseThrow(() -> new RetryableException("run " + runId + ": no corpus manifest yet"));
+    Path dir = models.directory(capture.model());
+    Gpt2Tokenizer tokenizer = models.tokenizer(dir);
+    LayerStats merged = null;
+    Map<Integer, int[]> tokens = new HashMap<>();
+    for (int shard = 0; shard < capture.shards(); shard++) {
+      String key = CaptureLayout.partial(runId, block.layer(), shard, capture.shards());
+      byte[] bytes =
+          store
+              .get(key)
+              .orElseThrow(() -> new RetryableException("partial " + key + " is not there yet"));
+      PartialCodec.Partial partial = PartialCodec.decode(bytes, key);
+      LayerStats part = partial.stats();
+      if (merged == null) {
+        merged =
+            LayerStats.create(
+                block.layer(),
+                part.neurons(),
+                CaptureHandler.settings(capture),
+                part.vocabSize(),
+                manifest.excerpts());
+      }
+      merged.addAll(part);
+      tokens.putAll(partial.excerptTokens());
+    }
+    if (merged == null || merged.excerpts() != manifest.excerpts()) {
+      throw new PermanentException(
+          "layer "
+              + block.layer()
+              + ": the partials hold "
+              + (merged == null ? 0 : merged.excerpts())
+              + " excerpts, the corpus "
+              + manifest.excerpts());
+    }
+    List<NeuronId> written =
+        write(
+            merged,
+            block,
+            new RecordAssembler(tokens::get, tokenizer::tokenTexts, tokenizer::tokenText));
+    queueExplainJobs(spec, written);
+    store.put(
+        CaptureKeys.collated(runId, block),
+        ("{\"neurons\":" + written.size() + "}").getBytes(StandardCharsets.UTF_8));
+    return JobMetrics.NONE;
+  }
+
+  private List<NeuronId> write(LayerStats merged, NeuronBlock block, RecordAssembler assembler) {
+    List<NeuronId> written = new ArrayList<>();
+    int[] neurons = merged.neurons();
+    int last = block.first() + block.count() - 1;
+    for (int j = 0; j < neurons.length; j++) {
+      if (neurons[j] < block.first() || neurons[j] > last) {
+        continue;
+      }
+      String recordKey = CaptureLayout.neuronRecord(block.layer(), neurons[j]);
+      store.put(recordKey, DatasetJson.toBytes(assembler.neuronRecord(merged, j), recordKey));
+      String tableKey = CaptureLayout.tokenTable(block.layer(), neurons[j]);
+      store.put(tableKey, DatasetJson.toBytes(assembler.tokenTable(merged, j), tableKey));
+      written.add(new NeuronId(block.layer(), neurons[j]));
+    }
+    return written;
+  }
+
+  private void queueExplainJobs(RunSpec spec, List<NeuronId> neurons) {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(neurons.size());
+    for (NeuronId neuron : neurons) {
+      JobHeader header = JobHeader.first(spec.runId(), spec.maxAttempts());
+      sends.add(publisher.job(new ExplainJob(header, neuron, RunRecords.recordKey(neuron))));
+    }
+    publisher.flush();
+    try {
+      for (Future<RecordMetadata> send : sends) {
+        send.get(60, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new RetryableException("queueing explain jobs failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetryableException("interrupted while queueing explain jobs", e);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package org.neuronexplainer.worker.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.messaging.RetryableException;
+import org.neuronexplainer.worker.capture.CheckpointException;
+import org.neuronexplainer.worker.capture.ComputeOptions;
+import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.hub.HubException;
+import org.neuronexplainer.worker.capture.hub.HubId;
+import org.neuronexplainer.worker.capture.hub.HubModelCache;
+import org.neuronexplainer.worker.capture.safetensors.SafetensorsException;
+import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.TokenizerException;
+
+/**
+ * The one owner of a worker's subject model: loaded on the first job that needs it, kept for the
+ * next ones, replaced only when a job names another model or precision, closed with the worker.
+ * Loading a GPT-2 onto a GPU takes seconds to minutes, so a model per job would cost more than the
+ * capture itself. Jobs use it one at a time (the forward pass holds the device).
+ */
+public final class SubjectModels implements AutoCloseable {
+
+  private final HubModelCache hub;
+  private final String device;
+  private final WorkerMetrics metrics;
+  private final Map<Path, Gpt2Tokenizer> tokenizers = new ConcurrentHashMap<>();
+  private Gpt2Model model;
+  private String loaded;
+
+  /**
+   * @param device where the model runs: {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+   */
+  public SubjectModels(HubModelCache hub, String device, WorkerMetrics metrics) {
+    this.hub = hub;
+    this.device = device;
+    this.metrics = metrics;
+  }
+
+  /**
+   * The checkpoint directory of a run's model: a directory as itself, a hub id from the cache
+   * (downloaded on first use). A name that is neither fails the job for good; a failed download is
+   * retried.
+   */
+  Path directory(String model) {
+    if (Files.isDirectory(Path.of(model))) {
+      return Path.of(model);
+    }
+    if (HubId.parse(model).isEmpty()) {
+      throw new PermanentException(
+          "capture.model "
+              + model
+              + ": no such directory, and not a hub id like openai-community/gpt2");
+    }
+    try {
+      return hub.resolve(model);
+    } catch (HubException e) {
+      throw new RetryableException("capture.model " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The tokenizer of a checkpoint directory, read once. */
+  Gpt2Tokenizer tokenizer(Path directory) {
+    try {
+      return tokenizers.computeIfAbsent(directory, Gpt2Tokenizer::load);
+    } catch (TokenizerException e) {
+      throw new PermanentException("the tokenizer of " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code work} with the model of {@code directory} in {@code precision}, loaded once. */
+  synchronized <T> T use(Path directory, String precision, Function<Gpt2Model, T> work) {
+    String key = directory.toAbsolutePath().normalize() + "|" + precision;
+    if (!key.equals(loaded)) {
+      closeModel();
+      long start = System.nanoTime();
+      try {
+        model = Gpt2Model.load(directory, new ComputeOptions(device, Precision.parse(precision)));
+      } catch (CheckpointException | SafetensorsException | IllegalArgumentException e) {
+        throw new PermanentException("the model in " + directory + ": " + e.getMessage(), e);
+      }
+      loaded = key;
+      metrics.modelLoaded(System.nanoTime() - start);
+    }
+    return work.apply(model);
+  }
+
+  private void closeModel() {
+    if (model != null) {
+      model.close();
+      model = null;
+      loaded = null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closeModel();
+  }
+}
