@@ -23,6 +23,7 @@ final class RunPageJson {
   private static final List<Map.Entry<String, NeuronState>> STAGES =
       List.of(
           Map.entry("capture", NeuronState.CAPTURING),
+          Map.entry("collate", NeuronState.COLLATING),
           Map.entry("explain", NeuronState.EXPLAINING),
           Map.entry("simulate", NeuronState.SIMULATING),
           Map.entry("score", NeuronState.SCORING));
@@ -59,9 +60,9 @@ final class RunPageJson {
 
   /**
    * One row per stage that the run uses: {@code passed}, {@code working}, {@code failed} and {@code
-   * waiting} neurons, which add up to the run's neurons. Capture, simulate and score get a row only
-   * once a neuron was seen there (a run from stored records skips capture; explain, simulate and
-   * score of a neuron run as one job).
+   * waiting} neurons, which add up to the run's neurons. Capture, collate, simulate and score get a
+   * row only once a neuron was seen there (a run from stored records skips capture; explain,
+   * simulate and score of a neuron run as one job).
    */
   static ArrayNode stages(RunProgress.Summary summary) {
     ArrayNode rows = JSON.createArrayNode();
@@ -100,11 +101,6 @@ final class RunPageJson {
   }
 
   private static int failedAt(Map<String, Integer> byStage, String stage) {
-    int failed = byStage.getOrDefault(stage + ":" + NeuronState.FAILED.id(), 0);
-    if (stage.equals("capture")) {
-      // Collate is part of getting a neuron's records: its failures count with capture.
-      failed += byStage.getOrDefault("collate:" + NeuronState.FAILED.id(), 0);
-    }
-    return failed;
+    return byStage.getOrDefault(stage + ":" + NeuronState.FAILED.id(), 0);
   }
 }

@@ -78,7 +78,7 @@ final class StoreRunRecords implements RunSource {
       states.put(NeuronState.DONE.id(), done);
       summary =
           new RunProgress.Summary(
-              status.neuronCount(), states, Map.of(), 0, null, 0, 0, 0, 0, null);
+              status.neuronCount(), states, Map.of(), Map.of(), 0, null, 0, 0, 0, 0, null);
     }
     return new RunView(
         status.runId(),

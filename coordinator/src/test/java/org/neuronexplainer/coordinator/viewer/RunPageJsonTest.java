@@ -13,13 +13,14 @@ class RunPageJsonTest {
   private static RunProgress.Summary summary(
       int neurons, Map<String, Integer> states, Map<String, Integer> stages) {
     Map<String, Integer> all = new LinkedHashMap<>();
-    for (String s : new String[] {"pending", "capturing", "explaining", "simulating", "scoring"}) {
+    for (String s :
+        new String[] {"pending", "capturing", "collating", "explaining", "simulating", "scoring"}) {
       all.put(s, 0);
     }
     all.put("done", 0);
     all.put("failed", 0);
     all.putAll(states);
-    return new RunProgress.Summary(neurons, all, stages, 0, null, 0, 0, 0, 0, null);
+    return new RunProgress.Summary(neurons, all, stages, Map.of(), 0, null, 0, 0, 0, 0, null);
   }
 
   private static JsonNode row(JsonNode rows, String stage) {
@@ -61,18 +62,23 @@ class RunPageJsonTest {
                     "score:failed", 2)));
     assertThat(rows)
         .extracting(r -> r.get("stage").asText())
-        .containsExactly("capture", "explain", "score");
+        .containsExactly("capture", "collate", "explain", "score");
     JsonNode capture = row(rows, "capture");
-    // Done, scoring and failed at score are past capture; collate's failure is capture's.
-    assertThat(capture.get("passed").asInt()).isEqualTo(8);
+    // Done, scoring, failed at score and failed at collate are past capture.
+    assertThat(capture.get("passed").asInt()).isEqualTo(9);
     assertThat(capture.get("working").asInt()).isEqualTo(3);
-    assertThat(capture.get("failed").asInt()).isEqualTo(1);
+    assertThat(capture.get("failed").asInt()).isZero();
     assertThat(capture.get("waiting").asInt()).isZero();
+    JsonNode collate = row(rows, "collate");
+    // The 3 still capturing wait for collate.
+    assertThat(collate.get("passed").asInt()).isEqualTo(8);
+    assertThat(collate.get("failed").asInt()).isEqualTo(1);
+    assertThat(collate.get("waiting").asInt()).isEqualTo(3);
     JsonNode score = row(rows, "score");
     assertThat(score.get("passed").asInt()).isEqualTo(4);
     assertThat(score.get("working").asInt()).isEqualTo(2);
     assertThat(score.get("failed").asInt()).isEqualTo(2);
-    // 12 less 4 passed, 2 working, 2 failed here and 1 stopped at capture.
+    // 12 less 4 passed, 2 working, 2 failed here and 1 stopped at collate.
     assertThat(score.get("waiting").asInt()).isEqualTo(3);
   }
 }
