@@ -67,6 +67,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N.")
     String device;
 
+    @Option(
+        names = "--quantiles",
+        defaultValue = "one-pass",
+        description = "one-pass or two-pass (the full capture runs the excerpts twice).")
+    String quantiles;
+
     @Override
     public Integer call() {
       Path dir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
@@ -87,7 +93,12 @@ final class BenchCommand implements Runnable {
         }
         int[] layers = IntStream.range(0, config.layers()).toArray();
         int[] neurons = IntStream.range(0, config.innerSize()).toArray();
-        CaptureSettings settings = new CaptureSettings(context, 50, 50, 250, 0, 50, 2);
+        if (!quantiles.equals("one-pass") && !quantiles.equals("two-pass")) {
+          throw new UserException("--quantiles " + quantiles + ": expected one-pass or two-pass");
+        }
+        CaptureSettings settings =
+            new CaptureSettings(context, 50, 50, 250, 0, 50, 2)
+                .withQuantiles(CaptureSettings.DEFAULT_QUANTILE_KEYS, quantiles.equals("two-pass"));
         Excerpts all = Excerpts.of(ids);
         int[] order = IntStream.range(0, excerpts).toArray();
         // Warm-up (JIT, native allocator), then rounds alternating the two so that a busy

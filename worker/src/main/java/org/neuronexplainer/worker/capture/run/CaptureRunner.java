@@ -17,6 +17,10 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  * <p>A batch never spans two {@link Excerpts#BLOCK}s of excerpt ids, so with a batch size that
  * divides the block every batch holds the same excerpts whether the corpus is sharded or not, and
  * the forward pass sees the same inputs in both cases.
+ *
+ * <p>With two-pass quantiles ({@link CaptureSettings#twoPassQuantiles}) the excerpts are run twice:
+ * the second pass only samples the quantile buckets, whose boundaries the first pass fixed, so the
+ * shard ids must be the whole corpus.
  */
 public final class CaptureRunner {
   static final boolean OVERLAP =
@@ -45,25 +49,33 @@ public final class CaptureRunner {
       stats.put(layer, LayerStats.create(layer, neurons, settings, vocab, shardIds.length));
     }
     List<int[]> batches = batches(shardIds, batch);
+    int passes = settings.twoPassQuantiles() ? 2 : 1;
+    long total = (long) passes * shardIds.length;
     long tokens = 0;
-    int done = 0;
+    long done = 0;
     try (Selection selection = new Selection(Selection.defaultThreads())) {
-      for (int[] batchIds : batches) {
-        int[][] batchTokens = new int[batchIds.length][];
-        for (int b = 0; b < batchIds.length; b++) {
-          batchTokens[b] = excerpts.tokens(batchIds[b]);
+      for (int pass = 0; pass < passes; pass++) {
+        if (pass == 1) {
+          // Two-pass quantiles: the boundaries are fixed by the whole first pass.
+          stats.values().forEach(LayerStats::startSecondPass);
         }
-        // With overlap, this pass runs while the previous batch's statistics are computed.
-        ForwardResult result = model.forward(batchTokens, layers, false);
-        selection.submit(stats.values(), batchIds, batchTokens, result);
-        if (!OVERLAP) {
-          selection.await();
+        for (int[] batchIds : batches) {
+          int[][] batchTokens = new int[batchIds.length][];
+          for (int b = 0; b < batchIds.length; b++) {
+            batchTokens[b] = excerpts.tokens(batchIds[b]);
+          }
+          // With overlap, this pass runs while the previous batch's statistics are computed.
+          ForwardResult result = model.forward(batchTokens, layers, false);
+          selection.submit(stats.values(), batchIds, batchTokens, result);
+          if (!OVERLAP) {
+            selection.await();
+          }
+          done += batchIds.length;
+          tokens += (long) batchIds.length * settings.context();
+          progress.batchDone(done, total, tokens);
         }
-        done += batchIds.length;
-        tokens += (long) batchIds.length * settings.context();
-        progress.batchDone(done, shardIds.length, tokens);
+        selection.await();
       }
-      selection.await();
     }
     return stats;
   }

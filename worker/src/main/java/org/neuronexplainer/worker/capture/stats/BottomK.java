@@ -54,7 +54,8 @@ final class BottomK {
 
   /** Whether an entry with this key would be kept; cheap, so callers test before copying. */
   boolean accepts(int neuron, long key) {
-    return sizes[neuron] < capacity || Long.compareUnsigned(key, keys[neuron * capacity]) < 0;
+    return sizes[neuron] < capacity
+        || (capacity > 0 && Long.compareUnsigned(key, keys[neuron * capacity]) < 0);
   }
 
   /**

@@ -20,13 +20,18 @@ public final class LayerStats {
   final CaptureSettings settings;
   final BottomK top;
   final BottomK pool;
+  final BottomK tail; // keys only: the highest maxima, for exact quantile boundaries
   final ExactSums powerSums; // [neuron][power 1..4]
   final TokenTable tokens;
   long excerpts;
+  private long secondPassExcerpts;
   private long excerptsSinceCarry;
   private final long[] bases;
   private final boolean dense; // every neuron of the layer, in order: column j is neuron j
   private float[] scratch; // one excerpt's activations, neuron-major: [neuron][context]
+  // The second pass of two-pass quantiles: per neuron the 4 boundary keys, per bucket a sample.
+  private long[] boundaryKeys;
+  BottomK[] bucketSamples;
 
   LayerStats(
       int layer,
@@ -34,7 +39,8 @@ public final class LayerStats {
       CaptureSettings settings,
       int vocabSize,
       int topCapacity,
-      int poolCapacity) {
+      int poolCapacity,
+      int tailCapacity) {
     this.layer = layer;
     this.neurons = neurons.clone();
     this.settings = settings;
@@ -42,6 +48,7 @@ public final class LayerStats {
     int context = settings.context();
     this.top = new BottomK(n, topCapacity, context);
     this.pool = new BottomK(n, poolCapacity, context);
+    this.tail = new BottomK(n, tailCapacity, 0);
     this.powerSums = new ExactSums(n * 4);
     this.tokens = new TokenTable(vocabSize, n);
     this.bases = new long[n];
@@ -67,7 +74,45 @@ public final class LayerStats {
         settings,
         vocabSize,
         Math.min(settings.top(), excerptCount),
-        Math.min(settings.pool(), excerptCount));
+        Math.min(settings.pool(), excerptCount),
+        Math.min(settings.quantileKeys(), excerptCount));
+  }
+
+  /**
+   * Turns these first-pass statistics into the second pass of two-pass quantiles: fixes each
+   * neuron's boundaries from what the first pass kept and makes an empty per-bucket sample; {@link
+   * #accept} then only samples the buckets. Call on the merged statistics of the whole corpus.
+   */
+  public void startSecondPass() {
+    if (!settings.twoPassQuantiles()) {
+      throw new IllegalStateException("these settings sample the quantile buckets in one pass");
+    }
+    if (boundaryKeys != null) {
+      throw new IllegalStateException("the second pass has started already");
+    }
+    int n = neurons.length;
+    long[] keys = new long[n * (Quantiles.BUCKETS - 1)];
+    for (int j = 0; j < n && excerpts > 0; j++) {
+      long[] k = RecordAssembler.boundaries(this, j).keys();
+      System.arraycopy(k, 0, keys, j * k.length, k.length);
+    }
+    bucketSamples = new BottomK[Quantiles.BUCKETS];
+    int capacity = (int) Math.min(settings.random(), Math.max(1, excerpts));
+    for (int b = 0; b < bucketSamples.length; b++) {
+      bucketSamples[b] = new BottomK(n, capacity, settings.context());
+    }
+    boundaryKeys = keys;
+    secondPassExcerpts = 0;
+  }
+
+  /** Whether the second pass has started ({@link #startSecondPass}). */
+  public boolean inSecondPass() {
+    return boundaryKeys != null;
+  }
+
+  /** Excerpts seen by the second pass; it must see all of them. */
+  public long secondPassExcerpts() {
+    return secondPassExcerpts;
   }
 
   public int layer() {
@@ -120,7 +165,7 @@ public final class LayerStats {
     long[][][] rows = new long[ids.length][length][];
     for (int b = 0; b < ids.length; b++) {
       for (int t = 0; t < length; t++) {
-        rows[b][t] = tokens.occurrence(tokenIds[b][t]);
+        rows[b][t] = inSecondPass() ? null : tokens.occurrence(tokenIds[b][t]);
       }
     }
     return new Batch(ids.clone(), rows, activations);
@@ -149,10 +194,15 @@ public final class LayerStats {
       int from = part * PART;
       int to = Math.min(neurons.length, from + PART);
       int length = settings.context();
+      boolean second = inSecondPass();
       for (int b = 0; b < ids.length; b++) {
         gather(b, from, to, length);
         for (int j = from; j < to; j++) {
-          update(j, ids[b], j * length, length);
+          if (second) {
+            sample(j, ids[b], j * length, length);
+          } else {
+            update(j, ids[b], j * length, length);
+          }
         }
       }
     }
@@ -166,6 +216,12 @@ public final class LayerStats {
       for (int t = 0; t < length; t++) {
         int offset = (b * length + t) * width;
         long[] row = rows[b][t];
+        if (row == null) {
+          for (int j = from; j < to; j++) {
+            scratch[j * length + t] = data[offset + (dense ? j : neurons[j])];
+          }
+          continue;
+        }
         for (int j = from; j < to; j++) {
           float x = data[offset + (dense ? j : neurons[j])];
           scratch[j * length + t] = x;
@@ -176,6 +232,10 @@ public final class LayerStats {
 
     /** Ends the batch; call after every part has run. */
     public void finish() {
+      if (inSecondPass()) {
+        secondPassExcerpts += ids.length;
+        return;
+      }
       excerpts += ids.length;
       excerptsSinceCarry += ids.length;
       if (excerptsSinceCarry >= ExactSums.CARRY_EVERY / 2) {
@@ -208,6 +268,27 @@ public final class LayerStats {
     float m = (float) max;
     keep(top, j, SampleHash.topPriority(m, id), m, offset, length);
     keep(pool, j, SampleHash.priority(bases[j], id), m, offset, length);
+    long topKey = SampleHash.topPriority(m, id);
+    if (tail.accepts(j, topKey)) {
+      tail.offer(j, topKey, m);
+    }
+  }
+
+  /** The second pass: offers the excerpt to the sample of the neuron's bucket it falls in. */
+  private void sample(int j, int id, int offset, int length) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int t = 0; t < length; t++) {
+      float x = scratch[offset + t];
+      m = x > m ? x : m;
+    }
+    long topKey = SampleHash.topPriority(m, id);
+    int base = j * (Quantiles.BUCKETS - 1);
+    int bucket = 0;
+    while (bucket < Quantiles.BUCKETS - 1
+        && Long.compareUnsigned(topKey, boundaryKeys[base + bucket]) <= 0) {
+      bucket++;
+    }
+    keep(bucketSamples[bucket], j, SampleHash.priority(bases[j], id), m, offset, length);
   }
 
   private void keep(BottomK heap, int j, long key, float m, int offset, int length) {
@@ -224,8 +305,12 @@ public final class LayerStats {
         || !other.settings.equals(settings)) {
       throw new IllegalArgumentException("partials of different layers, neurons or settings");
     }
+    if (inSecondPass() || other.inSecondPass()) {
+      throw new IllegalArgumentException("second-pass statistics do not merge");
+    }
     top.addAll(other.top);
     pool.addAll(other.pool);
+    tail.addAll(other.tail);
     powerSums.addAll(other.powerSums);
     tokens.addAll(other.tokens);
     excerpts += other.excerpts;
