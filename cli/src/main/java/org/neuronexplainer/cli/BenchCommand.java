@@ -115,11 +115,16 @@ final class BenchCommand implements Runnable {
         long tokens = (long) excerpts * context;
         double forward = Double.MAX_VALUE;
         double full = Double.MAX_VALUE;
+        double forwardCpu = Double.MAX_VALUE;
+        double fullCpu = Double.MAX_VALUE;
+        StringBuilder forwardRounds = new StringBuilder();
+        StringBuilder fullRounds = new StringBuilder();
         for (int round = 0; round < rounds; round++) {
           // Alternate which goes first, so that neither always follows the other's garbage.
           for (int turn = 0; turn < 2; turn++) {
             boolean forwardTurn = (turn == 0) == (round % 2 == 0);
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             if (forwardTurn) {
               for (int s = 0; s < excerpts; s += batch) {
                 gpt2.forward(
@@ -127,11 +132,17 @@ final class BenchCommand implements Runnable {
                     layers,
                     false);
               }
-              forward = Math.min(forward, (System.nanoTime() - start) / 1e9);
+              double wall = (System.nanoTime() - start) / 1e9;
+              forward = Math.min(forward, wall);
+              forwardCpu = Math.min(forwardCpu, (processCpuNanos() - cpuStart) / 1e9);
+              forwardRounds.append(String.format(" %.2f", wall));
             } else {
               CaptureRunner.run(
                   gpt2, all, order, layers, neurons, settings, batch, CaptureProgress.NONE);
-              full = Math.min(full, (System.nanoTime() - start) / 1e9);
+              double wall = (System.nanoTime() - start) / 1e9;
+              full = Math.min(full, wall);
+              fullCpu = Math.min(fullCpu, (processCpuNanos() - cpuStart) / 1e9);
+              fullRounds.append(String.format(" %.2f", wall));
             }
           }
         }
@@ -145,13 +156,27 @@ final class BenchCommand implements Runnable {
             context,
             batch,
             rounds);
-        out.printf("forward only:  %.1f tokens/s (%.2f s)%n", tokens / forward, forward);
-        out.printf("full capture:  %.1f tokens/s (%.2f s)%n", tokens / full, full);
+        out.printf(
+            "forward only:  %.1f tokens/s (%.2f s; CPU %.2f s)%n",
+            tokens / forward, forward, forwardCpu);
+        out.printf(
+            "full capture:  %.1f tokens/s (%.2f s; CPU %.2f s)%n", tokens / full, full, fullCpu);
         out.printf("full / forward: %.1f%%%n", 100 * forward / full);
+        // CPU seconds of the whole process (libtorch's threads included) move far less than wall
+        // time when other jobs share the machine.
+        out.printf("full / forward by CPU time: %.1f%%%n", 100 * forwardCpu / fullCpu);
+        out.printf("rounds (s): forward%s; full%s%n", forwardRounds, fullRounds);
         out.printf("peak memory: RSS %s, Java heap %s%n", peakRss(), mib(peakHeap()));
         out.flush();
       }
       return 0;
+    }
+
+    private static long processCpuNanos() {
+      return ManagementFactory.getOperatingSystemMXBean()
+              instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime()
+          : 0;
     }
 
     private static String peakRss() {

@@ -33,9 +33,15 @@ final class Selection implements AutoCloseable {
             });
   }
 
-  /** The default: one thread per core (libtorch's intra-op pool uses the same cores). */
+  /**
+   * One thread per core (libtorch's intra-op pool uses the same cores), or the system property
+   * {@code neuron.explainer.capture.threads}.
+   */
   static int defaultThreads() {
-    return Runtime.getRuntime().availableProcessors();
+    return Math.max(
+        1,
+        Integer.getInteger(
+            "neuron.explainer.capture.threads", Runtime.getRuntime().availableProcessors()));
   }
 
   /** Starts the statistics of a batch for every layer in {@code stats}; returns at once. */

@@ -20,15 +20,15 @@ final class BottomK {
   private final float[] activations; // by slot, [context]
 
   BottomK(int neurons, int capacity, int context) {
-    if ((long) neurons * capacity * context > Integer.MAX_VALUE - 8) {
+    if ((long) neurons * capacity * Math.max(1, context) > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           neurons
               + " neurons x "
               + capacity
-              + " excerpts x "
-              + context
-              + " tokens do not fit in one array: capture fewer neurons (--neurons) or a"
-              + " smaller --pool per process");
+              + " excerpts"
+              + (context > 0 ? " x " + context + " tokens" : "")
+              + " do not fit in one array: capture fewer neurons (--neurons) or keep fewer"
+              + " excerpts (--pool, --quantile-keys) per process");
     }
     this.neurons = neurons;
     this.capacity = capacity;
