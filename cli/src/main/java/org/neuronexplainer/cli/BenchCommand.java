@@ -67,6 +67,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N.")
     String device;
 
+    @Option(
+        names = "--quantiles",
+        defaultValue = "one-pass",
+        description = "one-pass or two-pass (the full capture runs the excerpts twice).")
+    String quantiles;
+
     @Override
     public Integer call() {
       Path dir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
@@ -87,7 +93,12 @@ final class BenchCommand implements Runnable {
         }
         int[] layers = IntStream.range(0, config.layers()).toArray();
         int[] neurons = IntStream.range(0, config.innerSize()).toArray();
-        CaptureSettings settings = new CaptureSettings(context, 50, 50, 250, 0, 50, 2);
+        if (!quantiles.equals("one-pass") && !quantiles.equals("two-pass")) {
+          throw new UserException("--quantiles " + quantiles + ": expected one-pass or two-pass");
+        }
+        CaptureSettings settings =
+            new CaptureSettings(context, 50, 50, 250, 0, 50, 2)
+                .withQuantiles(CaptureSettings.DEFAULT_QUANTILE_KEYS, quantiles.equals("two-pass"));
         Excerpts all = Excerpts.of(ids);
         int[] order = IntStream.range(0, excerpts).toArray();
         // Warm-up (JIT, native allocator), then rounds alternating the two so that a busy
@@ -104,11 +115,16 @@ final class BenchCommand implements Runnable {
         long tokens = (long) excerpts * context;
         double forward = Double.MAX_VALUE;
         double full = Double.MAX_VALUE;
+        double forwardCpu = Double.MAX_VALUE;
+        double fullCpu = Double.MAX_VALUE;
+        StringBuilder forwardRounds = new StringBuilder();
+        StringBuilder fullRounds = new StringBuilder();
         for (int round = 0; round < rounds; round++) {
           // Alternate which goes first, so that neither always follows the other's garbage.
           for (int turn = 0; turn < 2; turn++) {
             boolean forwardTurn = (turn == 0) == (round % 2 == 0);
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             if (forwardTurn) {
               for (int s = 0; s < excerpts; s += batch) {
                 gpt2.forward(
@@ -116,11 +132,17 @@ final class BenchCommand implements Runnable {
                     layers,
                     false);
               }
-              forward = Math.min(forward, (System.nanoTime() - start) / 1e9);
+              double wall = (System.nanoTime() - start) / 1e9;
+              forward = Math.min(forward, wall);
+              forwardCpu = Math.min(forwardCpu, (processCpuNanos() - cpuStart) / 1e9);
+              forwardRounds.append(String.format(" %.2f", wall));
             } else {
               CaptureRunner.run(
                   gpt2, all, order, layers, neurons, settings, batch, CaptureProgress.NONE);
-              full = Math.min(full, (System.nanoTime() - start) / 1e9);
+              double wall = (System.nanoTime() - start) / 1e9;
+              full = Math.min(full, wall);
+              fullCpu = Math.min(fullCpu, (processCpuNanos() - cpuStart) / 1e9);
+              fullRounds.append(String.format(" %.2f", wall));
             }
           }
         }
@@ -134,13 +156,27 @@ final class BenchCommand implements Runnable {
             context,
             batch,
             rounds);
-        out.printf("forward only:  %.1f tokens/s (%.2f s)%n", tokens / forward, forward);
-        out.printf("full capture:  %.1f tokens/s (%.2f s)%n", tokens / full, full);
+        out.printf(
+            "forward only:  %.1f tokens/s (%.2f s; CPU %.2f s)%n",
+            tokens / forward, forward, forwardCpu);
+        out.printf(
+            "full capture:  %.1f tokens/s (%.2f s; CPU %.2f s)%n", tokens / full, full, fullCpu);
         out.printf("full / forward: %.1f%%%n", 100 * forward / full);
+        // CPU seconds of the whole process (libtorch's threads included) move far less than wall
+        // time when other jobs share the machine.
+        out.printf("full / forward by CPU time: %.1f%%%n", 100 * forwardCpu / fullCpu);
+        out.printf("rounds (s): forward%s; full%s%n", forwardRounds, fullRounds);
         out.printf("peak memory: RSS %s, Java heap %s%n", peakRss(), mib(peakHeap()));
         out.flush();
       }
       return 0;
+    }
+
+    private static long processCpuNanos() {
+      return ManagementFactory.getOperatingSystemMXBean()
+              instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime()
+          : 0;
     }
 
     private static String peakRss() {

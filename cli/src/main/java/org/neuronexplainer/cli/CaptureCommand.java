@@ -92,6 +92,25 @@ final class CaptureCommand implements Callable<Integer> {
               + " quantiles are exact when the corpus has at most this many excerpts.")
   int pool;
 
+  @Option(
+      names = "--quantiles",
+      defaultValue = "one-pass",
+      paramLabel = "MODE",
+      description =
+          "one-pass: quantile buckets sampled from the pool; two-pass: a second pass over the"
+              + " corpus samples every bucket among all its members (twice the forward passes;"
+              + " not with --shard or --partials-only).")
+  String quantiles;
+
+  @Option(
+      names = "--quantile-keys",
+      defaultValue = "" + CaptureSettings.DEFAULT_QUANTILE_KEYS,
+      paramLabel = "K",
+      description =
+          "Highest excerpt maxima kept per neuron, 8 bytes each (512): a boundary whose rank"
+              + " from the top is below K is exact; K > N/2 makes all four exact.")
+  int quantileKeys;
+
   @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (0).")
   long seed;
 
@@ -217,7 +236,22 @@ final class CaptureCommand implements Callable<Integer> {
 
   private CaptureSettings settings() {
     try {
-      return new CaptureSettings(context, top, random, pool, seed, tableSize, tableMinCount);
+      boolean twoPass =
+          switch (quantiles) {
+            case "one-pass" -> false;
+            case "two-pass" -> true;
+            default ->
+                throw new UserException(
+                    "--quantiles " + quantiles + ": expected one-pass or two-pass");
+          };
+      if (twoPass && (partialsOnly || parseShard(shard)[1] > 1)) {
+        throw new UserException(
+            "--quantiles two-pass runs over the whole corpus in one process: drop --shard and"
+                + " --partials-only, or use --quantiles one-pass (raise --quantile-keys for exact"
+                + " boundaries)");
+      }
+      return new CaptureSettings(
+          context, top, random, pool, seed, tableSize, tableMinCount, quantileKeys, twoPass);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

@@ -176,6 +176,15 @@ class CaptureCliTest {
     expectError(store, "neuron 500 does not exist", "--neurons", "0,500");
     expectError(store, "longer than the model's n_positions 64", "--context", "65");
     expectError(store, "--shard 2/2: expected i/n", "--shard", "2/2");
+    expectError(store, "--quantiles sometimes: expected", "--quantiles", "sometimes");
+    expectError(
+        store,
+        "--quantiles two-pass runs over the whole corpus in one process",
+        "--quantiles",
+        "two-pass",
+        "--shard",
+        "0/2");
+    expectError(store, "--quantile-keys must not be negative", "--quantile-keys", "-1");
 
     Path broken = dir.resolve("broken");
     Files.createDirectories(broken);

@@ -15,20 +15,71 @@ import java.util.TreeSet;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsException;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsFile;
 import org.neuronexplainer.worker.capture.safetensors.TensorEntry;
+import org.neuronexplainer.worker.capture.torchbin.TorchCheckpoint;
+import org.neuronexplainer.worker.capture.torchbin.TorchCheckpointException;
 
 /**
- * The tensors of a checkpoint directory, in one {@code model.safetensors} or sharded with a {@code
- * model.safetensors.index.json}, looked up by GPT-2 name with or without the {@code transformer.}
- * prefix that {@code GPT2LMHeadModel} adds.
+ * The tensors of a checkpoint directory, in one {@code model.safetensors}, sharded with a {@code
+ * model.safetensors.index.json}, or in a {@code pytorch_model.bin} (safetensors first), looked up
+ * by GPT-2 name with or without the {@code transformer.} prefix that {@code GPT2LMHeadModel} adds.
  */
 final class CheckpointTensors implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "transformer.";
 
-  private final List<SafetensorsFile> files;
-  private final Map<String, SafetensorsFile> byName;
+  /** One file of tensors. */
+  private interface TensorFile {
+    Map<String, TensorEntry> entries();
 
-  private CheckpointTensors(List<SafetensorsFile> files, Map<String, SafetensorsFile> byName) {
+    ByteBuffer bytes(String name);
+
+    void close();
+
+    default Optional<TensorEntry> entry(String name) {
+      return Optional.ofNullable(entries().get(name));
+    }
+
+    static TensorFile of(SafetensorsFile file) {
+      return new TensorFile() {
+        public Map<String, TensorEntry> entries() {
+          return file.entries();
+        }
+
+        public ByteBuffer bytes(String name) {
+          return file.bytes(name);
+        }
+
+        public void close() {
+          file.close();
+        }
+      };
+    }
+
+    static TensorFile of(TorchCheckpoint file) {
+      return new TensorFile() {
+        public Map<String, TensorEntry> entries() {
+          return file.entries();
+        }
+
+        public ByteBuffer bytes(String name) {
+          try {
+            return file.bytes(name);
+          } catch (TorchCheckpointException e) {
+            throw new CheckpointException(e.getMessage(), e);
+          }
+        }
+
+        public void close() {
+          file.close();
+        }
+      };
+    }
+  }
+
+  private final List<TensorFile> files;
+  private final Map<String, TensorFile> byName;
+
+  private CheckpointTensors(List<TensorFile> files, Map<String, TensorFile> byName) {
     this.files = files;
     this.byName = byName;
   }
@@ -36,25 +87,32 @@ final class CheckpointTensors implements AutoCloseable {
   static CheckpointTensors open(Path directory) {
     Path single = directory.resolve("model.safetensors");
     Path index = directory.resolve("model.safetensors.index.json");
+    Path torchBin = directory.resolve("pytorch_model.bin");
     List<Path> paths;
     if (Files.isRegularFile(single)) {
       paths = List.of(single);
     } else if (Files.isRegularFile(index)) {
       paths = shards(index);
-    } else if (Files.isRegularFile(directory.resolve("pytorch_model.bin"))) {
+    } else if (Files.isRegularFile(torchBin)) {
+      paths = List.of(torchBin);
+    } else if (Files.isRegularFile(directory.resolve("pytorch_model.bin.index.json"))) {
       throw new CheckpointException(
           directory
-              + " has only pytorch_model.bin; convert it to model.safetensors (for example with"
-              + " transformers' save_pretrained(..., safe_serialization=True))");
+              + " has a sharded pytorch_model.bin, which is not read; convert it to safetensors"
+              + " (transformers' save_pretrained(..., safe_serialization=True))");
     } else {
       throw new CheckpointException(
-          directory + " has no model.safetensors or model.safetensors.index.json");
+          directory
+              + " has no model.safetensors, model.safetensors.index.json or pytorch_model.bin");
     }
-    List<SafetensorsFile> files = new ArrayList<>();
-    Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
+    List<TensorFile> files = new ArrayList<>();
+    Map<String, TensorFile> byName = new LinkedHashMap<>();
     try {
       for (Path path : paths) {
-        SafetensorsFile file = SafetensorsFile.open(path);
+        TensorFile file =
+            path.equals(torchBin)
+                ? TensorFile.of(TorchCheckpoint.open(path))
+                : TensorFile.of(SafetensorsFile.open(path));
         files.add(file);
         for (String name : file.entries().keySet()) {
           String shortName = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
@@ -63,8 +121,8 @@ final class CheckpointTensors implements AutoCloseable {
           }
         }
       }
-    } catch (SafetensorsException | CheckpointException e) {
-      files.forEach(SafetensorsFile::close);
+    } catch (SafetensorsException | TorchCheckpointException | CheckpointException e) {
+      files.forEach(TensorFile::close);
       throw e instanceof CheckpointException c ? c : new CheckpointException(e.getMessage(), e);
     }
     return new CheckpointTensors(files, byName);
@@ -95,7 +153,7 @@ final class CheckpointTensors implements AutoCloseable {
 
   /** The entry of a tensor by its GPT-2 name without prefix, e.g. {@code h.0.ln_1.weight}. */
   Optional<TensorEntry> entry(String name) {
-    SafetensorsFile file = byName.get(name);
+    TensorFile file = byName.get(name);
     if (file == null) {
       return Optional.empty();
     }
@@ -110,6 +168,6 @@ final class CheckpointTensors implements AutoCloseable {
 
   @Override
   public void close() {
-    files.forEach(SafetensorsFile::close);
+    files.forEach(TensorFile::close);
   }
 }

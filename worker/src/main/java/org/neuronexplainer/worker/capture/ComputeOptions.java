@@ -18,11 +18,14 @@ public record ComputeOptions(String device, Precision precision) {
       throw new IllegalArgumentException("unknown device " + device + " (auto, cpu, gpu or gpu:N)");
     }
     if (precision == Precision.BFLOAT16) {
-      // DJL 0.36's PyTorch JNI has no mapping for bfloat16: creating or casting to such a tensor
-      // aborts the whole JVM ("terminate called without an active exception"), so refuse early.
+      // DJL 0.36's JNI turns a DJL data type into a torch one with a switch that knows float32,
+      // float64, float16 and the integer types and ends in a bare `throw;`: creating or casting to
+      // a bfloat16 tensor aborts the JVM ("terminate called without an active exception") before
+      // any device is involved, so CUDA is no way around it. Refuse early instead.
       throw new IllegalArgumentException(
-          "bfloat16 is not available: DJL 0.36's PyTorch engine cannot hold bfloat16 tensors;"
-              + " use float16 or float32");
+          "bfloat16 is not available as compute precision on any device: DJL 0.36's PyTorch"
+              + " engine cannot hold bfloat16 tensors (a bfloat16 checkpoint still loads, widened"
+              + " to float32); use float16 on a GPU or float32");
     }
   }
 

@@ -9,8 +9,9 @@ public enum Precision {
   /** For GPUs; on a CPU it is slow and less exact. */
   FLOAT16,
   /**
-   * Named so that asking for it gets a reason, but refused for now: DJL 0.36's PyTorch engine
-   * aborts the process on any bfloat16 tensor (see {@link ComputeOptions}).
+   * Named so that asking for it gets a reason, but refused on every device: DJL 0.36's PyTorch
+   * engine aborts the process on any bfloat16 tensor (see {@link ComputeOptions}). Checkpoints
+   * stored in bfloat16 load, widened exactly to float32.
    */
   BFLOAT16;
 

@@ -108,7 +108,8 @@ class CheckpointLoadingTest {
         .hasMessageContaining("has no config.json");
     CheckpointFixture.copyConfig(dir);
     assertThatThrownBy(() -> Gpt2Model.load(dir, ComputeOptions.cpu()))
-        .hasMessageContaining("has no model.safetensors or model.safetensors.index.json");
+        .hasMessageContaining(
+            "has no model.safetensors, model.safetensors.index.json or pytorch_model.bin");
     Files.writeString(dir.resolve("model.safetensors"), "not a safetensors file");
     assertThatThrownBy(() -> Gpt2Model.load(dir, ComputeOptions.cpu()))
         .isInstanceOf(CheckpointException.class)

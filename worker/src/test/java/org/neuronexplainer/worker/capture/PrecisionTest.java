@@ -62,6 +62,10 @@ class PrecisionTest {
     assertThatThrownBy(() -> new ComputeOptions("cpu", Precision.BFLOAT16))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bfloat16 is not available");
+    // The engine's limit is in its data-type table, before any device: CUDA is refused alike.
+    assertThatThrownBy(() -> new ComputeOptions("gpu:0", Precision.BFLOAT16))
+        .hasMessageContaining("on any device")
+        .hasMessageContaining("a bfloat16 checkpoint still loads");
     assertThat(Precision.parse("bf16")).isEqualTo(Precision.BFLOAT16);
     assertThat(Precision.parse("fp16")).isEqualTo(Precision.FLOAT16);
   }

@@ -37,6 +37,11 @@ public final class Capture {
             "neuron " + n + " does not exist (layers have neurons 0.." + (innerSize - 1) + ")");
       }
     }
+    if (job.settings().twoPassQuantiles() && (job.shards() > 1 || job.partialsOnly())) {
+      throw new IllegalArgumentException(
+          "two-pass quantiles run in one process over the whole corpus; a sharded run (--shard,"
+              + " --partials-only) samples the buckets in one pass");
+    }
     CaptureSpec spec = job.spec(excerpts.count());
     String specKey = CaptureLayout.spec(job.runId());
     store

@@ -17,8 +17,15 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  * <p>A batch never spans two {@link Excerpts#BLOCK}s of excerpt ids, so with a batch size that
  * divides the block every batch holds the same excerpts whether the corpus is sharded or not, and
  * the forward pass sees the same inputs in both cases.
+ *
+ * <p>With two-pass quantiles ({@link CaptureSettings#twoPassQuantiles}) the excerpts are run twice:
+ * the second pass only samples the quantile buckets, whose boundaries the first pass fixed, so the
+ * shard ids must be the whole corpus.
  */
 public final class CaptureRunner {
+  static final boolean OVERLAP =
+      Boolean.parseBoolean(System.getProperty("neuron.explainer.capture.overlap", "true"));
+
   private CaptureRunner() {}
 
   public static Map<Integer, LayerStats> run(
@@ -41,29 +48,50 @@ public final class CaptureRunner {
     for (int layer : layers) {
       stats.put(layer, LayerStats.create(layer, neurons, settings, vocab, shardIds.length));
     }
+    List<int[]> batches = batches(shardIds, batch);
+    int passes = settings.twoPassQuantiles() ? 2 : 1;
+    long total = (long) passes * shardIds.length;
     long tokens = 0;
-    int done = 0;
-    List<Integer> ids = new ArrayList<>();
-    for (int i = 0; i < shardIds.length; i++) {
-      ids.add(shardIds[i]);
-      boolean last = i + 1 == shardIds.length;
-      boolean blockEnds = last || shardIds[i + 1] / Excerpts.BLOCK != shardIds[i] / Excerpts.BLOCK;
-      if (ids.size() == batch || blockEnds) {
-        int[] batchIds = ids.stream().mapToInt(Integer::intValue).toArray();
-        int[][] batchTokens = new int[batchIds.length][];
-        for (int b = 0; b < batchIds.length; b++) {
-          batchTokens[b] = excerpts.tokens(batchIds[b]);
+    long done = 0;
+    try (Selection selection = new Selection(Selection.defaultThreads())) {
+      for (int pass = 0; pass < passes; pass++) {
+        if (pass == 1) {
+          // Two-pass quantiles: the boundaries are fixed by the whole first pass.
+          stats.values().forEach(LayerStats::startSecondPass);
         }
-        ForwardResult result = model.forward(batchTokens, layers, false);
-        for (int layer : layers) {
-          stats.get(layer).accept(batchIds, batchTokens, result.layer(layer));
+        for (int[] batchIds : batches) {
+          int[][] batchTokens = new int[batchIds.length][];
+          for (int b = 0; b < batchIds.length; b++) {
+            batchTokens[b] = excerpts.tokens(batchIds[b]);
+          }
+          // With overlap, this pass runs while the previous batch's statistics are computed.
+          ForwardResult result = model.forward(batchTokens, layers, false);
+          selection.submit(stats.values(), batchIds, batchTokens, result);
+          if (!OVERLAP) {
+            selection.await();
+          }
+          done += batchIds.length;
+          tokens += (long) batchIds.length * settings.context();
+          progress.batchDone(done, total, tokens);
         }
-        done += batchIds.length;
-        tokens += (long) batchIds.length * settings.context();
-        progress.batchDone(done, shardIds.length, tokens);
-        ids.clear();
+        selection.await();
       }
     }
     return stats;
+  }
+
+  /** The shard's excerpt ids cut into batches of at most {@code batch}, never across a block. */
+  static List<int[]> batches(int[] shardIds, int batch) {
+    List<int[]> batches = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < shardIds.length; i++) {
+      boolean last = i + 1 == shardIds.length;
+      boolean blockEnds = last || shardIds[i + 1] / Excerpts.BLOCK != shardIds[i] / Excerpts.BLOCK;
+      if (i + 1 - start == batch || blockEnds) {
+        batches.add(java.util.Arrays.copyOfRange(shardIds, start, i + 1));
+        start = i + 1;
+      }
+    }
+    return batches;
   }
 }

@@ -20,15 +20,15 @@ final class BottomK {
   private final float[] activations; // by slot, [context]
 
   BottomK(int neurons, int capacity, int context) {
-    if ((long) neurons * capacity * context > Integer.MAX_VALUE - 8) {
+    if ((long) neurons * capacity * Math.max(1, context) > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           neurons
               + " neurons x "
               + capacity
-              + " excerpts x "
-              + context
-              + " tokens do not fit in one array: capture fewer neurons (--neurons) or a"
-              + " smaller --pool per process");
+              + " excerpts"
+              + (context > 0 ? " x " + context + " tokens" : "")
+              + " do not fit in one array: capture fewer neurons (--neurons) or keep fewer"
+              + " excerpts (--pool, --quantile-keys) per process");
     }
     this.neurons = neurons;
     this.capacity = capacity;
@@ -54,7 +54,8 @@ final class BottomK {
 
   /** Whether an entry with this key would be kept; cheap, so callers test before copying. */
   boolean accepts(int neuron, long key) {
-    return sizes[neuron] < capacity || Long.compareUnsigned(key, keys[neuron * capacity]) < 0;
+    return sizes[neuron] < capacity
+        || (capacity > 0 && Long.compareUnsigned(key, keys[neuron * capacity]) < 0);
   }
 
   /**

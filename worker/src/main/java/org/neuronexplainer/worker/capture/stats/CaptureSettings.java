@@ -6,14 +6,28 @@ package org.neuronexplainer.worker.capture.stats;
  * @param context tokens per excerpt (the paper: 64)
  * @param top top excerpts by max activation to keep (the paper's viewer: 50)
  * @param random excerpts in the random sample and in each quantile bucket
- * @param pool the per-neuron uniform sample the random sample and the quantile buckets are drawn
- *     from; quantiles are exact when the corpus has at most this many excerpts
+ * @param pool the per-neuron uniform sample the random sample (and, in one pass, the quantile
+ *     buckets' records) are drawn from
  * @param seed the sampling seed
  * @param tableSize tokens in each activation-based lookup table
  * @param tableMinCount occurrences a token needs to enter a lookup table
+ * @param quantileKeys how many of the highest excerpt maxima (keys only, 8 bytes each) a neuron
+ *     keeps: a quantile boundary whose rank from the top is below this is exact
+ * @param twoPassQuantiles sample the quantile buckets in a second pass over the corpus, once the
+ *     boundaries are known, instead of from the pool
  */
 public record CaptureSettings(
-    int context, int top, int random, int pool, long seed, int tableSize, int tableMinCount) {
+    int context,
+    int top,
+    int random,
+    int pool,
+    long seed,
+    int tableSize,
+    int tableMinCount,
+    int quantileKeys,
+    boolean twoPassQuantiles) {
+  /** Enough for exact 0.99 and 0.999 boundaries over the paper's 50,000 excerpts. */
+  public static final int DEFAULT_QUANTILE_KEYS = 512;
 
   public CaptureSettings {
     if (context < 1 || top < 1 || random < 1 || tableSize < 1 || tableMinCount < 1) {
@@ -23,10 +37,25 @@ public record CaptureSettings(
     if (pool < random) {
       throw new IllegalArgumentException("the pool (" + pool + ") must be at least --random");
     }
+    if (quantileKeys < 0) {
+      throw new IllegalArgumentException("--quantile-keys must not be negative: " + quantileKeys);
+    }
+  }
+
+  /** One-pass quantile buckets with {@link #DEFAULT_QUANTILE_KEYS} exact keys. */
+  public CaptureSettings(
+      int context, int top, int random, int pool, long seed, int tableSize, int tableMinCount) {
+    this(context, top, random, pool, seed, tableSize, tableMinCount, DEFAULT_QUANTILE_KEYS, false);
   }
 
   /** The defaults: 64-token excerpts, 50 top and 50 random, a pool of 250, seed 0. */
   public static CaptureSettings defaults() {
     return new CaptureSettings(64, 50, 50, 250, 0, 50, 2);
+  }
+
+  /** These settings with the quantile options changed. */
+  public CaptureSettings withQuantiles(int keys, boolean twoPass) {
+    return new CaptureSettings(
+        context, top, random, pool, seed, tableSize, tableMinCount, keys, twoPass);
   }
 }

@@ -13,12 +13,12 @@ final class ExactSums {
   // Limb i weighs 2^(32 i - 1074); 68 limbs cover every finite double with room for carries.
   static final int LIMBS = 68;
   private static final int BIAS = 1074;
-  // Each add puts less than 2^32 into a limb, so 2^30 adds fit in a signed long before carrying.
-  private static final long CARRY_EVERY = 1L << 30;
+  // Each add puts less than 2^32 into a limb, so 2^30 adds per index fit in a signed long before
+  // carrying.
+  static final long CARRY_EVERY = 1L << 30;
 
   private final long[] limbs;
   private final int count;
-  private long addsSinceCarry;
 
   ExactSums(int count) {
     this.count = count;
@@ -29,6 +29,10 @@ final class ExactSums {
     return count;
   }
 
+  /**
+   * Adds to one sum. Adds to different indices touch disjoint limbs, so they may run concurrently;
+   * the caller carries ({@link #carryAll}) before any index has had {@link #CARRY_EVERY} adds.
+   */
   void add(int index, double value) {
     if (value == 0) {
       return;
@@ -55,9 +59,6 @@ final class ExactSums {
     limbs[limb] += sign * low;
     limbs[limb + 1] += sign * mid;
     limbs[limb + 2] += sign * high;
-    if (++addsSinceCarry >= CARRY_EVERY) {
-      carryAll();
-    }
   }
 
   void addAll(ExactSums other) {
@@ -93,7 +94,6 @@ final class ExactSums {
       }
       limbs[base + LIMBS - 1] += carry;
     }
-    addsSinceCarry = 0;
   }
 
   /** The limbs, normalized, for writing; the array itself. */

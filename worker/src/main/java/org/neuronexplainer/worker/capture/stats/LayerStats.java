@@ -12,19 +12,26 @@ import org.neuronexplainer.worker.capture.FloatTensor;
  * bit for bit what one pass over both would.
  */
 public final class LayerStats {
+  /** Neurons per part of a batch ({@link #begin}): a part's scratch stays in the L2 cache. */
+  static final int PART = 256;
+
   final int layer;
   final int[] neurons;
   final CaptureSettings settings;
   final BottomK top;
   final BottomK pool;
+  final BottomK tail; // keys only: the highest maxima, for exact quantile boundaries
   final ExactSums powerSums; // [neuron][power 1..4]
   final TokenTable tokens;
   long excerpts;
+  private long secondPassExcerpts;
+  private long excerptsSinceCarry;
   private final long[] bases;
-  private final double[] max;
-  private final double[][] power;
-  private final float[] row;
-  private final boolean dense; // every neuron of the layer, in order: no gather needed
+  private final boolean dense; // every neuron of the layer, in order: column j is neuron j
+  private float[] scratch; // one excerpt's activations, neuron-major: [neuron][context]
+  // The second pass of two-pass quantiles: per neuron the 4 boundary keys, per bucket a sample.
+  private long[] boundaryKeys;
+  BottomK[] bucketSamples;
 
   LayerStats(
       int layer,
@@ -32,7 +39,8 @@ public final class LayerStats {
       CaptureSettings settings,
       int vocabSize,
       int topCapacity,
-      int poolCapacity) {
+      int poolCapacity,
+      int tailCapacity) {
     this.layer = layer;
     this.neurons = neurons.clone();
     this.settings = settings;
@@ -40,15 +48,13 @@ public final class LayerStats {
     int context = settings.context();
     this.top = new BottomK(n, topCapacity, context);
     this.pool = new BottomK(n, poolCapacity, context);
+    this.tail = new BottomK(n, tailCapacity, 0);
     this.powerSums = new ExactSums(n * 4);
     this.tokens = new TokenTable(vocabSize, n);
     this.bases = new long[n];
     for (int j = 0; j < n; j++) {
       bases[j] = SampleHash.base(settings.seed(), layer, neurons[j]);
     }
-    this.max = new double[n];
-    this.power = new double[4][n];
-    this.row = new float[n];
     boolean identity = true;
     for (int j = 0; j < n; j++) {
       identity &= neurons[j] == j;
@@ -68,7 +74,45 @@ public final class LayerStats {
         settings,
         vocabSize,
         Math.min(settings.top(), excerptCount),
-        Math.min(settings.pool(), excerptCount));
+        Math.min(settings.pool(), excerptCount),
+        Math.min(settings.quantileKeys(), excerptCount));
+  }
+
+  /**
+   * Turns these first-pass statistics into the second pass of two-pass quantiles: fixes each
+   * neuron's boundaries from what the first pass kept and makes an empty per-bucket sample; {@link
+   * #accept} then only samples the buckets. Call on the merged statistics of the whole corpus.
+   */
+  public void startSecondPass() {
+    if (!settings.twoPassQuantiles()) {
+      throw new IllegalStateException("these settings sample the quantile buckets in one pass");
+    }
+    if (boundaryKeys != null) {
+      throw new IllegalStateException("the second pass has started already");
+    }
+    int n = neurons.length;
+    long[] keys = new long[n * (Quantiles.BUCKETS - 1)];
+    for (int j = 0; j < n && excerpts > 0; j++) {
+      long[] k = RecordAssembler.boundaries(this, j).keys();
+      System.arraycopy(k, 0, keys, j * k.length, k.length);
+    }
+    bucketSamples = new BottomK[Quantiles.BUCKETS];
+    int capacity = (int) Math.min(settings.random(), Math.max(1, excerpts));
+    for (int b = 0; b < bucketSamples.length; b++) {
+      bucketSamples[b] = new BottomK(n, capacity, settings.context());
+    }
+    boundaryKeys = keys;
+    secondPassExcerpts = 0;
+  }
+
+  /** Whether the second pass has started ({@link #startSecondPass}). */
+  public boolean inSecondPass() {
+    return boundaryKeys != null;
+  }
+
+  /** Excerpts seen by the second pass; it must see all of them. */
+  public long secondPassExcerpts() {
+    return secondPassExcerpts;
   }
 
   public int layer() {
@@ -92,73 +136,166 @@ public final class LayerStats {
    * ids[b]} the excerpt id and {@code tokenIds[b]} the tokens of row b.
    */
   public void accept(int[] ids, int[][] tokenIds, FloatTensor activations) {
-    int batch = activations.dim(0);
+    Batch batch = begin(ids, tokenIds, activations);
+    for (int part = 0; part < batch.parts(); part++) {
+      batch.run(part);
+    }
+    batch.finish();
+  }
+
+  /**
+   * Starts adding a batch (see {@link #accept}) and returns its work cut into parts over disjoint
+   * neuron ranges. The parts may run in any order and concurrently with each other (each touches
+   * only its own neurons' state), but not with another batch of this layer; {@link Batch#finish}
+   * must follow them. The result does not depend on how the parts were run.
+   */
+  public Batch begin(int[] ids, int[][] tokenIds, FloatTensor activations) {
     int length = activations.dim(1);
-    int width = activations.dim(2);
-    if (batch != ids.length || length != settings.context()) {
+    if (activations.dim(0) != ids.length
+        || tokenIds.length != ids.length
+        || length != settings.context()) {
       throw new IllegalArgumentException(
           "activations " + activations + " do not match " + ids.length + " excerpts");
     }
-    float[] data = activations.data();
     int n = neurons.length;
-    double[] p1 = power[0];
-    double[] p2 = power[1];
-    double[] p3 = power[2];
-    double[] p4 = power[3];
-    for (int b = 0; b < batch; b++) {
-      java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-      for (double[] p : power) {
-        java.util.Arrays.fill(p, 0);
-      }
+    if (scratch == null) {
+      scratch = new float[n * length];
+    }
+    // Rows of the token table are created and counted here, once; parts only add to them.
+    long[][][] rows = new long[ids.length][length][];
+    for (int b = 0; b < ids.length; b++) {
       for (int t = 0; t < length; t++) {
-        // Gathered into a contiguous row once, so the loops below run over plain arrays.
-        float[] values = gather(data, (b * length + t) * width);
-        tokens.add(tokenIds[b][t], values);
-        for (int j = 0; j < n; j++) {
-          double x = values[j];
-          double x2 = x * x;
-          max[j] = x > max[j] ? x : max[j];
-          p1[j] += x;
-          p2[j] += x2;
-          p3[j] += x2 * x;
-          p4[j] += x2 * x2;
+        rows[b][t] = inSecondPass() ? null : tokens.occurrence(tokenIds[b][t]);
+      }
+    }
+    return new Batch(ids.clone(), rows, activations);
+  }
+
+  /** One batch's work for one layer, in parts over neuron ranges; see {@link #begin}. */
+  public final class Batch {
+    private final int[] ids;
+    private final long[][][] rows; // [excerpt][token] -> the token's row of sums
+    private final float[] data;
+    private final int width;
+
+    private Batch(int[] ids, long[][][] rows, FloatTensor activations) {
+      this.ids = ids;
+      this.rows = rows;
+      this.data = activations.data();
+      this.width = activations.dim(2);
+    }
+
+    public int parts() {
+      return (neurons.length + PART - 1) / PART;
+    }
+
+    /** Updates the neurons of part {@code part} with every excerpt of the batch, in order. */
+    public void run(int part) {
+      int from = part * PART;
+      int to = Math.min(neurons.length, from + PART);
+      int length = settings.context();
+      boolean second = inSecondPass();
+      for (int b = 0; b < ids.length; b++) {
+        gather(b, from, to, length);
+        for (int j = from; j < to; j++) {
+          if (second) {
+            sample(j, ids[b], j * length, length);
+          } else {
+            update(j, ids[b], j * length, length);
+          }
         }
       }
-      for (int j = 0; j < n; j++) {
-        powerSums.add(j * 4, p1[j]);
-        powerSums.add(j * 4 + 1, p2[j]);
-        powerSums.add(j * 4 + 2, p3[j]);
-        powerSums.add(j * 4 + 3, p4[j]);
-        float m = (float) max[j];
-        keep(top, j, SampleHash.topPriority(m, ids[b]), m, data, b, length, width);
-        keep(pool, j, SampleHash.priority(bases[j], ids[b]), m, data, b, length, width);
+    }
+
+    /**
+     * Copies excerpt b's activations of neurons [from, to) into the scratch, one contiguous run of
+     * {@code length} values per neuron, and adds them to the token sums: the activations are read
+     * once, token by token, in memory order.
+     */
+    private void gather(int b, int from, int to, int length) {
+      for (int t = 0; t < length; t++) {
+        int offset = (b * length + t) * width;
+        long[] row = rows[b][t];
+        if (row == null) {
+          for (int j = from; j < to; j++) {
+            scratch[j * length + t] = data[offset + (dense ? j : neurons[j])];
+          }
+          continue;
+        }
+        for (int j = from; j < to; j++) {
+          float x = data[offset + (dense ? j : neurons[j])];
+          scratch[j * length + t] = x;
+          row[j] += TokenTable.fixed(x);
+        }
       }
-      excerpts++;
+    }
+
+    /** Ends the batch; call after every part has run. */
+    public void finish() {
+      if (inSecondPass()) {
+        secondPassExcerpts += ids.length;
+        return;
+      }
+      excerpts += ids.length;
+      excerptsSinceCarry += ids.length;
+      if (excerptsSinceCarry >= ExactSums.CARRY_EVERY / 2) {
+        powerSums.carryAll();
+        excerptsSinceCarry = 0;
+      }
     }
   }
 
-  private float[] gather(float[] data, int offset) {
-    if (dense) {
-      System.arraycopy(data, offset, row, 0, row.length);
-    } else {
-      for (int j = 0; j < row.length; j++) {
-        row[j] = data[offset + neurons[j]];
-      }
+  /** Adds one excerpt's activations of the j-th neuron, {@code scratch[offset, offset+length)}. */
+  private void update(int j, int id, int offset, int length) {
+    double max = Double.NEGATIVE_INFINITY;
+    double p1 = 0;
+    double p2 = 0;
+    double p3 = 0;
+    double p4 = 0;
+    for (int t = 0; t < length; t++) {
+      double x = scratch[offset + t];
+      double x2 = x * x;
+      max = x > max ? x : max;
+      p1 += x;
+      p2 += x2;
+      p3 += x2 * x;
+      p4 += x2 * x2;
     }
-    return row;
+    powerSums.add(j * 4, p1);
+    powerSums.add(j * 4 + 1, p2);
+    powerSums.add(j * 4 + 2, p3);
+    powerSums.add(j * 4 + 3, p4);
+    float m = (float) max;
+    keep(top, j, SampleHash.topPriority(m, id), m, offset, length);
+    keep(pool, j, SampleHash.priority(bases[j], id), m, offset, length);
+    long topKey = SampleHash.topPriority(m, id);
+    if (tail.accepts(j, topKey)) {
+      tail.offer(j, topKey, m);
+    }
   }
 
-  private void keep(
-      BottomK heap, int j, long key, float m, float[] data, int b, int length, int width) {
+  /** The second pass: offers the excerpt to the sample of the neuron's bucket it falls in. */
+  private void sample(int j, int id, int offset, int length) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int t = 0; t < length; t++) {
+      float x = scratch[offset + t];
+      m = x > m ? x : m;
+    }
+    long topKey = SampleHash.topPriority(m, id);
+    int base = j * (Quantiles.BUCKETS - 1);
+    int bucket = 0;
+    while (bucket < Quantiles.BUCKETS - 1
+        && Long.compareUnsigned(topKey, boundaryKeys[base + bucket]) <= 0) {
+      bucket++;
+    }
+    keep(bucketSamples[bucket], j, SampleHash.priority(bases[j], id), m, offset, length);
+  }
+
+  private void keep(BottomK heap, int j, long key, float m, int offset, int length) {
     if (!heap.accepts(j, key)) {
       return;
     }
-    int offset = heap.offer(j, key, m);
-    float[] buffer = heap.activationBuffer();
-    int column = neurons[j];
-    for (int t = 0; t < length; t++) {
-      buffer[offset + t] = data[(b * length + t) * width + column];
-    }
+    System.arraycopy(scratch, offset, heap.activationBuffer(), heap.offer(j, key, m), length);
   }
 
   /** Adds another shard's statistics of the same layer and neurons. */
@@ -168,8 +305,12 @@ public final class LayerStats {
         || !other.settings.equals(settings)) {
       throw new IllegalArgumentException("partials of different layers, neurons or settings");
     }
+    if (inSecondPass() || other.inSecondPass()) {
+      throw new IllegalArgumentException("second-pass statistics do not merge");
+    }
     top.addAll(other.top);
     pool.addAll(other.pool);
+    tail.addAll(other.tail);
     powerSums.addAll(other.powerSums);
     tokens.addAll(other.tokens);
     excerpts += other.excerpts;

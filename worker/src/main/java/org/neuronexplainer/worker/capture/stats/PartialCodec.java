@@ -18,7 +18,7 @@ import java.util.zip.InflaterInputStream;
  * deflated; a version number first, so a reader refuses what it does not know.
  */
 public final class PartialCodec {
-  private static final int MAGIC = 0x4E585031; // "NXP1"
+  private static final int MAGIC = 0x4E585032; // "NXP2": with the quantile keys
 
   private PartialCodec() {}
 
@@ -39,6 +39,8 @@ public final class PartialCodec {
       out.writeLong(s.seed());
       out.writeInt(s.tableSize());
       out.writeInt(s.tableMinCount());
+      out.writeInt(s.quantileKeys());
+      out.writeBoolean(s.twoPassQuantiles());
       out.writeInt(stats.tokens.vocabSize());
       out.writeInt(stats.neurons.length);
       for (int n : stats.neurons) {
@@ -47,6 +49,7 @@ public final class PartialCodec {
       out.writeLong(stats.excerpts);
       out.writeInt(stats.top.capacity());
       out.writeInt(stats.pool.capacity());
+      out.writeInt(stats.tail.capacity());
       TreeMap<Integer, int[]> referenced = new TreeMap<>();
       for (BottomK heap : new BottomK[] {stats.top, stats.pool}) {
         for (int j = 0; j < stats.neurons.length; j++) {
@@ -60,6 +63,13 @@ public final class PartialCodec {
             }
             referenced.computeIfAbsent(e.excerptId(), excerptTokens::apply);
           }
+        }
+      }
+      for (int j = 0; j < stats.neurons.length; j++) {
+        BottomK.Entry[] entries = stats.tail.sorted(j);
+        out.writeInt(entries.length);
+        for (BottomK.Entry e : entries) {
+          out.writeLong(e.key());
         }
       }
       for (long limb : stats.powerSums.limbs()) {
@@ -108,7 +118,9 @@ public final class PartialCodec {
               in.readInt(),
               in.readLong(),
               in.readInt(),
-              in.readInt());
+              in.readInt(),
+              in.readInt(),
+              in.readBoolean());
       int vocab = in.readInt();
       int[] neurons = new int[in.readInt()];
       for (int j = 0; j < neurons.length; j++) {
@@ -116,7 +128,7 @@ public final class PartialCodec {
       }
       long excerpts = in.readLong();
       LayerStats stats =
-          new LayerStats(layer, neurons, settings, vocab, in.readInt(), in.readInt());
+          new LayerStats(layer, neurons, settings, vocab, in.readInt(), in.readInt(), in.readInt());
       stats.excerpts = excerpts;
       for (BottomK heap : new BottomK[] {stats.top, stats.pool}) {
         for (int j = 0; j < neurons.length; j++) {
@@ -130,6 +142,13 @@ public final class PartialCodec {
             }
             heap.add(j, new BottomK.Entry(key, max, acts));
           }
+        }
+      }
+      for (int j = 0; j < neurons.length; j++) {
+        int size = in.readInt();
+        for (int i = 0; i < size; i++) {
+          long key = in.readLong();
+          stats.tail.add(j, new BottomK.Entry(key, SampleHash.maxOfTopPriority(key), new float[0]));
         }
       }
       long[] limbs = stats.powerSums.limbs();

@@ -11,11 +11,15 @@ import java.util.List;
  * 0.99, 0.999, 1 (floor, so that the top bucket holds at least the top excerpt); boundary i is the
  * max activation at rank floor(q_{i+1} N), the lowest excerpt of bucket i+1.
  *
- * <p>Where the ranks are known exactly they are used: a bucket that lies inside the top list is
- * filled from it, and when the pool holds every excerpt (N at most the pool size) everything is
- * exact. Otherwise ranks are estimated from the pool, a uniform sample of the excerpts: an excerpt
- * of pool rank r among M is put at quantile r / M. Each bucket's sample is its members with the
- * smallest sampling keys, so it is uniform within the bucket and independent per neuron.
+ * <p>A boundary is exact when its rank from the top lies inside the top list or the neuron's
+ * highest-maxima keys ({@code quantileKeys}), or when the pool holds every excerpt; otherwise it is
+ * estimated from the pool, a uniform sample: the excerpt of pool rank floor(q M) among M. Either
+ * way the boundary is one excerpt's sort key, and an excerpt belongs to bucket b when its key lies
+ * between the boundaries of b, so membership is exact wherever the boundaries are.
+ *
+ * <p>Each bucket's records are its members with the smallest sampling keys (uniform within the
+ * bucket, independent per neuron): from the top list for a bucket inside it, from the second pass's
+ * per-bucket samples when there was one, else from the members found in the pool.
  */
 final class Quantiles {
   static final int[] PER_MILLE = {0, 500, 900, 990, 999, 1000};
@@ -24,26 +28,82 @@ final class Quantiles {
   private Quantiles() {}
 
   /** A candidate excerpt: its sampling key, max activation and activations. */
-  record Candidate(long sampleKey, int excerptId, float max, float[] activations) {}
+  record Candidate(long sampleKey, int excerptId, float max, float[] activations) {
+    long topKey() {
+      return SampleHash.topPriority(max, excerptId);
+    }
+  }
+
+  /**
+   * The boundaries as sort keys ({@link SampleHash#topPriority}) and values, and how many are
+   * exact.
+   */
+  record Boundaries(long[] keys, double[] values, int exact) {
+    /** The bucket (0..4) of an excerpt with this top key. */
+    int bucketOf(long topKey) {
+      int bucket = 0;
+      // A key no greater than boundary i's ranks at or above it: bucket i + 1 or higher.
+      while (bucket < keys.length && Long.compareUnsigned(topKey, keys[bucket]) <= 0) {
+        bucket++;
+      }
+      return bucket;
+    }
+  }
 
   record Result(List<List<Candidate>> buckets, double[] boundaries) {}
 
   /**
-   * @param total N, the number of excerpts
+   * @param total N, the number of excerpts (at least 1)
    * @param top the top list, highest first (the top min(capacity, N) ranks)
+   * @param tailKeys the highest maxima's top keys, highest first (the top min(keys, N) ranks)
    * @param pool the pool, in any order
    * @param poolIsComplete whether the pool holds all N excerpts
    */
+  static Boundaries boundaries(
+      long total,
+      List<Candidate> top,
+      long[] tailKeys,
+      List<Candidate> pool,
+      boolean poolIsComplete) {
+    List<Candidate> ascending = ascending(pool);
+    long[] keys = new long[BUCKETS - 1];
+    double[] values = new double[BUCKETS - 1];
+    int exact = 0;
+    for (int i = 0; i < keys.length; i++) {
+      long rank = Math.min(total - 1, rankAt(PER_MILLE[i + 1], total));
+      long fromTop = total - 1 - rank;
+      if (fromTop < top.size()) {
+        keys[i] = top.get((int) fromTop).topKey();
+        exact++;
+      } else if (fromTop < tailKeys.length) {
+        keys[i] = tailKeys[(int) fromTop];
+        exact++;
+      } else if (poolIsComplete) {
+        keys[i] = ascending.get((int) rank).topKey();
+        exact++;
+      } else {
+        int m = ascending.size();
+        keys[i] = ascending.get((int) Math.min(m - 1, rankAt(PER_MILLE[i + 1], m))).topKey();
+      }
+      values[i] = SampleHash.maxOfTopPriority(keys[i]);
+    }
+    return new Boundaries(keys, values, exact);
+  }
+
+  /**
+   * @param sampled per bucket, the second pass's sample (members with the smallest sampling keys),
+   *     or null after one pass
+   */
   static Result of(
-      long total, List<Candidate> top, List<Candidate> pool, boolean poolIsComplete, int size) {
+      long total,
+      List<Candidate> top,
+      Boundaries boundaries,
+      List<Candidate> pool,
+      List<List<Candidate>> sampled,
+      int size) {
     if (total == 0) {
       return new Result(null, null);
     }
-    // Ascending by max; among equal maxima the higher id ranks lower.
-    List<Candidate> ascending = new ArrayList<>(pool);
-    ascending.sort(
-        Comparator.comparingDouble(Candidate::max)
-            .thenComparing(Candidate::excerptId, Comparator.reverseOrder()));
     long topStart = total - top.size();
     List<List<Candidate>> buckets = new ArrayList<>();
     for (int b = 0; b < BUCKETS; b++) {
@@ -54,29 +114,28 @@ final class Quantiles {
         for (long r = lo; r < hi; r++) {
           members.add(top.get((int) (total - 1 - r)));
         }
-      } else if (poolIsComplete) {
-        members.addAll(ascending.subList((int) lo, (int) hi));
+      } else if (sampled != null) {
+        members.addAll(sampled.get(b));
       } else {
-        int m = ascending.size();
-        members.addAll(
-            ascending.subList((int) rankAt(PER_MILLE[b], m), (int) rankAt(PER_MILLE[b + 1], m)));
+        for (Candidate c : pool) {
+          if (boundaries.bucketOf(c.topKey()) == b) {
+            members.add(c);
+          }
+        }
       }
       members.sort((x, y) -> Long.compareUnsigned(x.sampleKey(), y.sampleKey()));
       buckets.add(List.copyOf(members.subList(0, Math.min(size, members.size()))));
     }
-    double[] boundaries = new double[BUCKETS - 1];
-    for (int i = 0; i < boundaries.length; i++) {
-      long r = Math.min(total - 1, rankAt(PER_MILLE[i + 1], total));
-      if (r >= topStart) {
-        boundaries[i] = top.get((int) (total - 1 - r)).max();
-      } else if (poolIsComplete) {
-        boundaries[i] = ascending.get((int) r).max();
-      } else {
-        int m = ascending.size();
-        boundaries[i] = ascending.get((int) Math.min(m - 1, rankAt(PER_MILLE[i + 1], m))).max();
-      }
-    }
-    return new Result(buckets, boundaries);
+    return new Result(buckets, boundaries.values().clone());
+  }
+
+  /** Ascending by max; among equal maxima the higher id ranks lower. */
+  private static List<Candidate> ascending(List<Candidate> pool) {
+    List<Candidate> ascending = new ArrayList<>(pool);
+    ascending.sort(
+        Comparator.comparingDouble(Candidate::max)
+            .thenComparing(Candidate::excerptId, Comparator.reverseOrder()));
+    return ascending;
   }
 
   /** floor(perMille / 1000 * n), in integers so that no rounding moves a rank. */

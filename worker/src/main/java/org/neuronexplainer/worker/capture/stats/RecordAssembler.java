@@ -28,20 +28,28 @@ public record RecordAssembler(
     CaptureSettings settings = stats.settings;
     int neuron = stats.neurons[j];
     long base = SampleHash.base(settings.seed(), stats.layer, neuron);
-    List<Quantiles.Candidate> top = new ArrayList<>();
-    for (BottomK.Entry e : stats.top.sorted(j)) {
-      top.add(candidate(base, e));
-    }
-    List<Quantiles.Candidate> pool = new ArrayList<>();
-    for (BottomK.Entry e : stats.pool.sorted(j)) {
-      pool.add(candidate(base, e));
-    }
+    List<Quantiles.Candidate> top = candidates(base, stats.top, j);
+    List<Quantiles.Candidate> pool = candidates(base, stats.pool, j);
     List<ActivationRecord> random =
         pool.subList(0, Math.min(settings.random(), pool.size())).stream()
             .map(this::record)
             .toList();
-    Quantiles.Result quantiles =
-        Quantiles.of(stats.excerpts, top, pool, pool.size() == stats.excerpts, settings.random());
+    if (settings.twoPassQuantiles() && stats.excerpts > 0 && !stats.inSecondPass()) {
+      throw new IllegalStateException(
+          "layer " + stats.layer + ": two-pass quantiles need the second pass before writing");
+    }
+    Quantiles.Result quantiles = new Quantiles.Result(null, null);
+    if (stats.excerpts > 0) {
+      List<List<Quantiles.Candidate>> sampled = null;
+      if (stats.bucketSamples != null) {
+        sampled = new ArrayList<>();
+        for (BottomK bucket : stats.bucketSamples) {
+          sampled.add(candidates(base, bucket, j));
+        }
+      }
+      quantiles =
+          Quantiles.of(stats.excerpts, top, boundaries(stats, j), pool, sampled, settings.random());
+    }
     List<List<ActivationRecord>> buckets =
         quantiles.buckets() == null
             ? null
@@ -87,6 +95,30 @@ public record RecordAssembler(
     return new TokenLookupTableSummaryOfNeuron(
         kept.stream().map(r -> tokenText.apply((int) r[0])).toList(),
         kept.stream().mapToDouble(r -> r[1]).toArray());
+  }
+
+  /** The quantile boundaries of the j-th neuron from what one pass kept (at least 1 excerpt). */
+  static Quantiles.Boundaries boundaries(LayerStats stats, int j) {
+    long base = SampleHash.base(stats.settings.seed(), stats.layer, stats.neurons[j]);
+    BottomK.Entry[] tail = stats.tail.sorted(j);
+    long[] tailKeys = new long[tail.length];
+    for (int i = 0; i < tail.length; i++) {
+      tailKeys[i] = tail[i].key();
+    }
+    return Quantiles.boundaries(
+        stats.excerpts,
+        candidates(base, stats.top, j),
+        tailKeys,
+        candidates(base, stats.pool, j),
+        stats.pool.size(j) == stats.excerpts);
+  }
+
+  private static List<Quantiles.Candidate> candidates(long base, BottomK heap, int j) {
+    List<Quantiles.Candidate> list = new ArrayList<>();
+    for (BottomK.Entry e : heap.sorted(j)) {
+      list.add(candidate(base, e));
+    }
+    return list;
   }
 
   private static Quantiles.Candidate candidate(long base, BottomK.Entry e) {

@@ -40,4 +40,11 @@ final class SampleHash {
     int ordered = bits ^ ((bits >> 31) | 0x80000000);
     return ((long) ~ordered << 32) | (excerptId & 0xFFFFFFFFL);
   }
+
+  /** The max activation a {@link #topPriority} key was made from. */
+  static float maxOfTopPriority(long key) {
+    int ordered = ~(int) (key >>> 32);
+    int bits = ordered < 0 ? ordered ^ 0x80000000 : ~ordered;
+    return Float.intBitsToFloat(bits);
+  }
 }

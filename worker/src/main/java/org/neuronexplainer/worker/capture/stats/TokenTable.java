@@ -34,15 +34,30 @@ final class TokenTable {
 
   /** Adds one occurrence of {@code token} with the selected neurons' activations. */
   void add(int token, float[] values) {
+    long[] row = occurrence(token);
+    for (int j = 0; j < neurons; j++) {
+      row[j] += fixed(values[j]);
+    }
+  }
+
+  /**
+   * Counts one occurrence of {@code token} and returns its row of sums, allocated on first use, for
+   * the caller to add the activations to ({@link #add} in parts: rows of different neurons may be
+   * filled concurrently once counted).
+   */
+  long[] occurrence(int token) {
     long[] row = sums[token];
     if (row == null) {
       row = sums[token] = new long[neurons];
     }
     counts[token]++;
-    for (int j = 0; j < neurons; j++) {
-      // A float times 2^24 is exact in a double; truncation is the (deterministic) rounding.
-      row[j] += (long) (values[j] * SCALE);
-    }
+    return row;
+  }
+
+  /** An activation in the sums' fixed point. */
+  static long fixed(float value) {
+    // A float times 2^24 is exact in a double; truncation is the (deterministic) rounding.
+    return (long) (value * SCALE);
   }
 
   long count(int token) {

@@ -9,9 +9,13 @@
  *   <li>top excerpts: the {@code top} largest (max activation, then lower excerpt id);
  *   <li>a pool: the {@code pool} excerpts with the smallest pseudo-random priority, a pure function
  *       of (seed, layer, neuron, excerpt id) ({@code SampleHash}); the random sample is its first
- *       {@code random} entries, and the quantile buckets are drawn from it and from the top list
- *       ({@code Quantiles}: exact when the pool holds every excerpt, estimated from this uniform
- *       sample otherwise);
+ *       {@code random} entries;
+ *   <li>quantile keys: the keys (max, excerpt id) of the {@code quantileKeys} highest excerpts,
+ *       without activations, so that the quantile boundaries near the top are exact ({@code
+ *       Quantiles}: exact inside the top list or the keys, or when the pool holds every excerpt;
+ *       estimated from the pool otherwise). The buckets' records come from the top list, the pool,
+ *       or, with two-pass quantiles, from a second pass over the corpus that samples every bucket
+ *       among all its members ({@code LayerStats#startSecondPass});
  *   <li>exact sums of x, x^2, x^3, x^4 ({@code ExactSums}, integer limbs), for the moments;
  *   <li>fixed-point per-token activation sums and counts ({@code TokenTable}), for the
  *       activation-based lookup table.
@@ -20,8 +24,13 @@
  * <p>Every part is a function of the set of excerpts seen, not of their order, so a merge of shard
  * partials ({@link org.neuronexplainer.worker.capture.stats.PartialCodec}) gives byte-identical
  * records to a single pass. Memory is set by the settings and the neuron count: per neuron (top +
- * pool) x context floats, 4 x 68 longs of sums, and per layer (distinct tokens) x neurons longs.
- * Excerpts are held as ids and activations; token strings are resolved when records are written
- * ({@link org.neuronexplainer.worker.capture.stats.RecordAssembler}).
+ * pool) x context floats, quantileKeys longs, 4 x 68 longs of sums, and per layer (distinct tokens)
+ * x neurons longs.
+ *
+ * <p>A batch is added in parts over neuron ranges ({@code LayerStats#begin}) that may run
+ * concurrently: each excerpt's activations are first copied neuron-major into a scratch, so every
+ * per-neuron step reads contiguous memory. Excerpts are held as ids and activations; token strings
+ * are resolved when records are written ({@link
+ * org.neuronexplainer.worker.capture.stats.RecordAssembler}).
  */
 package org.neuronexplainer.worker.capture.stats;

@@ -181,7 +181,81 @@ class CaptureTest {
 
   @Test
   void exactQuantilesWhenThePoolHoldsEveryExcerpt() throws Exception {
-    BlobStore store = exact;
+    assertExactQuantiles(exact, true);
+  }
+
+  @Test
+  void exactBoundariesFromTheQuantileKeysWhenThePoolIsSmaller() throws Exception {
+    // Pool 20 of 101 excerpts, but the default quantile keys (512) cover every rank.
+    assertTrue(excerpts.count() < CaptureSettings.DEFAULT_QUANTILE_KEYS);
+    assertExactQuantiles(single, false);
+  }
+
+  @Test
+  void twoPassBucketsEqualThoseOfACompletePool() {
+    // The second pass samples each bucket among all its members, as a pool holding every excerpt
+    // does in one pass: the records must be the same bytes.
+    BlobStore twoPass = capture(settings(20, 11).withQuantiles(1000, true), 0, 1, false);
+    List<String> keys = exact.list("collated-activations/");
+    assertEquals(2 * 192, keys.size());
+    for (String key : keys) {
+      assertArrayEquals(exact.get(key).orElseThrow(), twoPass.get(key).orElseThrow(), key);
+    }
+  }
+
+  @Test
+  void twoPassFillsTheUpperBucketsThatOnePassSamplesFromThePool() throws Exception {
+    // Boundaries estimated (no keys), pool of 10: one pass finds few members of the upper buckets
+    // in the pool; the second pass samples every bucket among all of its members.
+    CaptureSettings few = new CaptureSettings(CONTEXT, 7, 5, 10, 3, 10, 2, 0, false);
+    BlobStore onePass = capture(few, 0, 1, false);
+    BlobStore twoPass = capture(few.withQuantiles(0, true), 0, 1, false);
+    int n = excerpts.count();
+    int onePassRecords = 0;
+    int twoPassRecords = 0;
+    for (int neuron = 0; neuron < 192; neuron += 7) {
+      NeuronRecord one = record(onePass, 1, neuron);
+      NeuronRecord two = record(twoPass, 1, neuron);
+      assertArrayEquals(one.quantileBoundaries(), two.quantileBoundaries());
+      double[] bounds = two.quantileBoundaries();
+      for (int b = 0; b < 5; b++) {
+        int members = 0;
+        for (int i = 0; i < n; i++) {
+          float m = max(acts[1][i], neuron);
+          if ((b == 0 || m >= bounds[b - 1]) && (b == 4 || m <= bounds[b])) {
+            members++;
+          }
+        }
+        List<ActivationRecord> sampled = two.randomSampleByQuantile().get(b);
+        // Ties at a boundary can put an excerpt on either side, so at least min(5, strict).
+        assertTrue(sampled.size() <= 5 && sampled.size() <= members, "bucket " + b);
+        for (ActivationRecord r : sampled) {
+          double m = r.maxActivation();
+          assertTrue(b == 0 || m >= bounds[b - 1], "bucket " + b + " below its boundary");
+          assertTrue(b == 4 || m <= bounds[b], "bucket " + b + " above its boundary");
+        }
+        onePassRecords += one.randomSampleByQuantile().get(b).size();
+        twoPassRecords += sampled.size();
+      }
+      assertEquals(one.mostPositiveActivationRecords(), two.mostPositiveActivationRecords());
+      assertEquals(one.randomSample(), two.randomSample());
+    }
+    assertTrue(
+        twoPassRecords > onePassRecords, "two pass " + twoPassRecords + ", one " + onePassRecords);
+  }
+
+  @Test
+  void twoPassQuantilesRefuseShards() {
+    BlobStore store = new InMemoryBlobStore();
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> capture(store, settings(20, 1).withQuantiles(10, true), 0, 2, false));
+    assertTrue(e.getMessage().contains("two-pass"), e.getMessage());
+    assertTrue(store.list("").isEmpty(), "nothing written");
+  }
+
+  private void assertExactQuantiles(BlobStore store, boolean everyExcerptSampled) throws Exception {
     int n = excerpts.count();
     for (int neuron : new int[] {3, 100}) {
       NeuronRecord record = record(store, 1, neuron);
@@ -200,7 +274,8 @@ class CaptureTest {
       List<List<ActivationRecord>> buckets = record.randomSampleByQuantile();
       assertEquals(5, buckets.size());
       for (int b = 0; b < 5; b++) {
-        assertTrue(buckets.get(b).size() > 0 && buckets.get(b).size() <= 5);
+        assertTrue(
+            (!everyExcerptSampled || buckets.get(b).size() > 0) && buckets.get(b).size() <= 5);
         for (ActivationRecord r : buckets.get(b)) {
           double m = r.maxActivation();
           assertTrue(b == 0 || m >= boundaries[b - 1], "bucket " + b + " below its boundary");
@@ -213,8 +288,13 @@ class CaptureTest {
 
   @Test
   void threeShardsAndCollateEqualOnePassByteForByte() {
-    {
-      CaptureSettings settings = settings(20, 11);
+    // Default quantile keys (all ranks), and 10 keys: shards' key lists are cut before merging.
+    for (CaptureSettings settings :
+        List.of(settings(20, 11), settings(20, 11).withQuantiles(10, false))) {
+      BlobStore single =
+          settings.quantileKeys() == CaptureSettings.DEFAULT_QUANTILE_KEYS
+              ? CaptureTest.single
+              : capture(settings, 0, 1, false);
       BlobStore sharded = new InMemoryBlobStore();
       for (int shard = 0; shard < 3; shard++) {
         capture(sharded, settings, shard, 3, false);
