@@ -59,6 +59,7 @@ class PipelineBenchmark {
       env.put("COORDINATOR_PORT", "0");
       env.put("COORDINATOR_API_TOKEN", "benchmark-token-0123");
       env.put("WORKER_RUNNERS", System.getProperty("bench.runners", "8"));
+      env.put("WORKER_MAX_IN_FLIGHT", System.getProperty("bench.inFlight", "8"));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
       try (Coordinator c =
               Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), store, metrics);

@@ -43,13 +43,16 @@ public final class KafkaClients {
     return Admin.create(common());
   }
 
-  /** A producer that writes durably (all in-sync replicas) and without duplicates on retry. */
+  /**
+   * A producer that writes durably (all in-sync replicas) and without duplicates on retry. Callers
+   * keep many sends in flight, so a short linger lets one request carry the events of many jobs.
+   */
   public Producer<String, byte[]> producer(String clientId) {
     Map<String, Object> props = common();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 

@@ -24,8 +24,9 @@ import org.neuronexplainer.worker.llm.LlmConfig;
 
 /**
  * A worker's moving parts: one publisher, the stage runners of its stages (several consumers per
- * stage, one job each at a time), their metrics and readiness checks. {@link #close()} stops the
- * runners (each finishes or hands back its job) before the publisher.
+ * stage, each with up to {@code WORKER_MAX_IN_FLIGHT} jobs at a time), their metrics and readiness
+ * checks. {@link #close()} stops the runners (each finishes or hands back its job) before the
+ * publisher.
  */
 public final class Worker implements AutoCloseable {
 
@@ -103,13 +104,16 @@ public final class Worker implements AutoCloseable {
           new NeuronHandler(records, new StoreNeuronRecords(store), backends, config.jobTimeout());
       MeteredHandler<ExplainJob> metered =
           new MeteredHandler<>(neuron, metrics, Stage.EXPLAIN.id());
+      RunnerSettings runnerSettings = settings.withMaxInFlight(config.maxInFlight());
       for (int i = 0; i < config.runnersPerStage(); i++) {
-        // A runner hands off job by job; the broker's default 500 ms fetch wait showed as idle
-        // time between jobs (16 against 30-40 neurons/s in the benchmark with 10 ms).
+        // The broker's default 500 ms fetch wait showed as idle time between jobs.
         Consumer<String, byte[]> consumer =
             clients.consumer(
                 topics.groupId(Stage.EXPLAIN),
                 Map.of(
+                    // One poll may refill every free slot.
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                    Math.max(config.kafka().maxPollRecords(), config.maxInFlight()),
                     ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
                     config.fetchMaxWaitMillis(),
                     ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
@@ -119,7 +123,8 @@ public final class Worker implements AutoCloseable {
                     config.sessionTimeoutMillis() / 3));
         metricsSetup.bind(consumer);
         StageRunner<ExplainJob> runner =
-            new StageRunner<>(consumer, worker.publisher, topics.explain(), metered, settings);
+            new StageRunner<>(
+                consumer, worker.publisher, topics.explain(), metered, runnerSettings);
         worker.runners.add(runner);
         runner.start();
       }

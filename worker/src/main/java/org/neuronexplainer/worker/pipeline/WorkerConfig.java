@@ -15,8 +15,11 @@ import org.neuronexplainer.common.storage.StoreLocation;
  * @param stages {@code WORKER_STAGES}, default {@code explain,simulate,score}. The three per-neuron
  *     stages run as one job (see {@link NeuronHandler}), so they are named together; capture,
  *     collate and weights are not served by this build yet
- * @param runnersPerStage {@code WORKER_RUNNERS}, consumers per stage in this process, default 4:
- *     each runs one job at a time, so this is the process's parallelism (bounded by partitions)
+ * @param runnersPerStage {@code WORKER_RUNNERS}, consumers per stage in this process, default 4
+ *     (bounded by partitions: a consumer beyond the topic's partition count gets none)
+ * @param maxInFlight {@code WORKER_MAX_IN_FLIGHT}, default 8: jobs each consumer works on at once
+ *     (one neuron's jobs one after another), so a stage's parallelism in this process is {@code
+ *     runnersPerStage * maxInFlight}
  * @param jobTimeout {@code WORKER_JOB_TIMEOUT_SECONDS}, default 600: the longest one neuron may
  *     take
  * @param fetchMaxWaitMillis {@code WORKER_FETCH_MAX_WAIT_MS}, default 50: the consumers' {@code
@@ -29,6 +32,7 @@ import org.neuronexplainer.common.storage.StoreLocation;
 public record WorkerConfig(
     Set<Stage> stages,
     int runnersPerStage,
+    int maxInFlight,
     Duration jobTimeout,
     int fetchMaxWaitMillis,
     int sessionTimeoutMillis,
@@ -54,6 +58,7 @@ public record WorkerConfig(
     return new WorkerConfig(
         stages,
         Env.integer(env, "WORKER_RUNNERS", 4, 1, 256),
+        Env.integer(env, "WORKER_MAX_IN_FLIGHT", 8, 1, 1024),
         Duration.ofSeconds(Env.integer(env, "WORKER_JOB_TIMEOUT_SECONDS", 600, 1, 86_400)),
         Env.integer(env, "WORKER_FETCH_MAX_WAIT_MS", 50, 0, 30_000),
         Env.integer(env, "WORKER_SESSION_TIMEOUT_MS", 45_000, 1_000, 3_600_000),
