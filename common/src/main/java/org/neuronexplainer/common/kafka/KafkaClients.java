@@ -1,12 +1,15 @@
 package org.neuronexplainer.common.kafka;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -68,6 +71,12 @@ public final class KafkaClients {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    // Only the partitions that move are revoked on a rebalance, so the others keep their jobs
+    // running while a worker joins or leaves. Range stays second so that workers of an older
+    // build (range only) and this one can share a group during a rolling update.
+    props.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        List.of(CooperativeStickyAssignor.class.getName(), RangeAssignor.class.getName()));
     props.putAll(overrides);
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }

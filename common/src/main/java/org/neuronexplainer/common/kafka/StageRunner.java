@@ -8,12 +8,15 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,8 +62,8 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
   private boolean uncommitted;
 
   // Hand-offs from the worker threads and the producer's I/O thread.
-  private final ConcurrentLinkedQueue<InFlight<J>> finished = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<InFlight<?>> acked = new ConcurrentLinkedQueue<>();
+  private final BlockingQueue<InFlight<J>> finished = new LinkedBlockingQueue<>();
+  private final BlockingQueue<InFlight<?>> acked = new LinkedBlockingQueue<>();
   private final AtomicBoolean signalled = new AtomicBoolean();
 
   private volatile boolean stopping;
@@ -212,13 +215,13 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     try {
       job = codec.decode(record.value(), topic.payloadType());
     } catch (MalformedMessageException e) {
-      InFlight<J> bad = new InFlight<>(record, null, this::onAcked);
+      InFlight<J> bad = new InFlight<>(record, null, this::handOffAck);
       progress.take(bad);
       reports.malformed(bad, e, clock.getAsLong());
       seal(bad);
       return;
     }
-    InFlight<J> f = new InFlight<>(record, job, this::onAcked);
+    InFlight<J> f = new InFlight<>(record, job, this::handOffAck);
     progress.take(f);
     pending.addLast(f);
   }
@@ -270,7 +273,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
   }
 
   /** On the producer's I/O thread (or any other): everything published for {@code f} is acked. */
-  private void onAcked(InFlight<?> f) {
+  private void handOffAck(InFlight<?> f) {
     acked.add(f);
     signal();
   }
@@ -288,15 +291,19 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
       settle(f);
     }
     for (InFlight<?> f; (f = acked.poll()) != null; ) {
-      publishing--;
-      if (f.abandoned) {
-        continue;
-      }
-      if (f.sendError() != null) {
-        rewind(f);
-      } else {
-        f.done = true;
-      }
+      onAcked(f);
+    }
+  }
+
+  private void onAcked(InFlight<?> f) {
+    publishing--;
+    if (f.abandoned) {
+      return;
+    }
+    if (f.sendError() != null) {
+      rewind(f);
+    } else {
+      f.done = true;
     }
   }
 
@@ -433,32 +440,62 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     pending.clear();
     held.forEach(this::releaseKey);
     held.clear();
-    consumer.pause(consumer.assignment());
+    settleRunning(f -> true);
+    pending.clear(); // anything a rebalance meanwhile read goes back too
+    commitNow();
+  }
+
+  /**
+   * Waits up to the shutdown grace for the running jobs {@code which} selects to finish and settles
+   * them, then up to the send timeout for what was published; jobs still running are interrupted
+   * and handed back. Blocks the consumer thread: used at stop and while partitions are revoked,
+   * where the group waits for this member anyway, and where letting a job run on would let the next
+   * owner run it a second time at once.
+   */
+  private void settleRunning(Predicate<InFlight<J>> selected) {
+    Predicate<InFlight<J>> which = selected.and(f -> !f.abandoned);
     // Elapsed time, not the message clock: the grace is about this process, not about due times.
     long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-    while (!running.isEmpty() && System.nanoTime() < deadline) {
-      poll(settings.busyPoll());
-      drain();
+    drain();
+    while (running.stream().anyMatch(which) && System.nanoTime() < deadline) {
+      InFlight<J> f = take(finished, deadline);
+      if (f != null) {
+        settle(f);
+      }
     }
-    for (InFlight<J> f : List.copyOf(running)) {
-      LOG.warn("handing back {} {}: still running at shutdown", topic, f.job.unit());
+    for (InFlight<J> f : running.stream().filter(which).toList()) {
+      LOG.warn("handing back {} {}: still running", topic, f.job.unit());
       f.abandoned = true;
       f.running.cancel(true);
     }
     deadline = System.nanoTime() + settings.sendTimeout().toNanos();
     while (publishing > 0 && System.nanoTime() < deadline) {
-      poll(settings.busyPoll());
-      drain();
+      InFlight<?> f = take(acked, deadline);
+      if (f != null) {
+        onAcked(f);
+      }
     }
-    pending.clear(); // anything a poll returned meanwhile goes back too
-    commitNow();
+    drain();
+  }
+
+  private static <T> T take(BlockingQueue<T> queue, long deadlineNanos) {
+    try {
+      return queue.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   /** Drops the work of partitions this consumer no longer owns; runs inside poll. */
   private final class Rebalances implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-      drain();
+      if (revoked.isEmpty()) {
+        return;
+      }
+      // Finish what runs on them first, or the next owner would run it too, at the same time.
+      settleRunning(f -> revoked.contains(f.partition));
       commitNow(); // so the next owner starts after what this one finished
       dropWork(revoked);
     }
