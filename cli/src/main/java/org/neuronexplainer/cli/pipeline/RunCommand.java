@@ -100,6 +100,12 @@ public final class RunCommand implements Callable<Integer> {
       description = "worker consumers (default: ${DEFAULT-VALUE})")
   int runners;
 
+  @Option(
+      names = "--in-flight",
+      defaultValue = "8",
+      description = "jobs each worker consumer runs at once (default: ${DEFAULT-VALUE})")
+  int inFlight;
+
   @Mixin LlmOptions llm;
 
   @Option(names = "--partitions", defaultValue = "8", description = "partitions of new topics")
@@ -151,6 +157,7 @@ public final class RunCommand implements Callable<Integer> {
       env.put("COORDINATOR_PORT", Integer.toString(port));
       env.put("COORDINATOR_API_TOKEN", UUID.randomUUID().toString());
       env.put("WORKER_RUNNERS", Integer.toString(runners));
+      env.put("WORKER_MAX_IN_FLIGHT", Integer.toString(inFlight));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
       try (Coordinator coordinator =
               Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), blobs, metrics);
