@@ -152,6 +152,7 @@ class PipelineBenchmark {
               Backends.withoutModels(),
               Duration.ofMinutes(1));
       long cpu0 = threads.getCurrentThreadCpuTime();
+      long user0 = threads.getCurrentThreadUserTime();
       long process0 = CpuClock.selfNanos();
       long t0 = System.nanoTime();
       for (NeuronId id : neurons) {
@@ -161,11 +162,14 @@ class PipelineBenchmark {
         }
       }
       wholeJvm = (CpuClock.selfNanos() - process0) / 1e6 / neurons.size();
+      double thread = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / neurons.size();
       System.out.printf(
-          "%s: stage work alone %.2f ms CPU per neuron on its thread, %.2f ms in the whole JVM"
-              + " (with its garbage collection), %.1f neurons/s on one thread%n",
+          "%s: stage work alone %.2f ms CPU per neuron on its thread (%.2f ms in the kernel),"
+              + " %.2f ms in the whole JVM (with its garbage collection), %.1f neurons/s on one"
+              + " thread%n",
           runId,
-          (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / neurons.size(),
+          thread,
+          thread - (threads.getCurrentThreadUserTime() - user0) / 1e6 / neurons.size(),
           wholeJvm,
           neurons.size() / ((System.nanoTime() - t0) / 1e9));
     }

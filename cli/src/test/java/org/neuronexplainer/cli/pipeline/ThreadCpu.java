@@ -15,6 +15,7 @@ import java.util.Map;
 final class ThreadCpu {
 
   private final Map<Long, Long> byThread = new HashMap<>();
+  private final Map<Long, Long> userByThread = new HashMap<>();
   private final Map<Long, String> names = new HashMap<>();
   private final long process;
 
@@ -30,21 +31,28 @@ final class ThreadCpu {
         continue;
       }
       long cpu = threads.getThreadCpuTime(info.getThreadId());
-      if (cpu >= 0) {
+      long user = threads.getThreadUserTime(info.getThreadId());
+      if (cpu >= 0 && user >= 0) {
         s.byThread.put(info.getThreadId(), cpu);
+        s.userByThread.put(info.getThreadId(), user);
         s.names.put(info.getThreadId(), kind(info.getThreadName()));
       }
     }
     return s;
   }
 
-  /** Milliseconds of CPU per kind of thread since {@code before}, the largest first. */
+  /**
+   * Milliseconds of CPU per kind of thread since {@code before}, the largest first; each kind also
+   * as "kind (kernel)", its system time, a part of the former.
+   */
   Map<String, Double> since(ThreadCpu before) {
     Map<String, Long> nanos = new HashMap<>();
     long javaThreads = 0;
     for (Map.Entry<Long, Long> e : byThread.entrySet()) {
       long used = e.getValue() - before.byThread.getOrDefault(e.getKey(), 0L);
+      long user = userByThread.get(e.getKey()) - before.userByThread.getOrDefault(e.getKey(), 0L);
       nanos.merge(names.get(e.getKey()), used, Long::sum);
+      nanos.merge(names.get(e.getKey()) + " (kernel)", used - user, Long::sum);
       javaThreads += used;
     }
     // Threads that ended in between are lost to the sum; they are counted in the process's rest.
