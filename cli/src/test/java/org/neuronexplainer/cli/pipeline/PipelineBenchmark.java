@@ -62,8 +62,10 @@ class PipelineBenchmark {
       env.put("KAFKA_PARTITIONS", "8");
       env.put("COORDINATOR_PORT", "0");
       env.put("COORDINATOR_API_TOKEN", "benchmark-token-0123");
-      env.put("WORKER_RUNNERS", System.getProperty("bench.runners", "4"));
-      env.put("WORKER_MAX_IN_FLIGHT", System.getProperty("bench.inFlight", "8"));
+      // Two consumers of four jobs each: enough to hide the stores' fsyncs, few enough threads
+      // for two cores (4 x 8 and 1 x 8 were slower here).
+      env.put("WORKER_RUNNERS", System.getProperty("bench.runners", "2"));
+      env.put("WORKER_MAX_IN_FLIGHT", System.getProperty("bench.inFlight", "4"));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
       List<Figures> runs = new ArrayList<>();
       try (Coordinator c =
@@ -101,6 +103,7 @@ class PipelineBenchmark {
 
   private static Figures measure(Coordinator c, LocalKafkaBroker broker, String runId, int n)
       throws Exception {
+    System.gc(); // the garbage of what came before is not this run's
     long cpu0 = CpuClock.selfNanos();
     ThreadCpu threads0 = ThreadCpu.snapshot();
     long brokerCpu0 = CpuClock.processNanos(broker.pid());
@@ -113,6 +116,7 @@ class PipelineBenchmark {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
+    System.gc(); // this run's garbage is its own: collected inside the measurement
     Figures figures =
         new Figures(
             runId,
@@ -151,6 +155,7 @@ class PipelineBenchmark {
               new StoreNeuronRecords(store),
               Backends.withoutModels(),
               Duration.ofMinutes(1));
+      System.gc();
       long cpu0 = threads.getCurrentThreadCpuTime();
       long user0 = threads.getCurrentThreadUserTime();
       long process0 = CpuClock.selfNanos();
@@ -161,6 +166,8 @@ class PipelineBenchmark {
           handler.run(job);
         }
       }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.gc(); // as in the pipeline's runs
       wholeJvm = (CpuClock.selfNanos() - process0) / 1e6 / neurons.size();
       double thread = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / neurons.size();
       System.out.printf(
@@ -171,7 +178,7 @@ class PipelineBenchmark {
           thread,
           thread - (threads.getCurrentThreadUserTime() - user0) / 1e6 / neurons.size(),
           wholeJvm,
-          neurons.size() / ((System.nanoTime() - t0) / 1e9));
+          neurons.size() / seconds);
     }
     return wholeJvm;
   }

@@ -421,7 +421,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
         return;
       } catch (WakeupException e) {
         // A hand-off's wake-up landed here instead of in poll; the queues are read later anyway.
-        signalled.set(false);
+        // The signal stays set, so no other wake-up comes before the queues are read.
         if (tries >= 3) {
           throw e;
         }
