@@ -55,7 +55,7 @@ public final class KafkaClients {
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 
@@ -95,6 +95,10 @@ public final class KafkaClients {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    // A follower gets events in batches of many jobs rather than one fetch per produce request;
+    // its view lags by at most the wait.
+    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }
