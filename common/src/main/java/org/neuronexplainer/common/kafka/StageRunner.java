@@ -20,8 +20,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.neuronexplainer.common.messaging.Job;
@@ -54,12 +52,10 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
   // Consumer thread only.
   private final ArrayDeque<InFlight<J>> pending = new ArrayDeque<>();
   private final List<InFlight<J>> held = new ArrayList<>();
-  private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
+  private final OffsetCommits commits;
   private final Map<String, InFlight<?>> busyKeys = new HashMap<>();
   private final List<InFlight<J>> running = new ArrayList<>();
   private int publishing;
-  private long lastCommitNanos;
-  private boolean uncommitted;
 
   // Hand-offs from the worker threads and the producer's I/O thread.
   private final BlockingQueue<InFlight<J>> finished = new LinkedBlockingQueue<>();
@@ -83,6 +79,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     this.handler = handler;
     this.settings = settings;
     this.clock = clock;
+    this.commits = new OffsetCommits(consumer, settings.commitInterval());
     AtomicInteger n = new AtomicInteger();
     this.workers =
         Executors.newFixedThreadPool(
@@ -167,7 +164,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     drain();
     releaseHolds();
     dispatch();
-    commitIfDue();
+    commits.commitIfDue();
     // Enough waiting already to refill every slot: fetch nothing more, poll only to stay in the
     // group. This bounds memory and keeps slow work from outliving max.poll.interval.ms.
     if (stopping || pending.size() >= settings.maxInFlight()) {
@@ -190,9 +187,8 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
       long until = Math.min(f.holdUntil, f.job.header().notBeforeMillis());
       wait = Math.min(wait, Math.max(0, until - now));
     }
-    if (uncommitted) {
-      long since = (System.nanoTime() - lastCommitNanos) / 1_000_000;
-      wait = Math.min(wait, Math.max(0, settings.commitInterval().toMillis() - since));
+    if (commits.uncommitted()) {
+      wait = Math.min(wait, commits.millisUntilDue());
     }
     return Duration.ofMillis(wait);
   }
@@ -209,8 +205,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
 
   private void take(ConsumerRecord<String, byte[]> record) {
     PartitionProgress progress =
-        partitions.computeIfAbsent(
-            new TopicPartition(record.topic(), record.partition()), tp -> new PartitionProgress());
+        commits.progress(new TopicPartition(record.topic(), record.partition()));
     J job;
     try {
       job = codec.decode(record.value(), topic.payloadType());
@@ -359,7 +354,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
         f.partition,
         f.offset(),
         f.sendError().toString());
-    PartitionProgress progress = partitions.remove(f.partition);
+    PartitionProgress progress = commits.remove(f.partition);
     if (progress == null) {
       return;
     }
@@ -376,62 +371,6 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     }
   }
 
-  /** Commits what finished, at most once per commit interval, without waiting for the broker. */
-  private void commitIfDue() {
-    long now = System.nanoTime();
-    Map<TopicPartition, OffsetAndMetadata> offsets = committable();
-    uncommitted = !offsets.isEmpty();
-    if (!uncommitted || now - lastCommitNanos < settings.commitInterval().toNanos()) {
-      return;
-    }
-    offsets.forEach((tp, o) -> partitions.get(tp).committed(o.offset()));
-    lastCommitNanos = now;
-    uncommitted = false;
-    // The outputs and everything published for these records are durable, so a lost commit only
-    // means a redelivery, which the output check turns into a skip.
-    consumer.commitAsync(
-        offsets,
-        (done, error) -> {
-          if (error != null) {
-            LOG.warn("commit of {} failed, the records will be redelivered: {}", done, error);
-          }
-        });
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> committable() {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    partitions.forEach(
-        (tp, p) -> {
-          p.advance();
-          long offset = p.toCommit();
-          if (offset >= 0) {
-            offsets.put(tp, new OffsetAndMetadata(offset));
-          }
-        });
-    return offsets;
-  }
-
-  /** Commits what finished and waits for every commit: before partitions move away, and at stop. */
-  private void commitNow() {
-    Map<TopicPartition, OffsetAndMetadata> offsets = committable();
-    for (int tries = 0; ; tries++) {
-      try {
-        consumer.commitSync(offsets);
-        offsets.forEach((tp, o) -> partitions.get(tp).committed(o.offset()));
-        return;
-      } catch (WakeupException e) {
-        // A hand-off's wake-up landed here instead of in poll; the queues are read later anyway.
-        // The signal stays set, so no other wake-up comes before the queues are read.
-        if (tries >= 3) {
-          throw e;
-        }
-      } catch (KafkaException e) {
-        LOG.warn("commit failed, the records will be redelivered: {}", e.toString());
-        return;
-      }
-    }
-  }
-
   /**
    * On stop: hand back what has not started, let running jobs finish within the grace, wait for the
    * broker to acknowledge what they published, commit.
@@ -442,7 +381,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     held.clear();
     settleRunning(f -> true);
     pending.clear(); // anything a rebalance meanwhile read goes back too
-    commitNow();
+    commits.commitNow();
   }
 
   /**
@@ -457,7 +396,7 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
     // Elapsed time, not the message clock: the grace is about this process, not about due times.
     long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
     drain();
-    while (running.stream().anyMatch(which) && System.nanoTime() < deadline) {
+    while (running.stream().anyMatch(which) && waiting(deadline)) {
       InFlight<J> f = take(finished, deadline);
       if (f != null) {
         settle(f);
@@ -469,13 +408,17 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
       f.running.cancel(true);
     }
     deadline = System.nanoTime() + settings.sendTimeout().toNanos();
-    while (publishing > 0 && System.nanoTime() < deadline) {
+    while (publishing > 0 && waiting(deadline)) {
       InFlight<?> f = take(acked, deadline);
       if (f != null) {
         onAcked(f);
       }
     }
     drain();
+  }
+
+  private static boolean waiting(long deadlineNanos) {
+    return System.nanoTime() < deadlineNanos && !Thread.currentThread().isInterrupted();
   }
 
   private static <T> T take(BlockingQueue<T> queue, long deadlineNanos) {
@@ -496,13 +439,13 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
       }
       // Finish what runs on them first, or the next owner would run it too, at the same time.
       settleRunning(f -> revoked.contains(f.partition));
-      commitNow(); // so the next owner starts after what this one finished
+      commits.commitNow(); // so the next owner starts after what this one finished
       dropWork(revoked);
     }
 
     private void dropWork(Collection<TopicPartition> lost) {
       for (TopicPartition tp : lost) {
-        PartitionProgress progress = partitions.remove(tp);
+        PartitionProgress progress = commits.remove(tp);
         if (progress != null) {
           progress.abandonAll(StageRunner.this::drop);
         }
