@@ -35,13 +35,13 @@ import org.neuronexplainer.worker.pipeline.WorkerConfig;
 
 /**
  * Neurons per second end to end through Kafka with the baseline backends, and CPU per neuron of the
- * pipeline against the stage work alone, with the JVM's CPU split by kind of thread. Warm: a first
- * run is thrown away, two are measured. Runs only on request: {@code mvn -pl deploy/kafka,cli -am
- * verify -Dit.test=none -Dtest=PipelineBenchmark -Dgroups=benchmark -DexcludedGroups=none
- * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false} (which also
- * builds the broker's jars); the broker is the real one as a process. {@code -Dbench.neurons},
- * {@code -Dbench.runners} and {@code -Dbench.inFlight} change the run size, {@code WORKER_RUNNERS}
- * and {@code WORKER_MAX_IN_FLIGHT}.
+ * pipeline against the stage work alone, with the JVM's CPU split by kind of thread. Warm: two
+ * first runs are thrown away, two are measured. Runs only on request: {@code mvn -pl
+ * deploy/kafka,cli -am verify -Dit.test=none -Dtest=PipelineBenchmark -Dgroups=benchmark
+ * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dfailsafe.failIfNoSpecifiedTests=false} (which also builds the broker's jars); the broker is the
+ * real one as a process. {@code -Dbench.neurons}, {@code -Dbench.runners} and {@code
+ * -Dbench.inFlight} change the run size, {@code WORKER_RUNNERS} and {@code WORKER_MAX_IN_FLIGHT}.
  */
 @Tag("benchmark")
 class PipelineBenchmark {
@@ -80,7 +80,9 @@ class PipelineBenchmark {
         while (!c.caughtUp()) {
           Thread.sleep(20);
         }
-        measure(c, broker, "warmup", neurons.size());
+        // Two runs to warm up: after one, the JIT was still compiling through the next.
+        measure(c, broker, "warmup-1", neurons.size());
+        measure(c, broker, "warmup-2", neurons.size());
         runs.add(measure(c, broker, "measured-1", neurons.size()));
         runs.add(measure(c, broker, "measured-2", neurons.size()));
       }
