@@ -1,10 +1,13 @@
 package org.neuronexplainer.cli.pipeline;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.ops.OpsServer;
+import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.worker.llm.LlmConfig;
@@ -67,28 +70,38 @@ public final class ProcessCommands {
         "Runs a worker against an external broker and store: the stages of WORKER_STAGES",
         "(explain,simulate,score: one job per neuron), /healthz, /readyz and /metrics on",
         "METRICS_PORT (9400). Configuration: KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR,",
-        "WORKER_RUNNERS (4), WORKER_JOB_TIMEOUT_SECONDS (600), KAFKA_TOPIC_PREFIX; the LLM client",
-        "of model-backed runs: LLM_BASE_URL, LLM_API_KEY, LLM_MODEL and the other LLM_* variables."
+        "WORKER_RUNNERS (4), WORKER_MAX_IN_FLIGHT (8), WORKER_JOB_TIMEOUT_SECONDS (600),",
+        "KAFKA_TOPIC_PREFIX; the LLM client of model-backed runs: LLM_BASE_URL, LLM_API_KEY,",
+        "LLM_MODEL and the other LLM_* variables."
       })
   public static final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+      serve(System.getenv(), store -> store);
+      return 0;
+    }
+
+    /**
+     * Runs a worker from {@code env} until the JVM is asked to stop.
+     *
+     * @param store wraps the configured store (the identity, except in tests that watch writes)
+     */
+    static void serve(Map<String, String> env, UnaryOperator<BlobStore> store) throws Exception {
+      WorkerConfig config = WorkerConfig.fromEnv(env);
       System.err.println("worker: " + config);
       MetricsSetup metrics = new MetricsSetup();
       Worker worker =
           Worker.startWithLlm(
               config,
-              LlmConfig.fromEnv(System.getenv()),
-              config.store().open(),
+              LlmConfig.fromEnv(env),
+              store.apply(config.store().open()),
               metrics,
               RunnerSettings.DEFAULTS);
       OpsServer server =
           OpsServer.start(config.metricsPort(), metrics, worker.checks(), (vertx, router) -> {});
       System.err.println("worker: /metrics on port " + server.port());
-      // Runners first (each finishes or hands back its job), then the endpoints, then metrics.
+      // Runners first (each finishes or hands back its jobs), then the endpoints, then metrics.
       runUntilStopped(worker, server, metrics);
-      return 0;
     }
   }
 }

@@ -113,6 +113,12 @@ public final class RunCommand implements Callable<Integer> {
       description = "worker consumers (default: ${DEFAULT-VALUE})")
   int runners;
 
+  @Option(
+      names = "--in-flight",
+      defaultValue = "8",
+      description = "jobs each worker consumer runs at once (default: ${DEFAULT-VALUE})")
+  int inFlight;
+
   @Mixin LlmOptions llm;
 
   @Mixin RunViewer viewer;
@@ -201,6 +207,7 @@ public final class RunCommand implements Callable<Integer> {
         // One worker serves every stage here; the cluster splits them into pools.
         env.put("WORKER_STAGES", "capture,collate,weights,explain,simulate,score");
       }
+      env.put("WORKER_MAX_IN_FLIGHT", Integer.toString(inFlight));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
       try (Coordinator coordinator =
               Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), blobs, metrics);

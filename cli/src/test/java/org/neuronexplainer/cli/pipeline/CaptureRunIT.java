@@ -12,14 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.cli.SmokeModel;
 import org.neuronexplainer.common.kafka.KafkaConfig;
+import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunSpec;
@@ -42,7 +43,8 @@ import org.neuronexplainer.worker.pipeline.WorkerConfig;
 class CaptureRunIT {
 
   private static final int CONTEXT = 16;
-  private static KafkaClusterTestKit cluster;
+  @RegisterExtension static final TestBroker BROKER = new TestBroker();
+
   private static Path model;
   private static List<Path> corpus;
 
@@ -51,7 +53,6 @@ class CaptureRunIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    cluster = PipelineIT.newCluster();
     System.setProperty("neuron.explainer.home", Path.of("..").toAbsolutePath().toString());
     System.setProperty("neuron.explainer.cache", shared.resolve("cache").toString());
     model = SmokeModel.ensure();
@@ -62,9 +63,6 @@ class CaptureRunIT {
   static void tearDown() throws Exception {
     System.clearProperty("neuron.explainer.home");
     System.clearProperty("neuron.explainer.cache");
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   /** The shipped corpus, twice over in JSONL and once as text: several 64-excerpt blocks. */
@@ -96,7 +94,7 @@ class CaptureRunIT {
   }
 
   private Map<String, String> env(String prefix) {
-    Map<String, String> env = PipelineIT.env(cluster, dir, prefix);
+    Map<String, String> env = PipelineIT.env(BROKER, dir, prefix);
     env.put("WORKER_STAGES", "capture,collate,weights,explain,simulate,score");
     env.put("WORKER_CAPTURE_DEVICE", "cpu");
     return env;

@@ -12,12 +12,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.kafka.KafkaConfig;
+import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -46,21 +45,9 @@ class LlmFaultIT {
   private static final Pattern CITIES = Pattern.compile("\\b(Paris|London|Berlin|Tokyo|Rome)\\b");
   private static final Pattern COLOURS = Pattern.compile("\\b(red|blue|green|yellow|purple)\\b");
 
-  private static KafkaClusterTestKit cluster;
+  @RegisterExtension static final TestBroker BROKER = new TestBroker();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    cluster = PipelineIT.newCluster();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void failingNeuronsEndFailedWithReasonsARequeueFinishesThemAndARerunIsServedByTheCache()
@@ -81,7 +68,7 @@ class LlmFaultIT {
             }
             return model.apply(seen);
           });
-      Map<String, String> env = PipelineIT.env(cluster, dir, "llm.");
+      Map<String, String> env = PipelineIT.env(BROKER, dir, "llm.");
       env.put("LLM_BASE_URL", llm.root() + "/v1");
       env.put("LLM_MODEL", "m");
       env.put("LLM_PRICES", "m=1:2");

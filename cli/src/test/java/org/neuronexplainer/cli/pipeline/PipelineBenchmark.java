@@ -7,6 +7,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +35,13 @@ import org.neuronexplainer.worker.pipeline.WorkerConfig;
 
 /**
  * Neurons per second end to end through Kafka with the baseline backends, and CPU per neuron of the
- * pipeline against the stage work alone. Warm: a first run is thrown away. Runs only on request:
- * {@code mvn -pl cli -am verify -Dit.test=none -Dtest=PipelineBenchmark -Dgroups=benchmark
- * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}; the broker is the real one as a
- * process (built by {@code bin/neuron-explainer} or {@code mvn install}).
+ * pipeline against the stage work alone, with the JVM's CPU split by kind of thread. Warm: two
+ * first runs are thrown away, two are measured. Runs only on request: {@code mvn -pl
+ * deploy/kafka,cli -am verify -Dit.test=none -Dtest=PipelineBenchmark -Dgroups=benchmark
+ * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dfailsafe.failIfNoSpecifiedTests=false} (which also builds the broker's jars); the broker is the
+ * real one as a process. {@code -Dbench.neurons}, {@code -Dbench.runners} and {@code
+ * -Dbench.inFlight} change the run size, {@code WORKER_RUNNERS} and {@code WORKER_MAX_IN_FLIGHT}.
  */
 @Tag("benchmark")
 class PipelineBenchmark {
@@ -58,8 +62,12 @@ class PipelineBenchmark {
       env.put("KAFKA_PARTITIONS", "8");
       env.put("COORDINATOR_PORT", "0");
       env.put("COORDINATOR_API_TOKEN", "benchmark-token-0123");
-      env.put("WORKER_RUNNERS", System.getProperty("bench.runners", "8"));
+      // Two consumers of four jobs each: enough to hide the stores' fsyncs, few enough threads
+      // for two cores (4 x 8 and 1 x 8 were slower here).
+      env.put("WORKER_RUNNERS", System.getProperty("bench.runners", "2"));
+      env.put("WORKER_MAX_IN_FLIGHT", System.getProperty("bench.inFlight", "4"));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
+      List<Figures> runs = new ArrayList<>();
       try (Coordinator c =
               Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), store, metrics);
           Worker w =
@@ -72,16 +80,34 @@ class PipelineBenchmark {
         while (!c.caughtUp()) {
           Thread.sleep(20);
         }
-        measure(c, broker, "warmup", neurons.size());
-        measure(c, broker, "measured", neurons.size());
+        // Two runs to warm up: after one, the JIT was still compiling through the next.
+        measure(c, broker, "warmup-1", neurons.size());
+        measure(c, broker, "warmup-2", neurons.size());
+        runs.add(measure(c, broker, "measured-1", neurons.size()));
+        runs.add(measure(c, broker, "measured-2", neurons.size()));
       }
-      stageWorkAlone(store, neurons);
+      double alone = stageWorkAlone(store, neurons);
+      for (Figures f : runs) {
+        System.out.printf(
+            "%s: %.1f neurons/s; the pipeline adds %.2f ms CPU per neuron over the stage work"
+                + " (%.2f ms in the JVM, %.2f ms in the broker)%n",
+            f.runId(),
+            f.perSecond(),
+            f.jvmMs() - alone + f.brokerMs(),
+            f.jvmMs() - alone,
+            f.brokerMs());
+      }
     }
   }
 
-  private static void measure(Coordinator c, LocalKafkaBroker broker, String runId, int n)
+  /** One measured run: neurons per second, CPU per neuron of the JVM and of the broker. */
+  private record Figures(String runId, double perSecond, double jvmMs, double brokerMs) {}
+
+  private static Figures measure(Coordinator c, LocalKafkaBroker broker, String runId, int n)
       throws Exception {
+    System.gc(); // the garbage of what came before is not this run's
     long cpu0 = CpuClock.selfNanos();
+    ThreadCpu threads0 = ThreadCpu.snapshot();
     long brokerCpu0 = CpuClock.processNanos(broker.pid());
     long t0 = System.nanoTime();
     c.runs().submit(new RunSpec(runId, "store", null, null, null, null, null, null, 3));
@@ -92,19 +118,35 @@ class PipelineBenchmark {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
+    System.gc(); // this run's garbage is its own: collected inside the measurement
+    Figures figures =
+        new Figures(
+            runId,
+            n / seconds,
+            (CpuClock.selfNanos() - cpu0) / 1e6 / n,
+            (CpuClock.processNanos(broker.pid()) - brokerCpu0) / 1e6 / n);
     System.out.printf(
         "%s: %d neurons in %.1f s = %.1f neurons/s; CPU per neuron %.2f ms coordinator+worker,"
             + " %.2f ms broker%n",
-        runId,
-        n,
-        seconds,
-        n / seconds,
-        (CpuClock.selfNanos() - cpu0) / 1e6 / n,
-        (CpuClock.processNanos(broker.pid()) - brokerCpu0) / 1e6 / n);
+        runId, n, seconds, figures.perSecond(), figures.jvmMs(), figures.brokerMs());
+    ThreadCpu.snapshot()
+        .since(threads0)
+        .forEach(
+            (kind, ms) -> {
+              if (ms / n >= 0.05) {
+                System.out.printf("  %6.2f ms per neuron  %s%n", ms / n, kind);
+              }
+            });
+    return figures;
   }
 
-  /** The same neurons through the handler alone, on one thread: the stage work's own CPU. */
-  private static void stageWorkAlone(LocalDirectoryStore store, List<NeuronId> neurons) {
+  /**
+   * The same neurons through the handler alone, on one thread: the stage work's own CPU. Returns
+   * the last pass's CPU per neuron of the whole JVM, which counts the garbage collection of the
+   * stage's allocations as the pipeline's figure does.
+   */
+  private static double stageWorkAlone(LocalDirectoryStore store, List<NeuronId> neurons) {
+    double wholeJvm = Double.NaN;
     RunRecords records = new RunRecords(store);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (String runId : List.of("alone-warmup", "alone")) {
@@ -115,7 +157,10 @@ class PipelineBenchmark {
               new StoreNeuronRecords(store),
               Backends.withoutModels(),
               Duration.ofMinutes(1));
+      System.gc();
       long cpu0 = threads.getCurrentThreadCpuTime();
+      long user0 = threads.getCurrentThreadUserTime();
+      long process0 = CpuClock.selfNanos();
       long t0 = System.nanoTime();
       for (NeuronId id : neurons) {
         ExplainJob job = new ExplainJob(JobHeader.first(runId, 3), id, RunRecords.recordKey(id));
@@ -123,11 +168,20 @@ class PipelineBenchmark {
           handler.run(job);
         }
       }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.gc(); // as in the pipeline's runs
+      wholeJvm = (CpuClock.selfNanos() - process0) / 1e6 / neurons.size();
+      double thread = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / neurons.size();
       System.out.printf(
-          "%s: stage work alone %.2f ms CPU per neuron, %.1f neurons/s on one thread%n",
+          "%s: stage work alone %.2f ms CPU per neuron on its thread (%.2f ms in the kernel),"
+              + " %.2f ms in the whole JVM (with its garbage collection), %.1f neurons/s on one"
+              + " thread%n",
           runId,
-          (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / neurons.size(),
-          neurons.size() / ((System.nanoTime() - t0) / 1e9));
+          thread,
+          thread - (threads.getCurrentThreadUserTime() - user0) / 1e6 / neurons.size(),
+          wholeJvm,
+          neurons.size() / seconds);
     }
+    return wholeJvm;
   }
 }

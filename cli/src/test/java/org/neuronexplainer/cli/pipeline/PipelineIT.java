@@ -20,15 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
+import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -58,51 +56,18 @@ class PipelineIT {
           .withRetryDelays(Duration.ofMillis(100), Duration.ofMillis(200))
           .withBusyPoll(Duration.ofMillis(200));
 
-  private static KafkaClusterTestKit cluster;
+  @RegisterExtension static final TestBroker BROKER = new TestBroker();
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startBroker() throws Exception {
-    cluster = newCluster();
-  }
-
-  /** A started single-node KRaft cluster, for this and the other pipeline ITs. */
-  static KafkaClusterTestKit newCluster() throws Exception {
-    KafkaClusterTestKit cluster =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "1")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
-    return cluster;
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   private Map<String, String> env(String prefix) {
-    return env(cluster, dir, prefix);
+    return env(BROKER, dir, prefix);
   }
 
-  /** A coordinator's and worker's environment on {@code cluster} and a store under {@code dir}. */
-  static Map<String, String> env(KafkaClusterTestKit cluster, Path dir, String prefix) {
+  /** A coordinator's and worker's environment on {@code broker} and a store under {@code dir}. */
+  static Map<String, String> env(TestBroker broker, Path dir, String prefix) {
     Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
     env.put("KAFKA_TOPIC_PREFIX", prefix);
     env.put("KAFKA_PARTITIONS", "4");
     env.put("STORE_DIR", dir.toString());

@@ -8,15 +8,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronSimulationResults;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
@@ -28,45 +26,19 @@ import org.neuronexplainer.coordinator.runs.RunView;
 
 /**
  * A worker process killed with SIGKILL mid-run: after another worker process starts, the run
- * completes with every neuron's results present and readable and no neuron failed.
+ * completes with every neuron's results present and readable, no neuron failed, and every result
+ * written exactly once over both processes (counted by an audit of the store's puts in each).
  */
 class WorkerKillIT {
 
-  private static KafkaClusterTestKit cluster;
+  @RegisterExtension
+  static final TestBroker BROKER = new TestBroker().with("group.min.session.timeout.ms", "1000");
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startBroker() throws Exception {
-    cluster =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "1")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("group.min.session.timeout.ms", "1000")
-            .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", BROKER.bootstrapServers());
     env.put("KAFKA_TOPIC_PREFIX", "kill.");
     env.put("KAFKA_PARTITIONS", "4");
     env.put("STORE_DIR", dir.resolve("store").toString());
@@ -84,8 +56,8 @@ class WorkerKillIT {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
             System.getProperty("java.class.path"),
-            "org.neuronexplainer.cli.Main",
-            "worker");
+            AuditedWorkerMain.class.getName(),
+            audit(name).toString());
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
     return pb.start();
@@ -123,6 +95,14 @@ class WorkerKillIT {
         }
         assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(view.progress().states().get("done")).isEqualTo(150);
+        // Every result written exactly once, by the killed worker or by its successor.
+        Map<String, Integer> writes =
+            AuditedStore.count(List.of(audit("worker-1"), audit("worker-2")));
+        assertThat(writes).hasSize(150);
+        assertThat(writes).allSatisfy((key, n) -> assertThat(n).as(key).isEqualTo(1));
+        assertThat(writes.keySet())
+            .containsExactlyInAnyOrderElementsOf(
+                neurons.stream().map(RunRecords::explanationKey).toList());
         for (NeuronId n : neurons) {
           byte[] bytes = store.get(RunRecords.explanationKey(n)).orElseThrow();
           NeuronSimulationResults results =
@@ -138,6 +118,10 @@ class WorkerKillIT {
         }
       }
     }
+  }
+
+  private Path audit(String name) {
+    return dir.resolve(name + ".audit");
   }
 
   private String log(String name) {

@@ -1,6 +1,7 @@
 package org.neuronexplainer.common.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.neuronexplainer.common.messaging.DeadLetter;
 import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.messaging.Messages;
@@ -11,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what a settled record leads to: its events, its retry, its dead letter. The sends are
- * added to the record's {@link InFlight#sends}, which the runner awaits before committing.
+ * Publishes what a settled record leads to: its events, its retry, its dead letter. Every send is
+ * asynchronous and counted on the record ({@link InFlight#track()}); the runner commits the record
+ * only once all of them are acknowledged, so the producer batches the sends of many jobs.
  */
 final class AttemptReports<J extends Job> {
 
@@ -30,7 +32,7 @@ final class AttemptReports<J extends Job> {
   }
 
   void started(InFlight<J> f, long now) {
-    f.sends.add(publisher.event(StageEvent.started(f.job, now)));
+    event(f, StageEvent.started(f.job, now));
   }
 
   /** A message that could not be read: only a dead letter, since its run and unit are unknown. */
@@ -40,27 +42,26 @@ final class AttemptReports<J extends Job> {
         f.partition,
         f.record.offset(),
         error.getMessage());
-    f.sends.add(publisher.deadLetter(deadLetter(f.record, null, reason(error), now)));
+    deadLetter(f, deadLetter(f.record, null, reason(error), now));
   }
 
   /** Not due after the longest hold: to the back of the topic, unchanged. */
   void deferred(InFlight<J> f) {
-    f.sends.add(publisher.send(topic, f.record.key(), f.job));
+    send(f, topic, f.record.key(), f.job);
   }
 
   /** A finished attempt: success, a retry, or the end of the unit. */
   void finished(InFlight<J> f, InFlight.Outcome outcome, long now) {
     J job = f.job;
-    Exception error = outcome.error();
+    Throwable error = outcome.error();
     if (error == null) {
-      f.sends.add(
-          publisher.event(StageEvent.succeeded(job, now, outcome.skipped(), outcome.metrics())));
+      event(f, StageEvent.succeeded(job, now, outcome.skipped(), outcome.metrics()));
     } else if (!(error instanceof PermanentException) && !job.header().lastAttempt()) {
       long due = now + settings.retryDelay(job.header().attempt() + 1).toMillis();
       LOG.info("retrying {} {} after {}", topic, job.unit(), reason(error));
       J retry = topic.payloadType().cast(job.withHeader(job.header().retry(due)));
-      f.sends.add(publisher.send(topic, f.record.key(), retry));
-      f.sends.add(publisher.event(StageEvent.failed(job, now, reason(error), true)));
+      send(f, topic, f.record.key(), retry);
+      event(f, StageEvent.failed(job, now, reason(error), true));
     } else {
       String why =
           error instanceof PermanentException
@@ -70,8 +71,26 @@ final class AttemptReports<J extends Job> {
                   + " spent; last: "
                   + reason(error);
       LOG.warn("{} {} failed: {}", topic, job.unit(), why);
-      f.sends.add(publisher.event(StageEvent.failed(job, now, why, false)));
-      f.sends.add(publisher.deadLetter(deadLetter(f.record, job, why, now)));
+      event(f, StageEvent.failed(job, now, why, false));
+      deadLetter(f, deadLetter(f.record, job, why, now));
+    }
+  }
+
+  private void event(InFlight<J> f, StageEvent event) {
+    send(f, publisher.topics().events(), event.key(), event);
+  }
+
+  private void deadLetter(InFlight<J> f, DeadLetter letter) {
+    send(f, publisher.topics().deadLetter(), letter.key(), letter);
+  }
+
+  private <T> void send(InFlight<J> f, Topic<T> to, String key, T message) {
+    Callback acked = f.track();
+    try {
+      publisher.send(to, key, message, acked);
+    } catch (RuntimeException e) {
+      // A send refused at once (a closed producer, a full buffer): the record is read again.
+      acked.onCompletion(null, e);
     }
   }
 

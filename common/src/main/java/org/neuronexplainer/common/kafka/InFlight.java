@@ -1,46 +1,90 @@
 package org.neuronexplainer.common.kafka;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.TopicPartition;
 import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.messaging.JobMetrics;
 
-/** The one record a runner is busy with: held until due, or running on the worker thread. */
+/**
+ * One record a runner took from a poll, from then until its offset may be committed: waiting for
+ * its key, held until due, running on a worker thread, then publishing what happened. Fields other
+ * than the send count, the send error and the outcome belong to the consumer thread.
+ */
 final class InFlight<J extends Job> {
 
   /** What the worker thread hands back: the job's figures, or why it failed. */
-  record Outcome(JobMetrics metrics, boolean skipped, Exception error) {}
+  record Outcome(JobMetrics metrics, boolean skipped, Throwable error) {}
+
+  /** Told (on any thread) when everything published for a sealed record is acknowledged. */
+  interface AckListener {
+    void acked(InFlight<?> f);
+  }
 
   final ConsumerRecord<String, byte[]> record;
   final TopicPartition partition;
   final J job;
-  final List<Future<RecordMetadata>> sends = new ArrayList<>();
 
-  /** Epoch millis until which a not-yet-due job is held; unused once it runs. */
+  /** Epoch millis until which a not-yet-due job is held; 0 when it is not held. */
   long holdUntil;
 
-  /** Null while held. */
-  Future<Outcome> running;
+  /** Set while the job runs or after it ran; null before. */
+  Future<?> running;
 
-  /** Set when its partition was revoked: the new owner redoes it, so this one must not commit. */
-  boolean revoked;
+  /** Set by the worker thread when the job ends. */
+  volatile Outcome outcome;
 
-  InFlight(ConsumerRecord<String, byte[]> record, J job) {
+  /**
+   * Its partition was revoked, or rewound after a failed publish: someone reads it again, so this
+   * copy is neither reported nor committed.
+   */
+  boolean abandoned;
+
+  /** Everything published for it is acknowledged: its offset may be committed. */
+  boolean done;
+
+  private final AckListener listener;
+  // One for the seal plus one per unacknowledged send, so the count reaches zero only once.
+  private final AtomicInteger unacked = new AtomicInteger(1);
+  private volatile Exception sendError;
+
+  InFlight(ConsumerRecord<String, byte[]> record, J job, AckListener listener) {
     this.record = record;
     this.partition = new TopicPartition(record.topic(), record.partition());
     this.job = job;
+    this.listener = listener;
   }
 
-  boolean held() {
-    return running == null;
+  long offset() {
+    return record.offset();
   }
 
-  /** True when there is something to decide: the hold ended or the job finished. */
-  boolean ready(long now) {
-    return held() ? now >= holdUntil || now >= job.header().notBeforeMillis() : running.isDone();
+  /** The callback of one more send for this record. */
+  Callback track() {
+    unacked.incrementAndGet();
+    return (metadata, error) -> {
+      if (error != null) {
+        sendError = error;
+      }
+      release();
+    };
+  }
+
+  /** No more sends for this record: the listener is told once all of them are acknowledged. */
+  void seal() {
+    release();
+  }
+
+  /** The first failed send, or null. Read after the listener was told. */
+  Exception sendError() {
+    return sendError;
+  }
+
+  private void release() {
+    if (unacked.decrementAndGet() == 0) {
+      listener.acked(this);
+    }
   }
 }

@@ -1,12 +1,15 @@
 package org.neuronexplainer.common.kafka;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,13 +46,16 @@ public final class KafkaClients {
     return Admin.create(common());
   }
 
-  /** A producer that writes durably (all in-sync replicas) and without duplicates on retry. */
+  /**
+   * A producer that writes durably (all in-sync replicas) and without duplicates on retry. Callers
+   * keep many sends in flight, so a short linger lets one request carry the events of many jobs.
+   */
   public Producer<String, byte[]> producer(String clientId) {
     Map<String, Object> props = common();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 
@@ -65,6 +71,12 @@ public final class KafkaClients {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    // Only the partitions that move are revoked on a rebalance, so the others keep their jobs
+    // running while a worker joins or leaves. Range stays second so that workers of an older
+    // build (range only) and this one can share a group during a rolling update.
+    props.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        List.of(CooperativeStickyAssignor.class.getName(), RangeAssignor.class.getName()));
     props.putAll(overrides);
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
@@ -83,6 +95,10 @@ public final class KafkaClients {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    // A follower gets events in batches of many jobs rather than one fetch per produce request;
+    // its view lags by at most the wait.
+    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }

@@ -1,6 +1,7 @@
 package org.neuronexplainer.common.kafka;
 
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -13,7 +14,7 @@ import org.neuronexplainer.common.messaging.Topics;
 
 /**
  * Writes messages to their topics with their keys. Thread-safe (the Kafka producer is); the caller
- * that needs durability waits on the returned futures.
+ * that needs durability waits on the returned futures or passes a callback.
  */
 public final class Publisher implements AutoCloseable {
 
@@ -34,6 +35,14 @@ public final class Publisher implements AutoCloseable {
   /** Any message to its topic; the type parameter keeps payload and topic matched. */
   public <T> Future<RecordMetadata> send(Topic<T> topic, String key, T message) {
     return producer.send(new ProducerRecord<>(topic.name(), key, codec.encode(message)));
+  }
+
+  /**
+   * Any message to its topic without waiting: {@code acked} is called on the producer's I/O thread
+   * once the broker holds it (or the send failed). Lets a caller keep many sends in flight.
+   */
+  public <T> void send(Topic<T> topic, String key, T message, Callback acked) {
+    producer.send(new ProducerRecord<>(topic.name(), key, codec.encode(message)), acked);
   }
 
   /** A job to its stage's topic, keyed by its unit so one neuron's work stays in one partition. */

@@ -4,19 +4,22 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Timing of a {@link StageRunner}.
+ * Timing and concurrency of a {@link StageRunner}.
  *
  * @param idlePoll how long a poll waits when there is no work
- * @param busyPoll how long a poll waits while a job runs; a finishing job wakes the poll early, so
+ * @param busyPoll how long a poll waits while jobs run; a finishing job wakes the poll early, so
  *     this only bounds how often the consumer proves liveness (keep it well under {@code
  *     max.poll.interval.ms})
  * @param maxHold the longest a not-yet-due retry is held before it is sent to the back of its topic
- *     instead, so a long delay does not block its partition
+ *     instead, so a long delay does not block its key
  * @param firstRetryDelay the delay before attempt 2; doubled for each further attempt
  * @param maxRetryDelay the cap on that delay
- * @param sendTimeout how long to wait for the broker to acknowledge what a job published before its
- *     offset is committed
- * @param shutdownGrace how long a stopping runner lets a running job finish before handing it back
+ * @param sendTimeout how long a stopping runner waits for the broker to acknowledge what its
+ *     finished jobs published before it commits them
+ * @param shutdownGrace how long a stopping runner lets running jobs finish before handing them back
+ * @param maxInFlight how many records one runner works on at once (running or held until due); one
+ *     key's records never overlap
+ * @param commitInterval how often at most a runner commits the offsets its finished jobs allow
  */
 public record RunnerSettings(
     Duration idlePoll,
@@ -25,7 +28,9 @@ public record RunnerSettings(
     Duration firstRetryDelay,
     Duration maxRetryDelay,
     Duration sendTimeout,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    int maxInFlight,
+    Duration commitInterval) {
 
   public static final RunnerSettings DEFAULTS =
       new RunnerSettings(
@@ -35,7 +40,9 @@ public record RunnerSettings(
           Duration.ofSeconds(2),
           Duration.ofMinutes(5),
           Duration.ofSeconds(30),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30),
+          1,
+          Duration.ofMillis(100));
 
   public RunnerSettings {
     Objects.requireNonNull(idlePoll, "idlePoll");
@@ -45,6 +52,10 @@ public record RunnerSettings(
     Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
     Objects.requireNonNull(sendTimeout, "sendTimeout");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+    }
   }
 
   /** The delay before {@code nextAttempt}: exponential from {@link #firstRetryDelay}, capped. */
@@ -55,21 +66,67 @@ public record RunnerSettings(
   }
 
   public RunnerSettings withRetryDelays(Duration first, Duration max) {
-    return new RunnerSettings(idlePoll, busyPoll, maxHold, first, max, sendTimeout, shutdownGrace);
+    return new RunnerSettings(
+        idlePoll,
+        busyPoll,
+        maxHold,
+        first,
+        max,
+        sendTimeout,
+        shutdownGrace,
+        maxInFlight,
+        commitInterval);
   }
 
   public RunnerSettings withMaxHold(Duration hold) {
     return new RunnerSettings(
-        idlePoll, busyPoll, hold, firstRetryDelay, maxRetryDelay, sendTimeout, shutdownGrace);
+        idlePoll,
+        busyPoll,
+        hold,
+        firstRetryDelay,
+        maxRetryDelay,
+        sendTimeout,
+        shutdownGrace,
+        maxInFlight,
+        commitInterval);
   }
 
   public RunnerSettings withBusyPoll(Duration poll) {
     return new RunnerSettings(
-        idlePoll, poll, maxHold, firstRetryDelay, maxRetryDelay, sendTimeout, shutdownGrace);
+        idlePoll,
+        poll,
+        maxHold,
+        firstRetryDelay,
+        maxRetryDelay,
+        sendTimeout,
+        shutdownGrace,
+        maxInFlight,
+        commitInterval);
   }
 
   public RunnerSettings withShutdownGrace(Duration grace) {
     return new RunnerSettings(
-        idlePoll, busyPoll, maxHold, firstRetryDelay, maxRetryDelay, sendTimeout, grace);
+        idlePoll,
+        busyPoll,
+        maxHold,
+        firstRetryDelay,
+        maxRetryDelay,
+        sendTimeout,
+        grace,
+        maxInFlight,
+        commitInterval);
+  }
+
+  public RunnerSettings withMaxInFlight(int jobs) {
+    return new RunnerSettings(
+        idlePoll,
+        busyPoll,
+        maxHold,
+        firstRetryDelay,
+        maxRetryDelay,
+        sendTimeout,
+        shutdownGrace,
+        jobs,
+        commitInterval);
   }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,12 +22,13 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.messaging.DeadLetter;
 import org.neuronexplainer.common.messaging.ExplainJob;
 import org.neuronexplainer.common.messaging.JobHeader;
@@ -39,39 +42,14 @@ import org.neuronexplainer.common.messaging.Topics;
 /** Topic creation and a stage runner against a real (in-process, single-node KRaft) broker. */
 class StageRunnerIT {
 
-  private static KafkaClusterTestKit cluster;
+  @RegisterExtension static final TestBroker BROKER = new TestBroker();
+
   private static KafkaClients clients;
   private final MessageCodec codec = new MessageCodec();
 
   @BeforeAll
-  static void startBroker() throws Exception {
-    cluster =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            // One broker: internal topics must not ask for three replicas, or groups never form.
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "1")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
-    clients =
-        new KafkaClients(
-            KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers())));
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void clients() {
+    clients = BROKER.clients();
   }
 
   @Test
@@ -189,19 +167,21 @@ class StageRunnerIT {
     }
   }
 
-  @Test
-  void aStoppedRunnerHandsBackItsRunningJobToTheNextWorker() throws Exception {
-    Topics topics = new Topics("handback.");
+  @ParameterizedTest(name = "{0} in flight")
+  @ValueSource(ints = {1, 4})
+  void aStoppedRunnerHandsBackItsRunningJobToTheNextWorker(int inFlight) throws Exception {
+    Topics topics = new Topics("handback" + inFlight + ".");
     try (Admin admin = clients.admin()) {
       TopicCreator.createMissing(admin, topics, 1, (short) 1);
     }
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+    Set<String> written = ConcurrentHashMap.newKeySet();
+    CountDownLatch slowStarted = new CountDownLatch(1);
     StageHandler<ExplainJob> handler =
         new StageHandler<>() {
           @Override
           public boolean outputExists(ExplainJob job) {
-            return false;
+            return written.contains(job.unit());
           }
 
           @Override
@@ -212,14 +192,18 @@ class StageRunnerIT {
               sleep(10_000); // interrupted when the first worker gives up on it
               throw new RetryableException("interrupted");
             }
+            written.add(job.unit());
             return JobMetrics.NONE;
           }
         };
     RunnerSettings settings =
         RunnerSettings.DEFAULTS
             .withBusyPoll(Duration.ofMillis(100))
-            .withShutdownGrace(Duration.ofMillis(200));
-    try (Producer<String, byte[]> producer = clients.producer("handback-producer")) {
+            .withShutdownGrace(Duration.ofMillis(200))
+            .withMaxInFlight(inFlight);
+    TopicPartition tp = new TopicPartition(topics.explain().name(), 0);
+    try (Producer<String, byte[]> producer = clients.producer("handback-producer");
+        Admin admin = clients.admin()) {
       Publisher publisher = new Publisher(producer, topics, codec);
       for (int i = 0; i < 2; i++) {
         publisher.job(new ExplainJob(JobHeader.first("run-hb", 3), new NeuronId(0, i), "k/" + i));
@@ -231,34 +215,121 @@ class StageRunnerIT {
               clients.consumer(group), publisher, topics.explain(), handler, settings);
       first.start();
       assertThat(slowStarted.await(20, TimeUnit.SECONDS)).isTrue();
+      if (inFlight > 1) {
+        waitFor(() -> written.contains("0:1")); // the job after the slow one finished
+      }
       first.close(); // SIGTERM's path: the job outlives the grace and is handed back
+      // Nothing past the unfinished job is committed, even what finished after it.
+      assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+          .doesNotContainKey(tp);
 
       StageRunner<ExplainJob> second =
           new StageRunner<>(
               clients.consumer(group), publisher, topics.explain(), handler, settings);
       second.start();
       try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (runs.getOrDefault("0:1", new AtomicInteger()).get() == 0
-            && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        waitFor(() -> written.size() == 2);
       } finally {
         second.close();
       }
       assertThat(runs.get("0:0")).hasValue(2);
-      assertThat(runs.get("0:1")).hasValue(1);
-      try (Admin admin = clients.admin()) {
-        TopicPartition tp = new TopicPartition(topics.explain().name(), 0);
-        assertThat(
-                admin
-                    .listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get()
-                    .get(tp)
-                    .offset())
-            .isEqualTo(2);
+      assertThat(runs.get("0:1")).hasValue(1); // read again by the second, skipped as written
+      assertThat(
+              admin
+                  .listConsumerGroupOffsets(group)
+                  .partitionsToOffsetAndMetadata()
+                  .get()
+                  .get(tp)
+                  .offset())
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void runsSeveralJobsAtOnceButOneKeysJobsInOrderAndCommitsThemAll() throws Exception {
+    Topics topics = new Topics("parallel.");
+    try (Admin admin = clients.admin()) {
+      TopicCreator.createMissing(admin, topics, 2, (short) 1);
+    }
+    int keys = 6;
+    int perKey = 4;
+    Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    Map<String, List<String>> order = new ConcurrentHashMap<>();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    StageHandler<ExplainJob> handler =
+        new StageHandler<>() {
+          @Override
+          public boolean outputExists(ExplainJob job) {
+            return false;
+          }
+
+          @Override
+          public JobMetrics run(ExplainJob job) {
+            if (running.computeIfAbsent(job.unit(), u -> new AtomicInteger()).incrementAndGet()
+                > 1) {
+              overlaps.incrementAndGet();
+            }
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            sleep(30);
+            order
+                .computeIfAbsent(job.unit(), u -> new CopyOnWriteArrayList<>())
+                .add(job.header().runId());
+            now.decrementAndGet();
+            running.get(job.unit()).decrementAndGet();
+            return JobMetrics.NONE;
+          }
+        };
+    try (Producer<String, byte[]> producer = clients.producer("parallel-producer")) {
+      Publisher publisher = new Publisher(producer, topics, codec);
+      for (int round = 0; round < perKey; round++) {
+        for (int k = 0; k < keys; k++) {
+          publisher.job(
+              new ExplainJob(JobHeader.first("run-" + round, 3), new NeuronId(0, k), "k/" + k));
+        }
       }
+      producer.flush();
+      StageRunner<ExplainJob> runner =
+          new StageRunner<>(
+              clients.consumer(topics.groupId(Stage.EXPLAIN)),
+              publisher,
+              topics.explain(),
+              handler,
+              RunnerSettings.DEFAULTS.withBusyPoll(Duration.ofMillis(100)).withMaxInFlight(4));
+      runner.start();
+      try {
+        waitFor(() -> order.values().stream().mapToInt(List::size).sum() == keys * perKey);
+      } finally {
+        runner.close();
+      }
+    }
+    assertThat(overlaps).hasValue(0);
+    assertThat(most.get()).isBetween(2, 4);
+    List<String> rounds = List.of("run-0", "run-1", "run-2", "run-3");
+    order.values().forEach(runIds -> assertThat(runIds).isEqualTo(rounds));
+    try (Admin admin = clients.admin()) {
+      var committed =
+          admin
+              .listConsumerGroupOffsets(topics.groupId(Stage.EXPLAIN))
+              .partitionsToOffsetAndMetadata()
+              .get();
+      var ends =
+          consumerEndOffsets(
+              Set.of(
+                  new TopicPartition(topics.explain().name(), 0),
+                  new TopicPartition(topics.explain().name(), 1)));
+      ends.forEach((tp, end) -> assertThat(committed.get(tp).offset()).isEqualTo(end));
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 30 s");
+      }
+      Thread.sleep(20);
     }
   }
 

@@ -84,6 +84,28 @@ class StageRunnerTest {
   }
 
   @Test
+  void commitsNothingPastAnUnfinishedJobWhileLaterOnesOfOtherKeysFinish() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    handler.onRun =
+        job -> {
+          if (job.neuron().neuronIndex() == 0) {
+            await(release);
+          }
+        };
+    ExplainJob[] jobs = new ExplainJob[3];
+    for (int i = 0; i < jobs.length; i++) {
+      jobs[i] = new ExplainJob(new JobHeader("run-1", 1, 3, 0), new NeuronId(3, i), "records/" + i);
+    }
+    startKeyed(settings.withMaxInFlight(4), jobs);
+    waitUntil(() -> events().stream().filter(e -> e instanceof StageEvent.Succeeded).count() == 2);
+    Thread.sleep(300); // several commit intervals
+    assertThat(committed()).isNull();
+    release.countDown();
+    waitUntil(() -> committed() != null && committed().offset() == 3);
+    assertThat(handler.runs.get()).isEqualTo(3);
+  }
+
+  @Test
   void retryableFailureRepublishesWithTheNextAttemptAndADelay() throws Exception {
     handler.onRun =
         job -> {
@@ -266,6 +288,28 @@ class StageRunnerTest {
     Publisher publisher =
         new Publisher(pendingProducer != null ? pendingProducer : producer, topics, codec);
     runner = new StageRunner<>(consumer, publisher, topics.explain(), handler, settings, now::get);
+    runner.start();
+  }
+
+  /** Jobs keyed by their neuron, as the coordinator publishes them. */
+  private void startKeyed(RunnerSettings with, ExplainJob... jobs) {
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(tp));
+          consumer.updateBeginningOffsets(Map.of(tp, 0L));
+          for (int i = 0; i < jobs.length; i++) {
+            consumer.addRecord(
+                new ConsumerRecord<>(tp.topic(), 0, i, jobs[i].unit(), codec.encode(jobs[i])));
+          }
+        });
+    runner =
+        new StageRunner<>(
+            consumer,
+            new Publisher(producer, topics, codec),
+            topics.explain(),
+            handler,
+            with,
+            now::get);
     runner.start();
   }
 

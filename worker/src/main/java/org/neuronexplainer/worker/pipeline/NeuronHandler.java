@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.pipeline;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,7 @@ import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.Explanation;
 import org.neuronexplainer.worker.llm.UsageTotals;
@@ -30,9 +32,10 @@ import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
  * a commit per neuron, which with the baseline backends is most of the time a neuron takes.
  *
  * <p>Outputs: the public layout's {@code explanations/{layer}/{neuron}.jsonl}, then the run's done
- * marker. The marker is written last, so a crash between the two redoes the neuron (the same bytes
- * again) rather than leaving results without a marker; the job counts as done only when the marker
- * holds this run's method version.
+ * marker. The marker is written last, so a crash between the two redoes the neuron rather than
+ * leaving results without a marker; the job counts as done only when the marker holds this run's
+ * method version. Results the store already holds byte for byte are not written again, so such a
+ * redo of a deterministic neuron writes its results once in all.
  */
 public final class NeuronHandler implements StageHandler<ExplainJob> {
 
@@ -78,10 +81,8 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
     NeuronScorer scorer = new NeuronScorer(SliceParams.paper(), calibration(spec.calibration()));
     NeuronSimulationResults results =
         await(scorer.scoreAll(record, explanations, backends.simulator()));
-    records
-        .store()
-        .put(
-            RunRecords.explanationKey(job.neuron()), DatasetJson.toBytes(results, "results.jsonl"));
+    writeOnce(
+        RunRecords.explanationKey(job.neuron()), DatasetJson.toBytes(results, "results.jsonl"));
     double score = meanScore(results.scoredExplanations());
     Double scored = Double.isNaN(score) ? null : score;
     records.putDone(job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored));
@@ -96,6 +97,19 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
         used.costUsd(),
         scored,
         used.cachedPromptTokens());
+  }
+
+  /**
+   * Writes the results unless the store holds these very bytes already: a neuron redone after a
+   * crash between its results and its marker (a deterministic backend, or an LLM run served by its
+   * cache) then writes its results once, not twice.
+   */
+  private void writeOnce(String key, byte[] bytes) {
+    BlobStore store = records.store();
+    if (store.exists(key) && store.get(key).map(old -> Arrays.equals(old, bytes)).orElse(false)) {
+      return;
+    }
+    store.put(key, bytes);
   }
 
   private static CalibrationMethod calibration(String name) {

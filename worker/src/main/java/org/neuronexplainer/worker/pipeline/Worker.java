@@ -28,8 +28,9 @@ import org.neuronexplainer.worker.llm.LlmConfig;
 
 /**
  * A worker's moving parts: one publisher, the stage runners of its stages (several consumers per
- * stage, one job each at a time), their metrics and readiness checks. {@link #close()} stops the
- * runners (each finishes or hands back its job) before the publisher.
+ * stage, each with up to {@code WORKER_MAX_IN_FLIGHT} jobs at a time), their metrics and readiness
+ * checks. {@link #close()} stops the runners (each finishes or hands back its job) before the
+ * publisher.
  */
 public final class Worker implements AutoCloseable {
 
@@ -108,8 +109,10 @@ public final class Worker implements AutoCloseable {
           new NeuronHandler(records, new StoreNeuronRecords(store), backends, config.jobTimeout());
       MeteredHandler<ExplainJob> metered =
           new MeteredHandler<>(neuron, metrics, Stage.EXPLAIN.id());
+      RunnerSettings runnerSettings = settings.withMaxInFlight(config.maxInFlight());
       for (int i = 0; i < config.runnersPerStage(); i++) {
-        worker.startRunner(clients, config, metricsSetup, topics.explain(), metered, settings);
+        worker.startRunner(
+            clients, config, metricsSetup, topics.explain(), metered, runnerSettings);
       }
     }
     if (config.needsSubjectModel()) {
@@ -161,12 +164,14 @@ public final class Worker implements AutoCloseable {
       StageHandler<J> handler,
       RunnerSettings settings) {
     Stage stage = stageOf(topic);
-    // A runner hands off job by job; the broker's default 500 ms fetch wait showed as idle
-    // time between jobs (16 against 30-40 neurons/s in the benchmark with 10 ms).
+    // The broker's default 500 ms fetch wait showed as idle time between jobs.
     Consumer<String, byte[]> consumer =
         clients.consumer(
             publisher.topics().groupId(stage),
             Map.of(
+                // One poll may refill every free slot.
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                Math.max(config.kafka().maxPollRecords(), settings.maxInFlight()),
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
                 config.fetchMaxWaitMillis(),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,

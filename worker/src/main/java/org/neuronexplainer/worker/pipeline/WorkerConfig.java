@@ -16,8 +16,12 @@ import org.neuronexplainer.common.storage.StoreLocation;
  *     stages run as one job (see {@link NeuronHandler}), so they are named together; {@code
  *     capture}, {@code collate} and {@code weights} may be named alone or with any others (a GPU
  *     pool: {@code capture}; a CPU pool: {@code collate,explain,simulate,score,weights})
- * @param runnersPerStage {@code WORKER_RUNNERS}, consumers per stage in this process, default 4:
- *     each runs one job at a time, so this is the process's parallelism (bounded by partitions)
+ * @param runnersPerStage {@code WORKER_RUNNERS}, consumers per stage in this process, default 4
+ *     (bounded by partitions: a consumer beyond the topic's partition count gets none)
+ * @param maxInFlight {@code WORKER_MAX_IN_FLIGHT}, default 8: jobs each consumer of the per-neuron
+ *     stage works on at once (one neuron's jobs one after another), so its parallelism in this
+ *     process is {@code runnersPerStage * maxInFlight}; capture, collate and weights run one job at
+ *     a time
  * @param jobTimeout {@code WORKER_JOB_TIMEOUT_SECONDS}, default 600: the longest one neuron may
  *     take
  * @param fetchMaxWaitMillis {@code WORKER_FETCH_MAX_WAIT_MS}, default 50: the consumers' {@code
@@ -33,6 +37,7 @@ import org.neuronexplainer.common.storage.StoreLocation;
 public record WorkerConfig(
     Set<Stage> stages,
     int runnersPerStage,
+    int maxInFlight,
     Duration jobTimeout,
     int fetchMaxWaitMillis,
     int sessionTimeoutMillis,
@@ -59,6 +64,7 @@ public record WorkerConfig(
     return new WorkerConfig(
         stages,
         Env.integer(env, "WORKER_RUNNERS", 4, 1, 256),
+        Env.integer(env, "WORKER_MAX_IN_FLIGHT", 8, 1, 1024),
         Duration.ofSeconds(Env.integer(env, "WORKER_JOB_TIMEOUT_SECONDS", 600, 1, 86_400)),
         Env.integer(env, "WORKER_FETCH_MAX_WAIT_MS", 50, 0, 30_000),
         Env.integer(env, "WORKER_SESSION_TIMEOUT_MS", 45_000, 1_000, 3_600_000),

@@ -24,6 +24,7 @@ class WorkerConfigTest {
         .containsExactlyInAnyOrder(Stage.EXPLAIN, Stage.SIMULATE, Stage.SCORE);
     assertThat(config.perNeuron()).isTrue();
     assertThat(config.runnersPerStage()).isEqualTo(4);
+    assertThat(config.maxInFlight()).isEqualTo(8);
     assertThat(config.llmModel()).isEqualTo("none");
     assertThat(config.store().toString()).isEqualTo("file:///tmp/store");
   }
@@ -67,6 +68,10 @@ class WorkerConfigTest {
     Map<String, String> runners = env();
     runners.put("WORKER_RUNNERS", "0");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(runners)).hasMessageContaining("WORKER_RUNNERS");
+    Map<String, String> inFlight = env();
+    inFlight.put("WORKER_MAX_IN_FLIGHT", "0");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(inFlight))
+        .hasMessageContaining("WORKER_MAX_IN_FLIGHT");
     Map<String, String> both = env();
     both.put("STORE_DIR", "/x");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(both)).hasMessageContaining("not both");

@@ -1,0 +1,61 @@
+package org.neuronexplainer.cli.pipeline;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.worker.pipeline.Backends;
+import org.neuronexplainer.worker.pipeline.NeuronHandler;
+import org.neuronexplainer.worker.pipeline.StoreNeuronRecords;
+
+/** A neuron redone after a crash between its results and its done marker. */
+class ResultsWrittenOnceTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aRedoWritesTheSameResultsOnlyOnceAndDifferentResultsAgain() throws Exception {
+    InMemoryBlobStore memory = new InMemoryBlobStore();
+    NeuronId neuron = SyntheticNeurons.write(memory, 1).get(0);
+    Path audit = dir.resolve("audit");
+    AuditedStore store = new AuditedStore(memory, audit, "explanations/");
+    RunRecords records = new RunRecords(store);
+    records.putSpec(new RunSpec("run-1", "store", null, null, null, null, null, null, 3));
+    NeuronHandler handler =
+        new NeuronHandler(
+            records,
+            new StoreNeuronRecords(store),
+            Backends.withoutModels(),
+            Duration.ofMinutes(1));
+    ExplainJob job =
+        new ExplainJob(JobHeader.first("run-1", 3), neuron, RunRecords.recordKey(neuron));
+    String key = RunRecords.explanationKey(neuron);
+
+    handler.run(job);
+    byte[] results = memory.get(key).orElseThrow();
+    assertThat(handler.outputExists(job)).isTrue();
+    // The crash: results written, marker not.
+    memory.delete(RunRecords.doneKey("run-1", neuron));
+    assertThat(handler.outputExists(job)).isFalse();
+    handler.run(job);
+    assertThat(handler.outputExists(job)).isTrue();
+    assertThat(AuditedStore.count(List.of(audit))).containsEntry(key, 1);
+
+    // Other bytes under the key (an older method's results): written anew.
+    memory.put(key, "{}\n".getBytes(UTF_8));
+    memory.delete(RunRecords.doneKey("run-1", neuron));
+    handler.run(job);
+    assertThat(AuditedStore.count(List.of(audit))).containsEntry(key, 2);
+    assertThat(memory.get(key).orElseThrow()).isEqualTo(results);
+  }
+}
