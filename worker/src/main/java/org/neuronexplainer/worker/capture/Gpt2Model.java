@@ -64,6 +64,11 @@ public final class Gpt2Model implements AutoCloseable {
     return config;
   }
 
+  /** Whether the forward pass runs on a GPU, leaving the CPU cores free while it runs. */
+  public boolean onGpu() {
+    return compute.device().isGpu();
+  }
+
   /** Where it runs, e.g. {@code "cpu float32"} or {@code "gpu:0 float16"}, for logs. */
   public String describeCompute() {
     String device = compute.device().isGpu() ? "gpu:" + compute.device().getDeviceId() : "cpu";
