@@ -16,6 +16,7 @@ import org.neuronexplainer.worker.capture.run.CaptureJob;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,33 +66,6 @@ final class CaptureCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", defaultValue = "capture", description = "Run id.")
   String run;
 
-  @Option(names = "--context", defaultValue = "64", description = "Tokens per excerpt (64).")
-  int context;
-
-  @Option(
-      names = "--max-excerpts",
-      paramLabel = "N",
-      defaultValue = "0",
-      description = "Use at most N excerpts (0: all; the paper used 50000).")
-  int maxExcerpts;
-
-  @Option(names = "--top", defaultValue = "50", description = "Top excerpts per neuron (50).")
-  int top;
-
-  @Option(
-      names = "--random",
-      defaultValue = "50",
-      description = "Excerpts in the random sample and in each quantile bucket (50).")
-  int random;
-
-  @Option(
-      names = "--pool",
-      defaultValue = "250",
-      description =
-          "Per-neuron uniform sample the random sample and quantile buckets come from (250);"
-              + " quantiles are exact when the corpus has at most this many excerpts.")
-  int pool;
-
   @Option(
       names = "--quantiles",
       defaultValue = "one-pass",
@@ -111,9 +85,6 @@ final class CaptureCommand implements Callable<Integer> {
               + " from the top is below K is exact; K > N/2 makes all four exact.")
   int quantileKeys;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (0).")
-  long seed;
-
   @Option(names = "--layers", defaultValue = "all", description = "all, 5, 0,2 or 3-7.")
   String layers;
 
@@ -123,12 +94,6 @@ final class CaptureCommand implements Callable<Integer> {
       paramLabel = "SPEC",
       description = "Neurons to keep in each layer: all, 5, 0,2 or 0-99.")
   String neurons;
-
-  @Option(
-      names = "--batch",
-      defaultValue = "8",
-      description = "Excerpts per forward pass (8); keep it a divisor of 64 for sharded runs.")
-  int batch;
 
   @Option(names = "--shard", paramLabel = "i/n", defaultValue = "0/1", description = "Shard.")
   String shard;
@@ -154,14 +119,13 @@ final class CaptureCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N.")
   String device;
 
-  @Option(names = "--precision", defaultValue = "float32", description = "float32 or float16.")
-  String precision;
+  @Mixin ExcerptOptions excerpt;
 
   @Override
   public Integer call() {
     int[] shardOf = parseShard(shard);
     CaptureSettings settings = settings();
-    if (batch < 1) {
+    if (excerpt.batch < 1) {
       throw new UserException("--batch must be at least 1");
     }
     Path modelDir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
@@ -170,10 +134,10 @@ final class CaptureCommand implements Callable<Integer> {
     Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(modelDir));
     try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(modelDir, compute))) {
       Gpt2Config config = gpt2.config();
-      if (context > config.positions()) {
+      if (excerpt.context > config.positions()) {
         throw new UserException(
             "--context "
-                + context
+                + excerpt.context
                 + " is longer than the model's n_positions "
                 + config.positions());
       }
@@ -197,7 +161,7 @@ final class CaptureCommand implements Callable<Integer> {
               layerList,
               neuronList,
               settings,
-              batch,
+              excerpt.batch,
               partialsOnly);
       var store = new LocalDirectoryStore(out);
       var outcome =
@@ -211,7 +175,11 @@ final class CaptureCommand implements Callable<Integer> {
       } else {
         stdout.printf(
             "wrote %d NeuronRecords and token tables (%d excerpts of %d tokens, %s) to %s%n",
-            outcome.neuronsWritten(), outcome.excerpts(), context, gpt2.describeCompute(), out);
+            outcome.neuronsWritten(),
+            outcome.excerpts(),
+            excerpt.context,
+            gpt2.describeCompute(),
+            out);
       }
       stdout.flush();
     }
@@ -220,11 +188,12 @@ final class CaptureCommand implements Callable<Integer> {
 
   private Excerpts cut(List<Path> files, Gpt2Tokenizer tokenizer) {
     try {
-      Excerpts excerpts = Excerpts.cut(files, tokenizer::encode, context, maxExcerpts);
+      Excerpts excerpts =
+          Excerpts.cut(files, tokenizer::encode, excerpt.context, excerpt.maxExcerpts);
       if (excerpts.count() == 0) {
         throw new UserException(
             "the corpus has no excerpt of "
-                + context
+                + excerpt.context
                 + " tokens (documents shorter than"
                 + " --context are skipped)");
       }
@@ -251,7 +220,15 @@ final class CaptureCommand implements Callable<Integer> {
                 + " boundaries)");
       }
       return new CaptureSettings(
-          context, top, random, pool, seed, tableSize, tableMinCount, quantileKeys, twoPass);
+          excerpt.context,
+          excerpt.top,
+          excerpt.random,
+          excerpt.pool,
+          excerpt.seed,
+          tableSize,
+          tableMinCount,
+          quantileKeys,
+          twoPass);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
@@ -259,7 +236,7 @@ final class CaptureCommand implements Callable<Integer> {
 
   private ComputeOptions computeOptions() {
     try {
-      return new ComputeOptions(device, Precision.parse(precision));
+      return new ComputeOptions(device, Precision.parse(excerpt.precision));
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

@@ -2,8 +2,10 @@ package org.neuronexplainer.cli.pipeline;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.neuronexplainer.cli.ExcerptOptions;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.run.CaptureRun;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,31 +31,6 @@ public final class CaptureOptions {
               + " store:KEY for a file in the store")
   List<String> corpus;
 
-  @Option(names = "--context", defaultValue = "64", description = "tokens per excerpt (64)")
-  int context;
-
-  @Option(
-      names = "--max-excerpts",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "use at most N excerpts (0: all)")
-  int maxExcerpts;
-
-  @Option(names = "--top", defaultValue = "50", description = "top excerpts per neuron (50)")
-  int top;
-
-  @Option(
-      names = "--random",
-      defaultValue = "50",
-      description = "excerpts in the random sample and in each quantile bucket (50)")
-  int random;
-
-  @Option(names = "--pool", defaultValue = "250", description = "per-neuron sample pool (250)")
-  int pool;
-
-  @Option(names = "--seed", defaultValue = "0", description = "sampling seed (0)")
-  long seed;
-
   @Option(names = "--shards", defaultValue = "1", description = "corpus shards (1)")
   int shards;
 
@@ -69,12 +46,6 @@ public final class CaptureOptions {
       description = "neurons per collate job (512)")
   int collateBlock;
 
-  @Option(names = "--batch", defaultValue = "8", description = "excerpts per forward pass (8)")
-  int batch;
-
-  @Option(names = "--precision", defaultValue = "float32", description = "float32 or float16")
-  String precision;
-
   @Option(
       names = "--weights",
       description = "also write weight-based token summaries and related neurons")
@@ -82,6 +53,8 @@ public final class CaptureOptions {
 
   @Option(names = "--weights-top", defaultValue = "20", description = "K per weights list (20)")
   int weightsTop;
+
+  @Mixin ExcerptOptions excerpt;
 
   /** True when a capture option that names the input was given. */
   boolean given() {
@@ -116,17 +89,17 @@ public final class CaptureOptions {
       return new CaptureRun(
           modelRef,
           corpusEntries,
-          context,
-          maxExcerpts,
-          top,
-          random,
-          pool,
-          seed,
+          excerpt.context,
+          excerpt.maxExcerpts,
+          excerpt.top,
+          excerpt.random,
+          excerpt.pool,
+          excerpt.seed,
           shards,
           layersPerJob,
           collateBlock,
-          batch,
-          precision,
+          excerpt.batch,
+          excerpt.precision,
           weights,
           weightsTop);
     } catch (IllegalArgumentException e) {
