@@ -9,23 +9,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.common.storage.testing.ForwardingStore;
 
 /**
  * A store that appends one line per completed put under a key prefix to an audit file: how a test
  * counts the writes of processes it kills. The line is appended once the put returned, with one
  * {@code O_APPEND} write, so it survives a SIGKILL of the process right after.
  */
-final class AuditedStore implements BlobStore {
+final class AuditedStore extends ForwardingStore {
 
-  private final BlobStore delegate;
   private final Path audit;
   private final String prefix;
 
   AuditedStore(BlobStore delegate, Path audit, String prefix) {
-    this.delegate = delegate;
+    super(delegate);
     this.audit = audit;
     this.prefix = prefix;
   }
@@ -43,7 +42,7 @@ final class AuditedStore implements BlobStore {
 
   @Override
   public void put(String key, byte[] data) {
-    delegate.put(key, data);
+    inner.put(key, data);
     if (key.startsWith(prefix)) {
       append(key);
     }
@@ -60,25 +59,5 @@ final class AuditedStore implements BlobStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  @Override
-  public Optional<byte[]> get(String key) {
-    return delegate.get(key);
-  }
-
-  @Override
-  public boolean exists(String key) {
-    return delegate.exists(key);
-  }
-
-  @Override
-  public boolean delete(String key) {
-    return delegate.delete(key);
-  }
-
-  @Override
-  public List<String> list(String prefix) {
-    return delegate.list(prefix);
   }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +31,7 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.storage.testing.ForwardingStore;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.progress.NeuronState;
@@ -287,12 +287,11 @@ class PipelineIT {
   }
 
   /** Counts puts per key, to show each result is written exactly once. */
-  static final class CountingStore implements BlobStore {
-    private final BlobStore inner;
+  static final class CountingStore extends ForwardingStore {
     private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
 
     CountingStore(BlobStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     int puts(String key) {
@@ -301,29 +300,9 @@ class PipelineIT {
     }
 
     @Override
-    public Optional<byte[]> get(String key) {
-      return inner.get(key);
-    }
-
-    @Override
     public void put(String key, byte[] data) {
       puts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
       inner.put(key, data);
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return inner.delete(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return inner.list(prefix);
     }
   }
 }

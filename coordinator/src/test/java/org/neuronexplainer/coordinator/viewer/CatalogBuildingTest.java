@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,7 @@ class CatalogBuildingTest {
   void answersBuildingUntilTheIndexIsReadyThenServesIt(@TempDir Path root) throws Exception {
     BlobStore local = new LocalDirectoryStore(ViewerFixture.write(root));
     CountDownLatch release = new CountDownLatch(1);
-    BlobStore slow = new SlowExplanations(local, release);
+    BlobStore slow = new GatedStore(local, release);
     try (ViewerService service = new ViewerService(slow, Optional.empty(), 200)) {
       ObjectNode building = service.overview();
       assertThat(building.get("available").asBoolean()).isFalse();
@@ -31,40 +30,6 @@ class CatalogBuildingTest {
       assertThat(service.overview().get("neurons").asInt()).isEqualTo(4);
       assertThat(service.search("canada", SearchFilter.ALL, 0, 5).get("total").asInt())
           .isEqualTo(1);
-    }
-  }
-
-  private record SlowExplanations(BlobStore inner, CountDownLatch release) implements BlobStore {
-    @Override
-    public Optional<byte[]> get(String key) {
-      if (key.startsWith("explanations/")) {
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return inner.get(key);
-    }
-
-    @Override
-    public void put(String key, byte[] data) {
-      inner.put(key, data);
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return inner.delete(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return inner.list(prefix);
     }
   }
 }

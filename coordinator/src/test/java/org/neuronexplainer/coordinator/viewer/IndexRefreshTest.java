@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.storage.testing.ForwardingStore;
 
 /** The index and overview follow a store that a run keeps writing to. */
 class IndexRefreshTest {
@@ -126,12 +127,11 @@ class IndexRefreshTest {
   }
 
   /** Counts reads of explanation files. */
-  private static final class CountingStore implements BlobStore {
-    final BlobStore inner;
+  private static final class CountingStore extends ForwardingStore {
     final Map<String, Integer> reads = new ConcurrentHashMap<>();
 
     CountingStore(BlobStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -143,65 +143,8 @@ class IndexRefreshTest {
     }
 
     @Override
-    public void put(String key, byte[] data) {
-      inner.put(key, data);
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return inner.delete(key);
-    }
-
-    @Override
     public List<String> list(String prefix) {
       return new ArrayList<>(inner.list(prefix));
-    }
-  }
-
-  /** Holds reads of explanation files while its gate is closed. */
-  private static final class GatedStore implements BlobStore {
-    final BlobStore inner;
-    volatile CountDownLatch gate = new CountDownLatch(0);
-
-    GatedStore(BlobStore inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-      if (key.startsWith("explanations/")) {
-        try {
-          gate.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return inner.get(key);
-    }
-
-    @Override
-    public void put(String key, byte[] data) {
-      inner.put(key, data);
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return inner.delete(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return inner.list(prefix);
     }
   }
 }

@@ -3,13 +3,10 @@ package org.neuronexplainer.coordinator.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.run.RunStatus;
-import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.coordinator.runs.RunNotFoundException;
 
@@ -20,7 +17,7 @@ class StoreRunRecordsTest {
   void anUnlistableStoreHasNoRunListButAKnownRunStillShowsItsState() {
     InMemoryBlobStore memory = new InMemoryBlobStore();
     new RunRecords(memory).putStatus(new RunStatus("run-x", RunState.FAILED, 4, 1, 2));
-    StoreRunRecords runs = new StoreRunRecords(new Unlistable(memory));
+    StoreRunRecords runs = new StoreRunRecords(new ReadOnlyUnlistableStore(memory));
     assertThat(runs.live()).isFalse();
     assertThat(runs.list()).isEmpty();
     var view = runs.view("run-x");
@@ -29,32 +26,5 @@ class StoreRunRecordsTest {
     assertThat(RunPageJson.run(view, false).get("stages")).isEmpty();
     assertThatThrownBy(() -> runs.view("run-y")).isInstanceOf(RunNotFoundException.class);
     assertThatThrownBy(() -> runs.view("../x")).isInstanceOf(RunNotFoundException.class);
-  }
-
-  private record Unlistable(BlobStore inner) implements BlobStore {
-    @Override
-    public Optional<byte[]> get(String key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public void put(String key, byte[] data) {
-      throw new UnsupportedOperationException("read-only");
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      throw new UnsupportedOperationException("read-only");
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      throw new UnsupportedOperationException("this store cannot be listed");
-    }
   }
 }

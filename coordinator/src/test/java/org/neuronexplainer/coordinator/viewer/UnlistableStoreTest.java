@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,7 @@ class UnlistableStoreTest {
   @Test
   void overviewAndSearchSayWhyWhileNeuronAndRandomStillWork(@TempDir Path root) throws Exception {
     BlobStore local = new LocalDirectoryStore(ViewerFixture.write(root));
-    BlobStore unlistable = new ReadOnlyUnlistable(local);
+    BlobStore unlistable = new ReadOnlyUnlistableStore(local);
     try (ViewerService service = new ViewerService(unlistable, Optional.of(ModelDims.GPT2_SMALL))) {
       ObjectNode overview = service.overview();
       assertThat(overview.get("available").asBoolean()).isFalse();
@@ -43,32 +42,5 @@ class UnlistableStoreTest {
     LocalDirectoryStore store = new LocalDirectoryStore(root);
     store.put("model.json", "{\"layers\": 2, \"neurons_per_layer\": 5}".getBytes());
     assertThat(ModelDims.of(store)).contains(new ModelDims(2, 5));
-  }
-
-  private record ReadOnlyUnlistable(BlobStore inner) implements BlobStore {
-    @Override
-    public Optional<byte[]> get(String key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public void put(String key, byte[] data) {
-      throw new UnsupportedOperationException("read-only");
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      throw new UnsupportedOperationException("read-only");
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      throw new UnsupportedOperationException("this store cannot be listed");
-    }
   }
 }
