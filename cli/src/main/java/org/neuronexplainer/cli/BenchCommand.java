@@ -147,11 +147,14 @@ final class BenchCommand implements Runnable {
           }
         }
         out.printf(
-            "model %s: %d layers x %d neurons, %s; %d excerpts x %d tokens, batch %d, best of %d%n",
+            "model %s: %d layers x %d neurons, %s, PyTorch %s, %d CPU cores; %d excerpts x %d"
+                + " tokens, batch %d, best of %d%n",
             dir,
             config.layers(),
             config.innerSize(),
             gpt2.describeCompute(),
+            gpt2.engineVersion(),
+            Runtime.getRuntime().availableProcessors(),
             excerpts,
             context,
             batch,

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import java.nio.ByteOrder;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -122,8 +123,11 @@ final class Gpt2Forward {
     for (int i = 0; i < shape.length; i++) {
       shape[i] = Math.toIntExact(array.getShape().get(i));
     }
-    float[] values =
-        array.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray();
+    NDArray host = array.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false);
+    // A view of the tensor's own memory (no intermediate direct buffer), copied once into the
+    // Java array; valid while the array lives, which is until the pass's scope closes.
+    float[] values = new float[Math.toIntExact(host.size())];
+    host.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
     return new FloatTensor(shape, values);
   }
 }

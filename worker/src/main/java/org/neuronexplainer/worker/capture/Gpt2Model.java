@@ -69,6 +69,11 @@ public final class Gpt2Model implements AutoCloseable {
     return compute.device().isGpu();
   }
 
+  /** The libtorch version the engine loaded, e.g. {@code "2.7.1"}. */
+  public String engineVersion() {
+    return compute.engine().getVersion();
+  }
+
   /** Where it runs, e.g. {@code "cpu float32"} or {@code "gpu:0 float16"}, for logs. */
   public String describeCompute() {
     String device = compute.device().isGpu() ? "gpu:" + compute.device().getDeviceId() : "cpu";
