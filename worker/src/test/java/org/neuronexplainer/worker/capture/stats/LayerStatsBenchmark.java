@@ -73,9 +73,8 @@ class LayerStatsBenchmark {
         spent += threads.getCurrentThreadCpuTime() - before;
         excerpt += BATCH;
         if (excerpt == marks[mark]) {
-          double perValue =
-              lastExcerpt
-                  / ((double) (excerpt - (mark == 0 ? 0 : marks[mark - 1])) * CONTEXT * NEURONS);
+          int since = excerpt - (mark == 0 ? 0 : marks[mark - 1]);
+          double perValue = spent / ((double) since * CONTEXT * NEURONS);
           line.append(String.format(" excerpts to %d: %.2f ns/activation;", excerpt, perValue));
           spent = 0;
           mark++;
