@@ -92,17 +92,21 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     return JobMetrics.NONE;
   }
 
-  /** The settings every shard and collate agree on; the token tables keep the CLI's defaults. */
+  /**
+   * The settings every shard and collate agree on; the token tables keep the CLI's defaults.
+   * Quantile buckets are sampled in one pass: the coordinator refuses two-pass runs.
+   */
   static CaptureSettings settings(CaptureRun capture) {
     CaptureSettings defaults = CaptureSettings.defaults();
     return new CaptureSettings(
-        capture.context(),
-        capture.top(),
-        capture.random(),
-        capture.pool(),
-        capture.seed(),
-        defaults.tableSize(),
-        defaults.tableMinCount());
+            capture.context(),
+            capture.top(),
+            capture.random(),
+            capture.pool(),
+            capture.seed(),
+            defaults.tableSize(),
+            defaults.tableMinCount())
+        .withQuantiles(capture.quantileKeys(), false);
   }
 
   /** Checks the run against the model; returns the neurons to keep per layer. */
