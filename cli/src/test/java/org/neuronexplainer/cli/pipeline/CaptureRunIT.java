@@ -86,11 +86,34 @@ class CaptureRunIT {
     return List.of(first, second);
   }
 
+  /** Fewer quantile keys than the default: the 0.9 boundary is estimated from the pool. */
+  private static final int QUANTILE_KEYS = 10;
+
   private static RunSpec spec(String runId, String modelRef, List<String> files, String layers) {
+    return spec(runId, modelRef, files, layers, "one-pass");
+  }
+
+  private static RunSpec spec(
+      String runId, String modelRef, List<String> files, String layers, String quantiles) {
     CaptureRun capture =
         new CaptureRun(
-            modelRef, files, CONTEXT, 0, 20, 20, 50, 7, 3, 2, 8, 8, "float32", false, 0, null,
-            null);
+            modelRef,
+            files,
+            CONTEXT,
+            0,
+            20,
+            20,
+            50,
+            7,
+            3,
+            2,
+            8,
+            8,
+            "float32",
+            false,
+            0,
+            QUANTILE_KEYS,
+            quantiles);
     return new RunSpec(
         runId, "capture", layers, "0-19", "baseline", "baseline", "linear", null, 2, capture);
   }
