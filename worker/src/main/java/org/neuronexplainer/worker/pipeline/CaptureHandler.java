@@ -98,7 +98,8 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     for (int layer : layers) {
       store.put(
           CaptureLayout.partial(runId, layer, job.shard(), capture.shards()),
-          PartialCodec.encode(stats.get(layer), excerpts::tokens));
+          // Chunked by the run's collate blocks: each collate job reads only its own chunks.
+          PartialCodec.encode(stats.get(layer), excerpts::tokens, capture.collateBlock()));
     }
     return JobMetrics.NONE;
   }
