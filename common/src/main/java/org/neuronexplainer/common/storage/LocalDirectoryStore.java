@@ -63,7 +63,7 @@ public final class LocalDirectoryStore implements BlobStore {
           ByteBuffer.allocate((int) Math.max(0, Math.min(length, size - Math.min(offset, size))));
       while (buffer.hasRemaining()) {
         if (channel.read(buffer, offset + buffer.position()) < 0) {
-          break; // the file shrank: a put replaced it meanwhile; the caller sees a short read
+          break; // the end of the file: a short read
         }
       }
       return Optional.of(java.util.Arrays.copyOf(buffer.array(), buffer.position()));
