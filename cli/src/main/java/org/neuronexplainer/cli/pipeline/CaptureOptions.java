@@ -85,32 +85,28 @@ public final class CaptureOptions {
   }
 
   private CaptureRun build(String modelRef, List<String> corpusEntries) {
-    if (CaptureRun.TWO_PASS.equals(excerpt.quantiles.trim())) {
-      throw new UserException(
-          "--quantiles two-pass is not supported by pipeline runs: it needs a second forward pass"
-              + " over the whole corpus once every shard's first pass is merged; use the capture"
-              + " command for two-pass quantiles, or --quantiles one-pass (raise --quantile-keys"
-              + " for exact boundaries)");
-    }
     try {
-      return new CaptureRun(
-          modelRef,
-          corpusEntries,
-          excerpt.context,
-          excerpt.maxExcerpts,
-          excerpt.top,
-          excerpt.random,
-          excerpt.pool,
-          excerpt.seed,
-          shards,
-          layersPerJob,
-          collateBlock,
-          excerpt.batch,
-          excerpt.precision,
-          weights,
-          weightsTop,
-          excerpt.quantileKeys,
-          excerpt.quantiles);
+      CaptureRun capture =
+          new CaptureRun(
+              modelRef,
+              corpusEntries,
+              excerpt.context,
+              excerpt.maxExcerpts,
+              excerpt.top,
+              excerpt.random,
+              excerpt.pool,
+              excerpt.seed,
+              shards,
+              layersPerJob,
+              collateBlock,
+              excerpt.batch,
+              excerpt.precision,
+              weights,
+              weightsTop,
+              excerpt.quantileKeys,
+              excerpt.quantiles);
+      capture.requirePipelineQuantiles();
+      return capture;
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

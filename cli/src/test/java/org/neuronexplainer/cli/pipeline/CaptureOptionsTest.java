@@ -45,9 +45,9 @@ class CaptureOptionsTest {
   void twoPassQuantilesAreRefusedWithTheReasonAndTheAlternative() {
     assertThatThrownBy(() -> capture("--quantiles", "two-pass"))
         .isInstanceOf(UserException.class)
-        .hasMessageContaining("--quantiles two-pass is not supported by pipeline runs")
+        .hasMessageContaining("two-pass is not supported by pipeline runs")
         .hasMessageContaining("second forward pass over the whole corpus")
-        .hasMessageContaining("the capture command");
+        .hasMessageContaining("use the capture command for two-pass quantiles");
     assertThatThrownBy(() -> capture("--quantiles", "sometimes"))
         .isInstanceOf(UserException.class)
         .hasMessageContaining("capture.quantiles must be one-pass or two-pass");
@@ -64,7 +64,7 @@ class CaptureOptionsTest {
             "submit", "--model", "gpt2", "--corpus", "c.jsonl", "--quantiles", "two-pass");
     assertThat(code).isNotZero();
     assertThat(err.toString())
-        .contains("--quantiles two-pass is not supported by pipeline runs")
+        .contains("two-pass is not supported by pipeline runs")
         .doesNotContain("Exception")
         .doesNotContain("coordinator");
   }

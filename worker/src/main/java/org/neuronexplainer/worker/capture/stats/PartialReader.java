@@ -45,7 +45,7 @@ public final class PartialReader {
   private PartialReader() {}
 
   /** Every neuron of a partial held in memory; {@code where} names it in errors. */
-  public static Partial decode(byte[] data, String where) {
+  static Partial decode(byte[] data, String where) {
     return read((offset, length) -> BlobStore.slice(data, offset, length), where, 0, -1);
   }
 
