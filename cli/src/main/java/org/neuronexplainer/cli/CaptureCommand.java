@@ -66,25 +66,6 @@ final class CaptureCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", defaultValue = "capture", description = "Run id.")
   String run;
 
-  @Option(
-      names = "--quantiles",
-      defaultValue = "one-pass",
-      paramLabel = "MODE",
-      description =
-          "one-pass: quantile buckets sampled from the pool; two-pass: a second pass over the"
-              + " corpus samples every bucket among all its members (twice the forward passes;"
-              + " not with --shard or --partials-only).")
-  String quantiles;
-
-  @Option(
-      names = "--quantile-keys",
-      defaultValue = "" + CaptureSettings.DEFAULT_QUANTILE_KEYS,
-      paramLabel = "K",
-      description =
-          "Highest excerpt maxima kept per neuron, 8 bytes each (512): a boundary whose rank"
-              + " from the top is below K is exact; K > N/2 makes all four exact.")
-  int quantileKeys;
-
   @Option(names = "--layers", defaultValue = "all", description = "all, 5, 0,2 or 3-7.")
   String layers;
 
@@ -206,12 +187,12 @@ final class CaptureCommand implements Callable<Integer> {
   private CaptureSettings settings() {
     try {
       boolean twoPass =
-          switch (quantiles) {
+          switch (excerpt.quantiles) {
             case "one-pass" -> false;
             case "two-pass" -> true;
             default ->
                 throw new UserException(
-                    "--quantiles " + quantiles + ": expected one-pass or two-pass");
+                    "--quantiles " + excerpt.quantiles + ": expected one-pass or two-pass");
           };
       if (twoPass && (partialsOnly || parseShard(shard)[1] > 1)) {
         throw new UserException(
@@ -227,7 +208,7 @@ final class CaptureCommand implements Callable<Integer> {
           excerpt.seed,
           tableSize,
           tableMinCount,
-          quantileKeys,
+          excerpt.quantileKeys,
           twoPass);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());

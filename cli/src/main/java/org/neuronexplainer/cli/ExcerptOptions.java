@@ -1,5 +1,6 @@
 package org.neuronexplainer.cli;
 
+import org.neuronexplainer.common.run.CaptureRun;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,6 +38,25 @@ public final class ExcerptOptions {
 
   @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (0).")
   public long seed;
+
+  @Option(
+      names = "--quantile-keys",
+      defaultValue = "" + CaptureRun.DEFAULT_QUANTILE_KEYS,
+      paramLabel = "K",
+      description =
+          "Highest excerpt maxima kept per neuron, 8 bytes each (512): a boundary whose rank"
+              + " from the top is below K is exact; K > N/2 makes all four exact.")
+  public int quantileKeys;
+
+  @Option(
+      names = "--quantiles",
+      defaultValue = CaptureRun.ONE_PASS,
+      paramLabel = "MODE",
+      description =
+          "one-pass: quantile buckets sampled from the pool; two-pass: a second pass over the"
+              + " corpus samples every bucket among all its members (twice the forward passes;"
+              + " only in one `capture` process: not with --shard, --partials-only or a run).")
+  public String quantiles;
 
   @Option(
       names = "--batch",

@@ -86,22 +86,27 @@ public final class CaptureOptions {
 
   private CaptureRun build(String modelRef, List<String> corpusEntries) {
     try {
-      return new CaptureRun(
-          modelRef,
-          corpusEntries,
-          excerpt.context,
-          excerpt.maxExcerpts,
-          excerpt.top,
-          excerpt.random,
-          excerpt.pool,
-          excerpt.seed,
-          shards,
-          layersPerJob,
-          collateBlock,
-          excerpt.batch,
-          excerpt.precision,
-          weights,
-          weightsTop);
+      CaptureRun capture =
+          new CaptureRun(
+              modelRef,
+              corpusEntries,
+              excerpt.context,
+              excerpt.maxExcerpts,
+              excerpt.top,
+              excerpt.random,
+              excerpt.pool,
+              excerpt.seed,
+              shards,
+              layersPerJob,
+              collateBlock,
+              excerpt.batch,
+              excerpt.precision,
+              weights,
+              weightsTop,
+              excerpt.quantileKeys,
+              excerpt.quantiles);
+      capture.requirePipelineQuantiles();
+      return capture;
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

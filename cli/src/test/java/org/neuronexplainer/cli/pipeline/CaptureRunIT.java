@@ -86,9 +86,34 @@ class CaptureRunIT {
     return List.of(first, second);
   }
 
+  /** Fewer quantile keys than the default: the 0.9 boundary is estimated from the pool. */
+  private static final int QUANTILE_KEYS = 10;
+
   private static RunSpec spec(String runId, String modelRef, List<String> files, String layers) {
+    return spec(runId, modelRef, files, layers, "one-pass");
+  }
+
+  private static RunSpec spec(
+      String runId, String modelRef, List<String> files, String layers, String quantiles) {
     CaptureRun capture =
-        new CaptureRun(modelRef, files, CONTEXT, 0, 20, 20, 50, 7, 3, 2, 8, 8, "float32", false, 0);
+        new CaptureRun(
+            modelRef,
+            files,
+            CONTEXT,
+            0,
+            20,
+            20,
+            50,
+            7,
+            3,
+            2,
+            8,
+            8,
+            "float32",
+            false,
+            0,
+            QUANTILE_KEYS,
+            quantiles);
     return new RunSpec(
         runId, "capture", layers, "0-19", "baseline", "baseline", "linear", null, 2, capture);
   }
@@ -142,42 +167,15 @@ class CaptureRunIT {
         assertThat(dir.resolve("explanations/" + layer + "/" + neuron + ".jsonl")).exists();
       }
     }
-    Path onePass = dir.resolve("one-pass");
-    int code =
-        Main.commandLine()
-            .execute(
-                "capture",
-                "--model",
-                model.toString(),
-                "--corpus",
-                files.get(0),
-                files.get(1),
-                "--out",
-                onePass.toString(),
-                "--context",
-                "" + CONTEXT,
-                "--top",
-                "20",
-                "--random",
-                "20",
-                "--pool",
-                "50",
-                "--seed",
-                "7",
-                "--neurons",
-                "0-19",
-                "--batch",
-                "8",
-                "--progress",
-                "none",
-                "--device",
-                "cpu");
-    assertThat(code).isZero();
-    Map<String, byte[]> expected = files(onePass);
+    Map<String, byte[]> expected = onePass(files, "one-pass", "" + QUANTILE_KEYS);
     Map<String, byte[]> actual = files(dir);
     assertThat(expected).hasSize(4 * 20 * 2);
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     expected.forEach((key, bytes) -> assertThat(actual.get(key)).as(key).isEqualTo(bytes));
+    // The run's quantile keys reached the records: the default keys give other boundaries.
+    Map<String, byte[]> defaultKeys = onePass(files, "default-keys", "512");
+    assertThat(expected.keySet())
+        .anyMatch(key -> !java.util.Arrays.equals(expected.get(key), defaultKeys.get(key)));
     // The corpus was cut once into three stored shards, whose union is the whole corpus.
     assertThat(dir.resolve("runs/run-capture/corpus/excerpts.json")).exists();
     assertThat(dir.resolve("runs/run-capture/corpus/shard-2-of-3.bin")).exists();
@@ -216,6 +214,17 @@ class CaptureRunIT {
               json.writeValueAsString(spec("api-bad-layer", model.toString(), files, "7")));
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("layer 7 does not exist");
+      java.net.http.HttpResponse<String> twoPass =
+          PipelineIT.post(
+              c.port(),
+              "/api/runs",
+              PipelineIT.TOKEN,
+              json.writeValueAsString(
+                  spec("api-two-pass", model.toString(), files, null, "two-pass")));
+      assertThat(twoPass.statusCode()).isEqualTo(400);
+      assertThat(twoPass.body())
+          .contains("two-pass is not supported by pipeline runs", "use the capture command");
+      assertThat(dir.resolve("runs/api-two-pass")).doesNotExist();
       String missing = dir.resolve("missing-corpus.jsonl").toString();
       java.net.http.HttpResponse<String> created =
           PipelineIT.post(
@@ -251,6 +260,45 @@ class CaptureRunIT {
       assertThat(view.progress().states()).containsEntry("done", 80);
       assertThat(view.progress().units()).containsEntry("capture:succeeded", 6);
     }
+  }
+
+  /** The records and token tables of one {@code capture} pass with the run's settings. */
+  private Map<String, byte[]> onePass(List<String> files, String folder, String quantileKeys)
+      throws IOException {
+    Path out = dir.resolve(folder);
+    int code =
+        Main.commandLine()
+            .execute(
+                "capture",
+                "--model",
+                model.toString(),
+                "--corpus",
+                files.get(0),
+                files.get(1),
+                "--out",
+                out.toString(),
+                "--context",
+                "" + CONTEXT,
+                "--top",
+                "20",
+                "--random",
+                "20",
+                "--pool",
+                "50",
+                "--seed",
+                "7",
+                "--quantile-keys",
+                quantileKeys,
+                "--neurons",
+                "0-19",
+                "--batch",
+                "8",
+                "--progress",
+                "none",
+                "--device",
+                "cpu");
+    assertThat(code).isZero();
+    return files(out);
   }
 
   private static void awaitUnits(Coordinator c, String key, int count) throws InterruptedException {

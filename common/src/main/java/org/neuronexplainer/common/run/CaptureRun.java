@@ -29,6 +29,11 @@ import java.util.Set;
  * @param precision {@code float32} (default) or {@code float16} (GPUs)
  * @param weights also write the weight-based token summaries and related neurons (weights jobs)
  * @param weightsTop K per weight-based list, default 20
+ * @param quantileKeys the highest excerpt maxima (keys only, 8 bytes each) each neuron keeps for
+ *     exact quantile boundaries, default 512; 0 keeps none (every boundary estimated from the
+ *     pool). Unlike the other fields, a missing value (null) takes the default, not a zero
+ * @param quantiles how the quantile buckets are sampled: {@code one-pass} (the default; the only
+ *     mode pipeline runs support, see {@link #requirePipelineQuantiles}) or {@code two-pass}
  */
 public record CaptureRun(
     String model,
@@ -45,7 +50,9 @@ public record CaptureRun(
     int batch,
     String precision,
     boolean weights,
-    int weightsTop) {
+    int weightsTop,
+    Integer quantileKeys,
+    String quantiles) {
 
   /** Excerpts are dealt to shards in blocks of this many ids (the capture code's block). */
   public static final int SHARD_BLOCK = 64;
@@ -53,7 +60,19 @@ public record CaptureRun(
   /** Ids of corpus entries that name a file in the run's store rather than a path. */
   public static final String STORE_PREFIX = "store:";
 
+  /** Enough for exact 0.99 and 0.999 boundaries over the paper's 50,000 excerpts. */
+  public static final int DEFAULT_QUANTILE_KEYS = 512;
+
+  /** The quantile sampling pipeline runs support. */
+  public static final String ONE_PASS = "one-pass";
+
+  /** Quantile buckets sampled in a second pass over the whole corpus. */
+  public static final String TWO_PASS = "two-pass";
+
   private static final Set<String> PRECISIONS = Set.of("float32", "float16");
+
+  // Per neuron and layer the keys live in one array of (neurons x keys) longs.
+  private static final int MAX_QUANTILE_KEYS = 10_000_000;
 
   public CaptureRun {
     if (model == null || model.isBlank()) {
@@ -102,11 +121,37 @@ public record CaptureRun(
           "capture.precision must be float32 or float16, got '" + precision + "'");
     }
     weightsTop = orDefault(weightsTop, 20, "weightsTop", 1, 10_000);
+    quantileKeys = quantileKeys == null ? DEFAULT_QUANTILE_KEYS : quantileKeys;
+    if (quantileKeys < 0 || quantileKeys > MAX_QUANTILE_KEYS) {
+      throw new IllegalArgumentException(
+          "capture.quantileKeys must be in 0.." + MAX_QUANTILE_KEYS + ", got " + quantileKeys);
+    }
+    quantiles = quantiles == null ? ONE_PASS : quantiles.trim().toLowerCase(Locale.ROOT);
+    if (!quantiles.equals(ONE_PASS) && !quantiles.equals(TWO_PASS)) {
+      throw new IllegalArgumentException(
+          "capture.quantiles must be one-pass or two-pass, got '" + quantiles + "'");
+    }
+  }
+
+  /**
+   * Refuses settings the pipeline cannot run: two-pass quantiles need the merged boundaries of the
+   * whole corpus back on every shard for a second forward pass, which the pipeline does not do.
+   *
+   * @throws IllegalArgumentException naming the reason and the alternative
+   */
+  public void requirePipelineQuantiles() {
+    if (quantiles.equals(TWO_PASS)) {
+      throw new IllegalArgumentException(
+          "capture.quantiles two-pass is not supported by pipeline runs: it needs a second"
+              + " forward pass over the whole corpus once every shard's first pass is merged;"
+              + " use the capture command for two-pass quantiles, or one-pass here (raise"
+              + " quantileKeys for exact boundaries)");
+    }
   }
 
   /** The defaults for a model and corpus. */
   public static CaptureRun of(String model, List<String> corpus) {
-    return new CaptureRun(model, corpus, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0);
+    return new CaptureRun(model, corpus, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, null);
   }
 
   private static int orDefault(int value, int fallback, String name, int min, int max) {

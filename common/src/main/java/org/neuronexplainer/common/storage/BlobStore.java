@@ -24,6 +24,32 @@ public interface BlobStore {
   /** The blob stored under {@code key}, or empty when there is none. */
   Optional<byte[]> get(String key);
 
+  /**
+   * Bytes {@code [offset, offset + length)} of the blob under {@code key}, fewer where the blob
+   * ends sooner (none at or past its end), or empty when there is no blob. Readers of large blobs
+   * with an index (capture partials) read only the parts they need; this default reads the whole
+   * blob.
+   */
+  default Optional<byte[]> getRange(String key, long offset, int length) {
+    checkRange(offset, length);
+    return get(key).map(data -> slice(data, offset, length));
+  }
+
+  /** Throws IllegalArgumentException for a negative offset or length. */
+  static void checkRange(long offset, int length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "a blob range needs a non-negative offset and length, got " + offset + ", " + length);
+    }
+  }
+
+  /** {@code data[offset, offset + length)}, cut at its end. */
+  static byte[] slice(byte[] data, long offset, int length) {
+    int from = (int) Math.min(offset, data.length);
+    return java.util.Arrays.copyOfRange(
+        data, from, (int) Math.min(data.length, from + (long) length));
+  }
+
   /** Stores {@code data} under {@code key}, replacing any previous blob, atomically for readers. */
   void put(String key, byte[] data);
 

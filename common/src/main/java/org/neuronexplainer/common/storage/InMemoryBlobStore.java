@@ -18,6 +18,13 @@ public final class InMemoryBlobStore implements BlobStore {
   }
 
   @Override
+  public Optional<byte[]> getRange(String key, long offset, int length) {
+    BlobStore.checkRange(offset, length);
+    byte[] data = blobs.get(BlobStore.requireValidKey(key));
+    return data == null ? Optional.empty() : Optional.of(BlobStore.slice(data, offset, length));
+  }
+
+  @Override
   public void put(String key, byte[] data) {
     // A copy, so a caller that reuses its array cannot change what readers see.
     blobs.put(BlobStore.requireValidKey(key), data.clone());

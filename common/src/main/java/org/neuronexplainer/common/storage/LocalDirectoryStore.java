@@ -54,6 +54,30 @@ public final class LocalDirectoryStore implements BlobStore {
   }
 
   @Override
+  public Optional<byte[]> getRange(String key, long offset, int length) {
+    BlobStore.checkRange(offset, length);
+    Path file = resolve(key);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      ByteBuffer buffer =
+          ByteBuffer.allocate((int) Math.max(0, Math.min(length, size - Math.min(offset, size))));
+      while (buffer.hasRemaining()) {
+        if (channel.read(buffer, offset + buffer.position()) < 0) {
+          break; // the end of the file: a short read
+        }
+      }
+      return Optional.of(java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      if (Files.isDirectory(file)) {
+        return Optional.empty();
+      }
+      throw new UncheckedIOException("cannot read blob " + key + " from " + file, e);
+    }
+  }
+
+  @Override
   public void put(String key, byte[] data) {
     Path file = resolve(key);
     Path temp = null;

@@ -11,7 +11,23 @@ class RunSpecTest {
 
   private static CaptureRun capture(int shards, int batch) {
     return new CaptureRun(
-        "/models/gpt2", List.of("a.jsonl"), 0, 0, 0, 0, 0, 0, shards, 0, 0, batch, null, false, 0);
+        "/models/gpt2",
+        List.of("a.jsonl"),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        shards,
+        0,
+        0,
+        batch,
+        null,
+        false,
+        0,
+        null,
+        null);
   }
 
   @Test
@@ -46,8 +62,35 @@ class RunSpecTest {
         .containsExactly(64, 50, 50, 250, 1, 8);
     assertThat(c.collateBlock()).isEqualTo(512);
     assertThat(c.precision()).isEqualTo("float32");
+    // Written before the quantile fields existed: the capture command's defaults.
+    assertThat(c.quantileKeys()).isEqualTo(CaptureRun.DEFAULT_QUANTILE_KEYS);
+    assertThat(c.quantiles()).isEqualTo("one-pass");
     records.putSpec(spec);
     assertThat(records.spec("c")).contains(spec);
+  }
+
+  @Test
+  void quantileKeysSurviveTheStoreAndZeroMeansNone() {
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    RunRecords records = new RunRecords(store);
+    for (int keys : new int[] {0, 2000}) {
+      store.put(
+          RunRecords.specKey("q" + keys),
+          ("{\"runId\":\"q"
+                  + keys
+                  + "\",\"capture\":{\"model\":\"gpt2\",\"corpus\":[\"a.txt\"],"
+                  + "\"quantileKeys\":"
+                  + keys
+                  + ",\"quantiles\":\"One-Pass\"}}")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      RunSpec spec = records.spec("q" + keys).orElseThrow();
+      assertThat(spec.capture().quantileKeys()).isEqualTo(keys);
+      assertThat(spec.capture().quantiles()).isEqualTo("one-pass");
+      records.putSpec(spec);
+      assertThat(new String(store.get(RunRecords.specKey("q" + keys)).orElseThrow()))
+          .contains("\"quantileKeys\":" + keys, "\"quantiles\":\"one-pass\"");
+      assertThat(records.spec("q" + keys)).contains(spec);
+    }
   }
 
   @Test
@@ -65,15 +108,52 @@ class RunSpecTest {
     assertThatThrownBy(() -> CaptureRun.of("m", List.of("store:")))
         .hasMessageContaining("empty file name");
     assertThatThrownBy(
-            () -> new CaptureRun("m", List.of("a"), 0, 0, 0, 60, 40, 0, 0, 0, 0, 0, null, false, 0))
+            () ->
+                new CaptureRun(
+                    "m", List.of("a"), 0, 0, 0, 60, 40, 0, 0, 0, 0, 0, null, false, 0, null, null))
         .hasMessageContaining("capture.pool (40) must be at least capture.random (60)");
     assertThatThrownBy(
             () ->
                 new CaptureRun(
-                    "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "bfloat16", false, 0))
+                    "m",
+                    List.of("a"),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    "bfloat16",
+                    false,
+                    0,
+                    null,
+                    null))
         .hasMessageContaining("float32 or float16");
     assertThatThrownBy(
-            () -> new CaptureRun("m", List.of("a"), -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0))
+            () ->
+                new CaptureRun(
+                    "m", List.of("a"), -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, null))
         .hasMessageContaining("capture.context");
+    assertThatThrownBy(
+            () ->
+                new CaptureRun(
+                    "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, -1, null))
+        .hasMessageContaining("capture.quantileKeys must be in 0..10000000, got -1");
+    assertThatThrownBy(
+            () ->
+                new CaptureRun(
+                    "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, "3-pass"))
+        .hasMessageContaining("capture.quantiles must be one-pass or two-pass, got '3-pass'");
+    CaptureRun twoPass =
+        new CaptureRun(
+            "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, "two-pass");
+    assertThatThrownBy(twoPass::requirePipelineQuantiles)
+        .hasMessageContaining("two-pass is not supported by pipeline runs")
+        .hasMessageContaining("capture command");
+    CaptureRun.of("m", List.of("a")).requirePipelineQuantiles();
   }
 }

@@ -26,6 +26,20 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  void getRangeReturnsThePartAskedForCutAtTheEnd() {
+    store().put("r/blob", "0123456789".getBytes(UTF_8));
+    assertThat(store().getRange("r/blob", 2, 3))
+        .hasValueSatisfying(b -> assertThat(b).asString(UTF_8).isEqualTo("234"));
+    assertThat(store().getRange("r/blob", 7, 10))
+        .hasValueSatisfying(b -> assertThat(b).asString(UTF_8).isEqualTo("789"));
+    assertThat(store().getRange("r/blob", 10, 4)).hasValueSatisfying(b -> assertThat(b).isEmpty());
+    assertThat(store().getRange("r/blob", 0, 0)).hasValueSatisfying(b -> assertThat(b).isEmpty());
+    assertThat(store().getRange("r/missing", 0, 4)).isEmpty();
+    assertThatThrownBy(() -> store().getRange("r/blob", -1, 4))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void putReplacesThePreviousBlob() {
     store().put("k.json", "old".getBytes(UTF_8));
     store().put("k.json", "new".getBytes(UTF_8));

@@ -38,10 +38,12 @@ public record CapturePlan(
   /**
    * Plans a capture run on a model of the given shape.
    *
-   * @throws IllegalArgumentException when a selected layer or neuron does not exist in the model
+   * @throws IllegalArgumentException when a selected layer or neuron does not exist in the model,
+   *     or the capture settings ask for what the pipeline does not do (two-pass quantiles)
    */
   public static CapturePlan of(RunSpec spec, ModelShape shape) {
     CaptureRun capture = spec.capture();
+    capture.requirePipelineQuantiles();
     int[] layers = select(spec.layers(), "layers", shape.layers(), "layer");
     int[] neurons = select(spec.neurons(), "neurons", shape.neurons(), "neuron");
     List<LayerRange> ranges = new ArrayList<>();

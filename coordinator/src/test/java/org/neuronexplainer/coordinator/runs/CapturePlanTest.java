@@ -21,7 +21,23 @@ class CapturePlanTest {
   private static RunSpec spec(String layers, String neurons, int layersPerJob, int block) {
     CaptureRun capture =
         new CaptureRun(
-            "m", List.of("c.txt"), 0, 0, 0, 0, 0, 0, 3, layersPerJob, block, 0, null, true, 0);
+            "m",
+            List.of("c.txt"),
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            3,
+            layersPerJob,
+            block,
+            0,
+            null,
+            true,
+            0,
+            null,
+            null);
     return new RunSpec("r", null, layers, neurons, null, null, null, null, 0, capture);
   }
 
@@ -63,6 +79,18 @@ class CapturePlanTest {
         .hasMessageContaining("layers 0..5");
     assertThatThrownBy(() -> CapturePlan.of(spec(null, "9-10", 0, 0), SHAPE))
         .hasMessageContaining("neuron 10 does not exist");
+  }
+
+  @Test
+  void twoPassQuantilesAreRefusedWithTheReason() {
+    CaptureRun twoPass =
+        new CaptureRun(
+            "m", List.of("c.txt"), 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, null, false, 0, 100, "two-pass");
+    RunSpec spec = new RunSpec("r", null, null, null, null, null, null, null, 0, twoPass);
+    assertThatThrownBy(() -> CapturePlan.of(spec, SHAPE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("two-pass is not supported by pipeline runs")
+        .hasMessageContaining("use the capture command");
   }
 
   @Test

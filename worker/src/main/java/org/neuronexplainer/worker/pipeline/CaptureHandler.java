@@ -2,6 +2,7 @@ package org.neuronexplainer.worker.pipeline;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.neuronexplainer.common.kafka.StageHandler;
 import org.neuronexplainer.common.messaging.CaptureJob;
@@ -28,6 +29,10 @@ import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
  * atomic put each). The job is done when the partials of all its layers exist, so a redelivered or
  * re-queued job whose partials are there is skipped. The forward pass may take far longer than
  * {@code max.poll.interval.ms}: the runner keeps polling with its partitions paused meanwhile.
+ *
+ * <p>A cancelled run stops the job between forward batches (the run state is re-read at most once a
+ * second, see {@link RunSpecs}); the partials are written only after the last batch, so a stopped
+ * job leaves none behind.
  */
 final class CaptureHandler implements StageHandler<CaptureJob> {
 
@@ -37,8 +42,13 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
   private final WorkerMetrics metrics;
 
   CaptureHandler(RunRecords records, SubjectModels models, WorkerMetrics metrics) {
+    this(records, models, metrics, System::currentTimeMillis);
+  }
+
+  CaptureHandler(
+      RunRecords records, SubjectModels models, WorkerMetrics metrics, LongSupplier clock) {
     this.store = records.store();
-    this.specs = new RunSpecs(records, System::currentTimeMillis);
+    this.specs = new RunSpecs(records, clock);
     this.models = models;
     this.metrics = metrics;
   }
@@ -83,26 +93,32 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
             (done, total, tokens) -> {
               metrics.capturedTokens(tokens - counted[0]);
               counted[0] = tokens;
+              specs.requireActive(runId);
             });
     for (int layer : layers) {
       store.put(
           CaptureLayout.partial(runId, layer, job.shard(), capture.shards()),
-          PartialCodec.encode(stats.get(layer), excerpts::tokens));
+          // Chunked by the run's collate blocks: each collate job reads only its own chunks.
+          PartialCodec.encode(stats.get(layer), excerpts::tokens, capture.collateBlock()));
     }
     return JobMetrics.NONE;
   }
 
-  /** The settings every shard and collate agree on; the token tables keep the CLI's defaults. */
+  /**
+   * The settings every shard and collate agree on; the token tables keep the CLI's defaults.
+   * Quantile buckets are sampled in one pass: the coordinator refuses two-pass runs.
+   */
   static CaptureSettings settings(CaptureRun capture) {
     CaptureSettings defaults = CaptureSettings.defaults();
     return new CaptureSettings(
-        capture.context(),
-        capture.top(),
-        capture.random(),
-        capture.pool(),
-        capture.seed(),
-        defaults.tableSize(),
-        defaults.tableMinCount());
+            capture.context(),
+            capture.top(),
+            capture.random(),
+            capture.pool(),
+            capture.seed(),
+            defaults.tableSize(),
+            defaults.tableMinCount())
+        .withQuantiles(capture.quantileKeys(), false);
   }
 
   /** Checks the run against the model; returns the neurons to keep per layer. */

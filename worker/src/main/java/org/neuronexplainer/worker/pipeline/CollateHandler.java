@@ -30,15 +30,17 @@ import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.capture.run.CaptureLayout;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
+import org.neuronexplainer.worker.capture.stats.PartialReader;
 import org.neuronexplainer.worker.capture.stats.RecordAssembler;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 
 /**
- * The collate job: merges every shard's partial of one layer (exactly, see {@code LayerStats}) and
- * writes the NeuronRecords and activation-based token tables of one block of its neurons, the same
- * bytes one capture pass over the whole corpus writes; then queues one explain job per neuron and
- * writes its marker ({@code runs/{run}/collated/...}). The marker goes last: a crash before it
- * redoes the block (the same files again, explain jobs that the explain stage skips when done).
+ * The collate job: reads its block's neurons from every shard's partial of one layer (only the
+ * chunks that hold them, {@link PartialReader}), merges them (exactly, see {@code LayerStats}) and
+ * writes the block's NeuronRecords and activation-based token tables, the same bytes one capture
+ * pass over the whole corpus writes; then queues one explain job per neuron and writes its marker
+ * ({@code runs/{run}/collated/...}). The marker goes last: a crash before it redoes the block (the
+ * same files again, explain jobs that the explain stage skips when done).
  */
 final class CollateHandler implements StageHandler<CollateJob> {
 
@@ -73,13 +75,13 @@ final class CollateHandler implements StageHandler<CollateJob> {
     Gpt2Tokenizer tokenizer = models.tokenizer(dir);
     LayerStats merged = null;
     Map<Integer, int[]> tokens = new HashMap<>();
+    int last = block.first() + block.count() - 1;
     for (int shard = 0; shard < capture.shards(); shard++) {
       String key = CaptureLayout.partial(runId, block.layer(), shard, capture.shards());
-      byte[] bytes =
-          store
-              .get(key)
+      // Only the block's neurons: the header and the chunks that hold them.
+      PartialCodec.Partial partial =
+          PartialReader.read(store, key, block.first(), last)
               .orElseThrow(() -> new RetryableException("partial " + key + " is not there yet"));
-      PartialCodec.Partial partial = PartialCodec.decode(bytes, key);
       LayerStats part = partial.stats();
       if (merged == null) {
         merged =
@@ -116,12 +118,8 @@ final class CollateHandler implements StageHandler<CollateJob> {
 
   private List<NeuronId> write(LayerStats merged, NeuronBlock block, RecordAssembler assembler) {
     List<NeuronId> written = new ArrayList<>();
-    int[] neurons = merged.neurons();
-    int last = block.first() + block.count() - 1;
+    int[] neurons = merged.neurons(); // the block's, as read from the partials
     for (int j = 0; j < neurons.length; j++) {
-      if (neurons[j] < block.first() || neurons[j] > last) {
-        continue;
-      }
       String recordKey = CaptureLayout.neuronRecord(block.layer(), neurons[j]);
       store.put(recordKey, DatasetJson.toBytes(assembler.neuronRecord(merged, j), recordKey));
       String tableKey = CaptureLayout.tokenTable(block.layer(), neurons[j]);

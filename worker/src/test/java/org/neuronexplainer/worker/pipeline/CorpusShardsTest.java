@@ -45,7 +45,8 @@ class CorpusShardsTest {
   }
 
   private static CaptureRun capture(List<String> files, int shards) {
-    return new CaptureRun("model", files, 8, 0, 0, 0, 0, 0, shards, 0, 0, 8, null, false, 0);
+    return new CaptureRun(
+        "model", files, 8, 0, 0, 0, 0, 0, shards, 0, 0, 8, null, false, 0, null, null);
   }
 
   @Test

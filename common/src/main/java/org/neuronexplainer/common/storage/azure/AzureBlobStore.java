@@ -8,6 +8,7 @@ import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
@@ -96,6 +97,34 @@ public final class AzureBlobStore implements BlobStore {
       // Only a missing blob is "absent"; a missing container is a misconfiguration.
       if (e.getStatusCode() == 404 && BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
         return Optional.empty();
+      }
+      throw AzureErrors.failure("get", where(name), e);
+    } catch (RuntimeException e) {
+      throw AzureErrors.failure("get", where(name), e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> getRange(String key, long offset, int length) {
+    BlobStore.checkRange(offset, length);
+    if (length == 0) {
+      return exists(key) ? Optional.of(new byte[0]) : Optional.empty();
+    }
+    String name = blobName(key);
+    try {
+      BinaryData data =
+          container
+              .getBlobClient(name)
+              .downloadContentWithResponse(
+                  null, null, new BlobRange(offset, (long) length), false, null, Context.NONE)
+              .getValue();
+      return Optional.of(data.toBytes());
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 404 && BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
+        return Optional.empty();
+      }
+      if (e.getStatusCode() == 416) {
+        return Optional.of(new byte[0]); // the range starts at or past the blob's end
       }
       throw AzureErrors.failure("get", where(name), e);
     } catch (RuntimeException e) {

@@ -47,6 +47,11 @@ class BadValuesTest {
   }
 
   @Test
+  void aPoolWithNoJobsInFlight() {
+    rejects(Map.of("workers.cpu.maxInFlight", "0"), "/workers/cpu/maxInFlight", "minimum");
+  }
+
+  @Test
   void aMissingSecretName() {
     rejects(Map.of("secrets.apiToken.name", ""), "secrets.apiToken.name is required");
     rejects(Map.of("secrets.llm.name", ""), "secrets.llm.name is required", "required=false");

@@ -46,6 +46,7 @@ class ChartRenderTest {
     Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
     assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("collate,explain,simulate,score,weights");
     assertThat(env(cpu, "METRICS_PORT")).isEqualTo("8080");
+    assertThat(env(cpu, "WORKER_MAX_IN_FLIGHT")).isEqualTo("8");
     assertThat(container(cpu).at("/args").toString()).isEqualTo("[\"worker\"]");
     assertThat(cpu.at("/spec/replicas").asInt()).isEqualTo(2);
     Manifest coordinator = named(all, "Deployment", "ne-neuron-explainer-coordinator");
@@ -61,6 +62,18 @@ class ChartRenderTest {
     assertThat(container(gpu).at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
     // No surge pod waiting for a GPU that the old pod holds.
     assertThat(gpu.at("/spec/strategy/rollingUpdate/maxSurge").asInt()).isZero();
+  }
+
+  @Test
+  void aPoolsMaxInFlightReachesItsWorkers() {
+    List<Manifest> all =
+        Chart.parse(Chart.template(List.of(), Map.of("workers.cpu.maxInFlight", "3")));
+    assertThat(
+            env(named(all, "Deployment", "ne-neuron-explainer-worker-cpu"), "WORKER_MAX_IN_FLIGHT"))
+        .isEqualTo("3");
+    assertThat(
+            env(named(all, "Deployment", "ne-neuron-explainer-worker-gpu"), "WORKER_MAX_IN_FLIGHT"))
+        .isEqualTo("8");
   }
 
   @Test

@@ -85,6 +85,9 @@ class EnvContractTest {
           assertThat(command).as(d.name() + " args").isEqualTo("worker");
           WorkerConfig config = WorkerConfig.fromEnv(env);
           assertThat(config.metricsPort()).as(d.name() + ": METRICS_PORT").isEqualTo(httpPort);
+          assertThat(config.maxInFlight())
+              .as(d.name() + ": WORKER_MAX_IN_FLIGHT")
+              .isEqualTo(Integer.parseInt(env.get("WORKER_MAX_IN_FLIGHT")));
           // The pool's stages, as the chart names them, are what the worker serves.
           assertThat(config.stages())
               .as(d.name() + ": WORKER_STAGES")
@@ -111,6 +114,9 @@ class EnvContractTest {
       Map<String, String> env = new LinkedHashMap<>(services.get(worker));
       env.putIfAbsent("METRICS_PORT", "8080");
       assertThat(WorkerConfig.fromEnv(env).metricsPort()).as(worker).isEqualTo(8080);
+      assertThat(WorkerConfig.fromEnv(env).maxInFlight())
+          .as(worker + ": WORKER_MAX_IN_FLIGHT")
+          .isEqualTo(8);
     }
   }
 

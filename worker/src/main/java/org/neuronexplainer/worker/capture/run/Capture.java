@@ -75,7 +75,7 @@ public final class Capture {
       for (LayerStats layer : stats.values()) {
         store.put(
             CaptureLayout.partial(job.runId(), layer.layer(), job.shard(), job.shards()),
-            PartialCodec.encode(layer, excerpts::tokens));
+            PartialCodec.encode(layer, excerpts::tokens, PartialCodec.DEFAULT_BLOCK));
       }
     } else {
       RecordAssembler assembler =

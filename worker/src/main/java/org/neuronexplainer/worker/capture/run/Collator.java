@@ -7,6 +7,7 @@ import java.util.Map;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
+import org.neuronexplainer.worker.capture.stats.PartialReader;
 import org.neuronexplainer.worker.capture.stats.RecordAssembler;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 
@@ -65,7 +66,7 @@ public final class Collator {
     Map<Integer, int[]> tokens = new HashMap<>();
     for (int shard = 0; shard < spec.shards(); shard++) {
       String key = CaptureLayout.partial(runId, layer, shard, spec.shards());
-      PartialCodec.Partial partial = PartialCodec.decode(store.get(key).orElseThrow(), key);
+      PartialCodec.Partial partial = PartialReader.read(store, key).orElseThrow();
       LayerStats part = partial.stats();
       if (merged == null) {
         merged =

@@ -27,7 +27,8 @@ public record CaptureSettings(
     int quantileKeys,
     boolean twoPassQuantiles) {
   /** Enough for exact 0.99 and 0.999 boundaries over the paper's 50,000 excerpts. */
-  public static final int DEFAULT_QUANTILE_KEYS = 512;
+  public static final int DEFAULT_QUANTILE_KEYS =
+      org.neuronexplainer.common.run.CaptureRun.DEFAULT_QUANTILE_KEYS;
 
   public CaptureSettings {
     if (context < 1 || top < 1 || random < 1 || tableSize < 1 || tableMinCount < 1) {

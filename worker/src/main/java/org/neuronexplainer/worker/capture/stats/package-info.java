@@ -23,9 +23,11 @@
  *
  * <p>Every part is a function of the set of excerpts seen, not of their order, so a merge of shard
  * partials ({@link org.neuronexplainer.worker.capture.stats.PartialCodec}) gives byte-identical
- * records to a single pass. Memory is set by the settings and the neuron count: per neuron (top +
- * pool) x context floats, quantileKeys longs, 4 x 68 longs of sums, and per layer (distinct tokens)
- * x neurons longs.
+ * records to a single pass. Every part is also per neuron, so a partial is written in chunks of
+ * neurons and a block of neurons is read and merged alone ({@link
+ * org.neuronexplainer.worker.capture.stats.PartialReader}). Memory is set by the settings and the
+ * neuron count: per neuron (top + pool) x context floats, quantileKeys longs, 4 x 68 longs of sums,
+ * and per layer (distinct tokens) x neurons longs.
  *
  * <p>A batch is added in parts over neuron ranges ({@code LayerStats#begin}) that may run
  * concurrently: each excerpt's activations are first copied neuron-major into a scratch, so every

@@ -1,0 +1,182 @@
+package org.neuronexplainer.worker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.messaging.CaptureJob;
+import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.messaging.LayerRange;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.run.CaptureKeys;
+import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.run.RunStatus;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.worker.capture.Fixtures;
+import org.neuronexplainer.worker.capture.hub.HubConfig;
+import org.neuronexplainer.worker.capture.hub.HubModelCache;
+
+/** The capture job on the shared tiny GPT-2: its partials, and a cancel while it runs. */
+class CaptureHandlerTest {
+
+  private static final int CONTEXT = 8;
+  private static final int BATCH = 2;
+  private static final String RUN = "r";
+
+  @TempDir Path dir;
+  private final InMemoryBlobStore inner = new InMemoryBlobStore();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private SubjectModels models;
+
+  @BeforeEach
+  void models() {
+    HubConfig hub = HubConfig.fromEnv(Map.of("NEURON_EXPLAINER_CACHE", dir.toString()), dir);
+    models =
+        new SubjectModels(
+            new HubModelCache(hub, new PrintStream(OutputStream.nullOutputStream()), false),
+            "cpu",
+            new WorkerMetrics(registry));
+  }
+
+  @AfterEach
+  void close() {
+    models.close();
+  }
+
+  /** A running capture run of layers 0-1, neurons 0-9, over a corpus of many batches. */
+  private CaptureJob submit(RunRecords records) throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      text.append("The boat went down the river to the sea on day ").append(i).append(". ");
+    }
+    Path corpus = Files.writeString(dir.resolve("c.txt"), text);
+    CaptureRun capture =
+        new CaptureRun(
+            Fixtures.hfGpt2Reference().toString(),
+            List.of(corpus.toString()),
+            CONTEXT,
+            0,
+            5,
+            3,
+            10,
+            0,
+            1,
+            0,
+            0,
+            BATCH,
+            null,
+            false,
+            0,
+            7,
+            null);
+    records.putSpec(new RunSpec(RUN, "capture", "0-1", "0-9", null, null, null, null, 1, capture));
+    records.putStatus(new RunStatus(RUN, RunState.RUNNING, 20, 0, 0));
+    return new CaptureJob(
+        JobHeader.first(RUN, 1),
+        new LayerRange(0, 1),
+        0,
+        CaptureKeys.corpusShard(RUN, 0, 1),
+        CaptureKeys.partialsPrefix(RUN));
+  }
+
+  private CaptureHandler handler(BlobStore store) {
+    AtomicLong now = new AtomicLong();
+    // Every read of the run state is a fresh one: the clock moves past the state's 1 s cache.
+    return new CaptureHandler(
+        new RunRecords(store), models, new WorkerMetrics(registry), () -> now.addAndGet(2_000));
+  }
+
+  private double capturedTokens() {
+    return registry.get("neuronexplainer.capture.tokens").counter().count();
+  }
+
+  @Test
+  void aShardThroughItsLayersWritesOnePartialPerLayer() throws Exception {
+    CaptureJob job = submit(new RunRecords(inner));
+    CaptureHandler handler = handler(inner);
+    assertThat(handler.outputExists(job)).isFalse();
+    handler.run(job);
+    assertThat(inner.list(CaptureKeys.partialsPrefix(RUN))).hasSize(2);
+    assertThat(handler.outputExists(job)).isTrue();
+    int excerpts = CorpusShards.manifest(inner, RUN).orElseThrow().excerpts();
+    assertThat(excerpts).as("several batches").isGreaterThan(4 * BATCH);
+    assertThat(capturedTokens()).isEqualTo((double) excerpts * CONTEXT);
+  }
+
+  @Test
+  void aCancelStopsTheForwardPassesAtTheNextBatchAndLeavesNoPartial() throws Exception {
+    RunRecords records = new RunRecords(inner);
+    CaptureJob job = submit(records);
+    // The cancel arrives once the job has read its shard, while its forward passes run.
+    BlobStore store =
+        new Delegating(inner) {
+          @Override
+          public Optional<byte[]> get(String key) {
+            if (key.equals(job.corpusShardKey())) {
+              RunStatus status = records.status(RUN).orElseThrow();
+              records.putStatus(status.with(RunState.CANCELLED, 1));
+            }
+            return super.get(key);
+          }
+        };
+    CaptureHandler handler = handler(store);
+    assertThatThrownBy(() -> handler.run(job))
+        .isInstanceOf(PermanentException.class)
+        .hasMessage("run r was cancelled");
+    assertThat(capturedTokens()).as("one batch, then the check").isEqualTo(BATCH * CONTEXT);
+    int excerpts = CorpusShards.manifest(inner, RUN).orElseThrow().excerpts();
+    assertThat(excerpts).isGreaterThan(4 * BATCH);
+    assertThat(inner.list(CaptureKeys.partialsPrefix(RUN))).isEmpty();
+    assertThat(handler.outputExists(job)).isFalse();
+  }
+
+  /** Passes every call to another store; the test overrides what it watches. */
+  private static class Delegating implements BlobStore {
+    private final BlobStore inner;
+
+    Delegating(BlobStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public void put(String key, byte[] data) {
+      inner.put(key, data);
+    }
+
+    @Override
+    public boolean exists(String key) {
+      return inner.exists(key);
+    }
+
+    @Override
+    public boolean delete(String key) {
+      return inner.delete(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return inner.list(prefix);
+    }
+  }
+}
