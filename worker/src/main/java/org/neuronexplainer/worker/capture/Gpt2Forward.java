@@ -15,6 +15,9 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * GPT-2's forward pass in NDArray operations, the same computation as Hugging Face's
@@ -25,11 +28,16 @@ final class Gpt2Forward {
   private final Gpt2Config config;
   private final Gpt2Weights weights;
   private final Compute compute;
+  private final ExecutorService copier;
 
-  Gpt2Forward(Gpt2Config config, Gpt2Weights weights, Compute compute) {
+  /**
+   * @param copier copies activations out of libtorch while the next blocks run
+   */
+  Gpt2Forward(Gpt2Config config, Gpt2Weights weights, Compute compute, ExecutorService copier) {
     this.config = config;
     this.weights = weights;
     this.compute = compute;
+    this.copier = copier;
   }
 
   /**
@@ -45,24 +53,79 @@ final class Gpt2Forward {
     NDArray mask = causalMask(manager, tokens);
 
     int lastBlock = withLogits ? config.layers() - 1 : layers.length() - 1;
-    Map<Integer, FloatTensor> activations = new LinkedHashMap<>();
-    for (int l = 0; l <= lastBlock; l++) {
-      Gpt2Weights.Block block = weights.blocks().get(l);
-      h = h.add(attention(norm(h, block.ln1Weight(), block.ln1Bias()), block, mask, batch, tokens));
-      NDArray hidden =
-          linear(norm(h, block.ln2Weight(), block.ln2Bias()), block.fcWeight(), block.fcBias());
-      NDArray post = Gelu.geluNew(hidden);
-      if (layers.get(l)) {
-        activations.put(l, toJava(post));
+    Map<Integer, Future<FloatTensor>> copies = new LinkedHashMap<>();
+    try {
+      for (int l = 0; l <= lastBlock; l++) {
+        // Each block's intermediates (and the previous residual stream) are freed as soon as the
+        // block is done, so libtorch reuses the same memory block after block.
+        try (NDManager blockManager = manager.newSubManager()) {
+          h.attach(blockManager);
+          Gpt2Weights.Block block = weights.blocks().get(l);
+          NDArray attended =
+              h.add(
+                  attention(
+                      norm(h, block.ln1Weight(), block.ln1Bias()), block, mask, batch, tokens));
+          NDArray hidden =
+              linear(
+                  norm(attended, block.ln2Weight(), block.ln2Bias()),
+                  block.fcWeight(),
+                  block.fcBias());
+          NDArray post = Gelu.geluNew(hidden);
+          if (layers.get(l)) {
+            // Kept until the pass ends; copied to Java beside the next blocks' computation.
+            post.attach(manager);
+            copies.put(l, copier.submit(() -> toJava(post)));
+          }
+          h = attended.add(linear(post, block.mlpProjWeight(), block.mlpProjBias()));
+          h.attach(manager);
+        }
       }
-      h = h.add(linear(post, block.mlpProjWeight(), block.mlpProjBias()));
+      Optional<FloatTensor> logits = Optional.empty();
+      if (withLogits) {
+        NDArray last = norm(h, weights.lnFWeight(), weights.lnFBias());
+        logits = Optional.of(toJava(Linear.linear(last, weights.lmHead()).singletonOrThrow()));
+      }
+      return new ForwardResult(collect(copies), logits);
+    } finally {
+      awaitAll(copies.values());
     }
-    Optional<FloatTensor> logits = Optional.empty();
-    if (withLogits) {
-      NDArray last = norm(h, weights.lnFWeight(), weights.lnFBias());
-      logits = Optional.of(toJava(Linear.linear(last, weights.lmHead()).singletonOrThrow()));
+  }
+
+  private static Map<Integer, FloatTensor> collect(Map<Integer, Future<FloatTensor>> copies) {
+    Map<Integer, FloatTensor> activations = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Future<FloatTensor>> copy : copies.entrySet()) {
+      try {
+        activations.put(copy.getKey(), copy.getValue().get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while copying activations", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+      }
     }
-    return new ForwardResult(activations, logits);
+    return activations;
+  }
+
+  /** Waits, uninterruptibly, until no copy still reads the pass's tensors. */
+  private static void awaitAll(Iterable<Future<FloatTensor>> copies) {
+    boolean interrupted = false;
+    for (Future<FloatTensor> copy : copies) {
+      while (true) {
+        try {
+          copy.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          break; // reported by collect, or the pass failed first
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private NDArray attention(

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 /**
@@ -22,13 +24,21 @@ public final class Gpt2Model implements AutoCloseable {
   private final NDManager manager;
   private final Gpt2Forward forward;
   private final Gpt2Weights weights;
+  private final ExecutorService copier;
 
   private Gpt2Model(Gpt2Config config, Compute compute, NDManager manager, Gpt2Weights weights) {
     this.config = config;
     this.compute = compute;
     this.manager = manager;
     this.weights = weights;
-    this.forward = new Gpt2Forward(config, weights, compute);
+    this.copier =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "activation-copy");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.forward = new Gpt2Forward(config, weights, compute, copier);
   }
 
   /**
@@ -177,6 +187,7 @@ public final class Gpt2Model implements AutoCloseable {
 
   @Override
   public void close() {
+    copier.shutdownNow();
     manager.close();
   }
 }
