@@ -7,6 +7,8 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -17,6 +19,7 @@ import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.run.CaptureProgress;
 import org.neuronexplainer.worker.capture.run.CaptureRunner;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
+import org.neuronexplainer.worker.capture.stats.LayerStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,10 +44,13 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       usageHelpAutoWidth = true,
       description = {
-        "Runs the forward pass alone (every layer's MLP activations copied out), then the full",
-        "capture (forward pass plus every neuron's top list, sample pool, power sums and token",
-        "sums), on the same random token ids, and prints tokens per second for each, their",
-        "ratio and the peak memory. One warm-up batch runs first."
+        "Times, on random token ids, the forward pass alone (every layer's MLP activations",
+        "copied out) and the full capture (forward pass plus every neuron's top list, sample",
+        "pool, quantile keys, power sums and token sums) twice: from empty statistics, where",
+        "every excerpt enters the heaps and every token gets its table row, and continued,",
+        "adding new excerpts to statistics that already hold a warm-up round and the earlier",
+        "rounds, as later in a long capture (one-pass quantiles). Prints tokens per second,",
+        "the ratios to the forward pass and the peak memory."
       })
   static final class Capture implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -84,8 +90,10 @@ final class BenchCommand implements Runnable {
           throw new UserException(
               "need 1 <= --context <= n_positions, --batch and --excerpts >= 1");
         }
+        // Row block 0: the forward pass alone and the capture from empty statistics, every
+        // round. Block 1 warms up the continued statistics; block 2 + r is round r's new excerpts.
         Random random = new Random(1);
-        int[][] ids = new int[excerpts][context];
+        int[][] ids = new int[excerpts * (rounds + 2)][context];
         for (int[] row : ids) {
           for (int t = 0; t < context; t++) {
             row[t] = random.nextInt(config.vocabSize());
@@ -96,56 +104,68 @@ final class BenchCommand implements Runnable {
         if (!quantiles.equals("one-pass") && !quantiles.equals("two-pass")) {
           throw new UserException("--quantiles " + quantiles + ": expected one-pass or two-pass");
         }
+        boolean twoPass = quantiles.equals("two-pass");
         CaptureSettings settings =
             new CaptureSettings(context, 50, 50, 250, 0, 50, 2)
-                .withQuantiles(CaptureSettings.DEFAULT_QUANTILE_KEYS, quantiles.equals("two-pass"));
+                .withQuantiles(CaptureSettings.DEFAULT_QUANTILE_KEYS, twoPass);
         Excerpts all = Excerpts.of(ids);
-        int[] order = IntStream.range(0, excerpts).toArray();
-        // Warm-up (JIT, native allocator), then rounds alternating the two so that a busy
-        // machine's noise hits both alike; the best round of each is reported.
-        CaptureRunner.run(
-            gpt2,
-            all,
-            java.util.Arrays.copyOf(order, Math.min(excerpts, 2 * batch)),
-            layers,
-            neurons,
-            settings,
-            batch,
-            CaptureProgress.NONE);
-        long tokens = (long) excerpts * context;
-        double forward = Double.MAX_VALUE;
-        double full = Double.MAX_VALUE;
-        double forwardCpu = Double.MAX_VALUE;
-        double fullCpu = Double.MAX_VALUE;
-        StringBuilder forwardRounds = new StringBuilder();
-        StringBuilder fullRounds = new StringBuilder();
+        int[] first = IntStream.range(0, excerpts).toArray();
+        // Warm-up (JIT, native allocator): the continued statistics' first excerpts.
+        Map<Integer, LayerStats> carried = new LinkedHashMap<>();
+        for (int layer : layers) {
+          carried.put(
+              layer,
+              LayerStats.create(
+                  layer, neurons, settings, config.vocabSize(), excerpts * (rounds + 1)));
+        }
+        CaptureSettings carriedSettings = settings.withQuantiles(settings.quantileKeys(), false);
+        CaptureRunner.runInto(
+            carried, gpt2, all, block(1, excerpts), carriedSettings, batch, CaptureProgress.NONE);
+        Measure forward = new Measure();
+        Measure fresh = new Measure();
+        Measure continued = new Measure();
         for (int round = 0; round < rounds; round++) {
-          // Alternate which goes first, so that neither always follows the other's garbage.
-          for (int turn = 0; turn < 2; turn++) {
-            boolean forwardTurn = (turn == 0) == (round % 2 == 0);
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            if (forwardTurn) {
-              for (int s = 0; s < excerpts; s += batch) {
-                gpt2.forward(
-                    java.util.Arrays.copyOfRange(ids, s, Math.min(excerpts, s + batch)),
-                    layers,
-                    false);
-              }
-              double wall = (System.nanoTime() - start) / 1e9;
-              forward = Math.min(forward, wall);
-              forwardCpu = Math.min(forwardCpu, (processCpuNanos() - cpuStart) / 1e9);
-              forwardRounds.append(String.format(" %.2f", wall));
-            } else {
-              CaptureRunner.run(
-                  gpt2, all, order, layers, neurons, settings, batch, CaptureProgress.NONE);
-              double wall = (System.nanoTime() - start) / 1e9;
-              full = Math.min(full, wall);
-              fullCpu = Math.min(fullCpu, (processCpuNanos() - cpuStart) / 1e9);
-              fullRounds.append(String.format(" %.2f", wall));
+          int[] newIds = block(round + 2, excerpts);
+          // Rotate which goes first, so that none always follows another's garbage.
+          for (int turn = 0; turn < 3; turn++) {
+            switch ((turn + round) % 3) {
+              case 0 ->
+                  forward.time(
+                      () -> {
+                        for (int s = 0; s < excerpts; s += batch) {
+                          gpt2.forward(
+                              java.util.Arrays.copyOfRange(ids, s, Math.min(excerpts, s + batch)),
+                              layers,
+                              false);
+                        }
+                      });
+              case 1 ->
+                  fresh.time(
+                      () ->
+                          CaptureRunner.run(
+                              gpt2,
+                              all,
+                              first,
+                              layers,
+                              neurons,
+                              settings,
+                              batch,
+                              CaptureProgress.NONE));
+              default ->
+                  continued.time(
+                      () ->
+                          CaptureRunner.runInto(
+                              carried,
+                              gpt2,
+                              all,
+                              newIds,
+                              carriedSettings,
+                              batch,
+                              CaptureProgress.NONE));
             }
           }
         }
+        long tokens = (long) excerpts * context;
         out.printf(
             "model %s: %d layers x %d neurons, %s, PyTorch %s, %d CPU cores; %d excerpts x %d"
                 + " tokens, batch %d, best of %d%n",
@@ -159,20 +179,49 @@ final class BenchCommand implements Runnable {
             context,
             batch,
             rounds);
+        out.println("forward only:  " + forward.summary(tokens));
+        out.println("full capture, empty statistics:  " + fresh.summary(tokens));
+        out.println("full capture, continued:         " + continued.summary(tokens));
         out.printf(
-            "forward only:  %.1f tokens/s (%.2f s; CPU %.2f s)%n",
-            tokens / forward, forward, forwardCpu);
+            "full / forward: %.1f%% from empty statistics, %.1f%% continued (by CPU time: %.1f%%,"
+                + " %.1f%%)%n",
+            100 * forward.wall / fresh.wall,
+            100 * forward.wall / continued.wall,
+            100 * forward.cpu / fresh.cpu,
+            100 * forward.cpu / continued.cpu);
         out.printf(
-            "full capture:  %.1f tokens/s (%.2f s; CPU %.2f s)%n", tokens / full, full, fullCpu);
-        out.printf("full / forward: %.1f%%%n", 100 * forward / full);
-        // CPU seconds of the whole process (libtorch's threads included) move far less than wall
-        // time when other jobs share the machine.
-        out.printf("full / forward by CPU time: %.1f%%%n", 100 * forwardCpu / fullCpu);
-        out.printf("rounds (s): forward%s; full%s%n", forwardRounds, fullRounds);
+            "rounds (s): forward%s; empty%s; continued%s%n",
+            forward.rounds, fresh.rounds, continued.rounds);
         out.printf("peak memory: RSS %s, Java heap %s%n", peakRss(), mib(peakHeap()));
         out.flush();
       }
       return 0;
+    }
+
+    /** Excerpt ids of row block {@code index}. */
+    private static int[] block(int index, int excerpts) {
+      return IntStream.range(index * excerpts, (index + 1) * excerpts).toArray();
+    }
+
+    /** The best wall and CPU seconds of one kind of timed work, and every round's wall time. */
+    private static final class Measure {
+      double wall = Double.MAX_VALUE;
+      double cpu = Double.MAX_VALUE;
+      final StringBuilder rounds = new StringBuilder();
+
+      void time(Runnable work) {
+        long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        work.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        wall = Math.min(wall, seconds);
+        cpu = Math.min(cpu, (processCpuNanos() - cpuStart) / 1e9);
+        rounds.append(String.format(" %.2f", seconds));
+      }
+
+      String summary(long tokens) {
+        return String.format("%.1f tokens/s (%.2f s; CPU %.2f s)", tokens / wall, wall, cpu);
+      }
     }
 
     private static long processCpuNanos() {

@@ -100,6 +100,36 @@ class CaptureCliTest {
   }
 
   @Test
+  void benchCaptureReportsTheForwardPassAndBothFullCaptures() {
+    assertThat(
+            run(
+                "bench",
+                "capture",
+                "--model",
+                MODEL.toString(),
+                "--context",
+                "8",
+                "--excerpts",
+                "4",
+                "--batch",
+                "2",
+                "--rounds",
+                "1",
+                "--device",
+                "cpu"))
+        .as(err.toString())
+        .isZero();
+    String report = out.toString();
+    assertThat(report)
+        .containsPattern("PyTorch \\d+\\.\\d+")
+        .containsPattern("forward only: +[0-9.]+ tokens/s")
+        .containsPattern("full capture, empty statistics: +[0-9.]+ tokens/s")
+        .containsPattern("full capture, continued: +[0-9.]+ tokens/s")
+        .containsPattern("full / forward: [0-9.]+% from empty statistics, [0-9.]+% continued");
+    assertThat(run("bench", "capture", "--model", MODEL.toString(), "--excerpts", "0")).isNotZero();
+  }
+
+  @Test
   void withoutAModelCaptureUsesTheDeterministicSmokeModelAndTheShippedCorpus() throws Exception {
     String home = System.getProperty("neuron.explainer.home");
     String cache = System.getProperty("neuron.explainer.cache");

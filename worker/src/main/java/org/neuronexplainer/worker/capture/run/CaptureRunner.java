@@ -36,17 +36,37 @@ public final class CaptureRunner {
       CaptureSettings settings,
       int batch,
       CaptureProgress progress) {
+    Map<Integer, LayerStats> stats = new LinkedHashMap<>();
+    int vocab = model.config().vocabSize();
+    for (int layer : layers) {
+      stats.put(layer, LayerStats.create(layer, neurons, settings, vocab, shardIds.length));
+    }
+    runInto(stats, model, excerpts, shardIds, settings, batch, progress);
+    return stats;
+  }
+
+  /**
+   * Adds more excerpts to statistics that already hold others (of ids not among {@code shardIds}),
+   * as the later batches of a long capture do. One-pass settings only.
+   */
+  public static void runInto(
+      Map<Integer, LayerStats> stats,
+      Gpt2Model model,
+      Excerpts excerpts,
+      int[] shardIds,
+      CaptureSettings settings,
+      int batch,
+      CaptureProgress progress) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be at least 1: " + batch);
     }
     if (excerpts.count() > 0 && excerpts.context() != settings.context()) {
       throw new IllegalArgumentException("excerpts are not of the settings' context length");
     }
-    Map<Integer, LayerStats> stats = new LinkedHashMap<>();
-    int vocab = model.config().vocabSize();
-    for (int layer : layers) {
-      stats.put(layer, LayerStats.create(layer, neurons, settings, vocab, shardIds.length));
+    if (settings.twoPassQuantiles() && stats.values().stream().anyMatch(s -> s.excerpts() > 0)) {
+      throw new IllegalArgumentException("two-pass quantiles need the whole corpus in one run");
     }
+    int[] layers = stats.keySet().stream().mapToInt(Integer::intValue).toArray();
     List<int[]> batches = batches(shardIds, batch);
     int passes = settings.twoPassQuantiles() ? 2 : 1;
     long total = (long) passes * shardIds.length;
@@ -77,7 +97,6 @@ public final class CaptureRunner {
         selection.await();
       }
     }
-    return stats;
   }
 
   /**
