@@ -58,7 +58,19 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      System.err.printf(
+          "neuron-explainer: out of Java heap memory (at most %d MiB here). Capture keeps a token"
+              + " table of 8 bytes per neuron and vocabulary token seen: give the JVM more memory"
+              + " (NEURON_EXPLAINER_JAVA_OPTS=-Xmx16g, say) or capture fewer layers or neurons per"
+              + " process (--layers, --neurons).%n",
+          Runtime.getRuntime().maxMemory() >> 20);
+      code = 3;
+    }
+    System.exit(code);
   }
 
   /** Errors reach the user as one line naming the problem; a stack trace only on request. */
