@@ -9,14 +9,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.testing.ForwardingStore;
 
 /**
- * A store that appends one line per completed put under a key prefix to an audit file: how a test
- * counts the writes of processes it kills. The line is appended once the put returned, with one
- * {@code O_APPEND} write, so it survives a SIGKILL of the process right after.
+ * A store that appends lines per put under a key prefix to an audit file: how a test counts the
+ * writes of processes it kills. {@code start KEY} before the put, {@code KEY} once it returned,
+ * each one {@code O_APPEND} write, so both survive a SIGKILL of the process right after; a put the
+ * kill interrupted leaves a start line alone (its bytes may or may not have landed).
  */
 final class AuditedStore extends ForwardingStore {
 
@@ -29,21 +31,45 @@ final class AuditedStore extends ForwardingStore {
     this.prefix = prefix;
   }
 
-  /** Puts per key, summed over audit files. */
+  private static final String START = "start ";
+
+  /** Completed puts per key, summed over audit files. */
   static Map<String, Integer> count(List<Path> audits) throws IOException {
     Map<String, Integer> counts = new TreeMap<>();
     for (Path file : audits) {
       if (Files.exists(file)) {
-        Files.readAllLines(file, UTF_8).forEach(key -> counts.merge(key, 1, Integer::sum));
+        Files.readAllLines(file, UTF_8).stream()
+            .filter(line -> !line.startsWith(START))
+            .forEach(key -> counts.merge(key, 1, Integer::sum));
       }
     }
     return counts;
   }
 
+  /** Keys whose put started in this audit file but never reported back. */
+  static Set<String> unfinished(Path audit) throws IOException {
+    Map<String, Integer> open = new TreeMap<>();
+    if (Files.exists(audit)) {
+      for (String line : Files.readAllLines(audit, UTF_8)) {
+        if (line.startsWith(START)) {
+          open.merge(line.substring(START.length()), 1, Integer::sum);
+        } else {
+          open.merge(line, -1, Integer::sum);
+        }
+      }
+    }
+    open.values().removeIf(n -> n <= 0);
+    return open.keySet();
+  }
+
   @Override
   public void put(String key, byte[] data) {
+    boolean audited = key.startsWith(prefix);
+    if (audited) {
+      append(START + key);
+    }
     inner.put(key, data);
-    if (key.startsWith(prefix)) {
+    if (audited) {
       append(key);
     }
   }

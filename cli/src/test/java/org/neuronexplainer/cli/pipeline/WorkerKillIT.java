@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,14 +96,21 @@ class WorkerKillIT {
         }
         assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(view.progress().states().get("done")).isEqualTo(150);
-        // Every result written exactly once, by the killed worker or by its successor.
+        // Every result written exactly once, by the killed worker or by its successor. A put the
+        // kill cut short may have landed without its audit line: then the successor found the
+        // same bytes in the store and wrote nothing.
         Map<String, Integer> writes =
             AuditedStore.count(List.of(audit("worker-1"), audit("worker-2")));
-        assertThat(writes).hasSize(150);
+        Set<String> cutShort = AuditedStore.unfinished(audit("worker-1"));
         assertThat(writes).allSatisfy((key, n) -> assertThat(n).as(key).isEqualTo(1));
+        for (NeuronId n : neurons) {
+          String key = RunRecords.explanationKey(n);
+          assertThat(writes.containsKey(key) || cutShort.contains(key))
+              .as(key + " written, or its put cut short by the kill")
+              .isTrue();
+        }
         assertThat(writes.keySet())
-            .containsExactlyInAnyOrderElementsOf(
-                neurons.stream().map(RunRecords::explanationKey).toList());
+            .isSubsetOf(neurons.stream().map(RunRecords::explanationKey).toList());
         for (NeuronId n : neurons) {
           byte[] bytes = store.get(RunRecords.explanationKey(n)).orElseThrow();
           NeuronSimulationResults results =
