@@ -48,7 +48,7 @@ final class BenchCommand implements Runnable {
         "copied out) and the full capture (forward pass plus every neuron's top list, sample",
         "pool, quantile keys, power sums and token sums) twice: from empty statistics, where",
         "every excerpt enters the heaps and every token gets its table row, and continued,",
-        "adding new excerpts to statistics that already hold a warm-up round and the earlier",
+        "adding new excerpts to statistics that already hold --warm-up excerpts and the earlier",
         "rounds, as later in a long capture (one-pass quantiles). Prints tokens per second,",
         "the ratios to the forward pass and the peak memory."
       })
@@ -70,6 +70,16 @@ final class BenchCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "2", description = "Timed rounds, best kept (2).")
     int rounds;
 
+    @Option(
+        names = "--warm-up",
+        defaultValue = "-1",
+        paramLabel = "N",
+        description =
+            "Excerpts the continued statistics hold before the timed rounds (default: as many as"
+                + " --excerpts). The larger, the closer to the late part of a long capture, where"
+                + " few excerpts still enter the heaps.")
+    int warmUp;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N.")
     String device;
 
@@ -90,10 +100,14 @@ final class BenchCommand implements Runnable {
           throw new UserException(
               "need 1 <= --context <= n_positions, --batch and --excerpts >= 1");
         }
-        // Row block 0: the forward pass alone and the capture from empty statistics, every
-        // round. Block 1 warms up the continued statistics; block 2 + r is round r's new excerpts.
+        if (warmUp < -1) {
+          throw new UserException("--warm-up must be 0 or more: " + warmUp);
+        }
+        // Rows [0, excerpts): the forward pass alone and the capture from empty statistics, every
+        // round; then the continued statistics' warm-up; then each round's new excerpts.
+        int warm = warmUp < 0 ? excerpts : warmUp;
         Random random = new Random(1);
-        int[][] ids = new int[excerpts * (rounds + 2)][context];
+        int[][] ids = new int[excerpts * (rounds + 1) + warm][context];
         for (int[] row : ids) {
           for (int t = 0; t < context; t++) {
             row[t] = random.nextInt(config.vocabSize());
@@ -116,16 +130,23 @@ final class BenchCommand implements Runnable {
           carried.put(
               layer,
               LayerStats.create(
-                  layer, neurons, settings, config.vocabSize(), excerpts * (rounds + 1)));
+                  layer, neurons, settings, config.vocabSize(), warm + excerpts * rounds));
         }
         CaptureSettings carriedSettings = settings.withQuantiles(settings.quantileKeys(), false);
         CaptureRunner.runInto(
-            carried, gpt2, all, block(1, excerpts), carriedSettings, batch, CaptureProgress.NONE);
+            carried,
+            gpt2,
+            all,
+            IntStream.range(excerpts, excerpts + warm).toArray(),
+            carriedSettings,
+            batch,
+            CaptureProgress.NONE);
         Measure forward = new Measure();
         Measure fresh = new Measure();
         Measure continued = new Measure();
         for (int round = 0; round < rounds; round++) {
-          int[] newIds = block(round + 2, excerpts);
+          int from = excerpts + warm + round * excerpts;
+          int[] newIds = IntStream.range(from, from + excerpts).toArray();
           // Rotate which goes first, so that none always follows another's garbage.
           for (int turn = 0; turn < 3; turn++) {
             switch ((turn + round) % 3) {
@@ -183,10 +204,11 @@ final class BenchCommand implements Runnable {
         out.println("full capture, empty statistics:  " + fresh.summary(tokens));
         out.println("full capture, continued:         " + continued.summary(tokens));
         out.printf(
-            "full / forward: %.1f%% from empty statistics, %.1f%% continued (by CPU time: %.1f%%,"
-                + " %.1f%%)%n",
+            "full / forward: %.1f%% from empty statistics, %.1f%% continued after %d excerpts (by"
+                + " CPU time: %.1f%%, %.1f%%)%n",
             100 * forward.wall / fresh.wall,
             100 * forward.wall / continued.wall,
+            warm,
             100 * forward.cpu / fresh.cpu,
             100 * forward.cpu / continued.cpu);
         out.printf(
@@ -196,11 +218,6 @@ final class BenchCommand implements Runnable {
         out.flush();
       }
       return 0;
-    }
-
-    /** Excerpt ids of row block {@code index}. */
-    private static int[] block(int index, int excerpts) {
-      return IntStream.range(index * excerpts, (index + 1) * excerpts).toArray();
     }
 
     /** The best wall and CPU seconds of one kind of timed work, and every round's wall time. */

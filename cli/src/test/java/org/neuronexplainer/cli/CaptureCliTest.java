@@ -125,7 +125,8 @@ class CaptureCliTest {
         .containsPattern("forward only: +[0-9.]+ tokens/s")
         .containsPattern("full capture, empty statistics: +[0-9.]+ tokens/s")
         .containsPattern("full capture, continued: +[0-9.]+ tokens/s")
-        .containsPattern("full / forward: [0-9.]+% from empty statistics, [0-9.]+% continued");
+        .containsPattern(
+            "full / forward: [0-9.]+% from empty statistics, [0-9.]+% continued after 3 excerpts");
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--excerpts", "0")).isNotZero();
   }
 
