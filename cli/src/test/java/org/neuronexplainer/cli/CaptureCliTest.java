@@ -115,6 +115,8 @@ class CaptureCliTest {
                 "2",
                 "--rounds",
                 "1",
+                "--warm-up",
+                "3",
                 "--device",
                 "cpu"))
         .as(err.toString())
@@ -128,6 +130,8 @@ class CaptureCliTest {
         .containsPattern(
             "full / forward: [0-9.]+% from empty statistics, [0-9.]+% continued after 3 excerpts");
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--excerpts", "0")).isNotZero();
+    assertThat(run("bench", "capture", "--model", MODEL.toString(), "--warm-up", "-2")).isNotZero();
+    assertThat(err.toString()).contains("--warm-up must be 0 or more");
   }
 
   @Test
