@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.pipeline;
 
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
@@ -21,6 +22,7 @@ import org.neuronexplainer.worker.capture.run.CaptureRunner;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
+import org.neuronexplainer.worker.capture.stats.StatsMemory;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 
 /**
@@ -40,18 +42,37 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
   private final RunSpecs specs;
   private final SubjectModels models;
   private final WorkerMetrics metrics;
+  private final LongSupplier heapBudget;
 
   CaptureHandler(RunRecords records, SubjectModels models, WorkerMetrics metrics) {
-    this(records, models, metrics, System::currentTimeMillis);
+    this(
+        records,
+        models,
+        metrics,
+        System::currentTimeMillis,
+        () -> (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
   }
 
+  /**
+   * @param heapBudget bytes of Java heap a job's statistics may take
+   */
   CaptureHandler(
-      RunRecords records, SubjectModels models, WorkerMetrics metrics, LongSupplier clock) {
+      RunRecords records,
+      SubjectModels models,
+      WorkerMetrics metrics,
+      LongSupplier clock,
+      LongSupplier heapBudget) {
     this.store = records.store();
     this.specs = new RunSpecs(records, clock);
     this.models = models;
     this.metrics = metrics;
+    this.heapBudget = heapBudget;
   }
+
+  /**
+   * The part of the maximum heap a job's statistics may plan on; the rest is for everything else.
+   */
+  static final double HEAP_SHARE = 0.8;
 
   @Override
   public boolean outputExists(CaptureJob job) {
@@ -80,6 +101,7 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     CorpusShards.Manifest manifest = CorpusShards.prepare(store, runId, capture, tok);
     CorpusShards.Shard shard = CorpusShards.read(store, job.corpusShardKey());
     Excerpts excerpts = CorpusShards.view(manifest, shard);
+    requireHeap(layers.length, neurons.length, capture, excerpts, shard.ids());
     long[] counted = {0};
     Map<Integer, LayerStats> stats =
         CaptureRunner.run(
@@ -102,6 +124,38 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
           PartialCodec.encode(stats.get(layer), excerpts::tokens, capture.collateBlock()));
     }
     return JobMetrics.NONE;
+  }
+
+  /** Refuses a job whose statistics would not fit in this worker's heap, saying what to change. */
+  private void requireHeap(
+      int layers, int neurons, CaptureRun capture, Excerpts excerpts, int[] ids) {
+    BitSet seen = new BitSet();
+    for (int id : ids) {
+      for (int token : excerpts.tokens(id)) {
+        seen.set(token);
+      }
+    }
+    long perLayer =
+        StatsMemory.bytesPerLayer(neurons, settings(capture), seen.cardinality(), ids.length);
+    long budget = heapBudget.getAsLong();
+    if (perLayer * layers <= budget) {
+      return;
+    }
+    long fit = budget / Math.max(1, perLayer);
+    throw new PermanentException(
+        String.format(
+            java.util.Locale.ROOT,
+            "this job's capture statistics need about %.1f GiB of Java heap (%d layers x %d"
+                + " neurons, %d distinct tokens in the shard), more than the %.1f GiB this worker"
+                + " can give them: %s, or give capture workers more memory",
+            perLayer * (double) layers / (1L << 30),
+            layers,
+            neurons,
+            seen.cardinality(),
+            budget / (double) (1L << 30),
+            fit >= 1
+                ? "set the run's capture.layersPerJob to at most " + fit
+                : "capture fewer neurons per run (one layer alone does not fit)"));
   }
 
   /**

@@ -29,8 +29,10 @@ import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.worker.capture.Fixtures;
+import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.hub.HubConfig;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
+import org.neuronexplainer.worker.capture.stats.StatsMemory;
 
 /** The capture job on the shared tiny GPT-2: its partials, and a cancel while it runs. */
 class CaptureHandlerTest {
@@ -96,10 +98,18 @@ class CaptureHandlerTest {
   }
 
   private CaptureHandler handler(BlobStore store) {
+    return handler(store, Long.MAX_VALUE);
+  }
+
+  private CaptureHandler handler(BlobStore store, long heapBudget) {
     AtomicLong now = new AtomicLong();
     // Every read of the run state is a fresh one: the clock moves past the state's 1 s cache.
     return new CaptureHandler(
-        new RunRecords(store), models, new WorkerMetrics(registry), () -> now.addAndGet(2_000));
+        new RunRecords(store),
+        models,
+        new WorkerMetrics(registry),
+        () -> now.addAndGet(2_000),
+        () -> heapBudget);
   }
 
   private double capturedTokens() {
@@ -144,6 +154,41 @@ class CaptureHandlerTest {
     assertThat(excerpts).isGreaterThan(4 * BATCH);
     assertThat(inner.list(CaptureKeys.partialsPrefix(RUN))).isEmpty();
     assertThat(handler.outputExists(job)).isFalse();
+  }
+
+  @Test
+  void aJobWhoseStatisticsWouldNotFitTheHeapIsRefusedBeforeItsForwardPasses() throws Exception {
+    CaptureJob job = submit(new RunRecords(inner));
+    // Room for one layer's statistics of this job but not for two: the message says 1.
+    CaptureHandler probe = handler(inner);
+    probe.run(job);
+    inner.list(CaptureKeys.partialsPrefix(RUN)).forEach(inner::delete);
+    double tokensOfOneRun = capturedTokens();
+    CorpusShards.Shard shard = CorpusShards.read(inner, job.corpusShardKey());
+    Excerpts excerpts = CorpusShards.view(CorpusShards.manifest(inner, RUN).orElseThrow(), shard);
+    java.util.BitSet seen = new java.util.BitSet();
+    for (int id : shard.ids()) {
+      for (int token : excerpts.tokens(id)) {
+        seen.set(token);
+      }
+    }
+    long perLayer =
+        StatsMemory.bytesPerLayer(
+            10,
+            CaptureHandler.settings(
+                CaptureHandler.capture(new RunRecords(inner).spec(RUN).orElseThrow())),
+            seen.cardinality(),
+            shard.ids().length);
+    CaptureHandler tight = handler(inner, perLayer * 3 / 2);
+    assertThatThrownBy(() -> tight.run(job))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("2 layers x 10 neurons")
+        .hasMessageContaining("set the run's capture.layersPerJob to at most 1");
+    assertThat(capturedTokens()).as("no forward pass ran").isEqualTo(tokensOfOneRun);
+    assertThat(inner.list(CaptureKeys.partialsPrefix(RUN))).isEmpty();
+    assertThatThrownBy(() -> handler(inner, perLayer / 2).run(job))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("one layer alone does not fit");
   }
 
   /** Passes every call to another store; the test overrides what it watches. */
