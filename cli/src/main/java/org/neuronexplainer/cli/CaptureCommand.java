@@ -145,8 +145,14 @@ final class CaptureCommand implements Callable<Integer> {
               excerpt.batch,
               partialsOnly);
       var store = new LocalDirectoryStore(out);
-      var outcome =
-          Capture.run(gpt2, tokenizer, excerpts, job, store, ProgressBar.of(progress, System.err));
+      Capture.Outcome outcome;
+      try {
+        outcome =
+            Capture.run(
+                gpt2, tokenizer, excerpts, job, store, ProgressBar.of(progress, System.err));
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage()); // the run's settings against the model or memory
+      }
       PrintWriter stdout = spec.commandLine().getOut();
       if (outcome.partials()) {
         stdout.printf(

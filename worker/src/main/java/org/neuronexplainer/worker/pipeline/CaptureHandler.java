@@ -1,7 +1,6 @@
 package org.neuronexplainer.worker.pipeline;
 
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
@@ -45,12 +44,7 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
   private final LongSupplier heapBudget;
 
   CaptureHandler(RunRecords records, SubjectModels models, WorkerMetrics metrics) {
-    this(
-        records,
-        models,
-        metrics,
-        System::currentTimeMillis,
-        () -> (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
+    this(records, models, metrics, System::currentTimeMillis, StatsMemory::budget);
   }
 
   /**
@@ -129,30 +123,19 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
   /** Refuses a job whose statistics would not fit in this worker's heap, saying what to change. */
   private void requireHeap(
       int layers, int neurons, CaptureRun capture, Excerpts excerpts, int[] ids) {
-    BitSet seen = new BitSet();
-    for (int id : ids) {
-      for (int token : excerpts.tokens(id)) {
-        seen.set(token);
-      }
-    }
-    long perLayer =
-        StatsMemory.bytesPerLayer(neurons, settings(capture), seen.cardinality(), ids.length);
+    StatsMemory.Need need = StatsMemory.of(layers, neurons, settings(capture), excerpts, ids);
     long budget = heapBudget.getAsLong();
-    if (perLayer * layers <= budget) {
+    if (need.total() <= budget) {
       return;
     }
-    long fit = budget / Math.max(1, perLayer);
+    long fit = need.layersThatFit(budget);
     throw new PermanentException(
         String.format(
             java.util.Locale.ROOT,
-            "this job's capture statistics need about %.1f GiB of Java heap (%d layers x %d"
-                + " neurons, %d distinct tokens in the shard), more than the %.1f GiB this worker"
-                + " can give them: %s, or give capture workers more memory",
-            perLayer * (double) layers / (1L << 30),
-            layers,
-            neurons,
-            seen.cardinality(),
-            budget / (double) (1L << 30),
+            "this job's capture statistics need %s in the shard, more than the %.1f GiB this"
+                + " worker can give them: %s, or give capture workers more memory",
+            need.describe(neurons),
+            StatsMemory.gib(budget),
             fit >= 1
                 ? "set the run's capture.layersPerJob to at most " + fit
                 : "capture fewer neurons per run (one layer alone does not fit)"));

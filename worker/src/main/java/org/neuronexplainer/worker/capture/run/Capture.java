@@ -8,6 +8,7 @@ import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
 import org.neuronexplainer.worker.capture.stats.RecordAssembler;
+import org.neuronexplainer.worker.capture.stats.StatsMemory;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 
 /**
@@ -42,6 +43,24 @@ public final class Capture {
           "two-pass quantiles run in one process over the whole corpus; a sharded run (--shard,"
               + " --partials-only) samples the buckets in one pass");
     }
+    int[] shardIds = excerpts.shard(job.shard(), job.shards());
+    StatsMemory.Need need =
+        StatsMemory.of(job.layers().length, neurons.length, job.settings(), excerpts, shardIds);
+    long budget = StatsMemory.budget();
+    if (need.total() > budget) {
+      long fit = need.layersThatFit(budget);
+      throw new IllegalArgumentException(
+          String.format(
+              java.util.Locale.ROOT,
+              "the capture statistics need %s, more than the %.1f GiB this JVM can give them: %s,"
+                  + " or give the JVM more memory (NEURON_EXPLAINER_JAVA_OPTS=-Xmx%dg)",
+              need.describe(neurons.length),
+              StatsMemory.gib(budget),
+              fit >= 1
+                  ? "capture at most " + fit + " layers per process (--layers)"
+                  : "capture fewer neurons per process (--neurons)",
+              (long) Math.ceil(StatsMemory.gib(need.total()) / StatsMemory.HEAP_SHARE) + 1));
+    }
     CaptureSpec spec = job.spec(excerpts.count());
     String specKey = CaptureLayout.spec(job.runId());
     store
@@ -58,7 +77,6 @@ public final class Capture {
                       + "); choose another --run or delete it");
             });
     store.put(specKey, spec.toJson());
-    int[] shardIds = excerpts.shard(job.shard(), job.shards());
     Map<Integer, LayerStats> stats =
         CaptureRunner.run(
             model,
