@@ -28,6 +28,7 @@ import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.common.storage.testing.ForwardingStore;
 import org.neuronexplainer.worker.capture.Fixtures;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.hub.HubConfig;
@@ -135,7 +136,7 @@ class CaptureHandlerTest {
     CaptureJob job = submit(records);
     // The cancel arrives once the job has read its shard, while its forward passes run.
     BlobStore store =
-        new Delegating(inner) {
+        new ForwardingStore(inner) {
           @Override
           public Optional<byte[]> get(String key) {
             if (key.equals(job.corpusShardKey())) {
@@ -189,39 +190,5 @@ class CaptureHandlerTest {
     assertThatThrownBy(() -> handler(inner, perLayer / 2).run(job))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("one layer alone does not fit");
-  }
-
-  /** Passes every call to another store; the test overrides what it watches. */
-  private static class Delegating implements BlobStore {
-    private final BlobStore inner;
-
-    Delegating(BlobStore inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public void put(String key, byte[] data) {
-      inner.put(key, data);
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return inner.delete(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return inner.list(prefix);
-    }
   }
 }

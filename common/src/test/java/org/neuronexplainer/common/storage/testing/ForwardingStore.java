@@ -22,6 +22,11 @@ public abstract class ForwardingStore implements BlobStore {
   }
 
   @Override
+  public Optional<byte[]> getRange(String key, long offset, int length) {
+    return inner.getRange(key, offset, length);
+  }
+
+  @Override
   public void put(String key, byte[] data) {
     inner.put(key, data);
   }

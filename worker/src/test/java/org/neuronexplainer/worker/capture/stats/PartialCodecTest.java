@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
 import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.common.storage.testing.ForwardingStore;
 import org.neuronexplainer.worker.capture.FloatTensor;
 
 /** Partials in chunks of neuron blocks: exact round trips, and a block read alone. */
@@ -161,11 +161,14 @@ class PartialCodecTest {
   }
 
   /** An in-memory store that counts what is read. */
-  private static final class CountingStore implements BlobStore {
-    private final InMemoryBlobStore inner = new InMemoryBlobStore();
+  private static final class CountingStore extends ForwardingStore {
     int wholeReads;
     long bytesRead;
     final List<long[]> ranges = new ArrayList<>();
+
+    CountingStore() {
+      super(new InMemoryBlobStore());
+    }
 
     void reset() {
       wholeReads = 0;
@@ -188,26 +191,6 @@ class PartialCodecTest {
             bytesRead += b.length;
           });
       return part;
-    }
-
-    @Override
-    public void put(String key, byte[] data) {
-      inner.put(key, data);
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return inner.exists(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return inner.delete(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return inner.list(prefix);
     }
   }
 }
