@@ -20,6 +20,7 @@ import org.neuronexplainer.worker.capture.run.CaptureProgress;
 import org.neuronexplainer.worker.capture.run.CaptureRunner;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
+import org.neuronexplainer.worker.capture.stats.StatsMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -124,6 +125,7 @@ final class BenchCommand implements Runnable {
                 .withQuantiles(CaptureSettings.DEFAULT_QUANTILE_KEYS, twoPass);
         Excerpts all = Excerpts.of(ids);
         int[] first = IntStream.range(0, excerpts).toArray();
+        requireHeap(layers.length, neurons.length, settings, all, first, ids.length);
         // Warm-up (JIT, native allocator): the continued statistics' first excerpts.
         Map<Integer, LayerStats> carried = new LinkedHashMap<>();
         for (int layer : layers) {
@@ -218,6 +220,28 @@ final class BenchCommand implements Runnable {
         out.flush();
       }
       return 0;
+    }
+
+    /** Both sets of statistics live at once: refuse up front what would run out of heap. */
+    private static void requireHeap(
+        int layers, int neurons, CaptureSettings settings, Excerpts all, int[] first, int rows) {
+      long need =
+          StatsMemory.of(layers, neurons, settings, all, first).total()
+              + StatsMemory.of(
+                      layers, neurons, settings, all, IntStream.range(first.length, rows).toArray())
+                  .total();
+      long budget = StatsMemory.budget();
+      if (need > budget) {
+        throw new UserException(
+            String.format(
+                java.util.Locale.ROOT,
+                "the benchmark's statistics need about %.1f GiB of Java heap, more than the %.1f"
+                    + " GiB this JVM can give them: run it with"
+                    + " NEURON_EXPLAINER_JAVA_OPTS=-Xmx%dg, or fewer --excerpts or --warm-up",
+                StatsMemory.gib(need),
+                StatsMemory.gib(budget),
+                (long) Math.ceil(StatsMemory.gib(need) / StatsMemory.HEAP_SHARE) + 1));
+      }
     }
 
     /** The best wall and CPU seconds of one kind of timed work, and every round's wall time. */
