@@ -125,7 +125,8 @@ final class BenchCommand implements Runnable {
                 .withQuantiles(CaptureSettings.DEFAULT_QUANTILE_KEYS, twoPass);
         Excerpts all = Excerpts.of(ids);
         int[] first = IntStream.range(0, excerpts).toArray();
-        requireHeap(layers.length, neurons.length, settings, all, first, ids.length);
+        requireHeap(
+            layers.length, neurons.length, settings, config.vocabSize(), all, first, ids.length);
         // Warm-up (JIT, native allocator): the continued statistics' first excerpts.
         Map<Integer, LayerStats> carried = new LinkedHashMap<>();
         for (int layer : layers) {
@@ -224,23 +225,28 @@ final class BenchCommand implements Runnable {
 
     /** Both sets of statistics live at once: refuse up front what would run out of heap. */
     private static void requireHeap(
-        int layers, int neurons, CaptureSettings settings, Excerpts all, int[] first, int rows) {
+        int layers,
+        int neurons,
+        CaptureSettings settings,
+        int vocab,
+        Excerpts all,
+        int[] first,
+        int rows) {
+      int[] rest = IntStream.range(first.length, rows).toArray();
       long need =
-          StatsMemory.of(layers, neurons, settings, all, first).total()
-              + StatsMemory.of(
-                      layers, neurons, settings, all, IntStream.range(first.length, rows).toArray())
-                  .total();
+          StatsMemory.of(layers, neurons, settings, vocab, all, first).total()
+              + StatsMemory.of(layers, neurons, settings, vocab, all, rest).total();
       long budget = StatsMemory.budget();
       if (need > budget) {
         throw new UserException(
             String.format(
                 java.util.Locale.ROOT,
-                "the benchmark's statistics need about %.1f GiB of Java heap, more than the %.1f"
-                    + " GiB this JVM can give them: run it with"
-                    + " NEURON_EXPLAINER_JAVA_OPTS=-Xmx%dg, or fewer --excerpts or --warm-up",
-                StatsMemory.gib(need),
-                StatsMemory.gib(budget),
-                (long) Math.ceil(StatsMemory.gib(need) / StatsMemory.HEAP_SHARE) + 1));
+                "the benchmark's statistics need about %d MiB of Java heap, more than the %d MiB"
+                    + " this JVM can give them: run it with NEURON_EXPLAINER_JAVA_OPTS=-Xmx%dg,"
+                    + " or fewer --excerpts or --warm-up",
+                need >> 20,
+                budget >> 20,
+                StatsMemory.xmxGib(need)));
       }
     }
 

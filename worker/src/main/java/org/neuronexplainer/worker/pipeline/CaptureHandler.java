@@ -95,7 +95,7 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     CorpusShards.Manifest manifest = CorpusShards.prepare(store, runId, capture, tok);
     CorpusShards.Shard shard = CorpusShards.read(store, job.corpusShardKey());
     Excerpts excerpts = CorpusShards.view(manifest, shard);
-    requireHeap(layers.length, neurons.length, capture, excerpts, shard.ids());
+    requireHeap(layers.length, neurons, capture, model.config().vocabSize(), excerpts, shard.ids());
     long[] counted = {0};
     Map<Integer, LayerStats> stats =
         CaptureRunner.run(
@@ -122,23 +122,18 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
 
   /** Refuses a job whose statistics would not fit in this worker's heap, saying what to change. */
   private void requireHeap(
-      int layers, int neurons, CaptureRun capture, Excerpts excerpts, int[] ids) {
-    StatsMemory.Need need = StatsMemory.of(layers, neurons, settings(capture), excerpts, ids);
-    long budget = heapBudget.getAsLong();
-    if (need.total() <= budget) {
-      return;
+      int layers, int[] neurons, CaptureRun capture, int vocab, Excerpts excerpts, int[] ids) {
+    String shortfall =
+        StatsMemory.of(layers, neurons.length, settings(capture), vocab, excerpts, ids)
+            .shortfall(
+                heapBudget.getAsLong(),
+                "this worker",
+                "set the run's capture.layersPerJob to at most %d",
+                "capture fewer neurons per run (one layer alone does not fit)",
+                "give capture workers more memory");
+    if (shortfall != null) {
+      throw new PermanentException("this job's capture statistics " + shortfall);
     }
-    long fit = need.layersThatFit(budget);
-    throw new PermanentException(
-        String.format(
-            java.util.Locale.ROOT,
-            "this job's capture statistics need %s in the shard, more than the %.1f GiB this"
-                + " worker can give them: %s, or give capture workers more memory",
-            need.describe(neurons),
-            StatsMemory.gib(budget),
-            fit >= 1
-                ? "set the run's capture.layersPerJob to at most " + fit
-                : "capture fewer neurons per run (one layer alone does not fit)"));
   }
 
   /**

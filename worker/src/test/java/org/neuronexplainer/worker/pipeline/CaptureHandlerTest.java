@@ -30,6 +30,7 @@ import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.common.storage.testing.ForwardingStore;
 import org.neuronexplainer.worker.capture.Fixtures;
+import org.neuronexplainer.worker.capture.Gpt2Config;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.hub.HubConfig;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
@@ -167,19 +168,17 @@ class CaptureHandlerTest {
     double tokensOfOneRun = capturedTokens();
     CorpusShards.Shard shard = CorpusShards.read(inner, job.corpusShardKey());
     Excerpts excerpts = CorpusShards.view(CorpusShards.manifest(inner, RUN).orElseThrow(), shard);
-    java.util.BitSet seen = new java.util.BitSet();
-    for (int id : shard.ids()) {
-      for (int token : excerpts.tokens(id)) {
-        seen.set(token);
-      }
-    }
+    int vocab = Gpt2Config.read(Fixtures.hfGpt2Reference().resolve("config.json")).vocabSize();
     long perLayer =
-        StatsMemory.bytesPerLayer(
-            10,
-            CaptureHandler.settings(
-                CaptureHandler.capture(new RunRecords(inner).spec(RUN).orElseThrow())),
-            seen.cardinality(),
-            shard.ids().length);
+        StatsMemory.of(
+                1,
+                10,
+                CaptureHandler.settings(
+                    CaptureHandler.capture(new RunRecords(inner).spec(RUN).orElseThrow())),
+                vocab,
+                excerpts,
+                shard.ids())
+            .perLayer();
     CaptureHandler tight = handler(inner, perLayer * 3 / 2);
     assertThatThrownBy(() -> tight.run(job))
         .isInstanceOf(PermanentException.class)

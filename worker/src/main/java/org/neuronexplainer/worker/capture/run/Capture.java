@@ -45,21 +45,24 @@ public final class Capture {
     }
     int[] shardIds = excerpts.shard(job.shard(), job.shards());
     StatsMemory.Need need =
-        StatsMemory.of(job.layers().length, neurons.length, job.settings(), excerpts, shardIds);
-    long budget = StatsMemory.budget();
-    if (need.total() > budget) {
-      long fit = need.layersThatFit(budget);
-      throw new IllegalArgumentException(
-          String.format(
-              java.util.Locale.ROOT,
-              "the capture statistics need %s, more than the %.1f GiB this JVM can give them: %s,"
-                  + " or give the JVM more memory (NEURON_EXPLAINER_JAVA_OPTS=-Xmx%dg)",
-              need.describe(neurons.length),
-              StatsMemory.gib(budget),
-              fit >= 1
-                  ? "capture at most " + fit + " layers per process (--layers)"
-                  : "capture fewer neurons per process (--neurons)",
-              (long) Math.ceil(StatsMemory.gib(need.total()) / StatsMemory.HEAP_SHARE) + 1));
+        StatsMemory.of(
+            job.layers().length,
+            neurons.length,
+            job.settings(),
+            model.config().vocabSize(),
+            excerpts,
+            shardIds);
+    String shortfall =
+        need.shortfall(
+            StatsMemory.budget(),
+            "this JVM",
+            "capture at most %d layers per process (--layers)",
+            "capture fewer neurons per process (--neurons)",
+            "give the JVM more memory (NEURON_EXPLAINER_JAVA_OPTS=-Xmx"
+                + StatsMemory.xmxGib(need.total())
+                + "g)");
+    if (shortfall != null) {
+      throw new IllegalArgumentException("the capture statistics " + shortfall);
     }
     CaptureSpec spec = job.spec(excerpts.count());
     String specKey = CaptureLayout.spec(job.runId());

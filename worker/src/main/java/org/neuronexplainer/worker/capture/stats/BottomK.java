@@ -52,6 +52,11 @@ final class BottomK {
     return sizes[neuron];
   }
 
+  /** Bytes of this object's arrays, for {@link StatsMemory}'s test. */
+  long arrayBytes() {
+    return keys.length * 8L + slots.length * 4L + maxima.length * 4L + activations.length * 4L;
+  }
+
   /** Whether an entry with this key would be kept; cheap, so callers test before copying. */
   boolean accepts(int neuron, long key) {
     return sizes[neuron] < capacity

@@ -25,6 +25,10 @@ final class ExactSums {
     this.limbs = new long[count * LIMBS];
   }
 
+  long arrayBytes() {
+    return limbs.length * 8L;
+  }
+
   int count() {
     return count;
   }

@@ -298,6 +298,17 @@ public final class LayerStats {
     System.arraycopy(scratch, offset, heap.activationBuffer(), heap.offer(j, key, m), length);
   }
 
+  /** Bytes of the arrays these statistics hold now (the first pass's), for {@link StatsMemory}. */
+  long arrayBytes() {
+    return top.arrayBytes()
+        + pool.arrayBytes()
+        + tail.arrayBytes()
+        + powerSums.arrayBytes()
+        + tokens.arrayBytes()
+        + bases.length * 8L
+        + (scratch == null ? 0 : scratch.length * 4L);
+  }
+
   /** Adds another shard's statistics of the same layer and neurons. */
   public void addAll(LayerStats other) {
     if (other.layer != layer

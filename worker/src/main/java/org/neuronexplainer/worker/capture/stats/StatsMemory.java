@@ -1,5 +1,9 @@
 package org.neuronexplainer.worker.capture.stats;
 
+import java.util.BitSet;
+import java.util.Locale;
+import org.neuronexplainer.worker.capture.corpus.Excerpts;
+
 /**
  * How much Java heap one layer's {@link LayerStats} take, from the sizes of their arrays: a job
  * that cannot fit is refused before its forward passes start, not ended by running out of memory.
@@ -11,47 +15,87 @@ public final class StatsMemory {
   public static final double HEAP_SHARE = 0.8;
 
   /**
-   * What a capture of {@code layers} layers over the excerpts {@code ids} needs.
+   * What a capture of {@code layers} layers over some excerpts needs.
    *
    * @param perLayer bytes of one layer's statistics
    * @param distinctTokens vocabulary tokens in the excerpts
    */
-  public record Need(long perLayer, int layers, int distinctTokens) {
+  public record Need(long perLayer, int layers, int neurons, int distinctTokens) {
     public long total() {
       return perLayer * layers;
     }
 
-    /** How many layers fit in {@code budget} bytes (0 when not even one does). */
-    public long layersThatFit(long budget) {
-      return budget / Math.max(1, perLayer);
-    }
-
-    /** "about 3.2 GiB of Java heap (2 layers x 3072 neurons, 1234 distinct tokens)" */
-    public String describe(int neurons) {
+    /**
+     * Null when the statistics fit in {@code budget} bytes; else why not and what to change, e.g.
+     * "need about 3.2 GiB of Java heap (...), more than the 2.0 GiB this JVM can give them: capture
+     * at most 1 layers per process (--layers), or give the JVM more memory".
+     *
+     * @param holder who gives the memory ("this JVM")
+     * @param fewerLayers what to do when some layers fit, with a {@code %d} for how many
+     * @param fewerNeurons what to do when not even one layer fits
+     * @param moreMemory the other way out
+     */
+    public String shortfall(
+        long budget, String holder, String fewerLayers, String fewerNeurons, String moreMemory) {
+      if (total() <= budget) {
+        return null;
+      }
+      long fit = budget / Math.max(1, perLayer);
       return String.format(
-          java.util.Locale.ROOT,
-          "about %.1f GiB of Java heap (%d layers x %d neurons, %d distinct tokens)",
+          Locale.ROOT,
+          "need about %.1f GiB of Java heap (%d layers x %d neurons, %d distinct tokens), more"
+              + " than the %.1f GiB %s can give them: %s, or %s",
           gib(total()),
           layers,
           neurons,
-          distinctTokens);
+          distinctTokens,
+          gib(budget),
+          holder,
+          fit >= 1 ? String.format(Locale.ROOT, fewerLayers, fit) : fewerNeurons,
+          moreMemory);
     }
   }
 
+  /** What a capture of {@code layers} layers over the excerpts {@code ids} needs. */
   public static Need of(
       int layers,
       int neurons,
       CaptureSettings settings,
-      org.neuronexplainer.worker.capture.corpus.Excerpts excerpts,
+      int vocabSize,
+      Excerpts excerpts,
       int[] ids) {
-    java.util.BitSet seen = new java.util.BitSet();
+    BitSet seen = new BitSet();
     for (int id : ids) {
       for (int token : excerpts.tokens(id)) {
         seen.set(token);
       }
     }
     int distinct = seen.cardinality();
-    return new Need(bytesPerLayer(neurons, settings, distinct, ids.length), layers, distinct);
+    return new Need(
+        bytesPerLayer(neurons, settings, vocabSize, distinct, ids.length),
+        layers,
+        neurons,
+        distinct);
+  }
+
+  /**
+   * @param neurons the layer's selected neurons
+   * @param vocabSize the model's vocabulary (the token table has a count and a row slot per token)
+   * @param distinctTokens vocabulary tokens that occur in the excerpts (each gets a table row)
+   * @param excerpts the excerpts the statistics will see (heaps never hold more)
+   */
+  public static long bytesPerLayer(
+      int neurons, CaptureSettings settings, int vocabSize, int distinctTokens, long excerpts) {
+    long top = Math.min(settings.top(), excerpts);
+    long pool = Math.min(settings.pool(), excerpts);
+    long keys = Math.min(settings.quantileKeys(), excerpts);
+    // Per kept entry: key, slot and max (16 bytes), plus the excerpt's activations for top and
+    // pool.
+    long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 16);
+    long tokenTable = (long) neurons * distinctTokens * 8 + vocabSize * 16L;
+    long powerSums = (long) neurons * 4 * ExactSums.LIMBS * 8;
+    long perNeuron = (long) neurons * (settings.context() * 4 + 8); // scratch and sampling bases
+    return heaps + tokenTable + powerSums + perNeuron;
   }
 
   /** The heap capture may plan on in this JVM. */
@@ -59,26 +103,12 @@ public final class StatsMemory {
     return (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
   }
 
-  public static double gib(long bytes) {
-    return bytes / (double) (1L << 30);
+  /** The {@code -Xmx} in whole GiB under which {@code bytes} of statistics fit. */
+  public static long xmxGib(long bytes) {
+    return (long) Math.ceil(gib(bytes) / HEAP_SHARE) + 1;
   }
 
-  /**
-   * @param neurons the layer's selected neurons
-   * @param distinctTokens vocabulary tokens that occur in the excerpts (each gets a table row)
-   * @param excerpts the excerpts the statistics will see (heaps never hold more)
-   */
-  public static long bytesPerLayer(
-      int neurons, CaptureSettings settings, int distinctTokens, long excerpts) {
-    long top = Math.min(settings.top(), excerpts);
-    long pool = Math.min(settings.pool(), excerpts);
-    long keys = Math.min(settings.quantileKeys(), excerpts);
-    // Per kept entry: key, slot and max (16 bytes), plus the excerpt's activations for top and
-    // pool.
-    long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 16);
-    long tokenTable = (long) neurons * distinctTokens * 8 + distinctTokens * 16L;
-    long powerSums = (long) neurons * 4 * ExactSums.LIMBS * 8;
-    long scratch = (long) neurons * settings.context() * 4;
-    return heaps + tokenTable + powerSums + scratch;
+  static double gib(long bytes) {
+    return bytes / (double) (1L << 30);
   }
 }

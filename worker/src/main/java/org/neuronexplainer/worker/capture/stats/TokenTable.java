@@ -32,6 +32,15 @@ final class TokenTable {
     return neurons;
   }
 
+  /** Bytes of the counts, the row slots (8 bytes each) and the rows allocated so far. */
+  long arrayBytes() {
+    long bytes = counts.length * 8L + sums.length * 8L;
+    for (long[] row : sums) {
+      bytes += row == null ? 0 : row.length * 8L;
+    }
+    return bytes;
+  }
+
   /** Adds one occurrence of {@code token} with the selected neurons' activations. */
   void add(int token, float[] values) {
     long[] row = occurrence(token);

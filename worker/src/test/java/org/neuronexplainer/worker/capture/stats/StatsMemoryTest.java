@@ -2,31 +2,68 @@ package org.neuronexplainer.worker.capture.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.neuronexplainer.worker.capture.FloatTensor;
+import org.neuronexplainer.worker.capture.corpus.Excerpts;
 
 class StatsMemoryTest {
 
-  /** The estimate counts the arrays a layer's statistics allocate, to within their headers. */
+  private static final int VOCAB = 1000;
+
+  /** The estimate, made before any excerpt is seen, is what the filled statistics really hold. */
   @Test
-  void theEstimateMatchesTheArraysOfFilledStatistics() {
+  void theEstimateIsTheSizeOfTheArraysTheStatisticsFill() {
     CaptureSettings settings = new CaptureSettings(8, 5, 3, 10, 0, 50, 2).withQuantiles(20, false);
     int neurons = 64;
-    int excerpts = 40;
-    int distinct = 30;
-    long estimate = StatsMemory.bytesPerLayer(neurons, settings, distinct, excerpts);
-    long arrays =
-        neurons * (5 + 10) * (16 + 4L * 8) // top and pool: key, slot, max, activations
-            + neurons * 20L * 16 // quantile keys
-            + (long) neurons * distinct * 8
-            + distinct * 16L
-            + (long) neurons * 4 * ExactSums.LIMBS * 8
-            + neurons * 8L * 4;
-    assertThat(estimate).isEqualTo(arrays);
-    // Heaps never hold more entries than there are excerpts.
-    assertThat(StatsMemory.bytesPerLayer(neurons, settings, distinct, 2)).isLessThan(estimate);
-    // GPT-2 small, all layers, its whole vocabulary seen: token tables 14.8 GB, heaps 3.3 GB.
+    Random random = new Random(4);
+    int[][] tokens = new int[40][8];
+    for (int[] row : tokens) {
+      for (int t = 0; t < row.length; t++) {
+        row[t] = random.nextInt(300); // some of the vocabulary, some tokens repeated
+      }
+    }
+    Excerpts excerpts = Excerpts.of(tokens);
+    int[] ids = IntStream.range(0, tokens.length).toArray();
+    StatsMemory.Need need = StatsMemory.of(3, neurons, settings, VOCAB, excerpts, ids);
+
+    LayerStats stats =
+        LayerStats.create(0, IntStream.range(0, neurons).toArray(), settings, VOCAB, tokens.length);
+    for (int b = 0; b < tokens.length; b += 4) {
+      float[] data = new float[4 * 8 * neurons];
+      for (int k = 0; k < data.length; k++) {
+        data[k] = (float) random.nextGaussian();
+      }
+      stats.accept(
+          java.util.Arrays.copyOfRange(ids, b, b + 4),
+          java.util.Arrays.copyOfRange(tokens, b, b + 4),
+          new FloatTensor(new int[] {4, 8, neurons}, data));
+    }
+    assertThat(need.perLayer()).isEqualTo(stats.arrayBytes());
+    assertThat(need.total()).isEqualTo(3 * stats.arrayBytes());
+    assertThat(need.distinctTokens()).isBetween(150, 300);
+  }
+
+  @Test
+  void theShortfallSaysHowManyLayersFitOrThatNoneDoes() {
+    StatsMemory.Need need = new StatsMemory.Need(1 << 30, 4, 3072, 20_000);
+    String[] words = {"this JVM", "at most %d layers", "fewer neurons", "more memory"};
+    assertThat(need.shortfall(4L << 30, words[0], words[1], words[2], words[3])).isNull();
+    assertThat(need.shortfall(3L << 30, words[0], words[1], words[2], words[3]))
+        .isEqualTo(
+            "need about 4.0 GiB of Java heap (4 layers x 3072 neurons, 20000 distinct tokens),"
+                + " more than the 3.0 GiB this JVM can give them: at most 3 layers, or more"
+                + " memory");
+    assertThat(need.shortfall(1L << 29, words[0], words[1], words[2], words[3]))
+        .contains(": fewer neurons, or more memory");
+  }
+
+  @Test
+  void gpt2SmallOverItsWholeVocabularyNeedsAbout18GigabytesForAllLayers() {
+    // Token tables 14.8 GB, heaps 3.3 GB.
     long gpt2Small =
-        12 * StatsMemory.bytesPerLayer(3072, CaptureSettings.defaults(), 50257, 50_000);
+        12 * StatsMemory.bytesPerLayer(3072, CaptureSettings.defaults(), 50257, 50257, 50_000);
     assertThat(gpt2Small).isBetween(18_000_000_000L, 18_500_000_000L);
   }
 }
