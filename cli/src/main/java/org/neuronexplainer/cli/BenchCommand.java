@@ -127,15 +127,16 @@ final class BenchCommand implements Runnable {
         int[] first = IntStream.range(0, excerpts).toArray();
         requireHeap(
             layers.length, neurons.length, settings, config.vocabSize(), all, first, ids.length);
-        // Warm-up (JIT, native allocator): the continued statistics' first excerpts.
+        // Warm-up (JIT, native allocator): the continued statistics' first excerpts. They are
+        // one-pass: a second pass needs the whole corpus at once.
+        CaptureSettings carriedSettings = settings.withQuantiles(settings.quantileKeys(), false);
         Map<Integer, LayerStats> carried = new LinkedHashMap<>();
         for (int layer : layers) {
           carried.put(
               layer,
               LayerStats.create(
-                  layer, neurons, settings, config.vocabSize(), warm + excerpts * rounds));
+                  layer, neurons, carriedSettings, config.vocabSize(), warm + excerpts * rounds));
         }
-        CaptureSettings carriedSettings = settings.withQuantiles(settings.quantileKeys(), false);
         CaptureRunner.runInto(
             carried,
             gpt2,
