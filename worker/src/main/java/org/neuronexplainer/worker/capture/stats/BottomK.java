@@ -6,6 +6,11 @@ package org.neuronexplainer.worker.capture.stats;
  * per neuron (the root is the entry to drop next), and slot indirection so that a heap move never
  * copies activations.
  *
+ * <p>Capture offers every excerpt to every neuron, and the neurons' heaps lie far apart in memory,
+ * so the cost is in cache misses, not comparisons. The key an entry must beat is kept for all
+ * neurons side by side ({@link #accepts} reads nothing else), and a heap that is still filling is
+ * appended to and put in heap order once, when it becomes full.
+ *
  * <p>Keys are unique (their low 32 bits are the excerpt id), so what is kept is a function of the
  * set of offered entries, not of their order: the property that makes shards mergeable.
  */
@@ -16,6 +21,9 @@ final class BottomK {
   private final long[] keys; // heap order, per neuron [capacity]
   private final int[] slots; // heap position -> slot
   private final int[] sizes;
+  // Per neuron, the key an entry must be below to be kept: all ones while the heap is filling (no
+  // key is all ones: its low half would be excerpt id -1), its root once it is full.
+  private final long[] thresholds;
   private final float[] maxima; // by slot
   private final float[] activations; // by slot, [context]
 
@@ -36,6 +44,8 @@ final class BottomK {
     this.keys = new long[neurons * capacity];
     this.slots = new int[neurons * capacity];
     this.sizes = new int[neurons];
+    this.thresholds = new long[neurons];
+    java.util.Arrays.fill(thresholds, capacity > 0 ? -1L : 0L);
     this.maxima = new float[neurons * capacity];
     this.activations = new float[neurons * capacity * context];
   }
@@ -59,8 +69,7 @@ final class BottomK {
 
   /** Whether an entry with this key would be kept; cheap, so callers test before copying. */
   boolean accepts(int neuron, long key) {
-    return sizes[neuron] < capacity
-        || (capacity > 0 && Long.compareUnsigned(key, keys[neuron * capacity]) < 0);
+    return Long.compareUnsigned(key, thresholds[neuron]) < 0;
   }
 
   /**
@@ -79,11 +88,15 @@ final class BottomK {
       keys[base + size] = key;
       slots[base + size] = slot;
       sizes[neuron] = size + 1;
-      siftUp(base, size);
+      if (size + 1 == capacity) {
+        heapify(base);
+        thresholds[neuron] = keys[base];
+      }
     } else {
       slot = slots[base];
       keys[base] = key;
-      siftDown(base, capacity);
+      siftDown(base, capacity, 0);
+      thresholds[neuron] = keys[base];
     }
     maxima[slot] = max;
     return slot * context;
@@ -93,7 +106,7 @@ final class BottomK {
     return activations;
   }
 
-  /** The kept entries of a neuron, smallest key first. */
+  /** The kept entries of a neuron, smallest key first (a filling heap is not in heap order). */
   Entry[] sorted(int neuron) {
     int base = neuron * capacity;
     Entry[] entries = new Entry[sizes[neuron]];
@@ -126,19 +139,14 @@ final class BottomK {
     }
   }
 
-  private void siftUp(int base, int i) {
-    while (i > 0) {
-      int parent = (i - 1) / 2;
-      if (Long.compareUnsigned(keys[base + i], keys[base + parent]) <= 0) {
-        return;
-      }
-      swap(base, i, parent);
-      i = parent;
+  private void heapify(int base) {
+    for (int i = capacity / 2 - 1; i >= 0; i--) {
+      siftDown(base, capacity, i);
     }
   }
 
-  private void siftDown(int base, int size) {
-    int i = 0;
+  private void siftDown(int base, int size, int from) {
+    int i = from;
     while (true) {
       int left = 2 * i + 1;
       if (left >= size) {

@@ -8,6 +8,10 @@ import java.math.BigInteger;
  * 32-bit limbs (a "superaccumulator"), so a sum does not depend on the order of its terms: a
  * neuron's power sums merged from shards are bit for bit those of a single pass (the moments of
  * METHOD.md 1.4 need sums of x, x^2, x^3 and x^4 over millions of tokens).
+ *
+ * <p>The limbs are stored limb by limb: limb i of every sum, then limb i+1. Capture adds to the
+ * sums of neuron after neuron, and values of like magnitude touch the same few limbs, so the adds
+ * walk a few rows of memory in order instead of missing the cache once per sum.
  */
 final class ExactSums {
   // Limb i weighs 2^(32 i - 1074); 68 limbs cover every finite double with room for carries.
@@ -17,7 +21,7 @@ final class ExactSums {
   // carrying.
   static final long CARRY_EVERY = 1L << 30;
 
-  private final long[] limbs;
+  private final long[] limbs; // [limb][index]
   private final int count;
 
   ExactSums(int count) {
@@ -53,16 +57,16 @@ final class ExactSums {
       mantissa |= 1L << 52;
     }
     int position = exponent - 1; // of the mantissa's lowest bit, counted from 2^-1074
-    int limb = index * LIMBS + position / 32;
-    int shift = position % 32;
+    int at = (position >>> 5) * count + index;
+    int shift = position & 31;
     long sign = bits < 0 ? -1 : 1;
     // mantissa << shift has up to 85 bits: three limbs.
     long low = (mantissa << shift) & 0xFFFFFFFFL;
     long mid = (shift == 0 ? mantissa >>> 32 : (mantissa >>> (32 - shift))) & 0xFFFFFFFFL;
     long high = shift == 0 ? 0 : mantissa >>> (64 - shift);
-    limbs[limb] += sign * low;
-    limbs[limb + 1] += sign * mid;
-    limbs[limb + 2] += sign * high;
+    limbs[at] += sign * low;
+    limbs[at + count] += sign * mid;
+    limbs[at + 2 * count] += sign * high;
   }
 
   void addAll(ExactSums other) {
@@ -81,34 +85,35 @@ final class ExactSums {
   BigDecimal exact(int index) {
     BigInteger total = BigInteger.ZERO;
     for (int i = LIMBS - 1; i >= 0; i--) {
-      total = total.shiftLeft(32).add(BigInteger.valueOf(limbs[index * LIMBS + i]));
+      total = total.shiftLeft(32).add(BigInteger.valueOf(limbs[i * count + index]));
     }
     return new BigDecimal(total).multiply(new BigDecimal(Double.MIN_VALUE));
   }
 
   /** Limbs normalized to [0, 2^32) except the top one, which carries the sign. */
   void carryAll() {
-    for (int s = 0; s < count; s++) {
-      long carry = 0;
-      int base = s * LIMBS;
-      for (int i = 0; i < LIMBS - 1; i++) {
-        long v = limbs[base + i] + carry;
-        carry = v >> 32; // arithmetic shift: floor division by 2^32
-        limbs[base + i] = v & 0xFFFFFFFFL;
+    long[] carries = new long[count];
+    for (int i = 0; i < LIMBS - 1; i++) {
+      int row = i * count;
+      for (int s = 0; s < count; s++) {
+        long v = limbs[row + s] + carries[s];
+        carries[s] = v >> 32; // arithmetic shift: floor division by 2^32
+        limbs[row + s] = v & 0xFFFFFFFFL;
       }
-      limbs[base + LIMBS - 1] += carry;
+    }
+    int top = (LIMBS - 1) * count;
+    for (int s = 0; s < count; s++) {
+      limbs[top + s] += carries[s];
     }
   }
 
-  /** The limbs, normalized, for writing; the array itself. */
-  long[] limbs() {
-    carryAll();
-    return limbs;
+  /** Limb {@code limb} of sum {@code index}; normalized after {@link #carryAll}. */
+  long limb(int index, int limb) {
+    return limbs[limb * count + index];
   }
 
-  static ExactSums ofLimbs(int count, long[] limbs) {
-    ExactSums sums = new ExactSums(count);
-    System.arraycopy(limbs, 0, sums.limbs, 0, limbs.length);
-    return sums;
+  /** Sets a limb, as read from a partial. */
+  void setLimb(int index, int limb, long value) {
+    limbs[limb * count + index] = value;
   }
 }

@@ -59,7 +59,8 @@ public final class PartialCodec {
       throw new IllegalArgumentException("a partial's chunks need at least 1 neuron: " + block);
     }
     List<Chunk> chunks = chunks(stats.neurons, block);
-    long[] limbs = stats.powerSums.limbs();
+    ExactSums limbs = stats.powerSums;
+    limbs.carryAll();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     long[] offsets = new long[chunks.size()];
     int[] lengths = new int[chunks.size()];
@@ -134,11 +135,10 @@ public final class PartialCodec {
       DataOutputStream out,
       LayerStats stats,
       Chunk chunk,
-      long[] limbs,
+      ExactSums limbs,
       IntFunction<int[]> excerptTokens)
       throws IOException {
     TreeMap<Integer, int[]> referenced = new TreeMap<>();
-    int sumsPerNeuron = 4 * ExactSums.LIMBS;
     for (int j = chunk.from(); j < chunk.to(); j++) {
       for (BottomK heap : new BottomK[] {stats.top, stats.pool}) {
         BottomK.Entry[] entries = heap.sorted(j);
@@ -157,8 +157,10 @@ public final class PartialCodec {
       for (BottomK.Entry e : keys) {
         out.writeLong(e.key());
       }
-      for (int i = j * sumsPerNeuron; i < (j + 1) * sumsPerNeuron; i++) {
-        out.writeLong(limbs[i]);
+      for (int sum = j * 4; sum < j * 4 + 4; sum++) {
+        for (int limb = 0; limb < ExactSums.LIMBS; limb++) {
+          out.writeLong(limbs.limb(sum, limb));
+        }
       }
     }
     TokenTable table = stats.tokens;

@@ -225,7 +225,7 @@ public final class PartialReader {
 
     void decode(Chunk chunk, Map<Integer, int[]> tokens) throws IOException {
       int sumsPerNeuron = 4 * ExactSums.LIMBS;
-      long[] limbs = stats.powerSums.limbs();
+      ExactSums sums = stats.powerSums;
       for (int p = chunk.from(); p < chunk.to(); p++) {
         int j = index[p];
         entries(stats.top, j);
@@ -239,8 +239,10 @@ public final class PartialReader {
           long key = in.readLong();
           stats.tail.add(j, new BottomK.Entry(key, SampleHash.maxOfTopPriority(key), new float[0]));
         }
-        for (int i = 0; i < sumsPerNeuron; i++) {
-          limbs[j * sumsPerNeuron + i] = in.readLong();
+        for (int sum = j * 4; sum < j * 4 + 4; sum++) {
+          for (int limb = 0; limb < ExactSums.LIMBS; limb++) {
+            sums.setLimb(sum, limb, in.readLong());
+          }
         }
       }
       tokenRows(chunk);

@@ -9,46 +9,54 @@ import org.junit.jupiter.api.Test;
 import org.neuronexplainer.worker.capture.FloatTensor;
 
 /**
- * The statistics' own cost, without the forward pass: one thread's CPU time per activation for a
- * layer of 1,024 neurons (64-token excerpts, batches of 8, the vocabulary of GPT-2, or {@code
- * -Dbench.vocab=N} token ids), from empty statistics (every excerpt enters the heaps) to later in a
- * long run (heaps full, few entries replaced), per stretch of excerpts.
+ * The statistics' own cost, without the forward pass: one thread's CPU time per activation, from
+ * empty statistics (every excerpt enters the heaps) to later in a run (heaps full, few entries
+ * replaced), per stretch of excerpts. By default 4 layers of 3,072 neurons (GPT-2 small's MLP
+ * width) over GPT-2's vocabulary, so that, as in a real capture, the heaps and token tables are far
+ * larger than the CPU caches; {@code -Dbench.layers}, {@code -Dbench.neurons} and {@code
+ * -Dbench.vocab} change that. The time {@link LayerStats#begin} takes (on the caller's thread in a
+ * capture) is shown apart.
  *
  * <pre>
- * mvn -B -o -pl worker -am test -Dgroups=benchmark -DexcludedGroups=none \
+ * mvn -B -o -pl worker -am test -Dgroups=benchmark -DexcludedGroups=none -DargLine=-Xmx10g \
  *   -Dtest=LayerStatsBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  */
 @Tag("benchmark")
 class LayerStatsBenchmark {
-  private static final int NEURONS = 1024;
   private static final int CONTEXT = 64;
   private static final int BATCH = 8;
-  private static final int VOCAB = 50257;
 
   @Test
   void perActivationCost() {
+    int layers = Integer.getInteger("bench.layers", 4);
+    int width = Integer.getInteger("bench.neurons", 3072);
+    int vocab = Integer.getInteger("bench.vocab", 50257);
     Random random = new Random(7);
-    // 32 distinct batches of GELU-shaped activations; later excerpts reuse them with a per-excerpt
+    // 8 distinct batches of GELU-shaped activations; later excerpts reuse them with a per-excerpt
     // shift, so maxima keep changing and the heaps keep seeing new candidates.
-    float[][] batches = new float[32][];
+    float[][] batches = new float[8][];
     for (int i = 0; i < batches.length; i++) {
-      float[] data = new float[BATCH * CONTEXT * NEURONS];
+      float[] data = new float[BATCH * CONTEXT * width];
       for (int k = 0; k < data.length; k++) {
         double x = random.nextGaussian() - 0.5;
         data[k] = (float) (0.5 * x * (1 + Math.tanh(0.7978845608 * (x + 0.044715 * x * x * x))));
       }
       batches[i] = data;
     }
-    int[] neurons = IntStream.range(0, NEURONS).toArray();
+    int[] neurons = IntStream.range(0, width).toArray();
     CaptureSettings settings = CaptureSettings.defaults();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    for (int round = 0; round < 3; round++) {
-      LayerStats stats = LayerStats.create(0, neurons, settings, VOCAB, 50_000);
+    int[] marks = {64, 512, 2048};
+    for (int round = 0; round < 2; round++) {
+      LayerStats[] stats = new LayerStats[layers];
+      for (int l = 0; l < layers; l++) {
+        stats[l] = LayerStats.create(l, neurons, settings, vocab, 50_000);
+      }
       int excerpt = 0;
-      int[] marks = {64, 512, 4096, 16384};
       int mark = 0;
-      long spent = 0; // CPU time in accept() since the last mark
+      long spent = 0; // CPU time since the last mark
+      long spentBegin = 0;
       StringBuilder line = new StringBuilder("round " + round + ":");
       while (mark < marks.length) {
         int[] ids = new int[BATCH];
@@ -56,7 +64,7 @@ class LayerStatsBenchmark {
         for (int b = 0; b < BATCH; b++) {
           ids[b] = excerpt + b;
           for (int t = 0; t < CONTEXT; t++) {
-            tokens[b][t] = random.nextInt(Integer.getInteger("bench.vocab", VOCAB));
+            tokens[b][t] = random.nextInt(vocab);
           }
         }
         float[] data = batches[(excerpt / BATCH) % batches.length];
@@ -68,15 +76,28 @@ class LayerStatsBenchmark {
           }
           data = shifted;
         }
-        long before = threads.getCurrentThreadCpuTime();
-        stats.accept(ids, tokens, new FloatTensor(new int[] {BATCH, CONTEXT, NEURONS}, data));
-        spent += threads.getCurrentThreadCpuTime() - before;
+        FloatTensor tensor = new FloatTensor(new int[] {BATCH, CONTEXT, width}, data);
+        for (LayerStats layer : stats) {
+          long before = threads.getCurrentThreadCpuTime();
+          LayerStats.Batch batch = layer.begin(ids, tokens, tensor);
+          long begun = threads.getCurrentThreadCpuTime();
+          for (int part = 0; part < batch.parts(); part++) {
+            batch.run(part);
+          }
+          batch.finish();
+          spentBegin += begun - before;
+          spent += threads.getCurrentThreadCpuTime() - before;
+        }
         excerpt += BATCH;
         if (excerpt == marks[mark]) {
           int since = excerpt - (mark == 0 ? 0 : marks[mark - 1]);
-          double perValue = spent / ((double) since * CONTEXT * NEURONS);
-          line.append(String.format(" excerpts to %d: %.2f ns/activation;", excerpt, perValue));
+          double values = (double) since * CONTEXT * width * layers;
+          line.append(
+              String.format(
+                  " to %d excerpts: %.2f ns/activation (begin %.2f);",
+                  excerpt, spent / values, spentBegin / values));
           spent = 0;
+          spentBegin = 0;
           mark++;
         }
       }

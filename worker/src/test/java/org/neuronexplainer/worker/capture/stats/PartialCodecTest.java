@@ -69,9 +69,10 @@ class PartialCodecTest {
       }
       out.append(" |");
     }
-    int sums = 4 * ExactSums.LIMBS;
-    long[] limbs = s.powerSums.limbs();
-    out.append(Arrays.toString(Arrays.copyOfRange(limbs, j * sums, (j + 1) * sums)));
+    s.powerSums.carryAll();
+    for (int sum = j * 4; sum < j * 4 + 4; sum++) {
+      out.append(' ').append(s.powerSums.exact(sum));
+    }
     for (int t = 0; t < VOCAB; t++) {
       if (s.tokens.sums(t) != null) {
         out.append(' ').append(t).append(':').append(s.tokens.count(t));
