@@ -64,7 +64,12 @@ final class BottomK {
 
   /** Bytes of this object's arrays, for {@link StatsMemory}'s test. */
   long arrayBytes() {
-    return keys.length * 8L + slots.length * 4L + maxima.length * 4L + activations.length * 4L;
+    return keys.length * 8L
+        + slots.length * 4L
+        + maxima.length * 4L
+        + activations.length * 4L
+        + sizes.length * 4L
+        + thresholds.length * 8L;
   }
 
   /** Whether an entry with this key would be kept; cheap, so callers test before copying. */

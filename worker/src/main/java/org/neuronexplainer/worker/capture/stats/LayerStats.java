@@ -163,24 +163,30 @@ public final class LayerStats {
     }
     // Rows of the token table are created and counted here, once; parts only add to them.
     long[][][] rows = new long[ids.length][length][];
-    for (int b = 0; b < ids.length; b++) {
+    int[][] offsets = new int[ids.length][length];
+    for (int b = 0; b < ids.length && !inSecondPass(); b++) {
       for (int t = 0; t < length; t++) {
-        rows[b][t] = inSecondPass() ? null : tokens.occurrence(tokenIds[b][t]);
+        int token = tokenIds[b][t];
+        tokens.countOccurrence(token);
+        rows[b][t] = tokens.slab(token);
+        offsets[b][t] = tokens.offset(token);
       }
     }
-    return new Batch(ids.clone(), rows, activations);
+    return new Batch(ids.clone(), rows, offsets, activations);
   }
 
   /** One batch's work for one layer, in parts over neuron ranges; see {@link #begin}. */
   public final class Batch {
     private final int[] ids;
-    private final long[][][] rows; // [excerpt][token] -> the token's row of sums
+    private final long[][][] rows; // [excerpt][token] -> the slab holding the token's row of sums
+    private final int[][] offsets; // [excerpt][token] -> where that row starts in the slab
     private final float[] data;
     private final int width;
 
-    private Batch(int[] ids, long[][][] rows, FloatTensor activations) {
+    private Batch(int[] ids, long[][][] rows, int[][] offsets, FloatTensor activations) {
       this.ids = ids;
       this.rows = rows;
+      this.offsets = offsets;
       this.data = activations.data();
       this.width = activations.dim(2);
     }
@@ -216,6 +222,7 @@ public final class LayerStats {
       for (int t = 0; t < length; t++) {
         int offset = (b * length + t) * width;
         long[] row = rows[b][t];
+        int rowOffset = offsets[b][t];
         if (row == null) {
           for (int j = from; j < to; j++) {
             scratch[j * length + t] = data[offset + (dense ? j : neurons[j])];
@@ -225,7 +232,7 @@ public final class LayerStats {
         for (int j = from; j < to; j++) {
           float x = data[offset + (dense ? j : neurons[j])];
           scratch[j * length + t] = x;
-          row[j] += TokenTable.fixed(x);
+          row[rowOffset + j] += TokenTable.fixed(x);
         }
       }
     }

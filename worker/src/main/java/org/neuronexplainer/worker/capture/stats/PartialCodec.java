@@ -165,12 +165,11 @@ public final class PartialCodec {
     }
     TokenTable table = stats.tokens;
     for (int t = 0; t < table.vocabSize(); t++) {
-      long[] row = table.sums(t);
-      if (row != null) {
+      if (table.occurred(t)) {
         out.writeInt(t);
         out.writeLong(table.count(t));
         for (int j = chunk.from(); j < chunk.to(); j++) {
-          out.writeLong(row[j]);
+          out.writeLong(table.sum(t, j));
         }
       }
     }

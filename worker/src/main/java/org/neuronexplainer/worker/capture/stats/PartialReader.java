@@ -284,15 +284,13 @@ public final class PartialReader {
       TokenTable table = stats.tokens;
       for (int t = in.readInt(); t >= 0; t = in.readInt()) {
         long count = in.readLong();
-        long[] row = table.sums(t);
-        if (row == null) {
-          row = new long[table.neurons()];
-          table.set(t, count, row);
-        }
+        table.restore(t, count);
+        long[] row = table.slab(t);
+        int offset = table.offset(t);
         for (int p = chunk.from(); p < chunk.to(); p++) {
           long sum = in.readLong();
           if (index[p] >= 0) {
-            row[index[p]] = sum;
+            row[offset + index[p]] = sum;
           }
         }
       }

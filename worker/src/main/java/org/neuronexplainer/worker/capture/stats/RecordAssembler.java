@@ -87,7 +87,7 @@ public record RecordAssembler(
     for (int token = 0; token < table.vocabSize(); token++) {
       long count = table.count(token);
       if (count >= settings.tableMinCount()) {
-        rows.add(new double[] {token, table.sums(token)[j] / TokenTable.SCALE / count});
+        rows.add(new double[] {token, table.sum(token, j) / TokenTable.SCALE / count});
       }
     }
     rows.sort(Comparator.<double[]>comparingDouble(r -> -r[1]).thenComparingDouble(r -> r[0]));

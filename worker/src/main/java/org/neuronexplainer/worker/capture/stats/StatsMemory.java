@@ -92,9 +92,10 @@ public final class StatsMemory {
     // Per kept entry: key, slot and max (16 bytes), plus the excerpt's activations for top and
     // pool.
     long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 16);
-    long tokenTable = (long) neurons * distinctTokens * 8 + vocabSize * 16L;
+    long tokenTable = TokenTable.allocatedLongs(distinctTokens, neurons) * 8 + vocabSize * 20L;
     long powerSums = (long) neurons * 4 * ExactSums.LIMBS * 8;
-    long perNeuron = (long) neurons * (settings.context() * 4 + 8); // scratch and sampling bases
+    // Scratch, sampling base, and each of the three heaps' size and threshold.
+    long perNeuron = (long) neurons * (settings.context() * 4 + 8 + 3 * 12);
     return heaps + tokenTable + powerSums + perNeuron;
   }
 

@@ -10,18 +10,33 @@ package org.neuronexplainer.worker.capture.stats;
  * of each activation to 6e-8 is below what the table's purpose (ranking tokens) can notice. Rows
  * are allocated for tokens that occur, so memory is (distinct tokens) x (neurons) x 8 bytes per
  * layer.
+ *
+ * <p>Rows are cut from large slabs rather than allocated one by one. A capture meets new tokens for
+ * a long time, and each row of a wide layer is tens of kilobytes that live to the end; allocated
+ * alone, they filled the young generation and every collection copied them, which cost more than
+ * the statistics themselves. A slab past the collector's humongous size is placed in the old
+ * generation and never copied. Slabs double from {@link #FIRST_SLAB_ROWS} rows up to {@link
+ * #MAX_SLAB_LONGS} longs, so a small capture stays small.
  */
 final class TokenTable {
   static final double SCALE = 1 << 24;
+  static final int FIRST_SLAB_ROWS = 16;
+  static final int MAX_SLAB_LONGS = 1 << 22; // 32 MiB
 
   private final int neurons;
-  private final long[][] sums;
   private final long[] counts;
+  private final long[][] slabOf; // per token: the slab holding its row, or null
+  private final int[] offsetOf; // per token: where its row starts in that slab
+  private long[] slab = new long[0];
+  private int slabRowsUsed;
+  private int slabsMade;
+  private long allocatedLongs;
 
   TokenTable(int vocabSize, int neurons) {
     this.neurons = neurons;
-    this.sums = new long[vocabSize][];
     this.counts = new long[vocabSize];
+    this.slabOf = new long[vocabSize][];
+    this.offsetOf = new int[vocabSize];
   }
 
   int vocabSize() {
@@ -32,35 +47,60 @@ final class TokenTable {
     return neurons;
   }
 
-  /** Bytes of the counts, the row slots (8 bytes each) and the rows allocated so far. */
-  long arrayBytes() {
-    long bytes = counts.length * 8L + sums.length * 8L;
-    for (long[] row : sums) {
-      bytes += row == null ? 0 : row.length * 8L;
-    }
-    return bytes;
+  /** Rows in the k-th slab of a table of {@code neurons}-long rows. */
+  private static int slabRows(int k, int neurons) {
+    int most = Math.max(1, MAX_SLAB_LONGS / Math.max(1, neurons));
+    return k >= 30 ? most : (int) Math.min(most, (long) FIRST_SLAB_ROWS << k);
   }
 
-  /** Adds one occurrence of {@code token} with the selected neurons' activations. */
-  void add(int token, float[] values) {
-    long[] row = occurrence(token);
-    for (int j = 0; j < neurons; j++) {
-      row[j] += fixed(values[j]);
+  /** Longs the slabs hold once {@code rows} distinct tokens have rows, for {@link StatsMemory}. */
+  static long allocatedLongs(long rows, int neurons) {
+    long longs = 0;
+    for (int k = 0; rows > 0; k++) {
+      int size = slabRows(k, neurons);
+      longs += (long) size * neurons;
+      rows -= size;
     }
+    return longs;
+  }
+
+  /** Bytes of the counts, the per-token row references and offsets, and the slabs. */
+  long arrayBytes() {
+    return counts.length * 20L + allocatedLongs * 8;
+  }
+
+  private void allocateRow(int token) {
+    int rows = slab.length / Math.max(1, neurons);
+    if (slabRowsUsed == rows) {
+      int size = slabRows(slabsMade++, neurons);
+      slab = new long[size * neurons];
+      allocatedLongs += (long) size * neurons;
+      slabRowsUsed = 0;
+    }
+    slabOf[token] = slab;
+    offsetOf[token] = slabRowsUsed++ * neurons;
   }
 
   /**
-   * Counts one occurrence of {@code token} and returns its row of sums, allocated on first use, for
-   * the caller to add the activations to ({@link #add} in parts: rows of different neurons may be
+   * Counts one occurrence of {@code token}, allocating its row on first use; the caller then adds
+   * the activations at {@link #slab}/{@link #offset} (in parts: rows of different neurons may be
    * filled concurrently once counted).
    */
-  long[] occurrence(int token) {
-    long[] row = sums[token];
-    if (row == null) {
-      row = sums[token] = new long[neurons];
+  void countOccurrence(int token) {
+    if (slabOf[token] == null) {
+      allocateRow(token);
     }
     counts[token]++;
-    return row;
+  }
+
+  /** The slab holding the row of a token that occurred. */
+  long[] slab(int token) {
+    return slabOf[token];
+  }
+
+  /** Where the row of a token that occurred starts in its {@link #slab}. */
+  int offset(int token) {
+    return offsetOf[token];
   }
 
   /** An activation in the sums' fixed point. */
@@ -73,14 +113,21 @@ final class TokenTable {
     return counts[token];
   }
 
-  /** The row of sums of a token that occurred, or null. */
-  long[] sums(int token) {
-    return sums[token];
+  boolean occurred(int token) {
+    return slabOf[token] != null;
   }
 
-  void set(int token, long count, long[] row) {
+  /** The sum of neuron j's activations over the occurrences of a token that occurred. */
+  long sum(int token, int j) {
+    return slabOf[token][offsetOf[token] + j];
+  }
+
+  /** Gives a token, as read from a partial, its count and a zero row if it has none. */
+  void restore(int token, long count) {
+    if (slabOf[token] == null) {
+      allocateRow(token);
+    }
     counts[token] = count;
-    sums[token] = row;
   }
 
   void addAll(TokenTable other) {
@@ -88,15 +135,19 @@ final class TokenTable {
       throw new IllegalArgumentException("token tables of different shapes");
     }
     for (int t = 0; t < counts.length; t++) {
-      if (other.sums[t] == null) {
+      if (other.slabOf[t] == null) {
         continue;
       }
-      if (sums[t] == null) {
-        sums[t] = new long[neurons];
+      if (slabOf[t] == null) {
+        allocateRow(t);
       }
       counts[t] += other.counts[t];
+      long[] row = slabOf[t];
+      int offset = offsetOf[t];
+      long[] from = other.slabOf[t];
+      int fromOffset = other.offsetOf[t];
       for (int j = 0; j < neurons; j++) {
-        sums[t][j] += other.sums[t][j];
+        row[offset + j] += from[fromOffset + j];
       }
     }
   }

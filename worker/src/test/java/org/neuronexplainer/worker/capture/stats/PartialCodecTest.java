@@ -74,9 +74,9 @@ class PartialCodecTest {
       out.append(' ').append(s.powerSums.exact(sum));
     }
     for (int t = 0; t < VOCAB; t++) {
-      if (s.tokens.sums(t) != null) {
+      if (s.tokens.occurred(t)) {
         out.append(' ').append(t).append(':').append(s.tokens.count(t));
-        out.append('=').append(s.tokens.sums(t)[j]);
+        out.append('=').append(s.tokens.sum(t, j));
       }
     }
     return out.toString();
