@@ -2,14 +2,15 @@ package org.neuronexplainer.worker.capture.stats;
 
 /**
  * For each of many neurons, the entries with the smallest unsigned priorities seen so far, at most
- * {@code capacity} each, with the activations of their excerpt. Flat primitive arrays, one max-heap
- * per neuron (the root is the entry to drop next), and slot indirection so that a heap move never
- * copies activations.
+ * {@code capacity} each, with the activations of their excerpt. Flat primitive arrays and slot
+ * indirection, so that reordering entries never copies activations.
  *
- * <p>Capture offers every excerpt to every neuron, and the neurons' heaps lie far apart in memory,
- * so the cost is in cache misses, not comparisons. The key an entry must beat is kept for all
- * neurons side by side ({@link #accepts} reads nothing else), and a heap that is still filling is
- * appended to and put in heap order once, when it becomes full.
+ * <p>Capture offers every excerpt to every neuron, and the neurons' entries lie far apart in
+ * memory, so the cost is in cache misses, not comparisons. The key an entry must beat is kept for
+ * all neurons side by side ({@link #accepts} reads nothing else). An accepted entry is appended to
+ * its neuron's buffer, which has {@link #slack} places beyond the capacity; when the buffer is
+ * full, a selection keeps the {@code capacity} smallest keys and the key to beat becomes the
+ * largest of them. A heap would instead touch a cache line per level on every accepted entry.
  *
  * <p>Keys are unique (their low 32 bits are the excerpt id), so what is kept is a function of the
  * set of offered entries, not of their order: the property that makes shards mergeable.
@@ -17,18 +18,20 @@ package org.neuronexplainer.worker.capture.stats;
 final class BottomK {
   private final int neurons;
   private final int capacity;
+  private final int room; // capacity plus slack: entries a neuron's buffer holds
   private final int context;
-  private final long[] keys; // heap order, per neuron [capacity]
-  private final int[] slots; // heap position -> slot
+  private final long[] keys; // per neuron [room], unordered
+  private final int[] slots; // buffer position -> slot; positions past the size hold free slots
   private final int[] sizes;
-  // Per neuron, the key an entry must be below to be kept: all ones while the heap is filling (no
-  // key is all ones: its low half would be excerpt id -1), its root once it is full.
+  // Per neuron, the key an entry must be below to be kept: all ones until the buffer first fills
+  // (no key is all ones: its low half would be excerpt id -1), then the largest key kept.
   private final long[] thresholds;
   private final float[] maxima; // by slot
   private final float[] activations; // by slot, [context]
 
   BottomK(int neurons, int capacity, int context) {
-    if ((long) neurons * capacity * Math.max(1, context) > Integer.MAX_VALUE - 8) {
+    this.room = capacity + slack(capacity);
+    if ((long) neurons * room * Math.max(1, context) > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           neurons
               + " neurons x "
@@ -41,13 +44,24 @@ final class BottomK {
     this.neurons = neurons;
     this.capacity = capacity;
     this.context = context;
-    this.keys = new long[neurons * capacity];
-    this.slots = new int[neurons * capacity];
+    this.keys = new long[neurons * room];
+    this.slots = new int[neurons * room];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = i;
+    }
     this.sizes = new int[neurons];
     this.thresholds = new long[neurons];
     java.util.Arrays.fill(thresholds, capacity > 0 ? -1L : 0L);
-    this.maxima = new float[neurons * capacity];
-    this.activations = new float[neurons * capacity * context];
+    this.maxima = new float[neurons * room];
+    this.activations = new float[neurons * room * context];
+  }
+
+  /**
+   * Places beyond the capacity: an eighth of it, so a selection over the buffer (linear in its
+   * size) runs once per {@code slack} accepted entries, for 12.5% more memory.
+   */
+  static int slack(int capacity) {
+    return capacity == 0 ? 0 : Math.max(1, capacity / 8);
   }
 
   int capacity() {
@@ -58,8 +72,9 @@ final class BottomK {
     return context;
   }
 
+  /** Entries kept for a neuron. */
   int size(int neuron) {
-    return sizes[neuron];
+    return Math.min(sizes[neuron], capacity);
   }
 
   /** Bytes of this object's arrays, for {@link StatsMemory}'s test. */
@@ -72,7 +87,11 @@ final class BottomK {
         + thresholds.length * 8L;
   }
 
-  /** Whether an entry with this key would be kept; cheap, so callers test before copying. */
+  /**
+   * Whether an entry with this key may be kept; cheap, so callers test before computing what they
+   * offer. False means {@link #offer} would refuse it; true, that it may still refuse it (when the
+   * buffer is full, its selection can raise the bar).
+   */
   boolean accepts(int neuron, long key) {
     return Long.compareUnsigned(key, thresholds[neuron]) < 0;
   }
@@ -85,24 +104,20 @@ final class BottomK {
     if (!accepts(neuron, key)) {
       return -1;
     }
-    int base = neuron * capacity;
+    int base = neuron * room;
     int size = sizes[neuron];
-    int slot;
-    if (size < capacity) {
-      slot = base + size;
-      keys[base + size] = key;
-      slots[base + size] = slot;
-      sizes[neuron] = size + 1;
-      if (size + 1 == capacity) {
-        heapify(base);
-        thresholds[neuron] = keys[base];
+    if (size == room) {
+      select(base, base + room - 1, base + capacity - 1);
+      thresholds[neuron] = keys[base + capacity - 1];
+      size = capacity;
+      if (!accepts(neuron, key)) {
+        sizes[neuron] = size;
+        return -1;
       }
-    } else {
-      slot = slots[base];
-      keys[base] = key;
-      siftDown(base, capacity, 0);
-      thresholds[neuron] = keys[base];
     }
+    int slot = slots[base + size];
+    keys[base + size] = key;
+    sizes[neuron] = size + 1;
     maxima[slot] = max;
     return slot * context;
   }
@@ -111,9 +126,9 @@ final class BottomK {
     return activations;
   }
 
-  /** The kept entries of a neuron, smallest key first (a filling heap is not in heap order). */
+  /** The kept entries of a neuron, smallest key first. */
   Entry[] sorted(int neuron) {
-    int base = neuron * capacity;
+    int base = neuron * room;
     Entry[] entries = new Entry[sizes[neuron]];
     for (int i = 0; i < entries.length; i++) {
       int slot = slots[base + i];
@@ -122,10 +137,10 @@ final class BottomK {
       entries[i] = new Entry(keys[base + i], maxima[slot], acts);
     }
     java.util.Arrays.sort(entries, (a, b) -> Long.compareUnsigned(a.key, b.key));
-    return entries;
+    return entries.length > capacity ? java.util.Arrays.copyOf(entries, capacity) : entries;
   }
 
-  /** Offers every entry of another heap set of the same shape (a shard's partial). */
+  /** Offers every entry of another set of the same shape (a shard's partial). */
   void addAll(BottomK other) {
     if (other.neurons != neurons || other.context != context) {
       throw new IllegalArgumentException("heaps of different shapes");
@@ -144,38 +159,39 @@ final class BottomK {
     }
   }
 
-  private void heapify(int base) {
-    for (int i = capacity / 2 - 1; i >= 0; i--) {
-      siftDown(base, capacity, i);
+  /**
+   * Reorders positions [lo, hi] so that position k holds the key of its rank and every smaller key
+   * lies before it (quickselect); slots move with their keys, so the free slots end up past k.
+   */
+  private void select(int lo, int hi, int k) {
+    while (hi > lo) {
+      swap((lo + hi) >>> 1, hi);
+      long pivot = keys[hi];
+      int store = lo;
+      for (int i = lo; i < hi; i++) {
+        if (Long.compareUnsigned(keys[i], pivot) < 0) {
+          swap(i, store++);
+        }
+      }
+      swap(store, hi);
+      if (store == k) {
+        return;
+      }
+      if (store < k) {
+        lo = store + 1;
+      } else {
+        hi = store - 1;
+      }
     }
   }
 
-  private void siftDown(int base, int size, int from) {
-    int i = from;
-    while (true) {
-      int left = 2 * i + 1;
-      if (left >= size) {
-        return;
-      }
-      int child = left;
-      if (left + 1 < size && Long.compareUnsigned(keys[base + left + 1], keys[base + left]) > 0) {
-        child = left + 1;
-      }
-      if (Long.compareUnsigned(keys[base + child], keys[base + i]) <= 0) {
-        return;
-      }
-      swap(base, i, child);
-      i = child;
-    }
-  }
-
-  private void swap(int base, int a, int b) {
-    long k = keys[base + a];
-    keys[base + a] = keys[base + b];
-    keys[base + b] = k;
-    int s = slots[base + a];
-    slots[base + a] = slots[base + b];
-    slots[base + b] = s;
+  private void swap(int a, int b) {
+    long k = keys[a];
+    keys[a] = keys[b];
+    keys[b] = k;
+    int s = slots[a];
+    slots[a] = slots[b];
+    slots[b] = s;
   }
 
   /** One kept excerpt: its key (the excerpt id in the low 32 bits), max and activations. */

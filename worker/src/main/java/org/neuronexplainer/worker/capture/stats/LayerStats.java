@@ -302,7 +302,10 @@ public final class LayerStats {
     if (!heap.accepts(j, key)) {
       return;
     }
-    System.arraycopy(scratch, offset, heap.activationBuffer(), heap.offer(j, key, m), length);
+    int at = heap.offer(j, key, m);
+    if (at >= 0) {
+      System.arraycopy(scratch, offset, heap.activationBuffer(), at, length);
+    }
   }
 
   /** Bytes of the arrays these statistics hold now (the first pass's), for {@link StatsMemory}. */

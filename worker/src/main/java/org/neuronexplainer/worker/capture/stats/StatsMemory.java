@@ -86,11 +86,11 @@ public final class StatsMemory {
    */
   public static long bytesPerLayer(
       int neurons, CaptureSettings settings, int vocabSize, int distinctTokens, long excerpts) {
-    long top = Math.min(settings.top(), excerpts);
-    long pool = Math.min(settings.pool(), excerpts);
-    long keys = Math.min(settings.quantileKeys(), excerpts);
-    // Per kept entry: key, slot and max (16 bytes), plus the excerpt's activations for top and
-    // pool.
+    long top = room(settings.top(), excerpts);
+    long pool = room(settings.pool(), excerpts);
+    long keys = room(settings.quantileKeys(), excerpts);
+    // Per buffered entry: key, slot and max (16 bytes), plus the excerpt's activations for top
+    // and pool.
     long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 16);
     long tokenTable = TokenTable.allocatedLongs(distinctTokens, neurons) * 8 + vocabSize * 20L;
     long powerSums = (long) neurons * 4 * ExactSums.LIMBS * 8;
@@ -111,5 +111,11 @@ public final class StatsMemory {
 
   static double gib(long bytes) {
     return bytes / (double) (1L << 30);
+  }
+
+  /** Entries a neuron's buffer holds for a capacity of {@code setting} ({@link BottomK#slack}). */
+  private static long room(int setting, long excerpts) {
+    int capacity = (int) Math.min(setting, excerpts);
+    return capacity + BottomK.slack(capacity);
   }
 }

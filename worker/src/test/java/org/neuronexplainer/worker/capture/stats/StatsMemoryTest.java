@@ -60,10 +60,11 @@ class StatsMemoryTest {
   }
 
   @Test
-  void gpt2SmallOverItsWholeVocabularyNeedsAbout18GigabytesForAllLayers() {
-    // Token tables 14.8 GB (and the unused end of each layer's last slab), heaps 3.3 GB.
+  void gpt2SmallOverItsWholeVocabularyNeedsAbout19GigabytesForAllLayers() {
+    // Token tables 14.8 GB (and the unused end of each layer's last slab), heaps with their slack
+    // 3.7 GB.
     long gpt2Small =
         12 * StatsMemory.bytesPerLayer(3072, CaptureSettings.defaults(), 50257, 50257, 50_000);
-    assertThat(gpt2Small).isBetween(18_000_000_000L, 18_700_000_000L);
+    assertThat(gpt2Small).isBetween(18_700_000_000L, 19_100_000_000L);
   }
 }
