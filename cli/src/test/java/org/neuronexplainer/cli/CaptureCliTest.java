@@ -15,6 +15,7 @@ import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsWriter;
 import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
+import org.neuronexplainer.worker.capture.stats.StatsMemory;
 import picocli.CommandLine;
 
 /** capture, collate and weights on the shared tiny GPT-2 fixture. */
@@ -235,6 +236,25 @@ class CaptureCliTest {
       writer.commit();
     }
     expectError(store, "missing tensor wpe.weight", "--model", broken.toString());
+  }
+
+  @Test
+  void statisticsThatWouldNotFitTheHeapAreRefusedBeforeAnyForwardPass() throws Exception {
+    Path store = dir.resolve("store");
+    String share = System.getProperty(StatsMemory.SHARE_PROPERTY);
+    try {
+      // A share so small that the statistics of even one layer do not fit.
+      System.setProperty(StatsMemory.SHARE_PROPERTY, "1e-9");
+      expectError(store, "the capture statistics need about");
+      assertThat(err.toString())
+          .contains("more than the 0.0 GiB this JVM can give them")
+          .contains("NEURON_EXPLAINER_JAVA_OPTS=-Xmx");
+      assertThat(store.resolve("runs")).doesNotExist();
+      System.setProperty(StatsMemory.SHARE_PROPERTY, "2");
+      expectError(store, "neuron.explainer.capture.heap-share=2: expected a share of the heap");
+    } finally {
+      restore(StatsMemory.SHARE_PROPERTY, share);
+    }
   }
 
   private void expectError(Path store, String message, String... override) throws Exception {

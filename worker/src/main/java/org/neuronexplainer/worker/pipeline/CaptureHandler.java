@@ -63,11 +63,6 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     this.heapBudget = heapBudget;
   }
 
-  /**
-   * The part of the maximum heap a job's statistics may plan on; the rest is for everything else.
-   */
-  static final double HEAP_SHARE = 0.8;
-
   @Override
   public boolean outputExists(CaptureJob job) {
     String runId = job.header().runId();

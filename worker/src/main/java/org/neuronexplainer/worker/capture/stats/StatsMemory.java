@@ -11,8 +11,14 @@ import org.neuronexplainer.worker.capture.corpus.Excerpts;
 public final class StatsMemory {
   private StatsMemory() {}
 
-  /** The part of the maximum heap capture plans its statistics on; the rest is for the others. */
+  /**
+   * The part of the maximum heap capture plans its statistics on by default; the rest is for the
+   * others. The system property {@value #SHARE_PROPERTY} changes it (a JVM that holds more than
+   * capture, or a test).
+   */
   public static final double HEAP_SHARE = 0.8;
+
+  public static final String SHARE_PROPERTY = "neuron.explainer.capture.heap-share";
 
   /**
    * What a capture of {@code layers} layers over some excerpts needs.
@@ -101,12 +107,30 @@ public final class StatsMemory {
 
   /** The heap capture may plan on in this JVM. */
   public static long budget() {
-    return (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
+    return (long) (Runtime.getRuntime().maxMemory() * share());
+  }
+
+  /** {@link #HEAP_SHARE}, or the share {@value #SHARE_PROPERTY} sets. */
+  static double share() {
+    String value = System.getProperty(SHARE_PROPERTY);
+    if (value == null) {
+      return HEAP_SHARE;
+    }
+    try {
+      double share = Double.parseDouble(value);
+      if (share > 0 && share <= 1) {
+        return share;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "-D" + SHARE_PROPERTY + "=" + value + ": expected a share of the heap in (0, 1]");
   }
 
   /** The {@code -Xmx} in whole GiB under which {@code bytes} of statistics fit. */
   public static long xmxGib(long bytes) {
-    return (long) Math.ceil(gib(bytes) / HEAP_SHARE) + 1;
+    return (long) Math.ceil(gib(bytes) / share()) + 1;
   }
 
   static double gib(long bytes) {
