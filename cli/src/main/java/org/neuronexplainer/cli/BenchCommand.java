@@ -218,6 +218,10 @@ final class BenchCommand implements Runnable {
         out.printf(
             "rounds (s): forward%s; empty%s; continued%s%n",
             forward.rounds, fresh.rounds, continued.rounds);
+        out.printf(
+            "median of the rounds' own ratios (each round times all three, one after another):"
+                + " %.1f%% from empty statistics, %.1f%% continued%n",
+            100 * forward.medianRatio(fresh), 100 * forward.medianRatio(continued));
         out.printf("peak memory: RSS %s, Java heap %s%n", peakRss(), mib(peakHeap()));
         out.flush();
       }
@@ -256,6 +260,22 @@ final class BenchCommand implements Runnable {
       double wall = Double.MAX_VALUE;
       double cpu = Double.MAX_VALUE;
       final StringBuilder rounds = new StringBuilder();
+      final java.util.List<Double> walls = new java.util.ArrayList<>();
+
+      /**
+       * The median over rounds of this round's wall time over the other's in the same round: on a
+       * machine whose speed drifts, a ratio of times taken close together is steadier than a ratio
+       * of two best rounds taken apart.
+       */
+      double medianRatio(Measure other) {
+        double[] ratios = new double[walls.size()];
+        for (int i = 0; i < ratios.length; i++) {
+          ratios[i] = walls.get(i) / other.walls.get(i);
+        }
+        java.util.Arrays.sort(ratios);
+        int n = ratios.length;
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+      }
 
       void time(Runnable work) {
         long start = System.nanoTime();
@@ -265,6 +285,7 @@ final class BenchCommand implements Runnable {
         wall = Math.min(wall, seconds);
         cpu = Math.min(cpu, (processCpuNanos() - cpuStart) / 1e9);
         rounds.append(String.format(" %.2f", seconds));
+        walls.add(seconds);
       }
 
       String summary(long tokens) {

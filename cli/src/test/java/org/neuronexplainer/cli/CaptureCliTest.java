@@ -129,7 +129,10 @@ class CaptureCliTest {
         .containsPattern("full capture, empty statistics: +[0-9.]+ tokens/s")
         .containsPattern("full capture, continued: +[0-9.]+ tokens/s")
         .containsPattern(
-            "full / forward: [0-9.]+% from empty statistics, [0-9.]+% continued after 3 excerpts");
+            "full / forward: [0-9.]+% from empty statistics, [0-9.]+% continued after 3 excerpts")
+        .containsPattern(
+            "median of the rounds' own ratios .*: [0-9.]+% from empty statistics, [0-9.]+%"
+                + " continued");
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--excerpts", "0")).isNotZero();
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--warm-up", "-2")).isNotZero();
     assertThat(err.toString()).contains("--warm-up must be 0 or more");
