@@ -15,12 +15,14 @@ import java.util.stream.IntStream;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.corpus.CorpusException;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.run.CaptureProgress;
 import org.neuronexplainer.worker.capture.run.CaptureRunner;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
+import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,7 +53,8 @@ final class BenchCommand implements Runnable {
         "every excerpt enters the heaps and every token gets its table row, and continued,",
         "adding new excerpts to statistics that already hold --warm-up excerpts and the earlier",
         "rounds, as later in a long capture (one-pass quantiles). Prints tokens per second,",
-        "the ratios to the forward pass and the peak memory."
+        "the ratios to the forward pass and the peak memory. With --corpus the excerpts are",
+        "cut from text instead, whose token frequencies are those of a real capture."
       })
   static final class Capture implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -85,6 +88,16 @@ final class BenchCommand implements Runnable {
     String device;
 
     @Option(
+        names = "--corpus",
+        paramLabel = "FILE",
+        arity = "1..*",
+        description =
+            "Text or JSONL files (a \"text\" field) to cut the excerpts from, tokenized with the"
+                + " model's tokenizer, in place of random token ids. They must hold"
+                + " excerpts x (rounds + 1) + warm-up excerpts.")
+    java.util.List<Path> corpus;
+
+    @Option(
         names = "--quantiles",
         defaultValue = "one-pass",
         description = "one-pass or two-pass (the full capture runs the excerpts twice).")
@@ -107,13 +120,7 @@ final class BenchCommand implements Runnable {
         // Rows [0, excerpts): the forward pass alone and the capture from empty statistics, every
         // round; then the continued statistics' warm-up; then each round's new excerpts.
         int warm = warmUp < 0 ? excerpts : warmUp;
-        Random random = new Random(1);
-        int[][] ids = new int[excerpts * (rounds + 1) + warm][context];
-        for (int[] row : ids) {
-          for (int t = 0; t < context; t++) {
-            row[t] = random.nextInt(config.vocabSize());
-          }
-        }
+        int[][] ids = tokenIds(dir, excerpts * (rounds + 1) + warm, config.vocabSize());
         int[] layers = IntStream.range(0, config.layers()).toArray();
         int[] neurons = IntStream.range(0, config.innerSize()).toArray();
         if (!quantiles.equals("one-pass") && !quantiles.equals("two-pass")) {
@@ -193,7 +200,7 @@ final class BenchCommand implements Runnable {
         long tokens = (long) excerpts * context;
         out.printf(
             "model %s: %d layers x %d neurons, %s, PyTorch %s, %d CPU cores; %d excerpts x %d"
-                + " tokens, batch %d, best of %d%n",
+                + " tokens (%s), batch %d, best of %d%n",
             dir,
             config.layers(),
             config.innerSize(),
@@ -202,6 +209,7 @@ final class BenchCommand implements Runnable {
             Runtime.getRuntime().availableProcessors(),
             excerpts,
             context,
+            corpus == null ? "random token ids" : "cut from " + corpus.size() + " corpus file(s)",
             batch,
             rounds);
         out.println("forward only:  " + forward.summary(tokens));
@@ -226,6 +234,48 @@ final class BenchCommand implements Runnable {
         out.flush();
       }
       return 0;
+    }
+
+    /** {@code count} excerpts of random token ids, or the first {@code count} of the corpus. */
+    private int[][] tokenIds(Path dir, int count, int vocabSize) {
+      if (corpus == null) {
+        Random random = new Random(1);
+        int[][] ids = new int[count][context];
+        for (int[] row : ids) {
+          for (int t = 0; t < context; t++) {
+            row[t] = random.nextInt(vocabSize);
+          }
+        }
+        return ids;
+      }
+      Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(dir));
+      Excerpts cut;
+      try {
+        cut = Excerpts.cut(corpus, tokenizer::encode, context, count);
+      } catch (CorpusException e) {
+        throw new UserException(e.getMessage());
+      }
+      if (cut.count() < count) {
+        throw new UserException(
+            String.format(
+                java.util.Locale.ROOT,
+                "the corpus has %d excerpts of %d tokens; the benchmark needs %d (--excerpts x"
+                    + " (--rounds + 1) + --warm-up): give more text or ask for fewer",
+                cut.count(),
+                context,
+                count));
+      }
+      int[][] ids = new int[count][];
+      for (int i = 0; i < count; i++) {
+        ids[i] = cut.tokens(i);
+        for (int token : ids[i]) {
+          if (token >= vocabSize) {
+            throw new UserException(
+                "the tokenizer gives token id " + token + ", outside the model's vocabulary");
+          }
+        }
+      }
+      return ids;
     }
 
     /** Both sets of statistics live at once: refuse up front what would run out of heap. */

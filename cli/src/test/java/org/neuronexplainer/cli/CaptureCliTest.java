@@ -101,7 +101,7 @@ class CaptureCliTest {
   }
 
   @Test
-  void benchCaptureReportsTheForwardPassAndBothFullCaptures() {
+  void benchCaptureReportsTheForwardPassAndBothFullCaptures() throws Exception {
     assertThat(
             run(
                 "bench",
@@ -133,6 +133,42 @@ class CaptureCliTest {
         .containsPattern(
             "median of the rounds' own ratios .*: [0-9.]+% from empty statistics, [0-9.]+%"
                 + " continued");
+    assertThat(report).contains("(random token ids)");
+    out.getBuffer().setLength(0);
+    String corpus = corpus().toString();
+    assertThat(
+            run(
+                "bench",
+                "capture",
+                "--model",
+                MODEL.toString(),
+                "--context",
+                "8",
+                "--excerpts",
+                "4",
+                "--batch",
+                "2",
+                "--rounds",
+                "1",
+                "--warm-up",
+                "3",
+                "--corpus",
+                corpus))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("(cut from 1 corpus file(s))");
+    assertThat(
+            run(
+                "bench",
+                "capture",
+                "--model",
+                MODEL.toString(),
+                "--excerpts",
+                "100000",
+                "--corpus",
+                corpus))
+        .isNotZero();
+    assertThat(err.toString()).containsPattern("the corpus has \\d+ excerpts of 64 tokens");
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--excerpts", "0")).isNotZero();
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--warm-up", "-2")).isNotZero();
     assertThat(err.toString()).contains("--warm-up must be 0 or more");
