@@ -102,8 +102,9 @@ public final class CaptureRunner {
   /**
    * Whether a batch's statistics run while the next forward pass does. On a GPU they use the idle
    * CPU cores; on the CPU libtorch already keeps every core busy, and statistics threads beside it
-   * slowed both (on 2 cores: 69% of the forward pass's speed with overlap, 86% without). The system
-   * property {@code neuron.explainer.capture.overlap} overrides this choice.
+   * slow both (on 2 cores, continued statistics: 77% of the forward pass's speed with overlap, 87%
+   * without, best rounds; 70% and 78% as medians of the rounds' own ratios). The system property
+   * {@code neuron.explainer.capture.overlap} overrides this choice.
    */
   static boolean overlap(Gpt2Model model) {
     String forced = System.getProperty(OVERLAP_PROPERTY);
