@@ -13,9 +13,9 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.neuronexplainer.worker.capture.ComputeOptions;
+import org.neuronexplainer.worker.capture.Gpt2Config;
 import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.Precision;
-import org.neuronexplainer.worker.capture.corpus.CorpusException;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.run.CaptureProgress;
 import org.neuronexplainer.worker.capture.run.CaptureRunner;
@@ -120,7 +120,7 @@ final class BenchCommand implements Runnable {
         // Rows [0, excerpts): the forward pass alone and the capture from empty statistics, every
         // round; then the continued statistics' warm-up; then each round's new excerpts.
         int warm = warmUp < 0 ? excerpts : warmUp;
-        int[][] ids = tokenIds(dir, excerpts * (rounds + 1) + warm, config.vocabSize());
+        int[][] ids = tokenIds(dir, excerpts * (rounds + 1) + warm, config);
         int[] layers = IntStream.range(0, config.layers()).toArray();
         int[] neurons = IntStream.range(0, config.innerSize()).toArray();
         if (!quantiles.equals("one-pass") && !quantiles.equals("two-pass")) {
@@ -237,24 +237,20 @@ final class BenchCommand implements Runnable {
     }
 
     /** {@code count} excerpts of random token ids, or the first {@code count} of the corpus. */
-    private int[][] tokenIds(Path dir, int count, int vocabSize) {
+    private int[][] tokenIds(Path dir, int count, Gpt2Config config) {
       if (corpus == null) {
         Random random = new Random(1);
         int[][] ids = new int[count][context];
         for (int[] row : ids) {
           for (int t = 0; t < context; t++) {
-            row[t] = random.nextInt(vocabSize);
+            row[t] = random.nextInt(config.vocabSize());
           }
         }
         return ids;
       }
       Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(dir));
-      Excerpts cut;
-      try {
-        cut = Excerpts.cut(corpus, tokenizer::encode, context, count);
-      } catch (CorpusException e) {
-        throw new UserException(e.getMessage());
-      }
+      CaptureCommand.requireVocabularyFits(tokenizer, config);
+      Excerpts cut = CaptureCommand.cut(corpus, tokenizer, context, count);
       if (cut.count() < count) {
         throw new UserException(
             String.format(
@@ -268,12 +264,6 @@ final class BenchCommand implements Runnable {
       int[][] ids = new int[count][];
       for (int i = 0; i < count; i++) {
         ids[i] = cut.tokens(i);
-        for (int token : ids[i]) {
-          if (token >= vocabSize) {
-            throw new UserException(
-                "the tokenizer gives token id " + token + ", outside the model's vocabulary");
-          }
-        }
       }
       return ids;
     }

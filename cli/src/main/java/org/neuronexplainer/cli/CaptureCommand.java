@@ -122,16 +122,10 @@ final class CaptureCommand implements Callable<Integer> {
                 + " is longer than the model's n_positions "
                 + config.positions());
       }
-      if (tokenizer.vocabSize() > config.vocabSize()) {
-        throw new UserException(
-            "the tokenizer has "
-                + tokenizer.vocabSize()
-                + " tokens, the model only "
-                + config.vocabSize());
-      }
+      requireVocabularyFits(tokenizer, config);
       int[] layerList = LayerSelection.parse(layers, config.layers());
       int[] neuronList = NeuronSelection.parse(neurons, config.innerSize());
-      Excerpts excerpts = cut(files, tokenizer);
+      Excerpts excerpts = cut(files, tokenizer, excerpt.context, excerpt.maxExcerpts);
       CaptureJob job =
           new CaptureJob(
               run,
@@ -173,14 +167,25 @@ final class CaptureCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Excerpts cut(List<Path> files, Gpt2Tokenizer tokenizer) {
+  /** Every token id the tokenizer gives must be a row of the model's embedding. */
+  static void requireVocabularyFits(Gpt2Tokenizer tokenizer, Gpt2Config config) {
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      throw new UserException(
+          "the tokenizer has "
+              + tokenizer.vocabSize()
+              + " tokens, the model only "
+              + config.vocabSize());
+    }
+  }
+
+  /** The corpus cut into excerpts of {@code context} tokens, at least one of them. */
+  static Excerpts cut(List<Path> files, Gpt2Tokenizer tokenizer, int context, int maxExcerpts) {
     try {
-      Excerpts excerpts =
-          Excerpts.cut(files, tokenizer::encode, excerpt.context, excerpt.maxExcerpts);
+      Excerpts excerpts = Excerpts.cut(files, tokenizer::encode, context, maxExcerpts);
       if (excerpts.count() == 0) {
         throw new UserException(
             "the corpus has no excerpt of "
-                + excerpt.context
+                + context
                 + " tokens (documents shorter than"
                 + " --context are skipped)");
       }

@@ -100,10 +100,11 @@ class CaptureCliTest {
     expected.forEach((key, bytes) -> assertThat(actual.get(key)).as(key).isEqualTo(bytes));
   }
 
-  @Test
-  void benchCaptureReportsTheForwardPassAndBothFullCaptures() throws Exception {
-    assertThat(
-            run(
+  /** A small bench run on the test model, with {@code extra} options. */
+  private int smallBench(String... extra) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
                 "bench",
                 "capture",
                 "--model",
@@ -119,9 +120,14 @@ class CaptureCliTest {
                 "--warm-up",
                 "3",
                 "--device",
-                "cpu"))
-        .as(err.toString())
-        .isZero();
+                "cpu"));
+    args.addAll(List.of(extra));
+    return run(args.toArray(new String[0]));
+  }
+
+  @Test
+  void benchCaptureReportsTheForwardPassAndBothFullCaptures() throws Exception {
+    assertThat(smallBench()).as(err.toString()).isZero();
     String report = out.toString();
     assertThat(report)
         .containsPattern("PyTorch \\d+\\.\\d+")
@@ -136,26 +142,7 @@ class CaptureCliTest {
     assertThat(report).contains("(random token ids)");
     out.getBuffer().setLength(0);
     String corpus = corpus().toString();
-    assertThat(
-            run(
-                "bench",
-                "capture",
-                "--model",
-                MODEL.toString(),
-                "--context",
-                "8",
-                "--excerpts",
-                "4",
-                "--batch",
-                "2",
-                "--rounds",
-                "1",
-                "--warm-up",
-                "3",
-                "--corpus",
-                corpus))
-        .as(err.toString())
-        .isZero();
+    assertThat(smallBench("--corpus", corpus)).as(err.toString()).isZero();
     assertThat(out.toString()).contains("(cut from 1 corpus file(s))");
     assertThat(
             run(

@@ -162,30 +162,30 @@ public final class LayerStats {
       scratch = new float[n * length];
     }
     // Rows of the token table are created and counted here, once; parts only add to them.
-    long[][][] rows = new long[ids.length][length][];
+    long[][][] slabs = new long[ids.length][length][];
     int[][] offsets = new int[ids.length][length];
     for (int b = 0; b < ids.length && !inSecondPass(); b++) {
       for (int t = 0; t < length; t++) {
         int token = tokenIds[b][t];
         tokens.countOccurrence(token);
-        rows[b][t] = tokens.slab(token);
+        slabs[b][t] = tokens.slab(token);
         offsets[b][t] = tokens.offset(token);
       }
     }
-    return new Batch(ids.clone(), rows, offsets, activations);
+    return new Batch(ids.clone(), slabs, offsets, activations);
   }
 
   /** One batch's work for one layer, in parts over neuron ranges; see {@link #begin}. */
   public final class Batch {
     private final int[] ids;
-    private final long[][][] rows; // [excerpt][token] -> the slab holding the token's row of sums
+    private final long[][][] slabs; // [excerpt][token] -> the slab holding the token's row of sums
     private final int[][] offsets; // [excerpt][token] -> where that row starts in the slab
     private final float[] data;
     private final int width;
 
-    private Batch(int[] ids, long[][][] rows, int[][] offsets, FloatTensor activations) {
+    private Batch(int[] ids, long[][][] slabs, int[][] offsets, FloatTensor activations) {
       this.ids = ids;
-      this.rows = rows;
+      this.slabs = slabs;
       this.offsets = offsets;
       this.data = activations.data();
       this.width = activations.dim(2);
@@ -221,7 +221,7 @@ public final class LayerStats {
     private void gather(int b, int from, int to, int length) {
       for (int t = 0; t < length; t++) {
         int offset = (b * length + t) * width;
-        long[] row = rows[b][t];
+        long[] row = slabs[b][t]; // null in the second pass: no token sums
         int rowOffset = offsets[b][t];
         if (row == null) {
           for (int j = from; j < to; j++) {

@@ -59,14 +59,13 @@ public final class PartialCodec {
       throw new IllegalArgumentException("a partial's chunks need at least 1 neuron: " + block);
     }
     List<Chunk> chunks = chunks(stats.neurons, block);
-    ExactSums limbs = stats.powerSums;
-    limbs.carryAll();
+    stats.powerSums.carryAll();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     long[] offsets = new long[chunks.size()];
     int[] lengths = new int[chunks.size()];
     for (int c = 0; c < chunks.size(); c++) {
       Chunk chunk = chunks.get(c);
-      byte[] bytes = deflate(out -> writeChunk(out, stats, chunk, limbs, excerptTokens));
+      byte[] bytes = deflate(out -> writeChunk(out, stats, chunk, excerptTokens));
       offsets[c] = body.size();
       lengths[c] = bytes.length;
       body.writeBytes(bytes);
@@ -132,11 +131,7 @@ public final class PartialCodec {
   }
 
   private static void writeChunk(
-      DataOutputStream out,
-      LayerStats stats,
-      Chunk chunk,
-      ExactSums limbs,
-      IntFunction<int[]> excerptTokens)
+      DataOutputStream out, LayerStats stats, Chunk chunk, IntFunction<int[]> excerptTokens)
       throws IOException {
     TreeMap<Integer, int[]> referenced = new TreeMap<>();
     for (int j = chunk.from(); j < chunk.to(); j++) {
@@ -159,7 +154,7 @@ public final class PartialCodec {
       }
       for (int sum = j * 4; sum < j * 4 + 4; sum++) {
         for (int limb = 0; limb < ExactSums.LIMBS; limb++) {
-          out.writeLong(limbs.limb(sum, limb));
+          out.writeLong(stats.powerSums.limb(sum, limb));
         }
       }
     }

@@ -43,10 +43,6 @@ final class TokenTable {
     return counts.length;
   }
 
-  int neurons() {
-    return neurons;
-  }
-
   /** Rows in the k-th slab of a table of {@code neurons}-long rows. */
   private static int slabRows(int k, int neurons) {
     int most = Math.max(1, MAX_SLAB_LONGS / Math.max(1, neurons));
