@@ -84,6 +84,17 @@ final class BenchCommand implements Runnable {
                 + " few excerpts still enter the heaps.")
     int warmUp;
 
+    @Option(
+        names = "--warm-up-replays",
+        defaultValue = "1",
+        paramLabel = "R",
+        description =
+            "Offers each warm-up excerpt's activations R times, under R excerpt ids (1). The"
+                + " heaps' thresholds are then those of a capture R times as long, as if the"
+                + " warm-up held N x R excerpts, for the cost of N forward passes; the token table"
+                + " holds only the N excerpts' tokens.")
+    int replays;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N.")
     String device;
 
@@ -117,6 +128,9 @@ final class BenchCommand implements Runnable {
         if (warmUp < -1) {
           throw new UserException("--warm-up must be 0 or more: " + warmUp);
         }
+        if (replays < 1) {
+          throw new UserException("--warm-up-replays must be at least 1: " + replays);
+        }
         // Rows [0, excerpts): the forward pass alone and the capture from empty statistics, every
         // round; then the continued statistics' warm-up; then each round's new excerpts.
         int warm = warmUp < 0 ? excerpts : warmUp;
@@ -142,16 +156,13 @@ final class BenchCommand implements Runnable {
           carried.put(
               layer,
               LayerStats.create(
-                  layer, neurons, carriedSettings, config.vocabSize(), warm + excerpts * rounds));
+                  layer,
+                  neurons,
+                  carriedSettings,
+                  config.vocabSize(),
+                  warm * replays + excerpts * rounds));
         }
-        CaptureRunner.runInto(
-            carried,
-            gpt2,
-            all,
-            IntStream.range(excerpts, excerpts + warm).toArray(),
-            carriedSettings,
-            batch,
-            CaptureProgress.NONE);
+        warmUp(gpt2, carried, ids, excerpts, warm, layers);
         Measure forward = new Measure();
         Measure fresh = new Measure();
         Measure continued = new Measure();
@@ -199,14 +210,15 @@ final class BenchCommand implements Runnable {
         }
         long tokens = (long) excerpts * context;
         out.printf(
-            "model %s: %d layers x %d neurons, %s, PyTorch %s, %d CPU cores; %d excerpts x %d"
-                + " tokens (%s), batch %d, best of %d%n",
+            "model %s: %d layers x %d neurons, %s, PyTorch %s, %d CPU cores, %s statistics; %d"
+                + " excerpts x %d tokens (%s), batch %d, best of %d%n",
             dir,
             config.layers(),
             config.innerSize(),
             gpt2.describeCompute(),
             gpt2.engineVersion(),
             Runtime.getRuntime().availableProcessors(),
+            LayerStats.kernel(),
             excerpts,
             context,
             corpus == null ? "random token ids" : "cut from " + corpus.size() + " corpus file(s)",
@@ -216,11 +228,13 @@ final class BenchCommand implements Runnable {
         out.println("full capture, empty statistics:  " + fresh.summary(tokens));
         out.println("full capture, continued:         " + continued.summary(tokens));
         out.printf(
-            "full / forward: %.1f%% from empty statistics, %.1f%% continued after %d excerpts (by"
-                + " CPU time: %.1f%%, %.1f%%)%n",
+            "full / forward: %.1f%% from empty statistics, %.1f%% continued after %s (by CPU time:"
+                + " %.1f%%, %.1f%%)%n",
             100 * forward.wall / fresh.wall,
             100 * forward.wall / continued.wall,
-            warm,
+            replays == 1
+                ? warm + " excerpts"
+                : warm + " excerpts offered " + replays + " times each",
             100 * forward.cpu / fresh.cpu,
             100 * forward.cpu / continued.cpu);
         out.printf(
@@ -234,6 +248,32 @@ final class BenchCommand implements Runnable {
         out.flush();
       }
       return 0;
+    }
+
+    /**
+     * Fills the continued statistics with the warm-up excerpts, rows [from, from + count) of {@code
+     * ids}: each batch's activations are computed once and offered {@link #replays} times, the
+     * repeats under excerpt ids past every row's.
+     */
+    private void warmUp(
+        Gpt2Model gpt2,
+        Map<Integer, LayerStats> stats,
+        int[][] ids,
+        int from,
+        int count,
+        int[] layers) {
+      for (int s = from; s < from + count; s += batch) {
+        int[][] tokens = java.util.Arrays.copyOfRange(ids, s, Math.min(from + count, s + batch));
+        var result = gpt2.forward(tokens, layers, false);
+        for (int r = 0; r < replays; r++) {
+          int[] excerptIds = new int[tokens.length];
+          for (int b = 0; b < tokens.length; b++) {
+            excerptIds[b] = r == 0 ? s + b : ids.length + (r - 1) * count + (s - from) + b;
+          }
+          stats.values().parallelStream()
+              .forEach(layer -> layer.accept(excerptIds, tokens, result.layer(layer.layer())));
+        }
+      }
     }
 
     /** {@code count} excerpts of random token ids, or the first {@code count} of the corpus. */

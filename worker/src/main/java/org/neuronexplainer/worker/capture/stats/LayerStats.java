@@ -28,6 +28,8 @@ public final class LayerStats {
   private long excerptsSinceCarry;
   private final long[] bases;
   private final boolean dense; // every neuron of the layer, in order: column j is neuron j
+  // First-pass batches of dense statistics run in VectorKernel; tests switch it off to compare.
+  boolean vectorized;
   private float[] scratch; // one excerpt's activations, neuron-major: [neuron][context]
   // The second pass of two-pass quantiles: per neuron the 4 boundary keys, per bucket a sample.
   private long[] boundaryKeys;
@@ -60,6 +62,12 @@ public final class LayerStats {
       identity &= neurons[j] == j;
     }
     this.dense = identity;
+    this.vectorized = Kernels.VECTOR && identity;
+  }
+
+  /** Which inner loop this JVM's statistics use: "vector" or "scalar" (see {@code Kernels}). */
+  public static String kernel() {
+    return Kernels.describe();
   }
 
   /**
@@ -201,6 +209,10 @@ public final class LayerStats {
       int to = Math.min(neurons.length, from + PART);
       int length = settings.context();
       boolean second = inSecondPass();
+      if (vectorized && !second) {
+        runVectorized(from, to, length);
+        return;
+      }
       for (int b = 0; b < ids.length; b++) {
         gather(b, from, to, length);
         for (int j = from; j < to; j++) {
@@ -211,6 +223,57 @@ public final class LayerStats {
           }
         }
       }
+    }
+
+    /**
+     * The first pass over neurons [from, to) without the scratch: {@link VectorKernel} takes 8
+     * neurons at a time straight from the activations, a scalar loop the rest.
+     */
+    private void runVectorized(int from, int to, int length) {
+      double[][] out = new double[5][to - from]; // max, then the sums of x .. x^4
+      int steps = (to - from) / VectorKernel.LANES;
+      int rest = from + steps * VectorKernel.LANES;
+      for (int b = 0; b < ids.length; b++) {
+        int base = b * length * width;
+        VectorKernel.run(data, base, width, length, slabs[b], offsets[b], from, steps, out);
+        for (int j = rest; j < to; j++) {
+          column(b, j, base, length, out, j - from);
+        }
+        for (int j = from; j < to; j++) {
+          int o = j - from;
+          add(
+              j, ids[b], out[0][o], out[1][o], out[2][o], out[3][o], out[4][o], data, base + j,
+              width);
+        }
+      }
+    }
+
+    /** {@link VectorKernel}'s work for one neuron (column j), in scalar code. */
+    private void column(int b, int j, int base, int length, double[][] out, int o) {
+      double max = Double.NEGATIVE_INFINITY;
+      double p1 = 0;
+      double p2 = 0;
+      double p3 = 0;
+      double p4 = 0;
+      for (int t = 0; t < length; t++) {
+        float value = data[base + t * width + j];
+        long[] row = slabs[b][t];
+        if (row != null) {
+          row[offsets[b][t] + j] += TokenTable.fixed(value);
+        }
+        double x = value;
+        double x2 = x * x;
+        max = x > max ? x : max;
+        p1 += x;
+        p2 += x2;
+        p3 += x2 * x;
+        p4 += x2 * x2;
+      }
+      out[0][o] = max;
+      out[1][o] = p1;
+      out[2][o] = p2;
+      out[3][o] = p3;
+      out[4][o] = p4;
     }
 
     /**
@@ -268,13 +331,31 @@ public final class LayerStats {
       p3 += x2 * x;
       p4 += x2 * x2;
     }
+    add(j, id, max, p1, p2, p3, p4, scratch, offset, 1);
+  }
+
+  /**
+   * Adds one excerpt to the j-th neuron's statistics, given its max activation and power sums; its
+   * activations, needed only if it is kept, are {@code source[start + t * stride]}.
+   */
+  private void add(
+      int j,
+      int id,
+      double max,
+      double p1,
+      double p2,
+      double p3,
+      double p4,
+      float[] source,
+      int start,
+      int stride) {
     powerSums.add(j * 4, p1);
     powerSums.add(j * 4 + 1, p2);
     powerSums.add(j * 4 + 2, p3);
     powerSums.add(j * 4 + 3, p4);
     float m = (float) max;
-    keep(top, j, SampleHash.topPriority(m, id), m, offset, length);
-    keep(pool, j, SampleHash.priority(bases[j], id), m, offset, length);
+    keep(top, j, SampleHash.topPriority(m, id), m, source, start, stride);
+    keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
     long topKey = SampleHash.topPriority(m, id);
     if (tail.accepts(j, topKey)) {
       tail.offer(j, topKey, m);
@@ -295,16 +376,25 @@ public final class LayerStats {
         && Long.compareUnsigned(topKey, boundaryKeys[base + bucket]) <= 0) {
       bucket++;
     }
-    keep(bucketSamples[bucket], j, SampleHash.priority(bases[j], id), m, offset, length);
+    keep(bucketSamples[bucket], j, SampleHash.priority(bases[j], id), m, scratch, offset, 1);
   }
 
-  private void keep(BottomK heap, int j, long key, float m, int offset, int length) {
+  private void keep(BottomK heap, int j, long key, float m, float[] source, int start, int stride) {
     if (!heap.accepts(j, key)) {
       return;
     }
     int at = heap.offer(j, key, m);
-    if (at >= 0) {
-      System.arraycopy(scratch, offset, heap.activationBuffer(), at, length);
+    if (at < 0) {
+      return;
+    }
+    float[] buffer = heap.activationBuffer();
+    int length = settings.context();
+    if (stride == 1) {
+      System.arraycopy(source, start, buffer, at, length);
+    } else {
+      for (int t = 0; t < length; t++) {
+        buffer[at + t] = source[start + t * stride];
+      }
     }
   }
 

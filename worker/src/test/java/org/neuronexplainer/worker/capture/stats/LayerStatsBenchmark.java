@@ -15,10 +15,13 @@ import org.neuronexplainer.worker.capture.FloatTensor;
  * width) over GPT-2's vocabulary, so that, as in a real capture, the heaps and token tables are far
  * larger than the CPU caches; {@code -Dbench.layers}, {@code -Dbench.neurons} and {@code
  * -Dbench.vocab} change that. The time {@link LayerStats#begin} takes (on the caller's thread in a
- * capture) is shown apart.
+ * capture) is shown apart. The statistics run on the vector loop ({@code Kernels}) as the command
+ * below starts them; add {@code -Dneuron.explainer.capture.vector=false} to the argLine for the
+ * scalar loop.
  *
  * <pre>
- * mvn -B -o -pl worker -am test -Dgroups=benchmark -DexcludedGroups=none -DargLine=-Xmx10g \
+ * mvn -B -o -pl worker -am test -Dgroups=benchmark -DexcludedGroups=none \
+ *   -DargLine="-Xmx10g --add-modules jdk.incubator.vector" \
  *   -Dtest=LayerStatsBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  */
@@ -47,7 +50,7 @@ class LayerStatsBenchmark {
     int[] neurons = IntStream.range(0, width).toArray();
     CaptureSettings settings = CaptureSettings.defaults();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    int[] marks = {64, 512, 2048};
+    int[] marks = {64, 512, 2048, 8192};
     for (int round = 0; round < 2; round++) {
       LayerStats[] stats = new LayerStats[layers];
       for (int l = 0; l < layers; l++) {
@@ -101,7 +104,7 @@ class LayerStatsBenchmark {
           mark++;
         }
       }
-      System.out.println(line);
+      System.out.println(LayerStats.kernel() + " " + line);
     }
   }
 }
