@@ -213,13 +213,25 @@ public final class LayerStats {
         runVectorized(from, to, length);
         return;
       }
+      double[][] out = new double[5][1];
       for (int b = 0; b < ids.length; b++) {
         gather(b, from, to, length);
         for (int j = from; j < to; j++) {
           if (second) {
             sample(j, ids[b], j * length, length);
           } else {
-            update(j, ids[b], j * length, length);
+            moments(scratch, j * length, 1, length, out, 0);
+            add(
+                j,
+                ids[b],
+                out[0][0],
+                out[1][0],
+                out[2][0],
+                out[3][0],
+                out[4][0],
+                scratch,
+                j * length,
+                1);
           }
         }
       }
@@ -250,30 +262,13 @@ public final class LayerStats {
 
     /** {@link VectorKernel}'s work for one neuron (column j), in scalar code. */
     private void column(int b, int j, int base, int length, double[][] out, int o) {
-      double max = Double.NEGATIVE_INFINITY;
-      double p1 = 0;
-      double p2 = 0;
-      double p3 = 0;
-      double p4 = 0;
       for (int t = 0; t < length; t++) {
-        float value = data[base + t * width + j];
         long[] row = slabs[b][t];
         if (row != null) {
-          row[offsets[b][t] + j] += TokenTable.fixed(value);
+          row[offsets[b][t] + j] += TokenTable.fixed(data[base + t * width + j]);
         }
-        double x = value;
-        double x2 = x * x;
-        max = x > max ? x : max;
-        p1 += x;
-        p2 += x2;
-        p3 += x2 * x;
-        p4 += x2 * x2;
       }
-      out[0][o] = max;
-      out[1][o] = p1;
-      out[2][o] = p2;
-      out[3][o] = p3;
-      out[4][o] = p4;
+      moments(data, base + j, width, length, out, o);
     }
 
     /**
@@ -315,15 +310,20 @@ public final class LayerStats {
     }
   }
 
-  /** Adds one excerpt's activations of the j-th neuron, {@code scratch[offset, offset+length)}. */
-  private void update(int j, int id, int offset, int length) {
+  /**
+   * The max and the sums of x, x^2, x^3 and x^4 of {@code source[start + t * stride]} for t below
+   * {@code length}, in double, token by token ({@link VectorKernel} does the same operations in the
+   * same order), into {@code out[0..4][o]}.
+   */
+  private static void moments(
+      float[] source, int start, int stride, int length, double[][] out, int o) {
     double max = Double.NEGATIVE_INFINITY;
     double p1 = 0;
     double p2 = 0;
     double p3 = 0;
     double p4 = 0;
     for (int t = 0; t < length; t++) {
-      double x = scratch[offset + t];
+      double x = source[start + t * stride];
       double x2 = x * x;
       max = x > max ? x : max;
       p1 += x;
@@ -331,7 +331,11 @@ public final class LayerStats {
       p3 += x2 * x;
       p4 += x2 * x2;
     }
-    add(j, id, max, p1, p2, p3, p4, scratch, offset, 1);
+    out[0][o] = max;
+    out[1][o] = p1;
+    out[2][o] = p2;
+    out[3][o] = p3;
+    out[4][o] = p4;
   }
 
   /**
