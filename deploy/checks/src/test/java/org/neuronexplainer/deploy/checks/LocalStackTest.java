@@ -64,10 +64,28 @@ class LocalStackTest {
     for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
       String dockerfile = Files.readString(DEPLOY.resolve(file));
       assertThat(dockerfile).as(file).contains("USER 10001:10001", "HEALTHCHECK", "/healthz");
-      // Capture's statistics fall back to a slower loop without it.
-      assertThat(dockerfile).as(file).contains("\"--add-modules\", \"jdk.incubator.vector\"");
+      // The entry point loads the vector module where the runtime has it.
+      assertThat(dockerfile)
+          .as(file)
+          .contains(
+              "COPY --from=build /src/deploy/start-java /opt/neuron-explainer/start-java",
+              "ENTRYPOINT [\"/opt/neuron-explainer/start-java\"]");
     }
     assertThat(Files.readString(DEPLOY.resolve("Dockerfile.cuda")))
         .contains("PYTORCH_FLAVOR", "libtorch_cuda.so");
+  }
+
+  @Test
+  void theEntryPointStartsTheCliWithTheVectorModuleWhereTheRuntimeHasIt() throws Exception {
+    Path script = DEPLOY.resolve("start-java");
+    assertThat(Files.isExecutable(script)).isTrue();
+    Process process =
+        new ProcessBuilder("sh", "-n", script.toString()).redirectErrorStream(true).start();
+    assertThat(process.waitFor()).as(new String(process.getInputStream().readAllBytes())).isZero();
+    assertThat(Files.readString(script))
+        .contains(
+            "java --list-modules",
+            "--add-modules jdk.incubator.vector",
+            "org.neuronexplainer.cli.Main \"$@\"");
   }
 }
