@@ -221,17 +221,7 @@ public final class LayerStats {
             sample(j, ids[b], j * length, length);
           } else {
             moments(scratch, j * length, 1, length, out, 0);
-            add(
-                j,
-                ids[b],
-                out[0][0],
-                out[1][0],
-                out[2][0],
-                out[3][0],
-                out[4][0],
-                scratch,
-                j * length,
-                1);
+            add(j, ids[b], out, 0, scratch, j * length, 1);
           }
         }
       }
@@ -252,10 +242,7 @@ public final class LayerStats {
           column(b, j, base, length, out, j - from);
         }
         for (int j = from; j < to; j++) {
-          int o = j - from;
-          add(
-              j, ids[b], out[0][o], out[1][o], out[2][o], out[3][o], out[4][o], data, base + j,
-              width);
+          add(j, ids[b], out, j - from, data, base + j, width);
         }
       }
     }
@@ -339,25 +326,15 @@ public final class LayerStats {
   }
 
   /**
-   * Adds one excerpt to the j-th neuron's statistics, given its max activation and power sums; its
-   * activations, needed only if it is kept, are {@code source[start + t * stride]}.
+   * Adds one excerpt to the j-th neuron's statistics, given its max activation and power sums as
+   * {@link #moments} wrote them at {@code out[0..4][o]}; its activations, needed only if it is
+   * kept, are {@code source[start + t * stride]}.
    */
-  private void add(
-      int j,
-      int id,
-      double max,
-      double p1,
-      double p2,
-      double p3,
-      double p4,
-      float[] source,
-      int start,
-      int stride) {
-    powerSums.add(j * 4, p1);
-    powerSums.add(j * 4 + 1, p2);
-    powerSums.add(j * 4 + 2, p3);
-    powerSums.add(j * 4 + 3, p4);
-    float m = (float) max;
+  private void add(int j, int id, double[][] out, int o, float[] source, int start, int stride) {
+    for (int power = 0; power < 4; power++) {
+      powerSums.add(j * 4 + power, out[power + 1][o]);
+    }
+    float m = (float) out[0][o];
     keep(top, j, SampleHash.topPriority(m, id), m, source, start, stride);
     keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
     long topKey = SampleHash.topPriority(m, id);
