@@ -1,9 +1,12 @@
 package org.neuronexplainer.worker.capture.run;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.neuronexplainer.worker.capture.ForwardResult;
 import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
@@ -27,6 +30,11 @@ public final class CaptureRunner {
 
   private CaptureRunner() {}
 
+  /**
+   * Captures the shard into new statistics. Their arrays (gigabytes for a whole model's kept
+   * excerpts) are allocated, one thread per layer, while the first batch's forward pass runs: on a
+   * GPU the CPU is otherwise idle then.
+   */
   public static Map<Integer, LayerStats> run(
       Gpt2Model model,
       Excerpts excerpts,
@@ -36,12 +44,23 @@ public final class CaptureRunner {
       CaptureSettings settings,
       int batch,
       CaptureProgress progress) {
-    Map<Integer, LayerStats> stats = new LinkedHashMap<>();
     int vocab = model.config().vocabSize();
-    for (int layer : layers) {
-      stats.put(layer, LayerStats.create(layer, neurons, settings, vocab, shardIds.length));
-    }
-    runInto(stats, model, excerpts, shardIds, settings, batch, progress);
+    CompletableFuture<Map<Integer, LayerStats>> created =
+        CompletableFuture.supplyAsync(
+            () -> create(layers, neurons, settings, vocab, shardIds.length));
+    stream(created, layers, model, excerpts, shardIds, settings, batch, progress);
+    return ready(created);
+  }
+
+  private static Map<Integer, LayerStats> create(
+      int[] layers, int[] neurons, CaptureSettings settings, int vocab, int excerptCount) {
+    List<LayerStats> created =
+        Arrays.stream(layers)
+            .parallel()
+            .mapToObj(layer -> LayerStats.create(layer, neurons, settings, vocab, excerptCount))
+            .toList();
+    Map<Integer, LayerStats> stats = new LinkedHashMap<>();
+    created.forEach(layer -> stats.put(layer.layer(), layer));
     return stats;
   }
 
@@ -67,17 +86,39 @@ public final class CaptureRunner {
       throw new IllegalArgumentException("two-pass quantiles need the whole corpus in one run");
     }
     int[] layers = stats.keySet().stream().mapToInt(Integer::intValue).toArray();
+    stream(
+        CompletableFuture.completedFuture(stats),
+        layers,
+        model,
+        excerpts,
+        shardIds,
+        settings,
+        batch,
+        progress);
+  }
+
+  /** The batches' forward passes and statistics; the statistics are waited for after the first. */
+  private static void stream(
+      CompletableFuture<Map<Integer, LayerStats>> statsReady,
+      int[] layers,
+      Gpt2Model model,
+      Excerpts excerpts,
+      int[] shardIds,
+      CaptureSettings settings,
+      int batch,
+      CaptureProgress progress) {
     List<int[]> batches = batches(shardIds, batch);
     int passes = settings.twoPassQuantiles() ? 2 : 1;
     long total = (long) passes * shardIds.length;
     long tokens = 0;
     long done = 0;
     boolean overlap = overlap(model);
+    Map<Integer, LayerStats> stats = null;
     try (Selection selection = new Selection(Selection.defaultThreads())) {
       for (int pass = 0; pass < passes; pass++) {
         if (pass == 1) {
           // Two-pass quantiles: the boundaries are fixed by the whole first pass.
-          stats.values().forEach(LayerStats::startSecondPass);
+          ready(statsReady).values().forEach(LayerStats::startSecondPass);
         }
         for (int[] batchIds : batches) {
           int[][] batchTokens = new int[batchIds.length][];
@@ -86,6 +127,9 @@ public final class CaptureRunner {
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
           ForwardResult result = model.forward(batchTokens, layers, false);
+          if (stats == null) {
+            stats = ready(statsReady);
+          }
           selection.submit(stats.values(), batchIds, batchTokens, result);
           if (!overlap) {
             selection.await();
@@ -96,6 +140,21 @@ public final class CaptureRunner {
         }
         selection.await();
       }
+    }
+  }
+
+  /** The statistics once allocated; an error of the allocation (out of heap) is rethrown as is. */
+  static Map<Integer, LayerStats> ready(CompletableFuture<Map<Integer, LayerStats>> stats) {
+    try {
+      return stats.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
     }
   }
 
