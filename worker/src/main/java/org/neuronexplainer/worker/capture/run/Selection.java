@@ -2,24 +2,25 @@ package org.neuronexplainer.worker.capture.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.neuronexplainer.worker.capture.ForwardResult;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 
 /**
  * Runs the per-neuron statistics of a batch on a pool of Java threads, cut into parts by layer and
- * neuron range ({@link LayerStats#begin}). At most one batch is in flight: {@link #submit} waits
- * for the previous one, so each layer sees its batches in order and the results are those of a
- * serial run. While a batch's parts run, the caller may already run the next forward pass.
+ * neuron range ({@link LayerStats#begin}). Each layer's {@code begin} (the token table's rows, new
+ * ones cut from slabs the kernel maps on first touch) also runs on the pool, one task per layer,
+ * and then that layer's parts. At most one batch is in flight: {@link #submit} waits for the
+ * previous one, so each layer sees its batches in order and the results are those of a serial run.
+ * {@link #submit} returns at once, so the caller may already run the next forward pass.
  */
 final class Selection implements AutoCloseable {
   private final ExecutorService pool;
-  private List<LayerStats.Batch> batches = List.of();
-  private List<Future<?>> running = List.of();
+  private List<CompletableFuture<LayerStats.Batch>> running = List.of();
 
   Selection(int threads) {
     AtomicInteger count = new AtomicInteger();
@@ -48,48 +49,54 @@ final class Selection implements AutoCloseable {
   void submit(
       Iterable<LayerStats> stats, int[] ids, int[][] tokenIds, ForwardResult forwardResult) {
     await();
-    List<LayerStats.Batch> started = new ArrayList<>();
-    List<Future<?>> futures = new ArrayList<>();
+    List<CompletableFuture<LayerStats.Batch>> layers = new ArrayList<>();
     for (LayerStats layer : stats) {
-      LayerStats.Batch batch = layer.begin(ids, tokenIds, forwardResult.layer(layer.layer()));
-      started.add(batch);
-      for (int part = 0; part < batch.parts(); part++) {
-        int p = part;
-        futures.add(pool.submit(() -> batch.run(p)));
-      }
+      layers.add(
+          CompletableFuture.supplyAsync(
+                  () -> layer.begin(ids, tokenIds, forwardResult.layer(layer.layer())), pool)
+              .thenCompose(this::runParts));
     }
-    batches = started;
-    running = futures;
+    running = layers;
+  }
+
+  private CompletableFuture<LayerStats.Batch> runParts(LayerStats.Batch batch) {
+    CompletableFuture<?>[] parts = new CompletableFuture<?>[batch.parts()];
+    for (int part = 0; part < parts.length; part++) {
+      int p = part;
+      parts[part] = CompletableFuture.runAsync(() -> batch.run(p), pool);
+    }
+    return CompletableFuture.allOf(parts).thenApply(done -> batch);
   }
 
   /** Waits for the batch in flight, if any, and finishes it. */
   void await() {
-    List<Future<?>> waiting = running;
+    List<CompletableFuture<LayerStats.Batch>> waiting = running;
     running = List.of();
-    RuntimeException failure = null;
-    for (Future<?> future : waiting) {
+    List<LayerStats.Batch> batches = new ArrayList<>();
+    Throwable failure = null;
+    for (CompletableFuture<LayerStats.Batch> layer : waiting) {
       try {
-        future.get();
+        batches.add(layer.get());
       } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (failure == null) {
-          failure =
-              cause instanceof RuntimeException r
-                  ? r
-                  : new IllegalStateException(cause.getMessage(), cause);
-        }
+        failure = failure == null ? e.getCause() : failure;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         waiting.forEach(f -> f.cancel(true));
         throw new IllegalStateException("interrupted while computing capture statistics", e);
       }
     }
+    // A failed batch leaves its layers' statistics incomplete: no finish. Errors (out of heap)
+    // and runtime exceptions reach the caller as themselves.
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
     if (failure != null) {
-      batches = List.of(); // a failed batch leaves its layers' statistics incomplete: no finish
-      throw failure;
+      throw new IllegalStateException(failure.getMessage(), failure);
     }
     batches.forEach(LayerStats.Batch::finish);
-    batches = List.of();
   }
 
   @Override
