@@ -214,13 +214,24 @@ public final class LayerStats {
         return;
       }
       double[][] out = new double[5][1];
+      int[] columns = dense ? null : neurons;
       for (int b = 0; b < ids.length; b++) {
-        gather(b, from, to, length);
+        ScalarKernel.gather(
+            data,
+            b * length * width,
+            width,
+            length,
+            slabs[b],
+            offsets[b],
+            columns,
+            from,
+            to,
+            scratch);
         for (int j = from; j < to; j++) {
           if (second) {
             sample(j, ids[b], j * length, length);
           } else {
-            moments(scratch, j * length, 1, length, out, 0);
+            ScalarKernel.moments(scratch, j * length, 1, length, out, 0);
             add(j, ids[b], out, 0, scratch, j * length, 1);
           }
         }
@@ -239,45 +250,10 @@ public final class LayerStats {
         int base = b * length * width;
         VectorKernel.run(data, base, width, length, slabs[b], offsets[b], from, steps, out);
         for (int j = rest; j < to; j++) {
-          column(b, j, base, length, out, j - from);
+          ScalarKernel.column(data, base, width, length, slabs[b], offsets[b], j, out, j - from);
         }
         for (int j = from; j < to; j++) {
           add(j, ids[b], out, j - from, data, base + j, width);
-        }
-      }
-    }
-
-    /** {@link VectorKernel}'s work for one neuron (column j), in scalar code. */
-    private void column(int b, int j, int base, int length, double[][] out, int o) {
-      for (int t = 0; t < length; t++) {
-        long[] row = slabs[b][t];
-        if (row != null) {
-          row[offsets[b][t] + j] += TokenTable.fixed(data[base + t * width + j]);
-        }
-      }
-      moments(data, base + j, width, length, out, o);
-    }
-
-    /**
-     * Copies excerpt b's activations of neurons [from, to) into the scratch, one contiguous run of
-     * {@code length} values per neuron, and adds them to the token sums: the activations are read
-     * once, token by token, in memory order.
-     */
-    private void gather(int b, int from, int to, int length) {
-      for (int t = 0; t < length; t++) {
-        int offset = (b * length + t) * width;
-        long[] row = slabs[b][t]; // null in the second pass: no token sums
-        int rowOffset = offsets[b][t];
-        if (row == null) {
-          for (int j = from; j < to; j++) {
-            scratch[j * length + t] = data[offset + (dense ? j : neurons[j])];
-          }
-          continue;
-        }
-        for (int j = from; j < to; j++) {
-          float x = data[offset + (dense ? j : neurons[j])];
-          scratch[j * length + t] = x;
-          row[rowOffset + j] += TokenTable.fixed(x);
         }
       }
     }
@@ -298,37 +274,9 @@ public final class LayerStats {
   }
 
   /**
-   * The max and the sums of x, x^2, x^3 and x^4 of {@code source[start + t * stride]} for t below
-   * {@code length}, in double, token by token ({@link VectorKernel} does the same operations in the
-   * same order), into {@code out[0..4][o]}.
-   */
-  private static void moments(
-      float[] source, int start, int stride, int length, double[][] out, int o) {
-    double max = Double.NEGATIVE_INFINITY;
-    double p1 = 0;
-    double p2 = 0;
-    double p3 = 0;
-    double p4 = 0;
-    for (int t = 0; t < length; t++) {
-      double x = source[start + t * stride];
-      double x2 = x * x;
-      max = x > max ? x : max;
-      p1 += x;
-      p2 += x2;
-      p3 += x2 * x;
-      p4 += x2 * x2;
-    }
-    out[0][o] = max;
-    out[1][o] = p1;
-    out[2][o] = p2;
-    out[3][o] = p3;
-    out[4][o] = p4;
-  }
-
-  /**
    * Adds one excerpt to the j-th neuron's statistics, given its max activation and power sums as
-   * {@link #moments} wrote them at {@code out[0..4][o]}; its activations, needed only if it is
-   * kept, are {@code source[start + t * stride]}.
+   * {@link ScalarKernel#moments} wrote them at {@code out[0..4][o]}; its activations, needed only
+   * if it is kept, are {@code source[start + t * stride]}.
    */
   private void add(int j, int id, double[][] out, int o, float[] source, int start, int stride) {
     for (int power = 0; power < 4; power++) {

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * One excerpt's per-neuron work on 8 neurons at a time, with the JDK's vector API: the token sums
  * and the excerpt's max and sums of x, x^2, x^3 and x^4. Each lane is one neuron and takes the
- * excerpt's tokens in order, with the same double operations as {@link LayerStats}' scalar loop, so
- * the results are bit for bit the scalar ones.
+ * excerpt's tokens in order, with the same double operations as {@link ScalarKernel}, so the
+ * results are bit for bit the scalar ones.
  *
  * <p>Only loaded when {@link Kernels#VECTOR} is set: the class needs the {@code
  * jdk.incubator.vector} module.
