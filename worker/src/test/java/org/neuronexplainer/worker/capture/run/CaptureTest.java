@@ -312,6 +312,40 @@ class CaptureTest {
     }
   }
 
+  @Test
+  void statisticsBesideTheNextForwardPassEqualThoseBetweenPasses() {
+    // On a GPU a batch's statistics run while the next batch's forward pass does; here that mode
+    // is forced on the CPU, with batches of 2 so that many are in flight one after another.
+    CaptureSettings settings = settings(20, 11);
+    String property = "neuron.explainer.capture.overlap";
+    List<byte[]> runs = new ArrayList<>();
+    for (String overlap : List.of("true", "false")) {
+      System.setProperty(property, overlap);
+      try {
+        var stats =
+            CaptureRunner.run(
+                model,
+                excerpts,
+                java.util.stream.IntStream.range(0, excerpts.count()).toArray(),
+                LAYERS,
+                java.util.stream.IntStream.range(0, model.config().innerSize()).toArray(),
+                settings,
+                2,
+                CaptureProgress.NONE);
+        for (int layer : LAYERS) {
+          runs.add(
+              org.neuronexplainer.worker.capture.stats.PartialCodec.encode(
+                  stats.get(layer), excerpts::tokens, Excerpts.BLOCK));
+        }
+      } finally {
+        System.clearProperty(property);
+      }
+    }
+    for (int layer = 0; layer < LAYERS.length; layer++) {
+      assertArrayEquals(runs.get(layer), runs.get(LAYERS.length + layer), "layer " + layer);
+    }
+  }
+
   private static List<String> concat(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
