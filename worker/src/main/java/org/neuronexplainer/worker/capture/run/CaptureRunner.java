@@ -44,6 +44,7 @@ public final class CaptureRunner {
       CaptureSettings settings,
       int batch,
       CaptureProgress progress) {
+    check(excerpts, settings, batch);
     int vocab = model.config().vocabSize();
     CompletableFuture<Map<Integer, LayerStats>> created =
         CompletableFuture.supplyAsync(
@@ -76,12 +77,7 @@ public final class CaptureRunner {
       CaptureSettings settings,
       int batch,
       CaptureProgress progress) {
-    if (batch < 1) {
-      throw new IllegalArgumentException("batch must be at least 1: " + batch);
-    }
-    if (excerpts.count() > 0 && excerpts.context() != settings.context()) {
-      throw new IllegalArgumentException("excerpts are not of the settings' context length");
-    }
+    check(excerpts, settings, batch);
     if (settings.twoPassQuantiles() && stats.values().stream().anyMatch(s -> s.excerpts() > 0)) {
       throw new IllegalArgumentException("two-pass quantiles need the whole corpus in one run");
     }
@@ -95,6 +91,15 @@ public final class CaptureRunner {
         settings,
         batch,
         progress);
+  }
+
+  private static void check(Excerpts excerpts, CaptureSettings settings, int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be at least 1: " + batch);
+    }
+    if (excerpts.count() > 0 && excerpts.context() != settings.context()) {
+      throw new IllegalArgumentException("excerpts are not of the settings' context length");
+    }
   }
 
   /** The batches' forward passes and statistics; the statistics are waited for after the first. */

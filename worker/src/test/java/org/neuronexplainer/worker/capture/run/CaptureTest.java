@@ -346,6 +346,34 @@ class CaptureTest {
     }
   }
 
+  @Test
+  void aBatchSizeBelowOneOrExcerptsOfAnotherLengthAreRefusedBeforeAnyWork() {
+    int[] ids = {0, 1, 2};
+    int[] neurons = {0, 1};
+    IllegalArgumentException batch =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CaptureRunner.run(
+                    model,
+                    excerpts,
+                    ids,
+                    LAYERS,
+                    neurons,
+                    settings(20, 11),
+                    0,
+                    CaptureProgress.NONE));
+    assertTrue(batch.getMessage().contains("batch must be at least 1"), batch.getMessage());
+    CaptureSettings longer = new CaptureSettings(CONTEXT + 1, 7, 5, 20, 11, 10, 2);
+    IllegalArgumentException context =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CaptureRunner.run(
+                    model, excerpts, ids, LAYERS, neurons, longer, BATCH, CaptureProgress.NONE));
+    assertTrue(context.getMessage().contains("context length"), context.getMessage());
+  }
+
   private static List<String> concat(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
