@@ -102,7 +102,10 @@ public final class CaptureRunner {
     }
   }
 
-  /** The batches' forward passes and statistics; the statistics are waited for after the first. */
+  /**
+   * The batches' forward passes and statistics; the statistics are waited for after the first
+   * forward pass (later waits return at once).
+   */
   private static void stream(
       CompletableFuture<Map<Integer, LayerStats>> statsReady,
       int[] layers,
@@ -118,7 +121,6 @@ public final class CaptureRunner {
     long tokens = 0;
     long done = 0;
     boolean overlap = overlap(model);
-    Map<Integer, LayerStats> stats = null;
     try (Selection selection = new Selection(Selection.defaultThreads())) {
       for (int pass = 0; pass < passes; pass++) {
         if (pass == 1) {
@@ -132,10 +134,7 @@ public final class CaptureRunner {
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
           ForwardResult result = model.forward(batchTokens, layers, false);
-          if (stats == null) {
-            stats = ready(statsReady);
-          }
-          selection.submit(stats.values(), batchIds, batchTokens, result);
+          selection.submit(ready(statsReady).values(), batchIds, batchTokens, result);
           if (!overlap) {
             selection.await();
           }
@@ -153,13 +152,7 @@ public final class CaptureRunner {
     try {
       return stats.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e;
+      throw Failures.unchecked(e.getCause());
     }
   }
 

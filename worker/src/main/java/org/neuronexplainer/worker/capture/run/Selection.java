@@ -80,21 +80,14 @@ final class Selection implements AutoCloseable {
       } catch (ExecutionException e) {
         failure = failure == null ? e.getCause() : failure;
       } catch (InterruptedException e) {
+        // close() stops the pool's threads; the statistics are incomplete either way.
         Thread.currentThread().interrupt();
-        waiting.forEach(f -> f.cancel(true));
         throw new IllegalStateException("interrupted while computing capture statistics", e);
       }
     }
-    // A failed batch leaves its layers' statistics incomplete: no finish. Errors (out of heap)
-    // and runtime exceptions reach the caller as themselves.
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
     if (failure != null) {
-      throw new IllegalStateException(failure.getMessage(), failure);
+      // A failed batch leaves its layers' statistics incomplete: no finish.
+      throw Failures.unchecked(failure);
     }
     batches.forEach(LayerStats.Batch::finish);
   }

@@ -283,9 +283,9 @@ public final class LayerStats {
       powerSums.add(j * 4 + power, out[power + 1][o]);
     }
     float m = (float) out[0][o];
-    keep(top, j, SampleHash.topPriority(m, id), m, source, start, stride);
-    keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
     long topKey = SampleHash.topPriority(m, id);
+    keep(top, j, topKey, m, source, start, stride);
+    keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
     if (tail.accepts(j, topKey)) {
       tail.offer(j, topKey, m);
     }
