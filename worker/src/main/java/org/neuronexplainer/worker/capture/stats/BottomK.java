@@ -46,8 +46,12 @@ final class BottomK {
     this.context = context;
     this.keys = new long[neurons * room];
     this.slots = new int[neurons * room];
-    for (int i = 0; i < slots.length; i++) {
-      slots[i] = i;
+    // Each neuron's p-th place starts on slot p * neurons + neuron: while the heaps fill, an
+    // excerpt that every neuron keeps is written to one run of memory, not to one page per neuron.
+    for (int n = 0; n < neurons; n++) {
+      for (int p = 0; p < room; p++) {
+        slots[n * room + p] = p * neurons + n;
+      }
     }
     this.sizes = new int[neurons];
     this.thresholds = new long[neurons];

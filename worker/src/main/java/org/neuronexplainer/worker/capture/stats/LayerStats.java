@@ -30,7 +30,9 @@ public final class LayerStats {
   private final boolean dense; // every neuron of the layer, in order: column j is neuron j
   // First-pass batches of dense statistics run in VectorKernel; tests switch it off to compare.
   boolean vectorized;
-  private float[] scratch; // one excerpt's activations, neuron-major: [neuron][context]
+  // One excerpt's activations: neuron-major, [neuron][context], in the scalar loop; in the vector
+  // loop, per group of 8 neurons, token-major, [group][context][8] (VectorKernel.run).
+  private float[] scratch;
   // The second pass of two-pass quantiles: per neuron the 4 boundary keys, per bucket a sample.
   private long[] boundaryKeys;
   BottomK[] bucketSamples;
@@ -239,8 +241,9 @@ public final class LayerStats {
     }
 
     /**
-     * The first pass over neurons [from, to) without the scratch: {@link VectorKernel} takes 8
-     * neurons at a time straight from the activations, a scalar loop the rest.
+     * The first pass over neurons [from, to): {@link VectorKernel} takes 8 neurons at a time
+     * straight from the activations, and leaves them in the scratch for the kept excerpts' copies;
+     * a scalar loop takes the rest.
      */
     private void runVectorized(int from, int to, int length) {
       double[][] out = new double[5][to - from]; // max, then the sums of x .. x^4
@@ -248,11 +251,17 @@ public final class LayerStats {
       int rest = from + steps * VectorKernel.LANES;
       for (int b = 0; b < ids.length; b++) {
         int base = b * length * width;
-        VectorKernel.run(data, base, width, length, slabs[b], offsets[b], from, steps, out);
+        VectorKernel.run(
+            data, base, width, length, slabs[b], offsets[b], from, steps, out, scratch);
         for (int j = rest; j < to; j++) {
           ScalarKernel.column(data, base, width, length, slabs[b], offsets[b], j, out, j - from);
         }
-        for (int j = from; j < to; j++) {
+        for (int j = from; j < rest; j++) {
+          int lane = (j - from) % VectorKernel.LANES;
+          int tileAt = (j - lane) * length + lane;
+          add(j, ids[b], out, j - from, scratch, tileAt, VectorKernel.LANES);
+        }
+        for (int j = rest; j < to; j++) {
           add(j, ids[b], out, j - from, data, base + j, width);
         }
       }

@@ -41,6 +41,12 @@ final class VectorKernel {
    * data[base + t * width]}: adds each token's activations to its row of sums ({@code
    * slabs[t][offsets[t] + column]}), and writes each neuron's max and power sums to {@code
    * out[k][column - from]} for k = max, x, x^2, x^3, x^4.
+   *
+   * <p>It also copies the activations of each group of 8 neurons starting at column j into {@code
+   * tile[j * length ..]}, token by token, 8 floats per token: neuron j + k's activation at token t
+   * is {@code tile[j * length + t * 8 + k]}. A kept excerpt is copied from there. Copied from the
+   * batch, each of its 64 values would come from another row, and rows a multiple of 4 KiB apart
+   * all fall in one set of the L1 cache.
    */
   static void run(
       float[] data,
@@ -51,7 +57,8 @@ final class VectorKernel {
       int[] offsets,
       int from,
       int steps,
-      double[][] out) {
+      double[][] out,
+      float[] tile) {
     tokenSums(data, base, width, length, slabs, offsets, from, steps);
     for (int s = 0; s < steps; s++) {
       int j = from + s * LANES;
@@ -67,14 +74,13 @@ final class VectorKernel {
       DoubleVector high4 = low1;
       for (int t = 0; t < length; t++) {
         int at = base + t * width + j;
-        DoubleVector low =
-            (DoubleVector)
-                FloatVector.fromArray(FLOATS, data, at)
-                    .convertShape(VectorOperators.F2D, DOUBLES, 0);
-        DoubleVector high =
-            (DoubleVector)
-                FloatVector.fromArray(FLOATS, data, at + 4)
-                    .convertShape(VectorOperators.F2D, DOUBLES, 0);
+        FloatVector lowFloats = FloatVector.fromArray(FLOATS, data, at);
+        FloatVector highFloats = FloatVector.fromArray(FLOATS, data, at + 4);
+        int tileAt = j * length + t * LANES;
+        lowFloats.intoArray(tile, tileAt);
+        highFloats.intoArray(tile, tileAt + 4);
+        DoubleVector low = (DoubleVector) lowFloats.convertShape(VectorOperators.F2D, DOUBLES, 0);
+        DoubleVector high = (DoubleVector) highFloats.convertShape(VectorOperators.F2D, DOUBLES, 0);
         DoubleVector lowSquare = low.mul(low);
         DoubleVector highSquare = high.mul(high);
         lowMax = lowMax.blend(low, low.compare(VectorOperators.GT, lowMax));

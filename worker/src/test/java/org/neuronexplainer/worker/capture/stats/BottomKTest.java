@@ -71,6 +71,18 @@ class BottomKTest {
   }
 
   @Test
+  void whileEveryNeuronKeepsEveryEntryTheirActivationsLieSideBySide() {
+    int neurons = 4;
+    int capacity = 8;
+    BottomK heap = new BottomK(neurons, capacity, CONTEXT);
+    for (int id = 0; id < capacity; id++) {
+      for (int n = 0; n < neurons; n++) {
+        assertThat(heap.offer(n, id, 0)).isEqualTo((id * neurons + n) * CONTEXT);
+      }
+    }
+  }
+
+  @Test
   void mergingHeapsEqualsOfferingEverythingToOne() {
     Random random = new Random(9);
     BottomK one = new BottomK(1, 10, 0);
