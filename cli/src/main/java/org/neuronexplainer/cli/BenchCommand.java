@@ -186,14 +186,7 @@ final class BenchCommand implements Runnable {
                   fresh.time(
                       () ->
                           CaptureRunner.run(
-                              gpt2,
-                              all,
-                              first,
-                              layers,
-                              neurons,
-                              settings,
-                              batch,
-                              CaptureProgress.NONE));
+                              gpt2, all, first, layers, neurons, settings, batch, fresh.waits()));
               default ->
                   continued.time(
                       () ->
@@ -204,7 +197,7 @@ final class BenchCommand implements Runnable {
                               newIds,
                               carriedSettings,
                               batch,
-                              CaptureProgress.NONE));
+                              continued.waits()));
             }
           }
         }
@@ -244,6 +237,13 @@ final class BenchCommand implements Runnable {
             "median of the rounds' own ratios (each round times all three, one after another):"
                 + " %.1f%% from empty statistics, %.1f%% continued%n",
             100 * forward.medianRatio(fresh), 100 * forward.medianRatio(continued));
+        out.printf(
+            "waited for statistics after the forward passes (s): empty%s; continued%s%n",
+            fresh.waited, continued.waited);
+        out.printf(
+            "forward passes' share of the capture's own time, median of the rounds: %.1f%% from"
+                + " empty statistics, %.1f%% continued%n",
+            100 * fresh.medianForwardShare(), 100 * continued.medianForwardShare());
         out.printf("peak memory: RSS %s, Java heap %s%n", peakRss(), mib(peakHeap()));
         out.flush();
       }
@@ -335,12 +335,40 @@ final class BenchCommand implements Runnable {
       }
     }
 
-    /** The best wall and CPU seconds of one kind of timed work, and every round's wall time. */
+    /**
+     * The best wall and CPU seconds of one kind of timed work, every round's wall time and, for a
+     * capture, the time each round waited for its statistics ({@link #waits}).
+     */
     private static final class Measure {
       double wall = Double.MAX_VALUE;
       double cpu = Double.MAX_VALUE;
       final StringBuilder rounds = new StringBuilder();
+      final StringBuilder waited = new StringBuilder();
       final java.util.List<Double> walls = new java.util.ArrayList<>();
+      final java.util.List<Double> forwardShares = new java.util.ArrayList<>();
+      private long waitNanos;
+
+      /** A progress that adds up the round's waits for statistics. */
+      CaptureProgress waits() {
+        return new CaptureProgress() {
+          @Override
+          public void batchDone(long done, long total, long tokens) {}
+
+          @Override
+          public void statisticsWaited(long nanos) {
+            waitNanos += nanos;
+          }
+        };
+      }
+
+      /**
+       * The median over rounds of the share of the capture's wall time not spent waiting for
+       * statistics: the forward passes' share, from within one run, so the machine's drift between
+       * this run and the forward-only run does not enter it.
+       */
+      double medianForwardShare() {
+        return median(forwardShares.stream().mapToDouble(Double::doubleValue).toArray());
+      }
 
       /**
        * The median over rounds of this round's wall time over the other's in the same round: on a
@@ -352,16 +380,28 @@ final class BenchCommand implements Runnable {
         for (int i = 0; i < ratios.length; i++) {
           ratios[i] = walls.get(i) / other.walls.get(i);
         }
-        java.util.Arrays.sort(ratios);
-        int n = ratios.length;
-        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+        return median(ratios);
+      }
+
+      private static double median(double[] values) {
+        if (values.length == 0) {
+          return Double.NaN;
+        }
+        java.util.Arrays.sort(values);
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
       }
 
       void time(Runnable work) {
+        waitNanos = 0;
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
         work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (waitNanos > 0) {
+          waited.append(String.format(" %.2f", waitNanos / 1e9));
+          forwardShares.add(1 - waitNanos / 1e9 / seconds);
+        }
         wall = Math.min(wall, seconds);
         cpu = Math.min(cpu, (processCpuNanos() - cpuStart) / 1e9);
         rounds.append(String.format(" %.2f", seconds));

@@ -134,15 +134,19 @@ public final class CaptureRunner {
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
           ForwardResult result = model.forward(batchTokens, layers, false);
+          long waitStart = System.nanoTime();
           selection.submit(ready(statsReady).values(), batchIds, batchTokens, result);
           if (!overlap) {
             selection.await();
           }
+          progress.statisticsWaited(System.nanoTime() - waitStart);
           done += batchIds.length;
           tokens += (long) batchIds.length * settings.context();
           progress.batchDone(done, total, tokens);
         }
+        long waitStart = System.nanoTime();
         selection.await();
+        progress.statisticsWaited(System.nanoTime() - waitStart);
       }
     }
   }
