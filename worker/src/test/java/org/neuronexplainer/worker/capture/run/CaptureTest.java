@@ -347,6 +347,31 @@ class CaptureTest {
   }
 
   @Test
+  void theCaptureTellsHowLongItWaitedForItsStatistics() {
+    int[] ids = java.util.stream.IntStream.range(0, 9).toArray();
+    List<Long> waits = new ArrayList<>();
+    CaptureProgress progress =
+        new CaptureProgress() {
+          @Override
+          public void batchDone(long done, long total, long tokens) {}
+
+          @Override
+          public void statisticsWaited(long nanos) {
+            waits.add(nanos);
+          }
+        };
+    long start = System.nanoTime();
+    CaptureRunner.run(
+        model, excerpts, ids, LAYERS, new int[] {0, 1}, settings(20, 11), 2, progress);
+    long wall = System.nanoTime() - start;
+    // After each of the 5 batches' forward passes, and once more at the end of the pass.
+    assertEquals(6, waits.size());
+    long sum = waits.stream().mapToLong(Long::longValue).sum();
+    assertTrue(waits.stream().allMatch(w -> w >= 0), waits.toString());
+    assertTrue(sum > 0 && sum < wall, sum + " ns waited in a capture of " + wall + " ns");
+  }
+
+  @Test
   void aBatchSizeBelowOneOrExcerptsOfAnotherLengthAreRefusedBeforeAnyWork() {
     int[] ids = {0, 1, 2};
     int[] neurons = {0, 1};
