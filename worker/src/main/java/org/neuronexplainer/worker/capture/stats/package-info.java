@@ -31,9 +31,10 @@
  *
  * <p>A batch is added in parts over neuron ranges ({@code LayerStats#begin}) that may run
  * concurrently. Where the JVM has the vector API ({@code Kernels}), {@code VectorKernel} takes 8
- * neurons at a time straight from the activations; otherwise each excerpt's activations are first
- * copied neuron-major into a scratch, so every per-neuron step reads contiguous memory. Both give
- * the same bits. Excerpts are held as ids and activations; token strings are resolved when records
- * are written ({@link org.neuronexplainer.worker.capture.stats.RecordAssembler}).
+ * neurons at a time straight from the activations and leaves them in a small token-major tile, from
+ * which the kept excerpts are copied; otherwise each excerpt's activations are first copied
+ * neuron-major into a scratch, so every per-neuron step reads contiguous memory. Both give the same
+ * bits. Excerpts are held as ids and activations; token strings are resolved when records are
+ * written ({@link org.neuronexplainer.worker.capture.stats.RecordAssembler}).
  */
 package org.neuronexplainer.worker.capture.stats;
