@@ -31,9 +31,10 @@ public final class CaptureRunner {
   private CaptureRunner() {}
 
   /**
-   * Captures the shard into new statistics. Their arrays (gigabytes for a whole model's kept
-   * excerpts) are allocated, one thread per layer, while the first batch's forward pass runs: on a
-   * GPU the CPU is otherwise idle then.
+   * Captures the shard into new statistics, whose pools know the shard's excerpts in advance
+   * ({@link LayerStats#forExcerpts}). Their arrays (gigabytes for a whole model's kept excerpts)
+   * are allocated, one thread per layer, while the first batch's forward pass runs: on a GPU the
+   * CPU is otherwise idle then.
    */
   public static Map<Integer, LayerStats> run(
       Gpt2Model model,
@@ -47,18 +48,17 @@ public final class CaptureRunner {
     check(excerpts, settings, batch);
     int vocab = model.config().vocabSize();
     CompletableFuture<Map<Integer, LayerStats>> created =
-        CompletableFuture.supplyAsync(
-            () -> create(layers, neurons, settings, vocab, shardIds.length));
+        CompletableFuture.supplyAsync(() -> create(layers, neurons, settings, vocab, shardIds));
     stream(created, layers, model, excerpts, shardIds, settings, batch, progress);
     return ready(created);
   }
 
   private static Map<Integer, LayerStats> create(
-      int[] layers, int[] neurons, CaptureSettings settings, int vocab, int excerptCount) {
+      int[] layers, int[] neurons, CaptureSettings settings, int vocab, int[] shardIds) {
     List<LayerStats> created =
         Arrays.stream(layers)
             .parallel()
-            .mapToObj(layer -> LayerStats.create(layer, neurons, settings, vocab, excerptCount))
+            .mapToObj(layer -> LayerStats.forExcerpts(layer, neurons, settings, vocab, shardIds))
             .toList();
     Map<Integer, LayerStats> stats = new LinkedHashMap<>();
     created.forEach(layer -> stats.put(layer.layer(), layer));

@@ -81,6 +81,11 @@ final class BottomK {
     return Math.min(sizes[neuron], capacity);
   }
 
+  /** Entries in a neuron's buffer: those kept and, until its next selection, those to drop. */
+  int held(int neuron) {
+    return sizes[neuron];
+  }
+
   /** Bytes of this object's arrays, for {@link StatsMemory}'s test. */
   long arrayBytes() {
     return keys.length * 8L
@@ -98,6 +103,21 @@ final class BottomK {
    */
   boolean accepts(int neuron, long key) {
     return Long.compareUnsigned(key, thresholds[neuron]) < 0;
+  }
+
+  /**
+   * Refuses from now on every key of this neuron above {@code last}. Where the keys a run will
+   * offer are known before it starts, the {@code capacity}-th smallest of them is such a bound:
+   * what it refuses would be pushed out by keys still to come, and only the entries that stay are
+   * ever kept. What is kept in the end stays the smallest {@code capacity} keys offered, provided
+   * every key at or below {@code last} that the bound counted is offered before the entries are
+   * read.
+   */
+  void bound(int neuron, long last) {
+    long threshold = last + 1; // no carry: a key's low half, an excerpt id, is never all ones
+    if (Long.compareUnsigned(threshold, thresholds[neuron]) < 0) {
+      thresholds[neuron] = threshold;
+    }
   }
 
   /**

@@ -24,6 +24,8 @@ public final class LayerStats {
   final ExactSums powerSums; // [neuron][power 1..4]
   final TokenTable tokens;
   long excerpts;
+  // Excerpts the pool's bounds counted on (forExcerpts): the records are complete only after them.
+  private long promised;
   private long secondPassExcerpts;
   private long excerptsSinceCarry;
   private final long[] bases;
@@ -89,11 +91,53 @@ public final class LayerStats {
   }
 
   /**
+   * Empty statistics for a run that will add the excerpts {@code ids}, every one of them, and may
+   * add others after them: sized as {@link #create} sizes them for that many, with each neuron's
+   * pool refusing at once what these excerpts would later push out of it. The pool's sampling
+   * priorities do not depend on the activations, so before the run starts its bar is known: the
+   * {@code pool}-th smallest priority among {@code ids}. Without it, the first few hundred excerpts
+   * enter every neuron's pool, their activations copied, and most of them leave again. What the
+   * statistics hold once every id was added is what {@link #create}'s would hold; reading records
+   * before that is refused ({@link #requireComplete}).
+   */
+  public static LayerStats forExcerpts(
+      int layer, int[] neurons, CaptureSettings settings, int vocabSize, int[] ids) {
+    LayerStats stats = create(layer, neurons, settings, vocabSize, ids.length);
+    stats.promised = ids.length;
+    if (ids.length > settings.pool()) {
+      long[] work = new long[ids.length];
+      for (int j = 0; j < neurons.length; j++) {
+        stats.pool.bound(j, SampleHash.kthPriority(stats.bases[j], ids, settings.pool(), work));
+      }
+    }
+    return stats;
+  }
+
+  /**
+   * Throws unless every excerpt the pool's bounds counted on ({@link #forExcerpts}) was added:
+   * before that, the pool lacks excerpts still to come.
+   */
+  void requireComplete() {
+    if (excerpts < promised) {
+      throw new IllegalStateException(
+          "layer "
+              + layer
+              + ": "
+              + excerpts
+              + " of the "
+              + promised
+              + " excerpts these statistics were made for were added; the pools are complete only"
+              + " after all of them");
+    }
+  }
+
+  /**
    * Turns these first-pass statistics into the second pass of two-pass quantiles: fixes each
    * neuron's boundaries from what the first pass kept and makes an empty per-bucket sample; {@link
    * #accept} then only samples the buckets. Call on the merged statistics of the whole corpus.
    */
   public void startSecondPass() {
+    requireComplete();
     if (!settings.twoPassQuantiles()) {
       throw new IllegalStateException("these settings sample the quantile buckets in one pass");
     }
@@ -349,6 +393,8 @@ public final class LayerStats {
 
   /** Adds another shard's statistics of the same layer and neurons. */
   public void addAll(LayerStats other) {
+    requireComplete();
+    other.requireComplete();
     if (other.layer != layer
         || !java.util.Arrays.equals(other.neurons, neurons)
         || !other.settings.equals(settings)) {

@@ -55,6 +55,7 @@ public final class PartialCodec {
    * @param excerptTokens the token ids of an excerpt, by its id
    */
   public static byte[] encode(LayerStats stats, IntFunction<int[]> excerptTokens, int block) {
+    stats.requireComplete();
     if (block < 1) {
       throw new IllegalArgumentException("a partial's chunks need at least 1 neuron: " + block);
     }

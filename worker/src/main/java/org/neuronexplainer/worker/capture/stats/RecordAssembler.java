@@ -25,6 +25,7 @@ public record RecordAssembler(
 
   /** The NeuronRecord of the {@code j}-th selected neuron of {@code stats}. */
   public NeuronRecord neuronRecord(LayerStats stats, int j) {
+    stats.requireComplete();
     CaptureSettings settings = stats.settings;
     int neuron = stats.neurons[j];
     long base = SampleHash.base(settings.seed(), stats.layer, neuron);

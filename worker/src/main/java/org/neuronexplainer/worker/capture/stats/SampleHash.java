@@ -23,6 +23,36 @@ final class SampleHash {
     return (mix(base + excerptId) & 0xFFFFFFFF00000000L) | (excerptId & 0xFFFFFFFFL);
   }
 
+  /**
+   * The {@code k}-th smallest (unsigned, k from 1) {@link #priority} among these excerpts' for this
+   * base, or all ones, above every priority, when there are no more than {@code k} of them. {@code
+   * work} holds at least {@code ids.length} entries.
+   */
+  static long kthPriority(long base, int[] ids, int k, long[] work) {
+    if (ids.length <= k) {
+      return -1L;
+    }
+    // Priorities are uniform: first keep those whose random half lies below a cut that about 2k +
+    // 64 of them pass, and only if fewer than k did, all of them.
+    double share = Math.min(1.0, (2.0 * k + 64) / ids.length);
+    long cut = share >= 1.0 ? 1L << 32 : (long) (share * (1L << 32));
+    int count = 0;
+    for (int id : ids) {
+      long p = priority(base, id);
+      if (p >>> 32 < cut) {
+        work[count++] = p ^ Long.MIN_VALUE; // signed order of these is the unsigned order of p
+      }
+    }
+    if (count < k) {
+      count = 0;
+      for (int id : ids) {
+        work[count++] = priority(base, id) ^ Long.MIN_VALUE;
+      }
+    }
+    java.util.Arrays.sort(work, 0, count);
+    return work[k - 1] ^ Long.MIN_VALUE;
+  }
+
   // SplitMix64's finalizer: a bijection that spreads every input bit over the output.
   private static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

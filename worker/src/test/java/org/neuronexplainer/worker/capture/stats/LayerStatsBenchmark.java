@@ -14,10 +14,11 @@ import org.neuronexplainer.worker.capture.FloatTensor;
  * replaced), per stretch of excerpts. By default 4 layers of 3,072 neurons (GPT-2 small's MLP
  * width) over GPT-2's vocabulary, so that, as in a real capture, the heaps and token tables are far
  * larger than the CPU caches; {@code -Dbench.layers}, {@code -Dbench.neurons} and {@code
- * -Dbench.vocab} change that. The time {@link LayerStats#begin} takes (on the caller's thread in a
- * capture) is shown apart. The statistics run on the vector loop ({@code Kernels}) as the command
- * below starts them; add {@code -Dneuron.explainer.capture.vector=false} to the argLine for the
- * scalar loop.
+ * -Dbench.vocab} change that. As a capture makes them, the statistics know the excerpts they will
+ * see ({@link LayerStats#forExcerpts}); {@code -Dbench.bound=false} makes them without. The time
+ * {@link LayerStats#begin} takes (on the caller's thread in a capture) is shown apart. The
+ * statistics run on the vector loop ({@code Kernels}) as the command below starts them; add {@code
+ * -Dneuron.explainer.capture.vector=false} to the argLine for the scalar loop.
  *
  * <pre>
  * mvn -B -o -pl worker -am test -Dgroups=benchmark -DexcludedGroups=none \
@@ -51,10 +52,15 @@ class LayerStatsBenchmark {
     CaptureSettings settings = CaptureSettings.defaults();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int[] marks = {64, 512, 2048, 8192};
+    boolean bound = Boolean.parseBoolean(System.getProperty("bench.bound", "true"));
+    int[] all = IntStream.range(0, marks[marks.length - 1]).toArray();
     for (int round = 0; round < 2; round++) {
       LayerStats[] stats = new LayerStats[layers];
       for (int l = 0; l < layers; l++) {
-        stats[l] = LayerStats.create(l, neurons, settings, vocab, 50_000);
+        stats[l] =
+            bound
+                ? LayerStats.forExcerpts(l, neurons, settings, vocab, all)
+                : LayerStats.create(l, neurons, settings, vocab, all.length);
       }
       int excerpt = 0;
       int mark = 0;
@@ -104,7 +110,7 @@ class LayerStatsBenchmark {
           mark++;
         }
       }
-      System.out.println(LayerStats.kernel() + " " + line);
+      System.out.println(LayerStats.kernel() + (bound ? " bounded pools " : " ") + line);
     }
   }
 }
