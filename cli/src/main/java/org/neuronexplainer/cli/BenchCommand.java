@@ -52,9 +52,10 @@ final class BenchCommand implements Runnable {
         "pool, quantile keys, power sums and token sums) twice: from empty statistics, where",
         "every excerpt enters the heaps and every token gets its table row, and continued,",
         "adding new excerpts to statistics that already hold --warm-up excerpts and the earlier",
-        "rounds, as later in a long capture (one-pass quantiles). Prints tokens per second,",
-        "the ratios to the forward pass and the peak memory. With --corpus the excerpts are",
-        "cut from text instead, whose token frequencies are those of a real capture."
+        "rounds, as later in a long capture (one-pass quantiles; --no-continued leaves it",
+        "out). Prints tokens per second, the ratios to the forward pass, the time each capture",
+        "waited for its statistics and the peak memory. With --corpus the excerpts are cut",
+        "from text instead, whose token frequencies are those of a real capture."
       })
   static final class Capture implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -95,6 +96,14 @@ final class BenchCommand implements Runnable {
                 + " holds only the N excerpts' tokens.")
     int replays;
 
+    @Option(
+        names = "--no-continued",
+        description =
+            "Time only the forward pass and the capture from empty statistics: no second set of"
+                + " statistics shares the heap with the capture's, as in a capture that runs in a"
+                + " process of its own.")
+    boolean noContinued;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N.")
     String device;
 
@@ -105,7 +114,7 @@ final class BenchCommand implements Runnable {
         description =
             "Text or JSONL files (a \"text\" field) to cut the excerpts from, tokenized with the"
                 + " model's tokenizer, in place of random token ids. They must hold"
-                + " excerpts x (rounds + 1) + warm-up excerpts.")
+                + " excerpts x (rounds + 1) + warm-up excerpts (with --no-continued, excerpts).")
     java.util.List<Path> corpus;
 
     @Option(
@@ -133,8 +142,9 @@ final class BenchCommand implements Runnable {
         }
         // Rows [0, excerpts): the forward pass alone and the capture from empty statistics, every
         // round; then the continued statistics' warm-up; then each round's new excerpts.
-        int warm = warmUp < 0 ? excerpts : warmUp;
-        int[][] ids = tokenIds(dir, excerpts * (rounds + 1) + warm, config);
+        int warm = noContinued ? 0 : warmUp < 0 ? excerpts : warmUp;
+        int[][] ids =
+            tokenIds(dir, noContinued ? excerpts : excerpts * (rounds + 1) + warm, config);
         int[] layers = IntStream.range(0, config.layers()).toArray();
         int[] neurons = IntStream.range(0, config.innerSize()).toArray();
         if (!quantiles.equals("one-pass") && !quantiles.equals("two-pass")) {
@@ -159,7 +169,7 @@ final class BenchCommand implements Runnable {
                     IntStream.range(ids.length, ids.length + (replays - 1) * warm))
                 .toArray();
         Map<Integer, LayerStats> carried = new LinkedHashMap<>();
-        for (int layer : layers) {
+        for (int layer : noContinued ? new int[0] : layers) {
           carried.put(
               layer,
               LayerStats.forExcerpts(
@@ -173,8 +183,9 @@ final class BenchCommand implements Runnable {
           int from = excerpts + warm + round * excerpts;
           int[] newIds = IntStream.range(from, from + excerpts).toArray();
           // Rotate which goes first, so that none always follows another's garbage.
-          for (int turn = 0; turn < 3; turn++) {
-            switch ((turn + round) % 3) {
+          int kinds = noContinued ? 2 : 3;
+          for (int turn = 0; turn < kinds; turn++) {
+            switch ((turn + round) % kinds) {
               case 0 ->
                   forward.time(
                       () -> {
@@ -222,35 +233,46 @@ final class BenchCommand implements Runnable {
             rounds);
         out.println("forward only:  " + forward.summary(tokens));
         out.println("full capture, empty statistics:  " + fresh.summary(tokens));
-        out.println("full capture, continued:         " + continued.summary(tokens));
-        out.printf(
-            "full / forward: %.1f%% from empty statistics, %.1f%% continued after %s (by CPU time:"
-                + " %.1f%%, %.1f%%)%n",
-            100 * forward.wall / fresh.wall,
-            100 * forward.wall / continued.wall,
+        if (!noContinued) {
+          out.println("full capture, continued:         " + continued.summary(tokens));
+        }
+        String after =
             replays == 1
                 ? warm + " excerpts"
-                : warm + " excerpts offered " + replays + " times each",
+                : warm + " excerpts offered " + replays + " times each";
+        out.printf(
+            "full / forward: %.1f%% from empty statistics%s (by CPU time: %.1f%%%s)%n",
+            100 * forward.wall / fresh.wall,
+            continuedPart(
+                ", %.1f%% continued after " + after, () -> 100 * forward.wall / continued.wall),
             100 * forward.cpu / fresh.cpu,
-            100 * forward.cpu / continued.cpu);
+            continuedPart(", %.1f%%", () -> 100 * forward.cpu / continued.cpu));
         out.printf(
-            "rounds (s): forward%s; empty%s; continued%s%n",
-            forward.rounds, fresh.rounds, continued.rounds);
+            "rounds (s): forward%s; empty%s%s%n",
+            forward.rounds, fresh.rounds, noContinued ? "" : "; continued" + continued.rounds);
         out.printf(
-            "median of the rounds' own ratios (each round times all three, one after another):"
-                + " %.1f%% from empty statistics, %.1f%% continued%n",
-            100 * forward.medianRatio(fresh), 100 * forward.medianRatio(continued));
+            "median of the rounds' own ratios (each round times %s, one after another):"
+                + " %.1f%% from empty statistics%s%n",
+            noContinued ? "both" : "all three",
+            100 * forward.medianRatio(fresh),
+            continuedPart(", %.1f%% continued", () -> 100 * forward.medianRatio(continued)));
         out.printf(
-            "waited for statistics after the forward passes (s): empty%s; continued%s%n",
-            fresh.waited, continued.waited);
+            "waited for statistics after the forward passes (s): empty%s%s%n",
+            fresh.waited, noContinued ? "" : "; continued" + continued.waited);
         out.printf(
             "forward passes' share of the capture's own time, median of the rounds: %.1f%% from"
-                + " empty statistics, %.1f%% continued%n",
-            100 * fresh.medianForwardShare(), 100 * continued.medianForwardShare());
+                + " empty statistics%s%n",
+            100 * fresh.medianForwardShare(),
+            continuedPart(", %.1f%% continued", () -> 100 * continued.medianForwardShare()));
         out.printf("peak memory: RSS %s, Java heap %s%n", peakRss(), mib(peakHeap()));
         out.flush();
       }
       return 0;
+    }
+
+    /** A figure of the continued capture, or nothing where it was left out. */
+    private String continuedPart(String format, java.util.function.DoubleSupplier value) {
+      return noContinued ? "" : String.format(format, value.getAsDouble());
     }
 
     /**

@@ -141,6 +141,13 @@ class CaptureCliTest {
                 + " continued");
     assertThat(report).contains("(random token ids)");
     out.getBuffer().setLength(0);
+    assertThat(smallBench("--no-continued")).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .containsPattern(
+            "full / forward: [0-9.]+% from empty statistics \\(by CPU time: [0-9.]+%\\)")
+        .containsPattern("waited for statistics after the forward passes \\(s\\): empty [0-9. ]+\n")
+        .doesNotContain("continued");
+    out.getBuffer().setLength(0);
     String corpus = corpus().toString();
     assertThat(smallBench("--corpus", corpus)).as(err.toString()).isZero();
     assertThat(out.toString()).contains("(cut from 1 corpus file(s))");
