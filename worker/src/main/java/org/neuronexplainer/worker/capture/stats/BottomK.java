@@ -12,6 +12,10 @@ package org.neuronexplainer.worker.capture.stats;
  * full, a selection keeps the {@code capacity} smallest keys and the key to beat becomes the
  * largest of them. A heap would instead touch a cache line per level on every accepted entry.
  *
+ * <p>With a context of 0 it keeps keys only (the quantile keys): no slots, maxima or activations to
+ * move, so the buffer has room for twice the capacity and a selection runs once per {@code
+ * capacity} accepted keys.
+ *
  * <p>Keys are unique (their low 32 bits are the excerpt id), so what is kept is a function of the
  * set of offered entries, not of their order: the property that makes shards mergeable.
  */
@@ -21,16 +25,17 @@ final class BottomK {
   private final int room; // capacity plus slack: entries a neuron's buffer holds
   private final int context;
   private final long[] keys; // per neuron [room], unordered
-  private final int[] slots; // buffer position -> slot; positions past the size hold free slots
+  // Buffer position -> slot; positions past the size hold free slots. Null when keeping keys only.
+  private final int[] slots;
   private final int[] sizes;
   // Per neuron, the key an entry must be below to be kept: all ones until the buffer first fills
   // (no key is all ones: its low half would be excerpt id -1), then the largest key kept.
   private final long[] thresholds;
-  private final float[] maxima; // by slot
+  private final float[] maxima; // by slot; null when keeping keys only
   private final float[] activations; // by slot, [context]
 
   BottomK(int neurons, int capacity, int context) {
-    this.room = capacity + slack(capacity);
+    this.room = room(capacity, context);
     if ((long) neurons * room * Math.max(1, context) > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           neurons
@@ -45,10 +50,10 @@ final class BottomK {
     this.capacity = capacity;
     this.context = context;
     this.keys = new long[neurons * room];
-    this.slots = new int[neurons * room];
+    this.slots = context == 0 ? null : new int[neurons * room];
     // Each neuron's p-th place starts on slot p * neurons + neuron: while the heaps fill, an
     // excerpt that every neuron keeps is written to one run of memory, not to one page per neuron.
-    for (int n = 0; n < neurons; n++) {
+    for (int n = 0; n < neurons && slots != null; n++) {
       for (int p = 0; p < room; p++) {
         slots[n * room + p] = p * neurons + n;
       }
@@ -56,7 +61,7 @@ final class BottomK {
     this.sizes = new int[neurons];
     this.thresholds = new long[neurons];
     java.util.Arrays.fill(thresholds, capacity > 0 ? -1L : 0L);
-    this.maxima = new float[neurons * room];
+    this.maxima = context == 0 ? null : new float[neurons * room];
     this.activations = new float[neurons * room * context];
   }
 
@@ -66,6 +71,13 @@ final class BottomK {
    */
   static int slack(int capacity) {
     return capacity == 0 ? 0 : Math.max(1, capacity / 8);
+  }
+
+  /**
+   * Entries a neuron's buffer holds: the capacity and the {@link #slack}, or twice the capacity.
+   */
+  static int room(int capacity, int context) {
+    return context == 0 ? 2 * capacity : capacity + slack(capacity);
   }
 
   int capacity() {
@@ -89,8 +101,8 @@ final class BottomK {
   /** Bytes of this object's arrays, for {@link StatsMemory}'s test. */
   long arrayBytes() {
     return keys.length * 8L
-        + slots.length * 4L
-        + maxima.length * 4L
+        + (slots == null ? 0 : slots.length * 4L)
+        + (maxima == null ? 0 : maxima.length * 4L)
         + activations.length * 4L
         + sizes.length * 4L
         + thresholds.length * 8L;
@@ -139,9 +151,12 @@ final class BottomK {
         return -1;
       }
     }
-    int slot = slots[base + size];
     keys[base + size] = key;
     sizes[neuron] = size + 1;
+    if (slots == null) {
+      return 0;
+    }
+    int slot = slots[base + size];
     maxima[slot] = max;
     return slot * context;
   }
@@ -150,8 +165,26 @@ final class BottomK {
     return activations;
   }
 
-  /** The kept entries of a neuron, smallest key first. */
+  /** The kept keys of a neuron, smallest first. */
+  long[] sortedKeys(int neuron) {
+    long[] kept = new long[sizes[neuron]];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] =
+          keys[neuron * room + i] ^ Long.MIN_VALUE; // signed order of these is unsigned of keys
+    }
+    java.util.Arrays.sort(kept);
+    kept = java.util.Arrays.copyOf(kept, Math.min(kept.length, capacity));
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] ^= Long.MIN_VALUE;
+    }
+    return kept;
+  }
+
+  /** The kept entries of a neuron, smallest key first; not for a set of keys only. */
   Entry[] sorted(int neuron) {
+    if (slots == null) {
+      throw new IllegalStateException("this set keeps keys only: read them with sortedKeys");
+    }
     int base = neuron * room;
     Entry[] entries = new Entry[sizes[neuron]];
     for (int i = 0; i < entries.length; i++) {
@@ -170,6 +203,12 @@ final class BottomK {
       throw new IllegalArgumentException("heaps of different shapes");
     }
     for (int n = 0; n < neurons; n++) {
+      if (slots == null) {
+        for (long key : other.sortedKeys(n)) {
+          offer(n, key, 0);
+        }
+        continue;
+      }
       for (Entry e : other.sorted(n)) {
         add(n, e);
       }
@@ -213,9 +252,11 @@ final class BottomK {
     long k = keys[a];
     keys[a] = keys[b];
     keys[b] = k;
-    int s = slots[a];
-    slots[a] = slots[b];
-    slots[b] = s;
+    if (slots != null) {
+      int s = slots[a];
+      slots[a] = slots[b];
+      slots[b] = s;
+    }
   }
 
   /** One kept excerpt: its key (the excerpt id in the low 32 bits), max and activations. */

@@ -148,10 +148,10 @@ public final class PartialCodec {
           referenced.computeIfAbsent(e.excerptId(), excerptTokens::apply);
         }
       }
-      BottomK.Entry[] keys = stats.tail.sorted(j);
+      long[] keys = stats.tail.sortedKeys(j);
       out.writeInt(keys.length);
-      for (BottomK.Entry e : keys) {
-        out.writeLong(e.key());
+      for (long key : keys) {
+        out.writeLong(key);
       }
       for (int sum = j * 4; sum < j * 4 + 4; sum++) {
         for (int limb = 0; limb < ExactSums.LIMBS; limb++) {

@@ -237,7 +237,7 @@ public final class PartialReader {
         }
         for (int i = 0; i < keys; i++) {
           long key = in.readLong();
-          stats.tail.add(j, new BottomK.Entry(key, SampleHash.maxOfTopPriority(key), new float[0]));
+          stats.tail.offer(j, key, 0);
         }
         for (int sum = j * 4; sum < j * 4 + 4; sum++) {
           for (int limb = 0; limb < ExactSums.LIMBS; limb++) {

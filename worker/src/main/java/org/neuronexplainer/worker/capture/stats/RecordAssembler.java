@@ -101,11 +101,7 @@ public record RecordAssembler(
   /** The quantile boundaries of the j-th neuron from what one pass kept (at least 1 excerpt). */
   static Quantiles.Boundaries boundaries(LayerStats stats, int j) {
     long base = SampleHash.base(stats.settings.seed(), stats.layer, stats.neurons[j]);
-    BottomK.Entry[] tail = stats.tail.sorted(j);
-    long[] tailKeys = new long[tail.length];
-    for (int i = 0; i < tail.length; i++) {
-      tailKeys[i] = tail[i].key();
-    }
+    long[] tailKeys = stats.tail.sortedKeys(j);
     return Quantiles.boundaries(
         stats.excerpts,
         candidates(base, stats.top, j),

@@ -94,10 +94,10 @@ public final class StatsMemory {
       int neurons, CaptureSettings settings, int vocabSize, int distinctTokens, long excerpts) {
     long top = room(settings.top(), excerpts);
     long pool = room(settings.pool(), excerpts);
-    long keys = room(settings.quantileKeys(), excerpts);
+    long keys = BottomK.room((int) Math.min(settings.quantileKeys(), excerpts), 0);
     // Per buffered entry: key, slot and max (16 bytes), plus the excerpt's activations for top
-    // and pool.
-    long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 16);
+    // and pool; the quantile keys are keys only.
+    long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 8);
     long tokenTable = TokenTable.allocatedLongs(distinctTokens, neurons) * 8 + vocabSize * 20L;
     long powerSums = (long) neurons * 4 * ExactSums.LIMBS * 8;
     // Scratch, sampling base, and each of the three heaps' size and threshold.

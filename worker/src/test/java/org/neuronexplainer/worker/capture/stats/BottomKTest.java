@@ -94,9 +94,35 @@ class BottomKTest {
       (id % 3 == 0 ? left : right).offer(0, key, 0);
     }
     left.addAll(right);
-    long[] expected =
-        java.util.Arrays.stream(one.sorted(0)).mapToLong(BottomK.Entry::key).toArray();
-    assertThat(java.util.Arrays.stream(left.sorted(0)).mapToLong(BottomK.Entry::key).toArray())
-        .containsExactly(expected);
+    assertThat(one.sortedKeys(0)).hasSize(10);
+    assertThat(left.sortedKeys(0)).containsExactly(one.sortedKeys(0));
+  }
+
+  @Test
+  void aSetOfKeysOnlyKeepsTheSmallestKeys() {
+    for (int capacity : new int[] {0, 1, 7, 64}) {
+      Random random = new Random(capacity);
+      BottomK keys = new BottomK(NEURONS, capacity, 0);
+      List<List<Long>> all = new ArrayList<>();
+      for (int n = 0; n < NEURONS; n++) {
+        all.add(new ArrayList<>());
+      }
+      for (int id = 0; id < 1000; id++) {
+        for (int n = 0; n < NEURONS; n++) {
+          long key = (random.nextLong() & 0xFFFFFFFF00000000L) | id;
+          all.get(n).add(key);
+          keys.offer(n, key, 0);
+        }
+      }
+      for (int n = 0; n < NEURONS; n++) {
+        long[] expected =
+            all.get(n).stream()
+                .sorted(Long::compareUnsigned)
+                .limit(capacity)
+                .mapToLong(Long::longValue)
+                .toArray();
+        assertThat(keys.sortedKeys(n)).as("capacity %d", capacity).containsExactly(expected);
+      }
+    }
   }
 }

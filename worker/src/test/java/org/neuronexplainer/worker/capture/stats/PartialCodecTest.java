@@ -62,13 +62,14 @@ class PartialCodecTest {
   /** Everything a neuron's records come from, as text. */
   private static String state(LayerStats s, int j) {
     StringBuilder out = new StringBuilder("neuron ").append(s.neurons[j]);
-    for (BottomK heap : new BottomK[] {s.top, s.pool, s.tail}) {
+    for (BottomK heap : new BottomK[] {s.top, s.pool}) {
       for (BottomK.Entry e : heap.sorted(j)) {
         out.append(' ').append(e.key()).append('/').append(e.max());
         out.append(Arrays.toString(e.activations()));
       }
       out.append(" |");
     }
+    out.append(Arrays.toString(s.tail.sortedKeys(j))).append(" |");
     s.powerSums.carryAll();
     for (int sum = j * 4; sum < j * 4 + 4; sum++) {
       out.append(' ').append(s.powerSums.exact(sum));
