@@ -9,13 +9,15 @@
  *   <li>top excerpts: the {@code top} largest (max activation, then lower excerpt id);
  *   <li>a pool: the {@code pool} excerpts with the smallest pseudo-random priority, a pure function
  *       of (seed, layer, neuron, excerpt id) ({@code SampleHash}); the random sample is its first
- *       {@code random} entries;
+ *       {@code random} entries. A run that knows its excerpts bounds each pool by the {@code
+ *       pool}-th smallest of their priorities before it starts ({@code LayerStats#forExcerpts}), so
+ *       only excerpts that stay are copied into it;
  *   <li>quantile keys: the keys (max, excerpt id) of the {@code quantileKeys} highest excerpts,
- *       without activations, so that the quantile boundaries near the top are exact ({@code
- *       Quantiles}: exact inside the top list or the keys, or when the pool holds every excerpt;
- *       estimated from the pool otherwise). The buckets' records come from the top list, the pool,
- *       or, with two-pass quantiles, from a second pass over the corpus that samples every bucket
- *       among all its members ({@code LayerStats#startSecondPass});
+ *       keys only ({@code BottomK} with a context of 0), so that the quantile boundaries near the
+ *       top are exact ({@code Quantiles}: exact inside the top list or the keys, or when the pool
+ *       holds every excerpt; estimated from the pool otherwise). The buckets' records come from the
+ *       top list, the pool, or, with two-pass quantiles, from a second pass over the corpus that
+ *       samples every bucket among all its members ({@code LayerStats#startSecondPass});
  *   <li>exact sums of x, x^2, x^3, x^4 ({@code ExactSums}, integer limbs), for the moments;
  *   <li>fixed-point per-token activation sums and counts ({@code TokenTable}), for the
  *       activation-based lookup table.
@@ -26,8 +28,8 @@
  * records to a single pass. Every part is also per neuron, so a partial is written in chunks of
  * neurons and a block of neurons is read and merged alone ({@link
  * org.neuronexplainer.worker.capture.stats.PartialReader}). Memory is set by the settings and the
- * neuron count: per neuron (top + pool) x context floats, quantileKeys longs, 4 x 68 longs of sums,
- * and per layer (distinct tokens) x neurons longs.
+ * neuron count: per neuron (top + pool) x context floats, twice quantileKeys longs, 4 x 68 longs of
+ * sums, and per layer (distinct tokens) x neurons longs.
  *
  * <p>A batch is added in parts over neuron ranges ({@code LayerStats#begin}) that may run
  * concurrently. Where the JVM has the vector API ({@code Kernels}), {@code VectorKernel} takes 8
