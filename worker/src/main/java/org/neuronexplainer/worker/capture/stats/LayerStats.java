@@ -278,7 +278,7 @@ public final class LayerStats {
             sample(j, ids[b], j * length, length);
           } else {
             ScalarKernel.moments(scratch, j * length, 1, length, out, 0);
-            add(j, ids[b], out, 0, scratch, j * length, 1, null);
+            add(j, ids[b], out, 0, scratch, j * length, 1);
           }
         }
       }
@@ -293,7 +293,6 @@ public final class LayerStats {
       double[][] out = new double[5][to - from]; // max, then the sums of x .. x^4
       int steps = (to - from) / VectorKernel.LANES;
       int rest = from + steps * VectorKernel.LANES;
-      KeptCopies copies = new KeptCopies(2 * (rest - from));
       for (int b = 0; b < ids.length; b++) {
         int base = b * length * width;
         VectorKernel.run(
@@ -304,11 +303,10 @@ public final class LayerStats {
         for (int j = from; j < rest; j++) {
           int lane = (j - from) % VectorKernel.LANES;
           int tileAt = (j - lane) * length + lane;
-          add(j, ids[b], out, j - from, scratch, tileAt, VectorKernel.LANES, copies);
+          add(j, ids[b], out, j - from, scratch, tileAt, VectorKernel.LANES);
         }
-        copies.flush(scratch, VectorKernel.LANES, length);
         for (int j = rest; j < to; j++) {
-          add(j, ids[b], out, j - from, data, base + j, width, null);
+          add(j, ids[b], out, j - from, data, base + j, width);
         }
       }
     }
@@ -331,25 +329,16 @@ public final class LayerStats {
   /**
    * Adds one excerpt to the j-th neuron's statistics, given its max activation and power sums as
    * {@link ScalarKernel#moments} wrote them at {@code out[0..4][o]}; its activations, needed only
-   * if it is kept, are {@code source[start + t * stride]}, copied at once or, with {@code copies},
-   * queued there.
+   * if it is kept, are {@code source[start + t * stride]}.
    */
-  private void add(
-      int j,
-      int id,
-      double[][] out,
-      int o,
-      float[] source,
-      int start,
-      int stride,
-      KeptCopies copies) {
+  private void add(int j, int id, double[][] out, int o, float[] source, int start, int stride) {
     for (int power = 0; power < 4; power++) {
       powerSums.add(j * 4 + power, out[power + 1][o]);
     }
     float m = (float) out[0][o];
     long topKey = SampleHash.topPriority(m, id);
-    keep(top, j, topKey, m, source, start, stride, copies);
-    keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride, copies);
+    keep(top, j, topKey, m, source, start, stride);
+    keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
     if (tail.accepts(j, topKey)) {
       tail.offer(j, topKey, m);
     }
@@ -369,18 +358,10 @@ public final class LayerStats {
         && Long.compareUnsigned(topKey, boundaryKeys[base + bucket]) <= 0) {
       bucket++;
     }
-    keep(bucketSamples[bucket], j, SampleHash.priority(bases[j], id), m, scratch, offset, 1, null);
+    keep(bucketSamples[bucket], j, SampleHash.priority(bases[j], id), m, scratch, offset, 1);
   }
 
-  private void keep(
-      BottomK heap,
-      int j,
-      long key,
-      float m,
-      float[] source,
-      int start,
-      int stride,
-      KeptCopies copies) {
+  private void keep(BottomK heap, int j, long key, float m, float[] source, int start, int stride) {
     if (!heap.accepts(j, key)) {
       return;
     }
@@ -389,10 +370,6 @@ public final class LayerStats {
       return;
     }
     float[] buffer = heap.activationBuffer();
-    if (copies != null) {
-      copies.add(buffer, at, start);
-      return;
-    }
     int length = settings.context();
     if (stride == 1) {
       System.arraycopy(source, start, buffer, at, length);
