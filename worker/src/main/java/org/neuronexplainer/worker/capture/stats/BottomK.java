@@ -167,10 +167,10 @@ final class BottomK {
 
   /** The kept keys of a neuron, smallest first. */
   long[] sortedKeys(int neuron) {
+    // With the sign bit flipped, signed order is the keys' unsigned order.
     long[] kept = new long[sizes[neuron]];
     for (int i = 0; i < kept.length; i++) {
-      kept[i] =
-          keys[neuron * room + i] ^ Long.MIN_VALUE; // signed order of these is unsigned of keys
+      kept[i] = keys[neuron * room + i] ^ Long.MIN_VALUE;
     }
     java.util.Arrays.sort(kept);
     kept = java.util.Arrays.copyOf(kept, Math.min(kept.length, capacity));
