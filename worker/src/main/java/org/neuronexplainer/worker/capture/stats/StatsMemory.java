@@ -98,7 +98,8 @@ public final class StatsMemory {
     // Per buffered entry: key, slot and max (16 bytes), plus the excerpt's activations for top
     // and pool; the quantile keys are keys only.
     long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 8);
-    long tokenTable = TokenTable.allocatedLongs(distinctTokens, neurons) * 8 + vocabSize * 20L;
+    long tokenTable =
+        TokenTable.allocatedLongs(distinctTokens, neurons, vocabSize) * 8 + vocabSize * 20L;
     long powerSums = (long) neurons * 4 * ExactSums.LIMBS * 8;
     // Scratch, sampling base, and each of the three heaps' size and threshold.
     long perNeuron = (long) neurons * (settings.context() * 4 + 8 + 3 * 12);

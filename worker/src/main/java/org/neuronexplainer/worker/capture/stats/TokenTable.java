@@ -15,12 +15,15 @@ package org.neuronexplainer.worker.capture.stats;
  * a long time, and each row of a wide layer is tens of kilobytes that live to the end; allocated
  * alone, they filled the young generation and every collection copied them, which cost more than
  * the statistics themselves. A slab past the collector's humongous size is placed in the old
- * generation and never copied. Slabs double from {@link #FIRST_SLAB_ROWS} rows up to {@link
- * #MAX_SLAB_LONGS} longs, so a small capture stays small.
+ * generation and never copied, so no slab is smaller than {@link #MIN_SLAB_LONGS} longs, past that
+ * size for every G1 region size, unless the whole vocabulary's rows take less. From there slabs
+ * double, from {@link #FIRST_SLAB_ROWS} rows, up to {@link #MAX_SLAB_LONGS} longs.
  */
 final class TokenTable {
   static final double SCALE = 1 << 24;
   static final int FIRST_SLAB_ROWS = 16;
+  // 16 MiB: half of G1's largest region, the largest humongous threshold.
+  static final int MIN_SLAB_LONGS = 1 << 21;
   static final int MAX_SLAB_LONGS = 1 << 22; // 32 MiB
 
   private final int neurons;
@@ -43,17 +46,23 @@ final class TokenTable {
     return counts.length;
   }
 
-  /** Rows in the k-th slab of a table of {@code neurons}-long rows. */
-  private static int slabRows(int k, int neurons) {
-    int most = Math.max(1, MAX_SLAB_LONGS / Math.max(1, neurons));
-    return k >= 30 ? most : (int) Math.min(most, (long) FIRST_SLAB_ROWS << k);
+  /** Rows in the k-th slab of a table of {@code neurons}-long rows over {@code vocab} tokens. */
+  private static int slabRows(int k, int neurons, int vocab) {
+    int width = Math.max(1, neurons);
+    int most = Math.max(1, MAX_SLAB_LONGS / width);
+    int least = Math.min(Math.max(1, vocab), (MIN_SLAB_LONGS + width - 1) / width);
+    int doubled = k >= 30 ? most : (int) Math.min(most, (long) FIRST_SLAB_ROWS << k);
+    return Math.max(least, doubled);
   }
 
-  /** Longs the slabs hold once {@code rows} distinct tokens have rows, for {@link StatsMemory}. */
-  static long allocatedLongs(long rows, int neurons) {
+  /**
+   * Longs the slabs hold once {@code rows} distinct tokens of a {@code vocab}-token vocabulary have
+   * rows, for {@link StatsMemory}.
+   */
+  static long allocatedLongs(long rows, int neurons, int vocab) {
     long longs = 0;
     for (int k = 0; rows > 0; k++) {
-      int size = slabRows(k, neurons);
+      int size = slabRows(k, neurons, vocab);
       longs += (long) size * neurons;
       rows -= size;
     }
@@ -68,7 +77,7 @@ final class TokenTable {
   private void allocateRow(int token) {
     int rows = slab.length / Math.max(1, neurons);
     if (slabRowsUsed == rows) {
-      int size = slabRows(slabsMade++, neurons);
+      int size = slabRows(slabsMade++, neurons, counts.length);
       slab = new long[size * neurons];
       allocatedLongs += (long) size * neurons;
       slabRowsUsed = 0;
