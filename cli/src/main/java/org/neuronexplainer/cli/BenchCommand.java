@@ -161,21 +161,23 @@ final class BenchCommand implements Runnable {
         // Warm-up (JIT, native allocator): the continued statistics' first excerpts. They are
         // one-pass: a second pass needs the whole corpus at once.
         CaptureSettings carriedSettings = settings.withQuantiles(settings.quantileKeys(), false);
-        // A capture knows the excerpts it will see; these statistics are made for the warm-up's
-        // ids, replays included, and every round's (warmUp and the rounds below number them).
-        int[] carriedIds =
-            IntStream.concat(
-                    IntStream.range(excerpts, excerpts + warm + rounds * excerpts),
-                    IntStream.range(ids.length, ids.length + (replays - 1) * warm))
-                .toArray();
         Map<Integer, LayerStats> carried = new LinkedHashMap<>();
-        for (int layer : noContinued ? new int[0] : layers) {
-          carried.put(
-              layer,
-              LayerStats.forExcerpts(
-                  layer, neurons, carriedSettings, config.vocabSize(), carriedIds));
+        if (!noContinued) {
+          // A capture knows the excerpts it will see; these statistics are made for the warm-up's
+          // ids, replays included, and every round's (warmUp and the rounds below number them).
+          int[] carriedIds =
+              IntStream.concat(
+                      IntStream.range(excerpts, excerpts + warm + rounds * excerpts),
+                      IntStream.range(ids.length, ids.length + (replays - 1) * warm))
+                  .toArray();
+          for (int layer : layers) {
+            carried.put(
+                layer,
+                LayerStats.forExcerpts(
+                    layer, neurons, carriedSettings, config.vocabSize(), carriedIds));
+          }
+          warmUp(gpt2, carried, ids, excerpts, warm, layers);
         }
-        warmUp(gpt2, carried, ids, excerpts, warm, layers);
         Measure forward = new Measure();
         Measure fresh = new Measure();
         Measure continued = new Measure();

@@ -69,7 +69,7 @@ final class BottomK {
    * Places beyond the capacity: an eighth of it, so a selection over the buffer (linear in its
    * size) runs once per {@code slack} accepted entries, for 12.5% more memory.
    */
-  static int slack(int capacity) {
+  private static int slack(int capacity) {
     return capacity == 0 ? 0 : Math.max(1, capacity / 8);
   }
 

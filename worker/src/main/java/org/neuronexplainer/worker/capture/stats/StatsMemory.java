@@ -92,9 +92,9 @@ public final class StatsMemory {
    */
   public static long bytesPerLayer(
       int neurons, CaptureSettings settings, int vocabSize, int distinctTokens, long excerpts) {
-    long top = room(settings.top(), excerpts);
-    long pool = room(settings.pool(), excerpts);
-    long keys = BottomK.room((int) Math.min(settings.quantileKeys(), excerpts), 0);
+    long top = room(settings.top(), excerpts, settings.context());
+    long pool = room(settings.pool(), excerpts, settings.context());
+    long keys = room(settings.quantileKeys(), excerpts, 0);
     // Per buffered entry: key, slot and max (16 bytes), plus the excerpt's activations for top
     // and pool; the quantile keys are keys only.
     long heaps = neurons * ((top + pool) * (16 + 4L * settings.context()) + keys * 8);
@@ -138,9 +138,8 @@ public final class StatsMemory {
     return bytes / (double) (1L << 30);
   }
 
-  /** Entries a neuron's buffer holds for a capacity of {@code setting} ({@link BottomK#slack}). */
-  private static long room(int setting, long excerpts) {
-    int capacity = (int) Math.min(setting, excerpts);
-    return capacity + BottomK.slack(capacity);
+  /** Entries a neuron's buffer holds for a capacity of {@code setting} ({@link BottomK#room}). */
+  private static long room(int setting, long excerpts, int context) {
+    return BottomK.room((int) Math.min(setting, excerpts), context);
   }
 }
