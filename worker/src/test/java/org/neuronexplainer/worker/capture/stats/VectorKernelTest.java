@@ -10,7 +10,6 @@ import org.neuronexplainer.worker.capture.FloatTensor;
 
 /** The vector loop gives bit for bit what the scalar loop gives. */
 class VectorKernelTest {
-  private static final int CONTEXT = 16;
   private static final int VOCAB = 40;
 
   @Test
@@ -23,37 +22,44 @@ class VectorKernelTest {
   @Test
   void vectorAndScalarStatisticsAreIdentical() {
     assumeThat(Kernels.VECTOR).as("the vector loop runs in this JVM").isTrue();
-    // Widths that are and are not a multiple of the 8 lanes, one of more than one part.
+    // Widths that are and are not a multiple of the 8 lanes, one of more than one part; contexts
+    // that are and are not a multiple of the 8 tokens a kept excerpt's copy gathers at once.
     for (int width : new int[] {8, 37, LayerStats.PART + 21}) {
-      int[] neurons = IntStream.range(0, width).toArray();
-      CaptureSettings settings = new CaptureSettings(CONTEXT, 5, 3, 8, 1, 10, 2, 6, false);
-      LayerStats vector = LayerStats.create(2, neurons, settings, VOCAB, 1000);
-      LayerStats scalar = LayerStats.create(2, neurons, settings, VOCAB, 1000);
-      assertThat(vector.vectorized).isTrue();
-      scalar.vectorized = false;
-      Random random = new Random(width);
-      int[][] excerptTokens = new int[48][];
-      for (int start = 0; start < excerptTokens.length; start += 4) {
-        int[] ids = IntStream.range(start, start + 4).toArray();
-        int[][] tokens = new int[4][CONTEXT];
-        for (int b = 0; b < 4; b++) {
-          for (int t = 0; t < CONTEXT; t++) {
-            tokens[b][t] = random.nextInt(VOCAB);
-          }
-          excerptTokens[start + b] = tokens[b];
-        }
-        float[] acts = new float[4 * CONTEXT * width];
-        for (int i = 0; i < acts.length; i++) {
-          acts[i] = activation(random);
-        }
-        FloatTensor tensor = new FloatTensor(new int[] {4, CONTEXT, width}, acts);
-        vector.accept(ids, tokens, tensor);
-        scalar.accept(ids, tokens, tensor);
+      for (int context : new int[] {16, 13}) {
+        assertIdentical(width, context);
       }
-      assertThat(PartialCodec.encode(vector, id -> excerptTokens[id], 32))
-          .as("width %d", width)
-          .isEqualTo(PartialCodec.encode(scalar, id -> excerptTokens[id], 32));
     }
+  }
+
+  private static void assertIdentical(int width, int context) {
+    int[] neurons = IntStream.range(0, width).toArray();
+    CaptureSettings settings = new CaptureSettings(context, 5, 3, 8, 1, 10, 2, 6, false);
+    LayerStats vector = LayerStats.create(2, neurons, settings, VOCAB, 1000);
+    LayerStats scalar = LayerStats.create(2, neurons, settings, VOCAB, 1000);
+    assertThat(vector.vectorized).isTrue();
+    scalar.vectorized = false;
+    Random random = new Random(width);
+    int[][] excerptTokens = new int[48][];
+    for (int start = 0; start < excerptTokens.length; start += 4) {
+      int[] ids = IntStream.range(start, start + 4).toArray();
+      int[][] tokens = new int[4][context];
+      for (int b = 0; b < 4; b++) {
+        for (int t = 0; t < context; t++) {
+          tokens[b][t] = random.nextInt(VOCAB);
+        }
+        excerptTokens[start + b] = tokens[b];
+      }
+      float[] acts = new float[4 * context * width];
+      for (int i = 0; i < acts.length; i++) {
+        acts[i] = activation(random);
+      }
+      FloatTensor tensor = new FloatTensor(new int[] {4, context, width}, acts);
+      vector.accept(ids, tokens, tensor);
+      scalar.accept(ids, tokens, tensor);
+    }
+    assertThat(PartialCodec.encode(vector, id -> excerptTokens[id], 32))
+        .as("width %d, context %d", width, context)
+        .isEqualTo(PartialCodec.encode(scalar, id -> excerptTokens[id], 32));
   }
 
   /**
