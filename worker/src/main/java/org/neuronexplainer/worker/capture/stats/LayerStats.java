@@ -373,8 +373,6 @@ public final class LayerStats {
     int length = settings.context();
     if (stride == 1) {
       System.arraycopy(source, start, buffer, at, length);
-    } else if (vectorized && source == scratch) {
-      VectorKernel.copyLane(source, start, length, buffer, at); // the vector loop's tile
     } else {
       for (int t = 0; t < length; t++) {
         buffer[at + t] = source[start + t * stride];

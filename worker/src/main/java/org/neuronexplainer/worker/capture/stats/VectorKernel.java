@@ -19,9 +19,6 @@ final class VectorKernel {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_128;
   private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
   private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_256;
-  private static final VectorSpecies<Float> GATHERED = FloatVector.SPECIES_256;
-  // Where a lane's next 8 tokens lie in the tile, relative to the first of them.
-  private static final int[] LANE_TOKENS = {0, 8, 16, 24, 32, 40, 48, 56};
 
   /** Neurons per step. */
   static final int LANES = 8;
@@ -108,24 +105,6 @@ final class VectorKernel {
       high3.intoArray(out[3], o + 4);
       low4.intoArray(out[4], o);
       high4.intoArray(out[4], o + 4);
-    }
-  }
-
-  /**
-   * Copies one neuron's activations out of the tile {@link #run} wrote ({@code tile[start + t *
-   * 8]}, token by token) into {@code length} consecutive floats at {@code destination[at]}, 8
-   * tokens per gathered load and store. The destination (a kept excerpt's place) is rarely in the
-   * cache; 8 vector stores wait for its 4 cache lines with room to spare in the store buffer, where
-   * 64 single stores fill it.
-   */
-  static void copyLane(float[] tile, int start, int length, float[] destination, int at) {
-    int t = 0;
-    for (; t + LANES <= length; t += LANES) {
-      FloatVector.fromArray(GATHERED, tile, start + t * LANES, LANE_TOKENS, 0)
-          .intoArray(destination, at + t);
-    }
-    for (; t < length; t++) {
-      destination[at + t] = tile[start + t * LANES];
     }
   }
 
