@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.neuronexplainer.worker.capture.ActivationBuffers;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.FloatTensor;
 import org.neuronexplainer.worker.capture.ForwardResult;
@@ -179,10 +180,12 @@ final class ActivationsCommand implements Callable<Integer> {
     metadata.put("model", model.toString());
     metadata.put("activation", "gelu_new");
     metadata.put("compute", gpt2.describeCompute());
+    // Each batch is written out before the next runs, so its arrays can take the next one's.
+    ActivationBuffers buffers = new ActivationBuffers();
     try (SafetensorsWriter writer = SafetensorsWriter.create(out, specs, metadata)) {
       for (int start = 0; start < ids.length; start += batch) {
         int[][] chunk = Arrays.copyOfRange(ids, start, Math.min(ids.length, start + batch));
-        ForwardResult result = gpt2.forward(chunk, selected, logits);
+        ForwardResult result = gpt2.forward(chunk, selected, logits, buffers);
         writer.writeLongs("input_ids", start * length, flatten(chunk));
         for (Map.Entry<Integer, FloatTensor> layer : result.mlpActivations().entrySet()) {
           long offset = start * length * config.innerSize();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import org.neuronexplainer.worker.capture.ActivationBuffers;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.Gpt2Config;
 import org.neuronexplainer.worker.capture.Gpt2Model;
@@ -178,6 +179,9 @@ final class BenchCommand implements Runnable {
           }
           warmUp(gpt2, carried, ids, excerpts, warm, layers);
         }
+        // The forward pass alone copies its activations out as a capture's passes do, into arrays
+        // reused from pass to pass.
+        ActivationBuffers forwardBuffers = new ActivationBuffers();
         Measure forward = new Measure();
         Measure fresh = new Measure();
         Measure continued = new Measure();
@@ -195,7 +199,8 @@ final class BenchCommand implements Runnable {
                           gpt2.forward(
                               java.util.Arrays.copyOfRange(ids, s, Math.min(excerpts, s + batch)),
                               layers,
-                              false);
+                              false,
+                              forwardBuffers);
                         }
                       });
               case 1 ->
@@ -289,9 +294,10 @@ final class BenchCommand implements Runnable {
         int from,
         int count,
         int[] layers) {
+      ActivationBuffers buffers = new ActivationBuffers();
       for (int s = from; s < from + count; s += batch) {
         int[][] tokens = java.util.Arrays.copyOfRange(ids, s, Math.min(from + count, s + batch));
-        var result = gpt2.forward(tokens, layers, false);
+        var result = gpt2.forward(tokens, layers, false, buffers);
         for (int r = 0; r < replays; r++) {
           int[] excerptIds = new int[tokens.length];
           for (int b = 0; b < tokens.length; b++) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * GPT-2's forward pass in NDArray operations, the same computation as Hugging Face's
@@ -44,8 +45,14 @@ final class Gpt2Forward {
    * Runs blocks 0..last selected layer (all of them when logits are wanted).
    *
    * @param ids {@code [batch, tokens]} int64 on the compute device
+   * @param buffers where the selected layers' activations are copied to
    */
-  ForwardResult run(NDManager manager, NDArray ids, BitSet layers, boolean withLogits) {
+  ForwardResult run(
+      NDManager manager,
+      NDArray ids,
+      BitSet layers,
+      boolean withLogits,
+      ActivationBuffers buffers) {
     long batch = ids.getShape().get(0);
     int tokens = (int) ids.getShape().get(1);
     NDArray positions = manager.arange(0, tokens, 1, DataType.INT64, compute.device());
@@ -74,7 +81,8 @@ final class Gpt2Forward {
           if (layers.get(l)) {
             // Kept until the pass ends; copied to Java beside the next blocks' computation.
             post.attach(manager);
-            copies.put(l, copier.submit(() -> toJava(post)));
+            int layer = l;
+            copies.put(l, copier.submit(() -> toJava(post, size -> buffers.take(layer, size))));
           }
           h = attended.add(linear(post, block.mlpProjWeight(), block.mlpProjBias()));
           h.attach(manager);
@@ -83,7 +91,8 @@ final class Gpt2Forward {
       Optional<FloatTensor> logits = Optional.empty();
       if (withLogits) {
         NDArray last = norm(h, weights.lnFWeight(), weights.lnFBias());
-        logits = Optional.of(toJava(Linear.linear(last, weights.lmHead()).singletonOrThrow()));
+        NDArray lastLogits = Linear.linear(last, weights.lmHead()).singletonOrThrow();
+        logits = Optional.of(toJava(lastLogits, float[]::new));
       }
       return new ForwardResult(collect(copies), logits);
     } finally {
@@ -181,7 +190,8 @@ final class Gpt2Forward {
     return Linear.linear(x, weight, bias).singletonOrThrow();
   }
 
-  private static FloatTensor toJava(NDArray array) {
+  /** Copies the array to the host, as float32, into {@code into.apply(its size)}. */
+  private static FloatTensor toJava(NDArray array, IntFunction<float[]> into) {
     int[] shape = new int[array.getShape().dimension()];
     for (int i = 0; i < shape.length; i++) {
       shape[i] = Math.toIntExact(array.getShape().get(i));
@@ -189,7 +199,7 @@ final class Gpt2Forward {
     NDArray host = array.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false);
     // A view of the tensor's own memory (no intermediate direct buffer), copied once into the
     // Java array; valid while the array lives, which is until the pass's scope closes.
-    float[] values = new float[Math.toIntExact(host.size())];
+    float[] values = into.apply(Math.toIntExact(host.size()));
     host.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
     return new FloatTensor(shape, values);
   }

@@ -96,7 +96,7 @@ public final class Gpt2Model implements AutoCloseable {
   }
 
   /**
-   * One batched forward pass.
+   * One batched forward pass, into new arrays that the caller may keep.
    *
    * @param tokenIds {@code [batch][tokens]}, every sequence the same length, at most n_positions
    * @param layers the layers whose MLP post-activations to return
@@ -104,14 +104,23 @@ public final class Gpt2Model implements AutoCloseable {
    * @throws IllegalArgumentException for ids out of range, ragged or too long sequences, or a layer
    *     that does not exist
    */
-  public synchronized ForwardResult forward(int[][] tokenIds, int[] layers, boolean withLogits) {
+  public ForwardResult forward(int[][] tokenIds, int[] layers, boolean withLogits) {
+    return forward(tokenIds, layers, withLogits, ActivationBuffers.fresh());
+  }
+
+  /**
+   * The same pass, with the activations copied into {@code buffers}' arrays: those of the last pass
+   * given the same set are overwritten, so its caller must be done with them.
+   */
+  public synchronized ForwardResult forward(
+      int[][] tokenIds, int[] layers, boolean withLogits, ActivationBuffers buffers) {
     long[] flat = flatten(tokenIds);
     BitSet selected = selectLayers(layers);
     try (NDScope scope = new NDScope();
         NDManager batch = manager.newSubManager()) {
       scope.suppressNotUsedWarning();
       NDArray ids = batch.create(flat, new Shape(tokenIds.length, tokenIds[0].length));
-      return forward.run(batch, ids, selected, withLogits);
+      return forward.run(batch, ids, selected, withLogits, buffers);
     }
   }
 

@@ -69,6 +69,31 @@ class Gpt2ModelReferenceTest {
     assertThat(result.layer(1).shape()).containsExactly(4, 32, 192);
   }
 
+  @Test
+  void reusedBuffersHoldEachPassOwnActivations() {
+    int[][] ids = inputIds();
+    int[][] firstTwo = Arrays.copyOfRange(ids, 0, 2);
+    int[][] lastTwo = Arrays.copyOfRange(ids, 2, 4);
+    int[] layers = {0, 1};
+    ActivationBuffers buffers = new ActivationBuffers();
+
+    ForwardResult first = model.forward(firstTwo, layers, false, buffers);
+    float[] firstArray = first.layer(1).data();
+    assertThat(first.layer(1).maxAbsDiff(model.forward(firstTwo, layers, false).layer(1))).isZero();
+    ForwardResult second = model.forward(lastTwo, layers, false, buffers);
+    assertThat(second.layer(1).data()).as("the same array, overwritten").isSameAs(firstArray);
+    assertThat(second.layer(1).maxAbsDiff(model.forward(lastTwo, layers, false).layer(1))).isZero();
+    assertThat(second.layer(0).data()).isNotSameAs(firstArray);
+
+    // A pass of another size gets arrays of its own size.
+    ForwardResult all = model.forward(ids, layers, false, buffers);
+    assertThat(all.layer(1).data()).isNotSameAs(firstArray);
+    assertThat(all.layer(1).maxAbsDiff(tensor("mlp_post_act.1"))).isLessThan(TOLERANCE);
+    // Passes without a set never share arrays.
+    assertThat(model.forward(lastTwo, layers, false).layer(1).data())
+        .isNotSameAs(model.forward(lastTwo, layers, false).layer(1).data());
+  }
+
   private static int[][] inputIds() {
     TensorEntry entry = reference.entry("input_ids").orElseThrow();
     long[] flat = reference.longs("input_ids");

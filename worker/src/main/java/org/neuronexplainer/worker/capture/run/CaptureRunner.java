@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.neuronexplainer.worker.capture.ActivationBuffers;
 import org.neuronexplainer.worker.capture.ForwardResult;
 import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
@@ -121,6 +122,11 @@ public final class CaptureRunner {
     long tokens = 0;
     long done = 0;
     boolean overlap = overlap(model);
+    // Batch k's activations are read until batch k + 1's statistics start: with overlap, batch
+    // k + 1's forward pass runs before that, so two sets of arrays take turns.
+    ActivationBuffers[] buffers = new ActivationBuffers[overlap ? 2 : 1];
+    Arrays.setAll(buffers, i -> new ActivationBuffers());
+    int batchesRun = 0;
     try (Selection selection = new Selection(Selection.defaultThreads())) {
       for (int pass = 0; pass < passes; pass++) {
         if (pass == 1) {
@@ -133,7 +139,8 @@ public final class CaptureRunner {
             batchTokens[b] = excerpts.tokens(batchIds[b]);
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
-          ForwardResult result = model.forward(batchTokens, layers, false);
+          ActivationBuffers into = buffers[batchesRun++ % buffers.length];
+          ForwardResult result = model.forward(batchTokens, layers, false, into);
           long waitStart = System.nanoTime();
           selection.submit(ready(statsReady).values(), batchIds, batchTokens, result);
           if (!overlap) {
