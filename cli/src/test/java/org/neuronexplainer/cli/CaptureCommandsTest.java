@@ -27,40 +27,45 @@ class CaptureCommandsTest {
 
   @Test
   void activationsFromASafetensorsInputMatchHuggingFace() {
-    Path output = dir.resolve("acts.safetensors");
-    int code =
-        run(
-            "activations",
-            "--model",
-            MODEL.toString(),
-            "--tokens",
-            REFERENCE.toString(),
-            "--out",
-            output.toString(),
-            "--layers",
-            "0-1",
-            "--logits",
-            "--batch",
-            "3",
-            "--device",
-            "cpu");
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("4 sequences x 32 tokens");
+    // Batches of 3 and 1 (a shorter last batch gets arrays of its own), and of 1 (every batch
+    // reuses the first one's arrays, each written out before the next pass overwrites them).
+    for (String batch : new String[] {"3", "1"}) {
+      Path output = dir.resolve("acts-" + batch + ".safetensors");
+      int code =
+          run(
+              "activations",
+              "--model",
+              MODEL.toString(),
+              "--tokens",
+              REFERENCE.toString(),
+              "--out",
+              output.toString(),
+              "--layers",
+              "0-1",
+              "--logits",
+              "--batch",
+              batch,
+              "--device",
+              "cpu");
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("4 sequences x 32 tokens");
 
-    try (SafetensorsFile written = SafetensorsFile.open(output);
-        SafetensorsFile reference = SafetensorsFile.open(REFERENCE)) {
-      assertThat(written.entries().keySet())
-          .containsExactly("input_ids", "mlp_post_act.0", "mlp_post_act.1", "logits");
-      assertThat(written.longs("input_ids")).containsExactly(reference.longs("input_ids"));
-      for (String name : new String[] {"mlp_post_act.0", "mlp_post_act.1", "logits"}) {
-        assertThat(written.entry(name).orElseThrow().shape())
-            .containsExactly(reference.entry(name).orElseThrow().shape());
-        assertThat(tensor(written, name).maxAbsDiff(tensor(reference, name)))
-            .as(name)
-            .isLessThan(1e-4);
+      try (SafetensorsFile written = SafetensorsFile.open(output);
+          SafetensorsFile reference = SafetensorsFile.open(REFERENCE)) {
+        assertThat(written.entries().keySet())
+            .containsExactly("input_ids", "mlp_post_act.0", "mlp_post_act.1", "logits");
+        assertThat(written.longs("input_ids")).containsExactly(reference.longs("input_ids"));
+        for (String name : new String[] {"mlp_post_act.0", "mlp_post_act.1", "logits"}) {
+          assertThat(written.entry(name).orElseThrow().shape())
+              .containsExactly(reference.entry(name).orElseThrow().shape());
+          assertThat(tensor(written, name).maxAbsDiff(tensor(reference, name)))
+              .as("%s, batch %s", name, batch)
+              .isLessThan(1e-4);
+        }
       }
     }
-    assertThat(dir.toFile().list()).containsExactly("acts.safetensors");
+    assertThat(dir.toFile().list())
+        .containsExactlyInAnyOrder("acts-3.safetensors", "acts-1.safetensors");
   }
 
   @Test
