@@ -11,33 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A pass given a set overwrites the arrays of the previous pass given the same set, so their
  * {@link FloatTensor}s must no longer be read by then. A pass of another size (a shorter last
- * batch) gets new arrays, which the set then keeps.
+ * batch) gets new arrays, which the set then keeps; an empty set's first pass gets new arrays too.
  */
 public final class ActivationBuffers {
-  // Written by the copier thread, one key per layer; a concurrent map for the visibility between
-  // passes.
+  // Filled by the pass's copier thread; read by the next pass given the set, on that thread or
+  // another.
   private final ConcurrentHashMap<Integer, float[]> byLayer = new ConcurrentHashMap<>();
-  private final boolean reuse;
-
-  /** An empty set, whose arrays are made by the first pass given it. */
-  public ActivationBuffers() {
-    this(true);
-  }
-
-  private ActivationBuffers(boolean reuse) {
-    this.reuse = reuse;
-  }
-
-  /** No reuse: every pass gets new arrays, which its caller may keep. */
-  static ActivationBuffers fresh() {
-    return new ActivationBuffers(false);
-  }
 
   /** The layer's array if it holds {@code size} floats, else a new one kept in its place. */
   float[] take(int layer, int size) {
-    if (!reuse) {
-      return new float[size];
-    }
     return byLayer.compute(
         layer, (key, held) -> held != null && held.length == size ? held : new float[size]);
   }

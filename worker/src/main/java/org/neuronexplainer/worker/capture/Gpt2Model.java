@@ -105,7 +105,7 @@ public final class Gpt2Model implements AutoCloseable {
    *     that does not exist
    */
   public ForwardResult forward(int[][] tokenIds, int[] layers, boolean withLogits) {
-    return forward(tokenIds, layers, withLogits, ActivationBuffers.fresh());
+    return forward(tokenIds, layers, withLogits, new ActivationBuffers()); // a set of its own
   }
 
   /**
