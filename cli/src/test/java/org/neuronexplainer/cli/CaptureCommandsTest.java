@@ -8,7 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.worker.capture.FloatTensor;
@@ -32,14 +34,10 @@ class CaptureCommandsTest {
     for (String batch : new String[] {"3", "1"}) {
       Path output = dir.resolve("acts-" + batch + ".safetensors");
       int code =
-          run(
-              "activations",
-              "--model",
-              MODEL.toString(),
-              "--tokens",
-              REFERENCE.toString(),
-              "--out",
-              output.toString(),
+          activations(
+              MODEL,
+              REFERENCE,
+              output,
               "--layers",
               "0-1",
               "--logits",
@@ -73,17 +71,7 @@ class CaptureCommandsTest {
     Path tokens = dir.resolve("tokens.json");
     Files.writeString(tokens, "[[83, 258, 269, 265], [1, 2, 3, 4]]");
     Path output = dir.resolve("acts.safetensors");
-    int code =
-        run(
-            "activations",
-            "--model",
-            MODEL.toString(),
-            "--tokens",
-            tokens.toString(),
-            "--out",
-            output.toString(),
-            "--layers",
-            "1");
+    int code = activations(MODEL, tokens, output, "--layers", "1");
     assertThat(code).as(err.toString()).isZero();
     try (SafetensorsFile written = SafetensorsFile.open(output)) {
       assertThat(written.entries().keySet()).containsExactly("input_ids", "mlp_post_act.1");
@@ -96,15 +84,7 @@ class CaptureCommandsTest {
     Path tokens = dir.resolve("tokens.json");
     Files.writeString(tokens, "[[1, 2], [3, 999]]");
     Path output = dir.resolve("acts.safetensors");
-    int code =
-        run(
-            "activations",
-            "--model",
-            MODEL.toString(),
-            "--tokens",
-            tokens.toString(),
-            "--out",
-            output.toString());
+    int code = activations(MODEL, tokens, output);
     assertThat(code).isNotZero();
     assertThat(err.toString())
         .contains("token id 999 at sequence 1, position 1 is outside the vocabulary (0..511)")
@@ -112,56 +92,20 @@ class CaptureCommandsTest {
     assertThat(output).doesNotExist();
 
     Files.writeString(tokens, "[[1, 2]]");
-    code =
-        run(
-            "activations",
-            "--model",
-            MODEL.toString(),
-            "--tokens",
-            tokens.toString(),
-            "--out",
-            output.toString(),
-            "--layers",
-            "2");
+    code = activations(MODEL, tokens, output, "--layers", "2");
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("layer 2 does not exist");
 
-    code =
-        run(
-            "activations",
-            "--model",
-            dir.toString(),
-            "--tokens",
-            tokens.toString(),
-            "--out",
-            output.toString());
+    code = activations(dir, tokens, output);
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("has no config.json");
     assertThat(output).doesNotExist();
 
-    code =
-        run(
-            "activations",
-            "--model",
-            "./no-such-checkpoint",
-            "--tokens",
-            tokens.toString(),
-            "--out",
-            output.toString());
+    code = activations(Path.of("./no-such-checkpoint"), tokens, output);
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("--model ./no-such-checkpoint: no such directory");
 
-    code =
-        run(
-            "activations",
-            "--model",
-            MODEL.toString(),
-            "--tokens",
-            tokens.toString(),
-            "--out",
-            output.toString(),
-            "--precision",
-            "bf16");
+    code = activations(MODEL, tokens, output, "--precision", "bf16");
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("bfloat16 is not available");
     assertThat(output).doesNotExist();
@@ -179,6 +123,22 @@ class CaptureCommandsTest {
     out.getBuffer().setLength(0);
     assertThat(run("tokenize", "--model", MODEL.toString(), "the cat")).isZero();
     assertThat(out.toString()).contains("4 tokens").contains("     269  \" c\"");
+  }
+
+  /** Runs {@code activations --model M --tokens T --out O} with further options. */
+  private int activations(Path model, Path tokens, Path output, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "activations",
+                "--model",
+                model.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                output.toString()));
+    args.addAll(List.of(options));
+    return run(args.toArray(String[]::new));
   }
 
   private int run(String... args) {
