@@ -3,7 +3,7 @@
 "use strict";
 
 const QUANTILE_LABELS = ["[0, 0.5]", "[0.5, 0.9]", "[0.9, 0.99]", "[0.99, 0.999]"];
-const TOP_SEQUENCES = 5; // METHOD.md 1.8: the first five scored sequences are the top ones
+const TOP_SEQUENCES = 5; // docs/method.md 1.8: the first five scored sequences are the top ones
 
 function fileState(file, what) {
   if (!file) return NX.notice("missing", "No " + what + ".");

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
       "Explains one neuron, simulates it from each explanation and scores the",
-      "simulations (METHOD.md 3-5), in this process. Writes the explanations file",
+      "simulations (docs/method.md 3-5), in this process. Writes the explanations file",
       "(NeuronSimulationResults, as the public files store them) to --out and prints",
       "each explanation with its score, the calls and tokens used and the cost.",
       "",

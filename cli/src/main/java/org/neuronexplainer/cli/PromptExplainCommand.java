@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
       "Prints the request the explainer would send for the neuron in --record: the",
-      "few-shot examples, then the neuron's train-split top records (METHOD.md 3.4)."
+      "few-shot examples, then the neuron's train-split top records (docs/method.md 3.4)."
     })
 final class PromptExplainCommand implements Callable<Integer> {
 

@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 import org.neuronexplainer.worker.capture.RandomCheckpoint;
 
 /**
- * The first-run smoke model (ARCHITECTURE.md, "The first run on a fresh machine"): a 4-layer,
+ * The first-run smoke model (docs/architecture.md, "The first run on a fresh machine"): a 4-layer,
  * 64-wide GPT-2 with fixed-seed random weights, written on first use into the user's cache, with
  * the tokenizer shipped in {@code examples/smoke-model/}. Its neurons mean nothing; it exists so
  * that capture and the pipeline run with no download.

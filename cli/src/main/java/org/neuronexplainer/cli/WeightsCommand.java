@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Writes, from the weights alone (METHOD.md 11), per neuron of the chosen layers:",
+      "Writes, from the weights alone (docs/method.md 11), per neuron of the chosen layers:",
       "  related-tokens/weight-based/{layer}/{neuron}.json   input and output token weights",
       "  related-neurons/weight-based/{layer}/{neuron}.json  upstream (c_fc) and downstream",
       "                                                      (c_proj) neuron connections",

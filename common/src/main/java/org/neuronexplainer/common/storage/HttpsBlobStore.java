@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * A read-only {@link BlobStore} over anonymous https GETs of {@code {base}/{key}}, for OpenAI's
- * public containers (METHOD.md 8.3), whose blobs anyone can read but whose listing needs
+ * public containers (docs/method.md 8.3), whose blobs anyone can read but whose listing needs
  * credentials. A 404 is an absent blob; writes and listings throw.
  */
 public final class HttpsBlobStore implements BlobStore {

@@ -10,7 +10,7 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.Selection;
 
 /**
- * How a capture run is cut (ARCHITECTURE.md, the pipeline): capture jobs by layer range and corpus
+ * How a capture run is cut (docs/architecture.md, the pipeline): capture jobs by layer range and corpus
  * shard, since one forward pass serves every neuron of its layers; collate jobs by neuron block of
  * one layer; weights jobs by whole layer. Pure: a function of the spec and the model's shape.
  *

@@ -24,7 +24,7 @@ public record ModelDims(int layers, int neuronsPerLayer) {
     }
   }
 
-  /** GPT-2 XL, OpenAI's {@code neuron-explainer/data/} container (METHOD.md 8.1). */
+  /** GPT-2 XL, OpenAI's {@code neuron-explainer/data/} container (docs/method.md 8.1). */
   public static final ModelDims GPT2_XL = new ModelDims(48, 6400);
 
   /** GPT-2 small, OpenAI's {@code neuron-explainer/gpt2_small_data/} container. */

@@ -8,7 +8,7 @@ import org.neuronexplainer.common.dataset.RelatedNeurons;
 import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
 import org.neuronexplainer.common.dataset.WeightBasedSummaryOfNeuron;
 
-/** The per-neuron files of the public layout (ARCHITECTURE.md, storage layout). */
+/** The per-neuron files of the public layout (docs/architecture.md, storage layout). */
 public enum NeuronFile {
   EXPLANATIONS("explanations", "explanations", ".jsonl", NeuronSimulationResults.class),
   COLLATED_ACTIVATIONS("collatedActivations", "collated-activations", ".json", NeuronRecord.class),

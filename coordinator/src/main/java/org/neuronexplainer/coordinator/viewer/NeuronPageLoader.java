@@ -147,7 +147,7 @@ final class NeuronPageLoader {
     return node;
   }
 
-  /** {@code "19_4121"} as written in related-neurons files (METHOD.md 1.10). */
+  /** {@code "19_4121"} as written in related-neurons files (docs/method.md 1.10). */
   static Optional<NeuronId> parseName(String name) {
     int underscore = name.indexOf('_');
     try {

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 /**
  * GPT-2's GELU, the tanh approximation (Hugging Face's {@code gelu_new}), written out so that no
  * engine default can swap in the exact erf form or the sigmoid form behind the public datasets'
- * activation error (METHOD.md section 10).
+ * activation error (docs/method.md section 10).
  */
 final class Gelu {
   private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);

@@ -24,7 +24,7 @@ public record Gpt2Config(
     double layerNormEpsilon,
     boolean scaleAttentionWeights) {
 
-  // Both names denote the tanh-approximated GELU of the original GPT-2 (METHOD.md section 10).
+  // Both names denote the tanh-approximated GELU of the original GPT-2 (docs/method.md section 10).
   private static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh");
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -184,7 +184,7 @@ public final class Gpt2Model implements AutoCloseable {
   }
 
   /**
-   * A product of weight matrices (METHOD.md 11), computed on the model's device in one batched
+   * A product of weight matrices (docs/method.md 11), computed on the model's device in one batched
    * matrix multiplication and returned as float32.
    */
   public synchronized FloatTensor weightProduct(WeightProduct product) {

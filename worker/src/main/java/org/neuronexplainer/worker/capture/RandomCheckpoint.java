@@ -16,7 +16,7 @@ import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
 
 /**
  * Writes a GPT-2 checkpoint in Hugging Face format with fixed-seed random weights: the first-run
- * smoke model (ARCHITECTURE.md, "The first run on a fresh machine") and the GPT-2-small-shaped
+ * smoke model (docs/architecture.md, "The first run on a fresh machine") and the GPT-2-small-shaped
  * model of the capture benchmark. Same shape and seed give the same bytes. Its neurons mean
  * nothing.
  *

@@ -14,7 +14,7 @@ import org.neuronexplainer.worker.records.Normalization;
 
 /**
  * An explainer with no model: it names the tokens that characterise the neuron in its train
- * records. A token qualifies by its mean normalized activation (0..10, METHOD.md 3.1) over its
+ * records. A token qualifies by its mean normalized activation (0..10, docs/method.md 3.1) over its
  * occurrences; it needs {@code minOccurrences} occurrences so that one lucky token does not win,
  * unless no token has that many. The best tokens within half of the top mean are named, at most
  * {@code maxTokens}, ties broken by count and then by text, so the result is deterministic.

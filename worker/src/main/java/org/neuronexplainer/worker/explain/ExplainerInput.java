@@ -13,7 +13,7 @@ import org.neuronexplainer.worker.records.Splits;
  * What an explainer may look at for one neuron.
  *
  * @param neuron the neuron's records; explainers see only its train split
- * @param sliceParams how the splits are cut (METHOD.md 2.2; 5 per split in the paper)
+ * @param sliceParams how the splits are cut (docs/method.md 2.2; 5 per split in the paper)
  * @param tokenSummary the neuron's token lookup table, for the token-space explainer; may be null
  */
 public record ExplainerInput(

@@ -5,9 +5,9 @@ import java.util.Locale;
 
 /** The explainer backends by their command-line names. */
 public enum ExplainerKind {
-  /** METHOD.md 3.4: records shown as token and activation pairs. */
+  /** docs/method.md 3.4: records shown as token and activation pairs. */
   TOKEN_ACTIVATION_PAIR("token-activation-pair"),
-  /** METHOD.md 3.5: the token lookup table's top tokens. */
+  /** docs/method.md 3.5: the token lookup table's top tokens. */
   TOKEN_SPACE("token-space"),
   /** No model: names the characteristic tokens. */
   BASELINE("baseline");

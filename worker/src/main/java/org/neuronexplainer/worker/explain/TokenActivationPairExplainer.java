@@ -17,7 +17,7 @@ import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * The paper's explainer (METHOD.md 3.4): few-shot neurons with their records and explanations, then
+ * The paper's explainer (docs/method.md 3.4): few-shot neurons with their records and explanations, then
  * the target's train-split top records, and the model completes the sentence that starts with
  * {@link #PREFIX}.
  *
@@ -25,13 +25,13 @@ import org.neuronexplainer.worker.records.Normalization;
  * the records from the prompt, so it is not offered.
  */
 public final class TokenActivationPairExplainer implements LlmExplainer {
-  /** The start of the sentence the model completes (METHOD.md 3.4). */
+  /** The start of the sentence the model completes (docs/method.md 3.4). */
   public static final String PREFIX = "the main thing this neuron does is find";
 
-  /** Below this share of non-zero tokens, records are repeated without zeros (METHOD.md 3.4). */
+  /** Below this share of non-zero tokens, records are repeated without zeros (docs/method.md 3.4). */
   static final double REPEAT_BELOW_NON_ZERO_PROPORTION = 0.2;
 
-  /** In a 2K context, the target keeps this many records and each example one (METHOD.md 3.4). */
+  /** In a 2K context, the target keeps this many records and each example one (docs/method.md 3.4). */
   static final int TWO_K_TARGET_RECORDS = 2;
 
   static final String SYSTEM =
@@ -81,7 +81,7 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
         counter.count(prompt));
   }
 
-  /** The prompt, trimmed to the context size (METHOD.md 3.4, item 5). */
+  /** The prompt, trimmed to the context size (docs/method.md 3.4, item 5). */
   public Prompt prompt(List<ActivationRecord> records) {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("the explainer needs at least one train record");

@@ -13,15 +13,15 @@ import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.prompt.TokenText;
 
 /**
- * The token-list explainer (METHOD.md 3.5): the model sees the tokens with the highest average
+ * The token-list explainer (docs/method.md 3.5): the model sees the tokens with the highest average
  * activation from the neuron's token lookup table and completes {@link #SEED}. No few-shot
  * examples, as in the original's default. A prompt over the context size is an error, not trimmed.
  */
 public final class TokenSpaceExplainer implements LlmExplainer {
-  /** The phrase the model continues (METHOD.md 3.5). */
+  /** The phrase the model continues (docs/method.md 3.5). */
   public static final String SEED = "This neuron is looking for";
 
-  /** How many of the lookup table's top tokens are shown (the paper showed 50, METHOD.md 3.5). */
+  /** How many of the lookup table's top tokens are shown (the paper showed 50, docs/method.md 3.5). */
   public static final int DEFAULT_TOKENS_SHOWN = 50;
 
   static final String SYSTEM =
@@ -95,7 +95,7 @@ public final class TokenSpaceExplainer implements LlmExplainer {
     return builder.build(settings.format());
   }
 
-  /** Each choice stripped, with one trailing period removed (METHOD.md 3.5). */
+  /** Each choice stripped, with one trailing period removed (docs/method.md 3.5). */
   @Override
   public List<Explanation> parse(JsonNode response) {
     List<Explanation> explanations = new ArrayList<>();

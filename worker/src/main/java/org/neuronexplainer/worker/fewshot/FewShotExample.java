@@ -4,13 +4,13 @@ import java.util.List;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 
 /**
- * One worked neuron shown to the model before the target (METHOD.md 3.4).
+ * One worked neuron shown to the model before the target (docs/method.md 3.4).
  *
  * @param explanation what the invented neuron does, as the model should phrase it
  * @param records its activation records, raw values (each example is normalized against its own
  *     max)
  * @param firstRevealedActivationIndices per record, the first token whose value the all-at-once
- *     simulator's examples show; earlier tokens show {@code unknown} (METHOD.md 4.6)
+ *     simulator's examples show; earlier tokens show {@code unknown} (docs/method.md 4.6)
  * @param tokenIndexToScore for the single-token worked example only: the token whose activation the
  *     example asks for; null otherwise
  */

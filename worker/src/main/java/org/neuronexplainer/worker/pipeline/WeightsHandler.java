@@ -14,7 +14,7 @@ import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 import org.neuronexplainer.worker.capture.weights.WeightSummaries;
 
 /**
- * The weights job: the weight-based token summaries and related neurons (METHOD.md 11) of one
+ * The weights job: the weight-based token summaries and related neurons (docs/method.md 11) of one
  * layer, from the process's model; then a marker ({@code runs/{run}/weights/...}) that makes a
  * redelivery a skip.
  */

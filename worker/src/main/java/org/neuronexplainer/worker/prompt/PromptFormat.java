@@ -3,7 +3,7 @@ package org.neuronexplainer.worker.prompt;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** How a message list is turned into what an endpoint takes (METHOD.md 3.3). */
+/** How a message list is turned into what an endpoint takes (docs/method.md 3.3). */
 public enum PromptFormat {
   /** All contents concatenated into one string, for {@code /v1/completions}. */
   NONE("none"),

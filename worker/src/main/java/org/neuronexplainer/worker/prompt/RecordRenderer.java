@@ -6,7 +6,7 @@ import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * Renders activation records as the prompt's {@code token<TAB>value} blocks (METHOD.md 3.2).
+ * Renders activation records as the prompt's {@code token<TAB>value} blocks (docs/method.md 3.2).
  *
  * <p>A block is a newline, {@code <start>}, newline, the records separated by newline {@code <end>}
  * newline {@code <start>} newline, then newline {@code <end>} newline. Each line is a token

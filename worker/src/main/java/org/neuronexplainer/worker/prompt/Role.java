@@ -1,6 +1,6 @@
 package org.neuronexplainer.worker.prompt;
 
-/** Who speaks a message (METHOD.md 3.3); {@link #wireName()} is the chat API's role string. */
+/** Who speaks a message (docs/method.md 3.3); {@link #wireName()} is the chat API's role string. */
 public enum Role {
   SYSTEM("system"),
   USER("user"),

@@ -21,7 +21,7 @@ public interface TokenCounter {
 
   /**
    * Tokens in a prompt. Chat: a few per message plus its content, plus the reply's priming;
-   * strings: the count of the whole text (METHOD.md 3.3).
+   * strings: the count of the whole text (docs/method.md 3.3).
    */
   default int count(Prompt prompt) {
     if (!prompt.isChat()) {

@@ -5,7 +5,7 @@ package org.neuronexplainer.worker.prompt;
  *
  * <p>Prompts are line-oriented: a record is {@code token<TAB>value} lines between {@code <start>}
  * and {@code <end>} lines, and the simulator's parser finds the last {@code <start>} and the slots
- * after tabs (METHOD.md 3.2, 4.1). A token is rendered by {@link #token}:
+ * after tabs (docs/method.md 3.2, 4.1). A token is rendered by {@link #token}:
  *
  * <ul>
  *   <li>tab, newline and carriage return become the visible two-character escapes {@code \t},

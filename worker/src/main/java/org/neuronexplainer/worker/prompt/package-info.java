@@ -1,5 +1,5 @@
 /**
- * Prompts as data (METHOD.md 3.2, 3.3): messages and their validation, the three output formats,
+ * Prompts as data (docs/method.md 3.2, 3.3): messages and their validation, the three output formats,
  * the {@code token<TAB>value} record blocks, a token-count estimate, and {@link
  * org.neuronexplainer.worker.llm.LlmRequest}, the plain-data request the HTTP client sends.
  *

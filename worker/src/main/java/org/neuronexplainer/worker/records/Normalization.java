@@ -4,13 +4,13 @@ import java.util.List;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 
 /**
- * Discretizes activations to the 0..10 scale the explainer and simulator read (METHOD.md 3.1).
+ * Discretizes activations to the 0..10 scale the explainer and simulator read (docs/method.md 3.1).
  *
  * <p>Negative activations are the neuron "resting" and count as 0 (ReLU). A NaN activation (a null
  * in a file) also counts as 0, as the original's {@code max(0.0, x)} does.
  */
 public final class Normalization {
-  /** The top of the discrete scale: only the maximal token(s) reach it (METHOD.md 3.1). */
+  /** The top of the discrete scale: only the maximal token(s) reach it (docs/method.md 3.1). */
   public static final int MAX_NORMALIZED = 10;
 
   private Normalization() {}
@@ -58,7 +58,7 @@ public final class Normalization {
   /**
    * The share of tokens whose normalized value is not 0; NaN when the records have no tokens (the
    * original divides by zero there). The explainer repeats records without their zeros when this is
-   * small (METHOD.md 3.2).
+   * small (docs/method.md 3.2).
    */
   public static double nonZeroProportion(List<ActivationRecord> records, double max) {
     long total = 0;

@@ -30,7 +30,7 @@ public record SliceParams(Integer examplesPerSplit) {
     return new SliceParams(null);
   }
 
-  /** 5 per split, as in the paper (METHOD.md 2.2). */
+  /** 5 per split, as in the paper (docs/method.md 2.2). */
   public static SliceParams paper() {
     return new SliceParams(PAPER_EXAMPLES_PER_SPLIT);
   }

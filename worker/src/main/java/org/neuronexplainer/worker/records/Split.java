@@ -2,7 +2,7 @@ package org.neuronexplainer.worker.records;
 
 import java.util.List;
 
-/** The four uses of a neuron's activation records (METHOD.md 2.2). */
+/** The four uses of a neuron's activation records (docs/method.md 2.2). */
 public enum Split {
   /** Shown to the explainer: top records only. */
   TRAIN,

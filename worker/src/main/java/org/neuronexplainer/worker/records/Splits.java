@@ -7,7 +7,7 @@ import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 
 /**
- * Divides a neuron's records into train, calibration, valid and test (METHOD.md 2.2).
+ * Divides a neuron's records into train, calibration, valid and test (docs/method.md 2.2).
  *
  * <p>Each pool is sliced with a stride equal to its number of splits: split number s takes indices
  * s, s+S, s+2S, ... until it has n records, so together the splits cover exactly the first n*S

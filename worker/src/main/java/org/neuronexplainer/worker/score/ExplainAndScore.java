@@ -11,7 +11,7 @@ import org.neuronexplainer.worker.simulate.Simulator;
 
 /**
  * One neuron, start to finish in process: explain it, then simulate and score every explanation
- * (METHOD.md 3-5). The simulator sends through its own transport; {@code transport} here is the
+ * (docs/method.md 3-5). The simulator sends through its own transport; {@code transport} here is the
  * explainer's. The result fails if the explainer or any simulation fails, so a neuron is never
  * written with made-up scores.
  */

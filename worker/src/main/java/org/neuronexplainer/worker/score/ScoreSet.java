@@ -4,7 +4,7 @@ import org.neuronexplainer.common.dataset.ScoredSequenceSimulation;
 import org.neuronexplainer.common.dataset.ScoredSimulation;
 
 /**
- * The three scores of one set of tokens (METHOD.md 5.2); NaN where undefined (null on disk).
+ * The three scores of one set of tokens (docs/method.md 5.2); NaN where undefined (null on disk).
  *
  * @param evCorrelation the preferred score: Pearson correlation of real activations and EVs
  */

@@ -1,5 +1,5 @@
 /**
- * Scoring a simulation against real activations (METHOD.md 5): correlation, "rsquared" and absolute
+ * Scoring a simulation against real activations (docs/method.md 5): correlation, "rsquared" and absolute
  * deviation explained, per sequence and pooled over the concatenation of all sequences, plus the
  * offline all/top/random rescoring of stored results.
  *

@@ -17,7 +17,7 @@ import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.prompt.TokenText;
 
 /**
- * The paper's simulator (METHOD.md 4.1): one completions call per sequence that echoes the prompt
+ * The paper's simulator (docs/method.md 4.1): one completions call per sequence that echoes the prompt
  * with {@code max_tokens} 0 and top-k logprobs, so the model's distribution at every {@code
  * unknown} slot of the target block is read off without generating anything.
  *
@@ -32,7 +32,7 @@ import org.neuronexplainer.worker.prompt.TokenText;
  * digits follow {@link DigitDistribution#isEmpty}.
  */
 public final class AllAtOnceSimulator implements SimulationProtocol {
-  /** Top logprobs per position, as the original asked for (METHOD.md 4.1). */
+  /** Top logprobs per position, as the original asked for (docs/method.md 4.1). */
   public static final int DEFAULT_LOGPROBS = 15;
 
   private final String model;
@@ -54,7 +54,7 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
       int logprobs,
       int maxTokens) {
     if (format.isChat()) {
-      // Chat endpoints do not echo prompt logprobs (METHOD.md 4.1, 13 item 11).
+      // Chat endpoints do not echo prompt logprobs (docs/method.md 4.1, 13 item 11).
       throw new IllegalArgumentException(
           "the all-at-once simulator needs a string prompt for a completions endpoint");
     }

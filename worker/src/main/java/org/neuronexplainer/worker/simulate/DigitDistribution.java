@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A predicted activation from the model's next-token distribution (METHOD.md 4.1, step 6): only the
+ * A predicted activation from the model's next-token distribution (docs/method.md 4.1, step 6): only the
  * tokens that are exactly "0".."10" count, their probabilities are renormalized among themselves
  * (the mass on {@code unknown} and everything else is dropped), and the prediction is the expected
  * value. Values keep the order the API listed them in.
@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record DigitDistribution(double[] values, double[] probabilities, double expectedValue) {
 
-  /** The highest value a simulator predicts (METHOD.md 4: MAX_NORMALIZED_ACTIVATION). */
+  /** The highest value a simulator predicts (docs/method.md 4: MAX_NORMALIZED_ACTIVATION). */
   public static final int MAX_VALUE = 10;
 
   /** One candidate token and its logprob. */
@@ -46,7 +46,7 @@ public record DigitDistribution(double[] values, double[] probabilities, double 
 
   /**
    * Whether no digit was among the candidates. The original records such a slot as EV 0 with empty
-   * lists (METHOD.md 4.1, step 6); so do the simulators here, but a sequence where every slot is
+   * lists (docs/method.md 4.1, step 6); so do the simulators here, but a sequence where every slot is
    * empty is a parse failure, since then the model did not do the task at all.
    */
   public boolean isEmpty() {

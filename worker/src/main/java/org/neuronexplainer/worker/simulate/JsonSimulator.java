@@ -18,7 +18,7 @@ import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * The logprob-free JSON simulator (METHOD.md 4.4): one chat call per sequence; the model returns
+ * The logprob-free JSON simulator (docs/method.md 4.4): one chat call per sequence; the model returns
  * the JSON object it was given with every activation filled in. Few-shot answers use the normalized
  * 0..10 values the model is asked for (the original showed raw values, a quirk not kept).
  *
@@ -27,10 +27,10 @@ import org.neuronexplainer.worker.records.Normalization;
  * token, each an object with {@code token} and {@code activation}, the activation a JSON number in
  * [0, 10]. Anything else is a {@link SimulationParseException}. Token text is not compared, as in
  * the original: models re-encode whitespace and odd bytes, and the length check catches dropped or
- * added entries. EVs are the values; distributions are empty lists (METHOD.md 1.5).
+ * added entries. EVs are the values; distributions are empty lists (docs/method.md 1.5).
  */
 public final class JsonSimulator implements SimulationProtocol {
-  /** Room for a 64-token sequence's JSON answer (METHOD.md 4.4). */
+  /** Room for a 64-token sequence's JSON answer (docs/method.md 4.4). */
   public static final int MAX_TOKENS = 2000;
 
   static final String SYSTEM =

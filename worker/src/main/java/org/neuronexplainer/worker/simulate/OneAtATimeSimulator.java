@@ -20,7 +20,7 @@ import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * One request per token (METHOD.md 4.2), adapted to chat endpoints: the model sees the text up to
+ * One request per token (docs/method.md 4.2), adapted to chat endpoints: the model sees the text up to
  * and including the token and answers with one number; {@code max_tokens} 1 with {@code
  * top_logprobs} gives the distribution of that first generated token. Works on hosted chat models
  * that do not echo prompt logprobs; string formats go to completions with {@code logprobs}.
@@ -33,7 +33,7 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
   /** The most top logprobs OpenAI's chat API returns per position. */
   public static final int CHAT_TOP_LOGPROBS = 20;
 
-  /** Top logprobs on completions endpoints, as the original (METHOD.md 4.2). */
+  /** Top logprobs on completions endpoints, as the original (docs/method.md 4.2). */
   public static final int COMPLETIONS_LOGPROBS = 15;
 
   static final String SINGLE_TOKEN_SYSTEM =

@@ -10,7 +10,7 @@ import org.neuronexplainer.worker.prompt.RecordRenderer;
 import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 
-/** The parts the logprob simulators' prompts share (METHOD.md 4.1, 4.2). */
+/** The parts the logprob simulators' prompts share (docs/method.md 4.1, 4.2). */
 final class SimulationPrompts {
   static final String SYSTEM =
       "You are studying one neuron inside a language model. A neuron responds to some particular"
@@ -41,7 +41,7 @@ final class SimulationPrompts {
 
   /**
    * Each example as an explanation and its records; with {@code fromRevealed} the tokens before
-   * each record's first revealed index show {@code unknown} (METHOD.md 4.6).
+   * each record's first revealed index show {@code unknown} (docs/method.md 4.6).
    */
   static void addExamples(
       PromptBuilder builder, List<FewShotExample> examples, boolean fromRevealed) {

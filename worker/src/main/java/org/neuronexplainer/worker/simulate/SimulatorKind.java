@@ -8,11 +8,11 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 
 /** The simulator backends by their command-line names, with their default settings. */
 public enum SimulatorKind {
-  /** METHOD.md 4.1: needs a completions endpoint that echoes prompt logprobs. */
+  /** docs/method.md 4.1: needs a completions endpoint that echoes prompt logprobs. */
   ALL_AT_ONCE("all-at-once"),
-  /** METHOD.md 4.2 on chat: one call per token with top logprobs. */
+  /** docs/method.md 4.2 on chat: one call per token with top logprobs. */
   ONE_AT_A_TIME("one-at-a-time"),
-  /** METHOD.md 4.4: one chat call per sequence returning JSON. */
+  /** docs/method.md 4.4: one chat call per sequence returning JSON. */
   JSON("json"),
   /** No model: predicts from the tokens the explanation names. */
   BASELINE("baseline");

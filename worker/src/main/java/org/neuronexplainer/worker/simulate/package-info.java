@@ -1,5 +1,5 @@
 /**
- * Simulators (METHOD.md 4): each turns an explanation and a sequence's tokens into a {@link
+ * Simulators (docs/method.md 4): each turns an explanation and a sequence's tokens into a {@link
  * org.neuronexplainer.common.dataset.SequenceSimulation} on the 0..10 scale. Model-backed ones are
  * a pure {@link org.neuronexplainer.worker.simulate.SimulationProtocol} (requests and parsing) run
  * by {@link org.neuronexplainer.worker.simulate.LlmSimulator} over an {@link

@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
-/** gelu_new against the reference values of METHOD.md section 10. */
+/** gelu_new against the reference values of docs/method.md section 10. */
 class GeluTest {
   private static final float[] X = {-3f, -1f, 0.5f, 1f, 2f, 3f};
-  // (tanh form, erf form, sigmoid-1.702 form) per x, from METHOD.md section 10.
+  // (tanh form, erf form, sigmoid-1.702 form) per x, from docs/method.md section 10.
   private static final double[] TANH = {
     -0.0036374, -0.1588080, 0.3457140, 0.8411920, 1.9545977, 2.9963626
   };

@@ -171,7 +171,7 @@ class SplitsTest {
 
   @Test
   void trainDoesNotNeedARandomPool() {
-    // Old datasets may have only 10 random records (METHOD.md 1.4); the explainer still works.
+    // Old datasets may have only 10 random records (docs/method.md 1.4); the explainer still works.
     assertThat(Splits.records(neuron(20, 0), Split.TRAIN, SliceParams.paper())).hasSize(5);
   }
 

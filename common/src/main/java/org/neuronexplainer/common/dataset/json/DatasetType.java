@@ -21,7 +21,7 @@ import org.neuronexplainer.common.dataset.WeightBasedSummaryOfNeuron;
 
 /**
  * Every JSON object type of the public datasets: its {@code dataclass_name} marker, its keys in the
- * order the Python original writes them (METHOD.md 1.2-1.10) and which of them are required (the
+ * order the Python original writes them (docs/method.md 1.2-1.10) and which of them are required (the
  * others have Python defaults). The five file types are the top-level objects of the public files;
  * the others appear nested, or on their own in files written by other tools.
  */
@@ -98,7 +98,7 @@ public enum DatasetType {
       2,
       "tokens",
       "average_activations"),
-  /** A related-neurons file (METHOD.md 1.10); not a Python dataclass, so it has no marker. */
+  /** A related-neurons file (docs/method.md 1.10); not a Python dataclass, so it has no marker. */
   RELATED_NEURONS(null, RelatedNeurons.class, true, 2, "c_fc", "c_proj"),
   /** One side ({@code c_fc} or {@code c_proj}) of a related-neurons file; no marker either. */
   NEURON_CONNECTIONS(

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import org.neuronexplainer.common.dataset.NeuronId;
 
 /**
- * What a file's place in the public dataset layout (METHOD.md 8.1) says it holds: {@code
+ * What a file's place in the public dataset layout (docs/method.md 8.1) says it holds: {@code
  * collated-activations/{layer}/{neuron}.json}, {@code explanations/{layer}/{neuron}.jsonl}, {@code
  * related-tokens/activation-based/...}, {@code related-tokens/weight-based/...} and {@code
  * related-neurons/weight-based/...}. Only the last path segments are looked at, so the prefix

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The corpus cut into excerpts of a fixed number of tokens (METHOD.md 2.1: the paper used 64).
+ * The corpus cut into excerpts of a fixed number of tokens (docs/method.md 2.1: the paper used 64).
  *
  * <p>Each document is tokenized on its own and cut into consecutive, non-overlapping windows of
  * {@code context} tokens; a document's last window shorter than that is dropped, so every excerpt

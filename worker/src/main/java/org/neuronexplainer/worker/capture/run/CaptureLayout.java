@@ -1,6 +1,6 @@
 package org.neuronexplainer.worker.capture.run;
 
-/** Storage keys of capture and collate (ARCHITECTURE.md, storage layout). */
+/** Storage keys of capture and collate (docs/architecture.md, storage layout). */
 public final class CaptureLayout {
   private CaptureLayout() {}
 

@@ -1,7 +1,7 @@
 package org.neuronexplainer.worker.capture.stats;
 
 /**
- * What a capture keeps per neuron (METHOD.md 1.4 and 2.1).
+ * What a capture keeps per neuron (docs/method.md 1.4 and 2.1).
  *
  * @param context tokens per excerpt (the paper: 64)
  * @param top top excerpts by max activation to keep (the paper's viewer: 50)

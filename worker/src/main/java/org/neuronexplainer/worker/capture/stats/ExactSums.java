@@ -7,7 +7,7 @@ import java.math.BigInteger;
  * Many exact sums of doubles. Each double is added as an exact fixed-point integer spread over
  * 32-bit limbs (a "superaccumulator"), so a sum does not depend on the order of its terms: a
  * neuron's power sums merged from shards are bit for bit those of a single pass (the moments of
- * METHOD.md 1.4 need sums of x, x^2, x^3 and x^4 over millions of tokens).
+ * docs/method.md 1.4 need sums of x, x^2, x^3 and x^4 over millions of tokens).
  *
  * <p>The limbs are stored limb by limb: limb i of every sum, then limb i+1. Capture adds to the
  * sums of neuron after neuron, and values of like magnitude touch the same few limbs, so the adds

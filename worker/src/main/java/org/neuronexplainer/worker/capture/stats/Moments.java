@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /**
- * Mean, variance, skewness and kurtosis from exact power sums (METHOD.md 1.4). Population moments
+ * Mean, variance, skewness and kurtosis from exact power sums (docs/method.md 1.4). Population moments
  * (divided by n, numpy's and scipy's defaults); kurtosis is the excess kurtosis (scipy's default, 0
  * for a normal distribution). The central moments are expanded from the raw sums in 34-digit
  * decimals, so the cancellation that ruins this formula in doubles does not happen.

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The five quantile buckets of METHOD.md 2.1 and their four boundaries, by the rank of each
+ * The five quantile buckets of docs/method.md 2.1 and their four boundaries, by the rank of each
  * excerpt's max activation among all N excerpts (ties by excerpt id, the lower id ranking higher,
  * as in the top list). Bucket b holds ranks [floor(q_b N), floor(q_{b+1} N)) for q = 0, 0.5, 0.9,
  * 0.99, 0.999, 1 (floor, so that the top bucket holds at least the top excerpt); boundary i is the

@@ -78,7 +78,7 @@ public record RecordAssembler(
   }
 
   /**
-   * The activation-based token lookup table (METHOD.md 11): the tokens with at least the minimum
+   * The activation-based token lookup table (docs/method.md 11): the tokens with at least the minimum
    * count, by mean activation, highest first (ties: lower token id first), at most the table size.
    */
   public TokenLookupTableSummaryOfNeuron tokenTable(LayerStats stats, int j) {

@@ -2,7 +2,7 @@ package org.neuronexplainer.worker.capture.stats;
 
 /**
  * Per vocabulary token and neuron, the sum of the neuron's activations over the token's occurrences
- * and the occurrence count: what the activation-based token lookup table (METHOD.md 11) is the mean
+ * and the occurrence count: what the activation-based token lookup table (docs/method.md 11) is the mean
  * of.
  *
  * <p>Sums are fixed point (steps of 2^-24, an ulp of 1.0f; each activation truncated) in longs:

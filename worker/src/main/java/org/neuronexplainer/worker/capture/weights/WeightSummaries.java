@@ -17,7 +17,7 @@ import org.neuronexplainer.worker.capture.run.CaptureLayout;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 
 /**
- * The weight-based datasets of METHOD.md 11 for the selected layers: per neuron the input and
+ * The weight-based datasets of docs/method.md 11 for the selected layers: per neuron the input and
  * output token weights (WeightBasedSummaryOfNeuron) and the upstream (c_fc: every earlier layer)
  * and downstream (c_proj: every later layer) neuron connections (RelatedNeurons), top k most
  * positive and most negative each. Every product is one matrix multiplication over whole layers

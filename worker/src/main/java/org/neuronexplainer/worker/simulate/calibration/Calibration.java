@@ -5,7 +5,7 @@ import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 
 /**
- * A fitted map from the simulator's 0..10 scale to the neuron's real units (METHOD.md 4.5).
+ * A fitted map from the simulator's 0..10 scale to the neuron's real units (docs/method.md 4.5).
  *
  * <p>Applied to a simulation it maps the expected activations and every token's distribution values
  * (probabilities are unchanged), labels the result {@code neuron_activations} and nests the raw

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 
 /**
- * The ways to fit a {@link Calibration} (METHOD.md 4.5). The original's default for scoring is
+ * The ways to fit a {@link Calibration} (docs/method.md 4.5). The original's default for scoring is
  * linear; its demos use none, which is fine for the correlation score since calibration by an
  * increasing map does not change it.
  */

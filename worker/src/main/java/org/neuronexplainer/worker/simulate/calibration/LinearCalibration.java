@@ -1,7 +1,7 @@
 package org.neuronexplainer.worker.simulate.calibration;
 
 /**
- * true ≈ slope * EV + intercept, fitted by ordinary least squares with an intercept (METHOD.md
+ * true ≈ slope * EV + intercept, fitted by ordinary least squares with an intercept (docs/method.md
  * 4.5). An affine map leaves the magnitude of the correlation score unchanged and moves rsquared
  * and absolute-dev. Its sign is kept only when the slope is positive: an explanation whose
  * simulation anticorrelates on the calibration split gets a negative slope, which flips the sign of

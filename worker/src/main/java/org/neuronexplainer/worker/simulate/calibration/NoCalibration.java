@@ -7,7 +7,7 @@ import org.neuronexplainer.common.dataset.SequenceSimulation;
  * simulated_normalized_activations} with no nested raw simulation.
  *
  * <p>The original's uncalibrated wrapper labels its unchanged output {@code neuron_activations} and
- * nests a copy of it (METHOD.md 4.5, 13.8). That label is false, and readers use it to decide
+ * nests a copy of it (docs/method.md 4.5, 13.8). That label is false, and readers use it to decide
  * whether rsquared and absolute-dev scores mean anything, so this keeps the honest one.
  */
 public record NoCalibration() implements Calibration {

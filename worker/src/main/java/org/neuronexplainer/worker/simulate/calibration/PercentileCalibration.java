@@ -3,7 +3,7 @@ package org.neuronexplainer.worker.simulate.calibration;
 import java.util.Arrays;
 
 /**
- * Percentile matching (METHOD.md 4.5): an EV at quantile q of the calibration EVs maps to the true
+ * Percentile matching (docs/method.md 4.5): an EV at quantile q of the calibration EVs maps to the true
  * activation at quantile q of the calibration activations. Between knots the map is linear; outside
  * the knots it is clamped to the first or last knot's value.
  *

@@ -1,5 +1,5 @@
 /**
- * Calibration of simulations into neuron units (METHOD.md 4.5): fit a map on the calibration split,
+ * Calibration of simulations into neuron units (docs/method.md 4.5): fit a map on the calibration split,
  * apply it to the valid split's simulations before scoring.
  *
  * <p>A method ({@link org.neuronexplainer.worker.simulate.calibration.CalibrationMethod}) fits a
