@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * What a run with {@code source=capture} captures: the subject model, the corpus and the capture
- * settings (docs/method.md 1.4 and 2.1), and how the work is cut for the pipeline. A zero (or a missing
- * field in the stored JSON) takes the default, so older and shorter specs read the same.
+ * settings (docs/method.md 1.4 and 2.1), and how the work is cut for the pipeline. A zero (or a
+ * missing field in the stored JSON) takes the default, so older and shorter specs read the same.
  *
  * @param model a GPT-2 checkpoint directory (readable by the coordinator and the capture workers)
  *     or a hub id such as {@code gpt2}

@@ -10,9 +10,10 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.Selection;
 
 /**
- * How a capture run is cut (docs/architecture.md, the pipeline): capture jobs by layer range and corpus
- * shard, since one forward pass serves every neuron of its layers; collate jobs by neuron block of
- * one layer; weights jobs by whole layer. Pure: a function of the spec and the model's shape.
+ * How a capture run is cut (docs/architecture.md, the pipeline): capture jobs by layer range and
+ * corpus shard, since one forward pass serves every neuron of its layers; collate jobs by neuron
+ * block of one layer; weights jobs by whole layer. Pure: a function of the spec and the model's
+ * shape.
  *
  * @param ranges contiguous runs of the selected layers, each cut to at most {@code layersPerJob}
  * @param shards corpus shards; capture jobs are {@code ranges x shards}

@@ -11,8 +11,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's chromium and chromium-driver, started headless (no sandbox, no GPU, a temporary profile). Where
- * they are missing the browser tests fail in CI and skip elsewhere, saying how to install them.
+ * Debian's chromium and chromium-driver, started headless (no sandbox, no GPU, a temporary
+ * profile). Where they are missing the browser tests fail in CI and skip elsewhere, saying how to
+ * install them.
  */
 final class HeadlessChromium {
 

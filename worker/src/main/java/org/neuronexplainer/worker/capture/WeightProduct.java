@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * The weight products of docs/method.md 11: the direct residual-stream path between token embeddings,
- * MLP neurons and the unembedding, with layer-norm gains and nothing else (no biases, no
- * mean-centering, no attention). Rows are what one reads per neuron, so each result is laid out
+ * The weight products of docs/method.md 11: the direct residual-stream path between token
+ * embeddings, MLP neurons and the unembedding, with layer-norm gains and nothing else (no biases,
+ * no mean-centering, no attention). Rows are what one reads per neuron, so each result is laid out
  * with the neuron on the first axis.
  */
 public sealed interface WeightProduct {

@@ -18,7 +18,9 @@ public record ExplainerSettings(
     double topP,
     ContextSize contextSize) {
 
-  /** The original's defaults: 5 samples of at most 60 tokens at temperature 1 (docs/method.md 3.4). */
+  /**
+   * The original's defaults: 5 samples of at most 60 tokens at temperature 1 (docs/method.md 3.4).
+   */
   public static final int DEFAULT_SAMPLES = 5;
 
   public static final int DEFAULT_MAX_TOKENS = 60;

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One explanation from one completion choice.
  *
- * @param raw the choice's text exactly as the model returned it (docs/method.md 3.4: the original keeps
- *     this, typically a leading space and a trailing period)
+ * @param raw the choice's text exactly as the model returned it (docs/method.md 3.4: the original
+ *     keeps this, typically a leading space and a trailing period)
  * @param text the explanation to use and store: {@code raw} stripped of surrounding whitespace, as
  *     the original's simulator uses it; the period is kept
  */

@@ -17,8 +17,8 @@ import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * The paper's explainer (docs/method.md 3.4): few-shot neurons with their records and explanations, then
- * the target's train-split top records, and the model completes the sentence that starts with
+ * The paper's explainer (docs/method.md 3.4): few-shot neurons with their records and explanations,
+ * then the target's train-split top records, and the model completes the sentence that starts with
  * {@link #PREFIX}.
  *
  * <p>One explanation per choice, never a numbered list: the original's numbered-list mode dropped
@@ -28,10 +28,14 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
   /** The start of the sentence the model completes (docs/method.md 3.4). */
   public static final String PREFIX = "the main thing this neuron does is find";
 
-  /** Below this share of non-zero tokens, records are repeated without zeros (docs/method.md 3.4). */
+  /**
+   * Below this share of non-zero tokens, records are repeated without zeros (docs/method.md 3.4).
+   */
   static final double REPEAT_BELOW_NON_ZERO_PROPORTION = 0.2;
 
-  /** In a 2K context, the target keeps this many records and each example one (docs/method.md 3.4). */
+  /**
+   * In a 2K context, the target keeps this many records and each example one (docs/method.md 3.4).
+   */
   static final int TWO_K_TARGET_RECORDS = 2;
 
   static final String SYSTEM =

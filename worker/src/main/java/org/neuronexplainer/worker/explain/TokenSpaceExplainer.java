@@ -21,7 +21,9 @@ public final class TokenSpaceExplainer implements LlmExplainer {
   /** The phrase the model continues (docs/method.md 3.5). */
   public static final String SEED = "This neuron is looking for";
 
-  /** How many of the lookup table's top tokens are shown (the paper showed 50, docs/method.md 3.5). */
+  /**
+   * How many of the lookup table's top tokens are shown (the paper showed 50, docs/method.md 3.5).
+   */
   public static final int DEFAULT_TOKENS_SHOWN = 50;
 
   static final String SYSTEM =

@@ -11,8 +11,8 @@ import org.neuronexplainer.common.dataset.ActivationRecord;
 
 /**
  * The bundled few-shot sets, data files under {@code org/neuronexplainer/worker/fewshot/}, written
- * for this project with the structure docs/method.md 3.4 describes. They are read and validated on first
- * use; a malformed file is a build defect and fails loudly.
+ * for this project with the structure docs/method.md 3.4 describes. They are read and validated on
+ * first use; a malformed file is a build defect and fails loudly.
  */
 public enum FewShotSet {
   /**

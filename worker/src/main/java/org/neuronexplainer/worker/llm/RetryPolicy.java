@@ -10,8 +10,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * When to retry and how long to wait: exponential backoff from {@code initialDelay}, doubled per
- * failure up to {@code maxDelay}, with ±20% jitter (docs/method.md 6 keeps the original's shape), but
- * never shorter than the server's {@code Retry-After}.
+ * failure up to {@code maxDelay}, with ±20% jitter (docs/method.md 6 keeps the original's shape),
+ * but never shorter than the server's {@code Retry-After}.
  */
 public final class RetryPolicy {
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects messages and builds them into a {@link Prompt} in one of the three formats (docs/method.md
- * 3.3).
+ * Collects messages and builds them into a {@link Prompt} in one of the three formats
+ * (docs/method.md 3.3).
  *
  * <p>Validation: the first message is the system message; after it roles alternate user, assistant,
  * user, ...; a further system message is accepted only when the caller allows it (the one-at-a-time

@@ -1,6 +1,6 @@
 /**
- * Prompts as data (docs/method.md 3.2, 3.3): messages and their validation, the three output formats,
- * the {@code token<TAB>value} record blocks, a token-count estimate, and {@link
+ * Prompts as data (docs/method.md 3.2, 3.3): messages and their validation, the three output
+ * formats, the {@code token<TAB>value} record blocks, a token-count estimate, and {@link
  * org.neuronexplainer.worker.llm.LlmRequest}, the plain-data request the HTTP client sends.
  *
  * <p>Untrusted text (dataset tokens, explanations) goes through {@link

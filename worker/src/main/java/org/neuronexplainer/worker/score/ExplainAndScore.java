@@ -11,8 +11,8 @@ import org.neuronexplainer.worker.simulate.Simulator;
 
 /**
  * One neuron, start to finish in process: explain it, then simulate and score every explanation
- * (docs/method.md 3-5). The simulator sends through its own transport; {@code transport} here is the
- * explainer's. The result fails if the explainer or any simulation fails, so a neuron is never
+ * (docs/method.md 3-5). The simulator sends through its own transport; {@code transport} here is
+ * the explainer's. The result fails if the explainer or any simulation fails, so a neuron is never
  * written with made-up scores.
  */
 public final class ExplainAndScore {

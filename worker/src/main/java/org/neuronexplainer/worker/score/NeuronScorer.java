@@ -16,10 +16,11 @@ import org.neuronexplainer.worker.simulate.calibration.Calibration;
 import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
 
 /**
- * Scores one explanation of one neuron (docs/method.md 4.5, 5.1): fit the calibration on the simulated
- * calibration split, simulate the valid split (top records first, then random ones), calibrate, and
- * score pooled and per sequence. Every sequence of a split is simulated concurrently. If any
- * simulation fails the result fails: a neuron is never scored on made-up zeros.
+ * Scores one explanation of one neuron (docs/method.md 4.5, 5.1): fit the calibration on the
+ * simulated calibration split, simulate the valid split (top records first, then random ones),
+ * calibrate, and score pooled and per sequence. Every sequence of a split is simulated
+ * concurrently. If any simulation fails the result fails: a neuron is never scored on made-up
+ * zeros.
  */
 public final class NeuronScorer {
   private final SliceParams sliceParams;

@@ -7,8 +7,8 @@ import org.neuronexplainer.common.dataset.ScoredSimulation;
 
 /**
  * A stored simulation's scores next to the ones recomputed offline from its own sequences
- * (docs/method.md 5.1): pooled over all sequences, over the top part only and over the random part only.
- * No model is needed, since the files keep each sequence's true activations and EVs.
+ * (docs/method.md 5.1): pooled over all sequences, over the top part only and over the random part
+ * only. No model is needed, since the files keep each sequence's true activations and EVs.
  *
  * @param stored the pooled scores as written in the file
  * @param all recomputed over every sequence; should agree with {@code stored}
@@ -21,8 +21,8 @@ public record Rescoring(
     ScoreSet stored, ScoreSet all, ScoreSet top, ScoreSet random, int topCount, int sequenceCount) {
 
   /**
-   * The valid split holds n = 5 top records first, then the random ones (docs/method.md 2.2); the viewer
-   * makes the same cut (docs/method.md 1.8).
+   * The valid split holds n = 5 top records first, then the random ones (docs/method.md 2.2); the
+   * viewer makes the same cut (docs/method.md 1.8).
    */
   public static final int DEFAULT_TOP_COUNT = 5;
 

@@ -1,7 +1,8 @@
 package org.neuronexplainer.worker.score;
 
 /**
- * The three scores of a prediction {@code p} against real activations {@code r} (docs/method.md 5.2).
+ * The three scores of a prediction {@code p} against real activations {@code r} (docs/method.md
+ * 5.2).
  *
  * <p>Every formula returns NaN where it is undefined: no tokens, a constant vector for the
  * correlation, a zero denominator for the other two. NaN is what the files store as null, which is
@@ -43,8 +44,8 @@ public final class ScoreFormulas {
 
   /**
    * The original's "rsquared": 1 - mean((r - p)^2) / mean(r^2). The denominator is the raw second
-   * moment of r, not its variance, so this is not the textbook R^2 (docs/method.md 5.2, 13.6). NaN when
-   * there are no tokens or mean(r^2) = 0.
+   * moment of r, not its variance, so this is not the textbook R^2 (docs/method.md 5.2, 13.6). NaN
+   * when there are no tokens or mean(r^2) = 0.
    */
   public static double rsquared(double[] real, double[] predicted) {
     requireSameLength(real, predicted);

@@ -8,10 +8,10 @@ import org.neuronexplainer.common.dataset.ScoredSimulation;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 
 /**
- * Scores simulations against real activations (docs/method.md 5.1): each sequence on its own, and all
- * sequences pooled into one vector. The pooled score is not an average of per-sequence scores: it
- * is the score of the concatenation, so a simulator that predicts high everywhere is penalized by
- * the near-zero random records.
+ * Scores simulations against real activations (docs/method.md 5.1): each sequence on its own, and
+ * all sequences pooled into one vector. The pooled score is not an average of per-sequence scores:
+ * it is the score of the concatenation, so a simulator that predicts high everywhere is penalized
+ * by the near-zero random records.
  */
 public final class Scoring {
   private Scoring() {}

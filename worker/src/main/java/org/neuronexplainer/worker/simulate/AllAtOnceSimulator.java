@@ -17,8 +17,8 @@ import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.prompt.TokenText;
 
 /**
- * The paper's simulator (docs/method.md 4.1): one completions call per sequence that echoes the prompt
- * with {@code max_tokens} 0 and top-k logprobs, so the model's distribution at every {@code
+ * The paper's simulator (docs/method.md 4.1): one completions call per sequence that echoes the
+ * prompt with {@code max_tokens} 0 and top-k logprobs, so the model's distribution at every {@code
  * unknown} slot of the target block is read off without generating anything.
  *
  * <p>Alignment: the prompt is rebuilt from the explanation and tokens, and each slot's byte offset

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A predicted activation from the model's next-token distribution (docs/method.md 4.1, step 6): only the
- * tokens that are exactly "0".."10" count, their probabilities are renormalized among themselves
- * (the mass on {@code unknown} and everything else is dropped), and the prediction is the expected
- * value. Values keep the order the API listed them in.
+ * A predicted activation from the model's next-token distribution (docs/method.md 4.1, step 6):
+ * only the tokens that are exactly "0".."10" count, their probabilities are renormalized among
+ * themselves (the mass on {@code unknown} and everything else is dropped), and the prediction is
+ * the expected value. Values keep the order the API listed them in.
  *
  * @param values the digits found, as numbers, in API order
  * @param probabilities their renormalized probabilities
@@ -46,8 +46,8 @@ public record DigitDistribution(double[] values, double[] probabilities, double 
 
   /**
    * Whether no digit was among the candidates. The original records such a slot as EV 0 with empty
-   * lists (docs/method.md 4.1, step 6); so do the simulators here, but a sequence where every slot is
-   * empty is a parse failure, since then the model did not do the task at all.
+   * lists (docs/method.md 4.1, step 6); so do the simulators here, but a sequence where every slot
+   * is empty is a parse failure, since then the model did not do the task at all.
    */
   public boolean isEmpty() {
     return values.length == 0;

@@ -18,9 +18,10 @@ import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * The logprob-free JSON simulator (docs/method.md 4.4): one chat call per sequence; the model returns
- * the JSON object it was given with every activation filled in. Few-shot answers use the normalized
- * 0..10 values the model is asked for (the original showed raw values, a quirk not kept).
+ * The logprob-free JSON simulator (docs/method.md 4.4): one chat call per sequence; the model
+ * returns the JSON object it was given with every activation filled in. Few-shot answers use the
+ * normalized 0..10 values the model is asked for (the original showed raw values, a quirk not
+ * kept).
  *
  * <p>Validation is strict where the original fell back to zeros: the reply must be a JSON object (a
  * surrounding Markdown code fence is tolerated) whose {@code activations} list has one entry per

@@ -20,8 +20,8 @@ import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * One request per token (docs/method.md 4.2), adapted to chat endpoints: the model sees the text up to
- * and including the token and answers with one number; {@code max_tokens} 1 with {@code
+ * One request per token (docs/method.md 4.2), adapted to chat endpoints: the model sees the text up
+ * to and including the token and answers with one number; {@code max_tokens} 1 with {@code
  * top_logprobs} gives the distribution of that first generated token. Works on hosted chat models
  * that do not echo prompt logprobs; string formats go to completions with {@code logprobs}.
  *

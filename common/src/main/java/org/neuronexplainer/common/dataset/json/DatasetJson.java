@@ -8,11 +8,11 @@ import java.nio.file.Path;
 
 /**
  * Reads and writes the public neuron-explainer dataset files in the Python original's JSON format
- * (docs/method.md section 1). Reading is lenient where the Python loader is (any key order, null for any
- * float, missing markers, missing defaulted fields) and strict where it is (unknown keys, wrong
- * markers); every problem is a {@link DatasetFormatException} naming the source, the JSON path and
- * what is wrong. Writing reproduces orjson's output byte for byte: compact, keys in field order,
- * {@code dataclass_name} last, NaN as null, shortest floats.
+ * (docs/method.md section 1). Reading is lenient where the Python loader is (any key order, null
+ * for any float, missing markers, missing defaulted fields) and strict where it is (unknown keys,
+ * wrong markers); every problem is a {@link DatasetFormatException} naming the source, the JSON
+ * path and what is wrong. Writing reproduces orjson's output byte for byte: compact, keys in field
+ * order, {@code dataclass_name} last, NaN as null, shortest floats.
  *
  * <p>A source whose name ends in {@code .jsonl} is an explanation file: it must hold exactly one
  * non-blank line, and {@link #writeFile} ends it with a newline. Other files are written without a

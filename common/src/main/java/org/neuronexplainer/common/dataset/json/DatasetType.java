@@ -21,9 +21,9 @@ import org.neuronexplainer.common.dataset.WeightBasedSummaryOfNeuron;
 
 /**
  * Every JSON object type of the public datasets: its {@code dataclass_name} marker, its keys in the
- * order the Python original writes them (docs/method.md 1.2-1.10) and which of them are required (the
- * others have Python defaults). The five file types are the top-level objects of the public files;
- * the others appear nested, or on their own in files written by other tools.
+ * order the Python original writes them (docs/method.md 1.2-1.10) and which of them are required
+ * (the others have Python defaults). The five file types are the top-level objects of the public
+ * files; the others appear nested, or on their own in files written by other tools.
  */
 public enum DatasetType {
   NEURON_ID("NeuronId", NeuronId.class, false, 2, "layer_index", "neuron_index"),

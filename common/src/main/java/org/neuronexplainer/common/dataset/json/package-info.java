@@ -1,6 +1,6 @@
 /**
- * The JSON of the public neuron-explainer datasets (docs/method.md section 1): reading, writing and type
- * detection. {@link org.neuronexplainer.common.dataset.json.DatasetJson} is the entry point.
+ * The JSON of the public neuron-explainer datasets (docs/method.md section 1): reading, writing and
+ * type detection. {@link org.neuronexplainer.common.dataset.json.DatasetJson} is the entry point.
  *
  * <p>Decisions, where the Python original leaves room:
  *

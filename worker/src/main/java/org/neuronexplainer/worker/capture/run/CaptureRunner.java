@@ -16,7 +16,8 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
 
 /**
  * Streams a shard's excerpts through the model, batch by batch, into one {@link LayerStats} per
- * selected layer: one forward pass serves every neuron of every selected layer (docs/architecture.md).
+ * selected layer: one forward pass serves every neuron of every selected layer
+ * (docs/architecture.md).
  *
  * <p>A batch never spans two {@link Excerpts#BLOCK}s of excerpt ids, so with a batch size that
  * divides the block every batch holds the same excerpts whether the corpus is sharded or not, and

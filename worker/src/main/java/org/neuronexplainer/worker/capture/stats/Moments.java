@@ -4,10 +4,10 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /**
- * Mean, variance, skewness and kurtosis from exact power sums (docs/method.md 1.4). Population moments
- * (divided by n, numpy's and scipy's defaults); kurtosis is the excess kurtosis (scipy's default, 0
- * for a normal distribution). The central moments are expanded from the raw sums in 34-digit
- * decimals, so the cancellation that ruins this formula in doubles does not happen.
+ * Mean, variance, skewness and kurtosis from exact power sums (docs/method.md 1.4). Population
+ * moments (divided by n, numpy's and scipy's defaults); kurtosis is the excess kurtosis (scipy's
+ * default, 0 for a normal distribution). The central moments are expanded from the raw sums in
+ * 34-digit decimals, so the cancellation that ruins this formula in doubles does not happen.
  */
 record Moments(double mean, double variance, double skewness, double kurtosis) {
   private static final MathContext MC = MathContext.DECIMAL128;

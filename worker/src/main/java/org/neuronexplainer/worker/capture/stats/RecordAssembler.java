@@ -78,8 +78,9 @@ public record RecordAssembler(
   }
 
   /**
-   * The activation-based token lookup table (docs/method.md 11): the tokens with at least the minimum
-   * count, by mean activation, highest first (ties: lower token id first), at most the table size.
+   * The activation-based token lookup table (docs/method.md 11): the tokens with at least the
+   * minimum count, by mean activation, highest first (ties: lower token id first), at most the
+   * table size.
    */
   public TokenLookupTableSummaryOfNeuron tokenTable(LayerStats stats, int j) {
     CaptureSettings settings = stats.settings;

@@ -3,9 +3,9 @@ package org.neuronexplainer.worker.capture.stats;
 /**
  * The pseudo-random priority of an excerpt for one neuron: a pure function of (seed, layer, neuron,
  * excerpt id). Keeping the excerpts with the smallest priorities is a uniform sample without
- * replacement, drawn independently per neuron (docs/method.md 1.4), and, because the priority does not
- * depend on the order excerpts arrive in, the sample of a merged set of shards is the sample of a
- * single pass: the smallest of the union is the smallest of the shards' smallest.
+ * replacement, drawn independently per neuron (docs/method.md 1.4), and, because the priority does
+ * not depend on the order excerpts arrive in, the sample of a merged set of shards is the sample of
+ * a single pass: the smallest of the union is the smallest of the shards' smallest.
  */
 final class SampleHash {
   private SampleHash() {}

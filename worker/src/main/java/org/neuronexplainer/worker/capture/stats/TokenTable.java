@@ -2,8 +2,8 @@ package org.neuronexplainer.worker.capture.stats;
 
 /**
  * Per vocabulary token and neuron, the sum of the neuron's activations over the token's occurrences
- * and the occurrence count: what the activation-based token lookup table (docs/method.md 11) is the mean
- * of.
+ * and the occurrence count: what the activation-based token lookup table (docs/method.md 11) is the
+ * mean of.
  *
  * <p>Sums are fixed point (steps of 2^-24, an ulp of 1.0f; each activation truncated) in longs:
  * integer sums do not depend on the order of their terms, so shards merge exactly, and the rounding

@@ -1,6 +1,6 @@
 /**
- * Per-neuron statistics of a capture (docs/method.md 1.4 and 2.1), kept while streaming and mergeable
- * exactly across corpus shards.
+ * Per-neuron statistics of a capture (docs/method.md 1.4 and 2.1), kept while streaming and
+ * mergeable exactly across corpus shards.
  *
  * <p>Per layer, for all selected neurons at once in flat primitive arrays ({@link
  * org.neuronexplainer.worker.capture.stats.LayerStats}):

@@ -3,9 +3,9 @@ package org.neuronexplainer.worker.simulate.calibration;
 import java.util.Arrays;
 
 /**
- * Percentile matching (docs/method.md 4.5): an EV at quantile q of the calibration EVs maps to the true
- * activation at quantile q of the calibration activations. Between knots the map is linear; outside
- * the knots it is clamped to the first or last knot's value.
+ * Percentile matching (docs/method.md 4.5): an EV at quantile q of the calibration EVs maps to the
+ * true activation at quantile q of the calibration activations. Between knots the map is linear;
+ * outside the knots it is clamped to the first or last knot's value.
  *
  * <p>The original sorts both arrays and interpolates one onto the other, which needs equal lengths
  * and leaves tied EVs ambiguous. Here each distinct EV is one knot at the mean quantile of its ties

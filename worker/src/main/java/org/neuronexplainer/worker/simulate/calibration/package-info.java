@@ -1,6 +1,6 @@
 /**
- * Calibration of simulations into neuron units (docs/method.md 4.5): fit a map on the calibration split,
- * apply it to the valid split's simulations before scoring.
+ * Calibration of simulations into neuron units (docs/method.md 4.5): fit a map on the calibration
+ * split, apply it to the valid split's simulations before scoring.
  *
  * <p>A method ({@link org.neuronexplainer.worker.simulate.calibration.CalibrationMethod}) fits a
  * {@link org.neuronexplainer.worker.simulate.calibration.Calibration} from concatenated true
