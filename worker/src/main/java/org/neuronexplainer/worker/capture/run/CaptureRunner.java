@@ -16,7 +16,8 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
 
 /**
  * Streams a shard's excerpts through the model, batch by batch, into one {@link LayerStats} per
- * selected layer: one forward pass serves every neuron of every selected layer (docs/architecture.md).
+ * selected layer: one forward pass serves every neuron of every selected layer
+ * (docs/architecture.md).
  *
  * <p>A batch never spans two {@link Excerpts#BLOCK}s of excerpt ids, so with a batch size that
  * divides the block every batch holds the same excerpts whether the corpus is sharded or not, and
@@ -127,7 +128,7 @@ public final class CaptureRunner {
     ActivationBuffers[] buffers = new ActivationBuffers[overlap ? 2 : 1];
     Arrays.setAll(buffers, i -> new ActivationBuffers());
     int batchesRun = 0;
-    try (Selection selection = new Selection(Selection.defaultThreads())) {
+    try (StatsPool statsPool = new StatsPool(StatsPool.defaultThreads())) {
       for (int pass = 0; pass < passes; pass++) {
         if (pass == 1) {
           // Two-pass quantiles: the boundaries are fixed by the whole first pass.
@@ -142,9 +143,9 @@ public final class CaptureRunner {
           ActivationBuffers into = buffers[batchesRun++ % buffers.length];
           ForwardResult result = model.forward(batchTokens, layers, false, into);
           long waitStart = System.nanoTime();
-          selection.submit(ready(statsReady).values(), batchIds, batchTokens, result);
+          statsPool.submit(ready(statsReady).values(), batchIds, batchTokens, result);
           if (!overlap) {
-            selection.await();
+            statsPool.await();
           }
           progress.statisticsWaited(System.nanoTime() - waitStart);
           done += batchIds.length;
@@ -152,7 +153,7 @@ public final class CaptureRunner {
           progress.batchDone(done, total, tokens);
         }
         long waitStart = System.nanoTime();
-        selection.await();
+        statsPool.await();
         progress.statisticsWaited(System.nanoTime() - waitStart);
       }
     }
