@@ -17,7 +17,13 @@ import org.neuronexplainer.worker.capture.stats.PartialCodec;
 class StatsPoolTest {
   static final int CONTEXT = 4;
   static final int WIDTH = 600; // three parts of neurons
-  static final CaptureSettings SETTINGS = new CaptureSettings(CONTEXT, 3, 2, 5, 7, 10, 1);
+  static final CaptureSettings SETTINGS =
+      CaptureSettings.defaults()
+          .withContext(CONTEXT)
+          .withTop(3)
+          .withSamples(2, 5)
+          .withSeed(7)
+          .withTokenTables(10, 1);
 
   static LayerStats empty(int layer) {
     return LayerStats.create(layer, IntStream.range(0, WIDTH).toArray(), SETTINGS, 50, 40);
@@ -76,8 +82,7 @@ class StatsPoolTest {
   @Test
   void aLayerThatFailsStopsTheBatchWithItsOwnException() {
     LayerStats good = empty(0);
-    LayerStats wrongContext =
-        LayerStats.create(1, new int[] {0}, new CaptureSettings(3, 3, 2, 5, 7, 10, 1), 50, 40);
+    LayerStats wrongContext = LayerStats.create(1, new int[] {0}, SETTINGS.withContext(3), 50, 40);
     try (StatsPool pool = new StatsPool(2)) {
       pool.submit(List.of(good, wrongContext), new int[] {0}, tokens(1, 1), batch(1, 1, 0, 1));
       assertThatThrownBy(pool::await)
