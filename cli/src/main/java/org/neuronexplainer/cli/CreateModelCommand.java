@@ -47,7 +47,7 @@ final class CreateModelCommand implements Callable<Integer> {
     if (layers < 1 || width < 1 || heads < 1 || width % heads != 0 || positions < 1) {
       throw new UserException("need positive sizes with --width a multiple of --heads");
     }
-    new RandomCheckpoint(layers, width, heads, 512, positions, std, seed)
+    new RandomCheckpoint(layers, width, heads, SmokeModel.VOCAB_SIZE, positions, std, seed)
         .write(out, SmokeModel.home().resolve("examples/smoke-model"));
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf("wrote a random GPT-2 (%d layers, n_embd %d) to %s%n", layers, width, out);

@@ -13,7 +13,18 @@ import org.neuronexplainer.worker.capture.RandomCheckpoint;
  * that capture and the pipeline run with no download.
  */
 public final class SmokeModel {
-  static final RandomCheckpoint SHAPE = new RandomCheckpoint(4, 64, 4, 512, 128, 0.2, 20230509L);
+  /** The vocabulary of the shipped tokenizer, {@code examples/smoke-model}. */
+  static final int VOCAB_SIZE = 512;
+
+  static final RandomCheckpoint SHAPE =
+      new RandomCheckpoint(
+          /* layers= */ 4,
+          /* embeddingSize= */ 64,
+          /* heads= */ 4,
+          VOCAB_SIZE,
+          /* positions= */ 128,
+          /* std= */ 0.2,
+          /* seed= */ 20230509L);
   private static final String VERSION = "smoke-model-v1";
 
   private SmokeModel() {}

@@ -166,6 +166,13 @@ class CaptureCliTest {
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--excerpts", "0")).isNotZero();
     assertThat(run("bench", "capture", "--model", MODEL.toString(), "--warm-up", "-2")).isNotZero();
     assertThat(err.toString()).contains("--warm-up must be 0 or more");
+    // Options are checked before the model is looked for.
+    err.getBuffer().setLength(0);
+    String absent = dir.resolve("absent").toString();
+    assertThat(run("bench", "capture", "--model", absent, "--quantiles", "3-pass")).isNotZero();
+    assertThat(err.toString())
+        .contains("--quantiles 3-pass: expected one-pass or two-pass")
+        .doesNotContain(absent);
   }
 
   @Test

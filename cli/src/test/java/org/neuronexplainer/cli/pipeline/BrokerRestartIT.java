@@ -1,18 +1,17 @@
 package org.neuronexplainer.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.cli.pipeline.broker.BrokerJars;
+import org.neuronexplainer.cli.pipeline.broker.LocalKafkaBroker;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
-import org.neuronexplainer.common.kafka.local.LocalKafkaBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -27,7 +26,7 @@ import org.neuronexplainer.worker.pipeline.WorkerConfig;
 /**
  * The real broker (a process, as in the one-machine run) stopped and started again mid-run: the
  * coordinator and the worker reconnect and the run completes. Skipped when the broker's jars have
- * not been built yet ({@code deploy/kafka} is built after this module).
+ * not been built yet.
  */
 class BrokerRestartIT {
 
@@ -35,15 +34,7 @@ class BrokerRestartIT {
 
   @Test
   void theRunCompletesAcrossABrokerRestart() throws Exception {
-    Path libs =
-        LocalKafkaBroker.defaultLibs(
-            Path.of(System.getProperty("maven.multiModuleProjectDirectory", "..")));
-    // The reactor builds deploy/kafka before cli, so in a full build the jars are there; a
-    // partial build (-pl cli) may skip this test, CI may not.
-    if (System.getenv("CI") != null) {
-      assertThat(libs).as("broker jars built by deploy/kafka").isDirectory();
-    }
-    assumeTrue(Files.isDirectory(libs), "broker jars not built: " + libs);
+    Path libs = BrokerJars.builtOrSkip();
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("store"));
     SyntheticNeurons.write(store, 120);
     LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), libs);

@@ -128,7 +128,7 @@ public final class CaptureRunner {
     ActivationBuffers[] buffers = new ActivationBuffers[overlap ? 2 : 1];
     Arrays.setAll(buffers, i -> new ActivationBuffers());
     int batchesRun = 0;
-    try (Selection selection = new Selection(Selection.defaultThreads())) {
+    try (StatsPool statsPool = new StatsPool(StatsPool.defaultThreads())) {
       for (int pass = 0; pass < passes; pass++) {
         if (pass == 1) {
           // Two-pass quantiles: the boundaries are fixed by the whole first pass.
@@ -143,9 +143,9 @@ public final class CaptureRunner {
           ActivationBuffers into = buffers[batchesRun++ % buffers.length];
           ForwardResult result = model.forward(batchTokens, layers, false, into);
           long waitStart = System.nanoTime();
-          selection.submit(ready(statsReady).values(), batchIds, batchTokens, result);
+          statsPool.submit(ready(statsReady).values(), batchIds, batchTokens, result);
           if (!overlap) {
-            selection.await();
+            statsPool.await();
           }
           progress.statisticsWaited(System.nanoTime() - waitStart);
           done += batchIds.length;
@@ -153,7 +153,7 @@ public final class CaptureRunner {
           progress.batchDone(done, total, tokens);
         }
         long waitStart = System.nanoTime();
-        selection.await();
+        statsPool.await();
         progress.statisticsWaited(System.nanoTime() - waitStart);
       }
     }

@@ -30,6 +30,18 @@ public record CaptureSettings(
   public static final int DEFAULT_QUANTILE_KEYS =
       org.neuronexplainer.common.run.CaptureRun.DEFAULT_QUANTILE_KEYS;
 
+  /** The paper's excerpt length. */
+  public static final int DEFAULT_CONTEXT = 64;
+
+  /** The top excerpts the paper's viewer shows. */
+  public static final int DEFAULT_TOP = 50;
+
+  public static final int DEFAULT_RANDOM = 50;
+  public static final int DEFAULT_POOL = 250;
+  public static final long DEFAULT_SEED = 0;
+  public static final int DEFAULT_TABLE_SIZE = 50;
+  public static final int DEFAULT_TABLE_MIN_COUNT = 2;
+
   public CaptureSettings {
     if (context < 1 || top < 1 || random < 1 || tableSize < 1 || tableMinCount < 1) {
       throw new IllegalArgumentException(
@@ -49,9 +61,51 @@ public record CaptureSettings(
     this(context, top, random, pool, seed, tableSize, tableMinCount, DEFAULT_QUANTILE_KEYS, false);
   }
 
-  /** The defaults: 64-token excerpts, 50 top and 50 random, a pool of 250, seed 0. */
+  /**
+   * The defaults: 64-token excerpts, 50 top and 50 random, a pool of 250, seed 0, token tables of
+   * 50 tokens seen at least twice, one-pass quantiles.
+   */
   public static CaptureSettings defaults() {
-    return new CaptureSettings(64, 50, 50, 250, 0, 50, 2);
+    return new CaptureSettings(
+        DEFAULT_CONTEXT,
+        DEFAULT_TOP,
+        DEFAULT_RANDOM,
+        DEFAULT_POOL,
+        DEFAULT_SEED,
+        DEFAULT_TABLE_SIZE,
+        DEFAULT_TABLE_MIN_COUNT);
+  }
+
+  /** These settings with excerpts of {@code context} tokens. */
+  public CaptureSettings withContext(int context) {
+    return new CaptureSettings(
+        context, top, random, pool, seed, tableSize, tableMinCount, quantileKeys, twoPassQuantiles);
+  }
+
+  /** These settings keeping the {@code top} highest excerpts. */
+  public CaptureSettings withTop(int top) {
+    return new CaptureSettings(
+        context, top, random, pool, seed, tableSize, tableMinCount, quantileKeys, twoPassQuantiles);
+  }
+
+  /** These settings with random samples of {@code random} excerpts drawn from a {@code pool}. */
+  public CaptureSettings withSamples(int random, int pool) {
+    return new CaptureSettings(
+        context, top, random, pool, seed, tableSize, tableMinCount, quantileKeys, twoPassQuantiles);
+  }
+
+  /** These settings sampling from {@code seed}. */
+  public CaptureSettings withSeed(long seed) {
+    return new CaptureSettings(
+        context, top, random, pool, seed, tableSize, tableMinCount, quantileKeys, twoPassQuantiles);
+  }
+
+  /**
+   * These settings with token tables of {@code size} tokens seen at least {@code minCount} times.
+   */
+  public CaptureSettings withTokenTables(int size, int minCount) {
+    return new CaptureSettings(
+        context, top, random, pool, seed, size, minCount, quantileKeys, twoPassQuantiles);
   }
 
   /** These settings with the quantile options changed. */

@@ -34,6 +34,11 @@ class CaptureTest {
   static final int CONTEXT = 16;
   static final int BATCH = 8;
   static final int[] LAYERS = {0, 1};
+
+  /** Small statistics: 7 top excerpts, tables of 10 tokens; each test sets the samples. */
+  static final CaptureSettings SETTINGS =
+      CaptureSettings.defaults().withContext(CONTEXT).withTop(7).withTokenTables(10, 2);
+
   static Gpt2Model model;
   static Gpt2Tokenizer tokenizer;
   static Excerpts excerpts;
@@ -87,7 +92,7 @@ class CaptureTest {
   }
 
   static CaptureSettings settings(int pool, long seed) {
-    return new CaptureSettings(CONTEXT, 7, 5, pool, seed, 10, 2);
+    return SETTINGS.withSamples(5, pool).withSeed(seed);
   }
 
   static BlobStore capture(CaptureSettings settings, int shard, int shards, boolean partials) {
@@ -207,7 +212,7 @@ class CaptureTest {
   void twoPassFillsTheUpperBucketsThatOnePassSamplesFromThePool() throws Exception {
     // Boundaries estimated (no keys), pool of 10: one pass finds few members of the upper buckets
     // in the pool; the second pass samples every bucket among all of its members.
-    CaptureSettings few = new CaptureSettings(CONTEXT, 7, 5, 10, 3, 10, 2, 0, false);
+    CaptureSettings few = SETTINGS.withSamples(5, 10).withSeed(3).withQuantiles(0, false);
     BlobStore onePass = capture(few, 0, 1, false);
     BlobStore twoPass = capture(few.withQuantiles(0, true), 0, 1, false);
     int n = excerpts.count();
@@ -389,7 +394,7 @@ class CaptureTest {
                     0,
                     CaptureProgress.NONE));
     assertTrue(batch.getMessage().contains("batch must be at least 1"), batch.getMessage());
-    CaptureSettings longer = new CaptureSettings(CONTEXT + 1, 7, 5, 20, 11, 10, 2);
+    CaptureSettings longer = SETTINGS.withContext(CONTEXT + 1).withSamples(5, 20).withSeed(11);
     IllegalArgumentException context =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class,

@@ -38,7 +38,14 @@ class PartialCodecTest {
   static void capture() {
     Random random = new Random(5);
     int excerpts = 40;
-    CaptureSettings settings = new CaptureSettings(CONTEXT, 5, 3, 8, 1, 10, 2, 6, false);
+    CaptureSettings settings =
+        CaptureSettings.defaults()
+            .withContext(CONTEXT)
+            .withTop(5)
+            .withSamples(3, 8)
+            .withSeed(1)
+            .withTokenTables(10, 2)
+            .withQuantiles(6, false);
     stats = LayerStats.create(3, NEURONS, settings, VOCAB, excerpts);
     excerptTokens = new int[excerpts][CONTEXT];
     for (int start = 0; start < excerpts; start += 4) {

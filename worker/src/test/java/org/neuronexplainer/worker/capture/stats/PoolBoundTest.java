@@ -15,7 +15,13 @@ class PoolBoundTest {
   private static final int VOCAB = 30;
   private static final int WIDTH = 19; // two groups of 8 lanes and a scalar rest
   private static final CaptureSettings SETTINGS =
-      new CaptureSettings(CONTEXT, 4, 3, 6, 5, 10, 1, 5, false);
+      CaptureSettings.defaults()
+          .withContext(CONTEXT)
+          .withTop(4)
+          .withSamples(3, 6)
+          .withSeed(5)
+          .withTokenTables(10, 1)
+          .withQuantiles(5, false);
 
   @Test
   void theKthPriorityIsTheKthSmallestOfAllTheExcerptsPriorities() {

@@ -15,7 +15,12 @@ class StatsMemoryTest {
   /** The estimate, made before any excerpt is seen, is what the filled statistics really hold. */
   @Test
   void theEstimateIsTheSizeOfTheArraysTheStatisticsFill() {
-    CaptureSettings settings = new CaptureSettings(8, 5, 3, 10, 0, 50, 2).withQuantiles(20, false);
+    CaptureSettings settings =
+        CaptureSettings.defaults()
+            .withContext(8)
+            .withTop(5)
+            .withSamples(3, 10)
+            .withQuantiles(20, false);
     int neurons = 64;
     Random random = new Random(4);
     int[][] tokens = new int[40][8];

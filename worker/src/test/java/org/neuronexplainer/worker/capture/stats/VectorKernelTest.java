@@ -33,7 +33,14 @@ class VectorKernelTest {
 
   private static void assertIdentical(int width, int context) {
     int[] neurons = IntStream.range(0, width).toArray();
-    CaptureSettings settings = new CaptureSettings(context, 5, 3, 8, 1, 10, 2, 6, false);
+    CaptureSettings settings =
+        CaptureSettings.defaults()
+            .withContext(context)
+            .withTop(5)
+            .withSamples(3, 8)
+            .withSeed(1)
+            .withTokenTables(10, 2)
+            .withQuantiles(6, false);
     LayerStats vector = LayerStats.create(2, neurons, settings, VOCAB, 1000);
     LayerStats scalar = LayerStats.create(2, neurons, settings, VOCAB, 1000);
     assertThat(vector.vectorized).isTrue();

@@ -14,10 +14,16 @@ import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
 
-class SelectionTest {
+class StatsPoolTest {
   static final int CONTEXT = 4;
   static final int WIDTH = 600; // three parts of neurons
-  static final CaptureSettings SETTINGS = new CaptureSettings(CONTEXT, 3, 2, 5, 7, 10, 1);
+  static final CaptureSettings SETTINGS =
+      CaptureSettings.defaults()
+          .withContext(CONTEXT)
+          .withTop(3)
+          .withSamples(2, 5)
+          .withSeed(7)
+          .withTokenTables(10, 1);
 
   static LayerStats empty(int layer) {
     return LayerStats.create(layer, IntStream.range(0, WIDTH).toArray(), SETTINGS, 50, 40);
@@ -52,19 +58,19 @@ class SelectionTest {
     List<LayerStats> pooled = List.of(empty(0), empty(1));
     List<LayerStats> serial = List.of(empty(0), empty(1));
     int[][] excerptTokens = new int[10][];
-    try (Selection selection = new Selection(3)) {
+    try (StatsPool pool = new StatsPool(3)) {
       for (int b = 0; b < 5; b++) {
         int[] ids = {2 * b, 2 * b + 1};
         ForwardResult result = batch(b, 2, 0, 1);
         int[][] tokens = tokens(b, 2);
         excerptTokens[2 * b] = tokens[0];
         excerptTokens[2 * b + 1] = tokens[1];
-        selection.submit(pooled, ids, tokens, result);
+        pool.submit(pooled, ids, tokens, result);
         for (LayerStats layer : serial) {
           layer.accept(ids, tokens, result.layer(layer.layer()));
         }
       }
-      selection.await();
+      pool.await();
     }
     for (int i = 0; i < 2; i++) {
       assertThat(pooled.get(i).excerpts()).isEqualTo(10);
@@ -76,11 +82,10 @@ class SelectionTest {
   @Test
   void aLayerThatFailsStopsTheBatchWithItsOwnException() {
     LayerStats good = empty(0);
-    LayerStats wrongContext =
-        LayerStats.create(1, new int[] {0}, new CaptureSettings(3, 3, 2, 5, 7, 10, 1), 50, 40);
-    try (Selection selection = new Selection(2)) {
-      selection.submit(List.of(good, wrongContext), new int[] {0}, tokens(1, 1), batch(1, 1, 0, 1));
-      assertThatThrownBy(selection::await)
+    LayerStats wrongContext = LayerStats.create(1, new int[] {0}, SETTINGS.withContext(3), 50, 40);
+    try (StatsPool pool = new StatsPool(2)) {
+      pool.submit(List.of(good, wrongContext), new int[] {0}, tokens(1, 1), batch(1, 1, 0, 1));
+      assertThatThrownBy(pool::await)
           .isExactlyInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("do not match");
     }

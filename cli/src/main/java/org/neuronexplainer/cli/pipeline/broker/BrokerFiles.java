@@ -1,4 +1,4 @@
-package org.neuronexplainer.common.kafka.local;
+package org.neuronexplainer.cli.pipeline.broker;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -18,17 +18,17 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  * previous one, so each layer sees its batches in order and the results are those of a serial run.
  * {@link #submit} returns at once, so the caller may already run the next forward pass.
  */
-final class Selection implements AutoCloseable {
+final class StatsPool implements AutoCloseable {
   private final ExecutorService pool;
   private List<CompletableFuture<LayerStats.Batch>> running = List.of();
 
-  Selection(int threads) {
+  StatsPool(int threads) {
     AtomicInteger count = new AtomicInteger();
     this.pool =
         Executors.newFixedThreadPool(
             threads,
             task -> {
-              Thread thread = new Thread(task, "capture-selection-" + count.incrementAndGet());
+              Thread thread = new Thread(task, "capture-stats-" + count.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });

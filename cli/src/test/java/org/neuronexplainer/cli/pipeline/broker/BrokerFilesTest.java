@@ -1,4 +1,4 @@
-package org.neuronexplainer.common.kafka.local;
+package org.neuronexplainer.cli.pipeline.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.neuronexplainer.common.kafka.local;
+package org.neuronexplainer.cli.pipeline.broker;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) run as a separate Java
  * process from the jars the build copied to {@code deploy/kafka/target/libs}, with its data under a
- * local directory. The one-machine stack's broker, and the system tests'.
+ * local directory. The broker of the {@code run} command, and of the system tests.
  *
  * <p>Storage is formatted once. A broker already running on the same directory (its pid file names
  * a live Kafka process and its port answers) is reused rather than started twice. The broker

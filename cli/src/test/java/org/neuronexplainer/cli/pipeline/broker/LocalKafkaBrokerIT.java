@@ -1,4 +1,4 @@
-package org.neuronexplainer.deploy.kafka;
+package org.neuronexplainer.cli.pipeline.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,17 +19,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neuronexplainer.common.kafka.local.LocalKafkaBroker;
 
-/** The one-machine broker as a real process, from the jars this module's build copied. */
+/** The one-machine broker as a real process, from the jars deploy/kafka's build copied. */
 class LocalKafkaBrokerIT {
 
-  private static final Path LIBS = Path.of("target", "libs");
   private static final TopicPartition SMOKE = new TopicPartition("smoke", 0);
 
   @Test
   void startsServesIsReusedAndKeepsItsDataOverARestart(@TempDir Path dir) throws Exception {
-    LocalKafkaBroker broker = LocalKafkaBroker.start(dir, LIBS);
+    Path libs = BrokerJars.builtOrSkip();
+    LocalKafkaBroker broker = LocalKafkaBroker.start(dir, libs);
     LocalKafkaBroker restarted = null;
     try {
       assertThat(broker.startedHere()).isTrue();
@@ -40,7 +39,7 @@ class LocalKafkaBrokerIT {
       assertThat(consumeAll(broker, 1)).containsExactly("before restart");
 
       // A second start on the same directory finds the running broker and leaves it running.
-      try (LocalKafkaBroker again = LocalKafkaBroker.start(dir, LIBS)) {
+      try (LocalKafkaBroker again = LocalKafkaBroker.start(dir, libs)) {
         assertThat(again.startedHere()).isFalse();
         assertThat(again.pid()).isEqualTo(broker.pid());
         assertThat(again.bootstrapServers()).isEqualTo(broker.bootstrapServers());
@@ -51,7 +50,7 @@ class LocalKafkaBrokerIT {
       assertThat(ProcessHandle.of(broker.pid()).map(ProcessHandle::isAlive).orElse(false))
           .isFalse();
 
-      restarted = LocalKafkaBroker.start(dir, LIBS);
+      restarted = LocalKafkaBroker.start(dir, libs);
       assertThat(restarted.startedHere()).isTrue();
       assertThat(restarted.bootstrapServers()).isEqualTo(broker.bootstrapServers());
       produce(restarted, "after restart");
