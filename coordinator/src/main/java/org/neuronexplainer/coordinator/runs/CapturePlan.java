@@ -10,9 +10,10 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.Selection;
 
 /**
- * How a capture run is cut (docs/architecture.md, the pipeline): capture jobs by layer range and corpus
- * shard, since one forward pass serves every neuron of its layers; collate jobs by neuron block of
- * one layer; weights jobs by whole layer. Pure: a function of the spec and the model's shape.
+ * How a capture run is cut (docs/architecture.md, the pipeline): capture jobs by layer range and
+ * corpus shard, since one forward pass serves every neuron of its layers; collate jobs by neuron
+ * block of one layer; weights jobs by whole layer. Pure: a function of the spec and the model's
+ * shape.
  *
  * @param ranges contiguous runs of the selected layers, each cut to at most {@code layersPerJob}
  * @param shards corpus shards; capture jobs are {@code ranges x shards}
@@ -44,8 +45,8 @@ public record CapturePlan(
   public static CapturePlan of(RunSpec spec, ModelShape shape) {
     CaptureRun capture = spec.capture();
     capture.requirePipelineQuantiles();
-    int[] layers = select(spec.layers(), "layers", shape.layers(), "layer");
-    int[] neurons = select(spec.neurons(), "neurons", shape.neurons(), "neuron");
+    int[] layers = Selection.within(spec.layers(), "layers", shape.layers(), "layer");
+    int[] neurons = Selection.within(spec.neurons(), "neurons", shape.neurons(), "neuron");
     List<LayerRange> ranges = new ArrayList<>();
     for (int[] run : runs(layers)) {
       int step = capture.layersPerJob() == 0 ? run[1] - run[0] + 1 : capture.layersPerJob();
@@ -71,28 +72,6 @@ public record CapturePlan(
       }
     }
     return new CapturePlan(ranges, capture.shards(), blocks, weightLayers, planned);
-  }
-
-  private static int[] select(String text, String field, int count, String what) {
-    if (text == null) {
-      return java.util.stream.IntStream.range(0, count).toArray();
-    }
-    int[] chosen = Selection.parse(text, field).indices().toArray();
-    for (int i : chosen) {
-      if (i >= count) {
-        throw new IllegalArgumentException(
-            field
-                + ": "
-                + what
-                + " "
-                + i
-                + " does not exist; the model has "
-                + what
-                + "s 0.."
-                + (count - 1));
-      }
-    }
-    return chosen;
   }
 
   /** Sorted indices as maximal runs of consecutive values, {@code [first, last]} each. */
