@@ -117,7 +117,7 @@ final class ActivationsCommand implements Callable<Integer> {
     Path dir = ModelDirectory.require(model);
     try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(dir, compute))) {
       Gpt2Config config = gpt2.config();
-      int[] selected = LayerSelection.parse(layers, config.layers());
+      int[] selected = CaptureErrors.select(layers, "--layers", config.layers(), "layer");
       checkInput(ids, config);
       write(gpt2, ids, selected);
       PrintWriter stdout = spec.commandLine().getOut();

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.Gpt2Config;
@@ -123,8 +124,12 @@ final class CaptureCommand implements Callable<Integer> {
                 + config.positions());
       }
       requireVocabularyFits(tokenizer, config);
-      int[] layerList = LayerSelection.parse(layers, config.layers());
-      int[] neuronList = NeuronSelection.parse(neurons, config.innerSize());
+      int[] layerList = CaptureErrors.select(layers, "--layers", config.layers(), "layer");
+      // null keeps every neuron of a layer
+      int[] neuronList =
+          Selection.isAll(neurons)
+              ? null
+              : CaptureErrors.select(neurons, "--neurons", config.innerSize(), "neuron");
       Excerpts excerpts = cut(files, tokenizer, excerpt.context, excerpt.maxExcerpts);
       CaptureJob job =
           new CaptureJob(

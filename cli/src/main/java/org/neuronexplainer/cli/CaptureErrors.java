@@ -1,6 +1,7 @@
 package org.neuronexplainer.cli;
 
 import java.util.function.Supplier;
+import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.worker.capture.CheckpointException;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsException;
 import org.neuronexplainer.worker.capture.tokenizer.TokenizerException;
@@ -13,6 +14,18 @@ final class CaptureErrors {
     try {
       return action.get();
     } catch (CheckpointException | TokenizerException | SafetensorsException e) {
+      throw new UserException(e.getMessage());
+    }
+  }
+
+  /**
+   * The indices a {@code --layers} or {@code --neurons} flag picks among {@code 0..count-1} ({@code
+   * all}, 5, 0,2 or 0-99); a bad or missing index is a user error naming the flag and the part.
+   */
+  static int[] select(String text, String flag, int count, String unit) {
+    try {
+      return Selection.within(text, flag, count, unit);
+    } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
   }

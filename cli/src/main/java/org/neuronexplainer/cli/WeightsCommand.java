@@ -61,7 +61,7 @@ final class WeightsCommand implements Callable<Integer> {
     }
     Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(dir));
     try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(dir, compute))) {
-      int[] selected = LayerSelection.parse(layers, gpt2.config().layers());
+      int[] selected = CaptureErrors.select(layers, "--layers", gpt2.config().layers(), "layer");
       int written =
           WeightSummaries.write(gpt2, tokenizer, selected, top, new LocalDirectoryStore(out));
       PrintWriter stdout = spec.commandLine().getOut();

@@ -1,8 +1,8 @@
 package org.neuronexplainer.coordinator;
 
 import java.util.Map;
+import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.kafka.KafkaConfig;
-import org.neuronexplainer.common.ops.Env;
 import org.neuronexplainer.common.storage.StoreLocation;
 
 /**
@@ -28,35 +28,19 @@ public record CoordinatorConfig(
     return fromEnv(env, KafkaConfig.fromEnv(env));
   }
 
-  public static CoordinatorConfig fromEnv(Map<String, String> env, KafkaConfig kafka) {
-    String token = env.get("COORDINATOR_API_TOKEN");
-    if (token == null || token.isBlank()) {
-      throw new IllegalArgumentException(
-          "COORDINATOR_API_TOKEN is required (the API's bearer token)");
-    }
-    if (token.trim().length() < 16) {
-      throw new IllegalArgumentException("COORDINATOR_API_TOKEN must be at least 16 characters");
-    }
-    String create = env.getOrDefault("KAFKA_CREATE_TOPICS", "true").trim();
-    if (!create.equals("true") && !create.equals("false")) {
-      throw new IllegalArgumentException(
-          "KAFKA_CREATE_TOPICS: '" + create + "' is not true or false");
+  public static CoordinatorConfig fromEnv(Map<String, String> vars, KafkaConfig kafka) {
+    Env env = new Env(vars);
+    String token = env.required("COORDINATOR_API_TOKEN", "the API's bearer token");
+    if (token.length() < 16) {
+      throw Env.invalidSecret("COORDINATOR_API_TOKEN", "a token of at least 16 characters");
     }
     return new CoordinatorConfig(
         kafka,
-        StoreLocation.fromEnv(env),
-        Env.integer(env, "COORDINATOR_PORT", 8080, 0, 65_535),
-        token.trim(),
-        Boolean.parseBoolean(create),
-        bool(env, "COORDINATOR_VIEWER", true));
-  }
-
-  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-    String value = env.getOrDefault(name, Boolean.toString(fallback)).trim();
-    if (!value.equals("true") && !value.equals("false")) {
-      throw new IllegalArgumentException(name + ": '" + value + "' is not true or false");
-    }
-    return Boolean.parseBoolean(value);
+        StoreLocation.fromEnv(vars),
+        env.integer("COORDINATOR_PORT", 8080, 0, 65_535),
+        token,
+        env.bool("KAFKA_CREATE_TOPICS", true),
+        env.bool("COORDINATOR_VIEWER", true));
   }
 
   /** The token is never shown. */

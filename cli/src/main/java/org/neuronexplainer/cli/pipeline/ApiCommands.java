@@ -1,14 +1,24 @@
 package org.neuronexplainer.cli.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.config.Env;
+import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,28 +29,35 @@ import picocli.CommandLine.Parameters;
  */
 public final class ApiCommands {
 
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
+
   private ApiCommands() {}
 
-  static String request(String method, String path, String body) throws Exception {
-    String base = System.getenv().getOrDefault("COORDINATOR_URL", "http://localhost:8080");
-    String token = System.getenv("COORDINATOR_API_TOKEN");
-    if (token == null || token.isBlank()) {
-      throw new UserException("set COORDINATOR_API_TOKEN to the coordinator's API token", 2);
+  static String request(String method, String path, Object body) throws Exception {
+    Env env = new Env(System.getenv());
+    URI base;
+    String token;
+    try {
+      base = env.httpUrl("COORDINATOR_URL", "http://localhost:8080");
+      token = env.required("COORDINATOR_API_TOKEN", "the coordinator's API token");
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), 2);
     }
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
+        HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path))
             .method(
                 method,
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .header("Authorization", "Bearer " + token.trim())
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
             .build();
     HttpResponse<String> response;
     try {
       response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new UserException("cannot reach the coordinator at " + base + ": " + e, 2);
     }
     if (response.statusCode() >= 300) {
@@ -50,89 +67,44 @@ public final class ApiCommands {
     return response.body();
   }
 
-  static String quote(String s) {
-    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
   @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submits a run.")
   public static final class Submit implements Callable<Integer> {
-    @Option(names = "--run-id")
-    String runId;
 
-    @Option(names = "--layers")
-    String layers;
+    @Mixin RunSpecOptions runSpec;
 
-    @Option(names = "--neurons")
-    String neurons;
-
-    @Option(names = "--explainer", defaultValue = "baseline")
-    String explainer;
-
-    @Option(names = "--simulator", defaultValue = "baseline")
-    String simulator;
-
-    @Option(names = "--calibration", defaultValue = "linear")
-    String calibration;
-
-    @Option(names = "--llm-model")
+    @Option(
+        names = "--llm-model",
+        paramLabel = "MODEL",
+        description = "the model of LLM-backed backends (default: the workers' LLM_MODEL)")
     String llmModel;
 
-    @Option(names = "--max-attempts", defaultValue = "3")
-    int maxAttempts;
+    @Mixin CaptureOptions capture;
 
-    @picocli.CommandLine.Mixin CaptureOptions capture;
-
-    @Override
-    public Integer call() throws Exception {
+    /**
+     * The request body: the {@link RunSpec} as JSON, without {@code runId} when none was given (the
+     * coordinator names the run).
+     */
+    ObjectNode body() {
+      CaptureRun captureRun = null;
       if (capture.given()) {
         if (capture.model == null || capture.corpus == null) {
           throw new UserException("a capture run needs both --model and --corpus", 2);
         }
         // As given: the coordinator and the capture workers resolve the model and the corpus.
-        org.neuronexplainer.common.run.RunSpec spec;
-        try {
-          spec =
-              new org.neuronexplainer.common.run.RunSpec(
-                  runId == null ? "pending" : runId,
-                  "capture",
-                  layers,
-                  neurons,
-                  explainer,
-                  simulator,
-                  calibration,
-                  llmModel,
-                  maxAttempts,
-                  capture.toCaptureAsGiven());
-        } catch (IllegalArgumentException e) {
-          throw new UserException(e.getMessage(), 2);
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode json =
-            new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(spec);
-        if (runId == null) {
-          json.remove("runId");
-        }
-        System.out.println(request("POST", "/api/runs", json.toString()));
-        return 0;
+        captureRun = capture.toCaptureAsGiven();
       }
-      String body =
-          "{\"runId\":"
-              + quote(runId)
-              + ",\"source\":\"store\",\"layers\":"
-              + quote(layers)
-              + ",\"neurons\":"
-              + quote(neurons)
-              + ",\"explainer\":"
-              + quote(explainer)
-              + ",\"simulator\":"
-              + quote(simulator)
-              + ",\"calibration\":"
-              + quote(calibration)
-              + ",\"llmModel\":"
-              + quote(llmModel)
-              + ",\"maxAttempts\":"
-              + maxAttempts
-              + "}";
-      System.out.println(request("POST", "/api/runs", body));
+      String id = runSpec.runId();
+      RunSpec spec = runSpec.spec(id == null ? "pending" : id, llmModel, captureRun);
+      ObjectNode json = JSON.valueToTree(spec);
+      if (id == null) {
+        json.remove("runId");
+      }
+      return json;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(request("POST", "/api/runs", body()));
       return 0;
     }
   }
@@ -178,9 +150,8 @@ public final class ApiCommands {
 
     @Override
     public Integer call() throws Exception {
-      List<String> quoted = neurons.stream().map(ApiCommands::quote).toList();
-      String body = "{\"neurons\":[" + String.join(",", quoted) + "]}";
-      System.out.println(request("POST", "/api/runs/" + runId + "/requeue", body));
+      System.out.println(
+          request("POST", "/api/runs/" + runId + "/requeue", Map.of("neurons", neurons)));
       return 0;
     }
   }
@@ -192,7 +163,7 @@ public final class ApiCommands {
 
     @Override
     public Integer call() throws Exception {
-      System.out.println(request("POST", "/api/runs/" + runId + "/cancel", "{}"));
+      System.out.println(request("POST", "/api/runs/" + runId + "/cancel", Map.of()));
       return 0;
     }
   }

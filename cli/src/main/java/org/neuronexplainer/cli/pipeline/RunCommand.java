@@ -21,11 +21,9 @@ import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
-import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
-import org.neuronexplainer.worker.simulate.SimulatorKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,35 +63,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "Kafka data directory (default ~/.neuron-explainer/kafka)")
   Path dataDir;
 
-  @Option(names = "--layers", description = "layers to run, e.g. 0-3,7 (default: all found)")
-  String layers;
-
-  @Option(names = "--neurons", description = "neuron indices to run, e.g. 0-99 (default: all)")
-  String neurons;
-
-  @Option(
-      names = "--explainer",
-      defaultValue = "baseline",
-      description = "default: ${DEFAULT-VALUE}")
-  String explainer;
-
-  @Option(
-      names = "--simulator",
-      defaultValue = "baseline",
-      description = "default: ${DEFAULT-VALUE}")
-  String simulator;
-
-  @Option(
-      names = "--calibration",
-      defaultValue = "linear",
-      description = "linear, percentile or none")
-  String calibration;
-
-  @Option(names = "--max-attempts", defaultValue = "3", description = "attempt budget per job")
-  int maxAttempts;
-
-  @Option(names = "--run-id", description = "the run's id (default: run-DATE-TIME-xxxxxx)")
-  String runId;
+  @Mixin RunSpecOptions runSpec;
 
   @Option(
       names = "--synthetic",
@@ -135,15 +105,7 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The run's model when a backend needs one (a user error when none is given), else none. */
   private String llmModel(Map<String, String> env) {
-    boolean needsModel;
-    try {
-      needsModel =
-          ExplainerKind.fromConfigName(explainer).needsModel()
-              || SimulatorKind.fromConfigName(simulator).needsModel();
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
-    }
-    return needsModel ? llm.requireModel(env) : null;
+    return runSpec.needsLlmModel() ? llm.requireModel(env) : null;
   }
 
   /** The capture settings: the smoke model and shipped corpus unless others are named. */
@@ -169,6 +131,10 @@ public final class RunCommand implements Callable<Integer> {
     Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
     boolean capturing = capture || captureOptions.given();
     CaptureRun captureRun = capturing ? captureRun() : null;
+    String id =
+        runSpec.runId() != null ? runSpec.runId() : RunService.newRunId(System.currentTimeMillis());
+    // Checked before anything starts, as the LLM settings are.
+    RunSpec spec = runSpec.spec(id, llmModel, captureRun);
     Path storeDir = store != null ? store : home.resolve(capturing ? "capture-store" : "store");
     BlobStore blobs =
         new org.neuronexplainer.common.storage.LocalDirectoryStore(storeDir.toAbsolutePath());
@@ -224,24 +190,6 @@ public final class RunCommand implements Callable<Integer> {
                 + " (/metrics, /healthz, /readyz)");
         while (!coordinator.caughtUp()) {
           Thread.sleep(50);
-        }
-        String id = runId != null ? runId : RunService.newRunId(System.currentTimeMillis());
-        RunSpec spec;
-        try {
-          spec =
-              new RunSpec(
-                  id,
-                  capturing ? "capture" : "store",
-                  layers,
-                  neurons,
-                  explainer,
-                  simulator,
-                  calibration,
-                  llmModel,
-                  maxAttempts,
-                  captureRun);
-        } catch (IllegalArgumentException e) {
-          throw new UserException(e.getMessage());
         }
         long start = System.nanoTime();
         long cpu0 = CpuClock.selfNanos();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.messaging.Topics;
 
 /**
@@ -62,27 +63,28 @@ public record KafkaConfig(
    *
    * @throws IllegalArgumentException naming the variable, for a missing or bad value
    */
-  public static KafkaConfig fromEnv(Map<String, String> env) {
-    String bootstrap = value(env, "KAFKA_BOOTSTRAP_SERVERS");
-    if (bootstrap == null) {
-      throw new IllegalArgumentException(
-          "KAFKA_BOOTSTRAP_SERVERS is required (host:port[,host:port...])");
-    }
+  public static KafkaConfig fromEnv(Map<String, String> vars) {
+    Env env = new Env(vars);
+    String bootstrap = env.required("KAFKA_BOOTSTRAP_SERVERS", "host:port[,host:port...]");
     for (String server : bootstrap.split(",")) {
       if (!server.trim().matches("[^\\s:]+:\\d{1,5}")) {
-        throw new IllegalArgumentException(
-            "KAFKA_BOOTSTRAP_SERVERS: '" + server.trim() + "' is not host:port");
+        throw Env.invalid(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            bootstrap,
+            "host:port[,host:port...]; '" + server.trim() + "' is not host:port");
       }
     }
-    String prefix = env.getOrDefault("KAFKA_TOPIC_PREFIX", DEFAULT_PREFIX);
+    // Set but empty means no prefix.
+    String prefix = env.stringOrEmpty("KAFKA_TOPIC_PREFIX", DEFAULT_PREFIX);
     try {
       new Topics(prefix);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("KAFKA_TOPIC_PREFIX: " + e.getMessage(), e);
+      throw Env.invalid(
+          "KAFKA_TOPIC_PREFIX", prefix, "only letters, digits, '.', '_' and '-', or nothing");
     }
-    int partitions = positive(env, "KAFKA_PARTITIONS", 6, 10_000);
-    int replication = positive(env, "KAFKA_REPLICATION_FACTOR", 1, Short.MAX_VALUE);
-    int maxPollRecords = positive(env, "KAFKA_MAX_POLL_RECORDS", 10, 10_000);
+    int partitions = env.integer("KAFKA_PARTITIONS", 6, 1, 10_000);
+    int replication = env.integer("KAFKA_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE);
+    int maxPollRecords = env.integer("KAFKA_MAX_POLL_RECORDS", 10, 1, 10_000);
     return new KafkaConfig(
         bootstrap, prefix, partitions, (short) replication, maxPollRecords, clientProperties(env));
   }
@@ -97,20 +99,17 @@ public record KafkaConfig(
     return fromEnv(withServers);
   }
 
-  private static Map<String, String> clientProperties(Map<String, String> env) {
+  private static Map<String, String> clientProperties(Env env) {
     Map<String, String> props = new TreeMap<>();
     for (String property : PASS_THROUGH) {
-      String value = value(env, envName(property));
-      if (value != null) {
-        props.put(property, value);
-      }
+      env.find(envName(property)).ifPresent(value -> props.put(property, value));
     }
     String protocol = props.get("security.protocol");
     if (protocol != null) {
       protocol = protocol.toUpperCase(Locale.ROOT);
       if (!PROTOCOLS.contains(protocol)) {
-        throw new IllegalArgumentException(
-            "KAFKA_SECURITY_PROTOCOL: '" + protocol + "' is not one of " + PROTOCOLS);
+        throw Env.invalid(
+            "KAFKA_SECURITY_PROTOCOL", protocol, "one of " + String.join(", ", PROTOCOLS));
       }
       props.put("security.protocol", protocol);
     }
@@ -129,27 +128,6 @@ public record KafkaConfig(
    */
   public static String envName(String property) {
     return "KAFKA_" + property.replace('.', '_').toUpperCase(Locale.ROOT);
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? null : v.trim();
-  }
-
-  private static int positive(Map<String, String> env, String name, int fallback, int max) {
-    String v = value(env, name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 1 && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the accepted range
-    }
-    throw new IllegalArgumentException(name + ": '" + v + "' is not a whole number in 1.." + max);
   }
 
   /** The topics under this configuration's prefix. */

@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
  *     collated-activations/} of the run's store) or {@code capture} (captured from a model and a
  *     corpus by the run itself, see {@code capture}); default {@code capture} when {@code capture}
  *     is given, else {@code store}
- * @param layers a selection such as {@code 0-3,7}, or null for every layer found
- * @param neurons a selection of neuron indices such as {@code 0-99}, or null for all found
+ * @param layers a {@link Selection} such as {@code 0-3,7}, or null (or {@code all}, read as null)
+ *     for every layer found
+ * @param neurons a {@link Selection} of neuron indices such as {@code 0-99}, or null (or {@code
+ *     all}) for all found
  * @param explainer the explainer's config name ({@code baseline}, {@code token-activation-pair},
  *     ...)
  * @param simulator the simulator's config name ({@code baseline}, {@code all-at-once}, ...)
@@ -57,12 +59,8 @@ public record RunSpec(
       throw new IllegalArgumentException(
           "capture settings were given but source is store; use source=capture");
     }
-    if (layers != null) {
-      Selection.parse(layers, "layers");
-    }
-    if (neurons != null) {
-      Selection.parse(neurons, "neurons");
-    }
+    layers = selection(layers, "layers");
+    neurons = selection(neurons, "neurons");
     explainer = Objects.requireNonNullElse(explainer, "baseline");
     simulator = Objects.requireNonNullElse(simulator, "baseline");
     calibration = Objects.requireNonNullElse(calibration, "linear");
@@ -96,6 +94,14 @@ public record RunSpec(
         llmModel,
         maxAttempts,
         null);
+  }
+
+  private static String selection(String text, String field) {
+    if (text == null || (!text.isBlank() && Selection.isAll(text))) {
+      return null;
+    }
+    Selection.parse(text, field);
+    return text.strip();
   }
 
   /** True when the run captures its own NeuronRecords. */

@@ -2,7 +2,9 @@ package org.neuronexplainer.common.storage;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.storage.azure.AzureBlobStore;
 import org.neuronexplainer.common.storage.azure.AzureStoreConfig;
 
@@ -25,8 +27,9 @@ public final class StoreLocation {
 
   /** Reads {@code STORE_URL} or {@code STORE_DIR}; the error names the variable. */
   public static StoreLocation fromEnv(Map<String, String> env) {
-    String url = blankToNull(env.get("STORE_URL"));
-    String dir = blankToNull(env.get("STORE_DIR"));
+    Env vars = new Env(env);
+    String url = vars.string("STORE_URL", null);
+    String dir = vars.string("STORE_DIR", null);
     if (url != null && dir != null) {
       throw new IllegalArgumentException("set STORE_URL or STORE_DIR, not both");
     }
@@ -34,16 +37,17 @@ public final class StoreLocation {
       return new StoreLocation(dir, Path.of(dir), Map.of());
     }
     if (url == null) {
-      throw new IllegalArgumentException("STORE_URL or STORE_DIR is required");
+      throw new IllegalArgumentException(
+          "STORE_URL or STORE_DIR is required: a directory, file:///dir or"
+              + " azure://container/prefix");
     }
     URI uri;
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("STORE_URL: '" + url + "' is not a URL", e);
+      throw Env.invalid("STORE_URL", url, "file:///dir or azure://container/prefix");
     }
-    String scheme =
-        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     switch (scheme) {
       case "file" -> {
         return new StoreLocation(url, Path.of(uri), Map.of());
@@ -58,10 +62,12 @@ public final class StoreLocation {
         return new StoreLocation(url, null, Map.copyOf(env));
       }
       default ->
-          throw new IllegalArgumentException(
-              "STORE_URL: scheme '"
+          throw Env.invalid(
+              "STORE_URL",
+              url,
+              "file:///dir or azure://container/prefix (scheme '"
                   + uri.getScheme()
-                  + "' is not supported here (use file:///dir or azure://container/prefix)");
+                  + "' is not supported here)");
     }
   }
 
@@ -76,9 +82,5 @@ public final class StoreLocation {
   @Override
   public String toString() {
     return location;
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
   }
 }

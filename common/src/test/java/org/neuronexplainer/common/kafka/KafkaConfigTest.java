@@ -65,17 +65,19 @@ class KafkaConfigTest {
   @Test
   void errorsNameTheVariable() {
     assertThatThrownBy(() -> KafkaConfig.fromEnv(Map.of()))
-        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS is required");
+        .hasMessage("KAFKA_BOOTSTRAP_SERVERS is not set: expected host:port[,host:port...]");
     assertThatThrownBy(() -> KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "nohost")))
-        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS: 'nohost'");
+        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS is 'nohost': expected host:port");
     assertThatThrownBy(() -> env("KAFKA_PARTITIONS", "0"))
-        .hasMessage("KAFKA_PARTITIONS: '0' is not a whole number in 1..10000");
+        .hasMessage("KAFKA_PARTITIONS is '0': expected a whole number from 1 to 10000");
     assertThatThrownBy(() -> env("KAFKA_REPLICATION_FACTOR", "three"))
-        .hasMessageStartingWith("KAFKA_REPLICATION_FACTOR: 'three'");
+        .hasMessage("KAFKA_REPLICATION_FACTOR is 'three': expected a whole number from 1 to 32767");
     assertThatThrownBy(() -> env("KAFKA_TOPIC_PREFIX", "a b"))
-        .hasMessageStartingWith("KAFKA_TOPIC_PREFIX: ");
+        .hasMessageStartingWith("KAFKA_TOPIC_PREFIX is 'a b': expected only letters, digits");
     assertThatThrownBy(() -> env("KAFKA_SECURITY_PROTOCOL", "TLS"))
-        .hasMessageStartingWith("KAFKA_SECURITY_PROTOCOL: 'TLS' is not one of");
+        .hasMessage(
+            "KAFKA_SECURITY_PROTOCOL is 'TLS': expected one of PLAINTEXT, SSL, SASL_PLAINTEXT,"
+                + " SASL_SSL");
     assertThatThrownBy(() -> env("KAFKA_SASL_MECHANISM", "PLAIN"))
         .hasMessageStartingWith("KAFKA_SASL_MECHANISM is set, so KAFKA_SECURITY_PROTOCOL");
   }
@@ -88,6 +90,13 @@ class KafkaConfigTest {
             "127.0.0.1:40001");
     assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:40001");
     assertThat(config.partitions()).isEqualTo(2);
+  }
+
+  @Test
+  void anEmptyTopicPrefixMeansNoPrefix() {
+    assertThat(env("KAFKA_TOPIC_PREFIX", "").topicPrefix()).isEmpty();
+    assertThat(KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "h:1")).topicPrefix())
+        .isEqualTo(KafkaConfig.DEFAULT_PREFIX);
   }
 
   @Test

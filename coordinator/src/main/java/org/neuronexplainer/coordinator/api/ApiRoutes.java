@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.coordinator.http.JsonResponses;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.runs.RunConflictException;
 import org.neuronexplainer.coordinator.runs.RunNotFoundException;
@@ -31,12 +32,12 @@ public final class ApiRoutes implements Consumer<Router> {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .build();
-  private final Vertx vertx;
+  private final JsonResponses responses;
   private final RunService runs;
   private final BearerAuth auth;
 
   public ApiRoutes(Vertx vertx, RunService runs, BearerAuth auth) {
-    this.vertx = vertx;
+    this.responses = new JsonResponses(vertx, mapper, Map.of());
     this.runs = runs;
     this.auth = auth;
   }
@@ -65,11 +66,8 @@ public final class ApiRoutes implements Consumer<Router> {
     if (auth.allows(ctx.request().getHeader("Authorization"))) {
       ctx.next();
     } else {
-      ctx.response()
-          .setStatusCode(401)
-          .putHeader("WWW-Authenticate", "Bearer")
-          .putHeader("Content-Type", "application/json")
-          .end("{\"error\":\"missing or wrong bearer token\"}");
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      responses.error(ctx, 401, "missing or wrong bearer token");
     }
   }
 
@@ -126,28 +124,16 @@ public final class ApiRoutes implements Consumer<Router> {
   }
 
   private void respond(RoutingContext ctx, int status, Callable<Object> work) {
-    vertx
-        .executeBlocking(() -> mapper.writeValueAsString(work.call()))
-        .onSuccess(
-            json ->
-                ctx.response()
-                    .setStatusCode(status)
-                    .putHeader("Content-Type", "application/json")
-                    .end(json))
-        .onFailure(error -> fail(ctx, error));
+    responses.blocking(ctx, status, work, ApiRoutes::status);
   }
 
-  private void fail(RoutingContext ctx, Throwable error) {
-    int status =
-        error instanceof RunNotFoundException
-            ? 404
-            : error instanceof RunConflictException
-                ? 409
-                : error instanceof IllegalArgumentException ? 400 : 500;
-    String message = error.getMessage() == null ? error.toString() : error.getMessage();
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(mapper.createObjectNode().put("error", message).toString());
+  private static int status(Throwable error) {
+    if (error instanceof RunNotFoundException) {
+      return 404;
+    }
+    if (error instanceof RunConflictException) {
+      return 409;
+    }
+    return error instanceof IllegalArgumentException ? 400 : 500;
   }
 }

@@ -45,8 +45,8 @@ public record CapturePlan(
   public static CapturePlan of(RunSpec spec, ModelShape shape) {
     CaptureRun capture = spec.capture();
     capture.requirePipelineQuantiles();
-    int[] layers = select(spec.layers(), "layers", shape.layers(), "layer");
-    int[] neurons = select(spec.neurons(), "neurons", shape.neurons(), "neuron");
+    int[] layers = Selection.within(spec.layers(), "layers", shape.layers(), "layer");
+    int[] neurons = Selection.within(spec.neurons(), "neurons", shape.neurons(), "neuron");
     List<LayerRange> ranges = new ArrayList<>();
     for (int[] run : runs(layers)) {
       int step = capture.layersPerJob() == 0 ? run[1] - run[0] + 1 : capture.layersPerJob();
@@ -72,28 +72,6 @@ public record CapturePlan(
       }
     }
     return new CapturePlan(ranges, capture.shards(), blocks, weightLayers, planned);
-  }
-
-  private static int[] select(String text, String field, int count, String what) {
-    if (text == null) {
-      return java.util.stream.IntStream.range(0, count).toArray();
-    }
-    int[] chosen = Selection.parse(text, field).indices().toArray();
-    for (int i : chosen) {
-      if (i >= count) {
-        throw new IllegalArgumentException(
-            field
-                + ": "
-                + what
-                + " "
-                + i
-                + " does not exist; the model has "
-                + what
-                + "s 0.."
-                + (count - 1));
-      }
-    }
-    return chosen;
   }
 
   /** Sorted indices as maximal runs of consecutive values, {@code [first, last]} each. */

@@ -7,11 +7,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.coordinator.http.JsonResponses;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.runs.RunNotFoundException;
 
@@ -32,10 +34,12 @@ public final class ViewerRoutes {
   private final ViewerStores stores;
   private final WebAssets assets = WebAssets.load();
   private final ObjectMapper json = new ObjectMapper();
+  private final JsonResponses responses;
 
   private ViewerRoutes(Vertx vertx, ViewerStores stores) {
     this.vertx = vertx;
     this.stores = stores;
+    this.responses = new JsonResponses(vertx, json, Map.of("Content-Security-Policy", CSP));
   }
 
   /** Adds the viewer's routes to {@code router}; the coordinator mounts it beside its own API. */
@@ -201,7 +205,7 @@ public final class ViewerRoutes {
               if (found.isEmpty()) {
                 error(ctx, 404, "no neuron known: the store has no explanations and no model size");
               } else {
-                sendJson(ctx, 200, ViewerJson.neuron(json, found.get()));
+                responses.send(ctx, 200, ViewerJson.neuron(json, found.get()));
               }
             })
         .onFailure(e -> error(ctx, 500, "cannot pick a neuron: " + e.getMessage()));
@@ -225,7 +229,7 @@ public final class ViewerRoutes {
                 error(ctx, 404, "no file " + key + " in this store");
               } else {
                 secure(ctx.response())
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .putHeader("Content-Type", JsonResponses.CONTENT_TYPE)
                     .end(Buffer.buffer(bytes.get()));
               }
             })
@@ -244,38 +248,11 @@ public final class ViewerRoutes {
   }
 
   private void blocking(RoutingContext ctx, Callable<ObjectNode> answer) {
-    // Unordered: one slow store read must not queue every other request behind it.
-    vertx
-        .executeBlocking(answer, false)
-        .onSuccess(node -> sendJson(ctx, 200, node))
-        .onFailure(
-            e ->
-                error(
-                    ctx,
-                    e instanceof RunNotFoundException ? 404 : 500,
-                    e instanceof RunNotFoundException
-                        ? e.getMessage()
-                        : "viewer error: " + e.getMessage()));
-  }
-
-  private void sendJson(RoutingContext ctx, int status, Object body) {
-    String text;
-    try {
-      text = json.writeValueAsString(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      status = 500;
-      text = "{\"error\":\"cannot write JSON\"}";
-    }
-    secure(ctx.response())
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(text);
+    responses.blocking(ctx, 200, answer, e -> e instanceof RunNotFoundException ? 404 : 500);
   }
 
   private void error(RoutingContext ctx, int status, String message) {
-    ObjectNode node = json.createObjectNode();
-    node.put("error", message);
-    sendJson(ctx, status, node);
+    responses.error(ctx, status, message);
   }
 
   private static HttpServerResponse secure(HttpServerResponse response) {

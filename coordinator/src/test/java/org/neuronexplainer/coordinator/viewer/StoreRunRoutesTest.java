@@ -102,4 +102,17 @@ class StoreRunRoutesTest {
     assertThat(json.readTree(refresh.body()).get("changed").asBoolean()).isFalse();
     assertThat(send("GET", "/api/viewer/refresh").statusCode()).isNotEqualTo(200);
   }
+
+  @Test
+  void anErrorHasTheApisShapeAndTheViewersHeaders() throws Exception {
+    HttpResponse<String> missing = send("GET", "/api/viewer/runs/run-b");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Content-Type"))
+        .contains("application/json; charset=utf-8");
+    assertThat(missing.headers().firstValue("Content-Security-Policy")).isPresent();
+    assertThat(missing.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    JsonNode body = json.readTree(missing.body());
+    assertThat(body.size()).isEqualTo(1);
+    assertThat(body.get("error").asText()).contains("run-b");
+  }
 }

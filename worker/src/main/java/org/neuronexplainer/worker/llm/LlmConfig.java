@@ -1,10 +1,15 @@
 package org.neuronexplainer.worker.llm;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.neuronexplainer.common.config.Env;
 
 /**
  * Everything the LLM client needs, validated, immutable. Built from environment variables by {@link
@@ -64,24 +69,82 @@ public record LlmConfig(
   }
 
   /** Reads the {@code LLM_*} variables; a bad value throws an exception naming it and its value. */
-  public static LlmConfig fromEnv(Map<String, String> env) {
-    EnvReader r = new EnvReader(env);
+  public static LlmConfig fromEnv(Map<String, String> vars) {
+    Env env = new Env(vars);
     return new LlmConfig(
-        r.httpUri("LLM_BASE_URL", DEFAULT_BASE_URL),
-        r.string("LLM_API_KEY", ""),
-        r.string("LLM_MODEL", ""),
-        r.oneOf("LLM_API_FLAVOR", ApiFlavor.OPENAI, ApiFlavor.class),
-        r.string("LLM_AZURE_DEPLOYMENT", ""),
-        r.string("LLM_AZURE_API_VERSION", DEFAULT_AZURE_API_VERSION),
-        r.headers("LLM_EXTRA_HEADERS"),
-        r.seconds("LLM_TIMEOUT_SECONDS", Duration.ofSeconds(120)),
-        (int) r.count("LLM_MAX_CONCURRENCY", 16, 1, 100_000),
-        r.count("LLM_REQUESTS_PER_MINUTE", 0, 0, Long.MAX_VALUE),
-        r.count("LLM_TOKENS_PER_MINUTE", 0, 0, Long.MAX_VALUE),
-        (int) r.count("LLM_MAX_ATTEMPTS", 8, 1, 1000),
-        Duration.ofMillis(r.count("LLM_RETRY_INITIAL_MS", 1000, 0, 3_600_000)),
-        Duration.ofMillis(r.count("LLM_RETRY_MAX_MS", 30_000, 0, 3_600_000)),
-        r.prices("LLM_PRICES"));
+        env.parsed("LLM_BASE_URL", URI.create(DEFAULT_BASE_URL), LlmConfig::baseUrl),
+        env.string("LLM_API_KEY", ""),
+        env.string("LLM_MODEL", ""),
+        env.oneOf("LLM_API_FLAVOR", ApiFlavor.OPENAI, ApiFlavor.class),
+        env.string("LLM_AZURE_DEPLOYMENT", ""),
+        env.string("LLM_AZURE_API_VERSION", DEFAULT_AZURE_API_VERSION),
+        headers(env, "LLM_EXTRA_HEADERS"),
+        env.seconds("LLM_TIMEOUT_SECONDS", Duration.ofSeconds(120), 86_400),
+        env.integer("LLM_MAX_CONCURRENCY", 16, 1, 100_000),
+        env.whole("LLM_REQUESTS_PER_MINUTE", 0, 0, Long.MAX_VALUE),
+        env.whole("LLM_TOKENS_PER_MINUTE", 0, 0, Long.MAX_VALUE),
+        env.integer("LLM_MAX_ATTEMPTS", 8, 1, 1000),
+        Duration.ofMillis(env.whole("LLM_RETRY_INITIAL_MS", 1000, 0, 3_600_000)),
+        Duration.ofMillis(env.whole("LLM_RETRY_MAX_MS", 30_000, 0, 3_600_000)),
+        env.parsed("LLM_PRICES", PriceTable.EMPTY, LlmConfig::prices));
+  }
+
+  private static URI baseUrl(String text) {
+    URI uri = Env.parsedHttpUrl(text);
+    if (uri.getQuery() != null || uri.getFragment() != null) {
+      throw new IllegalArgumentException(
+          "an http(s) URL without a query or fragment, such as " + DEFAULT_BASE_URL);
+    }
+    return uri;
+  }
+
+  private static PriceTable prices(String text) {
+    try {
+      return PriceTable.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "model=prompt:completion[:cachedPrompt] entries of non-negative numbers ("
+              + e.getMessage()
+              + ")");
+    }
+  }
+
+  /** {@code Name=value,Name2=value2}; names and values are checked against the HTTP client. */
+  private static Map<String, String> headers(Env env, String name) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    String value = env.string(name, "");
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String header = eq < 0 ? "" : entry.substring(0, eq).trim();
+      if (header.isEmpty()) {
+        throw Env.invalid(name, redact(value), "Name=value pairs separated by ','");
+      }
+      String headerValue = entry.substring(eq + 1).trim();
+      try {
+        // The JDK client refuses restricted headers (Host, Connection, ...): fail at start, not
+        // on the first call.
+        HttpRequest.newBuilder(URI.create("http://localhost/")).header(header, headerValue);
+      } catch (IllegalArgumentException e) {
+        throw Env.invalid(
+            name,
+            redact(value),
+            "headers the HTTP client may set; '" + header + "' cannot be: " + e.getMessage());
+      }
+      headers.put(header, headerValue);
+    }
+    return headers;
+  }
+
+  // Header values may be credentials: show only the names in errors.
+  private static String redact(String headerSpec) {
+    return headerSpec.replaceAll("=[^,]*", "=<redacted>");
+  }
+
+  private static String urlEncode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** The URL a request of this kind is posted to. */
@@ -91,11 +154,11 @@ public record LlmConfig(
       return URI.create(
           base
               + "/openai/deployments/"
-              + EnvReader.urlEncode(azureDeployment)
+              + urlEncode(azureDeployment)
               + "/"
               + kind.path()
               + "?api-version="
-              + EnvReader.urlEncode(azureApiVersion));
+              + urlEncode(azureApiVersion));
     }
     return URI.create(base + "/" + kind.path());
   }

@@ -2,11 +2,12 @@ package org.neuronexplainer.worker.pipeline;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.messaging.Stage;
-import org.neuronexplainer.common.ops.Env;
 import org.neuronexplainer.common.storage.StoreLocation;
 
 /**
@@ -59,33 +60,29 @@ public record WorkerConfig(
   }
 
   /** With a given Kafka configuration: the one-machine run, whose broker is its own. */
-  public static WorkerConfig fromEnv(Map<String, String> env, KafkaConfig kafka) {
-    Set<Stage> stages = stages(env.getOrDefault("WORKER_STAGES", "explain,simulate,score"));
+  public static WorkerConfig fromEnv(Map<String, String> vars, KafkaConfig kafka) {
+    Env env = new Env(vars);
+    Set<Stage> stages = stages(env.string("WORKER_STAGES", "explain,simulate,score"));
     return new WorkerConfig(
         stages,
-        Env.integer(env, "WORKER_RUNNERS", 4, 1, 256),
-        Env.integer(env, "WORKER_MAX_IN_FLIGHT", 8, 1, 1024),
-        Duration.ofSeconds(Env.integer(env, "WORKER_JOB_TIMEOUT_SECONDS", 600, 1, 86_400)),
-        Env.integer(env, "WORKER_FETCH_MAX_WAIT_MS", 50, 0, 30_000),
-        Env.integer(env, "WORKER_SESSION_TIMEOUT_MS", 45_000, 1_000, 3_600_000),
-        StoreLocation.fromEnv(env),
+        env.integer("WORKER_RUNNERS", 4, 1, 256),
+        env.integer("WORKER_MAX_IN_FLIGHT", 8, 1, 1024),
+        Duration.ofSeconds(env.integer("WORKER_JOB_TIMEOUT_SECONDS", 600, 1, 86_400)),
+        env.integer("WORKER_FETCH_MAX_WAIT_MS", 50, 0, 30_000),
+        env.integer("WORKER_SESSION_TIMEOUT_MS", 45_000, 1_000, 3_600_000),
+        StoreLocation.fromEnv(vars),
         kafka,
-        Env.integer(env, "METRICS_PORT", 9400, 0, 65_535),
-        llmModel(env.get("LLM_MODEL")),
-        device(env.getOrDefault("WORKER_CAPTURE_DEVICE", "auto")));
+        env.integer("METRICS_PORT", 9400, 0, 65_535),
+        env.string("LLM_MODEL", "none"),
+        env.parsed("WORKER_CAPTURE_DEVICE", "auto", WorkerConfig::device));
   }
 
   private static String device(String value) {
-    String device = value.isBlank() ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    String device = value.toLowerCase(Locale.ROOT);
     if (!device.matches("auto|cpu|gpu(:\\d+)?")) {
-      throw new IllegalArgumentException(
-          "WORKER_CAPTURE_DEVICE: '" + value + "' is not auto, cpu, gpu or gpu:N");
+      throw new IllegalArgumentException("auto, cpu, gpu or gpu:N");
     }
     return device;
-  }
-
-  private static String llmModel(String value) {
-    return value == null || value.isBlank() ? "none" : value.trim();
   }
 
   static Set<Stage> stages(String text) {

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
@@ -42,8 +43,10 @@ public record AzureStoreConfig(
    * @throws IllegalArgumentException naming the variable, for a missing or bad value; never showing
    *     a secret
    */
-  public static AzureStoreConfig fromEnv(Map<String, String> env) {
-    return read(env, value(env, "AZURE_STORAGE_CONTAINER"), value(env, "AZURE_STORAGE_PREFIX"));
+  public static AzureStoreConfig fromEnv(Map<String, String> vars) {
+    Env env = new Env(vars);
+    return read(
+        env, env.string("AZURE_STORAGE_CONTAINER", null), env.string("AZURE_STORAGE_PREFIX", null));
   }
 
   /**
@@ -62,20 +65,20 @@ public record AzureStoreConfig(
     if (container.isEmpty()) {
       throw new IllegalArgumentException("store URL names no container: " + url);
     }
-    return read(env, container, prefix);
+    return read(new Env(env), container, prefix);
   }
 
-  private static AzureStoreConfig read(Map<String, String> env, String container, String prefix) {
+  private static AzureStoreConfig read(Env env, String container, String prefix) {
     if (container == null) {
-      throw new IllegalArgumentException(
-          "AZURE_STORAGE_CONTAINER is required (or a store URL azure://container/prefix)");
+      throw Env.missing(
+          "AZURE_STORAGE_CONTAINER", "a container name (or a store URL azure://container/prefix)");
     }
     checkContainer(container);
-    String connection = value(env, "AZURE_STORAGE_CONNECTION_STRING");
-    String account = value(env, "AZURE_STORAGE_ACCOUNT");
-    String key = value(env, "AZURE_STORAGE_KEY");
-    String sas = value(env, "AZURE_STORAGE_SAS_TOKEN");
-    String endpoint = value(env, "AZURE_STORAGE_ENDPOINT");
+    String connection = env.string("AZURE_STORAGE_CONNECTION_STRING", null);
+    String account = env.string("AZURE_STORAGE_ACCOUNT", null);
+    String key = env.string("AZURE_STORAGE_KEY", null);
+    String sas = env.string("AZURE_STORAGE_SAS_TOKEN", null);
+    String endpoint = env.string("AZURE_STORAGE_ENDPOINT", null);
     AzureStoreOptions options = options(env);
     String normalized = normalizePrefix(prefix);
     if (connection != null) {
@@ -107,8 +110,7 @@ public record AzureStoreConfig(
               + " AZURE_STORAGE_SAS_TOKEN");
     }
     if (!account.matches("[a-z0-9]{3,24}")) {
-      throw new IllegalArgumentException(
-          "AZURE_STORAGE_ACCOUNT: '" + account + "' is not 3-24 lower-case letters and digits");
+      throw Env.invalid("AZURE_STORAGE_ACCOUNT", account, "3-24 lower-case letters and digits");
     }
     AzureCredentials credentials = credentials(key, sas);
     return new AzureStoreConfig(
@@ -131,14 +133,13 @@ public record AzureStoreConfig(
       try {
         Base64.getDecoder().decode(key);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("AZURE_STORAGE_KEY is not base64 (value not shown)");
+        throw Env.invalidSecret("AZURE_STORAGE_KEY", "the account key in base64");
       }
       return new AzureCredentials.SharedKey(key);
     }
     if (sas != null) {
       if (!sas.contains("sig=")) {
-        throw new IllegalArgumentException(
-            "AZURE_STORAGE_SAS_TOKEN has no 'sig=' parameter (value not shown)");
+        throw Env.invalidSecret("AZURE_STORAGE_SAS_TOKEN", "a SAS token with a 'sig=' parameter");
       }
       return new AzureCredentials.Sas(sas);
     }
@@ -146,21 +147,21 @@ public record AzureStoreConfig(
         "AZURE_STORAGE_ACCOUNT needs AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN");
   }
 
-  private static AzureStoreOptions options(Map<String, String> env) {
+  private static AzureStoreOptions options(Env env) {
     AzureStoreOptions d = AzureStoreOptions.DEFAULTS;
-    int tries = whole(env, "AZURE_STORAGE_MAX_TRIES", d.maxTries(), 20);
+    int tries = env.integer("AZURE_STORAGE_MAX_TRIES", d.maxTries(), 1, 20);
     int seconds =
-        whole(env, "AZURE_STORAGE_TRY_TIMEOUT_SECONDS", (int) d.tryTimeout().toSeconds(), 3600);
+        env.integer("AZURE_STORAGE_TRY_TIMEOUT_SECONDS", (int) d.tryTimeout().toSeconds(), 1, 3600);
     return d.withRetries(tries, Duration.ofSeconds(seconds));
   }
 
   private static void checkContainer(String container) {
     // The service's rule: 3-63 characters, lower-case letters, digits and single inner hyphens.
     if (!container.matches("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}")) {
-      throw new IllegalArgumentException(
-          "AZURE_STORAGE_CONTAINER (or the store URL's host): '"
-              + container
-              + "' is not a container name (3-63 lower-case letters, digits, single hyphens)");
+      throw Env.invalid(
+          "AZURE_STORAGE_CONTAINER (or the store URL's host)",
+          container,
+          "a container name: 3-63 lower-case letters, digits and single hyphens");
     }
   }
 
@@ -182,8 +183,10 @@ public record AzureStoreConfig(
     try {
       BlobStore.requireValidKey(p);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "AZURE_STORAGE_PREFIX (or the store URL's path): " + e.getMessage(), e);
+      throw Env.invalid(
+          "AZURE_STORAGE_PREFIX (or the store URL's path)",
+          prefix,
+          "a folder path whose segments are not empty, '.' or '..' (" + e.getMessage() + ")");
     }
     return p + "/";
   }
@@ -198,29 +201,7 @@ public record AzureStoreConfig(
     } catch (URISyntaxException e) {
       // reported below
     }
-    throw new IllegalArgumentException(
-        "AZURE_STORAGE_ENDPOINT: '" + endpoint + "' is not an http(s) URL with a host");
-  }
-
-  private static int whole(Map<String, String> env, String name, int fallback, int max) {
-    String v = value(env, name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 1 && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the accepted range
-    }
-    throw new IllegalArgumentException(name + ": '" + v + "' is not a whole number in 1.." + max);
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? null : v.strip();
+    throw Env.invalid("AZURE_STORAGE_ENDPOINT", endpoint, "an http(s) URL with a host");
   }
 
   public AzureStoreConfig withOptions(AzureStoreOptions options) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.neuronexplainer.common.config.Env;
 
 /**
  * Where models come from and where they are kept, read from the environment.
@@ -24,18 +25,14 @@ public record HubConfig(URI endpoint, Optional<String> token, Path modelsRoot) {
   }
 
   /** Reads {@code HF_ENDPOINT}, {@code HF_TOKEN} and {@code NEURON_EXPLAINER_CACHE}. */
-  public static HubConfig fromEnv(Map<String, String> env, Path home) {
-    String endpoint = blankToNull(env.get("HF_ENDPOINT"));
-    String cache = blankToNull(env.get("NEURON_EXPLAINER_CACHE"));
-    Path root = cache != null ? Path.of(cache) : home.resolve(".cache").resolve("neuron-explainer");
+  public static HubConfig fromEnv(Map<String, String> vars, Path home) {
+    Env env = new Env(vars);
+    Path root =
+        env.find("NEURON_EXPLAINER_CACHE")
+            .map(Path::of)
+            .orElse(home.resolve(".cache").resolve("neuron-explainer"));
     return new HubConfig(
-        URI.create(endpoint == null ? DEFAULT_ENDPOINT : endpoint),
-        Optional.ofNullable(blankToNull(env.get("HF_TOKEN"))),
-        root.resolve("models"));
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
+        env.httpUrl("HF_ENDPOINT", DEFAULT_ENDPOINT), env.find("HF_TOKEN"), root.resolve("models"));
   }
 
   @Override

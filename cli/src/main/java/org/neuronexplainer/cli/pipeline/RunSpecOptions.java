@@ -1,0 +1,106 @@
+package org.neuronexplainer.cli.pipeline;
+
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.Selection;
+import org.neuronexplainer.worker.explain.ExplainerKind;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that make a {@link RunSpec}, shared by {@code run} and {@code submit} so that both
+ * take the same flags with the same help and the same checks.
+ */
+public final class RunSpecOptions {
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description = "the run's id (default: run-DATE-TIME-xxxxxx)")
+  String runId;
+
+  @Option(
+      names = "--layers",
+      paramLabel = "SPEC",
+      description = "layers to run: all, 5, 0,2 or 0-3,7 (default: all found)")
+  String layers;
+
+  @Option(
+      names = "--neurons",
+      paramLabel = "SPEC",
+      description = "neuron indices to run: all, 5, 0,2 or 0-99 (default: all found)")
+  String neurons;
+
+  @Option(
+      names = "--explainer",
+      defaultValue = "baseline",
+      description = "token-activation-pair, token-space or baseline (default: ${DEFAULT-VALUE})")
+  String explainer;
+
+  @Option(
+      names = "--simulator",
+      defaultValue = "baseline",
+      description = "all-at-once, one-at-a-time, json or baseline (default: ${DEFAULT-VALUE})")
+  String simulator;
+
+  @Option(
+      names = "--calibration",
+      defaultValue = "linear",
+      description = "linear, percentile or none (default: ${DEFAULT-VALUE})")
+  String calibration;
+
+  @Option(
+      names = "--max-attempts",
+      defaultValue = "3",
+      description = "attempt budget per job (default: ${DEFAULT-VALUE})")
+  int maxAttempts;
+
+  /** The id given with {@code --run-id}, or null. */
+  String runId() {
+    return runId;
+  }
+
+  /** True when the explainer or the simulator calls an LLM; an unknown name is a user error. */
+  boolean needsLlmModel() {
+    try {
+      return ExplainerKind.fromConfigName(explainer).needsModel()
+          || SimulatorKind.fromConfigName(simulator).needsModel();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), 2);
+    }
+  }
+
+  /**
+   * The spec these options ask for; a bad value is a user error naming the flag or the spec's
+   * field.
+   *
+   * @param id the run's id (the given one or a fresh one)
+   * @param llmModel the model of LLM-backed backends, or null
+   * @param capture what the run captures, or null for a run over the store
+   */
+  RunSpec spec(String id, String llmModel, CaptureRun capture) {
+    needsLlmModel();
+    try {
+      // Parsed here too, so that an error names the flag rather than the spec's field.
+      for (String[] selection : new String[][] {{layers, "--layers"}, {neurons, "--neurons"}}) {
+        if (!Selection.isAll(selection[0])) {
+          Selection.parse(selection[0], selection[1]);
+        }
+      }
+      return new RunSpec(
+          id,
+          capture == null ? "store" : "capture",
+          layers,
+          neurons,
+          explainer,
+          simulator,
+          calibration,
+          llmModel,
+          maxAttempts,
+          capture);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), 2);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package org.neuronexplainer.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.run.RunSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+class RunSpecOptionsTest {
+
+  private static ApiCommands.Submit submit(String... args) {
+    ApiCommands.Submit submit = new ApiCommands.Submit();
+    new CommandLine(submit).parseArgs(args);
+    return submit;
+  }
+
+  @Test
+  void aSubmittedSpecWithQuotesAndControlCharactersReadsBackAsTheSameSpec() throws Exception {
+    String model = "gpt \"4\"\u0001\n\\end\t";
+    String corpus = "dir/\"odd\"\u001f name.txt";
+    ObjectNode body =
+        submit(
+                "--run-id", "r-1",
+                "--layers", "0-3,7",
+                "--llm-model", model,
+                "--model", "models/\u0007gpt2",
+                "--corpus", corpus)
+            .body();
+    String sent = body.toString();
+    assertThat(sent).doesNotContain("\u0001").doesNotContain("\n").doesNotContain("\u0007");
+
+    RunSpec read = new ObjectMapper().readValue(sent, RunSpec.class);
+    assertThat(read.runId()).isEqualTo("r-1");
+    assertThat(read.llmModel()).isEqualTo(model);
+    assertThat(read.layers()).isEqualTo("0-3,7");
+    assertThat(read.capture().model()).isEqualTo("models/\u0007gpt2");
+    assertThat(read.capture().corpus()).containsExactly(corpus);
+    assertThat(read.source()).isEqualTo("capture");
+  }
+
+  @Test
+  void withoutARunIdTheCoordinatorNamesTheRun() {
+    ObjectNode body = submit("--neurons", "0-9", "--calibration", "none").body();
+    assertThat(body.has("runId")).isFalse();
+    assertThat(body.get("source").asText()).isEqualTo("store");
+    assertThat(body.get("neurons").asText()).isEqualTo("0-9");
+    assertThat(body.get("calibration").asText()).isEqualTo("none");
+    assertThat(body.get("maxAttempts").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void aBadValueIsAUserErrorNamingTheFlagAndThePart() {
+    assertThatThrownBy(() -> submit("--layers", "0-3,x").body())
+        .isInstanceOf(UserException.class)
+        .hasMessageStartingWith("--layers: 'x' is not an index or a range");
+    assertThatThrownBy(() -> submit("--explainer", "oracle").body())
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("unknown explainer \"oracle\"");
+    assertThatThrownBy(() -> submit("--run-id", "bad id!").body())
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("runId 'bad id!'");
+  }
+
+  @Test
+  void runAndSubmitTakeTheSameRunSpecFlagsWithTheSameHelp() {
+    CommandSpec run = new CommandLine(new RunCommand()).getCommandSpec();
+    CommandSpec submit = new CommandLine(new ApiCommands.Submit()).getCommandSpec();
+    List<String> shared =
+        List.of(
+            "--run-id",
+            "--layers",
+            "--neurons",
+            "--explainer",
+            "--simulator",
+            "--calibration",
+            "--max-attempts",
+            "--llm-model",
+            "--model",
+            "--corpus");
+    for (String name : shared) {
+      OptionSpec inRun = run.findOption(name);
+      OptionSpec inSubmit = submit.findOption(name);
+      assertThat(inRun).as(name + " in run").isNotNull();
+      assertThat(inSubmit).as(name + " in submit").isNotNull();
+      if (!name.equals("--llm-model")) {
+        assertThat(inSubmit.description()).as(name).isEqualTo(inRun.description());
+        assertThat(inSubmit.defaultValue()).as(name).isEqualTo(inRun.defaultValue());
+      }
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package org.neuronexplainer.common.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Typed, checked reads of environment variables. A variable that is unset or blank takes its
+ * default; a bad value throws an {@link IllegalArgumentException} in one format, made by {@link
+ * #invalid}: {@code NAME is 'value': expected what it must be}.
+ */
+public final class Env {
+
+  private final Map<String, String> vars;
+
+  public Env(Map<String, String> vars) {
+    this.vars = Objects.requireNonNull(vars, "vars");
+  }
+
+  /** The error for a bad value: names the variable, the value and what is expected. */
+  public static IllegalArgumentException invalid(String name, String value, String expected) {
+    return new IllegalArgumentException(name + " is '" + value + "': expected " + expected);
+  }
+
+  /** The error for a bad secret: as {@link #invalid}, without the value. */
+  public static IllegalArgumentException invalidSecret(String name, String expected) {
+    return new IllegalArgumentException(name + " is set (value not shown): expected " + expected);
+  }
+
+  /** The error for a required variable that is not set. */
+  public static IllegalArgumentException missing(String name, String expected) {
+    return new IllegalArgumentException(name + " is not set: expected " + expected);
+  }
+
+  /** The value, trimmed; empty when unset or blank. */
+  public Optional<String> find(String name) {
+    String value = vars.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  /** The value, trimmed, or {@code fallback} when unset or blank. */
+  public String string(String name, String fallback) {
+    return find(name).orElse(fallback);
+  }
+
+  /**
+   * The value, trimmed, or {@code fallback} only when unset: for a setting whose empty value means
+   * something (an empty topic prefix is no prefix).
+   */
+  public String stringOrEmpty(String name, String fallback) {
+    String value = vars.get(name);
+    return value == null ? fallback : value.strip();
+  }
+
+  /**
+   * The value, trimmed.
+   *
+   * @param expected what it must be, for the error when it is unset
+   */
+  public String required(String name, String expected) {
+    return find(name).orElseThrow(() -> missing(name, expected));
+  }
+
+  /** A whole number in {@code min..max}. */
+  public int integer(String name, int fallback, int min, int max) {
+    return (int) whole(name, fallback, min, max);
+  }
+
+  /** A whole number in {@code min..max}. */
+  public long whole(String name, long fallback, long min, long max) {
+    return parsed(
+        name,
+        fallback,
+        text -> {
+          try {
+            long n = Long.parseLong(text);
+            if (n >= min && n <= max) {
+              return n;
+            }
+          } catch (NumberFormatException e) {
+            // reported below with the accepted range
+          }
+          throw new IllegalArgumentException(wholeNumber(min, max));
+        });
+  }
+
+  /** {@code true} or {@code false}. */
+  public boolean bool(String name, boolean fallback) {
+    return parsed(
+        name,
+        fallback,
+        text ->
+            switch (text) {
+              case "true" -> true;
+              case "false" -> false;
+              default -> throw new IllegalArgumentException("true or false");
+            });
+  }
+
+  /** A number of seconds (a fraction allowed), more than 0 and at most {@code maxSeconds}. */
+  public Duration seconds(String name, Duration fallback, long maxSeconds) {
+    String expected = "a number of seconds more than 0 and at most " + maxSeconds;
+    return parsed(
+        name,
+        fallback,
+        text -> {
+          try {
+            double seconds = Double.parseDouble(text);
+            if (seconds > 0 && seconds <= maxSeconds) {
+              return Duration.ofNanos(Math.round(seconds * 1e9));
+            }
+          } catch (NumberFormatException e) {
+            // reported below
+          }
+          throw new IllegalArgumentException(expected);
+        });
+  }
+
+  /** One of an enum's constants, written in any case. */
+  public <E extends Enum<E>> E oneOf(String name, E fallback, Class<E> type) {
+    String names =
+        Arrays.stream(type.getEnumConstants())
+            .map(e -> e.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(", "));
+    return parsed(
+        name,
+        fallback,
+        text -> {
+          try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("one of " + names);
+          }
+        });
+  }
+
+  /** An http or https URL with a host. */
+  public URI httpUrl(String name, String fallback) {
+    return parsed(name, URI.create(fallback), Env::parsedHttpUrl);
+  }
+
+  /**
+   * A value read by {@code parse}, which throws an {@link IllegalArgumentException} whose message
+   * says what is expected; the error then names the variable and its value.
+   */
+  public <T> T parsed(String name, T fallback, Function<String, T> parse) {
+    Optional<String> value = find(name);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return parse.apply(value.get());
+    } catch (IllegalArgumentException e) {
+      throw invalid(name, value.get(), e.getMessage());
+    }
+  }
+
+  /**
+   * Parses an http or https URL with a host, for {@link #parsed}: throws an {@link
+   * IllegalArgumentException} saying what is expected.
+   */
+  public static URI parsedHttpUrl(String text) {
+    String expected = "an http(s) URL with a host, such as https://example.com";
+    try {
+      URI uri = new URI(text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(expected);
+  }
+
+  private static String wholeNumber(long min, long max) {
+    if (max == Long.MAX_VALUE || max == Integer.MAX_VALUE) {
+      return "a whole number, at least " + min;
+    }
+    return "a whole number from " + min + " to " + max;
+  }
+}

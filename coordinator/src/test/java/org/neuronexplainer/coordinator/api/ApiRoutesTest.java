@@ -1,0 +1,127 @@
+package org.neuronexplainer.coordinator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.messaging.MessageCodec;
+import org.neuronexplainer.common.messaging.Topics;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.coordinator.CoordinatorMetrics;
+import org.neuronexplainer.coordinator.progress.ProgressBoard;
+import org.neuronexplainer.coordinator.runs.RunPlanner;
+import org.neuronexplainer.coordinator.runs.RunService;
+
+/** The API's HTTP edge over a real RunService (in-memory store, mock producer). */
+class ApiRoutesTest {
+
+  private static final String TOKEN = "a-token-of-some-length";
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final ObjectMapper json = new ObjectMapper();
+  private static Vertx vertx;
+  private static HttpServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    for (int n = 0; n < 4; n++) {
+      store.put("collated-activations/0/" + n + ".json", new byte[] {'{', '}'});
+    }
+    RunService runs =
+        new RunService(
+            new RunRecords(store),
+            new RunPlanner(store),
+            new Publisher(
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
+                new Topics("t."),
+                new MessageCodec()),
+            new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry())),
+            () -> 1_000L);
+    vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    new ApiRoutes(vertx, runs, new BearerAuth(TOKEN)).accept(router);
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(router)
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static HttpResponse<String> send(String method, String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The one error shape: JSON with an error message. */
+  private static String error(HttpResponse<String> response, int status) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .contains("application/json; charset=utf-8");
+    JsonNode body = json.readTree(response.body());
+    assertThat(body.size()).isEqualTo(1);
+    return body.get("error").asText();
+  }
+
+  @Test
+  void aMissingOrWrongTokenIsRefusedWithAnErrorBody() throws Exception {
+    HttpResponse<String> none = send("GET", "/api/runs", null, null);
+    assertThat(error(none, 401)).isEqualTo("missing or wrong bearer token");
+    assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(error(send("GET", "/api/runs", "wrong-token-0123456789", null), 401))
+        .contains("bearer token");
+  }
+
+  @Test
+  void badRequestsUnknownRunsAndConflictsEachGetTheirStatus() throws Exception {
+    assertThat(error(send("POST", "/api/runs", TOKEN, "{not json"), 400))
+        .startsWith("body is not JSON");
+    assertThat(error(send("POST", "/api/runs", TOKEN, "{\"runId\":\"bad id!\"}"), 400))
+        .contains("runId 'bad id!'");
+    assertThat(error(send("POST", "/api/runs", TOKEN, "{\"layers\":\"0-x\"}"), 400))
+        .startsWith("layers: '0-x' is not an index");
+    assertThat(error(send("GET", "/api/runs/nope", TOKEN, null), 404)).contains("nope");
+
+    String spec = "{\"runId\":\"api-run\",\"layers\":\"0\",\"llmModel\":\"m \\\"q\\\"\\u0001\"}";
+    HttpResponse<String> created = send("POST", "/api/runs", TOKEN, spec);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode view = json.readTree(created.body());
+    assertThat(view.get("runId").asText()).isEqualTo("api-run");
+    assertThat(view.at("/spec/llmModel").asText()).isEqualTo("m \"q\"\u0001");
+    assertThat(error(send("POST", "/api/runs", TOKEN, spec), 409)).contains("exists already");
+  }
+}
