@@ -36,7 +36,7 @@ class BadValuesTest {
     // Values written for an older version: the message says which name to use instead.
     for (String old : List.of("explain", "simulate", "score")) {
       rejects(
-          Map.of("workers.cpu.stages[1]", old),
+          Map.of("workers.cpu.stages[0]", old),
           "workers.cpu.stages: \"" + old + "\" is no longer a stage",
           "\"explain-and-score\"; name that instead");
     }

@@ -171,7 +171,7 @@ class ChartRenderTest {
 
     named(all, "Kafka", "neuron-explainer-kafka");
     named(all, "KafkaNodePool", "neuron-explainer-kafka-dual");
-    assertThat(ofKind(all, "KafkaTopic")).hasSize(8);
+    assertThat(ofKind(all, "KafkaTopic")).hasSize(6);
     Manifest events = named(all, "KafkaTopic", "neuron-explainer.events");
     assertThat(events.at("/spec/config/cleanup.policy").asText()).isEqualTo("compact");
 
