@@ -57,7 +57,7 @@ class StageRunnerIT {
     Topics topics = new Topics("create-test.");
     try (Admin admin = clients.admin()) {
       List<String> created = TopicCreator.createMissing(admin, topics, 3, (short) 1);
-      assertThat(created).hasSize(8).contains("create-test.jobs.capture", "create-test.events");
+      assertThat(created).hasSize(6).contains("create-test.jobs.capture", "create-test.events");
       assertThat(TopicCreator.createMissing(admin, topics, 3, (short) 1)).isEmpty();
       ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, "create-test.events");
       Config config = admin.describeConfigs(List.of(events)).all().get().get(events);
