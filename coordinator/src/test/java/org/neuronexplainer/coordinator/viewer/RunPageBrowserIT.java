@@ -283,8 +283,8 @@ class RunPageBrowserIT {
   }
 
   /**
-   * Answers explain-and-score jobs as a worker would, by a script: reads the jobs topic from its start (no
-   * group) and publishes started, succeeded or failed events.
+   * Answers explain-and-score jobs as a worker would, by a script: reads the jobs topic from its
+   * start (no group) and publishes started, succeeded or failed events.
    */
   static final class ScriptedWorker implements AutoCloseable {
     private final KafkaClients clients;
