@@ -92,14 +92,14 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* The stages a pipeline knows; a pool naming another fails. */}}
 {{- define "ne.knownStages" -}}
-capture collate explain simulate score weights
+capture collate explain-and-score weights
 {{- end }}
 
 {{/*
-The per-neuron stages (WorkerConfig): explain, simulate and score run as one job per neuron, so a
-pool that names one of them names all three. Capture, collate and weights go alone or with any.
+Stage names of older versions: explain, simulate and score became the one per-neuron stage
+explain-and-score (WorkerConfig). A pool naming one fails with the name to use.
 */}}
-{{- define "ne.perNeuronStages" -}}
+{{- define "ne.mergedStages" -}}
 explain simulate score
 {{- end }}
 
@@ -118,7 +118,7 @@ Rendered once, from the ConfigMap.
 {{- fail "kafka.sasl.jaasSecret is required when kafka.sasl.enabled: the name of an existing Secret holding the sasl.jaas.config line" }}
 {{- end }}
 {{- $known := splitList " " (include "ne.knownStages" .) }}
-{{- $perNeuron := splitList " " (include "ne.perNeuronStages" .) }}
+{{- $merged := splitList " " (include "ne.mergedStages" .) }}
 {{- $enabled := 0 }}
 {{- range $pool, $p := .Values.workers }}
 {{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $pool) }}
@@ -130,14 +130,12 @@ Rendered once, from the ConfigMap.
 {{- fail (printf "workers.%s.stages is empty: a worker pool must name the stages it runs (one or more of: %s)" $pool (join ", " $known)) }}
 {{- end }}
 {{- range $p.stages }}
+{{- if has . $merged }}
+{{- fail (printf "workers.%s.stages: %q is no longer a stage: explain, simulate and score run as one job per neuron, the stage \"explain-and-score\"; name that instead (e.g. stages: [collate, explain-and-score, weights])" $pool .) }}
+{{- end }}
 {{- if not (has . $known) }}
 {{- fail (printf "workers.%s.stages: unknown stage %q (known: %s)" $pool . (join ", " $known)) }}
 {{- end }}
-{{- end }}
-{{- $named := 0 }}
-{{- range $perNeuron }}{{ if has . $p.stages }}{{ $named = add1 $named }}{{ end }}{{ end }}
-{{- if and (gt $named 0) (lt $named (len $perNeuron)) }}
-{{- fail (printf "workers.%s.stages: [%s] names only part of explain, simulate and score, which the worker runs together as one job per neuron; name all three (capture, collate and weights may go with them or alone)" $pool (join ", " $p.stages)) }}
 {{- end }}
 {{- if and $p.autoscaling $p.autoscaling.enabled $.Values.kafka.sasl.enabled (not $.Values.kafka.kedaTriggerAuthentication) }}
 {{- fail (printf "workers.%s.autoscaling needs kafka.kedaTriggerAuthentication when kafka.sasl.enabled: the name of an existing KEDA TriggerAuthentication with the SASL credentials" $pool) }}

@@ -6,8 +6,8 @@
 
 const REFRESH_MILLIS = 2000;
 const TOKEN_KEY = "neuron-viewer.api-token";
-const STATE_ORDER = ["done", "scoring", "simulating", "explaining", "capturing", "pending", "failed"];
-const WORKING = new Set(["capturing", "explaining", "simulating", "scoring"]);
+const STATE_ORDER = ["done", "explaining", "collating", "capturing", "pending", "failed"];
+const WORKING = new Set(["capturing", "collating", "explaining"]);
 
 const runId = decodeURIComponent(location.pathname.split("/")[2] || "");
 const page = {
@@ -77,7 +77,7 @@ function progressPart(run, stages) {
   for (const row of stages) {
     table.append(NX.el("tr", { "data-stage": row.stage },
       NX.el("td", {}, row.stage),
-      NX.el("td", { class: "bar-cell" }, stackedBar(p.neurons, [
+      NX.el("td", { class: "bar-cell" }, stackedBar(row.total, [
         ["passed", row.passed, "done"], ["working", row.working, "working"],
         ["failed", row.failed, "failed"], ["waiting", row.waiting, "pending"]])),
       NX.el("td", { "data-count": "passed" }, String(row.passed)),

@@ -28,7 +28,7 @@ final class LlmFailures {
           which
               + cause.getMessage()
               + (cause.getCause() == null ? "" : " (" + cause.getCause().getMessage() + ")")
-              + "; does the server support this backend? (see docs/llm.md, "Backends")",
+              + "; does the server support this backend? (see docs/llm.md, Backends)",
           4);
     }
     if (cause instanceof IllegalArgumentException e) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.kafka.KafkaClients;
 import org.neuronexplainer.common.kafka.Publisher;
 import org.neuronexplainer.common.kafka.TopicCreator;
@@ -76,7 +77,12 @@ public final class Coordinator implements AutoCloseable {
     Publisher publisher = new Publisher(producer, topics, new MessageCodec());
     RunRecords records = new RunRecords(store);
     RunService runs =
-        new RunService(records, new RunPlanner(store), publisher, board, System::currentTimeMillis);
+        new RunService(
+            records,
+            new RunPlanner(store),
+            new JobPublisher(publisher),
+            board,
+            System::currentTimeMillis);
     metrics.bind(board, runs);
     runs.load();
     runs.statuses().keySet().forEach(metrics::registerRun);

@@ -68,8 +68,9 @@ public final class ProcessCommands {
       mixinStandardHelpOptions = true,
       description = {
         "Runs a worker against an external broker and store: the stages of WORKER_STAGES",
-        "(explain,simulate,score: one job per neuron), /healthz, /readyz and /metrics on",
-        "METRICS_PORT (9400). Configuration: KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR,",
+        "(default explain-and-score; any of capture, collate, explain-and-score, weights),",
+        "/healthz, /readyz and /metrics on METRICS_PORT (9400). Configuration:",
+        "KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR,",
         "WORKER_RUNNERS (4), WORKER_MAX_IN_FLIGHT (8), WORKER_JOB_TIMEOUT_SECONDS (600),",
         "KAFKA_TOPIC_PREFIX; the LLM client of model-backed runs: LLM_BASE_URL, LLM_API_KEY,",
         "LLM_MODEL and the other LLM_* variables."

@@ -47,17 +47,14 @@ final class ProgressView {
     Map<String, Integer> st = s.states();
     int done = st.getOrDefault("done", 0);
     int failed = st.getOrDefault("failed", 0);
-    int working =
-        st.getOrDefault("explaining", 0)
-            + st.getOrDefault("simulating", 0)
-            + st.getOrDefault("scoring", 0);
+    int working = st.getOrDefault("explaining", 0);
     int total = Math.max(1, s.neurons());
     int filled = (int) Math.round(WIDTH * (double) (done + failed) / total);
     String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
     return units(s.units())
         + String.format(
             Locale.ROOT,
-            "explain+simulate+score [%s] %d/%d done, %d failed, %d in progress, %.0f neurons/s%s",
+            "explain-and-score [%s] %d/%d done, %d failed, %d in progress, %.0f neurons/s%s",
             bar,
             done,
             s.neurons(),

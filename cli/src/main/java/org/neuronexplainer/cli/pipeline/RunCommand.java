@@ -171,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
       env.put("WORKER_RUNNERS", Integer.toString(runners));
       if (capturing) {
         // One worker serves every stage here; the cluster splits them into pools.
-        env.put("WORKER_STAGES", "capture,collate,weights,explain,simulate,score");
+        env.put("WORKER_STAGES", "capture,collate,explain-and-score,weights");
       }
       env.put("WORKER_MAX_IN_FLIGHT", Integer.toString(inFlight));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());

@@ -37,8 +37,8 @@ import org.neuronexplainer.worker.pipeline.WorkerConfig;
 
 /**
  * A capture run through the pipeline on the smoke model, against a real broker and a local store:
- * capture by layer range and corpus shard, collate by neuron block, explain, simulate and score.
- * Its NeuronRecords and token tables must be the bytes one {@code capture} pass writes.
+ * capture by layer range and corpus shard, collate by neuron block, then explain-and-score. Its
+ * NeuronRecords and token tables must be the bytes one {@code capture} pass writes.
  */
 class CaptureRunIT {
 
@@ -120,7 +120,7 @@ class CaptureRunIT {
 
   private Map<String, String> env(String prefix) {
     Map<String, String> env = PipelineIT.env(BROKER, dir, prefix);
-    env.put("WORKER_STAGES", "capture,collate,weights,explain,simulate,score");
+    env.put("WORKER_STAGES", "capture,collate,explain-and-score,weights");
     env.put("WORKER_CAPTURE_DEVICE", "cpu");
     return env;
   }

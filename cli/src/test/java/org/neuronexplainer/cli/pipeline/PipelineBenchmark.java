@@ -17,7 +17,7 @@ import org.neuronexplainer.cli.pipeline.broker.LocalKafkaBroker;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
-import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunRecords;
@@ -28,7 +28,7 @@ import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunView;
 import org.neuronexplainer.worker.pipeline.Backends;
-import org.neuronexplainer.worker.pipeline.NeuronHandler;
+import org.neuronexplainer.worker.pipeline.ExplainAndScoreHandler;
 import org.neuronexplainer.worker.pipeline.StoreNeuronRecords;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
@@ -151,8 +151,8 @@ class PipelineBenchmark {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (String runId : List.of("alone-warmup", "alone")) {
       records.putSpec(new RunSpec(runId, "store", null, null, null, null, null, null, 3));
-      NeuronHandler handler =
-          new NeuronHandler(
+      ExplainAndScoreHandler handler =
+          new ExplainAndScoreHandler(
               records,
               new StoreNeuronRecords(store),
               Backends.withoutModels(),
@@ -163,7 +163,8 @@ class PipelineBenchmark {
       long process0 = CpuClock.selfNanos();
       long t0 = System.nanoTime();
       for (NeuronId id : neurons) {
-        ExplainJob job = new ExplainJob(JobHeader.first(runId, 3), id, RunRecords.recordKey(id));
+        ExplainAndScoreJob job =
+            new ExplainAndScoreJob(JobHeader.first(runId, 3), id, RunRecords.recordKey(id));
         if (!handler.outputExists(job)) {
           handler.run(job);
         }

@@ -9,13 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.dataset.NeuronId;
-import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.worker.pipeline.Backends;
-import org.neuronexplainer.worker.pipeline.NeuronHandler;
+import org.neuronexplainer.worker.pipeline.ExplainAndScoreHandler;
 import org.neuronexplainer.worker.pipeline.StoreNeuronRecords;
 
 /** A neuron redone after a crash between its results and its done marker. */
@@ -31,14 +31,14 @@ class ResultsWrittenOnceTest {
     AuditedStore store = new AuditedStore(memory, audit, "explanations/");
     RunRecords records = new RunRecords(store);
     records.putSpec(new RunSpec("run-1", "store", null, null, null, null, null, null, 3));
-    NeuronHandler handler =
-        new NeuronHandler(
+    ExplainAndScoreHandler handler =
+        new ExplainAndScoreHandler(
             records,
             new StoreNeuronRecords(store),
             Backends.withoutModels(),
             Duration.ofMinutes(1));
-    ExplainJob job =
-        new ExplainJob(JobHeader.first("run-1", 3), neuron, RunRecords.recordKey(neuron));
+    ExplainAndScoreJob job =
+        new ExplainAndScoreJob(JobHeader.first("run-1", 3), neuron, RunRecords.recordKey(neuron));
     String key = RunRecords.explanationKey(neuron);
 
     handler.run(job);

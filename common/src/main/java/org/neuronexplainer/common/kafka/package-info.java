@@ -55,10 +55,11 @@
  * </ul>
  *
  * <p>Wiring, per stage of {@code WORKER_STAGES}: {@code new StageRunner<>(clients.consumer(
- * topics.groupId(stage)), publisher, topics.explain(), handler,
+ * topics.groupId(stage)), publisher, topics.explainAndScore(), handler,
  * RunnerSettings.DEFAULTS.withMaxInFlight(8)).start()}, one shared {@link
  * org.neuronexplainer.common.kafka.Publisher}, and a shutdown hook that closes the runners before
- * the publisher.
+ * the publisher. Whoever queues new work (the coordinator, the collate stage) does it through a
+ * {@link org.neuronexplainer.common.kafka.JobPublisher}, which returns once the broker holds it.
  *
  * <p>Duplicates this design allows, all harmless because outputs are idempotent: a job redone after
  * a crash between output and commit, including jobs that finished after an earlier record of their

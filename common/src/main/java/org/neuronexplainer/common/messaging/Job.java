@@ -4,8 +4,7 @@ package org.neuronexplainer.common.messaging;
  * A unit of work for one stage. Jobs are small: they name storage keys, never carry data. The run,
  * stage and unit identify the job's output, which is what makes redelivery harmless.
  */
-public sealed interface Job
-    permits CaptureJob, CollateJob, ExplainJob, SimulateJob, ScoreJob, WeightsJob {
+public sealed interface Job permits CaptureJob, CollateJob, ExplainAndScoreJob, WeightsJob {
 
   int schemaVersion();
 

@@ -14,9 +14,7 @@ public final class Topics {
   private final String prefix;
   private final Topic<CaptureJob> capture;
   private final Topic<CollateJob> collate;
-  private final Topic<ExplainJob> explain;
-  private final Topic<SimulateJob> simulate;
-  private final Topic<ScoreJob> score;
+  private final Topic<ExplainAndScoreJob> explainAndScore;
   private final Topic<WeightsJob> weights;
   private final Topic<StageEvent> events;
   private final Topic<DeadLetter> deadLetter;
@@ -33,9 +31,7 @@ public final class Topics {
     this.prefix = prefix;
     capture = jobs(Stage.CAPTURE, CaptureJob.class);
     collate = jobs(Stage.COLLATE, CollateJob.class);
-    explain = jobs(Stage.EXPLAIN, ExplainJob.class);
-    simulate = jobs(Stage.SIMULATE, SimulateJob.class);
-    score = jobs(Stage.SCORE, ScoreJob.class);
+    explainAndScore = jobs(Stage.EXPLAIN_AND_SCORE, ExplainAndScoreJob.class);
     weights = jobs(Stage.WEIGHTS, WeightsJob.class);
     // Compacted: a restarted coordinator rebuilds per-unit state from the newest event per key.
     events = new Topic<>(prefix + "events", StageEvent.class, true);
@@ -58,16 +54,8 @@ public final class Topics {
     return collate;
   }
 
-  public Topic<ExplainJob> explain() {
-    return explain;
-  }
-
-  public Topic<SimulateJob> simulate() {
-    return simulate;
-  }
-
-  public Topic<ScoreJob> score() {
-    return score;
+  public Topic<ExplainAndScoreJob> explainAndScore() {
+    return explainAndScore;
   }
 
   public Topic<WeightsJob> weights() {
@@ -79,9 +67,7 @@ public final class Topics {
     return switch (stage) {
       case CAPTURE -> capture;
       case COLLATE -> collate;
-      case EXPLAIN -> explain;
-      case SIMULATE -> simulate;
-      case SCORE -> score;
+      case EXPLAIN_AND_SCORE -> explainAndScore;
       case WEIGHTS -> weights;
     };
   }
@@ -102,7 +88,7 @@ public final class Topics {
 
   /** Every topic, for creating them. */
   public List<Topic<?>> all() {
-    return List.of(capture, collate, explain, simulate, score, weights, events, deadLetter);
+    return List.of(capture, collate, explainAndScore, weights, events, deadLetter);
   }
 
   /** The consumer group of a stage's workers: all workers of one stage share the jobs. */

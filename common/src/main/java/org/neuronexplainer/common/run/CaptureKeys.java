@@ -31,7 +31,7 @@ public final class CaptureKeys {
     return run(runId) + "partials/";
   }
 
-  /** Written by a collate job after its records and its explain jobs. */
+  /** Written by a collate job after its records and its explain-and-score jobs. */
   public static String collated(String runId, NeuronBlock block) {
     return run(runId) + "collated/" + blockName(block) + ".json";
   }

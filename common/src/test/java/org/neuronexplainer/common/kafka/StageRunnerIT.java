@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.messaging.DeadLetter;
-import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.MessageCodec;
@@ -57,17 +57,17 @@ class StageRunnerIT {
     Topics topics = new Topics("create-test.");
     try (Admin admin = clients.admin()) {
       List<String> created = TopicCreator.createMissing(admin, topics, 3, (short) 1);
-      assertThat(created).hasSize(8).contains("create-test.jobs.capture", "create-test.events");
+      assertThat(created).hasSize(6).contains("create-test.jobs.capture", "create-test.events");
       assertThat(TopicCreator.createMissing(admin, topics, 3, (short) 1)).isEmpty();
       ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, "create-test.events");
       Config config = admin.describeConfigs(List.of(events)).all().get().get(events);
       assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
       assertThat(
               admin
-                  .describeTopics(List.of("create-test.jobs.explain"))
+                  .describeTopics(List.of("create-test.jobs.explain-and-score"))
                   .allTopicNames()
                   .get()
-                  .get("create-test.jobs.explain")
+                  .get("create-test.jobs.explain-and-score")
                   .partitions())
           .hasSize(3);
     }
@@ -80,15 +80,15 @@ class StageRunnerIT {
       TopicCreator.createMissing(admin, topics, 2, (short) 1);
     }
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    StageHandler<ExplainJob> handler =
+    StageHandler<ExplainAndScoreJob> handler =
         new StageHandler<>() {
           @Override
-          public boolean outputExists(ExplainJob job) {
+          public boolean outputExists(ExplainAndScoreJob job) {
             return false;
           }
 
           @Override
-          public JobMetrics run(ExplainJob job) {
+          public JobMetrics run(ExplainAndScoreJob job) {
             int n = runs.computeIfAbsent(job.unit(), u -> new AtomicInteger()).incrementAndGet();
             if (job.neuron().neuronIndex() == 0) {
               sleep(2_500); // longer than max.poll.interval.ms below
@@ -102,14 +102,16 @@ class StageRunnerIT {
     try (Producer<String, byte[]> producer = clients.producer("test-producer")) {
       Publisher publisher = new Publisher(producer, topics, codec);
       for (int i = 0; i < 5; i++) {
-        publisher.job(new ExplainJob(JobHeader.first("run-e2e", 3), new NeuronId(0, i), "k/" + i));
+        publisher.job(
+            new ExplainAndScoreJob(JobHeader.first("run-e2e", 3), new NeuronId(0, i), "k/" + i));
       }
-      producer.send(new ProducerRecord<>(topics.explain().name(), "junk", "{".getBytes(UTF_8)));
+      producer.send(
+          new ProducerRecord<>(topics.explainAndScore().name(), "junk", "{".getBytes(UTF_8)));
       producer.flush();
 
       Consumer<String, byte[]> consumer =
           clients.consumer(
-              topics.groupId(Stage.EXPLAIN),
+              topics.groupId(Stage.EXPLAIN_AND_SCORE),
               Map.of(
                   ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                   1_000,
@@ -119,8 +121,8 @@ class StageRunnerIT {
           RunnerSettings.DEFAULTS
               .withRetryDelays(Duration.ofMillis(300), Duration.ofSeconds(1))
               .withBusyPoll(Duration.ofMillis(200));
-      StageRunner<ExplainJob> runner =
-          new StageRunner<>(consumer, publisher, topics.explain(), handler, settings);
+      StageRunner<ExplainAndScoreJob> runner =
+          new StageRunner<>(consumer, publisher, topics.explainAndScore(), handler, settings);
       runner.start();
       try {
         List<StageEvent> events = new ArrayList<>();
@@ -154,14 +156,14 @@ class StageRunnerIT {
       try (Admin admin = clients.admin()) {
         var committed =
             admin
-                .listConsumerGroupOffsets(topics.groupId(Stage.EXPLAIN))
+                .listConsumerGroupOffsets(topics.groupId(Stage.EXPLAIN_AND_SCORE))
                 .partitionsToOffsetAndMetadata()
                 .get();
         var ends =
             consumerEndOffsets(
                 Set.of(
-                    new TopicPartition(topics.explain().name(), 0),
-                    new TopicPartition(topics.explain().name(), 1)));
+                    new TopicPartition(topics.explainAndScore().name(), 0),
+                    new TopicPartition(topics.explainAndScore().name(), 1)));
         ends.forEach((tp, end) -> assertThat(committed.get(tp).offset()).isEqualTo(end));
       }
     }
@@ -177,15 +179,15 @@ class StageRunnerIT {
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     Set<String> written = ConcurrentHashMap.newKeySet();
     CountDownLatch slowStarted = new CountDownLatch(1);
-    StageHandler<ExplainJob> handler =
+    StageHandler<ExplainAndScoreJob> handler =
         new StageHandler<>() {
           @Override
-          public boolean outputExists(ExplainJob job) {
+          public boolean outputExists(ExplainAndScoreJob job) {
             return written.contains(job.unit());
           }
 
           @Override
-          public JobMetrics run(ExplainJob job) {
+          public JobMetrics run(ExplainAndScoreJob job) {
             int n = runs.computeIfAbsent(job.unit(), u -> new AtomicInteger()).incrementAndGet();
             if (job.neuron().neuronIndex() == 0 && n == 1) {
               slowStarted.countDown();
@@ -201,18 +203,19 @@ class StageRunnerIT {
             .withBusyPoll(Duration.ofMillis(100))
             .withShutdownGrace(Duration.ofMillis(200))
             .withMaxInFlight(inFlight);
-    TopicPartition tp = new TopicPartition(topics.explain().name(), 0);
+    TopicPartition tp = new TopicPartition(topics.explainAndScore().name(), 0);
     try (Producer<String, byte[]> producer = clients.producer("handback-producer");
         Admin admin = clients.admin()) {
       Publisher publisher = new Publisher(producer, topics, codec);
       for (int i = 0; i < 2; i++) {
-        publisher.job(new ExplainJob(JobHeader.first("run-hb", 3), new NeuronId(0, i), "k/" + i));
+        publisher.job(
+            new ExplainAndScoreJob(JobHeader.first("run-hb", 3), new NeuronId(0, i), "k/" + i));
       }
       producer.flush();
-      String group = topics.groupId(Stage.EXPLAIN);
-      StageRunner<ExplainJob> first =
+      String group = topics.groupId(Stage.EXPLAIN_AND_SCORE);
+      StageRunner<ExplainAndScoreJob> first =
           new StageRunner<>(
-              clients.consumer(group), publisher, topics.explain(), handler, settings);
+              clients.consumer(group), publisher, topics.explainAndScore(), handler, settings);
       first.start();
       assertThat(slowStarted.await(20, TimeUnit.SECONDS)).isTrue();
       if (inFlight > 1) {
@@ -223,9 +226,9 @@ class StageRunnerIT {
       assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
           .doesNotContainKey(tp);
 
-      StageRunner<ExplainJob> second =
+      StageRunner<ExplainAndScoreJob> second =
           new StageRunner<>(
-              clients.consumer(group), publisher, topics.explain(), handler, settings);
+              clients.consumer(group), publisher, topics.explainAndScore(), handler, settings);
       second.start();
       try {
         waitFor(() -> written.size() == 2);
@@ -258,15 +261,15 @@ class StageRunnerIT {
     AtomicInteger overlaps = new AtomicInteger();
     AtomicInteger now = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
-    StageHandler<ExplainJob> handler =
+    StageHandler<ExplainAndScoreJob> handler =
         new StageHandler<>() {
           @Override
-          public boolean outputExists(ExplainJob job) {
+          public boolean outputExists(ExplainAndScoreJob job) {
             return false;
           }
 
           @Override
-          public JobMetrics run(ExplainJob job) {
+          public JobMetrics run(ExplainAndScoreJob job) {
             if (running.computeIfAbsent(job.unit(), u -> new AtomicInteger()).incrementAndGet()
                 > 1) {
               overlaps.incrementAndGet();
@@ -286,15 +289,16 @@ class StageRunnerIT {
       for (int round = 0; round < perKey; round++) {
         for (int k = 0; k < keys; k++) {
           publisher.job(
-              new ExplainJob(JobHeader.first("run-" + round, 3), new NeuronId(0, k), "k/" + k));
+              new ExplainAndScoreJob(
+                  JobHeader.first("run-" + round, 3), new NeuronId(0, k), "k/" + k));
         }
       }
       producer.flush();
-      StageRunner<ExplainJob> runner =
+      StageRunner<ExplainAndScoreJob> runner =
           new StageRunner<>(
-              clients.consumer(topics.groupId(Stage.EXPLAIN)),
+              clients.consumer(topics.groupId(Stage.EXPLAIN_AND_SCORE)),
               publisher,
-              topics.explain(),
+              topics.explainAndScore(),
               handler,
               RunnerSettings.DEFAULTS.withBusyPoll(Duration.ofMillis(100)).withMaxInFlight(4));
       runner.start();
@@ -311,14 +315,14 @@ class StageRunnerIT {
     try (Admin admin = clients.admin()) {
       var committed =
           admin
-              .listConsumerGroupOffsets(topics.groupId(Stage.EXPLAIN))
+              .listConsumerGroupOffsets(topics.groupId(Stage.EXPLAIN_AND_SCORE))
               .partitionsToOffsetAndMetadata()
               .get();
       var ends =
           consumerEndOffsets(
               Set.of(
-                  new TopicPartition(topics.explain().name(), 0),
-                  new TopicPartition(topics.explain().name(), 1)));
+                  new TopicPartition(topics.explainAndScore().name(), 0),
+                  new TopicPartition(topics.explainAndScore().name(), 1)));
       ends.forEach((tp, end) -> assertThat(committed.get(tp).offset()).isEqualTo(end));
     }
   }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.messaging.DeadLetter;
-import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.MessageCodec;
@@ -39,7 +39,7 @@ class StageRunnerTest {
   private static final long T0 = 1_000_000L;
 
   private final Topics topics = new Topics("t.");
-  private final TopicPartition tp = new TopicPartition(topics.explain().name(), 0);
+  private final TopicPartition tp = new TopicPartition(topics.explainAndScore().name(), 0);
   private final MessageCodec codec = new MessageCodec();
   private final RecordingConsumer consumer = new RecordingConsumer();
   private final MockProducer<String, byte[]> producer =
@@ -52,7 +52,7 @@ class StageRunnerTest {
           .withMaxHold(Duration.ofSeconds(5))
           .withShutdownGrace(Duration.ofMillis(300));
   private MockProducer<String, byte[]> pendingProducer;
-  private StageRunner<ExplainJob> runner;
+  private StageRunner<ExplainAndScoreJob> runner;
 
   @AfterEach
   void stop() {
@@ -79,7 +79,7 @@ class StageRunnerTest {
             s -> {
               assertThat(s.skipped()).isFalse();
               assertThat(s.metrics().score()).isEqualTo(0.5);
-              assertThat(s.key()).isEqualTo("run-1/explain/3:7");
+              assertThat(s.key()).isEqualTo("run-1/explain-and-score/3:7");
             });
   }
 
@@ -92,9 +92,11 @@ class StageRunnerTest {
             await(release);
           }
         };
-    ExplainJob[] jobs = new ExplainJob[3];
+    ExplainAndScoreJob[] jobs = new ExplainAndScoreJob[3];
     for (int i = 0; i < jobs.length; i++) {
-      jobs[i] = new ExplainJob(new JobHeader("run-1", 1, 3, 0), new NeuronId(3, i), "records/" + i);
+      jobs[i] =
+          new ExplainAndScoreJob(
+              new JobHeader("run-1", 1, 3, 0), new NeuronId(3, i), "records/" + i);
     }
     startKeyed(settings.withMaxInFlight(4), jobs);
     waitUntil(() -> events().stream().filter(e -> e instanceof StageEvent.Succeeded).count() == 2);
@@ -113,12 +115,12 @@ class StageRunnerTest {
         };
     start(job(1, 3));
     waitUntil(() -> committed() != null);
-    List<ExplainJob> republished = jobsSent();
+    List<ExplainAndScoreJob> republished = jobsSent();
     assertThat(republished).singleElement();
     JobHeader header = republished.get(0).header();
     assertThat(header.attempt()).isEqualTo(2);
     assertThat(header.notBeforeMillis()).isEqualTo(T0 + 2000);
-    assertThat(sent(topics.explain().name()).get(0).key()).isEqualTo("3:7");
+    assertThat(sent(topics.explainAndScore().name()).get(0).key()).isEqualTo("3:7");
     assertThat(events().get(1))
         .isInstanceOfSatisfying(
             StageEvent.Failed.class,
@@ -149,7 +151,7 @@ class StageRunnerTest {
     assertThat(letter.value()).isEqualTo(raw);
     assertThat(letter.runId()).isEqualTo("run-1");
     assertThat(letter.unit()).isEqualTo("3:7");
-    assertThat(letter.originalTopic()).isEqualTo("t.jobs.explain");
+    assertThat(letter.originalTopic()).isEqualTo("t.jobs.explain-and-score");
     assertThat(letter.error()).isEqualTo(failed.reason());
   }
 
@@ -200,7 +202,7 @@ class StageRunnerTest {
 
   @Test
   void longDelayGoesToTheBackOfTheTopicAfterTheHold() throws Exception {
-    ExplainJob later = job(2, 3).withHeader(new JobHeader("run-1", 2, 3, T0 + 60_000));
+    ExplainAndScoreJob later = job(2, 3).withHeader(new JobHeader("run-1", 2, 3, T0 + 60_000));
     start(codec.encode(later));
     Thread.sleep(100);
     now.addAndGet(5000); // the hold ends, the job is still 55 s early
@@ -265,14 +267,14 @@ class StageRunnerTest {
 
   // ---- fixture
 
-  private static ExplainJob job(int attempt, int maxAttempts) {
-    return new ExplainJob(
+  private static ExplainAndScoreJob job(int attempt, int maxAttempts) {
+    return new ExplainAndScoreJob(
         new JobHeader("run-1", attempt, maxAttempts, 0),
         new NeuronId(3, 7),
         "collated-activations/3/7.json");
   }
 
-  private void start(ExplainJob... jobs) {
+  private void start(ExplainAndScoreJob... jobs) {
     start(java.util.Arrays.stream(jobs).map(codec::encode).toArray(byte[][]::new));
   }
 
@@ -287,12 +289,14 @@ class StageRunnerTest {
         });
     Publisher publisher =
         new Publisher(pendingProducer != null ? pendingProducer : producer, topics, codec);
-    runner = new StageRunner<>(consumer, publisher, topics.explain(), handler, settings, now::get);
+    runner =
+        new StageRunner<>(
+            consumer, publisher, topics.explainAndScore(), handler, settings, now::get);
     runner.start();
   }
 
   /** Jobs keyed by their neuron, as the coordinator publishes them. */
-  private void startKeyed(RunnerSettings with, ExplainJob... jobs) {
+  private void startKeyed(RunnerSettings with, ExplainAndScoreJob... jobs) {
     consumer.schedulePollTask(
         () -> {
           consumer.rebalance(List.of(tp));
@@ -306,7 +310,7 @@ class StageRunnerTest {
         new StageRunner<>(
             consumer,
             new Publisher(producer, topics, codec),
-            topics.explain(),
+            topics.explainAndScore(),
             handler,
             with,
             now::get);
@@ -333,9 +337,9 @@ class StageRunnerTest {
         .toList();
   }
 
-  private List<ExplainJob> jobsSent() {
-    return sent(topics.explain().name()).stream()
-        .map(r -> codec.decode(r.value(), ExplainJob.class))
+  private List<ExplainAndScoreJob> jobsSent() {
+    return sent(topics.explainAndScore().name()).stream()
+        .map(r -> codec.decode(r.value(), ExplainAndScoreJob.class))
         .toList();
   }
 
@@ -388,18 +392,18 @@ class StageRunnerTest {
   }
 
   /** A handler whose behaviour each test sets. */
-  static final class ScriptedHandler implements StageHandler<ExplainJob> {
+  static final class ScriptedHandler implements StageHandler<ExplainAndScoreJob> {
     volatile boolean exists;
-    volatile java.util.function.Consumer<ExplainJob> onRun = job -> {};
+    volatile java.util.function.Consumer<ExplainAndScoreJob> onRun = job -> {};
     final AtomicInteger runs = new AtomicInteger();
 
     @Override
-    public boolean outputExists(ExplainJob job) {
+    public boolean outputExists(ExplainAndScoreJob job) {
       return exists;
     }
 
     @Override
-    public JobMetrics run(ExplainJob job) {
+    public JobMetrics run(ExplainAndScoreJob job) {
       runs.incrementAndGet();
       onRun.accept(job);
       return JobMetrics.score(0.5);

@@ -19,9 +19,8 @@ class MessageCodecTest {
         List.of(
             new CaptureJob(header, new LayerRange(0, 11), 7, "corpus/shard-7.jsonl", "runs/r/p"),
             new CollateJob(header, new NeuronBlock(3, 0, 512), "runs/r/p"),
-            new ExplainJob(header, new NeuronId(12, 345), "collated-activations/12/345.json"),
-            new SimulateJob(header, new NeuronId(12, 345), "runs/r/explanations/12/345.json"),
-            new ScoreJob(header, new NeuronId(12, 345), "runs/r/simulations/12/345.json"),
+            new ExplainAndScoreJob(
+                header, new NeuronId(12, 345), "collated-activations/12/345.json"),
             new WeightsJob(header, new NeuronBlock(0, 1024, 256)));
     for (Job job : jobs) {
       assertThat(codec.decode(codec.encode(job), job.getClass())).isEqualTo(job);
@@ -30,7 +29,8 @@ class MessageCodecTest {
 
   @Test
   void jobJsonIsFlatAndNamed() {
-    String json = new String(codec.encode(new ExplainJob(header, new NeuronId(1, 2), "k")), UTF_8);
+    String json =
+        new String(codec.encode(new ExplainAndScoreJob(header, new NeuronId(1, 2), "k")), UTF_8);
     assertThat(json)
         .isEqualTo(
             "{\"schemaVersion\":1,\"header\":{\"runId\":\"run-1\",\"attempt\":2,\"maxAttempts\":5,"
@@ -40,7 +40,7 @@ class MessageCodecTest {
 
   @Test
   void eventsRoundTripThroughTheirInterface() {
-    Job job = new ScoreJob(header, new NeuronId(4, 5), "k");
+    Job job = new ExplainAndScoreJob(header, new NeuronId(4, 5), "k");
     List<StageEvent> events =
         List.of(
             StageEvent.started(job, 10),
@@ -52,14 +52,42 @@ class MessageCodecTest {
       assertThat(codec.decode(codec.encode(event), StageEvent.class)).isEqualTo(event);
     }
     assertThat(new String(codec.encode(events.get(0)), UTF_8)).contains("\"type\":\"started\"");
-    assertThat(events.get(0).key()).isEqualTo("run-1/score/4:5");
+    assertThat(new String(codec.encode(events.get(0)), UTF_8))
+        .contains("\"stage\":\"explain-and-score\"");
+    assertThat(events.get(0).key()).isEqualTo("run-1/explain-and-score/4:5");
+  }
+
+  @Test
+  void anEventOfAStageThatBecameExplainAndScoreIsMalformedWithTheReason() {
+    // What a worker before the merge wrote: the per-neuron job's events under 'explain'.
+    String json =
+        "{\"type\":\"started\",\"schemaVersion\":1,\"runId\":\"r\",\"stage\":\"explain\","
+            + "\"unit\":\"1:2\",\"attempt\":1,\"atMillis\":5}";
+    assertThatThrownBy(() -> codec.decode(json.getBytes(UTF_8), StageEvent.class))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("'explain' is no longer a stage")
+        .hasMessageContaining("'explain-and-score'");
+  }
+
+  @Test
+  void stageIdsAreLowerCaseWithDashes() {
+    assertThat(Stage.values())
+        .extracting(Stage::id)
+        .containsExactly("capture", "collate", "explain-and-score", "weights");
+    for (Stage stage : Stage.values()) {
+      assertThat(Stage.fromId(stage.id())).isSameAs(stage);
+    }
+    assertThatThrownBy(() -> Stage.fromId("paint"))
+        .hasMessage(
+            "unknown stage 'paint' (expected one of capture, collate, explain-and-score, weights)");
+    assertThatThrownBy(() -> Stage.fromId("score")).hasMessageContaining("explain-and-score");
   }
 
   @Test
   void deadLetterKeepsRawBytes() {
     byte[] raw = {0, (byte) 0xff, '{'};
     DeadLetter letter =
-        new DeadLetter(1, "ne.jobs.explain", 3, 42, "1:2", raw, "bad", null, null, 9);
+        new DeadLetter(1, "ne.jobs.explain-and-score", 3, 42, "1:2", raw, "bad", null, null, 9);
     DeadLetter back = codec.decode(codec.encode(letter), DeadLetter.class);
     assertThat(back).isEqualTo(letter);
     assertThat(back.value()).containsExactly(raw);
@@ -71,7 +99,7 @@ class MessageCodecTest {
         "{\"schemaVersion\":2,\"header\":{\"runId\":\"r\",\"attempt\":1,\"maxAttempts\":1,"
             + "\"notBeforeMillis\":0},\"neuron\":{\"layerIndex\":1,\"neuronIndex\":2},"
             + "\"recordKey\":\"k\"}";
-    assertThatThrownBy(() -> codec.decode(json.getBytes(UTF_8), ExplainJob.class))
+    assertThatThrownBy(() -> codec.decode(json.getBytes(UTF_8), ExplainAndScoreJob.class))
         .isInstanceOf(MalformedMessageException.class)
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("schema version 2, newer than this reader's 1");
@@ -79,7 +107,8 @@ class MessageCodecTest {
 
   @Test
   void missingOrBadVersionIsMalformed() {
-    assertThatThrownBy(() -> codec.decode("{\"header\":{}}".getBytes(UTF_8), ExplainJob.class))
+    assertThatThrownBy(
+            () -> codec.decode("{\"header\":{}}".getBytes(UTF_8), ExplainAndScoreJob.class))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("without an integer schemaVersion");
     assertThatThrownBy(
@@ -89,20 +118,21 @@ class MessageCodecTest {
 
   @Test
   void garbageAndWrongShapesAreMalformed() {
-    assertThatThrownBy(() -> codec.decode("not json".getBytes(UTF_8), ExplainJob.class))
+    assertThatThrownBy(() -> codec.decode("not json".getBytes(UTF_8), ExplainAndScoreJob.class))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageStartingWith("not JSON");
-    assertThatThrownBy(() -> codec.decode("[1,2]".getBytes(UTF_8), ExplainJob.class))
+    assertThatThrownBy(() -> codec.decode("[1,2]".getBytes(UTF_8), ExplainAndScoreJob.class))
         .isInstanceOf(MalformedMessageException.class);
-    assertThatThrownBy(() -> codec.decode(null, ExplainJob.class))
+    assertThatThrownBy(() -> codec.decode(null, ExplainAndScoreJob.class))
         .isInstanceOf(MalformedMessageException.class);
     // Valid JSON, right version, but a required field missing: the record's own check refuses it.
     assertThatThrownBy(
             () ->
                 codec.decode(
-                    "{\"schemaVersion\":1,\"header\":null}".getBytes(UTF_8), ExplainJob.class))
+                    "{\"schemaVersion\":1,\"header\":null}".getBytes(UTF_8),
+                    ExplainAndScoreJob.class))
         .isInstanceOf(MalformedMessageException.class)
-        .hasMessageContaining("ExplainJob");
+        .hasMessageContaining("ExplainAndScoreJob");
     // A negative attempt is caught by JobHeader's constructor.
     String badAttempt =
         "{\"schemaVersion\":1,\"header\":{\"runId\":\"r\",\"attempt\":0,\"maxAttempts\":1,"
@@ -127,7 +157,8 @@ class MessageCodecTest {
         .isEqualTo("layers:0-11/shard:7");
     assertThat(new CollateJob(header, new NeuronBlock(3, 0, 512), "p").unit())
         .isEqualTo("layer:3/neurons:0-511");
-    assertThat(new ExplainJob(header, new NeuronId(12, 345), "k").unit()).isEqualTo("12:345");
+    assertThat(new ExplainAndScoreJob(header, new NeuronId(12, 345), "k").unit())
+        .isEqualTo("12:345");
   }
 
   @Test
@@ -138,16 +169,15 @@ class MessageCodecTest {
         .containsExactly(
             "ne.jobs.capture",
             "ne.jobs.collate",
-            "ne.jobs.explain",
-            "ne.jobs.simulate",
-            "ne.jobs.score",
+            "ne.jobs.explain-and-score",
             "ne.jobs.weights",
             "ne.events",
             "ne.dead-letter");
     assertThat(topics.events().compacted()).isTrue();
-    assertThat(topics.jobs(Stage.SCORE)).isSameAs(topics.score());
-    assertThat(topics.topicOf(new ExplainJob(header, new NeuronId(0, 0), "k")))
-        .isSameAs(topics.explain());
+    assertThat(topics.jobs(Stage.WEIGHTS)).isSameAs(topics.weights());
+    assertThat(topics.groupId(Stage.EXPLAIN_AND_SCORE)).isEqualTo("ne.stage.explain-and-score");
+    assertThat(topics.topicOf(new ExplainAndScoreJob(header, new NeuronId(0, 0), "k")))
+        .isSameAs(topics.explainAndScore());
     assertThatThrownBy(() -> new Topics("bad prefix/")).hasMessageContaining("topic prefix");
   }
 }

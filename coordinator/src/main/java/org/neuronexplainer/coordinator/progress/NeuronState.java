@@ -8,9 +8,8 @@ public enum NeuronState {
   PENDING,
   CAPTURING,
   COLLATING,
+  /** The explain-and-score job works on it: explain, simulate, score. */
   EXPLAINING,
-  SIMULATING,
-  SCORING,
   DONE,
   FAILED;
 
@@ -26,9 +25,7 @@ public enum NeuronState {
       }
     }
     throw new IllegalArgumentException(
-        "unknown state '"
-            + id
-            + "' (pending, capturing, collating, explaining, simulating, scoring, done, failed)");
+        "unknown state '" + id + "' (pending, capturing, collating, explaining, done, failed)");
   }
 
   /** The state while a stage works on the neuron. */
@@ -36,9 +33,7 @@ public enum NeuronState {
     return switch (stage) {
       case CAPTURE -> CAPTURING;
       case COLLATE -> COLLATING;
-      case EXPLAIN -> EXPLAINING;
-      case SIMULATE -> SIMULATING;
-      case SCORE -> SCORING;
+      case EXPLAIN_AND_SCORE -> EXPLAINING;
       case WEIGHTS -> PENDING;
     };
   }

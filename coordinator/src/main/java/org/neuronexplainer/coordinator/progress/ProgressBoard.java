@@ -19,9 +19,6 @@ public final class ProgressBoard {
   public static final Comparator<String> UNIT_ORDER =
       Comparator.comparingInt((String u) -> part(u, 0)).thenComparingInt(u -> part(u, 1));
 
-  /** The run's last per-neuron stage: explain, since one job does explain, simulate and score. */
-  public static final Stage LAST_STAGE = Stage.EXPLAIN;
-
   private final Map<String, RunProgress> runs = new TreeMap<>();
   private final Listener listener;
 
@@ -64,7 +61,7 @@ public final class ProgressBoard {
   }
 
   private RunProgress run(String runId) {
-    return runs.computeIfAbsent(runId, id -> new RunProgress(id, LAST_STAGE));
+    return runs.computeIfAbsent(runId, id -> new RunProgress(id));
   }
 
   /** Reads a run under the lock; empty when no event or plan of it was seen. */

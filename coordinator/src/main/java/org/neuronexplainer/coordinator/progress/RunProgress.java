@@ -16,17 +16,18 @@ import org.neuronexplainer.common.messaging.StageEvent;
  *
  * <p>Folding rules: a {@code started} event puts the neuron in its stage's working state; a {@code
  * failed} event that will be retried keeps it there (with the reason); one that will not marks it
- * {@code failed}; a {@code succeeded} event of the run's last per-neuron stage marks it {@code
- * done}, of an earlier stage moves it on. The newest event wins, which is also what a compacted
- * topic keeps, so a replay after a restart ends in the same state.
+ * {@code failed}; a {@code succeeded} event of the per-neuron stage ({@code explain-and-score})
+ * marks it {@code done}. The newest event wins, which is also what a compacted topic keeps, so a
+ * replay after a restart ends in the same state.
  *
  * <p>Capture runs: capture, collate and weights events are about units that cover many neurons (a
  * layer range of one corpus shard, a block of one layer's neurons), folded as {@link UnitProgress}.
  * A neuron's state follows its units until its first per-neuron event: {@code capturing} while
  * capture units of its layer run, {@code failed} when one of them failed for good, {@code pending}
  * once all are done (waiting for collate), then {@code collating}, {@code pending} again once its
- * explain job is queued. An event of an earlier stage than the neuron's newest never moves it back,
- * since events of different units sit on different partitions and a replay may order them freely.
+ * explain-and-score job is queued. An event of an earlier stage than the neuron's newest never
+ * moves it back, since events of different units sit on different partitions and a replay may order
+ * them freely.
  */
 public final class RunProgress {
 
@@ -34,7 +35,6 @@ public final class RunProgress {
   private static final int RATE_WINDOW = 2_000;
 
   private final String runId;
-  private final Stage lastStage;
   private final Map<String, NeuronProgress> neurons = new HashMap<>();
   private final CaptureUnits units = new CaptureUnits(this::follow);
   private final EnumMap<NeuronState, Integer> counts = new EnumMap<>(NeuronState.class);
@@ -47,9 +47,8 @@ public final class RunProgress {
   private int scored;
   private long completed;
 
-  public RunProgress(String runId, Stage lastStage) {
+  public RunProgress(String runId) {
     this.runId = runId;
-    this.lastStage = lastStage;
     for (NeuronState s : NeuronState.values()) {
       counts.put(s, 0);
     }
@@ -94,10 +93,8 @@ public final class RunProgress {
 
   /** Folds one event; returns true when it made the neuron done for the first time. */
   public boolean apply(StageEvent event) {
-    if (event.stage() == Stage.CAPTURE
-        || event.stage() == Stage.COLLATE
-        || event.stage() == Stage.WEIGHTS) {
-      units.apply(event);
+    if (event.stage() != Stage.EXPLAIN_AND_SCORE) {
+      units.apply(event); // capture, collate and weights units cover many neurons
       return false;
     }
     NeuronProgress n = neuron(event.unit());
@@ -109,10 +106,8 @@ public final class RunProgress {
       next = f.willRetry() ? NeuronState.working(f.stage()) : NeuronState.FAILED;
     } else if (event instanceof StageEvent.Succeeded ok) {
       setMetrics(n, ok.metrics());
-      next = ok.stage() == lastStage ? NeuronState.DONE : NeuronState.working(nextStage(ok));
-      if (next == NeuronState.DONE) {
-        n.reason = null;
-      }
+      next = NeuronState.DONE;
+      n.reason = null;
     } else {
       next = NeuronState.working(event.stage());
     }
@@ -138,10 +133,6 @@ public final class RunProgress {
     n.attempt = attempt;
     n.reason = why;
     move(n, next);
-  }
-
-  private static Stage nextStage(StageEvent.Succeeded ok) {
-    return ok.stage() == Stage.EXPLAIN ? Stage.SIMULATE : Stage.SCORE;
   }
 
   /**

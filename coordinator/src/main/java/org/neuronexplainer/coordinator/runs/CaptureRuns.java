@@ -10,12 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.messaging.CaptureJob;
 import org.neuronexplainer.common.messaging.CollateJob;
 import org.neuronexplainer.common.messaging.Job;
@@ -32,7 +27,7 @@ import org.neuronexplainer.coordinator.progress.ProgressBoard;
 /**
  * The coordinator's part of capture runs: publishes the capture (and weights) jobs of a new run,
  * then, as the events show every shard of a layer range captured, that range's collate jobs. The
- * collate jobs queue the explain jobs themselves.
+ * collate jobs queue the explain-and-score jobs themselves.
  *
  * <p>Restart: the plan is a run record ({@code runs/{id}/capture-plan.json}) and each range's
  * collate jobs leave a marker once the broker holds them, so a restarted coordinator neither loses
@@ -52,14 +47,14 @@ final class CaptureRuns {
   private final ObjectMapper json =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private final BlobStore store;
-  private final Publisher publisher;
+  private final JobPublisher jobs;
   private final ProgressBoard board;
   private final Map<String, StoredPlan> plans = new ConcurrentHashMap<>();
   private final Set<String> published = ConcurrentHashMap.newKeySet();
 
-  CaptureRuns(BlobStore store, Publisher publisher, ProgressBoard board) {
+  CaptureRuns(BlobStore store, JobPublisher jobs, ProgressBoard board) {
     this.store = store;
-    this.publisher = publisher;
+    this.jobs = jobs;
     this.board = board;
   }
 
@@ -74,11 +69,11 @@ final class CaptureRuns {
         new StoredPlan(plan.ranges(), plan.shards(), plan.blocks(), plan.weightLayers());
     store.put(CaptureKeys.plan(spec.runId()), write(stored));
     register(spec.runId(), stored);
-    List<Job> jobs = new ArrayList<>(captureJobs(spec.runId(), header(spec), stored));
+    List<Job> first = new ArrayList<>(captureJobs(spec.runId(), header(spec), stored));
     for (NeuronBlock layer : stored.weightLayers()) {
-      jobs.add(new WeightsJob(header(spec), layer));
+      first.add(new WeightsJob(header(spec), layer));
     }
-    publishAll(spec.runId(), jobs);
+    jobs.publish(first);
   }
 
   /** Reads a capture run's plan back after a restart; false when the run is not a capture run. */
@@ -132,7 +127,7 @@ final class CaptureRuns {
                           .allMatch(u -> p.unitState(Stage.CAPTURE, u).equals("succeeded")))
               .orElse(false);
       if (captured) {
-        publishAll(spec.runId(), collateJobs(spec, plan, range));
+        jobs.publish(collateJobs(spec, plan, range));
         store.put(marker, write(Map.of("range", range.toString())));
         published.add(marker);
       }
@@ -153,23 +148,23 @@ final class CaptureRuns {
         board.read(spec.runId(), p -> p.failedUnits(Stage.CAPTURE)).orElse(List.of());
     List<String> failedCollates =
         board.read(spec.runId(), p -> p.failedUnits(Stage.COLLATE)).orElse(List.of());
-    List<Job> jobs = new ArrayList<>();
+    List<Job> again = new ArrayList<>();
     for (CaptureJob job : captureJobs(spec.runId(), header(spec), plan)) {
       if (failedCaptures.contains(job.unit())) {
-        jobs.add(job);
+        again.add(job);
       }
     }
     for (LayerRange range : plan.ranges()) {
       for (CollateJob job : collateJobs(spec, plan, range)) {
         if (failedCollates.contains(job.unit())) {
-          jobs.add(job);
+          again.add(job);
         }
       }
     }
     board.requeuedUnits(spec.runId(), Stage.CAPTURE, failedCaptures);
     board.requeuedUnits(spec.runId(), Stage.COLLATE, failedCollates);
-    publishAll(spec.runId(), jobs);
-    return jobs.size();
+    jobs.publish(again);
+    return again.size();
   }
 
   /** Capture jobs of every range, shard by shard. */
@@ -212,24 +207,6 @@ final class CaptureRuns {
 
   private static List<String> units(List<? extends Job> jobs) {
     return jobs.stream().map(Job::unit).toList();
-  }
-
-  private void publishAll(String runId, List<? extends Job> jobs) {
-    List<Future<RecordMetadata>> sends = new ArrayList<>(jobs.size());
-    for (Job job : jobs) {
-      sends.add(publisher.job(job));
-    }
-    publisher.flush();
-    try {
-      for (Future<RecordMetadata> send : sends) {
-        send.get(60, TimeUnit.SECONDS);
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("publishing the jobs of " + runId + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing jobs", e);
-    }
   }
 
   private byte[] write(Object value) {

@@ -1,21 +1,13 @@
 package org.neuronexplainer.coordinator.runs;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.neuronexplainer.common.dataset.NeuronId;
-import org.neuronexplainer.common.kafka.Publisher;
-import org.neuronexplainer.common.messaging.ExplainJob;
-import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -34,7 +26,7 @@ public final class RunService {
 
   private final RunRecords records;
   private final RunPlanner planner;
-  private final Publisher publisher;
+  private final JobPublisher jobs;
   private final CaptureRuns captures;
   private final ProgressBoard board;
   private final LongSupplier clock;
@@ -44,15 +36,15 @@ public final class RunService {
   public RunService(
       RunRecords records,
       RunPlanner planner,
-      Publisher publisher,
+      JobPublisher jobs,
       ProgressBoard board,
       LongSupplier clock) {
     this.records = records;
     this.planner = planner;
-    this.publisher = publisher;
+    this.jobs = jobs;
     this.board = board;
     this.clock = clock;
-    this.captures = new CaptureRuns(records.store(), publisher, board);
+    this.captures = new CaptureRuns(records.store(), jobs, board);
   }
 
   /** Loads every run record of the store: how a restarted coordinator knows its runs. */
@@ -88,7 +80,7 @@ public final class RunService {
     if (capturePlan != null) {
       captures.start(spec, capturePlan);
     } else {
-      publish(spec, neurons);
+      jobs.explainAndScore(spec, neurons);
     }
     return view(spec.runId());
   }
@@ -152,8 +144,8 @@ public final class RunService {
     RunSpec spec = specs.get(runId);
     List<String> perNeuron = chosen;
     if (spec.captures()) {
-      // Neurons that failed before their explain job wait for their failed capture or collate
-      // units; those go out again, and the rest get explain jobs.
+      // Neurons that failed before their explain-and-score job wait for their failed capture or
+      // collate units; those go out again, and the rest get explain-and-score jobs.
       Map<String, String> stages = new java.util.HashMap<>();
       neurons(runId, null).forEach(n -> stages.put(n.neuron(), String.valueOf(n.stage())));
       perNeuron =
@@ -169,7 +161,7 @@ public final class RunService {
       board.requeued(runId, chosen);
       setState(runId, RunState.RUNNING);
     }
-    publish(spec, perNeuron.stream().map(RunService::neuron).toList());
+    jobs.explainAndScore(spec, perNeuron.stream().map(RunService::neuron).toList());
     return chosen;
   }
 
@@ -218,29 +210,6 @@ public final class RunService {
     RunStatus next = statuses.get(runId).with(state, clock.getAsLong());
     records.putStatus(next);
     statuses.put(runId, next);
-  }
-
-  private void publish(RunSpec spec, List<NeuronId> neurons) {
-    if (neurons.isEmpty()) {
-      return;
-    }
-    List<Future<RecordMetadata>> sends = new ArrayList<>(neurons.size());
-    for (NeuronId neuron : neurons) {
-      JobHeader header = JobHeader.first(spec.runId(), spec.maxAttempts());
-      sends.add(publisher.job(new ExplainJob(header, neuron, RunRecords.recordKey(neuron))));
-    }
-    publisher.flush();
-    try {
-      for (Future<RecordMetadata> send : sends) {
-        send.get(60, TimeUnit.SECONDS);
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(
-          "publishing the jobs of " + spec.runId() + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing jobs", e);
-    }
   }
 
   private static List<String> units(List<NeuronId> neurons) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.progress.RunProgress;
 import org.neuronexplainer.coordinator.runs.RunView;
@@ -15,21 +16,16 @@ import org.neuronexplainer.coordinator.runs.RunView;
  * The run pages' JSON: a run as the API shows it, plus one progress row per stage. A neuron moves
  * through the working states in pipeline order, so for a stage the neurons in a later state (or
  * done) have passed it, those in its working state are in it, and those that failed there stopped
- * in it.
+ * in it. The weights stage works on layers, not neurons: its row counts a capture run's layers.
  */
 final class RunPageJson {
 
-  /** Pipeline order: each per-neuron stage with the state a neuron is in while it works there. */
-  private static final List<Map.Entry<String, NeuronState>> STAGES =
+  /** Pipeline order: each stage a neuron goes through, with its state while it is there. */
+  private static final List<Map.Entry<Stage, NeuronState>> STAGES =
       List.of(
-          Map.entry("capture", NeuronState.CAPTURING),
-          Map.entry("collate", NeuronState.COLLATING),
-          Map.entry("explain", NeuronState.EXPLAINING),
-          Map.entry("simulate", NeuronState.SIMULATING),
-          Map.entry("score", NeuronState.SCORING));
-
-  // The stage that always has a row: the one the per-neuron job is published on.
-  private static final String JOB_STAGE = "explain";
+          Map.entry(Stage.CAPTURE, NeuronState.CAPTURING),
+          Map.entry(Stage.COLLATE, NeuronState.COLLATING),
+          Map.entry(Stage.EXPLAIN_AND_SCORE, NeuronState.EXPLAINING));
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
@@ -60,9 +56,10 @@ final class RunPageJson {
 
   /**
    * One row per stage that the run uses: {@code passed}, {@code working}, {@code failed} and {@code
-   * waiting} neurons, which add up to the run's neurons. Capture, collate, simulate and score get a
-   * row only once a neuron was seen there (a run from stored records skips capture; explain,
-   * simulate and score of a neuron run as one job).
+   * waiting}, which add up to the row's {@code total}. The neuron stages count the run's neurons;
+   * capture and collate get a row only once a neuron was seen there (a run from stored records
+   * skips them), explain-and-score always has one. The weights row, for a capture run, counts its
+   * layers ({@code passed} are those whose weight-based files are written).
    */
   static ArrayNode stages(RunProgress.Summary summary) {
     ArrayNode rows = JSON.createArrayNode();
@@ -71,12 +68,12 @@ final class RunPageJson {
     int[] failed = new int[STAGES.size()];
     for (int i = 0; i < STAGES.size(); i++) {
       working[i] = states.getOrDefault(STAGES.get(i).getValue().id(), 0);
-      failed[i] = failedAt(summary.stages(), STAGES.get(i).getKey());
+      failed[i] = count(summary.stages(), STAGES.get(i).getKey(), NeuronState.FAILED.id());
     }
     int done = states.getOrDefault(NeuronState.DONE.id(), 0);
     for (int i = 0; i < STAGES.size(); i++) {
-      String stage = STAGES.get(i).getKey();
-      if (working[i] == 0 && failed[i] == 0 && !stage.equals(JOB_STAGE)) {
+      Stage stage = STAGES.get(i).getKey();
+      if (working[i] == 0 && failed[i] == 0 && stage != Stage.EXPLAIN_AND_SCORE) {
         continue;
       }
       int passed = done;
@@ -88,19 +85,41 @@ final class RunPageJson {
           stoppedBefore += failed[j];
         }
       }
-      ObjectNode row = rows.addObject();
-      row.put("stage", stage);
-      row.put("passed", passed);
-      row.put("working", working[i]);
-      row.put("failed", failed[i]);
-      row.put(
-          "waiting",
-          Math.max(0, summary.neurons() - passed - working[i] - failed[i] - stoppedBefore));
+      int waiting =
+          Math.max(0, summary.neurons() - passed - working[i] - failed[i] - stoppedBefore);
+      row(rows, stage, summary.neurons(), passed, working[i], failed[i], waiting);
+    }
+    Map<String, Integer> units = summary.units();
+    int layers = 0;
+    for (String state : List.of("pending", "working", "succeeded", "failed")) {
+      layers += count(units, Stage.WEIGHTS, state);
+    }
+    if (layers > 0) {
+      row(
+          rows,
+          Stage.WEIGHTS,
+          layers,
+          count(units, Stage.WEIGHTS, "succeeded"),
+          count(units, Stage.WEIGHTS, "working"),
+          count(units, Stage.WEIGHTS, "failed"),
+          count(units, Stage.WEIGHTS, "pending"));
     }
     return rows;
   }
 
-  private static int failedAt(Map<String, Integer> byStage, String stage) {
-    return byStage.getOrDefault(stage + ":" + NeuronState.FAILED.id(), 0);
+  private static void row(
+      ArrayNode rows, Stage stage, int total, int passed, int working, int failed, int waiting) {
+    ObjectNode row = rows.addObject();
+    row.put("stage", stage.id());
+    row.put("total", total);
+    row.put("passed", passed);
+    row.put("working", working);
+    row.put("failed", failed);
+    row.put("waiting", waiting);
+  }
+
+  /** A count of {@code stage:state}, as the summary keys them. */
+  private static int count(Map<String, Integer> byStage, Stage stage, String state) {
+    return byStage.getOrDefault(stage.id() + ":" + state, 0);
   }
 }

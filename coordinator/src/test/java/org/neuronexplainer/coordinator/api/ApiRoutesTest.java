@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.kafka.Publisher;
 import org.neuronexplainer.common.messaging.MessageCodec;
 import org.neuronexplainer.common.messaging.Topics;
@@ -48,10 +49,12 @@ class ApiRoutesTest {
         new RunService(
             new RunRecords(store),
             new RunPlanner(store),
-            new Publisher(
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
-                new Topics("t."),
-                new MessageCodec()),
+            new JobPublisher(
+                new Publisher(
+                    new MockProducer<>(
+                        true, null, new StringSerializer(), new ByteArraySerializer()),
+                    new Topics("t."),
+                    new MessageCodec())),
             new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry())),
             () -> 1_000L);
     vertx = Vertx.vertx();

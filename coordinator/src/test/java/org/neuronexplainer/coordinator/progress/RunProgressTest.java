@@ -14,16 +14,24 @@ class RunProgressTest {
   private static final int V = Messages.SCHEMA_VERSION;
 
   private static StageEvent started(String unit, int attempt, long at) {
-    return new StageEvent.Started(V, "r", Stage.EXPLAIN, unit, attempt, at);
+    return new StageEvent.Started(V, "r", Stage.EXPLAIN_AND_SCORE, unit, attempt, at);
   }
 
   private static StageEvent ok(String unit, long at, double score) {
     return new StageEvent.Succeeded(
-        V, "r", Stage.EXPLAIN, unit, 1, at, false, new JobMetrics(10L, 2L, 0.5, score, 4L));
+        V,
+        "r",
+        Stage.EXPLAIN_AND_SCORE,
+        unit,
+        1,
+        at,
+        false,
+        new JobMetrics(10L, 2L, 0.5, score, 4L));
   }
 
   private static StageEvent failed(String unit, int attempt, boolean retry) {
-    return new StageEvent.Failed(V, "r", Stage.EXPLAIN, unit, attempt, 0, "boom " + attempt, retry);
+    return new StageEvent.Failed(
+        V, "r", Stage.EXPLAIN_AND_SCORE, unit, attempt, 0, "boom " + attempt, retry);
   }
 
   @Test
@@ -122,7 +130,7 @@ class RunProgressTest {
 
   /** Layers 0-2 of two neurons each; capture units for 0-1 in two shards, 2 in one. */
   private static RunProgress capturePlan() {
-    RunProgress p = new RunProgress("r", Stage.EXPLAIN);
+    RunProgress p = new RunProgress("r");
     p.plan(List.of("0:0", "0:1", "1:0", "1:1", "2:0", "2:1"));
     p.planUnits(
         Stage.CAPTURE, List.of("layers:0-1/shard:0", "layers:0-1/shard:1", "layers:2-2/shard:0"));
@@ -132,7 +140,7 @@ class RunProgressTest {
 
   @Test
   void foldsStartedSucceededAndFailedIntoStates() {
-    RunProgress p = new RunProgress("r", Stage.EXPLAIN);
+    RunProgress p = new RunProgress("r");
     p.plan(List.of("0:1", "0:2", "0:3"));
     assertThat(p.count(NeuronState.PENDING)).isEqualTo(3);
     p.apply(started("0:1", 1, 0));
@@ -158,7 +166,7 @@ class RunProgressTest {
 
   @Test
   void aRedeliveredSuccessCountsTokensAndCompletionOnce() {
-    RunProgress p = new RunProgress("r", Stage.EXPLAIN);
+    RunProgress p = new RunProgress("r");
     p.plan(List.of("0:1"));
     assertThat(p.apply(ok("0:1", 1_000, 0.4))).isTrue();
     p.apply(started("0:1", 1, 1_100));
@@ -174,7 +182,7 @@ class RunProgressTest {
 
   @Test
   void aRequeueMakesFailedNeuronsPendingAgain() {
-    RunProgress p = new RunProgress("r", Stage.EXPLAIN);
+    RunProgress p = new RunProgress("r");
     p.plan(List.of("1:5"));
     p.apply(failed("1:5", 3, false));
     p.requeued(List.of("1:5"));
@@ -185,7 +193,7 @@ class RunProgressTest {
 
   @Test
   void throughputAndEtaComeFromFinishingTimes() {
-    RunProgress p = new RunProgress("r", Stage.EXPLAIN);
+    RunProgress p = new RunProgress("r");
     p.plan(List.of("0:0", "0:1", "0:2", "0:3", "0:4"));
     p.apply(ok("0:0", 0, 1));
     p.apply(ok("0:1", 500, 1));
@@ -196,7 +204,7 @@ class RunProgressTest {
 
   @Test
   void eventsOfAnotherRunOrderAreSortedNumerically() {
-    RunProgress p = new RunProgress("r", Stage.EXPLAIN);
+    RunProgress p = new RunProgress("r");
     p.plan(List.of("10:2", "2:10", "2:9"));
     assertThat(p.neurons(null))
         .extracting(RunProgress.NeuronView::neuron)

@@ -31,7 +31,7 @@ import org.neuronexplainer.common.kafka.KafkaClients;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.Publisher;
 import org.neuronexplainer.common.kafka.testing.TestBroker;
-import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.MessageCodec;
 import org.neuronexplainer.common.messaging.StageEvent;
@@ -190,7 +190,7 @@ class RunPageBrowserIT {
     browser.get(url("/runs"));
     await(By.linkText(RUN)).click();
 
-    WebElement explain = await(By.cssSelector("#stages tr[data-stage=explain]"));
+    WebElement explain = await(By.cssSelector("#stages tr[data-stage=explain-and-score]"));
     assertThat(explain.findElement(By.cssSelector("[data-count=passed]")).getText()).isEqualTo("5");
     assertThat(explain.findElement(By.cssSelector("[data-count=working]")).getText())
         .isEqualTo("3");
@@ -283,8 +283,8 @@ class RunPageBrowserIT {
   }
 
   /**
-   * Answers explain jobs as a worker would, by a script: reads the jobs topic from its start (no
-   * group) and publishes started, succeeded or failed events.
+   * Answers explain-and-score jobs as a worker would, by a script: reads the jobs topic from its
+   * start (no group) and publishes started, succeeded or failed events.
    */
   static final class ScriptedWorker implements AutoCloseable {
     private final KafkaClients clients;
@@ -292,7 +292,8 @@ class RunPageBrowserIT {
     private final Consumer<String, byte[]> jobs;
     private final Publisher publisher;
     private final Thread thread;
-    private final Map<String, ExplainJob> held = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ExplainAndScoreJob> held =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
     volatile boolean healed;
 
@@ -301,7 +302,7 @@ class RunPageBrowserIT {
       jobs = clients.reader("scripted-worker");
       publisher =
           new Publisher(clients.producer("scripted-worker"), config.topics(), new MessageCodec());
-      String topic = config.topics().explain().name();
+      String topic = config.topics().explainAndScore().name();
       List<TopicPartition> partitions =
           jobs.partitionsFor(topic).stream()
               .map(p -> new TopicPartition(topic, p.partition()))
@@ -320,7 +321,7 @@ class RunPageBrowserIT {
       try {
         while (running) {
           for (ConsumerRecord<String, byte[]> record : jobs.poll(Duration.ofMillis(100))) {
-            answer(codec.decode(record.value(), ExplainJob.class));
+            answer(codec.decode(record.value(), ExplainAndScoreJob.class));
           }
         }
       } catch (WakeupException e) {
@@ -328,7 +329,7 @@ class RunPageBrowserIT {
       }
     }
 
-    private void answer(ExplainJob job) {
+    private void answer(ExplainAndScoreJob job) {
       String unit = job.unit();
       long now = System.currentTimeMillis();
       publisher.event(StageEvent.started(job, now));
@@ -343,7 +344,7 @@ class RunPageBrowserIT {
       publisher.flush();
     }
 
-    private void succeed(ExplainJob job) {
+    private void succeed(ExplainAndScoreJob job) {
       publisher.event(
           StageEvent.succeeded(
               job, System.currentTimeMillis(), false, new JobMetrics(100L, 20L, 0.001, 0.5)));

@@ -12,15 +12,22 @@ class RunPageJsonTest {
 
   private static RunProgress.Summary summary(
       int neurons, Map<String, Integer> states, Map<String, Integer> stages) {
+    return summary(neurons, states, stages, Map.of());
+  }
+
+  private static RunProgress.Summary summary(
+      int neurons,
+      Map<String, Integer> states,
+      Map<String, Integer> stages,
+      Map<String, Integer> units) {
     Map<String, Integer> all = new LinkedHashMap<>();
-    for (String s :
-        new String[] {"pending", "capturing", "collating", "explaining", "simulating", "scoring"}) {
+    for (String s : new String[] {"pending", "capturing", "collating", "explaining"}) {
       all.put(s, 0);
     }
     all.put("done", 0);
     all.put("failed", 0);
     all.putAll(states);
-    return new RunProgress.Summary(neurons, all, stages, Map.of(), 0, null, 0, 0, 0, 0, null);
+    return new RunProgress.Summary(neurons, all, stages, units, 0, null, 0, 0, 0, 0, null);
   }
 
   private static JsonNode row(JsonNode rows, String stage) {
@@ -39,9 +46,10 @@ class RunPageJsonTest {
             summary(
                 10,
                 Map.of("done", 5, "explaining", 2, "failed", 2, "pending", 1),
-                Map.of("explain:explaining", 2, "explain:failed", 2)));
+                Map.of("explain-and-score:explaining", 2, "explain-and-score:failed", 2)));
     assertThat(rows).hasSize(1);
-    JsonNode explain = row(rows, "explain");
+    JsonNode explain = row(rows, "explain-and-score");
+    assertThat(explain.get("total").asInt()).isEqualTo(10);
     assertThat(explain.get("passed").asInt()).isEqualTo(5);
     assertThat(explain.get("working").asInt()).isEqualTo(2);
     assertThat(explain.get("failed").asInt()).isEqualTo(2);
@@ -54,17 +62,17 @@ class RunPageJsonTest {
         RunPageJson.stages(
             summary(
                 12,
-                Map.of("capturing", 3, "scoring", 2, "done", 4, "failed", 3),
+                Map.of("capturing", 3, "explaining", 2, "done", 4, "failed", 3),
                 Map.of(
                     "capture:capturing", 3,
                     "collate:failed", 1,
-                    "score:scoring", 2,
-                    "score:failed", 2)));
+                    "explain-and-score:explaining", 2,
+                    "explain-and-score:failed", 2)));
     assertThat(rows)
         .extracting(r -> r.get("stage").asText())
-        .containsExactly("capture", "collate", "explain", "score");
+        .containsExactly("capture", "collate", "explain-and-score");
     JsonNode capture = row(rows, "capture");
-    // Done, scoring, failed at score and failed at collate are past capture.
+    // Done, explaining, failed at explain-and-score and failed at collate are past capture.
     assertThat(capture.get("passed").asInt()).isEqualTo(9);
     assertThat(capture.get("working").asInt()).isEqualTo(3);
     assertThat(capture.get("failed").asInt()).isZero();
@@ -74,11 +82,37 @@ class RunPageJsonTest {
     assertThat(collate.get("passed").asInt()).isEqualTo(8);
     assertThat(collate.get("failed").asInt()).isEqualTo(1);
     assertThat(collate.get("waiting").asInt()).isEqualTo(3);
-    JsonNode score = row(rows, "score");
-    assertThat(score.get("passed").asInt()).isEqualTo(4);
-    assertThat(score.get("working").asInt()).isEqualTo(2);
-    assertThat(score.get("failed").asInt()).isEqualTo(2);
+    JsonNode explain = row(rows, "explain-and-score");
+    assertThat(explain.get("passed").asInt()).isEqualTo(4);
+    assertThat(explain.get("working").asInt()).isEqualTo(2);
+    assertThat(explain.get("failed").asInt()).isEqualTo(2);
     // 12 less 4 passed, 2 working, 2 failed here and 1 stopped at collate.
-    assertThat(score.get("waiting").asInt()).isEqualTo(3);
+    assertThat(explain.get("waiting").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void theWeightsRowCountsACaptureRunsLayers() {
+    JsonNode rows =
+        RunPageJson.stages(
+            summary(
+                6,
+                Map.of("capturing", 6),
+                Map.of("capture:capturing", 6),
+                Map.of(
+                    "weights:succeeded", 2,
+                    "weights:working", 1,
+                    "weights:pending", 8,
+                    "weights:failed", 1,
+                    "capture:working", 2)));
+    assertThat(rows)
+        .extracting(r -> r.get("stage").asText())
+        .containsExactly("capture", "explain-and-score", "weights");
+    JsonNode weights = row(rows, "weights");
+    assertThat(weights.get("total").asInt()).isEqualTo(12);
+    assertThat(weights.get("passed").asInt()).isEqualTo(2);
+    assertThat(weights.get("working").asInt()).isEqualTo(1);
+    assertThat(weights.get("failed").asInt()).isEqualTo(1);
+    assertThat(weights.get("waiting").asInt()).isEqualTo(8);
+    assertThat(row(rows, "capture").get("total").asInt()).isEqualTo(6);
   }
 }

@@ -6,18 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
-import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.kafka.StageHandler;
 import org.neuronexplainer.common.messaging.CollateJob;
-import org.neuronexplainer.common.messaging.ExplainJob;
-import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.NeuronBlock;
 import org.neuronexplainer.common.messaging.PermanentException;
@@ -38,22 +31,22 @@ import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
  * The collate job: reads its block's neurons from every shard's partial of one layer (only the
  * chunks that hold them, {@link PartialReader}), merges them (exactly, see {@code LayerStats}) and
  * writes the block's NeuronRecords and activation-based token tables, the same bytes one capture
- * pass over the whole corpus writes; then queues one explain job per neuron and writes its marker
- * ({@code runs/{run}/collated/...}). The marker goes last: a crash before it redoes the block (the
- * same files again, explain jobs that the explain stage skips when done).
+ * pass over the whole corpus writes; then queues one explain-and-score job per neuron and writes
+ * its marker ({@code runs/{run}/collated/...}). The marker goes last: a crash before it redoes the
+ * block (the same files again, jobs that the explain-and-score stage skips when done).
  */
 final class CollateHandler implements StageHandler<CollateJob> {
 
   private final BlobStore store;
   private final RunSpecs specs;
   private final SubjectModels models;
-  private final Publisher publisher;
+  private final JobPublisher jobs;
 
-  CollateHandler(RunRecords records, SubjectModels models, Publisher publisher) {
+  CollateHandler(RunRecords records, SubjectModels models, JobPublisher jobs) {
     this.store = records.store();
     this.specs = new RunSpecs(records, System::currentTimeMillis);
     this.models = models;
-    this.publisher = publisher;
+    this.jobs = jobs;
   }
 
   @Override
@@ -109,7 +102,7 @@ final class CollateHandler implements StageHandler<CollateJob> {
             merged,
             block,
             new RecordAssembler(tokens::get, tokenizer::tokenTexts, tokenizer::tokenText));
-    queueExplainJobs(spec, written);
+    jobs.explainAndScore(spec, written);
     store.put(
         CaptureKeys.collated(runId, block),
         ("{\"neurons\":" + written.size() + "}").getBytes(StandardCharsets.UTF_8));
@@ -127,24 +120,5 @@ final class CollateHandler implements StageHandler<CollateJob> {
       written.add(new NeuronId(block.layer(), neurons[j]));
     }
     return written;
-  }
-
-  private void queueExplainJobs(RunSpec spec, List<NeuronId> neurons) {
-    List<Future<RecordMetadata>> sends = new ArrayList<>(neurons.size());
-    for (NeuronId neuron : neurons) {
-      JobHeader header = JobHeader.first(spec.runId(), spec.maxAttempts());
-      sends.add(publisher.job(new ExplainJob(header, neuron, RunRecords.recordKey(neuron))));
-    }
-    publisher.flush();
-    try {
-      for (Future<RecordMetadata> send : sends) {
-        send.get(60, TimeUnit.SECONDS);
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new RetryableException("queueing explain jobs failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetryableException("interrupted while queueing explain jobs", e);
-    }
   }
 }

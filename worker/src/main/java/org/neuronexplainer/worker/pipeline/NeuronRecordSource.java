@@ -5,9 +5,10 @@ import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 
 /**
- * Where the per-neuron stages get a neuron's NeuronRecord. Today it is read from the store (runs
- * that start from collated activations, e.g. OpenAI's published ones); the capture and collate
- * stages will write the same keys, so this stays the seam between them and the per-neuron stages.
+ * Where the explain-and-score stage gets a neuron's NeuronRecord: from the store, at the public
+ * layout's key, which a run from collated activations (e.g. OpenAI's published ones) finds there
+ * and a capture run's collate stage writes. This stays the seam between them and the per-neuron
+ * job.
  */
 public interface NeuronRecordSource {
 

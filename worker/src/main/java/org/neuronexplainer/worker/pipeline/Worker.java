@@ -7,12 +7,13 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Producer;
+import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.kafka.KafkaClients;
 import org.neuronexplainer.common.kafka.Publisher;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.kafka.StageHandler;
 import org.neuronexplainer.common.kafka.StageRunner;
-import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.messaging.MessageCodec;
 import org.neuronexplainer.common.messaging.Stage;
@@ -104,15 +105,16 @@ public final class Worker implements AutoCloseable {
     Worker worker = new Worker(producer, new Publisher(producer, topics, new MessageCodec()), llm);
     metrics.registerModel(config.llmModel(), "chat_completions");
     RunRecords records = new RunRecords(store);
-    if (config.perNeuron()) {
-      NeuronHandler neuron =
-          new NeuronHandler(records, new StoreNeuronRecords(store), backends, config.jobTimeout());
-      MeteredHandler<ExplainJob> metered =
-          new MeteredHandler<>(neuron, metrics, Stage.EXPLAIN.id());
+    if (config.serves(Stage.EXPLAIN_AND_SCORE)) {
+      ExplainAndScoreHandler neuron =
+          new ExplainAndScoreHandler(
+              records, new StoreNeuronRecords(store), backends, config.jobTimeout());
+      MeteredHandler<ExplainAndScoreJob> metered =
+          new MeteredHandler<>(neuron, metrics, Stage.EXPLAIN_AND_SCORE.id());
       RunnerSettings runnerSettings = settings.withMaxInFlight(config.maxInFlight());
       for (int i = 0; i < config.runnersPerStage(); i++) {
         worker.startRunner(
-            clients, config, metricsSetup, topics.explain(), metered, runnerSettings);
+            clients, config, metricsSetup, topics.explainAndScore(), metered, runnerSettings);
       }
     }
     if (config.needsSubjectModel()) {
@@ -138,7 +140,7 @@ public final class Worker implements AutoCloseable {
           metricsSetup,
           topics.collate(),
           new MeteredHandler<>(
-              new CollateHandler(records, worker.models, worker.publisher),
+              new CollateHandler(records, worker.models, new JobPublisher(worker.publisher)),
               metrics,
               Stage.COLLATE.id()),
           settings);

@@ -13,10 +13,9 @@ import org.neuronexplainer.common.storage.StoreLocation;
 /**
  * A worker's configuration, read once from the environment and checked at start.
  *
- * @param stages {@code WORKER_STAGES}, default {@code explain,simulate,score}. The three per-neuron
- *     stages run as one job (see {@link NeuronHandler}), so they are named together; {@code
- *     capture}, {@code collate} and {@code weights} may be named alone or with any others (a GPU
- *     pool: {@code capture}; a CPU pool: {@code collate,explain,simulate,score,weights})
+ * @param stages {@code WORKER_STAGES}, default {@code explain-and-score}: any of {@code capture},
+ *     {@code collate}, {@code explain-and-score} and {@code weights} (a GPU pool: {@code capture};
+ *     a CPU pool: {@code collate,explain-and-score,weights})
  * @param runnersPerStage {@code WORKER_RUNNERS}, consumers per stage in this process, default 4
  *     (bounded by partitions: a consumer beyond the topic's partition count gets none)
  * @param maxInFlight {@code WORKER_MAX_IN_FLIGHT}, default 8: jobs each consumer of the per-neuron
@@ -48,9 +47,6 @@ public record WorkerConfig(
     String llmModel,
     String captureDevice) {
 
-  private static final Set<Stage> PER_NEURON =
-      EnumSet.of(Stage.EXPLAIN, Stage.SIMULATE, Stage.SCORE);
-
   public WorkerConfig {
     stages = Set.copyOf(stages);
   }
@@ -62,7 +58,7 @@ public record WorkerConfig(
   /** With a given Kafka configuration: the one-machine run, whose broker is its own. */
   public static WorkerConfig fromEnv(Map<String, String> vars, KafkaConfig kafka) {
     Env env = new Env(vars);
-    Set<Stage> stages = stages(env.string("WORKER_STAGES", "explain,simulate,score"));
+    Set<Stage> stages = stages(env.string("WORKER_STAGES", Stage.EXPLAIN_AND_SCORE.id()));
     return new WorkerConfig(
         stages,
         env.integer("WORKER_RUNNERS", 4, 1, 256),
@@ -100,15 +96,6 @@ public record WorkerConfig(
     if (stages.isEmpty()) {
       throw new IllegalArgumentException("WORKER_STAGES names no stage");
     }
-    Set<Stage> perNeuron = EnumSet.copyOf(stages);
-    perNeuron.retainAll(PER_NEURON);
-    if (!perNeuron.isEmpty() && !perNeuron.equals(PER_NEURON)) {
-      throw new IllegalArgumentException(
-          "WORKER_STAGES: explain, simulate and score run as one job per neuron, so name all"
-              + " three (got "
-              + text
-              + ")");
-    }
     return stages;
   }
 
@@ -120,10 +107,5 @@ public record WorkerConfig(
   /** True when this worker runs the subject model or reads its tokenizer. */
   public boolean needsSubjectModel() {
     return serves(Stage.CAPTURE) || serves(Stage.COLLATE) || serves(Stage.WEIGHTS);
-  }
-
-  /** True when this worker runs the per-neuron job. */
-  public boolean perNeuron() {
-    return stages.containsAll(PER_NEURON);
   }
 }

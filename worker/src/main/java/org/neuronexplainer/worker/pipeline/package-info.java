@@ -1,7 +1,7 @@
 /**
  * The worker process: its configuration ({@link org.neuronexplainer.worker.pipeline.WorkerConfig}),
- * the per-neuron job ({@link org.neuronexplainer.worker.pipeline.NeuronHandler}: explain, simulate
- * and score of one neuron in one job, to save two broker round trips per neuron), its meters
+ * the per-neuron job ({@link org.neuronexplainer.worker.pipeline.ExplainAndScoreHandler}: explain,
+ * simulate and score of one neuron in one job, the stage {@code explain-and-score}), its meters
  * ({@link org.neuronexplainer.worker.pipeline.WorkerMetrics}) and the wiring of stage runners
  * ({@link org.neuronexplainer.worker.pipeline.Worker}).
  *
@@ -22,14 +22,15 @@
  *
  * <p>Capture runs: {@link org.neuronexplainer.worker.pipeline.CaptureHandler} (one corpus shard
  * through one layer range; output: one partial per layer), {@code CollateHandler} (one block of one
- * layer's neurons; output: NeuronRecords and token tables, then its explain jobs, then a marker)
- * and {@code WeightsHandler} (one layer; output: the weight-based files, then a marker). The first
- * capture job of a run cuts the corpus into stored shards ({@code CorpusShards}). The subject model
- * has one owner per process, {@link org.neuronexplainer.worker.pipeline.SubjectModels}: loaded by
- * the first job that needs it and kept. A missing model, a checkpoint or tokenizer that does not
- * load, an unreadable corpus, a layer or neuron the model lacks are permanent (the job's neurons
- * fail with the reason, nothing is written); a failed hub download and a partial not there yet are
- * retryable. Every output is one atomic put, and a job is skipped when its output (the partials, or
- * the marker written last) exists.
+ * layer's neurons; output: NeuronRecords and token tables, then its explain-and-score jobs, then a
+ * marker) and {@code WeightsHandler} (one layer; output: the weight-based files, then a marker).
+ * The first capture job of a run cuts the corpus into stored shards ({@code CorpusShards}). The
+ * subject model has one owner per process, {@link
+ * org.neuronexplainer.worker.pipeline.SubjectModels}: loaded by the first job that needs it and
+ * kept. A missing model, a checkpoint or tokenizer that does not load, an unreadable corpus, a
+ * layer or neuron the model lacks are permanent (the job's neurons fail with the reason, nothing is
+ * written); a failed hub download and a partial not there yet are retryable. Every output is one
+ * atomic put, and a job is skipped when its output (the partials, or the marker written last)
+ * exists.
  */
 package org.neuronexplainer.worker.pipeline;

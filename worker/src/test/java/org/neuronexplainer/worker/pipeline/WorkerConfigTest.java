@@ -18,11 +18,9 @@ class WorkerConfigTest {
   }
 
   @Test
-  void defaultsToThePerNeuronStages() {
+  void defaultsToThePerNeuronStage() {
     WorkerConfig config = WorkerConfig.fromEnv(env());
-    assertThat(config.stages())
-        .containsExactlyInAnyOrder(Stage.EXPLAIN, Stage.SIMULATE, Stage.SCORE);
-    assertThat(config.perNeuron()).isTrue();
+    assertThat(config.stages()).containsExactly(Stage.EXPLAIN_AND_SCORE);
     assertThat(config.runnersPerStage()).isEqualTo(4);
     assertThat(config.maxInFlight()).isEqualTo(8);
     assertThat(config.llmModel()).isEqualTo("none");
@@ -36,13 +34,14 @@ class WorkerConfigTest {
     gpu.put("WORKER_CAPTURE_DEVICE", "gpu:1");
     WorkerConfig capture = WorkerConfig.fromEnv(gpu);
     assertThat(capture.serves(Stage.CAPTURE)).isTrue();
-    assertThat(capture.perNeuron()).isFalse();
+    assertThat(capture.serves(Stage.EXPLAIN_AND_SCORE)).isFalse();
     assertThat(capture.needsSubjectModel()).isTrue();
     assertThat(capture.captureDevice()).isEqualTo("gpu:1");
     Map<String, String> cpu = env();
-    cpu.put("WORKER_STAGES", "collate,explain,simulate,score,weights");
+    cpu.put("WORKER_STAGES", "collate,explain-and-score,weights");
     WorkerConfig rest = WorkerConfig.fromEnv(cpu);
-    assertThat(rest.perNeuron()).isTrue();
+    assertThat(rest.serves(Stage.EXPLAIN_AND_SCORE)).isTrue();
+    assertThat(rest.serves(Stage.WEIGHTS)).isTrue();
     assertThat(rest.serves(Stage.CAPTURE)).isFalse();
     assertThat(rest.serves(Stage.COLLATE)).isTrue();
     assertThat(rest.captureDevice()).isEqualTo("auto");
@@ -50,17 +49,27 @@ class WorkerConfigTest {
   }
 
   @Test
+  void theStagesThatBecameExplainAndScoreAreRefusedWithTheNewName() {
+    for (String old : new String[] {"explain", "simulate", "score"}) {
+      Map<String, String> env = env();
+      env.put("WORKER_STAGES", "collate," + old + ",weights");
+      assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("WORKER_STAGES: '" + old + "' is no longer a stage")
+          .hasMessageContaining("'explain-and-score'");
+    }
+  }
+
+  @Test
   void errorsNameTheVariable() {
     Map<String, String> env = env();
-    env.put("WORKER_STAGES", "explain");
+    env.put("WORKER_STAGES", "explain-and-score,paint");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
         .hasMessageContaining("WORKER_STAGES")
-        .hasMessageContaining("all three");
-    env.put("WORKER_STAGES", "explain,simulate,score,paint");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
-        .hasMessageContaining("unknown stage 'paint'");
-    env.put("WORKER_STAGES", "explain,capture");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(env)).hasMessageContaining("all three");
+        .hasMessageContaining("unknown stage 'paint'")
+        .hasMessageContaining("capture, collate, explain-and-score, weights");
+    env.put("WORKER_STAGES", " , ");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(env)).hasMessageContaining("names no stage");
     env.put("WORKER_STAGES", "capture");
     env.put("WORKER_CAPTURE_DEVICE", "tpu");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(env))

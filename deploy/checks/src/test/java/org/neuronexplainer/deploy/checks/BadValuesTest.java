@@ -18,7 +18,7 @@ class BadValuesTest {
     rejects(
         Map.of("workers.cpu.stages", "null"),
         "workers.cpu.stages is empty",
-        "capture, collate, explain, simulate, score, weights");
+        "capture, collate, explain-and-score, weights");
     rejects(Map.of("workers.extra.enabled", "true"), "workers.extra.stages is empty");
   }
 
@@ -32,18 +32,14 @@ class BadValuesTest {
   }
 
   @Test
-  void aPoolNamingStagesTheWorkerDoesNotServe() {
-    // explain, simulate and score run as one job, so a pool names all three.
-    rejects(
-        Map.of(
-            "workers.cpu.stages[0]",
-            "explain",
-            "workers.cpu.stages[1]",
-            "simulate",
-            "workers.cpu.stages[2]",
-            "weights"),
-        "workers.cpu.stages: [explain, simulate, weights] names only part of explain, simulate"
-            + " and score");
+  void aPoolNamingAStageThatBecameExplainAndScore() {
+    // Values written for an older version: the message says which name to use instead.
+    for (String old : List.of("explain", "simulate", "score")) {
+      rejects(
+          Map.of("workers.cpu.stages[0]", old),
+          "workers.cpu.stages: \"" + old + "\" is no longer a stage",
+          "\"explain-and-score\"; name that instead");
+    }
   }
 
   @Test

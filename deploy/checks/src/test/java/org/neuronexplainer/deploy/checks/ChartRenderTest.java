@@ -44,7 +44,7 @@ class ChartRenderTest {
         .doesNotContain("ScaledObject", "PodMonitor", "PrometheusRule", "Kafka", "Ingress");
 
     Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
-    assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("collate,explain,simulate,score,weights");
+    assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("collate,explain-and-score,weights");
     assertThat(env(cpu, "METRICS_PORT")).isEqualTo("8080");
     assertThat(env(cpu, "WORKER_MAX_IN_FLIGHT")).isEqualTo("8");
     assertThat(container(cpu).at("/args").toString()).isEqualTo("[\"worker\"]");
@@ -149,11 +149,11 @@ class ChartRenderTest {
           .isEqualTo(trigger.at("/metadata/topic").asText().replace(".jobs.", ".stage."));
       topics.add(trigger.at("/metadata/topic").asText());
     }
-    // Simulate and score run inside the explain job: no queue of their own.
+    // One trigger per stage of the pool, on the stage's topic and consumer group.
     assertThat(topics)
         .containsExactly(
             "neuron-explainer.jobs.collate",
-            "neuron-explainer.jobs.explain",
+            "neuron-explainer.jobs.explain-and-score",
             "neuron-explainer.jobs.weights");
     assertThat(scaler.at("/spec/maxReplicaCount").asInt()).isEqualTo(32);
     // KEDA trusts Strimzi's cluster CA through the chart's TriggerAuthentication; so do the pods.
@@ -171,7 +171,7 @@ class ChartRenderTest {
 
     named(all, "Kafka", "neuron-explainer-kafka");
     named(all, "KafkaNodePool", "neuron-explainer-kafka-dual");
-    assertThat(ofKind(all, "KafkaTopic")).hasSize(8);
+    assertThat(ofKind(all, "KafkaTopic")).hasSize(6);
     Manifest events = named(all, "KafkaTopic", "neuron-explainer.events");
     assertThat(events.at("/spec/config/cleanup.policy").asText()).isEqualTo("compact");
 

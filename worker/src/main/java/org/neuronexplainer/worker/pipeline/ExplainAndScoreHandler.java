@@ -12,7 +12,7 @@ import org.neuronexplainer.common.dataset.NeuronSimulationResults;
 import org.neuronexplainer.common.dataset.ScoredExplanation;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.kafka.StageHandler;
-import org.neuronexplainer.common.messaging.ExplainJob;
+import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
@@ -27,9 +27,10 @@ import org.neuronexplainer.worker.score.NeuronScorer;
 import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
 
 /**
- * Explain, simulate and score one neuron in one job (the explain topic's job). The three steps of a
- * neuron run back to back on one worker: each hop between stages would cost a broker round trip and
- * a commit per neuron, which with the baseline backends is most of the time a neuron takes.
+ * Explain, simulate and score one neuron in one job, the {@code explain-and-score} stage. The three
+ * steps run back to back on one worker: a hop through the broker between them would cost a round
+ * trip and a commit per neuron, which with the baseline backends is most of the time a neuron
+ * takes.
  *
  * <p>Outputs: the public layout's {@code explanations/{layer}/{neuron}.jsonl}, then the run's done
  * marker. The marker is written last, so a crash between the two redoes the neuron rather than
@@ -37,7 +38,7 @@ import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
  * method version. Results the store already holds byte for byte are not written again, so such a
  * redo of a deterministic neuron writes its results once in all.
  */
-public final class NeuronHandler implements StageHandler<ExplainJob> {
+public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScoreJob> {
 
   private final RunRecords records;
   private final RunSpecs specs;
@@ -45,7 +46,7 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
   private final Backends backends;
   private final Duration timeout;
 
-  public NeuronHandler(
+  public ExplainAndScoreHandler(
       RunRecords records, NeuronRecordSource source, Backends backends, Duration timeout) {
     this.records = records;
     this.specs = new RunSpecs(records, System::currentTimeMillis);
@@ -55,7 +56,7 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
   }
 
   @Override
-  public boolean outputExists(ExplainJob job) {
+  public boolean outputExists(ExplainAndScoreJob job) {
     RunSpec spec = specs.spec(job.header().runId());
     return records
         .done(spec.runId(), job.neuron())
@@ -64,7 +65,7 @@ public final class NeuronHandler implements StageHandler<ExplainJob> {
   }
 
   @Override
-  public JobMetrics run(ExplainJob job) {
+  public JobMetrics run(ExplainAndScoreJob job) {
     String runId = job.header().runId();
     specs.requireActive(runId);
     RunSpec spec = specs.spec(runId);
