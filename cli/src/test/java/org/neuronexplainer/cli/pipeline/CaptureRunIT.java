@@ -96,24 +96,17 @@ class CaptureRunIT {
   private static RunSpec spec(
       String runId, String modelRef, List<String> files, String layers, String quantiles) {
     CaptureRun capture =
-        new CaptureRun(
-            modelRef,
-            files,
-            CONTEXT,
-            0,
-            20,
-            20,
-            50,
-            7,
-            3,
-            2,
-            8,
-            8,
-            "float32",
-            false,
-            0,
-            QUANTILE_KEYS,
-            quantiles);
+        CaptureRun.of(modelRef, files)
+            .withContext(CONTEXT)
+            .withSamples(20, 20, 50)
+            .withSeed(7)
+            .withShards(3)
+            .withLayersPerJob(2)
+            .withCollateBlock(8)
+            .withBatch(8)
+            .withPrecision("float32")
+            .withQuantileKeys(QUANTILE_KEYS)
+            .withQuantiles(quantiles);
     return new RunSpec(
         runId, "capture", layers, "0-19", "baseline", "baseline", "linear", null, 2, capture);
   }

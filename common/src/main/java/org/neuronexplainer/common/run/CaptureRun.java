@@ -3,6 +3,7 @@ package org.neuronexplainer.common.run;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What a run with {@code source=capture} captures: the subject model, the corpus and the capture
@@ -60,6 +61,20 @@ public record CaptureRun(
   /** Ids of corpus entries that name a file in the run's store rather than a path. */
   public static final String STORE_PREFIX = "store:";
 
+  /** The paper's excerpt length. */
+  public static final int DEFAULT_CONTEXT = 64;
+
+  /** The top excerpts the paper's viewer shows. */
+  public static final int DEFAULT_TOP = 50;
+
+  public static final int DEFAULT_RANDOM = 50;
+  public static final int DEFAULT_POOL = 250;
+  public static final int DEFAULT_SHARDS = 1;
+  public static final int DEFAULT_COLLATE_BLOCK = 512;
+  public static final int DEFAULT_BATCH = 8;
+  public static final String DEFAULT_PRECISION = "float32";
+  public static final int DEFAULT_WEIGHTS_TOP = 20;
+
   /** Enough for exact 0.99 and 0.999 boundaries over the paper's 50,000 excerpts. */
   public static final int DEFAULT_QUANTILE_KEYS = 512;
 
@@ -90,23 +105,23 @@ public record CaptureRun(
       }
     }
     corpus = List.copyOf(corpus);
-    context = orDefault(context, 64, "context", 1, 1 << 16);
+    context = orDefault(context, DEFAULT_CONTEXT, "context", 1, 1 << 16);
     if (maxExcerpts < 0) {
       throw new IllegalArgumentException("capture.maxExcerpts must be 0 (all) or more");
     }
-    top = orDefault(top, 50, "top", 1, 100_000);
-    random = orDefault(random, 50, "random", 1, 100_000);
-    pool = orDefault(pool, Math.max(250, random), "pool", 1, 1_000_000);
+    top = orDefault(top, DEFAULT_TOP, "top", 1, 100_000);
+    random = orDefault(random, DEFAULT_RANDOM, "random", 1, 100_000);
+    pool = orDefault(pool, Math.max(DEFAULT_POOL, random), "pool", 1, 1_000_000);
     if (pool < random) {
       throw new IllegalArgumentException(
           "capture.pool (" + pool + ") must be at least capture.random (" + random + ")");
     }
-    shards = orDefault(shards, 1, "shards", 1, 100_000);
+    shards = orDefault(shards, DEFAULT_SHARDS, "shards", 1, 100_000);
     if (layersPerJob < 0) {
       throw new IllegalArgumentException("capture.layersPerJob must be 0 (all) or more");
     }
-    collateBlock = orDefault(collateBlock, 512, "collateBlock", 1, 1 << 20);
-    batch = orDefault(batch, 8, "batch", 1, 4096);
+    collateBlock = orDefault(collateBlock, DEFAULT_COLLATE_BLOCK, "collateBlock", 1, 1 << 20);
+    batch = orDefault(batch, DEFAULT_BATCH, "batch", 1, 4096);
     if (shards > 1 && SHARD_BLOCK % batch != 0) {
       throw new IllegalArgumentException(
           "capture.batch "
@@ -115,12 +130,12 @@ public record CaptureRun(
               + SHARD_BLOCK
               + " when the corpus is sharded, or shards would batch differently from one pass");
     }
-    precision = precision == null ? "float32" : precision.trim().toLowerCase(Locale.ROOT);
+    precision = precision == null ? DEFAULT_PRECISION : precision.trim().toLowerCase(Locale.ROOT);
     if (!PRECISIONS.contains(precision)) {
       throw new IllegalArgumentException(
           "capture.precision must be float32 or float16, got '" + precision + "'");
     }
-    weightsTop = orDefault(weightsTop, 20, "weightsTop", 1, 10_000);
+    weightsTop = orDefault(weightsTop, DEFAULT_WEIGHTS_TOP, "weightsTop", 1, 10_000);
     quantileKeys = quantileKeys == null ? DEFAULT_QUANTILE_KEYS : quantileKeys;
     if (quantileKeys < 0 || quantileKeys > MAX_QUANTILE_KEYS) {
       throw new IllegalArgumentException(
@@ -149,9 +164,155 @@ public record CaptureRun(
     }
   }
 
-  /** The defaults for a model and corpus. */
+  /**
+   * The defaults for a model and corpus: 64-token excerpts of the whole corpus, 50 top and 50
+   * random from a pool of 250, seed 0, one shard, every layer of a range in one job, collate blocks
+   * of 512, batches of 8, float32, no weights jobs, 512 quantile keys, one-pass quantiles. The
+   * {@code with} methods change the settings they name; as in the stored JSON, a zero (or null)
+   * takes the default.
+   */
   public static CaptureRun of(String model, List<String> corpus) {
     return new CaptureRun(model, corpus, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, null);
+  }
+
+  /** These settings with excerpts of {@code context} tokens. */
+  public CaptureRun withContext(int context) {
+    return with(d -> d.context = context);
+  }
+
+  /** These settings with at most {@code maxExcerpts} excerpts, 0 for all. */
+  public CaptureRun withMaxExcerpts(int maxExcerpts) {
+    return with(d -> d.maxExcerpts = maxExcerpts);
+  }
+
+  /**
+   * These settings keeping the {@code top} highest excerpts and random samples of {@code random}
+   * drawn from a {@code pool} (changed together: the pool must hold the random sample).
+   */
+  public CaptureRun withSamples(int top, int random, int pool) {
+    return with(
+        d -> {
+          d.top = top;
+          d.random = random;
+          d.pool = pool;
+        });
+  }
+
+  /** These settings sampling from {@code seed}. */
+  public CaptureRun withSeed(long seed) {
+    return with(d -> d.seed = seed);
+  }
+
+  /** These settings with the corpus cut into {@code shards}. */
+  public CaptureRun withShards(int shards) {
+    return with(d -> d.shards = shards);
+  }
+
+  /** These settings with {@code layersPerJob} layers per capture job, 0 for a whole range. */
+  public CaptureRun withLayersPerJob(int layersPerJob) {
+    return with(d -> d.layersPerJob = layersPerJob);
+  }
+
+  /** These settings with {@code collateBlock} neurons per collate job. */
+  public CaptureRun withCollateBlock(int collateBlock) {
+    return with(d -> d.collateBlock = collateBlock);
+  }
+
+  /** These settings with {@code batch} excerpts per forward pass. */
+  public CaptureRun withBatch(int batch) {
+    return with(d -> d.batch = batch);
+  }
+
+  /** These settings computing in {@code precision}, {@code float32} or {@code float16}. */
+  public CaptureRun withPrecision(String precision) {
+    return with(d -> d.precision = precision);
+  }
+
+  /** These settings with the weights jobs, {@code weightsTop} entries per weight-based list. */
+  public CaptureRun withWeights(int weightsTop) {
+    return with(
+        d -> {
+          d.weights = true;
+          d.weightsTop = weightsTop;
+        });
+  }
+
+  /** These settings keeping {@code quantileKeys} exact keys per neuron, 0 for none. */
+  public CaptureRun withQuantileKeys(int quantileKeys) {
+    return with(d -> d.quantileKeys = quantileKeys);
+  }
+
+  /** These settings sampling the quantile buckets {@link #ONE_PASS} or {@link #TWO_PASS}. */
+  public CaptureRun withQuantiles(String quantiles) {
+    return with(d -> d.quantiles = quantiles);
+  }
+
+  private CaptureRun with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.toRun();
+  }
+
+  /** A mutable copy, so that each {@code with} method names only the settings it changes. */
+  private static final class Draft {
+    private String model;
+    private List<String> corpus;
+    private int context;
+    private int maxExcerpts;
+    private int top;
+    private int random;
+    private int pool;
+    private long seed;
+    private int shards;
+    private int layersPerJob;
+    private int collateBlock;
+    private int batch;
+    private String precision;
+    private boolean weights;
+    private int weightsTop;
+    private Integer quantileKeys;
+    private String quantiles;
+
+    Draft(CaptureRun run) {
+      model = run.model;
+      corpus = run.corpus;
+      context = run.context;
+      maxExcerpts = run.maxExcerpts;
+      top = run.top;
+      random = run.random;
+      pool = run.pool;
+      seed = run.seed;
+      shards = run.shards;
+      layersPerJob = run.layersPerJob;
+      collateBlock = run.collateBlock;
+      batch = run.batch;
+      precision = run.precision;
+      weights = run.weights;
+      weightsTop = run.weightsTop;
+      quantileKeys = run.quantileKeys;
+      quantiles = run.quantiles;
+    }
+
+    CaptureRun toRun() {
+      return new CaptureRun(
+          model,
+          corpus,
+          context,
+          maxExcerpts,
+          top,
+          random,
+          pool,
+          seed,
+          shards,
+          layersPerJob,
+          collateBlock,
+          batch,
+          precision,
+          weights,
+          weightsTop,
+          quantileKeys,
+          quantiles);
+    }
   }
 
   private static int orDefault(int value, int fallback, String name, int min, int max) {

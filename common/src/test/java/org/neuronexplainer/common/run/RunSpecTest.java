@@ -10,24 +10,7 @@ import org.neuronexplainer.common.storage.InMemoryBlobStore;
 class RunSpecTest {
 
   private static CaptureRun capture(int shards, int batch) {
-    return new CaptureRun(
-        "/models/gpt2",
-        List.of("a.jsonl"),
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        shards,
-        0,
-        0,
-        batch,
-        null,
-        false,
-        0,
-        null,
-        null);
+    return CaptureRun.of("/models/gpt2", List.of("a.jsonl")).withShards(shards).withBatch(batch);
   }
 
   @Test
@@ -94,6 +77,41 @@ class RunSpecTest {
   }
 
   @Test
+  void eachWithChangesOnlyWhatItNamesAndAZeroTakesTheDefault() {
+    CaptureRun custom =
+        CaptureRun.of("m", List.of("a"))
+            .withContext(16)
+            .withSamples(5, 300, 0)
+            .withSeed(7)
+            .withShards(4)
+            .withBatch(16)
+            .withWeights(0)
+            .withQuantileKeys(0);
+    assertThat(
+            List.of(
+                custom.context(),
+                custom.top(),
+                custom.random(),
+                custom.pool(),
+                custom.shards(),
+                custom.batch(),
+                custom.weightsTop(),
+                custom.quantileKeys()))
+        .as("a zero pool is the larger of 250 and random; zero quantile keys keep none")
+        .containsExactly(16, 5, 300, 300, 4, 16, CaptureRun.DEFAULT_WEIGHTS_TOP, 0);
+    assertThat(custom.seed()).isEqualTo(7);
+    assertThat(custom.weights()).isTrue();
+    assertThat(custom.collateBlock()).isEqualTo(CaptureRun.DEFAULT_COLLATE_BLOCK);
+    assertThat(custom.withShards(0)).isEqualTo(custom.withShards(CaptureRun.DEFAULT_SHARDS));
+    assertThat(custom.withShards(0).context()).isEqualTo(16);
+
+    RunRecords records = new RunRecords(new InMemoryBlobStore());
+    RunSpec spec = new RunSpec("w", null, null, null, null, null, null, null, 0, custom);
+    records.putSpec(spec);
+    assertThat(records.spec("w")).contains(spec);
+  }
+
+  @Test
   void badCaptureSettingsAreRefusedWithTheFieldNamed() {
     assertThatThrownBy(() -> new RunSpec("r", "capture", null, null, null, null, null, null, 0))
         .hasMessageContaining("source=capture needs capture settings");
@@ -107,50 +125,17 @@ class RunSpecTest {
     assertThatThrownBy(() -> CaptureRun.of("m", List.of())).hasMessageContaining("capture.corpus");
     assertThatThrownBy(() -> CaptureRun.of("m", List.of("store:")))
         .hasMessageContaining("empty file name");
-    assertThatThrownBy(
-            () ->
-                new CaptureRun(
-                    "m", List.of("a"), 0, 0, 0, 60, 40, 0, 0, 0, 0, 0, null, false, 0, null, null))
+    assertThatThrownBy(() -> CaptureRun.of("m", List.of("a")).withSamples(0, 60, 40))
         .hasMessageContaining("capture.pool (40) must be at least capture.random (60)");
-    assertThatThrownBy(
-            () ->
-                new CaptureRun(
-                    "m",
-                    List.of("a"),
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    "bfloat16",
-                    false,
-                    0,
-                    null,
-                    null))
+    assertThatThrownBy(() -> CaptureRun.of("m", List.of("a")).withPrecision("bfloat16"))
         .hasMessageContaining("float32 or float16");
-    assertThatThrownBy(
-            () ->
-                new CaptureRun(
-                    "m", List.of("a"), -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, null))
+    assertThatThrownBy(() -> CaptureRun.of("m", List.of("a")).withContext(-1))
         .hasMessageContaining("capture.context");
-    assertThatThrownBy(
-            () ->
-                new CaptureRun(
-                    "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, -1, null))
+    assertThatThrownBy(() -> CaptureRun.of("m", List.of("a")).withQuantileKeys(-1))
         .hasMessageContaining("capture.quantileKeys must be in 0..10000000, got -1");
-    assertThatThrownBy(
-            () ->
-                new CaptureRun(
-                    "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, "3-pass"))
+    assertThatThrownBy(() -> CaptureRun.of("m", List.of("a")).withQuantiles("3-pass"))
         .hasMessageContaining("capture.quantiles must be one-pass or two-pass, got '3-pass'");
-    CaptureRun twoPass =
-        new CaptureRun(
-            "m", List.of("a"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, "two-pass");
+    CaptureRun twoPass = CaptureRun.of("m", List.of("a")).withQuantiles(CaptureRun.TWO_PASS);
     assertThatThrownBy(twoPass::requirePipelineQuantiles)
         .hasMessageContaining("two-pass is not supported by pipeline runs")
         .hasMessageContaining("capture command");

@@ -20,24 +20,11 @@ class CapturePlanTest {
 
   private static RunSpec spec(String layers, String neurons, int layersPerJob, int block) {
     CaptureRun capture =
-        new CaptureRun(
-            "m",
-            List.of("c.txt"),
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            3,
-            layersPerJob,
-            block,
-            0,
-            null,
-            true,
-            0,
-            null,
-            null);
+        CaptureRun.of("m", List.of("c.txt"))
+            .withShards(3)
+            .withLayersPerJob(layersPerJob)
+            .withCollateBlock(block)
+            .withWeights(CaptureRun.DEFAULT_WEIGHTS_TOP);
     return new RunSpec("r", null, layers, neurons, null, null, null, null, 0, capture);
   }
 
@@ -84,8 +71,10 @@ class CapturePlanTest {
   @Test
   void twoPassQuantilesAreRefusedWithTheReason() {
     CaptureRun twoPass =
-        new CaptureRun(
-            "m", List.of("c.txt"), 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, null, false, 0, 100, "two-pass");
+        CaptureRun.of("m", List.of("c.txt"))
+            .withShards(3)
+            .withQuantileKeys(100)
+            .withQuantiles(CaptureRun.TWO_PASS);
     RunSpec spec = new RunSpec("r", null, null, null, null, null, null, null, 0, twoPass);
     assertThatThrownBy(() -> CapturePlan.of(spec, SHAPE))
         .isInstanceOf(IllegalArgumentException.class)

@@ -71,24 +71,11 @@ class CaptureHandlerTest {
     }
     Path corpus = Files.writeString(dir.resolve("c.txt"), text);
     CaptureRun capture =
-        new CaptureRun(
-            Fixtures.hfGpt2Reference().toString(),
-            List.of(corpus.toString()),
-            CONTEXT,
-            0,
-            5,
-            3,
-            10,
-            0,
-            1,
-            0,
-            0,
-            BATCH,
-            null,
-            false,
-            0,
-            7,
-            null);
+        CaptureRun.of(Fixtures.hfGpt2Reference().toString(), List.of(corpus.toString()))
+            .withContext(CONTEXT)
+            .withSamples(5, 3, 10)
+            .withBatch(BATCH)
+            .withQuantileKeys(7);
     records.putSpec(new RunSpec(RUN, "capture", "0-1", "0-9", null, null, null, null, 1, capture));
     records.putStatus(new RunStatus(RUN, RunState.RUNNING, 20, 0, 0));
     return new CaptureJob(

@@ -45,8 +45,7 @@ class CorpusShardsTest {
   }
 
   private static CaptureRun capture(List<String> files, int shards) {
-    return new CaptureRun(
-        "model", files, 8, 0, 0, 0, 0, 0, shards, 0, 0, 8, null, false, 0, null, null);
+    return CaptureRun.of("model", files).withContext(8).withShards(shards).withBatch(8);
   }
 
   @Test
