@@ -1,6 +1,21 @@
 package org.neuronexplainer.cli;
 
 import java.io.PrintWriter;
+import org.neuronexplainer.cli.capture.ActivationsCommand;
+import org.neuronexplainer.cli.capture.BenchCommand;
+import org.neuronexplainer.cli.capture.CaptureCommand;
+import org.neuronexplainer.cli.capture.CollateCommand;
+import org.neuronexplainer.cli.capture.CreateModelCommand;
+import org.neuronexplainer.cli.capture.TokenizeCommand;
+import org.neuronexplainer.cli.capture.WeightsCommand;
+import org.neuronexplainer.cli.dataset.RescoreCommand;
+import org.neuronexplainer.cli.dataset.ValidateCommand;
+import org.neuronexplainer.cli.explain.ExplainNeuronCommand;
+import org.neuronexplainer.cli.explain.PromptCommand;
+import org.neuronexplainer.cli.pipeline.ApiCommands;
+import org.neuronexplainer.cli.pipeline.ProcessCommands;
+import org.neuronexplainer.cli.pipeline.RunCommand;
+import org.neuronexplainer.cli.viewer.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,14 +40,14 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       TokenizeCommand.class,
       ValidateCommand.class,
-      org.neuronexplainer.cli.pipeline.RunCommand.class,
-      org.neuronexplainer.cli.pipeline.ProcessCommands.CoordinatorCommand.class,
-      org.neuronexplainer.cli.pipeline.ProcessCommands.WorkerCommand.class,
-      org.neuronexplainer.cli.pipeline.ApiCommands.Submit.class,
-      org.neuronexplainer.cli.pipeline.ApiCommands.Runs.class,
-      org.neuronexplainer.cli.pipeline.ApiCommands.Status.class,
-      org.neuronexplainer.cli.pipeline.ApiCommands.Requeue.class,
-      org.neuronexplainer.cli.pipeline.ApiCommands.Cancel.class,
+      RunCommand.class,
+      ProcessCommands.CoordinatorCommand.class,
+      ProcessCommands.WorkerCommand.class,
+      ApiCommands.Submit.class,
+      ApiCommands.Runs.class,
+      ApiCommands.Status.class,
+      ApiCommands.Requeue.class,
+      ApiCommands.Cancel.class,
       BenchCommand.class,
       CaptureCommand.class,
       CollateCommand.class,

@@ -2,8 +2,8 @@ package org.neuronexplainer.cli.pipeline;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.neuronexplainer.cli.ExcerptOptions;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.cli.capture.ExcerptOptions;
 import org.neuronexplainer.common.run.CaptureRun;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

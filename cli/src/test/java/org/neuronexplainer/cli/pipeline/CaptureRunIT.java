@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
-import org.neuronexplainer.cli.SmokeModel;
+import org.neuronexplainer.cli.capture.SmokeModel;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;

@@ -1,0 +1,256 @@
+package org.neuronexplainer.cli.capture;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.run.Selection;
+import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.worker.capture.ComputeOptions;
+import org.neuronexplainer.worker.capture.Gpt2Config;
+import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.corpus.CorpusException;
+import org.neuronexplainer.worker.capture.corpus.Excerpts;
+import org.neuronexplainer.worker.capture.run.Capture;
+import org.neuronexplainer.worker.capture.run.CaptureJob;
+import org.neuronexplainer.worker.capture.stats.CaptureSettings;
+import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code neuron-explainer capture}: NeuronRecords and token tables from a corpus. */
+@Command(
+    name = "capture",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    description = {
+      "Runs the subject model over a corpus cut into excerpts and writes, per neuron,",
+      "collated-activations/{layer}/{neuron}.json (NeuronRecord: top excerpts by max",
+      "activation, a random sample, 5 quantile buckets, moments) and",
+      "related-tokens/activation-based/{layer}/{neuron}.json (mean activation per token).",
+      "",
+      "With --shard i/n (or --partials-only) it writes the shard's partials under",
+      "runs/{run}/partials/ instead; `collate` merges them into the same files a single",
+      "pass writes. Without --model it uses the smoke model (random weights: its",
+      "neurons mean nothing) and, without --corpus, the shipped examples/corpus.",
+      "",
+      "Example:",
+      "  neuron-explainer capture --model ./gpt2 --corpus webtext.jsonl --out ./store \\",
+      "      --max-excerpts 50000 --layers 0-5",
+      ""
+    })
+public final class CaptureCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "A GPT-2 checkpoint directory or hub id (default: the smoke model).")
+  String model;
+
+  @Option(
+      names = "--corpus",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description =
+          "Corpus files: .jsonl (one {\"text\": ...} per line) or plain UTF-8 text (one"
+              + " document per file). Default: the shipped examples/corpus.")
+  List<Path> corpus;
+
+  @Option(names = "--out", required = true, paramLabel = "STORE_DIR", description = "The store.")
+  Path out;
+
+  @Option(names = "--run", paramLabel = "ID", defaultValue = "capture", description = "Run id.")
+  String run;
+
+  @Option(names = "--layers", defaultValue = "all", description = "all, 5, 0,2 or 3-7.")
+  String layers;
+
+  @Option(
+      names = "--neurons",
+      defaultValue = "all",
+      paramLabel = "SPEC",
+      description = "Neurons to keep in each layer: all, 5, 0,2 or 0-99.")
+  String neurons;
+
+  @Option(names = "--shard", paramLabel = "i/n", defaultValue = "0/1", description = "Shard.")
+  String shard;
+
+  @Option(names = "--partials-only", description = "Write partials even for a single shard.")
+  boolean partialsOnly;
+
+  @Option(names = "--table-size", defaultValue = "50", description = "Tokens per lookup table.")
+  int tableSize;
+
+  @Option(
+      names = "--table-min-count",
+      defaultValue = "2",
+      description = "Occurrences a token needs to enter a lookup table (2).")
+  int tableMinCount;
+
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      description = "auto (a bar on a terminal), bar, lines (every 10%%) or none.")
+  String progress;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N.")
+  String device;
+
+  @Mixin ExcerptOptions excerpt;
+
+  @Override
+  public Integer call() {
+    int[] shardOf = parseShard(shard);
+    CaptureSettings settings = settings();
+    if (excerpt.batch < 1) {
+      throw new UserException("--batch must be at least 1");
+    }
+    Path modelDir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
+    List<Path> files = corpus == null ? SmokeModel.corpus() : corpus;
+    ComputeOptions compute = computeOptions();
+    Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(modelDir));
+    try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(modelDir, compute))) {
+      Gpt2Config config = gpt2.config();
+      if (excerpt.context > config.positions()) {
+        throw new UserException(
+            "--context "
+                + excerpt.context
+                + " is longer than the model's n_positions "
+                + config.positions());
+      }
+      requireVocabularyFits(tokenizer, config);
+      int[] layerList = CaptureErrors.select(layers, "--layers", config.layers(), "layer");
+      // null keeps every neuron of a layer
+      int[] neuronList =
+          Selection.isAll(neurons)
+              ? null
+              : CaptureErrors.select(neurons, "--neurons", config.innerSize(), "neuron");
+      Excerpts excerpts = cut(files, tokenizer, excerpt.context, excerpt.maxExcerpts);
+      CaptureJob job =
+          new CaptureJob(
+              run,
+              modelDir.toAbsolutePath().toString(),
+              files.stream().map(Path::toString).toList(),
+              shardOf[0],
+              shardOf[1],
+              layerList,
+              neuronList,
+              settings,
+              excerpt.batch,
+              partialsOnly);
+      var store = new LocalDirectoryStore(out);
+      Capture.Outcome outcome;
+      try {
+        outcome =
+            Capture.run(
+                gpt2, tokenizer, excerpts, job, store, ProgressBar.of(progress, System.err));
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage()); // the run's settings against the model or memory
+      }
+      PrintWriter stdout = spec.commandLine().getOut();
+      if (outcome.partials()) {
+        stdout.printf(
+            "wrote partials of shard %s (%d of %d excerpts, layers %s) to %s under runs/%s;"
+                + " run `collate --store %s --run %s` when every shard is done%n",
+            shard, outcome.shardExcerpts(), outcome.excerpts(), layers, out, run, out, run);
+      } else {
+        stdout.printf(
+            "wrote %d NeuronRecords and token tables (%d excerpts of %d tokens, %s) to %s%n",
+            outcome.neuronsWritten(),
+            outcome.excerpts(),
+            excerpt.context,
+            gpt2.describeCompute(),
+            out);
+      }
+      stdout.flush();
+    }
+    return 0;
+  }
+
+  /** Every token id the tokenizer gives must be a row of the model's embedding. */
+  static void requireVocabularyFits(Gpt2Tokenizer tokenizer, Gpt2Config config) {
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      throw new UserException(
+          "the tokenizer has "
+              + tokenizer.vocabSize()
+              + " tokens, the model only "
+              + config.vocabSize());
+    }
+  }
+
+  /** The corpus cut into excerpts of {@code context} tokens, at least one of them. */
+  static Excerpts cut(List<Path> files, Gpt2Tokenizer tokenizer, int context, int maxExcerpts) {
+    try {
+      Excerpts excerpts = Excerpts.cut(files, tokenizer::encode, context, maxExcerpts);
+      if (excerpts.count() == 0) {
+        throw new UserException(
+            "the corpus has no excerpt of "
+                + context
+                + " tokens (documents shorter than"
+                + " --context are skipped)");
+      }
+      return excerpts;
+    } catch (CorpusException e) {
+      throw new UserException(e.getMessage());
+    }
+  }
+
+  private CaptureSettings settings() {
+    try {
+      boolean twoPass =
+          switch (excerpt.quantiles) {
+            case "one-pass" -> false;
+            case "two-pass" -> true;
+            default ->
+                throw new UserException(
+                    "--quantiles " + excerpt.quantiles + ": expected one-pass or two-pass");
+          };
+      if (twoPass && (partialsOnly || parseShard(shard)[1] > 1)) {
+        throw new UserException(
+            "--quantiles two-pass runs over the whole corpus in one process: drop --shard and"
+                + " --partials-only, or use --quantiles one-pass (raise --quantile-keys for exact"
+                + " boundaries)");
+      }
+      return new CaptureSettings(
+          excerpt.context,
+          excerpt.top,
+          excerpt.random,
+          excerpt.pool,
+          excerpt.seed,
+          tableSize,
+          tableMinCount,
+          excerpt.quantileKeys,
+          twoPass);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+  }
+
+  private ComputeOptions computeOptions() {
+    try {
+      return new ComputeOptions(device, Precision.parse(excerpt.precision));
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+  }
+
+  static int[] parseShard(String text) {
+    String[] parts = text.split("/", -1);
+    try {
+      int index = Integer.parseInt(parts[0].trim());
+      int count = Integer.parseInt(parts[1].trim());
+      if (parts.length == 2 && count >= 1 && index >= 0 && index < count) {
+        return new int[] {index, count};
+      }
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      // reported below
+    }
+    throw new UserException("--shard " + text + ": expected i/n with 0 <= i < n, e.g. 0/4");
+  }
+}

@@ -1,0 +1,28 @@
+package org.neuronexplainer.cli.capture;
+
+import java.nio.file.Path;
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.worker.capture.hub.HubException;
+import org.neuronexplainer.worker.capture.hub.HubModelCache;
+
+/**
+ * Turns the {@code --model} argument into a checkpoint directory before anything heavy starts: a
+ * directory is itself, a hub id is downloaded once into the local cache.
+ */
+public final class ModelDirectory {
+  private ModelDirectory() {}
+
+  public static Path require(String model) {
+    return require(model, HubModelCache.fromEnvironment());
+  }
+
+  static Path require(String model, HubModelCache cache) {
+    try {
+      return cache.resolve(model);
+    } catch (HubException e) {
+      // Messages about the argument itself start with it; download errors stand alone.
+      String message = e.getMessage();
+      throw new UserException(message.startsWith(model) ? "--model " + message : message);
+    }
+  }
+}

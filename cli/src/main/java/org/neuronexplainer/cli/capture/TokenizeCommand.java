@@ -1,0 +1,81 @@
+package org.neuronexplainer.cli.capture;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code neuron-explainer tokenize}: a subject model's tokens for some texts. */
+@Command(
+    name = "tokenize",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    description = {
+      "Prints the token ids and token strings of each TEXT with the subject model's",
+      "tokenizer: GPT-2 byte-level BPE, read from tokenizer.json or from vocab.json",
+      "and merges.txt.",
+      "",
+      "Token strings are decoded text with their leading spaces, so joined they give",
+      "the text back. A character split across tokens is shown on the token that",
+      "completes it; the tokens before it show as empty strings."
+    })
+public final class TokenizeCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR|ID",
+      description =
+          "A Hugging Face GPT-2 checkpoint directory (only its tokenizer files are read),"
+              + " or a hub id (gpt2, owner/name@revision) downloaded once into the local"
+              + " cache (where: NEURON_EXPLAINER_CACHE).")
+  String model;
+
+  @Option(names = "--json", description = "Print one JSON array: {text, ids, tokens} per text.")
+  boolean json;
+
+  @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The texts to tokenize.")
+  List<String> texts;
+
+  @Override
+  public Integer call() throws JsonProcessingException {
+    Gpt2Tokenizer tokenizer =
+        CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(ModelDirectory.require(model)));
+    PrintWriter out = spec.commandLine().getOut();
+    ObjectMapper mapper = new ObjectMapper();
+    ArrayNode all = mapper.createArrayNode();
+    for (String text : texts) {
+      int[] ids = tokenizer.encode(text);
+      List<String> tokens = tokenizer.tokenTexts(ids);
+      if (json) {
+        ObjectNode entry = all.addObject();
+        entry.put("text", text);
+        ArrayNode idArray = entry.putArray("ids");
+        for (int id : ids) {
+          idArray.add(id);
+        }
+        tokens.forEach(entry.putArray("tokens")::add);
+      } else {
+        out.printf("%s%n%d tokens%n", mapper.writeValueAsString(text), ids.length);
+        for (int i = 0; i < ids.length; i++) {
+          out.printf("%8d  %s%n", ids[i], mapper.writeValueAsString(tokens.get(i)));
+        }
+      }
+    }
+    if (json) {
+      out.println(mapper.writeValueAsString(all));
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,27 @@
+package org.neuronexplainer.cli.explain;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code prompt}: shows the requests the model-backed backends would send, sending nothing. */
+@Command(
+    name = "prompt",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    description = {
+      "Prints the exact requests an explainer or a simulator would send for a neuron:",
+      "the URL, the JSON body (messages or prompt, and the parameters) and the",
+      "estimated prompt tokens. Nothing is sent and no key is needed.",
+      "",
+      "The URL and model come from --llm-url/--llm-model or LLM_BASE_URL/LLM_MODEL."
+    },
+    subcommands = {PromptExplainCommand.class, PromptSimulateCommand.class})
+public final class PromptCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

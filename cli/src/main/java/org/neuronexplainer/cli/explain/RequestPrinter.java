@@ -1,0 +1,45 @@
+package org.neuronexplainer.cli.explain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.List;
+import org.neuronexplainer.worker.llm.LlmConfig;
+import org.neuronexplainer.worker.llm.LlmRequest;
+import org.neuronexplainer.worker.llm.TokenEstimator;
+
+/**
+ * Prints requests as they would be sent: the URL, the estimated tokens and the body, pretty-printed
+ * (the client sends the same fields compactly, in the same order).
+ */
+final class RequestPrinter {
+  private static final ObjectMapper PRETTY =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private RequestPrinter() {}
+
+  static void print(PrintWriter out, LlmConfig config, List<LlmRequest> requests) {
+    long promptTokens = 0;
+    for (int i = 0; i < requests.size(); i++) {
+      LlmRequest request = requests.get(i);
+      long tokens = TokenEstimator.promptTokens(request.body());
+      promptTokens += tokens;
+      out.printf(
+          "# request %d of %d: POST %s%n",
+          i + 1, requests.size(), config.endpoint(request.endpoint()));
+      out.printf(
+          "# estimated prompt tokens: %d; with the completion allowance: %d%n",
+          tokens, TokenEstimator.estimate(request.body()));
+      try {
+        out.println(PRETTY.writeValueAsString(request.body()));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a request body is always writable", e);
+      }
+    }
+    out.printf(
+        "# %d request%s, estimated prompt tokens in all: %d%n",
+        requests.size(), requests.size() == 1 ? "" : "s", promptTokens);
+    out.flush();
+  }
+}

@@ -1,0 +1,155 @@
+package org.neuronexplainer.cli.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.cli.Main;
+import picocli.CommandLine;
+
+class PromptCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String RECORD = ExplainNeuronCommandTest.RECORD;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+
+  /** The JSON bodies between the '#' lines. */
+  private List<JsonNode> bodies() throws Exception {
+    List<JsonNode> bodies = new java.util.ArrayList<>();
+    StringBuilder body = new StringBuilder();
+    for (String line : out.toString().lines().toList()) {
+      if (line.startsWith("#")) {
+        if (body.length() > 0) {
+          bodies.add(JSON.readTree(body.toString()));
+          body.setLength(0);
+        }
+      } else {
+        body.append(line).append('\n');
+      }
+    }
+    return bodies;
+  }
+
+  @Test
+  void explainPrintsTheChatRequestWithItsTokenEstimate() throws Exception {
+    int exit =
+        run(
+            "prompt",
+            "explain",
+            "--record",
+            RECORD,
+            "--llm-model",
+            "gpt-x",
+            "--llm-url",
+            "http://127.0.0.1:9/v1");
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .startsWith("# request 1 of 1: POST http://127.0.0.1:9/v1/chat/completions\n")
+        .containsPattern("# estimated prompt tokens: \\d+; with the completion allowance: \\d+")
+        .contains("# 1 request, estimated prompt tokens in all:");
+    JsonNode body = bodies().get(0);
+    assertThat(body.path("model").asText()).isEqualTo("gpt-x");
+    assertThat(body.path("n").asInt()).isEqualTo(5);
+    assertThat(body.path("max_tokens").asInt()).isEqualTo(60);
+    JsonNode messages = body.path("messages");
+    assertThat(messages.get(0).path("role").asText()).isEqualTo("system");
+    // The target neuron comes last, after the few-shot neurons, with its train records.
+    assertThat(messages.get(messages.size() - 1).path("content").asText())
+        .contains("Neuron 4", " Monday\t10", "the main thing this neuron does is find");
+  }
+
+  @Test
+  void explainInCompletionFormatSendsAPrompt() throws Exception {
+    assertThat(
+            run(
+                "prompt",
+                "explain",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "m",
+                "--format",
+                "completion"))
+        .isZero();
+    assertThat(out.toString()).contains("/completions\n").doesNotContain("chat/completions");
+    assertThat(bodies().get(0).path("prompt").asText()).endsWith("does is find");
+  }
+
+  @Test
+  void simulateAllAtOnceAsksForEchoedLogprobsOfOneSequence() throws Exception {
+    assertThat(
+            run(
+                "prompt",
+                "simulate",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "m",
+                "--explanation",
+                "days of the week"))
+        .as(err.toString())
+        .isZero();
+    List<JsonNode> bodies = bodies();
+    assertThat(bodies).hasSize(1);
+    assertThat(bodies.get(0).path("echo").asBoolean()).isTrue();
+    assertThat(bodies.get(0).path("max_tokens").asInt()).isZero();
+    assertThat(bodies.get(0).path("prompt").asText()).contains("days of the week", "\tunknown");
+  }
+
+  @Test
+  void simulateOneAtATimeSendsOneChatRequestPerToken() throws Exception {
+    assertThat(
+            run(
+                "prompt",
+                "simulate",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "m",
+                "--simulator",
+                "one-at-a-time",
+                "--sequence",
+                "7"))
+        .isZero();
+    List<JsonNode> bodies = bodies();
+    assertThat(bodies).hasSizeGreaterThan(10);
+    assertThat(bodies).allMatch(b -> b.path("top_logprobs").asInt() == 20);
+    assertThat(out.toString()).contains("# " + bodies.size() + " requests");
+  }
+
+  @Test
+  void userErrors() {
+    assertThat(run("prompt", "simulate", "--record", RECORD, "--simulator", "baseline")).isOne();
+    assertThat(err.toString()).contains("sends no request");
+    assertThat(
+            run(
+                "prompt",
+                "simulate",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "m",
+                "--simulator",
+                "json",
+                "--format",
+                "completion"))
+        .isOne();
+    assertThat(err.toString()).contains("needs the chat format");
+    assertThat(run("prompt", "explain", "--record", RECORD, "--llm-model", "m", "--format", "x"))
+        .isOne();
+    assertThat(err.toString()).contains("unknown format");
+  }
+}
