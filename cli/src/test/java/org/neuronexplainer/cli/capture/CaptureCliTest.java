@@ -14,15 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.worker.capture.Fixtures;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsWriter;
 import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
 import picocli.CommandLine;
 
-/** capture, collate and weights on the shared tiny GPT-2 fixture. */
+/** capture, collate and weights on the tiny GPT-2 fixture. */
 class CaptureCliTest {
-  private static final Path MODEL =
-      Path.of(System.getProperty("shared.dir"), "fixtures", "hf-gpt2-reference");
+  private static final Path MODEL = Fixtures.hfGpt2Reference();
 
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();

@@ -14,14 +14,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
+import org.neuronexplainer.worker.capture.Fixtures;
 import org.neuronexplainer.worker.capture.FloatTensor;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsFile;
 import picocli.CommandLine;
 
-/** The tokenize and activations commands on the shared Hugging Face GPT-2 fixture. */
+/** The tokenize and activations commands on the Hugging Face GPT-2 fixture. */
 class CaptureCommandsTest {
-  private static final Path MODEL =
-      Path.of(System.getProperty("shared.dir"), "fixtures", "hf-gpt2-reference");
+  private static final Path MODEL = Fixtures.hfGpt2Reference();
   private static final Path REFERENCE = MODEL.resolve("reference-activations.safetensors");
 
   @TempDir Path dir;

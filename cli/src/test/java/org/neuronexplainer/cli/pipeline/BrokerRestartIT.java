@@ -16,6 +16,7 @@ import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunView;
@@ -55,34 +56,19 @@ class BrokerRestartIT {
                   Backends.withoutModels(),
                   metrics,
                   RunnerSettings.DEFAULTS)) {
-        while (!c.caughtUp()) {
-          Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(30), "the coordinator to catch up", c::caughtUp);
         c.runs().submit(new RunSpec("run-broker", "store", null, null, null, null, null, null, 3));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (done(c) < 10 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+        PipelineIT.awaitDone(c, "run-broker", 10);
         broker.stop();
         // The same data directory keeps the port chosen at the first start.
         broker = LocalKafkaBroker.start(dir.resolve("kafka"), libs);
         assertThat(broker.bootstrapServers()).isEqualTo(kafka.bootstrapServers());
-        RunView view = c.runs().view("run-broker");
-        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!view.status().state().finished() && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-          view = c.runs().view("run-broker");
-        }
+        RunView view = PipelineIT.awaitFinished(c, "run-broker", Duration.ofSeconds(120));
         assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(view.progress().states().get("done")).isEqualTo(120);
       }
     } finally {
       broker.stop();
     }
-  }
-
-  private static int done(Coordinator c) {
-    var s = c.runs().view("run-broker").progress();
-    return s == null ? 0 : s.states().get("done");
   }
 }

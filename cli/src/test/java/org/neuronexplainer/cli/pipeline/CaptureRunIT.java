@@ -27,6 +27,7 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.progress.RunProgress;
@@ -294,16 +295,12 @@ class CaptureRunIT {
     return files(out);
   }
 
-  private static void awaitUnits(Coordinator c, String key, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      RunProgress.Summary s = c.runs().view("run-capture").progress();
-      if (s != null && s.units().getOrDefault(key, 0) >= count) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no " + count + " units " + key + ": " + c.runs().view("run-capture"));
+  private static void awaitUnits(Coordinator c, String key, int count) {
+    Await.until(
+        Duration.ofSeconds(120),
+        count + " units " + key,
+        () -> c.runs().view("run-capture"),
+        v -> v.progress() != null && v.progress().units().getOrDefault(key, 0) >= count);
   }
 
   /** NeuronRecords and activation-based token tables under a store, by key. */

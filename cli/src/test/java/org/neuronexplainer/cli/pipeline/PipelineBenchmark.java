@@ -24,6 +24,7 @@ import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunView;
@@ -77,9 +78,7 @@ class PipelineBenchmark {
                   Backends.withoutModels(),
                   metrics,
                   RunnerSettings.DEFAULTS)) {
-        while (!c.caughtUp()) {
-          Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(30), "the coordinator to catch up", c::caughtUp);
         // Two runs to warm up: after one, the JIT was still compiling through the next.
         measure(c, broker, "warmup-1", neurons.size());
         measure(c, broker, "warmup-2", neurons.size());
@@ -111,11 +110,7 @@ class PipelineBenchmark {
     long brokerCpu0 = CpuClock.processNanos(broker.pid());
     long t0 = System.nanoTime();
     c.runs().submit(new RunSpec(runId, "store", null, null, null, null, null, null, 3));
-    RunView view = c.runs().view(runId);
-    while (!view.status().state().finished()) {
-      Thread.sleep(20);
-      view = c.runs().view(runId);
-    }
+    RunView view = PipelineIT.awaitFinished(c, runId, Duration.ofMinutes(10));
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
     System.gc(); // this run's garbage is its own: collected inside the measurement

@@ -32,6 +32,7 @@ import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.common.storage.testing.ForwardingStore;
+import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.progress.NeuronState;
@@ -80,11 +81,7 @@ class PipelineIT {
   static Coordinator coordinator(Map<String, String> env, BlobStore store, MetricsSetup m)
       throws Exception {
     Coordinator c = Coordinator.start(CoordinatorConfig.fromEnv(env), store, m);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!c.caughtUp() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(c.caughtUp()).isTrue();
+    Await.until(Duration.ofSeconds(30), "the coordinator to catch up", c::caughtUp);
     return c;
   }
 
@@ -99,15 +96,19 @@ class PipelineIT {
         runId, "store", null, null, "baseline", "baseline", "linear", null, maxAttempts);
   }
 
-  static RunView awaitFinished(Coordinator c, String runId, Duration limit)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    RunView view = c.runs().view(runId);
-    while (!view.status().state().finished() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      view = c.runs().view(runId);
-    }
-    return view;
+  static RunView awaitFinished(Coordinator c, String runId, Duration limit) {
+    return Await.until(
+        limit,
+        runId + " to finish",
+        () -> c.runs().view(runId),
+        v -> v.status().state().finished());
+  }
+
+  static void awaitDone(Coordinator c, String runId, int neurons) {
+    Await.until(
+        Duration.ofSeconds(60),
+        neurons + " neurons of " + runId + " done",
+        () -> done(c, runId) >= neurons);
   }
 
   @Test
@@ -168,10 +169,7 @@ class PipelineIT {
       int doneBefore;
       try (Worker w = worker(env, store, Backends.withoutModels(), metrics)) {
         first.runs().submit(spec("run-restart", 3));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (done(first, "run-restart") < 10 && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        awaitDone(first, "run-restart", 10);
         first.close();
         doneBefore = 10;
         try (MetricsSetup second = new MetricsSetup();
@@ -219,7 +217,7 @@ class PipelineIT {
     }
   }
 
-  private static int done(Coordinator c, String runId) {
+  static int done(Coordinator c, String runId) {
     RunProgress.Summary s = c.runs().view(runId).progress();
     return s == null ? 0 : s.states().get("done");
   }

@@ -21,6 +21,7 @@ import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunView;
@@ -71,16 +72,15 @@ class WorkerKillIT {
     Map<String, String> env = env();
     try (MetricsSetup metrics = new MetricsSetup();
         Coordinator c = Coordinator.start(CoordinatorConfig.fromEnv(env), store, metrics)) {
-      while (!c.caughtUp()) {
-        Thread.sleep(20);
-      }
+      Await.until(Duration.ofSeconds(30), "the coordinator to catch up", c::caughtUp);
       Process first = workerProcess(env, "worker-1");
       Process second = null;
       try {
         c.runs().submit(new RunSpec("run-kill", "store", null, null, null, null, null, null, 3));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (done(c) < 10 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
+        try {
+          Await.until(Duration.ofSeconds(60), "10 neurons done", () -> done(c) >= 10);
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; worker log:\n" + log("worker-1"), e);
         }
         assertThat(done(c))
             .as(() -> "neurons done before the kill; worker log:\n" + log("worker-1"))
@@ -88,12 +88,7 @@ class WorkerKillIT {
         first.destroyForcibly(); // SIGKILL: no shutdown hook, nothing handed back
         assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
         second = workerProcess(env, "worker-2");
-        RunView view = c.runs().view("run-kill");
-        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!view.status().state().finished() && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-          view = c.runs().view("run-kill");
-        }
+        RunView view = PipelineIT.awaitFinished(c, "run-kill", Duration.ofSeconds(90));
         assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(view.progress().states().get("done")).isEqualTo(150);
         // Every result written exactly once, by the killed worker or by its successor. A put the

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -38,6 +39,7 @@ import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.messaging.Topics;
+import org.neuronexplainer.common.testing.Await;
 
 /** Topic creation and a stage runner against a real (in-process, single-node KRaft) broker. */
 class StageRunnerIT {
@@ -127,18 +129,22 @@ class StageRunnerIT {
       try {
         List<StageEvent> events = new ArrayList<>();
         List<DeadLetter> letters = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (Consumer<String, byte[]> reader = clients.consumer("reader-" + System.nanoTime())) {
           reader.subscribe(List.of(topics.events().name(), topics.deadLetter().name()));
-          while (succeeded(events) < 5 && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
-              if (r.topic().equals(topics.events().name())) {
-                events.add(codec.decode(r.value(), StageEvent.class));
-              } else {
-                letters.add(codec.decode(r.value(), DeadLetter.class));
-              }
-            }
-          }
+          Await.until(
+              Duration.ofSeconds(30),
+              "five succeeded events",
+              () -> {
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                  if (r.topic().equals(topics.events().name())) {
+                    events.add(codec.decode(r.value(), StageEvent.class));
+                  } else {
+                    letters.add(codec.decode(r.value(), DeadLetter.class));
+                  }
+                }
+                return succeeded(events);
+              },
+              n -> n >= 5);
         }
         assertThat(succeeded(events)).isEqualTo(5);
         // No rebalance: a lost partition would have made the slow job run a second time.
@@ -219,7 +225,7 @@ class StageRunnerIT {
       first.start();
       assertThat(slowStarted.await(20, TimeUnit.SECONDS)).isTrue();
       if (inFlight > 1) {
-        waitFor(() -> written.contains("0:1")); // the job after the slow one finished
+        waitFor("the job after the slow one to finish", () -> written.contains("0:1"));
       }
       first.close(); // SIGTERM's path: the job outlives the grace and is handed back
       // Nothing past the unfinished job is committed, even what finished after it.
@@ -231,7 +237,7 @@ class StageRunnerIT {
               clients.consumer(group), publisher, topics.explainAndScore(), handler, settings);
       second.start();
       try {
-        waitFor(() -> written.size() == 2);
+        waitFor("both jobs written", () -> written.size() == 2);
       } finally {
         second.close();
       }
@@ -303,7 +309,9 @@ class StageRunnerIT {
               RunnerSettings.DEFAULTS.withBusyPoll(Duration.ofMillis(100)).withMaxInFlight(4));
       runner.start();
       try {
-        waitFor(() -> order.values().stream().mapToInt(List::size).sum() == keys * perKey);
+        waitFor(
+            "every job to run",
+            () -> order.values().stream().mapToInt(List::size).sum() == keys * perKey);
       } finally {
         runner.close();
       }
@@ -327,14 +335,8 @@ class StageRunnerIT {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      Thread.sleep(20);
-    }
+  private static void waitFor(String what, BooleanSupplier condition) {
+    Await.until(Duration.ofSeconds(30), what, condition);
   }
 
   private static Map<TopicPartition, Long> consumerEndOffsets(Set<TopicPartition> partitions) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
@@ -33,6 +34,7 @@ import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.messaging.Topics;
+import org.neuronexplainer.common.testing.Await;
 
 class StageRunnerTest {
 
@@ -66,12 +68,12 @@ class StageRunnerTest {
     CountDownLatch release = new CountDownLatch(1);
     handler.onRun = job -> await(release);
     start(job(1, 3));
-    waitUntil(() -> handler.runs.get() == 1);
-    Thread.sleep(50);
+    waitUntil("the job to run", () -> handler.runs.get() == 1);
+    awaitACommitChance();
     assertThat(committed()).isNull();
     assertThat(events()).singleElement().isInstanceOf(StageEvent.Started.class);
     release.countDown();
-    waitUntil(() -> committed() != null);
+    waitUntil("a commit", () -> committed() != null);
     assertThat(committed().offset()).isEqualTo(1);
     assertThat(events().get(1))
         .isInstanceOfSatisfying(
@@ -99,11 +101,13 @@ class StageRunnerTest {
               new JobHeader("run-1", 1, 3, 0), new NeuronId(3, i), "records/" + i);
     }
     startKeyed(settings.withMaxInFlight(4), jobs);
-    waitUntil(() -> events().stream().filter(e -> e instanceof StageEvent.Succeeded).count() == 2);
-    Thread.sleep(300); // several commit intervals
+    waitUntil(
+        "two jobs to succeed",
+        () -> events().stream().filter(e -> e instanceof StageEvent.Succeeded).count() == 2);
+    awaitACommitChance();
     assertThat(committed()).isNull();
     release.countDown();
-    waitUntil(() -> committed() != null && committed().offset() == 3);
+    waitUntil("offset 3 committed", () -> committed() != null && committed().offset() == 3);
     assertThat(handler.runs.get()).isEqualTo(3);
   }
 
@@ -114,7 +118,7 @@ class StageRunnerTest {
           throw new RetryableException("endpoint timed out");
         };
     start(job(1, 3));
-    waitUntil(() -> committed() != null);
+    waitUntil("a commit", () -> committed() != null);
     List<ExplainAndScoreJob> republished = jobsSent();
     assertThat(republished).singleElement();
     JobHeader header = republished.get(0).header();
@@ -141,7 +145,7 @@ class StageRunnerTest {
         };
     byte[] raw = codec.encode(job(3, 3));
     start(raw);
-    waitUntil(() -> committed() != null);
+    waitUntil("a commit", () -> committed() != null);
     assertThat(jobsSent()).isEmpty();
     StageEvent.Failed failed = (StageEvent.Failed) events().get(1);
     assertThat(failed.willRetry()).isFalse();
@@ -162,7 +166,7 @@ class StageRunnerTest {
           throw new PermanentException("record has no activations");
         };
     start(job(1, 5));
-    waitUntil(() -> committed() != null);
+    waitUntil("a commit", () -> committed() != null);
     assertThat(jobsSent()).isEmpty();
     assertThat(((StageEvent.Failed) events().get(1)).willRetry()).isFalse();
     assertThat(deadLetters()).singleElement();
@@ -171,7 +175,7 @@ class StageRunnerTest {
   @Test
   void malformedMessageIsDeadLetteredAndTheLoopGoesOn() throws Exception {
     start("{oops".getBytes(UTF_8), codec.encode(job(1, 3)));
-    waitUntil(() -> committed() != null && committed().offset() == 2);
+    waitUntil("offset 2 committed", () -> committed() != null && committed().offset() == 2);
     DeadLetter letter = deadLetters().get(0);
     assertThat(letter.offset()).isZero();
     assertThat(letter.error()).startsWith("MalformedMessageException: not JSON");
@@ -184,7 +188,7 @@ class StageRunnerTest {
   void existingOutputIsSkippedAndReportedAsSuccess() throws Exception {
     handler.exists = true;
     start(job(1, 3));
-    waitUntil(() -> committed() != null);
+    waitUntil("a commit", () -> committed() != null);
     assertThat(handler.runs.get()).isZero();
     assertThat(((StageEvent.Succeeded) events().get(1)).skipped()).isTrue();
   }
@@ -192,10 +196,10 @@ class StageRunnerTest {
   @Test
   void notYetDueJobWaitsForItsTime() throws Exception {
     start(codec.encode(job(2, 3).withHeader(new JobHeader("run-1", 2, 3, T0 + 1500))));
-    Thread.sleep(100);
-    assertThat(handler.runs.get()).isZero();
+    awaitDispatched();
+    assertThat(events()).as("held, not started").isEmpty();
     now.addAndGet(1500);
-    waitUntil(() -> committed() != null);
+    waitUntil("a commit", () -> committed() != null);
     assertThat(handler.runs.get()).isEqualTo(1);
     assertThat(jobsSent()).isEmpty();
   }
@@ -204,9 +208,10 @@ class StageRunnerTest {
   void longDelayGoesToTheBackOfTheTopicAfterTheHold() throws Exception {
     ExplainAndScoreJob later = job(2, 3).withHeader(new JobHeader("run-1", 2, 3, T0 + 60_000));
     start(codec.encode(later));
-    Thread.sleep(100);
+    awaitDispatched(); // held from T0, so that the hold ends at T0 + 5 s
+    assertThat(events()).as("held, not started").isEmpty();
     now.addAndGet(5000); // the hold ends, the job is still 55 s early
-    waitUntil(() -> committed() != null);
+    waitUntil("a commit", () -> committed() != null);
     assertThat(handler.runs.get()).isZero();
     assertThat(jobsSent()).containsExactly(later);
     assertThat(events()).isEmpty();
@@ -220,8 +225,9 @@ class StageRunnerTest {
           started.countDown();
           sleep(100);
         };
-    start(job(1, 3));
-    started.await(5, TimeUnit.SECONDS);
+    // A grace far longer than the job, however slowly this machine runs it.
+    startKeyed(settings.withShutdownGrace(Duration.ofSeconds(30)), job(1, 3));
+    assertThat(started.await(10, TimeUnit.SECONDS)).as("job started").isTrue();
     runner.close();
     assertThat(committed().offset()).isEqualTo(1);
     assertThat(consumer.closed()).isTrue();
@@ -236,7 +242,7 @@ class StageRunnerTest {
           sleep(5_000);
         };
     start(job(1, 3), job(1, 3));
-    started.await(5, TimeUnit.SECONDS);
+    assertThat(started.await(10, TimeUnit.SECONDS)).as("job started").isTrue();
     runner.close();
     assertThat(committed()).isNull();
     assertThat(events()).singleElement().isInstanceOf(StageEvent.Started.class);
@@ -248,10 +254,10 @@ class StageRunnerTest {
     pendingProducer =
         new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
     start(job(1, 3));
-    waitUntil(() -> pendingProducer.history().size() == 2); // started, succeeded
+    waitUntil("started and succeeded sent", () -> pendingProducer.history().size() == 2);
     pendingProducer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
     pendingProducer.completeNext();
-    waitUntil(() -> consumer.position(tp) == 0);
+    waitUntil("the record to be read again", () -> consumer.position(tp) == 0);
     assertThat(committed()).isNull();
     assertThat(handler.runs.get()).isEqualTo(1);
   }
@@ -260,7 +266,7 @@ class StageRunnerTest {
   void aConsumerErrorStopsTheRunnerAndIsReported() throws Exception {
     consumer.setPollException(new org.apache.kafka.common.KafkaException("not authorized"));
     start(job(1, 3));
-    waitUntil(() -> !runner.running());
+    waitUntil("the runner to stop", () -> !runner.running());
     assertThat(runner.failure()).hasMessage("not authorized");
     assertThat(consumer.closed()).isTrue();
   }
@@ -343,14 +349,28 @@ class StageRunnerTest {
         .toList();
   }
 
-  static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(5);
-    }
+  private static void waitUntil(String what, BooleanSupplier condition) {
+    Await.until(Duration.ofSeconds(30), what, condition);
+  }
+
+  /**
+   * Waits until the runner has gone round its loop once more after the poll that read the records:
+   * by then it has dispatched them (started, or put on hold against the fake clock's time).
+   */
+  private void awaitDispatched() {
+    waitUntil("the runner to dispatch what it read", consumer::polledAgainAfterRecords);
+  }
+
+  /**
+   * Waits until a commit interval has passed (commits are paced by real time) and the runner has
+   * then gone round its loop twice: whatever it may commit by now, it has committed.
+   */
+  private void awaitACommitChance() {
+    long since = System.nanoTime();
+    long interval = settings.commitInterval().toNanos();
+    waitUntil("a commit interval to pass", () -> System.nanoTime() - since > interval);
+    int polls = consumer.polls.get();
+    waitUntil("two more turns of the runner's loop", () -> consumer.polls.get() >= polls + 2);
   }
 
   private static void await(CountDownLatch latch) {
@@ -369,12 +389,31 @@ class StageRunnerTest {
     }
   }
 
-  /** Keeps the committed offsets readable after the runner closed the consumer. */
+  /**
+   * Keeps the committed offsets readable after the runner closed the consumer, and counts the
+   * polls, each of which begins a turn of the runner's loop.
+   */
   static final class RecordingConsumer extends MockConsumer<String, byte[]> {
     final Map<TopicPartition, OffsetAndMetadata> commits = new ConcurrentHashMap<>();
+    final AtomicInteger polls = new AtomicInteger();
+    private volatile int lastPollWithRecords;
 
     RecordingConsumer() {
       super("earliest");
+    }
+
+    @Override
+    public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+      int poll = polls.incrementAndGet();
+      ConsumerRecords<String, byte[]> records = super.poll(timeout);
+      if (!records.isEmpty()) {
+        lastPollWithRecords = poll;
+      }
+      return records;
+    }
+
+    boolean polledAgainAfterRecords() {
+      return lastPollWithRecords > 0 && polls.get() > lastPollWithRecords;
     }
 
     @Override

@@ -1,42 +1,86 @@
 package org.neuronexplainer.coordinator.viewer;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Debian's chromium and chromium-driver, started headless (no sandbox, no GPU, a temporary
- * profile). Where they are missing the browser tests fail in CI and skip elsewhere, saying how to
- * install them.
+ * profile). As an extension on a browser test class: where either is missing the class is skipped,
+ * and reported as skipped with the reason, or under {@code CI=true} fails, saying what to install.
+ * {@code CHROMIUM} and {@code CHROMEDRIVER} name other paths.
  */
-final class HeadlessChromium {
+final class HeadlessChromium implements ExecutionCondition {
 
-  static final Path BROWSER = Path.of("/usr/bin/chromium");
-  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Logger LOG = LoggerFactory.getLogger(HeadlessChromium.class);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
-  private HeadlessChromium() {}
+  static final String INSTALL =
+      "apt-get install -y chromium chromium-driver (bin/install-test-tools does this as root)";
+
+  /** Where the browser and its driver are looked for. */
+  record Install(Path browser, Path driver) {
+
+    static Install from(Map<String, String> env) {
+      return new Install(
+          Path.of(env.getOrDefault("CHROMIUM", "/usr/bin/chromium")),
+          Path.of(env.getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver")));
+    }
+
+    /** What is missing, in words, or empty when both are there. */
+    Optional<String> missing() {
+      List<String> missing = new ArrayList<>();
+      if (!Files.isExecutable(browser)) {
+        missing.add("the browser " + browser);
+      }
+      if (!Files.isExecutable(driver)) {
+        missing.add("the driver " + driver);
+      }
+      return missing.isEmpty()
+          ? Optional.empty()
+          : Optional.of("the browser tests need " + String.join(" and ", missing) + ": " + INSTALL);
+    }
+  }
+
+  /** Run, skip with the reason, or (under CI=true) fail with it. */
+  static ConditionEvaluationResult decide(Map<String, String> env) {
+    Optional<String> missing = Install.from(env).missing();
+    if (missing.isEmpty()) {
+      return ConditionEvaluationResult.enabled("chromium and chromedriver are installed");
+    }
+    if ("true".equalsIgnoreCase(env.get("CI"))) {
+      throw new IllegalStateException(missing.get() + " (CI=true: not skipping)");
+    }
+    return ConditionEvaluationResult.disabled("skipped: " + missing.get());
+  }
+
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    ConditionEvaluationResult result = decide(System.getenv());
+    // Maven's summary counts skipped tests but does not say why: say it once where it is seen.
+    if (result.isDisabled() && !WARNED.getAndSet(true)) {
+      LOG.warn(result.getReason().orElse("browser tests skipped"));
+    }
+    return result;
+  }
 
   static ChromeDriver start(Path profile) throws IOException {
-    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
-      String message =
-          "the browser tests need "
-              + BROWSER
-              + " and "
-              + DRIVER
-              + ": apt-get install -y chromium chromium-driver (bin/test does this as root)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(message);
-      }
-      assumeTrue(false, "skipped: " + message);
-    }
+    Install install = Install.from(System.getenv());
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(BROWSER.toFile());
+    options.setBinary(install.browser().toFile());
     options.addArguments(
         "--headless=new",
         "--no-sandbox",
@@ -51,7 +95,7 @@ final class HeadlessChromium {
         "--user-data-dir=" + Files.createDirectories(profile).toAbsolutePath());
     // An explicit driver keeps Selenium Manager from trying to download one.
     ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
+        new ChromeDriverService.Builder().usingDriverExecutable(install.driver().toFile()).build();
     return new ChromeDriver(service, options);
   }
 }

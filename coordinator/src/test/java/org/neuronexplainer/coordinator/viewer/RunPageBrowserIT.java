@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.kafka.KafkaClients;
@@ -38,6 +39,7 @@ import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.openqa.selenium.By;
@@ -55,6 +57,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * fail with reasons (one holding a {@code <script>} tag), three stay in work until released; after
  * the fault is "fixed" the failed ones finish when re-queued.
  */
+@ExtendWith(HeadlessChromium.class)
 class RunPageBrowserIT {
 
   static final String TOKEN = "run-page-token-0123456789";
@@ -122,15 +125,9 @@ class RunPageBrowserIT {
     }
   }
 
-  /** Polls {@code condition} until it holds; fails after a minute (a hang, not a slow machine). */
-  static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("never happened: " + what);
-      }
-      Thread.sleep(50);
-    }
+  /** Fails after a minute: a hang, not a slow machine. */
+  static void awaitTrue(String what, BooleanSupplier condition) {
+    Await.until(Duration.ofSeconds(60), what, condition);
   }
 
   private static String url(String path) {
@@ -238,14 +235,19 @@ class RunPageBrowserIT {
     assertThat(selected.getText()).isEqualTo("Re-queue selected (1)");
     selected.click();
     awaitText(By.id("message"), "Re-queued 1 neuron.");
-    awaitTrue("0:5 left failed", () -> call(() -> !failedNeurons().contains("0:5")));
+    Await.until(
+        Duration.ofSeconds(60),
+        "0:5 to leave failed",
+        RunPageBrowserIT::failedNeurons,
+        failed -> !failed.contains("0:5"));
     assertThat(failedNeurons()).containsExactly("0:6");
 
     // The token stays in the tab across a reload.
     browser.navigate().refresh();
     await(By.id("requeue-all")).click();
     awaitText(By.id("message"), "Re-queued 1 neuron.");
-    awaitTrue("no neuron failed", () -> call(() -> failedNeurons().isEmpty()));
+    Await.until(
+        Duration.ofSeconds(60), "no neuron failed", RunPageBrowserIT::failedNeurons, List::isEmpty);
     // The healed worker finishes both; their done events reach the coordinator a little later.
     awaitTrue(
         "7 neurons done", () -> coordinator.runs().view(RUN).progress().states().get("done") == 7);
@@ -268,18 +270,6 @@ class RunPageBrowserIT {
       alerted = false;
     }
     assertThat(alerted).isFalse();
-  }
-
-  private interface Check {
-    boolean get() throws Exception;
-  }
-
-  private static boolean call(Check check) {
-    try {
-      return check.get();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.openqa.selenium.By;
@@ -23,6 +24,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The pages in a real headless Chromium, over the fixture store. */
+@ExtendWith(HeadlessChromium.class)
 class ViewerBrowserIT {
 
   static final Path SCREENSHOTS = Path.of("target", "screenshots");

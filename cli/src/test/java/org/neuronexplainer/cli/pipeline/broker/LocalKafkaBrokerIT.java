@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.testing.Await;
 
 /** The one-machine broker as a real process, from the jars deploy/kafka's build copied. */
 class LocalKafkaBrokerIT {
@@ -82,10 +83,14 @@ class LocalKafkaBrokerIT {
         new KafkaConsumer<>(client(broker), new StringDeserializer(), new StringDeserializer())) {
       consumer.assign(List.of(SMOKE));
       consumer.seekToBeginning(List.of(SMOKE));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (values.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-      }
+      Await.until(
+          Duration.ofSeconds(20),
+          expected + " records",
+          () -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            return values;
+          },
+          v -> v.size() >= expected);
     }
     return values;
   }

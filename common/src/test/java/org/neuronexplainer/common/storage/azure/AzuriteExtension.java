@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.neuronexplainer.common.testing.Await;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,28 +181,33 @@ public final class AzuriteExtension
     }
 
     /** Ready once it answers HTTP at all: any status means the blob service is listening. */
-    private static void awaitReady(Process process, Azurite azurite, Path log)
-        throws IOException, InterruptedException {
+    private static void awaitReady(Process process, Azurite azurite, Path log) throws IOException {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
       HttpRequest probe =
           HttpRequest.newBuilder(URI.create(azurite.blobEndpoint() + "?comp=list"))
               .timeout(Duration.ofSeconds(2))
               .build();
-      long deadline = System.nanoTime() + START_LIMIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IOException(
-              "Azurite exited with " + process.exitValue() + " before answering; see " + log);
-        }
-        try {
-          http.send(probe, HttpResponse.BodyHandlers.discarding());
-          return;
-        } catch (IOException notYet) {
-          Thread.sleep(100);
-        }
+      try {
+        Await.until(
+            START_LIMIT,
+            "Azurite to answer",
+            () -> {
+              if (!process.isAlive()) {
+                throw new IOException("Azurite exited with " + process.exitValue());
+              }
+              try {
+                http.send(probe, HttpResponse.BodyHandlers.discarding());
+                return true;
+              } catch (IOException notYet) {
+                return false;
+              }
+            },
+            answered -> answered);
+      } catch (AssertionError e) {
+        // An IOException, so that the caller tries another port.
+        process.destroyForcibly();
+        throw new IOException(e.getMessage() + "; see " + log, e);
       }
-      process.destroyForcibly();
-      throw new IOException("Azurite did not answer within " + START_LIMIT + "; see " + log);
     }
 
     @Override

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The external programs the checks need (node, promtool), and where the repository is. A missing
- * program fails the test when CI=true and skips it with a message otherwise; bin/test installs
- * them.
+ * program fails the test when CI=true and skips it with a message otherwise; bin/install-test-tools
+ * installs them.
  */
 final class Tools {
 
@@ -42,11 +42,12 @@ final class Tools {
   static Path promtool() {
     return require(
         "promtool",
-        "bin/test unpacks it from Debian's prometheus package into ~/.cache/neuron-explainer,"
+        "bin/install-test-tools unpacks it from Debian's prometheus package into"
+            + " ~/.cache/neuron-explainer,"
             + " or set PROMTOOL");
   }
 
-  /** node, with the validation script's packages installed (bin/test runs npm ci). */
+  /** node, with the validation script's packages installed (bin/install-test-tools runs npm ci). */
   static Path nodeWithPackages() {
     Path node = require("node", "install Node.js 20 (apt-get install nodejs npm)");
     if (!Files.isDirectory(CHECKS.resolve("node_modules/kubernetes-models"))) {
@@ -68,10 +69,14 @@ final class Tools {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       candidates.add(Path.of(dir, program));
     }
-    // Where bin/test unpacks Debian's prometheus package without installing its service.
-    candidates.add(
-        Path.of(System.getProperty("user.home"), ".cache/neuron-explainer/prometheus/usr/bin")
-            .resolve(program));
+    // Where bin/install-test-tools unpacks Debian's prometheus package without installing its
+    // service.
+    String cache = System.getenv("XDG_CACHE_HOME");
+    Path caches =
+        cache != null && !cache.isEmpty()
+            ? Path.of(cache)
+            : Path.of(System.getProperty("user.home"), ".cache");
+    candidates.add(caches.resolve("neuron-explainer/prometheus/usr/bin").resolve(program));
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
