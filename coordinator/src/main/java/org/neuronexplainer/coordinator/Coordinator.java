@@ -30,6 +30,7 @@ import org.neuronexplainer.coordinator.viewer.RunSource;
 import org.neuronexplainer.coordinator.viewer.ViewerRoutes;
 import org.neuronexplainer.coordinator.viewer.ViewerService;
 import org.neuronexplainer.coordinator.viewer.ViewerStores;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's moving parts, started in order: topics, run records from the store, the events
@@ -100,7 +101,7 @@ public final class Coordinator implements AutoCloseable {
             }
             runs.statuses().keySet().forEach(metrics::registerRun);
           } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Coordinator.class).warn("settle failed", e);
+            LoggerFactory.getLogger(Coordinator.class).warn("settle failed", e);
           }
         },
         200,

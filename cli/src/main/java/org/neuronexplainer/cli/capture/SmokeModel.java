@@ -1,5 +1,6 @@
 package org.neuronexplainer.cli.capture;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class SmokeModel {
     Path dir = home().resolve("examples/corpus");
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new UserException("the shipped corpus is missing: " + dir);
     }
   }

@@ -1,5 +1,6 @@
 package org.neuronexplainer.cli.pipeline;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,8 +16,7 @@ final class CpuClock {
 
   /** This JVM's CPU time in nanoseconds, or -1 where the platform does not say. */
   static long selfNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return -1;

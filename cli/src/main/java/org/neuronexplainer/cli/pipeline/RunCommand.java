@@ -17,6 +17,7 @@ import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.runs.RunService;
@@ -136,8 +137,7 @@ public final class RunCommand implements Callable<Integer> {
     // Checked before anything starts, as the LLM settings are.
     RunSpec spec = runSpec.spec(id, llmModel, captureRun);
     Path storeDir = store != null ? store : home.resolve(capturing ? "capture-store" : "store");
-    BlobStore blobs =
-        new org.neuronexplainer.common.storage.LocalDirectoryStore(storeDir.toAbsolutePath());
+    BlobStore blobs = new LocalDirectoryStore(storeDir.toAbsolutePath());
     if (capturing) {
       err.println(
           "store: "

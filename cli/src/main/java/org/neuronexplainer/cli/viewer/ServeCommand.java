@@ -3,6 +3,7 @@ package org.neuronexplainer.cli.viewer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -119,7 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   static ModelDims parseDims(String text) {
-    String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
+    String[] parts = text.toLowerCase(Locale.ROOT).split("x");
     try {
       if (parts.length == 2) {
         return new ModelDims(

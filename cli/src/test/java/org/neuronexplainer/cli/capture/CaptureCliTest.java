@@ -6,8 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +42,7 @@ class CaptureCliTest {
 
   private String[] capture(Path store, String... extra) throws Exception {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "capture",
                 "--model",
@@ -104,7 +106,7 @@ class CaptureCliTest {
   /** A small bench run on the test model, with {@code extra} options. */
   private int smallBench(String... extra) {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "bench",
                 "capture",
@@ -300,7 +302,7 @@ class CaptureCliTest {
 
   private void expectError(Path store, String message, String... override) throws Exception {
     String[] args = capture(store);
-    List<String> list = new java.util.ArrayList<>(List.of(args));
+    List<String> list = new ArrayList<>(List.of(args));
     for (int i = 0; i < override.length; i += 2) {
       int at = list.indexOf(override[i]);
       if (at >= 0) {
@@ -318,7 +320,7 @@ class CaptureCliTest {
   }
 
   private static Map<String, byte[]> files(Path root, String... folders) throws Exception {
-    Map<String, byte[]> files = new java.util.TreeMap<>();
+    Map<String, byte[]> files = new TreeMap<>();
     for (String folder : folders) {
       try (Stream<Path> walk = Files.walk(root.resolve(folder))) {
         for (Path p : walk.filter(Files::isRegularFile).toList()) {

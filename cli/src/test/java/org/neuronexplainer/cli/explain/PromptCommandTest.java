@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.cli.Main;
@@ -27,7 +28,7 @@ class PromptCommandTest {
 
   /** The JSON bodies between the '#' lines. */
   private List<JsonNode> bodies() throws Exception {
-    List<JsonNode> bodies = new java.util.ArrayList<>();
+    List<JsonNode> bodies = new ArrayList<>();
     StringBuilder body = new StringBuilder();
     for (String line : out.toString().lines().toList()) {
       if (line.startsWith("#")) {

@@ -3,11 +3,15 @@ package org.neuronexplainer.cli.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,10 +80,7 @@ class CaptureRunIT {
     StringBuilder jsonl = new StringBuilder();
     for (String doc : docs) {
       jsonl
-          .append(
-              com.fasterxml.jackson.databind.json.JsonMapper.builder()
-                  .build()
-                  .writeValueAsString(Map.of("text", doc + " " + doc)))
+          .append(JsonMapper.builder().build().writeValueAsString(Map.of("text", doc + " " + doc)))
           .append('\n');
     }
     Path first = Files.writeString(to.resolve("docs.jsonl"), jsonl.toString());
@@ -169,7 +170,7 @@ class CaptureRunIT {
     // The run's quantile keys reached the records: the default keys give other boundaries.
     Map<String, byte[]> defaultKeys = onePass(files, "default-keys", "512");
     assertThat(expected.keySet())
-        .anyMatch(key -> !java.util.Arrays.equals(expected.get(key), defaultKeys.get(key)));
+        .anyMatch(key -> !Arrays.equals(expected.get(key), defaultKeys.get(key)));
     // The corpus was cut once into three stored shards, whose union is the whole corpus.
     assertThat(dir.resolve("runs/run-capture/corpus/excerpts.json")).exists();
     assertThat(dir.resolve("runs/run-capture/corpus/shard-2-of-3.bin")).exists();
@@ -198,9 +199,8 @@ class CaptureRunIT {
       assertThat(dir.resolve("runs/bad-layer")).doesNotExist();
 
       // Through the API, as `submit` sends it: the capture settings are a nested object.
-      com.fasterxml.jackson.databind.ObjectMapper json =
-          new com.fasterxml.jackson.databind.ObjectMapper();
-      java.net.http.HttpResponse<String> refused =
+      ObjectMapper json = new ObjectMapper();
+      HttpResponse<String> refused =
           PipelineIT.post(
               c.port(),
               "/api/runs",
@@ -208,7 +208,7 @@ class CaptureRunIT {
               json.writeValueAsString(spec("api-bad-layer", model.toString(), files, "7")));
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("layer 7 does not exist");
-      java.net.http.HttpResponse<String> twoPass =
+      HttpResponse<String> twoPass =
           PipelineIT.post(
               c.port(),
               "/api/runs",
@@ -220,7 +220,7 @@ class CaptureRunIT {
           .contains("two-pass is not supported by pipeline runs", "use the capture command");
       assertThat(dir.resolve("runs/api-two-pass")).doesNotExist();
       String missing = dir.resolve("missing-corpus.jsonl").toString();
-      java.net.http.HttpResponse<String> created =
+      HttpResponse<String> created =
           PipelineIT.post(
               c.port(),
               "/api/runs",

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,7 +233,7 @@ class PipelineIT {
     Matcher m =
         Pattern.compile("^\\| `(neuronexplainer_[a-z_]+)`", Pattern.MULTILINE)
             .matcher(Files.readString(file));
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     while (m.find()) {
       String name = m.group(1);
       // A histogram appears as its _bucket, _count and _sum series.

@@ -2,6 +2,8 @@ package org.neuronexplainer.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -129,8 +131,8 @@ class WorkerKillIT {
 
   private String log(String name) {
     try {
-      return java.nio.file.Files.readString(dir.resolve(name + ".log"));
-    } catch (java.io.IOException e) {
+      return Files.readString(dir.resolve(name + ".log"));
+    } catch (IOException e) {
       return e.toString();
     }
   }

@@ -1,6 +1,7 @@
 package org.neuronexplainer.common.storage;
 
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,8 +47,7 @@ public interface BlobStore {
   /** {@code data[offset, offset + length)}, cut at its end. */
   static byte[] slice(byte[] data, long offset, int length) {
     int from = (int) Math.min(offset, data.length);
-    return java.util.Arrays.copyOfRange(
-        data, from, (int) Math.min(data.length, from + (long) length));
+    return Arrays.copyOfRange(data, from, (int) Math.min(data.length, from + (long) length));
   }
 
   /** Stores {@code data} under {@code key}, replacing any previous blob, atomically for readers. */

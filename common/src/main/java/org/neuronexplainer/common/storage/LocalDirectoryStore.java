@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -66,7 +67,7 @@ public final class LocalDirectoryStore implements BlobStore {
           break; // the end of the file: a short read
         }
       }
-      return Optional.of(java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+      return Optional.of(Arrays.copyOf(buffer.array(), buffer.position()));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.neuronexplainer.common.storage.azure.AzureBlobStore;
 
@@ -36,7 +37,7 @@ public final class StoreUrl {
     if (colon < 0) {
       return local(Path.of(trimmed), text);
     }
-    String scheme = trimmed.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    String scheme = trimmed.substring(0, colon).toLowerCase(Locale.ROOT);
     URI uri;
     try {
       uri = new URI(trimmed);

@@ -3,6 +3,7 @@ package org.neuronexplainer.common.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -108,8 +109,7 @@ class KafkaConfigTest {
   @Test
   void retryDelaysDoubleUpToTheCap() {
     RunnerSettings s =
-        RunnerSettings.DEFAULTS.withRetryDelays(
-            java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10));
+        RunnerSettings.DEFAULTS.withRetryDelays(Duration.ofSeconds(2), Duration.ofSeconds(10));
     assertThat(s.retryDelay(2)).hasSeconds(2);
     assertThat(s.retryDelay(3)).hasSeconds(4);
     assertThat(s.retryDelay(4)).hasSeconds(8);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -19,7 +21,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -255,7 +259,7 @@ class StageRunnerTest {
         new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
     start(job(1, 3));
     waitUntil("started and succeeded sent", () -> pendingProducer.history().size() == 2);
-    pendingProducer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
+    pendingProducer.errorNext(new TimeoutException("broker away"));
     pendingProducer.completeNext();
     waitUntil("the record to be read again", () -> consumer.position(tp) == 0);
     assertThat(committed()).isNull();
@@ -264,7 +268,7 @@ class StageRunnerTest {
 
   @Test
   void aConsumerErrorStopsTheRunnerAndIsReported() throws Exception {
-    consumer.setPollException(new org.apache.kafka.common.KafkaException("not authorized"));
+    consumer.setPollException(new KafkaException("not authorized"));
     start(job(1, 3));
     waitUntil("the runner to stop", () -> !runner.running());
     assertThat(runner.failure()).hasMessage("not authorized");
@@ -281,7 +285,7 @@ class StageRunnerTest {
   }
 
   private void start(ExplainAndScoreJob... jobs) {
-    start(java.util.Arrays.stream(jobs).map(codec::encode).toArray(byte[][]::new));
+    start(Arrays.stream(jobs).map(codec::encode).toArray(byte[][]::new));
   }
 
   private void start(byte[]... values) {
@@ -433,7 +437,7 @@ class StageRunnerTest {
   /** A handler whose behaviour each test sets. */
   static final class ScriptedHandler implements StageHandler<ExplainAndScoreJob> {
     volatile boolean exists;
-    volatile java.util.function.Consumer<ExplainAndScoreJob> onRun = job -> {};
+    volatile Consumer<ExplainAndScoreJob> onRun = job -> {};
     final AtomicInteger runs = new AtomicInteger();
 
     @Override

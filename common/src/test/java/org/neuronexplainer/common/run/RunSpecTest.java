@@ -3,6 +3,7 @@ package org.neuronexplainer.common.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
@@ -22,7 +23,7 @@ class RunSpecTest {
         ("{\"runId\":\"old\",\"source\":\"store\",\"layers\":\"0-1\",\"neurons\":null,"
                 + "\"explainer\":\"baseline\",\"simulator\":\"baseline\",\"calibration\":\"linear\","
                 + "\"llmModel\":null,\"maxAttempts\":3}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .getBytes(StandardCharsets.UTF_8));
     RunSpec old = new RunRecords(store).spec("old").orElseThrow();
     assertThat(old.captures()).isFalse();
     assertThat(old.capture()).isNull();
@@ -36,7 +37,7 @@ class RunSpecTest {
     store.put(
         RunRecords.specKey("c"),
         "{\"runId\":\"c\",\"capture\":{\"model\":\"gpt2\",\"corpus\":[\"store:corpus/a.txt\"]}}"
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .getBytes(StandardCharsets.UTF_8));
     RunRecords records = new RunRecords(store);
     RunSpec spec = records.spec("c").orElseThrow();
     assertThat(spec.source()).isEqualTo("capture");
@@ -65,7 +66,7 @@ class RunSpecTest {
                   + "\"quantileKeys\":"
                   + keys
                   + ",\"quantiles\":\"One-Pass\"}}")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              .getBytes(StandardCharsets.UTF_8));
       RunSpec spec = records.spec("q" + keys).orElseThrow();
       assertThat(spec.capture().quantileKeys()).isEqualTo(keys);
       assertThat(spec.capture().quantiles()).isEqualTo("one-pass");

@@ -1,10 +1,13 @@
 package org.neuronexplainer.coordinator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -83,12 +86,11 @@ public final class ApiRoutes implements Consumer<Router> {
   private RunSpec spec(RoutingContext ctx) throws Exception {
     JsonNode body = body(ctx);
     if (!body.hasNonNull("runId")) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) body)
-          .put("runId", RunService.newRunId(System.currentTimeMillis()));
+      ((ObjectNode) body).put("runId", RunService.newRunId(System.currentTimeMillis()));
     }
     try {
       return mapper.treeToValue(body, RunSpec.class);
-    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+    } catch (JsonMappingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException bad ? bad : e;
       throw new IllegalArgumentException(
           cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage(),
@@ -114,7 +116,7 @@ public final class ApiRoutes implements Consumer<Router> {
     JsonNode node;
     try {
       node = mapper.readTree(text);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("body is not JSON: " + e.getOriginalMessage(), e);
     }
     if (!node.isObject()) {

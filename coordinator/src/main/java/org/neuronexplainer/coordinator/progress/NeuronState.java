@@ -2,6 +2,7 @@ package org.neuronexplainer.coordinator.progress;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
+import org.neuronexplainer.common.messaging.Stage;
 
 /** A neuron's state in a run, as docs/metrics.md names them. */
 public enum NeuronState {
@@ -29,7 +30,7 @@ public enum NeuronState {
   }
 
   /** The state while a stage works on the neuron. */
-  static NeuronState working(org.neuronexplainer.common.messaging.Stage stage) {
+  static NeuronState working(Stage stage) {
     return switch (stage) {
       case CAPTURE -> CAPTURING;
       case COLLATE -> COLLATING;

@@ -2,10 +2,13 @@ package org.neuronexplainer.coordinator.progress;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.messaging.StageEvent;
@@ -237,9 +240,9 @@ public final class RunProgress {
   }
 
   public Summary summary() {
-    Map<String, Integer> byState = new java.util.LinkedHashMap<>();
+    Map<String, Integer> byState = new LinkedHashMap<>();
     counts.forEach((s, c) -> byState.put(s.id(), c));
-    Map<String, Integer> byStage = new java.util.TreeMap<>();
+    Map<String, Integer> byStage = new TreeMap<>();
     for (NeuronProgress n : neurons.values()) {
       if (n.stage != null && n.state != NeuronState.DONE && n.state != NeuronState.PENDING) {
         byStage.merge(n.stage.id() + ":" + n.state.id(), 1, Integer::sum);
@@ -277,7 +280,7 @@ public final class RunProgress {
                     n.metrics == null ? null : n.metrics.score()));
           }
         });
-    out.sort(java.util.Comparator.comparing(NeuronView::neuron, ProgressBoard.UNIT_ORDER));
+    out.sort(Comparator.comparing(NeuronView::neuron, ProgressBoard.UNIT_ORDER));
     return out;
   }
 

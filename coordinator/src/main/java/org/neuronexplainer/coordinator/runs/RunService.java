@@ -1,5 +1,9 @@
 package org.neuronexplainer.coordinator.runs;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,9 +92,9 @@ public final class RunService {
   /** A fresh run id: the date and a short random suffix. */
   public static String newRunId(long nowMillis) {
     return "run-"
-        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(java.time.ZoneOffset.UTC)
-            .format(java.time.Instant.ofEpochMilli(nowMillis))
+        + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochMilli(nowMillis))
         + "-"
         + UUID.randomUUID().toString().substring(0, 6);
   }
@@ -146,7 +150,7 @@ public final class RunService {
     if (spec.captures()) {
       // Neurons that failed before their explain-and-score job wait for their failed capture or
       // collate units; those go out again, and the rest get explain-and-score jobs.
-      Map<String, String> stages = new java.util.HashMap<>();
+      Map<String, String> stages = new HashMap<>();
       neurons(runId, null).forEach(n -> stages.put(n.neuron(), String.valueOf(n.stage())));
       perNeuron =
           chosen.stream()

@@ -2,11 +2,13 @@ package org.neuronexplainer.coordinator.viewer;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.slf4j.LoggerFactory;
 
 /**
  * A store's catalog over time: the first one, built on first use, then its successors, each built
@@ -118,7 +120,7 @@ final class LiveCatalog {
     lastCheckMillis = System.currentTimeMillis();
     if (error != null) {
       // The old catalog keeps answering; the next look after the interval tries again.
-      org.slf4j.LoggerFactory.getLogger(LiveCatalog.class)
+      LoggerFactory.getLogger(LiveCatalog.class)
           .warn("refreshing the viewer's index of {} failed: {}", store, error.toString());
     }
   }
@@ -127,7 +129,7 @@ final class LiveCatalog {
     try {
       future.getNow(null);
       return false;
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       return e.getCause() instanceof UnsupportedOperationException;
     }
   }

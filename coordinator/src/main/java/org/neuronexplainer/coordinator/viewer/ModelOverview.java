@@ -1,6 +1,7 @@
 package org.neuronexplainer.coordinator.viewer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -72,7 +73,7 @@ public record ModelOverview(List<Layer> layers, int neurons, double meanScore) {
         List.copyOf(defined.subList(0, Math.min(EXTREMES, defined.size())));
     List<ExplanationEntry> worst =
         new ArrayList<>(defined.subList(Math.max(0, defined.size() - EXTREMES), defined.size()));
-    java.util.Collections.reverse(worst);
+    Collections.reverse(worst);
     double mean = defined.isEmpty() ? Double.NaN : sum / defined.size();
     return new Layer(
         layer, entries.size(), defined.size(), mean, histogram, best, List.copyOf(worst));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ final class NeuronPageLoader {
 
   private ObjectNode summaries(RelatedNeurons related) {
     List<String> names = new ArrayList<>();
-    for (NeuronConnections side : java.util.Arrays.asList(related.cFc(), related.cProj())) {
+    for (NeuronConnections side : Arrays.asList(related.cFc(), related.cProj())) {
       if (side != null) {
         addFirst(names, side.topPositiveNeurons());
         addFirst(names, side.topNegativeNeurons());

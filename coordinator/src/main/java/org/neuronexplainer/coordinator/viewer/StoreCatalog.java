@@ -2,6 +2,8 @@ package org.neuronexplainer.coordinator.viewer;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,13 +122,12 @@ public record StoreCatalog(
       }
     }
     entries.sort(
-        java.util.Comparator.comparing(ExplanationEntry::neuron)
-            .thenComparingInt(ExplanationEntry::rank));
+        Comparator.comparing(ExplanationEntry::neuron).thenComparingInt(ExplanationEntry::rank));
     return new StoreCatalog(
         ExplanationIndex.build(entries),
         ModelOverview.of(entries),
         List.copyOf(bad.subList(0, Math.min(BAD_FILES_KEPT, bad.size()))),
-        java.util.Collections.unmodifiableMap(files),
+        Collections.unmodifiableMap(files),
         System.currentTimeMillis());
   }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.coordinator.http.JsonResponses;
 import org.neuronexplainer.coordinator.progress.NeuronState;
@@ -183,7 +184,7 @@ public final class ViewerRoutes {
   }
 
   /** Runs {@code action} with the store the request names, or answers 404 naming the index. */
-  private void withStore(RoutingContext ctx, java.util.function.Consumer<ViewerService> action) {
+  private void withStore(RoutingContext ctx, Consumer<ViewerService> action) {
     String index = ctx.request().getParam("store");
     Optional<ViewerService> service = stores.resolve(index);
     if (service.isEmpty()) {

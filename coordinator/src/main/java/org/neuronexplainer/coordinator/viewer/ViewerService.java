@@ -8,7 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
 
@@ -154,7 +156,7 @@ public final class ViewerService implements AutoCloseable {
     }
   }
 
-  private ObjectNode withCatalog(java.util.function.Function<StoreCatalog, ObjectNode> answer) {
+  private ObjectNode withCatalog(Function<StoreCatalog, ObjectNode> answer) {
     try {
       ObjectNode node = answer.apply(ready());
       node.put("available", true);
@@ -212,7 +214,7 @@ public final class ViewerService implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);

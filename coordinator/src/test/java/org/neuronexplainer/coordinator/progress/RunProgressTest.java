@@ -2,7 +2,11 @@ package org.neuronexplainer.coordinator.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.Messages;
@@ -84,10 +88,10 @@ class RunProgressTest {
 
     // A restart replays the compacted topic: the newest event per key, the keys in any order
     // (they sit on different partitions); here the neuron's explain event comes first.
-    java.util.Map<String, StageEvent> compacted = new java.util.LinkedHashMap<>();
+    Map<String, StageEvent> compacted = new LinkedHashMap<>();
     events.forEach(e -> compacted.put(e.key(), e));
-    List<StageEvent> newest = new java.util.ArrayList<>(compacted.values());
-    java.util.Collections.reverse(newest);
+    List<StageEvent> newest = new ArrayList<>(compacted.values());
+    Collections.reverse(newest);
     RunProgress replayed = capturePlan();
     newest.forEach(replayed::apply);
     assertThat(replayed.summary().states()).isEqualTo(forward.states());

@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -163,7 +165,7 @@ class RunPageBrowserIT {
   }
 
   private static List<String> failedNeurons() throws Exception {
-    List<String> failed = new java.util.ArrayList<>();
+    List<String> failed = new ArrayList<>();
     api("/api/runs/" + RUN + "/neurons?state=failed")
         .forEach(n -> failed.add(n.get("neuron").asText()));
     return failed;
@@ -282,8 +284,7 @@ class RunPageBrowserIT {
     private final Consumer<String, byte[]> jobs;
     private final Publisher publisher;
     private final Thread thread;
-    private final Map<String, ExplainAndScoreJob> held =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ExplainAndScoreJob> held = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     volatile boolean healed;
 

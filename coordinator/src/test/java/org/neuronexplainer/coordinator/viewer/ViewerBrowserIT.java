@@ -2,6 +2,7 @@ package org.neuronexplainer.coordinator.viewer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,6 +22,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The pages in a real headless Chromium, over the fixture store. */
@@ -71,7 +73,7 @@ class ViewerBrowserIT {
   }
 
   /** Saves the whole page as a test artifact, the window made as tall as the page. */
-  private static void screenshot(String name) throws java.io.IOException {
+  private static void screenshot(String name) throws IOException {
     Files.createDirectories(SCREENSHOTS);
     Object height = browser.executeScript("return document.documentElement.scrollHeight");
     // The window includes a little browser chrome even when headless, hence the margin.
@@ -144,8 +146,7 @@ class ViewerBrowserIT {
   void theStoreIsChosenInThePageAndKeptOnLinks() {
     open("/neurons/21/2932");
     await(By.cssSelector("#explanation .text"));
-    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("store")))
-        .selectByVisibleText("an empty store");
+    new Select(browser.findElement(By.id("store"))).selectByVisibleText("an empty store");
     assertThat(await(By.cssSelector("#explanation .notice")).getText())
         .contains("No explanations in this store");
     assertThat(browser.getCurrentUrl()).endsWith("/neurons/21/2932?store=1");

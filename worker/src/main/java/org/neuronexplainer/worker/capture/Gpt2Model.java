@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
@@ -87,7 +88,7 @@ public final class Gpt2Model implements AutoCloseable {
   /** Where it runs, e.g. {@code "cpu float32"} or {@code "gpu:0 float16"}, for logs. */
   public String describeCompute() {
     String device = compute.device().isGpu() ? "gpu:" + compute.device().getDeviceId() : "cpu";
-    return device + " " + compute.dataType().name().toLowerCase(java.util.Locale.ROOT);
+    return device + " " + compute.dataType().name().toLowerCase(Locale.ROOT);
   }
 
   /** The MLP activations of every layer, no logits. */

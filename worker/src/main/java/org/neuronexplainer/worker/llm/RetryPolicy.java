@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -42,7 +43,7 @@ public final class RetryPolicy {
         config.maxAttempts(),
         config.retryInitialDelay(),
         config.retryMaxDelay(),
-        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+        () -> ThreadLocalRandom.current().nextDouble());
   }
 
   public int maxAttempts() {

@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.pipeline;
 
+import java.util.function.Supplier;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.Explainer;
@@ -56,7 +57,7 @@ public interface Backends {
     };
   }
 
-  private static <T> T kind(java.util.function.Supplier<T> parse) {
+  private static <T> T kind(Supplier<T> parse) {
     try {
       return parse.get();
     } catch (IllegalArgumentException e) {

@@ -2,8 +2,10 @@ package org.neuronexplainer.worker.pipeline;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,10 +88,7 @@ public final class WorkerMetrics implements LlmCallListener {
         stage,
         s -> {
           AtomicInteger gauge = new AtomicInteger();
-          registry.gauge(
-              "neuronexplainer.jobs.in.flight",
-              io.micrometer.core.instrument.Tags.of("stage", s),
-              gauge);
+          registry.gauge("neuronexplainer.jobs.in.flight", Tags.of("stage", s), gauge);
           return gauge;
         });
   }
@@ -134,7 +133,7 @@ public final class WorkerMetrics implements LlmCallListener {
     llmCall(
         model,
         endpointTag(endpoint),
-        outcome.name().toLowerCase(java.util.Locale.ROOT),
+        outcome.name().toLowerCase(Locale.ROOT),
         // A cache hit's latency is a store read, not the endpoint's: kept out of the histogram.
         outcome == LlmCallListener.Outcome.CACHED ? null : latency,
         usage.promptTokens(),

@@ -1,6 +1,8 @@
 package org.neuronexplainer.worker.capture;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -70,14 +72,14 @@ public final class CheckpointFixture {
         }
       }
       if (shards > 1) {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var json = new ObjectMapper();
         var index = json.createObjectNode();
         index.putObject("metadata").put("total_size", 0);
         weightMap.forEach(index.putObject("weight_map")::put);
         json.writeValue(dir.resolve("model.safetensors.index.json").toFile(), index);
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class CheckpointLoadingTest {
         ids[0][t] = (int) flat[t];
       }
       FloatTensor layer1 = model.forward(ids, new int[] {1}, false).layer(1);
-      float[] expected = java.util.Arrays.copyOf(reference.floats("mlp_post_act.1"), 32 * 192);
+      float[] expected = Arrays.copyOf(reference.floats("mlp_post_act.1"), 32 * 192);
       assertThat(layer1.maxAbsDiff(new FloatTensor(new int[] {1, 32, 192}, expected)))
           .isLessThan(1e-4);
     }
@@ -51,7 +52,7 @@ class CheckpointLoadingTest {
         ids[0][t] = (int) flat[t];
       }
       FloatTensor logits = model.forward(ids, new int[0], true).logits().orElseThrow();
-      float[] expected = java.util.Arrays.copyOf(reference.floats("logits"), 32 * 512);
+      float[] expected = Arrays.copyOf(reference.floats("logits"), 32 * 512);
       for (int i = 0; i < expected.length; i++) {
         expected[i] = -expected[i];
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** gelu_new against the reference values of docs/method.md section 10. */
@@ -62,7 +63,7 @@ class GeluTest {
     return floats;
   }
 
-  private static org.assertj.core.data.Offset<Double> within() {
-    return org.assertj.core.data.Offset.offset(TOLERANCE);
+  private static Offset<Double> within() {
+    return Offset.offset(TOLERANCE);
   }
 }

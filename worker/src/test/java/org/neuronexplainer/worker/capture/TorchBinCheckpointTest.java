@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -105,7 +107,7 @@ class TorchBinCheckpointTest {
         }
       }
     }
-    Files.move(stripped, bin, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(stripped, bin, StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> Gpt2Model.load(dir, ComputeOptions.cpu()))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("refers to storage 3, missing");
@@ -125,7 +127,7 @@ class TorchBinCheckpointTest {
       out.write(pickle);
       out.closeEntry();
       out.putNextEntry(new ZipEntry("archive/version"));
-      out.write("3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write("3\n".getBytes(StandardCharsets.US_ASCII));
       out.closeEntry();
     }
   }

@@ -2,6 +2,7 @@ package org.neuronexplainer.worker.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.ActivationRecord;
@@ -73,7 +74,7 @@ class BaselineExplainerTest {
   }
 
   private static ActivationRecord record(Object... tokensAndValues) {
-    List<String> tokens = new java.util.ArrayList<>();
+    List<String> tokens = new ArrayList<>();
     double[] values = new double[tokensAndValues.length / 2];
     for (int i = 0; i < values.length; i++) {
       tokens.add((String) tokensAndValues[2 * i]);

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.worker.Golden;
 import org.neuronexplainer.worker.TestNeurons;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
+import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
@@ -135,7 +138,7 @@ class TokenActivationPairExplainerTest {
   void explainSendsTheRequestAndParsesTheReply() throws Exception {
     TokenActivationPairExplainer explainer = explainer(PromptFormat.CHAT);
     ExplainerInput input = ExplainerInput.of(TestNeurons.canada());
-    List<org.neuronexplainer.worker.llm.LlmRequest> sent = new java.util.ArrayList<>();
+    List<LlmRequest> sent = new ArrayList<>();
     JsonNode reply = JSON.readTree("{\"choices\": [{\"message\": {\"content\": \" Canada.\"}}]}");
 
     List<Explanation> explanations =
@@ -144,7 +147,7 @@ class TokenActivationPairExplainerTest {
                 input,
                 request -> {
                   sent.add(request);
-                  return java.util.concurrent.CompletableFuture.completedFuture(reply);
+                  return CompletableFuture.completedFuture(reply);
                 })
             .toCompletableFuture()
             .join();

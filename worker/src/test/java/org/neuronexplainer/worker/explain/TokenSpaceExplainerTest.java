@@ -10,6 +10,8 @@ import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
 import org.neuronexplainer.worker.Golden;
 import org.neuronexplainer.worker.TestNeurons;
 import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.records.SliceParams;
 
 class TokenSpaceExplainerTest {
   private static final TokenLookupTableSummaryOfNeuron SUMMARY =
@@ -22,8 +24,7 @@ class TokenSpaceExplainerTest {
   }
 
   private static ExplainerInput input() {
-    return new ExplainerInput(
-        TestNeurons.canada(), org.neuronexplainer.worker.records.SliceParams.paper(), SUMMARY);
+    return new ExplainerInput(TestNeurons.canada(), SliceParams.paper(), SUMMARY);
   }
 
   @Test
@@ -51,9 +52,7 @@ class TokenSpaceExplainerTest {
   void onlyTheFirstTokensAreShown() {
     TokenSpaceExplainer two =
         new TokenSpaceExplainer(
-            ExplainerSettings.defaults("m", PromptFormat.CHAT),
-            2,
-            org.neuronexplainer.worker.prompt.TokenCounter.approximate());
+            ExplainerSettings.defaults("m", PromptFormat.CHAT), 2, TokenCounter.approximate());
 
     String user = two.request(input()).prompt().messages().get(1).content();
     assertThat(user).contains("' Canada', ' Canadian'\n").doesNotContain("Ottawa");

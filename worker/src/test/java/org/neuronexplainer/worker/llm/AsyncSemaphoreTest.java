@@ -3,7 +3,12 @@ package org.neuronexplainer.worker.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class AsyncSemaphoreTest {
@@ -52,13 +57,10 @@ class AsyncSemaphoreTest {
   @Test
   void manyThreadsNeverHoldMoreThanThePermits() throws Exception {
     AsyncSemaphore semaphore = new AsyncSemaphore(3);
-    java.util.concurrent.atomic.AtomicInteger held =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger peak =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(8);
-    java.util.List<CompletableFuture<Void>> done = new java.util.ArrayList<>();
+    AtomicInteger held = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<CompletableFuture<Void>> done = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       done.add(
           semaphore

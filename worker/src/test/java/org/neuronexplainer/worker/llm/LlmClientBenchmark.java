@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,7 @@ class LlmClientBenchmark {
     // -Dbench.settings=CONCURRENCYxDELAY_MS,... picks other points.
     String spec = System.getProperty("bench.settings", "8x50,32x50,64x50,128x50,64x200,256x200");
     int[][] settings =
-        java.util.Arrays.stream(spec.split(","))
+        Arrays.stream(spec.split(","))
             .map(p -> p.trim().split("x"))
             .map(p -> new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])})
             .toArray(int[][]::new);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,14 +200,14 @@ class LlmClientCacheTest {
 
       assertThat(first.usage()).isEqualTo(new TokenUsage(1000, 100, 400));
       // (600 * 2 + 400 * 1 + 100 * 8) / 1e6
-      assertThat(first.costUsd()).isCloseTo(0.0024, org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(first.costUsd()).isCloseTo(0.0024, Offset.offset(1e-12));
       UsageTotals a = neuronA.snapshot();
       assertThat(a.calls()).isEqualTo(2);
       assertThat(a.promptTokens()).isEqualTo(1500);
       assertThat(a.completionTokens()).isEqualTo(150);
       assertThat(a.cachedPromptTokens()).isEqualTo(400);
       // plus (500 * 2 + 50 * 8) / 1e6
-      assertThat(a.costUsd()).isCloseTo(0.0038, org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(a.costUsd()).isCloseTo(0.0038, Offset.offset(1e-12));
       assertThat(neuronB.snapshot().unpricedCalls()).isEqualTo(1);
       assertThat(neuronB.snapshot().costUsd()).isZero();
       UsageTotals total = run.snapshot();

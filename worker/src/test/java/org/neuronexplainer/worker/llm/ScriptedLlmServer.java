@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,7 +39,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     }
 
     public Reply header(String name, String value) {
-      Map<String, String> more = new java.util.HashMap<>(headers);
+      Map<String, String> more = new HashMap<>(headers);
       more.put(name, value);
       return new Reply(status, body, Map.copyOf(more), delayMs, truncate, stallMs);
     }

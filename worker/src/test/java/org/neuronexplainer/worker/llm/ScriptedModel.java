@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -32,7 +33,7 @@ public final class ScriptedModel
 
   /** Whether the scripted neuron fires on {@code token}. */
   public static boolean fires(String token) {
-    String word = token.strip().toLowerCase(java.util.Locale.ROOT);
+    String word = token.strip().toLowerCase(Locale.ROOT);
     return DAYS.contains(word.endsWith("s") ? word.substring(0, word.length() - 1) : word);
   }
 

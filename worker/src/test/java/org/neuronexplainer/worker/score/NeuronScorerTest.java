@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,11 +124,10 @@ class NeuronScorerTest {
             var messages = request.body().get("messages");
             var target =
                 JSON.readTree(messages.get(messages.size() - 1).get("content").textValue());
-            var answer = (com.fasterxml.jackson.databind.node.ObjectNode) target;
+            var answer = (ObjectNode) target;
             for (var item : answer.withArray("activations")) {
               boolean canada = item.get("token").textValue().equals(" Canada");
-              ((com.fasterxml.jackson.databind.node.ObjectNode) item)
-                  .put("activation", canada ? 10 : 0);
+              ((ObjectNode) item).put("activation", canada ? 10 : 0);
             }
             var response = JSON.createObjectNode();
             response

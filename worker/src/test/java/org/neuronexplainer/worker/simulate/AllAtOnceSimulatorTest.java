@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.Golden;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.EndpointKind;
 import org.neuronexplainer.worker.llm.LlmRequest;
+import org.neuronexplainer.worker.prompt.PromptFormat;
 
 class AllAtOnceSimulatorTest {
   private static final String EXPLANATION = " references to the country, by name. \n";
@@ -126,7 +130,7 @@ class AllAtOnceSimulatorTest {
 
   @Test
   void aLeadingBeginningOfSequenceTokenIsTolerated() {
-    List<String> pieces = new java.util.ArrayList<>(List.of("<s>"));
+    List<String> pieces = new ArrayList<>(List.of("<s>"));
     pieces.addAll(EchoResponses.pieces(promptText()));
 
     assertThat(parse(pieces).expectedActivations()[CANADA]).isGreaterThan(9);
@@ -137,11 +141,11 @@ class AllAtOnceSimulatorTest {
     AllAtOnceSimulator oneToken =
         new AllAtOnceSimulator(
             "m",
-            org.neuronexplainer.worker.prompt.PromptFormat.INSTRUCTION_FOLLOWING,
-            org.neuronexplainer.worker.fewshot.FewShotSet.EXPLANATION.examples().examples(),
+            PromptFormat.INSTRUCTION_FOLLOWING,
+            FewShotSet.EXPLANATION.examples().examples(),
             5,
             1);
-    List<String> pieces = new java.util.ArrayList<>(EchoResponses.pieces(promptText()));
+    List<String> pieces = new ArrayList<>(EchoResponses.pieces(promptText()));
     pieces.add("\n");
     JsonNode response = EchoResponses.response(pieces, AllAtOnceSimulatorTest::likely);
 
@@ -201,8 +205,7 @@ class AllAtOnceSimulatorTest {
   @Test
   void aResponseWithoutLogprobsFails() throws Exception {
     JsonNode response =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree("{\"choices\": [{\"text\": \"\", \"logprobs\": null}]}");
+        new ObjectMapper().readTree("{\"choices\": [{\"text\": \"\", \"logprobs\": null}]}");
 
     assertThatThrownBy(() -> simulator.parse(EXPLANATION, TOKENS, List.of(response)))
         .isInstanceOf(SimulationParseException.class)
@@ -227,10 +230,7 @@ class AllAtOnceSimulatorTest {
     assertThatThrownBy(
             () ->
                 new AllAtOnceSimulator(
-                    "m",
-                    org.neuronexplainer.worker.prompt.PromptFormat.CHAT,
-                    List.of(),
-                    AllAtOnceSimulator.DEFAULT_LOGPROBS))
+                    "m", PromptFormat.CHAT, List.of(), AllAtOnceSimulator.DEFAULT_LOGPROBS))
         .hasMessageContaining("completions endpoint");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.explain.BaselineExplainer;
@@ -31,10 +32,8 @@ class BaselineSimulatorTest {
         new BaselineExplainer()
             .explain(
                 List.of(
-                    new org.neuronexplainer.common.dataset.ActivationRecord(
-                        List.of("say \"eh\"", "\t", "x"), new double[] {5, 5, 0}),
-                    new org.neuronexplainer.common.dataset.ActivationRecord(
-                        List.of("say \"eh\"", "\t"), new double[] {5, 5})))
+                    new ActivationRecord(List.of("say \"eh\"", "\t", "x"), new double[] {5, 5, 0}),
+                    new ActivationRecord(List.of("say \"eh\"", "\t"), new double[] {5, 5})))
             .text();
 
     assertThat(simulator.simulateNow(explanation, List.of("x", "say \"eh\"")).expectedActivations())

@@ -3,8 +3,11 @@ package org.neuronexplainer.common.dataset.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.neuronexplainer.common.dataset.json.Examples.example;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.neuronexplainer.common.dataset.ActivationRecord;
@@ -228,14 +231,12 @@ class DatasetJsonReadTest {
   }
 
   @Test
-  void readsBytesAndFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    java.nio.file.Path file = dir.resolve("6236.json");
-    java.nio.file.Files.writeString(file, example("related-tokens-activation-based.json"));
+  void readsBytesAndFiles(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("6236.json");
+    Files.writeString(file, example("related-tokens-activation-based.json"));
 
     DatasetDocument fromFile = DatasetJson.readAny(file);
-    DatasetDocument fromBytes =
-        DatasetJson.readAny(java.nio.file.Files.readAllBytes(file), "blob/6236.json");
+    DatasetDocument fromBytes = DatasetJson.readAny(Files.readAllBytes(file), "blob/6236.json");
 
     assertThat(fromFile).isEqualTo(fromBytes);
     assertThat(DatasetJson.read(file, DatasetType.TOKEN_LOOKUP_TABLE_SUMMARY_OF_NEURON).value())

@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.core.util.BinaryData;
 import java.io.UncheckedIOException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,14 +37,8 @@ class AzureBlobStoreIT extends BlobStoreContract {
   @Test
   void keysLiveUnderThePrefixAndBlobsOutsideItAreNotListed() {
     store.put("a/b.json", "{}".getBytes(UTF_8));
-    store
-        .containerClient()
-        .getBlobClient("elsewhere/x")
-        .upload(com.azure.core.util.BinaryData.fromString("x"));
-    store
-        .containerClient()
-        .getBlobClient("rootless")
-        .upload(com.azure.core.util.BinaryData.fromString("x"));
+    store.containerClient().getBlobClient("elsewhere/x").upload(BinaryData.fromString("x"));
+    store.containerClient().getBlobClient("rootless").upload(BinaryData.fromString("x"));
 
     assertThat(store.containerClient().getBlobClient("root/a/b.json").exists()).isTrue();
     assertThat(store.list("")).containsExactly("a/b.json");
@@ -66,7 +62,7 @@ class AzureBlobStoreIT extends BlobStoreContract {
 
   @Test
   void aWrongKeyFailsWithTheStatusAndWithoutTheKey() {
-    String wrongKey = java.util.Base64.getEncoder().encodeToString("not the key".getBytes(UTF_8));
+    String wrongKey = Base64.getEncoder().encodeToString("not the key".getBytes(UTF_8));
     Map<String, String> env = new HashMap<>(azurite.keyEnv(store.config().container()));
     env.put("AZURE_STORAGE_KEY", wrongKey);
     env.put("AZURE_STORAGE_PREFIX", "root");

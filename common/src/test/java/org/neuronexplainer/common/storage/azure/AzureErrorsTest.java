@@ -2,6 +2,7 @@ package org.neuronexplainer.common.storage.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ class AzureErrorsTest {
 
   @Test
   void aTransportFailureKeepsItsCauseWhenNothingSecretIsInIt() {
-    RuntimeException e = new UncheckedIOException(new java.io.IOException("connection refused"));
+    RuntimeException e = new UncheckedIOException(new IOException("connection refused"));
     UncheckedIOException mapped = AzureErrors.failure("get", WHERE, e);
     assertThat(mapped)
         .hasMessageContaining("get failed for account acc, container data, blob k.json")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -217,7 +218,7 @@ class AzureStoreConfigTest {
       },
     };
     for (String[] c : cases) {
-      String[] pairs = java.util.Arrays.copyOfRange(c, 1, c.length);
+      String[] pairs = Arrays.copyOfRange(c, 1, c.length);
       assertThatThrownBy(() -> AzureStoreConfig.fromEnv(env(pairs)))
           .as(c[0])
           .isInstanceOf(IllegalArgumentException.class)

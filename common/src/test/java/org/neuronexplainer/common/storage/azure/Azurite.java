@@ -1,5 +1,6 @@
 package org.neuronexplainer.common.storage.azure;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +50,7 @@ record Azurite(String host, int port) {
 
   /** A store with account + key auth on a new, created container. */
   AzureBlobStore newStore(String stem, String prefix, AzureStoreOptions options) {
-    Map<String, String> env = new java.util.HashMap<>(keyEnv(freshContainer(stem)));
+    Map<String, String> env = new HashMap<>(keyEnv(freshContainer(stem)));
     env.put("AZURE_STORAGE_PREFIX", prefix);
     AzureBlobStore store = AzureBlobStore.open(AzureStoreConfig.fromEnv(env).withOptions(options));
     store.createContainerIfMissing();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class AlertRulesTest {
     Files.copy(
         PROMETHEUS.resolve("alerts.yaml"),
         dir.resolve("alerts.yaml"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
     String wrong =
         Files.readString(PROMETHEUS.resolve("alerts.test.yaml"))
             .replaceFirst("- eval_time: 35m", "- eval_time: 24m");

@@ -1,5 +1,6 @@
 package org.neuronexplainer.deploy.checks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -114,7 +115,7 @@ final class Chart {
       return node.path("metadata").path("name").asText();
     }
 
-    com.fasterxml.jackson.databind.JsonNode at(String pointer) {
+    JsonNode at(String pointer) {
       return node.at(pointer);
     }
   }

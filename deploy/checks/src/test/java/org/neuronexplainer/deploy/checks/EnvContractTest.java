@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.kafka.KafkaConfig;
+import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.deploy.checks.Chart.Manifest;
 import org.neuronexplainer.worker.llm.LlmConfig;
@@ -91,9 +92,9 @@ class EnvContractTest {
           // The pool's stages, as the chart names them, are what the worker serves.
           assertThat(config.stages())
               .as(d.name() + ": WORKER_STAGES")
-              .extracting(org.neuronexplainer.common.messaging.Stage::id)
+              .extracting(Stage::id)
               .containsExactlyInAnyOrder(env.get("WORKER_STAGES").split(","));
-          if (config.serves(org.neuronexplainer.common.messaging.Stage.CAPTURE)) {
+          if (config.serves(Stage.CAPTURE)) {
             assertThat(config.captureDevice()).as(d.name()).isEqualTo("gpu");
           }
           assertThatCode(() -> LlmConfig.fromEnv(env)).as(d.name()).doesNotThrowAnyException();

@@ -188,7 +188,7 @@ public final class CaptureRunner {
       boolean last = i + 1 == shardIds.length;
       boolean blockEnds = last || shardIds[i + 1] / Excerpts.BLOCK != shardIds[i] / Excerpts.BLOCK;
       if (i + 1 - start == batch || blockEnds) {
-        batches.add(java.util.Arrays.copyOfRange(shardIds, start, i + 1));
+        batches.add(Arrays.copyOfRange(shardIds, start, i + 1));
         start = i + 1;
       }
     }

@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.capture.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 
@@ -50,6 +51,6 @@ public record CaptureSpec(
 
   /** Equal in content (arrays by value). */
   public boolean sameAs(CaptureSpec o) {
-    return java.util.Arrays.equals(toJson(), o.toJson());
+    return Arrays.equals(toJson(), o.toJson());
   }
 }

@@ -1,5 +1,7 @@
 package org.neuronexplainer.worker.capture.stats;
 
+import java.util.Arrays;
+
 /**
  * For each of many neurons, the entries with the smallest unsigned priorities seen so far, at most
  * {@code capacity} each, with the activations of their excerpt. Flat primitive arrays and slot
@@ -60,7 +62,7 @@ final class BottomK {
     }
     this.sizes = new int[neurons];
     this.thresholds = new long[neurons];
-    java.util.Arrays.fill(thresholds, capacity > 0 ? -1L : 0L);
+    Arrays.fill(thresholds, capacity > 0 ? -1L : 0L);
     this.maxima = context == 0 ? null : new float[neurons * room];
     this.activations = new float[neurons * room * context];
   }
@@ -172,8 +174,8 @@ final class BottomK {
     for (int i = 0; i < kept.length; i++) {
       kept[i] = keys[neuron * room + i] ^ Long.MIN_VALUE;
     }
-    java.util.Arrays.sort(kept);
-    kept = java.util.Arrays.copyOf(kept, Math.min(kept.length, capacity));
+    Arrays.sort(kept);
+    kept = Arrays.copyOf(kept, Math.min(kept.length, capacity));
     for (int i = 0; i < kept.length; i++) {
       kept[i] ^= Long.MIN_VALUE;
     }
@@ -193,8 +195,8 @@ final class BottomK {
       System.arraycopy(activations, slot * context, acts, 0, context);
       entries[i] = new Entry(keys[base + i], maxima[slot], acts);
     }
-    java.util.Arrays.sort(entries, (a, b) -> Long.compareUnsigned(a.key, b.key));
-    return entries.length > capacity ? java.util.Arrays.copyOf(entries, capacity) : entries;
+    Arrays.sort(entries, (a, b) -> Long.compareUnsigned(a.key, b.key));
+    return entries.length > capacity ? Arrays.copyOf(entries, capacity) : entries;
   }
 
   /** Offers every entry of another set of the same shape (a shard's partial). */

@@ -1,5 +1,7 @@
 package org.neuronexplainer.worker.capture.stats;
 
+import org.neuronexplainer.common.run.CaptureRun;
+
 /**
  * What a capture keeps per neuron (docs/method.md 1.4 and 2.1).
  *
@@ -27,8 +29,7 @@ public record CaptureSettings(
     int quantileKeys,
     boolean twoPassQuantiles) {
   /** Enough for exact 0.99 and 0.999 boundaries over the paper's 50,000 excerpts. */
-  public static final int DEFAULT_QUANTILE_KEYS =
-      org.neuronexplainer.common.run.CaptureRun.DEFAULT_QUANTILE_KEYS;
+  public static final int DEFAULT_QUANTILE_KEYS = CaptureRun.DEFAULT_QUANTILE_KEYS;
 
   /** The paper's excerpt length. */
   public static final int DEFAULT_CONTEXT = 64;

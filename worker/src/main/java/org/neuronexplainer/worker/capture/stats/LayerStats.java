@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.capture.stats;
 
+import java.util.Arrays;
 import org.neuronexplainer.worker.capture.FloatTensor;
 
 /**
@@ -396,7 +397,7 @@ public final class LayerStats {
     requireComplete();
     other.requireComplete();
     if (other.layer != layer
-        || !java.util.Arrays.equals(other.neurons, neurons)
+        || !Arrays.equals(other.neurons, neurons)
         || !other.settings.equals(settings)) {
       throw new IllegalArgumentException("partials of different layers, neurons or settings");
     }

@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.capture.stats;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -182,8 +183,7 @@ public final class PartialCodec {
   private static byte[] deflate(Writer writer) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out =
-        new DataOutputStream(
-            new java.io.BufferedOutputStream(new DeflaterOutputStream(bytes), 1 << 16))) {
+        new DataOutputStream(new BufferedOutputStream(new DeflaterOutputStream(bytes), 1 << 16))) {
       writer.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

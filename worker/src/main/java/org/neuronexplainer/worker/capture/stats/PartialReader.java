@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.capture.stats;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -204,8 +205,7 @@ public final class PartialReader {
 
   private static DataInputStream inflate(byte[] bytes) {
     return new DataInputStream(
-        new java.io.BufferedInputStream(
-            new InflaterInputStream(new ByteArrayInputStream(bytes)), 1 << 16));
+        new BufferedInputStream(new InflaterInputStream(new ByteArrayInputStream(bytes)), 1 << 16));
   }
 
   /** Decodes one chunk's neurons that are selected into the result; skips the others' bytes. */

@@ -1,5 +1,7 @@
 package org.neuronexplainer.worker.capture.stats;
 
+import java.util.Arrays;
+
 /**
  * The pseudo-random priority of an excerpt for one neuron: a pure function of (seed, layer, neuron,
  * excerpt id). Keeping the excerpts with the smallest priorities is a uniform sample without
@@ -49,7 +51,7 @@ final class SampleHash {
         work[count++] = priority(base, id) ^ Long.MIN_VALUE;
       }
     }
-    java.util.Arrays.sort(work, 0, count);
+    Arrays.sort(work, 0, count);
     return work[k - 1] ^ Long.MIN_VALUE;
   }
 

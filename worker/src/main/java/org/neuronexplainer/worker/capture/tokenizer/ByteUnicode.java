@@ -1,5 +1,7 @@
 package org.neuronexplainer.worker.capture.tokenizer;
 
+import java.util.Arrays;
+
 /**
  * GPT-2's reversible map between bytes and printable characters: byte-level BPE works on strings in
  * which every byte is one visible character, so that no token contains whitespace or control
@@ -10,7 +12,7 @@ final class ByteUnicode {
   private static final int[] CHAR_TO_BYTE = new int[512];
 
   static {
-    java.util.Arrays.fill(CHAR_TO_BYTE, -1);
+    Arrays.fill(CHAR_TO_BYTE, -1);
     // Printable Latin-1 bytes stand for themselves; the rest are shifted to 256 and up, in order.
     int shifted = 0;
     for (int b = 0; b < 256; b++) {

@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.capture.torchbin;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +160,7 @@ final class StateDictUnpickler {
                       op));
         }
       }
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new TorchCheckpointException(where + ": the pickle ends early (truncated?)");
     }
   }

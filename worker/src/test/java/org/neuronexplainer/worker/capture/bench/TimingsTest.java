@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.worker.capture.bench.Timings.Round;
@@ -11,8 +12,7 @@ import org.neuronexplainer.worker.capture.bench.Timings.Round;
 class TimingsTest {
 
   private static Timings walls(double... seconds) {
-    return new Timings(
-        java.util.Arrays.stream(seconds).mapToObj(s -> new Round(s, 2 * s, 0)).toList());
+    return new Timings(Arrays.stream(seconds).mapToObj(s -> new Round(s, 2 * s, 0)).toList());
   }
 
   @Test

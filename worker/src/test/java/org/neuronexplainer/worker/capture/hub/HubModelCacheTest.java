@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +70,7 @@ class HubModelCacheTest {
   @Test
   void twoConcurrentResolvesDownloadOnce() throws Exception {
     HubModelCache cache = cache(hub.endpoint());
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    var pool = Executors.newFixedThreadPool(2);
     try {
       var first = pool.submit(() -> cache.resolve("gpt2"));
       var second = pool.submit(() -> cache(hub.endpoint()).resolve("openai-community/gpt2"));

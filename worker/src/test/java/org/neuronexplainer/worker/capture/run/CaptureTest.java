@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,7 @@ import org.neuronexplainer.worker.capture.FloatTensor;
 import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
+import org.neuronexplainer.worker.capture.stats.PartialCodec;
 import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
 
 /** Capture on the tiny fixture GPT-2, checked against brute-force computations. */
@@ -253,7 +256,7 @@ class CaptureTest {
   void twoPassQuantilesRefuseShards() {
     BlobStore store = new InMemoryBlobStore();
     var e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             IllegalArgumentException.class,
             () -> capture(store, settings(20, 1).withQuantiles(10, true), 0, 2, false));
     assertTrue(e.getMessage().contains("two-pass"), e.getMessage());
@@ -331,16 +334,14 @@ class CaptureTest {
             CaptureRunner.run(
                 model,
                 excerpts,
-                java.util.stream.IntStream.range(0, excerpts.count()).toArray(),
+                IntStream.range(0, excerpts.count()).toArray(),
                 LAYERS,
-                java.util.stream.IntStream.range(0, model.config().innerSize()).toArray(),
+                IntStream.range(0, model.config().innerSize()).toArray(),
                 settings,
                 2,
                 CaptureProgress.NONE);
         for (int layer : LAYERS) {
-          runs.add(
-              org.neuronexplainer.worker.capture.stats.PartialCodec.encode(
-                  stats.get(layer), excerpts::tokens, Excerpts.BLOCK));
+          runs.add(PartialCodec.encode(stats.get(layer), excerpts::tokens, Excerpts.BLOCK));
         }
       } finally {
         System.clearProperty(property);
@@ -353,7 +354,7 @@ class CaptureTest {
 
   @Test
   void theCaptureTellsHowLongItWaitedForItsStatistics() {
-    int[] ids = java.util.stream.IntStream.range(0, 9).toArray();
+    int[] ids = IntStream.range(0, 9).toArray();
     List<Long> waits = new ArrayList<>();
     CaptureProgress progress =
         new CaptureProgress() {
@@ -381,7 +382,7 @@ class CaptureTest {
     int[] ids = {0, 1, 2};
     int[] neurons = {0, 1};
     IllegalArgumentException batch =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             IllegalArgumentException.class,
             () ->
                 CaptureRunner.run(
@@ -396,7 +397,7 @@ class CaptureTest {
     assertTrue(batch.getMessage().contains("batch must be at least 1"), batch.getMessage());
     CaptureSettings longer = SETTINGS.withContext(CONTEXT + 1).withSamples(5, 20).withSeed(11);
     IllegalArgumentException context =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             IllegalArgumentException.class,
             () ->
                 CaptureRunner.run(
@@ -509,7 +510,7 @@ class CaptureTest {
             "r", "tiny", List.of("c"), 0, 3, LAYERS, null, settings(20, 1), BATCH, false);
     Capture.run(model, tokenizer, few(), job, store, CaptureProgress.NONE);
     var e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             IllegalStateException.class, () -> Collator.collate(store, "r", tokenizer));
     assertTrue(e.getMessage().contains("missing 4 partials"), e.getMessage());
     assertTrue(store.list("collated-activations/").isEmpty());

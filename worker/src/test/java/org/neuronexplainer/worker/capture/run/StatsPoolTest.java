@@ -3,9 +3,11 @@ package org.neuronexplainer.worker.capture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.worker.capture.FloatTensor;
@@ -30,8 +32,8 @@ class StatsPoolTest {
   }
 
   static ForwardResult batch(int seed, int excerpts, int... layers) {
-    java.util.Random random = new java.util.Random(seed);
-    Map<Integer, FloatTensor> acts = new java.util.HashMap<>();
+    Random random = new Random(seed);
+    Map<Integer, FloatTensor> acts = new HashMap<>();
     for (int layer : layers) {
       float[] data = new float[excerpts * CONTEXT * WIDTH];
       for (int i = 0; i < data.length; i++) {
@@ -43,7 +45,7 @@ class StatsPoolTest {
   }
 
   static int[][] tokens(int seed, int excerpts) {
-    java.util.Random random = new java.util.Random(seed);
+    Random random = new Random(seed);
     int[][] tokens = new int[excerpts][CONTEXT];
     for (int[] row : tokens) {
       for (int t = 0; t < CONTEXT; t++) {

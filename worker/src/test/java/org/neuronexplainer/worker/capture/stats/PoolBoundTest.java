@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -109,7 +111,7 @@ class PoolBoundTest {
     private final int[] ids;
     private final int[][] tokens;
     private final float[][] activations;
-    private final java.util.Map<Integer, int[]> byId = new java.util.HashMap<>();
+    private final Map<Integer, int[]> byId = new HashMap<>();
 
     Batches(int[] ids, long seed) {
       Random random = new Random(seed);

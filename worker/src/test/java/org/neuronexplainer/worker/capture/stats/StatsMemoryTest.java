@@ -2,6 +2,7 @@ package org.neuronexplainer.worker.capture.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,8 @@ class StatsMemoryTest {
         data[k] = (float) random.nextGaussian();
       }
       stats.accept(
-          java.util.Arrays.copyOfRange(ids, b, b + 4),
-          java.util.Arrays.copyOfRange(tokens, b, b + 4),
+          Arrays.copyOfRange(ids, b, b + 4),
+          Arrays.copyOfRange(tokens, b, b + 4),
           new FloatTensor(new int[] {4, 8, neurons}, data));
     }
     assertThat(need.perLayer()).isEqualTo(stats.arrayBytes());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.worker.capture.Fixtures;
 
 /**
@@ -75,8 +76,7 @@ class Gpt2TokenizerTest {
   }
 
   @Test
-  void tokenizerJsonGivesTheSameTokenizer(@org.junit.jupiter.api.io.TempDir Path dir)
-      throws Exception {
+  void tokenizerJsonGivesTheSameTokenizer(@TempDir Path dir) throws Exception {
     TokenizerJsonFixture.write(Fixtures.hfGpt2Reference(), dir.resolve("tokenizer.json"), true);
     Gpt2Tokenizer fromJson = Gpt2Tokenizer.load(dir);
     String text = "the cat sat on the mat. Hello world! it's  12\n café <|endoftext|>x";
@@ -88,14 +88,13 @@ class Gpt2TokenizerTest {
   }
 
   @Test
-  void olderTokenizerJsonWithStringMergesReadsToo(@org.junit.jupiter.api.io.TempDir Path dir)
-      throws Exception {
+  void olderTokenizerJsonWithStringMergesReadsToo(@TempDir Path dir) throws Exception {
     TokenizerJsonFixture.write(Fixtures.hfGpt2Reference(), dir.resolve("tokenizer.json"), false);
     assertThat(Gpt2Tokenizer.load(dir).encode("the cat")).containsExactly(83, 258, 269, 265);
   }
 
   @Test
-  void rejectsUnknownIdsAndMissingFiles(@org.junit.jupiter.api.io.TempDir Path dir) {
+  void rejectsUnknownIdsAndMissingFiles(@TempDir Path dir) {
     assertThatThrownBy(() -> TOKENIZER.tokenText(512))
         .isInstanceOf(TokenizerException.class)
         .hasMessageContaining("token id 512");
