@@ -83,7 +83,7 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
       names = "--calibration",
       paramLabel = "C",
       defaultValue = "linear",
-      description = "linear (default), none or percentile.")
+      description = "linear (default), none, percentile or percentile-midrank.")
   String calibration;
 
   @Option(

@@ -47,7 +47,7 @@ public final class RunSpecOptions {
   @Option(
       names = "--calibration",
       defaultValue = "linear",
-      description = "linear, percentile or none (default: ${DEFAULT-VALUE})")
+      description = "linear, percentile, percentile-midrank or none (default: ${DEFAULT-VALUE})")
   String calibration;
 
   @Option(

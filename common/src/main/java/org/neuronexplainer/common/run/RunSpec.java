@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param explainer the explainer's config name ({@code baseline}, {@code token-activation-pair},
  *     ...)
  * @param simulator the simulator's config name ({@code baseline}, {@code all-at-once}, ...)
- * @param calibration {@code linear}, {@code percentile} or {@code none}
+ * @param calibration {@code linear}, {@code percentile}, {@code percentile-midrank} or {@code none}
  * @param llmModel the LLM model for LLM-backed backends, or null
  * @param maxAttempts the attempt budget of every job of the run
  * @param capture what a capture run captures; required with {@code source=capture}, refused with

@@ -13,7 +13,10 @@ import org.neuronexplainer.common.dataset.SequenceSimulation;
 public enum CalibrationMethod {
   NONE("none"),
   LINEAR("linear"),
-  PERCENTILE_MATCHING("percentile");
+  /** The original's percentile matching: sorted EVs paired with sorted true activations. */
+  PERCENTILE_MATCHING("percentile"),
+  /** Percentile matching with one knot per distinct EV at its midrank; a continuous map. */
+  PERCENTILE_MIDRANK("percentile-midrank");
 
   private final String configName;
 
@@ -26,7 +29,10 @@ public enum CalibrationMethod {
     return configName;
   }
 
-  /** The method called {@code name} ({@code none}, {@code linear} or {@code percentile}). */
+  /**
+   * The method called {@code name}: {@code none}, {@code linear}, {@code percentile} or {@code
+   * percentile-midrank}.
+   */
   public static CalibrationMethod fromConfigName(String name) {
     String wanted = name.trim().toLowerCase(Locale.ROOT);
     return Arrays.stream(values())
@@ -35,7 +41,9 @@ public enum CalibrationMethod {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "unknown calibration \"" + name + "\" (expected none, linear or percentile)"));
+                    "unknown calibration \""
+                        + name
+                        + "\" (expected none, linear, percentile or percentile-midrank)"));
   }
 
   /**
@@ -47,6 +55,8 @@ public enum CalibrationMethod {
       case NONE -> new NoCalibration();
       case LINEAR -> LinearCalibration.fit(trueActivations, expectedActivations);
       case PERCENTILE_MATCHING -> PercentileCalibration.fit(trueActivations, expectedActivations);
+      case PERCENTILE_MIDRANK ->
+          PercentileCalibration.fitMidrank(trueActivations, expectedActivations);
     };
   }
 

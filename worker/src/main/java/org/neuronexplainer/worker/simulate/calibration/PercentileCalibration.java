@@ -3,17 +3,28 @@ package org.neuronexplainer.worker.simulate.calibration;
 import java.util.Arrays;
 
 /**
- * Percentile matching (docs/method.md 4.5): an EV at quantile q of the calibration EVs maps to the
- * true activation at quantile q of the calibration activations. Between knots the map is linear;
- * outside the knots it is clamped to the first or last knot's value.
+ * Percentile matching (docs/method.md 4.5): an EV at a given rank among the calibration EVs maps to
+ * the true activation at the same rank among the calibration activations. The map is evaluated the
+ * way numpy's {@code interp} evaluates it on its knots: clamped to the first knot's value below the
+ * first knot and to the last knot's value above the last; at a knot's EV, the value of the last
+ * knot with that EV; between two distinct EVs, linear between the last knot of the lower and the
+ * first knot of the higher.
  *
- * <p>The original sorts both arrays and interpolates one onto the other, which needs equal lengths
- * and leaves tied EVs ambiguous. Here each distinct EV is one knot at the mean quantile of its ties
- * (its midrank), and the true activation at that quantile is read off the sorted true values by
- * linear interpolation, so the arrays may differ in length. With equal lengths and no ties the
- * knots are exactly (sorted EV i, sorted true i), as in the original.
+ * <p>Two fits share that map and differ in their knots:
  *
- * @param simulatedKnots distinct EVs, strictly increasing
+ * <ul>
+ *   <li>{@link #fit} is the original's: the knots are the sorted EVs paired with the sorted true
+ *       activations, one knot per token, ties included. With many tied EVs (an integer-valued
+ *       simulation is mostly zeros) the map jumps at each tied EV: just below it, it gives the true
+ *       activation at the ties' first rank; at it, the one at their last rank. It pairs ranks, so
+ *       it needs as many EVs as true activations.
+ *   <li>{@link #fitMidrank} has one knot per distinct EV, at the mean rank of its ties (its
+ *       midrank), read off the sorted true activations by quantile with linear interpolation. It is
+ *       continuous and accepts lists of different lengths; with equal lengths and no ties its knots
+ *       are the original's.
+ * </ul>
+ *
+ * @param simulatedKnots EVs, non-decreasing
  * @param trueKnots the true activation each EV knot maps to, non-decreasing
  */
 public record PercentileCalibration(double[] simulatedKnots, double[] trueKnots)
@@ -30,14 +41,41 @@ public record PercentileCalibration(double[] simulatedKnots, double[] trueKnots)
               + trueKnots.length);
     }
     for (int i = 1; i < simulatedKnots.length; i++) {
-      if (!(simulatedKnots[i] > simulatedKnots[i - 1])) {
-        throw new IllegalArgumentException("EV knots must be strictly increasing at index " + i);
+      if (!(simulatedKnots[i] >= simulatedKnots[i - 1])) {
+        throw new IllegalArgumentException("EV knots must be non-decreasing at index " + i);
       }
     }
   }
 
-  /** Fits the quantile map from the concatenated calibration activations and EVs. */
+  /**
+   * The original's fit ({@code percentile}): the i-th smallest EV maps to the i-th smallest true
+   * activation, both the concatenation of every calibration sequence. Fails if their lengths differ
+   * (the original fails there too); {@link #fitMidrank} matches by quantile instead.
+   */
   public static PercentileCalibration fit(double[] trueActivations, double[] expectedActivations) {
+    Fits.requireFittable(trueActivations, expectedActivations);
+    if (trueActivations.length != expectedActivations.length) {
+      throw new IllegalArgumentException(
+          "percentile calibration pairs the i-th smallest EV with the i-th smallest true"
+              + " activation, so it needs one EV per true activation; got "
+              + expectedActivations.length
+              + " EVs and "
+              + trueActivations.length
+              + " true activations (percentile-midrank matches by quantile instead)");
+    }
+    double[] sortedTrue = trueActivations.clone();
+    double[] sortedEv = expectedActivations.clone();
+    Arrays.sort(sortedTrue);
+    Arrays.sort(sortedEv);
+    return new PercentileCalibration(sortedEv, sortedTrue);
+  }
+
+  /**
+   * The midrank fit ({@code percentile-midrank}): one knot per distinct EV, at the quantile of its
+   * midrank, mapped to the true activation at the same quantile. The lists may differ in length.
+   */
+  public static PercentileCalibration fitMidrank(
+      double[] trueActivations, double[] expectedActivations) {
     Fits.requireFittable(trueActivations, expectedActivations);
     double[] sortedTrue = trueActivations.clone();
     double[] sortedEv = expectedActivations.clone();
@@ -71,21 +109,19 @@ public record PercentileCalibration(double[] simulatedKnots, double[] trueKnots)
       return Double.NaN;
     }
     int last = simulatedKnots.length - 1;
-    if (simulated <= simulatedKnots[0]) {
+    if (simulated < simulatedKnots[0]) {
       return trueKnots[0];
     }
-    if (simulated >= simulatedKnots[last]) {
+    if (simulated > simulatedKnots[last]) {
       return trueKnots[last];
     }
-    int found = Arrays.binarySearch(simulatedKnots, simulated);
-    if (found >= 0) {
-      return trueKnots[found];
+    int j = lastKnotAtOrBelow(simulated);
+    if (j == last || simulatedKnots[j] == simulated) {
+      return trueKnots[j];
     }
-    int upper = -found - 1;
-    int lower = upper - 1;
-    double fraction =
-        (simulated - simulatedKnots[lower]) / (simulatedKnots[upper] - simulatedKnots[lower]);
-    return trueKnots[lower] + fraction * (trueKnots[upper] - trueKnots[lower]);
+    // numpy's arithmetic, so that results agree with the original's to the last bit where they can.
+    double slope = (trueKnots[j + 1] - trueKnots[j]) / (simulatedKnots[j + 1] - simulatedKnots[j]);
+    return slope * (simulated - simulatedKnots[j]) + trueKnots[j];
   }
 
   @Override
@@ -116,6 +152,21 @@ public record PercentileCalibration(double[] simulatedKnots, double[] trueKnots)
         + Arrays.toString(simulatedKnots)
         + " -> "
         + Arrays.toString(trueKnots);
+  }
+
+  /** The index of the last knot whose EV is at most {@code value}; the first is at most it. */
+  private int lastKnotAtOrBelow(double value) {
+    int low = 0;
+    int high = simulatedKnots.length;
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (value >= simulatedKnots[middle]) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low - 1;
   }
 
   private static double interpolateAt(double[] sorted, double position) {

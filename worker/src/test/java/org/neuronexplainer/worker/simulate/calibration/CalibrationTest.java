@@ -95,10 +95,12 @@ class CalibrationTest {
     assertThat(CalibrationMethod.fromConfigName("linear")).isEqualTo(CalibrationMethod.LINEAR);
     assertThat(CalibrationMethod.fromConfigName(" Percentile "))
         .isEqualTo(CalibrationMethod.PERCENTILE_MATCHING);
+    assertThat(CalibrationMethod.fromConfigName("percentile-midrank"))
+        .isEqualTo(CalibrationMethod.PERCENTILE_MIDRANK);
     assertThat(CalibrationMethod.fromConfigName("none")).isEqualTo(CalibrationMethod.NONE);
     assertThatThrownBy(() -> CalibrationMethod.fromConfigName("isotonic"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("none, linear or percentile");
+        .hasMessageContaining("none, linear, percentile or percentile-midrank");
   }
 
   private static SequenceSimulation simulation(double... expected) {
