@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.llm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,7 +45,13 @@ public final class LlmClient implements AutoCloseable {
 
   private LlmClient(Builder b) {
     this.config = b.config;
-    this.mapper = b.mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // Servers written in Python may send a logprob of -inf as the bare literal -Infinity, as
+    // Python's json module writes it; a digit at -inf is a prediction of probability 0.
+    this.mapper =
+        b.mapper
+            .copy()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
     // Two small pools: one that starts exchanges and resumes calls after waits, which never
     // blocks, and one for cache reads and writes, which may block on disk or network. The HTTP
     // I/O itself runs on the JDK client's threads.

@@ -154,9 +154,11 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
       }
       List<DigitDistribution.Candidate> list = new ArrayList<>();
       for (Map.Entry<String, JsonNode> entry : candidates.properties()) {
-        list.add(new DigitDistribution.Candidate(entry.getKey(), entry.getValue().asDouble()));
+        // A missing or non-numeric logprob reads as NaN, which fails if the token is a digit.
+        list.add(
+            new DigitDistribution.Candidate(entry.getKey(), entry.getValue().asDouble(Double.NaN)));
       }
-      DigitDistribution distribution = DigitDistribution.of(list);
+      DigitDistribution distribution = DigitDistribution.at("the slot of token " + k, list);
       empty += distribution.isEmpty() ? 1 : 0;
       expected[k] = distribution.expectedValue();
       values.add(distribution.values());

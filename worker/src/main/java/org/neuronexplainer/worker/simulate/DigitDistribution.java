@@ -5,9 +5,15 @@ import java.util.List;
 
 /**
  * A predicted activation from the model's next-token distribution (docs/method.md 4.1, step 6):
- * only the tokens that are exactly "0".."10" count, their probabilities are renormalized among
- * themselves (the mass on {@code unknown} and everything else is dropped), and the prediction is
- * the expected value. Values keep the order the API listed them in.
+ * only the tokens that are exactly "0".."10" count, their probabilities exp(logprob) are
+ * renormalized among themselves (the mass on {@code unknown} and everything else is dropped), and
+ * the prediction is the expected value. Values keep the order the API listed them in.
+ *
+ * <p>A digit whose logprob is {@code -inf} is kept with probability 0, as in the original. When
+ * every digit's probability is 0 there is nothing to renormalize: the original's expected value is
+ * NaN, and here the response fails to parse ({@link SimulationParseException}), so the neuron fails
+ * with the reason rather than carrying a NaN or a made-up number into its scores. A digit whose
+ * logprob is NaN or {@code +inf} is not a logprob and fails the same way.
  *
  * @param values the digits found, as numbers, in API order
  * @param probabilities their renormalized probabilities
@@ -21,17 +27,33 @@ public record DigitDistribution(double[] values, double[] probabilities, double 
   /** One candidate token and its logprob. */
   public record Candidate(String token, double logprob) {}
 
-  /** The distribution over the digit tokens among {@code candidates}. */
+  /**
+   * The distribution over the digit tokens among {@code candidates}.
+   *
+   * @throws SimulationParseException if a digit's logprob is NaN or {@code +inf}, or if there are
+   *     digits and all of them have probability 0
+   */
   public static DigitDistribution of(List<Candidate> candidates) {
     List<double[]> kept = new ArrayList<>();
     double total = 0;
     for (Candidate candidate : candidates) {
       Integer value = digitValue(candidate.token());
-      if (value != null && Double.isFinite(candidate.logprob())) {
-        double p = Math.exp(candidate.logprob());
-        kept.add(new double[] {value, p});
-        total += p;
+      if (value == null) {
+        continue;
       }
+      double logprob = candidate.logprob();
+      if (Double.isNaN(logprob) || logprob == Double.POSITIVE_INFINITY) {
+        throw new SimulationParseException(
+            "the logprob of \"" + candidate.token() + "\" is " + logprob + ", not a logprob");
+      }
+      double p = Math.exp(logprob);
+      kept.add(new double[] {value, p});
+      total += p;
+    }
+    if (!kept.isEmpty() && total == 0) {
+      throw new SimulationParseException(
+          "every one of \"0\"..\"10\" among the top logprobs has probability 0 (logprob -inf),"
+              + " so there is no expected value");
     }
     double[] values = new double[kept.size()];
     double[] probabilities = new double[kept.size()];
@@ -42,6 +64,15 @@ public record DigitDistribution(double[] values, double[] probabilities, double 
       ev += values[i] * probabilities[i];
     }
     return new DigitDistribution(values, probabilities, ev);
+  }
+
+  /** {@link #of}, with {@code where} (which slot or response) named in a parse failure. */
+  static DigitDistribution at(String where, List<Candidate> candidates) {
+    try {
+      return of(candidates);
+    } catch (SimulationParseException e) {
+      throw new SimulationParseException(where + ": " + e.getMessage(), e);
+    }
   }
 
   /**

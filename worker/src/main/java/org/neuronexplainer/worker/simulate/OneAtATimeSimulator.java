@@ -103,7 +103,8 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
     List<double[]> probabilities = new ArrayList<>();
     int empty = 0;
     for (int t = 0; t < tokens.size(); t++) {
-      DigitDistribution distribution = DigitDistribution.of(candidates(responses.get(t), t));
+      DigitDistribution distribution =
+          DigitDistribution.at("the response for token " + t, candidates(responses.get(t), t));
       empty += distribution.isEmpty() ? 1 : 0;
       expected[t] = distribution.expectedValue();
       values.add(distribution.values());

@@ -286,6 +286,24 @@ class LlmClientTest {
   }
 
   @Test
+  void infiniteLogprobsWrittenAsPythonWritesThemAreRead() throws Exception {
+    server.then(
+        json(
+            200,
+            "{\"choices\":[{\"text\":\"4\",\"logprobs\":{\"top_logprobs\":[{\"4\":-0.1,\"5\":-Infinity}]}}]}"));
+
+    LlmResponse response =
+        await(
+            client()
+                .send(
+                    LlmRequest.completions(
+                        body("{\"prompt\":\"a\",\"max_tokens\":1,\"logprobs\":5}"))));
+
+    assertThat(response.body().at("/choices/0/logprobs/top_logprobs/0/5").doubleValue())
+        .isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  @Test
   void jsonWithTrailingGarbageIsMalformedToo() throws Exception {
     server.then(json(200, chatReply("a", 1, 1) + "}{"), json(200, chatReply("b", 1, 1)));
 

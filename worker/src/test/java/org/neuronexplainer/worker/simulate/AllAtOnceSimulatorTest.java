@@ -170,6 +170,61 @@ class AllAtOnceSimulatorTest {
   }
 
   @Test
+  void aDigitAtMinusInfinityStaysWithProbabilityZero() throws Exception {
+    Map<String, Double> slot3 = new LinkedHashMap<>();
+    slot3.put("0", Math.log(0.9));
+    slot3.put("unknown", Math.log(0.05));
+    slot3.put("1", Math.log(0.1));
+    slot3.put("5", Double.NEGATIVE_INFINITY);
+    JsonNode response =
+        EchoResponses.response(
+            EchoResponses.pieces(promptText()), slot -> slot == 3 ? slot3 : likely(slot));
+    // Written out and read back as the response cache does (-Infinity becomes a string).
+    ObjectMapper json = new ObjectMapper();
+    JsonNode reread = json.readTree(json.writeValueAsString(response));
+
+    for (JsonNode each : List.of(response, reread)) {
+      SequenceSimulation simulation = simulator.parse(EXPLANATION, TOKENS, List.of(each));
+
+      assertThat(simulation.distributionValues().get(3)).containsExactly(0, 1, 5);
+      assertThat(simulation.distributionProbabilities().get(3))
+          .containsExactly(new double[] {0.9, 0.1, 0.0}, within(1e-12));
+      assertThat(simulation.expectedActivations()[3]).isCloseTo(0.1, within(1e-12));
+    }
+  }
+
+  @Test
+  void everyDigitAtMinusInfinityAtOneSlotFails() {
+    Map<String, Double> slot3 = new LinkedHashMap<>();
+    slot3.put("unknown", -0.01);
+    slot3.put("0", Double.NEGATIVE_INFINITY);
+    slot3.put("1", Double.NEGATIVE_INFINITY);
+    JsonNode response =
+        EchoResponses.response(
+            EchoResponses.pieces(promptText()), slot -> slot == 3 ? slot3 : likely(slot));
+
+    // The original's expected value would be NaN, and every score with it.
+    assertThatThrownBy(() -> simulator.parse(EXPLANATION, TOKENS, List.of(response)))
+        .isInstanceOf(SimulationParseException.class)
+        .hasMessageContaining("slot of token 3")
+        .hasMessageContaining("probability 0");
+  }
+
+  @Test
+  void aDigitWithoutANumericLogprobFails() {
+    Map<String, Double> slot3 = new LinkedHashMap<>();
+    slot3.put("0", -0.1);
+    slot3.put("2", null);
+    JsonNode response =
+        EchoResponses.response(
+            EchoResponses.pieces(promptText()), slot -> slot == 3 ? slot3 : likely(slot));
+
+    assertThatThrownBy(() -> simulator.parse(EXPLANATION, TOKENS, List.of(response)))
+        .isInstanceOf(SimulationParseException.class)
+        .hasMessageContaining("slot of token 3");
+  }
+
+  @Test
   void noDigitsAnywhereFails() {
     JsonNode response =
         EchoResponses.response(EchoResponses.pieces(promptText()), slot -> Map.of("unknown", -0.1));

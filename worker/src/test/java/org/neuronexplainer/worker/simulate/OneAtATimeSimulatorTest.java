@@ -130,6 +130,24 @@ class OneAtATimeSimulatorTest {
   }
 
   @Test
+  void digitsAtMinusInfinityKeepProbabilityZeroUnlessAllAreThere() {
+    JsonNode kept = chatResponse(Map.of("3", Math.log(0.5), "4", Double.NEGATIVE_INFINITY));
+    JsonNode none =
+        chatResponse(Map.of("3", Double.NEGATIVE_INFINITY, "4", Double.NEGATIVE_INFINITY));
+
+    SequenceSimulation simulation =
+        simulator.parse(EXPLANATION, TOKENS.subList(0, 1), List.of(kept));
+
+    assertThat(simulation.expectedActivations()[0]).isEqualTo(3.0);
+    assertThat(simulation.distributionValues().get(0)).containsExactlyInAnyOrder(3, 4);
+    assertThatThrownBy(
+            () -> simulator.parse(EXPLANATION, TOKENS.subList(0, 2), List.of(kept, none)))
+        .isInstanceOf(SimulationParseException.class)
+        .hasMessageContaining("the response for token 1")
+        .hasMessageContaining("probability 0");
+  }
+
+  @Test
   void noDigitsInAnyResponseFails() {
     List<JsonNode> responses =
         List.of(
