@@ -110,7 +110,7 @@ class ExplainNeuronCommandTest {
     int calls = server.requests().size();
     assertThat(calls).isEqualTo(1 + 2 * 20);
     assertThat(out.toString())
-        .contains("2 explanation(s)", "score 0.983  days of the week", "41 calls without a price")
+        .contains("2 explanation(s)", "score 0.983   days of the week", "41 calls without a price")
         .contains("41 calls (0 from the cache, 41 HTTP requests, 0 failed)")
         .containsPattern("tokens: [1-9][0-9]* prompt");
     String first = Files.readString(file);

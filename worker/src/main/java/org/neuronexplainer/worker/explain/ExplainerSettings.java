@@ -8,6 +8,8 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
  *
  * @param samples the {@code n} of the request: explanations per call
  * @param maxTokens the completion budget per explanation; also reserved when trimming
+ * @param escapeTokens whether tokens (and few-shot explanations) are escaped before they reach the
+ *     prompt (docs/method.md 3.2); off by default, as the original writes them raw
  */
 public record ExplainerSettings(
     String model,
@@ -16,7 +18,8 @@ public record ExplainerSettings(
     int maxTokens,
     double temperature,
     double topP,
-    ContextSize contextSize) {
+    ContextSize contextSize,
+    boolean escapeTokens) {
 
   /**
    * The original's defaults: 5 samples of at most 60 tokens at temperature 1 (docs/method.md 3.4).
@@ -34,6 +37,18 @@ public record ExplainerSettings(
     }
   }
 
+  /** Settings with tokens written raw. */
+  public ExplainerSettings(
+      String model,
+      PromptFormat format,
+      int samples,
+      int maxTokens,
+      double temperature,
+      double topP,
+      ContextSize contextSize) {
+    this(model, format, samples, maxTokens, temperature, topP, contextSize, false);
+  }
+
   /** The original's sampling defaults for {@code model} in {@code format}, 4K context. */
   public static ExplainerSettings defaults(String model, PromptFormat format) {
     return new ExplainerSettings(
@@ -42,6 +57,13 @@ public record ExplainerSettings(
 
   /** The same settings with {@code n} samples. */
   public ExplainerSettings withSamples(int n) {
-    return new ExplainerSettings(model, format, n, maxTokens, temperature, topP, contextSize);
+    return new ExplainerSettings(
+        model, format, n, maxTokens, temperature, topP, contextSize, escapeTokens);
+  }
+
+  /** The same settings with token escaping on or off. */
+  public ExplainerSettings withEscapeTokens(boolean escape) {
+    return new ExplainerSettings(
+        model, format, samples, maxTokens, temperature, topP, contextSize, escape);
   }
 }

@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * One explanation from one completion choice.
  *
- * @param raw the choice's text exactly as the model returned it (docs/method.md 3.4: the original
- *     keeps this, typically a leading space and a trailing period)
- * @param text the explanation to use and store: {@code raw} stripped of surrounding whitespace, as
- *     the original's simulator uses it; the period is kept
+ * @param raw the choice's text exactly as the model returned it
+ * @param text the explanation to use and store, cleaned up as the original does (docs/method.md
+ *     3.4, 3.5): the token-activation-pair explainer keeps the text as it is (typically a leading
+ *     space and a trailing period); the token-space explainer removes one final period
  */
 public record Explanation(String raw, String text) {
 

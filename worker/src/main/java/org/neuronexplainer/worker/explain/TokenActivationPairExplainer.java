@@ -25,9 +25,6 @@ import org.neuronexplainer.worker.records.Normalization;
  * the records from the prompt, so it is not offered.
  */
 public final class TokenActivationPairExplainer implements LlmExplainer {
-  /** The start of the sentence the model completes (docs/method.md 3.4). */
-  public static final String PREFIX = "the main thing this neuron does is find";
-
   /**
    * Below this share of non-zero tokens, records are repeated without zeros (docs/method.md 3.4).
    */
@@ -37,6 +34,11 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
    * In a 2K context, the target keeps this many records and each example one (docs/method.md 3.4).
    */
   static final int TWO_K_TARGET_RECORDS = 2;
+
+  // The fixed texts, all here (docs/method.md 3.4).
+
+  /** The start of the sentence the model completes (docs/method.md 3.4). */
+  public static final String PREFIX = "the main thing this neuron does is find";
 
   static final String SYSTEM =
       "You are studying one neuron inside a language model. A neuron responds to some particular"
@@ -48,6 +50,21 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
           + " to 10. 0 means the neuron did not respond; any value above 0 means the token"
           + " matches the pattern, and a larger value means a stronger match. Each document is"
           + " enclosed in <start> and <end> lines.";
+
+  /** Where a header names the neuron's number. */
+  static final String NEURON_PLACEHOLDER = "{neuron}";
+
+  /** The first line of each neuron's section. */
+  static final String NEURON_HEADER = "Neuron {neuron}";
+
+  /** Directly followed by the neuron's records. */
+  static final String ACTIVATIONS_HEADER = "Activations:";
+
+  /** Directly followed by the records again, zeros left out. */
+  static final String REPEAT_HEADER = "The same activations with every 0 left out:";
+
+  /** Followed by a space and {@link #PREFIX}. */
+  static final String EXPLANATION_HEADER = "Explanation of neuron {neuron} behavior:";
 
   private final ExplainerSettings settings;
   private final List<FewShotExample> examples;
@@ -107,12 +124,16 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
     return prompt;
   }
 
+  /**
+   * Each choice's text as the model wrote it, as in the original (docs/method.md 3.4); a choice
+   * with no text or only whitespace is not an explanation.
+   */
   @Override
   public List<Explanation> parse(JsonNode response) {
     List<Explanation> explanations = new ArrayList<>();
     for (String raw : CompletionTexts.of(response)) {
       if (raw != null && !raw.isBlank()) {
-        explanations.add(new Explanation(raw, raw.strip()));
+        explanations.add(Explanation.of(raw));
       }
     }
     if (explanations.isEmpty()) {
@@ -130,29 +151,41 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
     return builder.build(settings.format());
   }
 
-  /** One neuron's user message and, for examples, its assistant answer. */
+  /**
+   * One neuron's user message and, for examples, its assistant answer, in the original's layout: a
+   * blank line before each header line after a block (docs/method.md 3.4).
+   */
   private void addSection(
       PromptBuilder builder, int number, List<ActivationRecord> records, String explanation) {
+    boolean escape = settings.escapeTokens();
     double max = Normalization.maxActivation(records);
-    StringBuilder user = new StringBuilder("\n\nNeuron " + number + "\nActivations:");
-    user.append(RecordRenderer.render(records, max));
+    StringBuilder user = new StringBuilder("\n\n").append(numbered(NEURON_HEADER, number));
+    user.append('\n').append(ACTIVATIONS_HEADER);
+    user.append(RecordRenderer.render(records, max, escape));
     if (Normalization.nonZeroProportion(records, max) < REPEAT_BELOW_NON_ZERO_PROPORTION) {
-      user.append("The same activations with every 0 left out:");
-      user.append(RecordRenderer.renderWithoutZeros(records, max));
+      user.append('\n').append(REPEAT_HEADER);
+      user.append(RecordRenderer.renderWithoutZeros(records, max, escape));
     }
-    user.append("Explanation of neuron ").append(number).append(" behavior:");
-    boolean instruction = settings.format() == PromptFormat.INSTRUCTION_FOLLOWING;
-    // In instruction-following format the prefix opens the answer, after the end-of-prompt marker.
-    String answerStart = instruction ? " " + PREFIX : "";
-    if (!instruction) {
+    user.append('\n').append(numbered(EXPLANATION_HEADER, number));
+    // In instruction-following format the end-of-prompt marker comes before the prefix, so the
+    // prefix opens the answer.
+    String answer = "";
+    if (settings.format() == PromptFormat.INSTRUCTION_FOLLOWING) {
+      answer = " " + PREFIX;
+    } else {
       user.append(' ').append(PREFIX);
     }
     builder.user(user.toString());
     if (explanation != null) {
-      builder.assistant(answerStart + " " + TokenText.explanation(explanation) + ".");
-    } else if (instruction) {
-      builder.assistant(answerStart);
+      answer += " " + (escape ? TokenText.explanation(explanation) : explanation) + ".";
     }
+    if (!answer.isEmpty()) {
+      builder.assistant(answer);
+    }
+  }
+
+  private static String numbered(String template, int number) {
+    return template.replace(NEURON_PLACEHOLDER, Integer.toString(number));
   }
 
   private static boolean dropOneRecord(List<List<ActivationRecord>> shown) {

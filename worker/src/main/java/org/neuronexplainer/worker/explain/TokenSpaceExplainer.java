@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.neuronexplainer.worker.fewshot.TokenSpaceExample;
+import org.neuronexplainer.worker.fewshot.TokenSpaceExamples;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
@@ -13,18 +15,19 @@ import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.prompt.TokenText;
 
 /**
- * The token-list explainer (docs/method.md 3.5): the model sees the tokens with the highest average
- * activation from the neuron's token lookup table and completes {@link #SEED}. No few-shot
- * examples, as in the original's default. A prompt over the context size is an error, not trimmed.
+ * The token-list explainer (docs/method.md 3.5): the model sees the tokens of the neuron's token
+ * lookup table, in order, and completes {@link #SEED}. Without few-shot examples by default, as the
+ * original; {@link #withFewShot} shows the bundled examples first. A prompt over the context size
+ * is an error, not trimmed.
  */
 public final class TokenSpaceExplainer implements LlmExplainer {
-  /** The phrase the model continues (docs/method.md 3.5). */
-  public static final String SEED = "This neuron is looking for";
+  /** Show every token of the lookup table, as the original does. */
+  public static final int ALL_TOKENS = Integer.MAX_VALUE;
 
-  /**
-   * How many of the lookup table's top tokens are shown (the paper showed 50, docs/method.md 3.5).
-   */
-  public static final int DEFAULT_TOKENS_SHOWN = 50;
+  // The fixed texts, all here (docs/method.md 3.5).
+
+  /** The phrase the model continues. */
+  public static final String SEED = "This neuron is looking for";
 
   static final String SYSTEM =
       "You are studying one neuron inside a language model. This neuron responds most strongly to"
@@ -32,21 +35,44 @@ public final class TokenSpaceExplainer implements LlmExplainer {
           + " order. Say in one short sentence what kind of token the neuron looks for. Describe"
           + " the kind; do not just repeat tokens from the list.";
 
+  /** The line above the quoted tokens. */
+  static final String TOKENS_HEADER = "Tokens:";
+
+  /** The line above the seed. */
+  static final String EXPLANATION_HEADER = "Explanation:";
+
   private final ExplainerSettings settings;
+  private final List<TokenSpaceExample> examples;
   private final int tokensShown;
   private final TokenCounter counter;
 
-  public TokenSpaceExplainer(ExplainerSettings settings, int tokensShown, TokenCounter counter) {
+  /**
+   * @param examples the few-shot examples shown before the target; empty for none
+   * @param tokensShown how many of the table's first tokens are shown, {@link #ALL_TOKENS} for all
+   */
+  public TokenSpaceExplainer(
+      ExplainerSettings settings,
+      List<TokenSpaceExample> examples,
+      int tokensShown,
+      TokenCounter counter) {
     if (tokensShown < 1) {
       throw new IllegalArgumentException("at least one token must be shown");
     }
     this.settings = settings;
+    this.examples = List.copyOf(examples);
     this.tokensShown = tokensShown;
     this.counter = counter;
   }
 
+  /** No few-shot examples, every token, the approximate token counter. */
   public TokenSpaceExplainer(ExplainerSettings settings) {
-    this(settings, DEFAULT_TOKENS_SHOWN, TokenCounter.approximate());
+    this(settings, List.of(), ALL_TOKENS, TokenCounter.approximate());
+  }
+
+  /** The bundled few-shot examples, every token, the approximate token counter. */
+  public static TokenSpaceExplainer withFewShot(ExplainerSettings settings) {
+    return new TokenSpaceExplainer(
+        settings, TokenSpaceExamples.bundled(), ALL_TOKENS, TokenCounter.approximate());
   }
 
   @Override
@@ -82,35 +108,52 @@ public final class TokenSpaceExplainer implements LlmExplainer {
         RequestBodies.forPrompt(settings.model(), prompt, parameters), prompt, estimate);
   }
 
-  /** The prompt for {@code tokens}. */
+  /** The prompt for {@code tokens}: the system message, the examples, then the target. */
   public Prompt prompt(List<String> tokens) {
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("the token-space explainer needs at least one token");
     }
-    String list = tokens.stream().map(TokenSpaceExplainer::quote).collect(Collectors.joining(", "));
-    boolean instruction = settings.format() == PromptFormat.INSTRUCTION_FOLLOWING;
-    String user = "\n\n\n\nTokens:\n" + list + "\n\nExplanation:\n" + (instruction ? "" : SEED);
-    PromptBuilder builder = new PromptBuilder().system(SYSTEM).user(user);
-    if (instruction) {
-      builder.assistant(SEED);
+    PromptBuilder builder = new PromptBuilder().system(SYSTEM);
+    for (TokenSpaceExample example : examples) {
+      addSection(builder, example.tokens(), example.explanation());
     }
+    addSection(builder, tokens, null);
     return builder.build(settings.format());
   }
 
-  /** Each choice stripped, with one trailing period removed (docs/method.md 3.5). */
+  /**
+   * One neuron's user message and, for an example, the answer: the seed, the explanation as written
+   * (it brings its own leading space) and a period.
+   */
+  private void addSection(PromptBuilder builder, List<String> tokens, String explanation) {
+    String list = tokens.stream().map(this::quote).collect(Collectors.joining(", "));
+    String user = "\n\n\n\n" + TOKENS_HEADER + "\n" + list + "\n\n" + EXPLANATION_HEADER + "\n";
+    // In instruction-following format the end-of-prompt marker comes before the seed.
+    String answer = "";
+    if (settings.format() == PromptFormat.INSTRUCTION_FOLLOWING) {
+      answer = SEED;
+    } else {
+      user += SEED;
+    }
+    builder.user(user);
+    if (explanation != null) {
+      answer += explanation + ".";
+    }
+    if (!answer.isEmpty()) {
+      builder.assistant(answer);
+    }
+  }
+
+  /**
+   * Each choice as the model wrote it, less one final period (or period and space), as in the
+   * original (docs/method.md 3.5); a choice with no text or only whitespace is not an explanation.
+   */
   @Override
   public List<Explanation> parse(JsonNode response) {
     List<Explanation> explanations = new ArrayList<>();
     for (String raw : CompletionTexts.of(response)) {
-      if (raw == null) {
-        continue;
-      }
-      String text = raw.strip();
-      if (text.endsWith(".")) {
-        text = text.substring(0, text.length() - 1).strip();
-      }
-      if (!text.isEmpty()) {
-        explanations.add(new Explanation(raw, text));
+      if (raw != null && !raw.isBlank()) {
+        explanations.add(new Explanation(raw, removeFinalPeriod(raw)));
       }
     }
     if (explanations.isEmpty()) {
@@ -119,8 +162,22 @@ public final class TokenSpaceExplainer implements LlmExplainer {
     return explanations;
   }
 
-  /** A token in single quotes: escaped like record tokens, with quotes inside it backslashed. */
-  static String quote(String token) {
-    return "'" + TokenText.token(token).replace("'", "\\'") + "'";
+  static String removeFinalPeriod(String text) {
+    if (text.endsWith(".")) {
+      return text.substring(0, text.length() - 1);
+    }
+    if (text.endsWith(". ")) {
+      return text.substring(0, text.length() - 2);
+    }
+    return text;
+  }
+
+  /** A token in single quotes: as it is, or escaped with quotes inside it backslashed. */
+  private String quote(String token) {
+    return quote(token, settings.escapeTokens());
+  }
+
+  static String quote(String token, boolean escape) {
+    return "'" + (escape ? TokenText.token(token).replace("'", "\\'") : token) + "'";
   }
 }

@@ -58,7 +58,8 @@ public enum FewShotSet {
     }
   }
 
-  static FewShotExamples parse(JsonNode root) {
+  /** The examples of a few-shot document in the format of the bundled sets. */
+  public static FewShotExamples parse(JsonNode root) {
     List<FewShotExample> examples = new ArrayList<>();
     for (JsonNode example : required(root, "examples")) {
       examples.add(example(example));

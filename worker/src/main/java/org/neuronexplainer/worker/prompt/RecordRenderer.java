@@ -9,8 +9,9 @@ import org.neuronexplainer.worker.records.Normalization;
  * Renders activation records as the prompt's {@code token<TAB>value} blocks (docs/method.md 3.2).
  *
  * <p>A block is a newline, {@code <start>}, newline, the records separated by newline {@code <end>}
- * newline {@code <start>} newline, then newline {@code <end>} newline. Each line is a token
- * (escaped by {@link TokenText#token}), a tab, and the normalized value 0..10 or {@code unknown}.
+ * newline {@code <start>} newline, then newline {@code <end>} newline. Each line is a token, a tab,
+ * and the normalized value 0..10 or {@code unknown}. Tokens are written as they are or escaped by
+ * {@link TokenText#token(String)}; the forms without an {@code escapeTokens} argument escape.
  */
 public final class RecordRenderer {
   /** The value shown where an activation is hidden. */
@@ -26,9 +27,21 @@ public final class RecordRenderer {
     return render(records, maxActivation, null, false, false);
   }
 
+  /** Every value shown, tokens raw or escaped. */
+  public static String render(
+      List<ActivationRecord> records, double maxActivation, boolean escapeTokens) {
+    return render(records, maxActivation, null, false, false, escapeTokens);
+  }
+
   /** Only the tokens whose normalized value is not 0. */
   public static String renderWithoutZeros(List<ActivationRecord> records, double maxActivation) {
     return render(records, maxActivation, null, true, false);
+  }
+
+  /** Only the tokens whose normalized value is not 0, tokens raw or escaped. */
+  public static String renderWithoutZeros(
+      List<ActivationRecord> records, double maxActivation, boolean escapeTokens) {
+    return render(records, maxActivation, null, true, false, escapeTokens);
   }
 
   /** Tokens before {@code startIndices.get(i)} in record i show {@code unknown}. */
@@ -50,10 +63,21 @@ public final class RecordRenderer {
     return render(records, 0.0, null, false, true);
   }
 
+  /** The general form, tokens escaped. */
+  public static String render(
+      List<ActivationRecord> records,
+      double maxActivation,
+      List<Integer> startIndices,
+      boolean omitZeros,
+      boolean hideActivations) {
+    return render(records, maxActivation, startIndices, omitZeros, hideActivations, true);
+  }
+
   /**
    * The general form.
    *
    * @param startIndices per record, the first index whose value is shown; null shows all
+   * @param escapeTokens whether tokens are escaped by {@link TokenText#token(String)}
    * @throws IllegalArgumentException when zeros are omitted from hidden activations
    */
   public static String render(
@@ -61,7 +85,8 @@ public final class RecordRenderer {
       double maxActivation,
       List<Integer> startIndices,
       boolean omitZeros,
-      boolean hideActivations) {
+      boolean hideActivations,
+      boolean escapeTokens) {
     if (omitZeros && hideActivations) {
       // Hidden values are all "unknown", so which ones are zero is not known.
       throw new IllegalArgumentException("zeros cannot be omitted from hidden activations");
@@ -78,7 +103,7 @@ public final class RecordRenderer {
         }
         boolean hidden = hideActivations || t < firstShown;
         String value = hidden ? UNKNOWN : Integer.toString(values[t]);
-        lines.add(TokenText.token(record.tokens().get(t)) + "\t" + value);
+        lines.add(TokenText.token(record.tokens().get(t), escapeTokens) + "\t" + value);
       }
       rendered.add(String.join("\n", lines));
     }

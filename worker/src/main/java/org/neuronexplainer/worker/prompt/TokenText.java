@@ -1,7 +1,9 @@
 package org.neuronexplainer.worker.prompt;
 
 /**
- * Makes untrusted text (dataset tokens, explanations) safe to put inside a prompt.
+ * Makes untrusted text (dataset tokens, explanations) safe to put inside a prompt, where escaping
+ * is asked for: by default the explainers write tokens as they are, as the original does
+ * (docs/method.md 3.2).
  *
  * <p>Prompts are line-oriented: a record is {@code token<TAB>value} lines between {@code <start>}
  * and {@code <end>} lines, and the simulator's parser finds the last {@code <start>} and the slots
@@ -30,7 +32,15 @@ package org.neuronexplainer.worker.prompt;
 public final class TokenText {
   private TokenText() {}
 
-  /** {@code token} as it appears in a {@code token<TAB>value} line. */
+  /**
+   * {@code token} as written into a prompt: as it is (the original's way), or escaped by {@link
+   * #token(String)} when {@code escape} is set.
+   */
+  public static String token(String token, boolean escape) {
+    return escape ? token(token) : token;
+  }
+
+  /** {@code token} escaped, as it appears in a {@code token<TAB>value} line. */
   public static String token(String token) {
     StringBuilder out = new StringBuilder(token.length() + 4);
     for (int i = 0; i < token.length(); i++) {
