@@ -62,6 +62,20 @@ public final class RecordRenderer {
       List<Integer> startIndices,
       boolean omitZeros,
       boolean hideActivations) {
+    return render(records, maxActivation, startIndices, omitZeros, hideActivations, true);
+  }
+
+  /**
+   * The general form, with token text written as it is ({@code escapeTokens} false) or escaped by
+   * {@link TokenText#token}.
+   */
+  public static String render(
+      List<ActivationRecord> records,
+      double maxActivation,
+      List<Integer> startIndices,
+      boolean omitZeros,
+      boolean hideActivations,
+      boolean escapeTokens) {
     if (omitZeros && hideActivations) {
       // Hidden values are all "unknown", so which ones are zero is not known.
       throw new IllegalArgumentException("zeros cannot be omitted from hidden activations");
@@ -78,7 +92,8 @@ public final class RecordRenderer {
         }
         boolean hidden = hideActivations || t < firstShown;
         String value = hidden ? UNKNOWN : Integer.toString(values[t]);
-        lines.add(TokenText.token(record.tokens().get(t)) + "\t" + value);
+        String token = record.tokens().get(t);
+        lines.add((escapeTokens ? TokenText.token(token) : token) + "\t" + value);
       }
       rendered.add(String.join("\n", lines));
     }
