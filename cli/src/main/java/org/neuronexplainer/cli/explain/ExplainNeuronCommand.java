@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
       "each explanation with its score, the calls and tokens used and the cost.",
       "",
       "Backends: explainers token-activation-pair, token-space and baseline;",
-      "simulators all-at-once (a completions endpoint with echo and logprobs),",
-      "one-at-a-time (chat with top_logprobs), json (any chat model) and baseline.",
+      "simulators all-at-once (a server that echoes prompt logprobs), one-at-a-time",
+      "(chat with top_logprobs), line and json (any chat model) and baseline.",
       "baseline for both needs no model and no network.",
       "",
       "The LLM endpoint comes from the LLM_* variables; the --llm-* flags override",
@@ -63,7 +63,7 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
       names = "--simulator",
       required = true,
       paramLabel = "S",
-      description = "all-at-once, one-at-a-time, json or baseline.")
+      description = "all-at-once, one-at-a-time, line, json or baseline.")
   String simulator;
 
   @Option(

@@ -49,7 +49,7 @@ final class PromptSimulateCommand implements Callable<Integer> {
       names = "--simulator",
       paramLabel = "S",
       defaultValue = "all-at-once",
-      description = "all-at-once (default), one-at-a-time or json.")
+      description = "all-at-once (default), one-at-a-time, line or json.")
   String simulator;
 
   @Option(

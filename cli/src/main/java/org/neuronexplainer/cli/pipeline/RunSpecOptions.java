@@ -41,7 +41,8 @@ public final class RunSpecOptions {
   @Option(
       names = "--simulator",
       defaultValue = "baseline",
-      description = "all-at-once, one-at-a-time, json or baseline (default: ${DEFAULT-VALUE})")
+      description =
+          "all-at-once, one-at-a-time, line, json or baseline (default: ${DEFAULT-VALUE})")
   String simulator;
 
   @Option(

@@ -132,6 +132,57 @@ class PromptCommandTest {
   }
 
   @Test
+  void simulateLinePrintsOneChatRequestWithBlankLines() throws Exception {
+    assertThat(
+            run(
+                "prompt",
+                "simulate",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "m",
+                "--simulator",
+                "line",
+                "--explanation",
+                "days of the week"))
+        .as(err.toString())
+        .isZero();
+    List<JsonNode> bodies = bodies();
+    assertThat(bodies).hasSize(1);
+    JsonNode messages = bodies.get(0).path("messages");
+    assertThat(messages.get(messages.size() - 1).path("content").asText())
+        .contains("days of the week", "\t\u0F17\n")
+        .endsWith("\n\n\nSequence 1, tokens with activations:\n");
+  }
+
+  @Test
+  void simulateAllAtOnceInChatFormatSendsTheTargetBlockAsTheLastMessage() throws Exception {
+    assertThat(
+            run(
+                "prompt",
+                "simulate",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "m",
+                "--llm-url",
+                "http://127.0.0.1:9/v1",
+                "--format",
+                "chat"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("POST http://127.0.0.1:9/v1/chat/completions");
+    JsonNode body = bodies().get(0);
+    JsonNode messages = body.path("messages");
+    assertThat(body.path("echo").asBoolean()).isTrue();
+    assertThat(body.path("logprobs").asInt()).isEqualTo(15);
+    assertThat(messages.get(messages.size() - 1).path("role").asText()).isEqualTo("assistant");
+    assertThat(messages.get(messages.size() - 1).path("content").asText())
+        .startsWith("\nActivations: \n<start>\n")
+        .endsWith("\tunknown\n<end>\n");
+  }
+
+  @Test
   void userErrors() {
     assertThat(run("prompt", "simulate", "--record", RECORD, "--simulator", "baseline")).isOne();
     assertThat(err.toString()).contains("sends no request");

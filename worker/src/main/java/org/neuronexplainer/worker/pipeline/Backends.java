@@ -47,7 +47,7 @@ public interface Backends {
           throw new PermanentException(
               "simulator " + spec.simulator() + " needs an LLM, which this worker is not wired to");
         }
-        return kind.create(null, LlmTransport.none());
+        return kind.create("", LlmTransport.none());
       }
 
       @Override

@@ -5,67 +5,89 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.LlmRequest;
+import org.neuronexplainer.worker.prompt.Message;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RecordRenderer;
 import org.neuronexplainer.worker.prompt.RequestBodies;
-import org.neuronexplainer.worker.prompt.TokenText;
+import org.neuronexplainer.worker.records.Normalization;
 
 /**
- * The paper's simulator (docs/method.md 4.1): one completions call per sequence that echoes the
- * prompt with {@code max_tokens} 0 and top-k logprobs, so the model's distribution at every {@code
- * unknown} slot of the target block is read off without generating anything.
+ * The paper's simulator (docs/method.md 4.1): one call per sequence that echoes the prompt with
+ * {@code max_tokens} 0 and top-k logprobs, so the model's distribution at every {@code unknown}
+ * slot of the target block is read off without generating anything. In a string format the prompt
+ * goes to a completions endpoint; in chat format the message list goes to a chat endpoint with the
+ * same parameters, as the original sent it, and only a server that echoes the prompt's logprobs
+ * there can answer it.
  *
- * <p>Alignment: the prompt is rebuilt from the explanation and tokens, and each slot's byte offset
- * in it is known (the {@code unknown} after token k's tab in the block that starts at the last
- * {@code <start>}; tokens are escaped, so no token can move that marker). The echoed tokens must
- * contain the prompt; the slot is the response token that starts exactly at the slot's offset, and
- * its top logprobs are the prediction. So tokens the simulator's tokenizer splits (" Can" + "ada"),
- * merges (a tab glued to the token before it) or returns as {@code bytes:} pieces align without a
- * special case. A response that does not echo the prompt, or whose tokenizer has no token boundary
- * at a slot, fails with {@link SimulationParseException}: it is never recorded as zeros. Missing
- * digits follow {@link DigitDistribution#isEmpty}.
+ * <p>Alignment: the target block is the last message, built here, so each slot's byte offset in it
+ * is known from the tokens alone, whatever they contain. The echoed tokens must contain the prompt
+ * (string formats) or the last message (chat); the slot is the response token that starts exactly
+ * at the slot's offset, and its top logprobs are the prediction. So tokens the simulator's
+ * tokenizer splits (" Can" + "ada"), merges (a tab glued to the token before it) or returns as
+ * {@code bytes:} pieces align without a special case. A response that does not echo the prompt, or
+ * whose tokenizer has no token boundary at a slot, fails with {@link SimulationParseException}: it
+ * is never recorded as zeros. Missing digits follow {@link DigitDistribution#isEmpty}.
  */
 public final class AllAtOnceSimulator implements SimulationProtocol {
   /** Top logprobs per position, as the original asked for (docs/method.md 4.1). */
   public static final int DEFAULT_LOGPROBS = 15;
+
+  /** The system message's text; the prompt adds a newline after it. */
+  static final String SYSTEM =
+      "You are studying one neuron inside a language model. A neuron responds to some particular"
+          + " pattern in short pieces of text. Read the explanation of what a neuron responds to,"
+          + " then predict how strongly it responds to each token of a document.\n\n"
+          + "Each line has the form token<tab>activation. Activations are whole numbers from 0"
+          + " to 10, where 0 means no response and 10 the strongest; most activations are 0."
+          + " \"unknown\" stands for an activation that has not been given yet.";
 
   private final String model;
   private final PromptFormat format;
   private final List<FewShotExample> examples;
   private final int logprobs;
   private final int maxTokens;
+  private final boolean escapeTokens;
 
   /**
    * @param logprobs top logprobs per position; OpenAI's legacy API allowed at most 5 without
    *     special access, vLLM defaults to at most 20
    * @param maxTokens 0 as in the original; 1 for servers that reject 0 (vLLM): the generated token
    *     comes after the echoed prompt and is ignored
+   * @param escapeTokens whether tokens and the explanation are escaped (docs/method.md 3.2)
    */
   public AllAtOnceSimulator(
       String model,
       PromptFormat format,
       List<FewShotExample> examples,
       int logprobs,
-      int maxTokens) {
-    if (format.isChat()) {
-      // Chat endpoints do not echo prompt logprobs (docs/method.md 4.1, 13 item 11).
-      throw new IllegalArgumentException(
-          "the all-at-once simulator needs a string prompt for a completions endpoint");
+      int maxTokens,
+      boolean escapeTokens) {
+    if (logprobs < 1 || maxTokens < 0) {
+      throw new IllegalArgumentException("logprobs must be at least 1 and max tokens not negative");
     }
     this.model = model;
     this.format = format;
     this.examples = List.copyOf(examples);
-    if (logprobs < 1 || maxTokens < 0) {
-      throw new IllegalArgumentException("logprobs must be at least 1 and max tokens not negative");
-    }
     this.logprobs = logprobs;
     this.maxTokens = maxTokens;
+    this.escapeTokens = escapeTokens;
+  }
+
+  /** Raw token text. */
+  public AllAtOnceSimulator(
+      String model,
+      PromptFormat format,
+      List<FewShotExample> examples,
+      int logprobs,
+      int maxTokens) {
+    this(model, format, examples, logprobs, maxTokens, false);
   }
 
   /** Nothing generated: {@code max_tokens} 0. */
@@ -83,14 +105,46 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
         DEFAULT_LOGPROBS);
   }
 
-  /** The prompt: examples with values revealed from their indices, then the hidden target. */
+  /**
+   * The prompt: per example, a user message naming the neuron and its explanation and an assistant
+   * message with its records, values revealed from the example's indices; then the same for the
+   * target, whose block shows {@code unknown} everywhere and ends the prompt.
+   */
   public Prompt prompt(String explanation, List<String> tokens) {
-    PromptBuilder builder = new PromptBuilder().system(SimulationPrompts.SYSTEM);
-    SimulationPrompts.addExamples(builder, examples, true);
-    builder.user(SimulationPrompts.explanationMessage(examples.size() + 1, explanation));
-    builder.assistant(
-        SimulationPrompts.activationsMessage(RecordRenderer.renderHidden(List.of(tokens))));
+    PromptBuilder builder = new PromptBuilder().system(SYSTEM + "\n");
+    for (int i = 0; i < examples.size(); i++) {
+      FewShotExample example = examples.get(i);
+      String block =
+          RecordRenderer.render(
+              example.records(),
+              Normalization.maxActivation(example.records()),
+              example.firstRevealedActivationIndices(),
+              false,
+              false,
+              escapeTokens);
+      builder.user(
+          "\n\n"
+              + SimulationPrompts.explanationLines(
+                  i + 1,
+                  SimulationPrompts.exampleExplanation(example.explanation(), escapeTokens)));
+      builder.assistant(activations(block) + "\n");
+    }
+    builder.user(
+        "\n\n"
+            + SimulationPrompts.explanationLines(
+                examples.size() + 1, SimulationPrompts.explanation(explanation, escapeTokens)));
+    builder.assistant(activations(targetBlock(tokens)));
     return builder.build(format);
+  }
+
+  private static String activations(String block) {
+    return "\n" + SimulationPrompts.ACTIVATIONS_LABEL + " " + block;
+  }
+
+  private String targetBlock(List<String> tokens) {
+    List<ActivationRecord> target =
+        List.of(new ActivationRecord(tokens, new double[tokens.size()]));
+    return RecordRenderer.render(target, 0.0, null, false, true, escapeTokens);
   }
 
   @Override
@@ -111,29 +165,50 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
     if (responses.size() != 1) {
       throw new IllegalArgumentException("one response expected, got " + responses.size());
     }
-    String text = prompt(explanation, tokens).text();
-    int[] slots = slotByteOffsets(text, tokens);
+    Prompt prompt = prompt(explanation, tokens);
+    List<Message> messages = prompt.messages();
+    String target = messages.get(messages.size() - 1).content();
+    int[] slots = slotByteOffsets(target, tokens);
     JsonNode logprobs = responses.get(0).path("choices").path(0).path("logprobs");
     JsonNode echoed = logprobs.path("tokens");
     JsonNode top = logprobs.path("top_logprobs");
     if (!echoed.isArray() || !top.isArray() || echoed.size() != top.size()) {
       throw new SimulationParseException(
-          "the response has no echoed tokens with top logprobs (does the server echo prompt"
-              + " logprobs?)");
+          format.isChat()
+              ? "the chat response has no echoed prompt tokens with top logprobs: all-at-once in"
+                  + " chat format needs a chat endpoint that echoes the messages' logprobs, which"
+                  + " OpenAI's public API does not; use a string format on a completions endpoint"
+              : "the response has no echoed tokens with top logprobs (does the server echo prompt"
+                  + " logprobs?)");
     }
     List<String> pieces = new ArrayList<>();
     echoed.forEach(token -> pieces.add(token.asText()));
     EchoedTokens layout = new EchoedTokens(pieces);
-    int base = layout.indexOf(text);
-    if (base < 0) {
-      throw new SimulationParseException(
-          "the echoed tokens do not contain the prompt that was sent");
+    int base;
+    if (format.isChat()) {
+      base = layout.lastIndexOf(target);
+      if (base < 0) {
+        throw new SimulationParseException(
+            "the echoed tokens do not contain the target block that was sent");
+      }
+    } else {
+      int at = layout.indexOf(prompt.text());
+      if (at < 0) {
+        throw new SimulationParseException(
+            "the echoed tokens do not contain the prompt that was sent");
+      }
+      base = at + utf8Length(prompt.text()) - utf8Length(target);
     }
-    return fromSlots(tokens, slots, base, layout, top);
+    return fromSlots(tokens, slots, base, layout, top, escapeTokens);
   }
 
   private static SequenceSimulation fromSlots(
-      List<String> tokens, int[] slots, int base, EchoedTokens layout, JsonNode top) {
+      List<String> tokens,
+      int[] slots,
+      int base,
+      EchoedTokens layout,
+      JsonNode top,
+      boolean escapeTokens) {
     double[] expected = new double[tokens.size()];
     List<double[]> values = new ArrayList<>();
     List<double[]> probabilities = new ArrayList<>();
@@ -145,7 +220,7 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
             "no echoed token starts at the activation slot of token "
                 + k
                 + " ("
-                + TokenText.token(tokens.get(k))
+                + SimulationPrompts.token(tokens.get(k), escapeTokens)
                 + "): the simulator's tokenizer merged the slot with its neighbours");
       }
       JsonNode candidates = top.get(index);
@@ -172,21 +247,25 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
   }
 
   /**
-   * The UTF-8 byte offset in {@code text} of each token's {@code unknown}: the target block starts
-   * at the last {@code <start>} and has one {@code token<TAB>unknown} line per token.
+   * The UTF-8 byte offset of each token's {@code unknown} in {@code target}, the last message: a
+   * newline, the label, a space, then a block with one {@code token<TAB>unknown} line per token.
    */
-  static int[] slotByteOffsets(String text, List<String> tokens) {
-    int at = text.lastIndexOf(RecordRenderer.START) + RecordRenderer.START.length() + 1;
+  int[] slotByteOffsets(String target, List<String> tokens) {
+    int at = activations("\n" + RecordRenderer.START + "\n").length();
     int[] slots = new int[tokens.size()];
     for (int k = 0; k < tokens.size(); k++) {
-      String line = TokenText.token(tokens.get(k)) + "\t";
-      if (!text.startsWith(line + RecordRenderer.UNKNOWN, at)) {
+      String line = SimulationPrompts.token(tokens.get(k), escapeTokens) + "\t";
+      if (!target.startsWith(line + RecordRenderer.UNKNOWN, at)) {
         throw new IllegalStateException("the target block does not hold token " + k);
       }
       int slot = at + line.length();
-      slots[k] = text.substring(0, slot).getBytes(StandardCharsets.UTF_8).length;
+      slots[k] = utf8Length(target.substring(0, slot));
       at = slot + RecordRenderer.UNKNOWN.length() + 1;
     }
     return slots;
+  }
+
+  private static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 }

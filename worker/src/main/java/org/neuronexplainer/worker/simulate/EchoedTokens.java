@@ -75,6 +75,21 @@ final class EchoedTokens {
     return -1;
   }
 
+  /** Where {@code text}'s UTF-8 bytes last occur in the echoed bytes, or -1. */
+  int lastIndexOf(String text) {
+    byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
+    outer:
+    for (int at = bytes.length - wanted.length; at >= 0; at--) {
+      for (int k = 0; k < wanted.length; k++) {
+        if (bytes[at + k] != wanted[k]) {
+          continue outer;
+        }
+      }
+      return at;
+    }
+    return -1;
+  }
+
   static byte[] bytesOf(String token) {
     if (!token.startsWith(BYTES_PREFIX)) {
       return token.getBytes(StandardCharsets.UTF_8);

@@ -29,6 +29,10 @@ import org.neuronexplainer.worker.records.Normalization;
  * [0, 10]. Anything else is a {@link SimulationParseException}. Token text is not compared, as in
  * the original: models re-encode whitespace and odd bytes, and the length check catches dropped or
  * added entries. EVs are the values; distributions are empty lists (docs/method.md 1.5).
+ *
+ * <p>Token text and the explanation go into the JSON strings as they are; with escaping on, the
+ * block markers in them are neutralized and the explanation is put on one line (docs/method.md
+ * 3.2).
  */
 public final class JsonSimulator implements SimulationProtocol {
   /** Room for a 64-token sequence's JSON answer (docs/method.md 4.4). */
@@ -45,10 +49,17 @@ public final class JsonSimulator implements SimulationProtocol {
 
   private final String model;
   private final List<FewShotExample> examples;
+  private final boolean escapeTokens;
 
-  public JsonSimulator(String model, List<FewShotExample> examples) {
+  public JsonSimulator(String model, List<FewShotExample> examples, boolean escapeTokens) {
     this.model = model;
     this.examples = List.copyOf(examples);
+    this.escapeTokens = escapeTokens;
+  }
+
+  /** Raw token text. */
+  public JsonSimulator(String model, List<FewShotExample> examples) {
+    this(model, examples, false);
   }
 
   /** The bundled simulation examples. */
@@ -63,11 +74,13 @@ public final class JsonSimulator implements SimulationProtocol {
       double max = Normalization.maxActivation(example.records());
       for (ActivationRecord record : example.records()) {
         int[] values = Normalization.normalize(record, max);
-        builder.user(write(document(example.explanation(), record.tokens(), null)));
-        builder.assistant(write(document(example.explanation(), record.tokens(), values)));
+        String shown = SimulationPrompts.exampleExplanation(example.explanation(), escapeTokens);
+        builder.user(write(document(shown, record.tokens(), null)));
+        builder.assistant(write(document(shown, record.tokens(), values)));
       }
     }
-    builder.user(write(document(explanation, tokens, null)));
+    builder.user(
+        write(document(SimulationPrompts.explanation(explanation, escapeTokens), tokens, null)));
     ObjectNode parameters =
         RequestBodies.parameters().put("max_tokens", MAX_TOKENS).put("temperature", 0);
     parameters.putObject("response_format").put("type", "json_object");
@@ -89,16 +102,14 @@ public final class JsonSimulator implements SimulationProtocol {
   }
 
   /** The object the model sees: values null to ask, filled to answer. */
-  static ObjectNode document(String explanation, List<String> tokens, int[] values) {
+  ObjectNode document(String explanation, List<String> tokens, int[] values) {
     ObjectNode object = RequestBodies.JSON.createObjectNode();
-    object.put("to_find", TokenText.explanation(explanation));
-    object.put(
-        "document",
-        tokens.stream().map(TokenText::neutralizeMarkers).collect(Collectors.joining()));
+    object.put("to_find", explanation);
+    object.put("document", tokens.stream().map(this::token).collect(Collectors.joining()));
     ArrayNode activations = object.putArray("activations");
     for (int i = 0; i < tokens.size(); i++) {
       ObjectNode entry = activations.addObject();
-      entry.put("token", TokenText.neutralizeMarkers(tokens.get(i)));
+      entry.put("token", token(tokens.get(i)));
       if (values == null) {
         entry.putNull("activation");
       } else {
@@ -106,6 +117,10 @@ public final class JsonSimulator implements SimulationProtocol {
       }
     }
     return object;
+  }
+
+  private String token(String token) {
+    return escapeTokens ? TokenText.neutralizeMarkers(token) : token;
   }
 
   private static String write(ObjectNode object) {

@@ -4,58 +4,58 @@ import java.util.List;
 import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.explain.TokenActivationPairExplainer;
-import org.neuronexplainer.worker.fewshot.FewShotExample;
-import org.neuronexplainer.worker.prompt.PromptBuilder;
-import org.neuronexplainer.worker.prompt.RecordRenderer;
 import org.neuronexplainer.worker.prompt.TokenText;
-import org.neuronexplainer.worker.records.Normalization;
 
-/** The parts the logprob simulators' prompts share (docs/method.md 4.1, 4.2). */
+/**
+ * The parts the simulators' prompts share (docs/method.md 4.1 to 4.3): the fixed texts that name a
+ * neuron and its explanation, and how token and explanation text reach a prompt. Each simulator
+ * keeps its own fixed texts as constants at its top; the newlines around them are layout, written
+ * by the code.
+ */
 final class SimulationPrompts {
-  static final String SYSTEM =
-      "You are studying one neuron inside a language model. A neuron responds to some particular"
-          + " pattern in short pieces of text. Read the explanation of what a neuron responds to,"
-          + " then predict how strongly it responds to each token of a document.\n\n"
-          + "Each line has the form token<tab>activation. Activations are whole numbers from 0"
-          + " to 10, where 0 means no response and 10 the strongest; most activations are 0."
-          + " \"unknown\" stands for an activation that has not been given yet.";
+  /** The line that numbers a neuron; {@code {neuron}} is its number. */
+  static final String NEURON = "Neuron {neuron}";
+
+  /** The label before an explanation; {@code {neuron}} is the neuron's number. */
+  static final String EXPLANATION_LABEL = "Explanation of neuron {neuron} behavior:";
+
+  /** The label before a records block. */
+  static final String ACTIVATIONS_LABEL = "Activations:";
 
   private SimulationPrompts() {}
 
-  /** The user message that states neuron {@code number}'s explanation. */
-  static String explanationMessage(int number, String explanation) {
-    return "\n\nNeuron "
-        + number
-        + "\nExplanation of neuron "
-        + number
-        + " behavior: "
+  /**
+   * Two lines: neuron {@code number}, then its explanation after the label and the sentence prefix
+   * of docs/method.md 3.4. The explanation goes in as given (see {@link #explanation}).
+   */
+  static String explanationLines(int number, String explanation) {
+    String neuron = Integer.toString(number);
+    return NEURON.replace("{neuron}", neuron)
+        + "\n"
+        + EXPLANATION_LABEL.replace("{neuron}", neuron)
+        + " "
         + TokenActivationPairExplainer.PREFIX
         + " "
-        + TokenText.explanation(explanation);
-  }
-
-  /** The assistant message holding a records block. */
-  static String activationsMessage(String block) {
-    return "\nActivations: " + block + "\n";
+        + explanation;
   }
 
   /**
-   * Each example as an explanation and its records; with {@code fromRevealed} the tokens before
-   * each record's first revealed index show {@code unknown} (docs/method.md 4.6).
+   * The explanation under test as a prompt shows it: stripped of surrounding whitespace, every line
+   * kept as written; with {@code escape}, on one line with markers neutralized ({@link
+   * TokenText#explanation}).
    */
-  static void addExamples(
-      PromptBuilder builder, List<FewShotExample> examples, boolean fromRevealed) {
-    for (int i = 0; i < examples.size(); i++) {
-      FewShotExample example = examples.get(i);
-      double max = Normalization.maxActivation(example.records());
-      String block =
-          fromRevealed
-              ? RecordRenderer.renderFromStartIndices(
-                  example.records(), max, example.firstRevealedActivationIndices())
-              : RecordRenderer.render(example.records(), max);
-      builder.user(explanationMessage(i + 1, example.explanation()));
-      builder.assistant(activationsMessage(block));
-    }
+  static String explanation(String explanation, boolean escape) {
+    return escape ? TokenText.explanation(explanation) : explanation.strip();
+  }
+
+  /** A few-shot example's explanation: as written, or escaped as {@link #explanation}. */
+  static String exampleExplanation(String explanation, boolean escape) {
+    return escape ? TokenText.explanation(explanation) : explanation;
+  }
+
+  /** A token as a prompt shows it: as it is, or escaped by {@link TokenText#token}. */
+  static String token(String token, boolean escape) {
+    return escape ? TokenText.token(token) : token;
   }
 
   /** The sequence's tokens, with every digit distribution or with none. */

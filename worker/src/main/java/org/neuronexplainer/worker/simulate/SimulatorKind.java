@@ -8,10 +8,12 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 
 /** The simulator backends by their command-line names, with their default settings. */
 public enum SimulatorKind {
-  /** docs/method.md 4.1: needs a completions endpoint that echoes prompt logprobs. */
+  /** docs/method.md 4.1: needs a server that echoes prompt logprobs. */
   ALL_AT_ONCE("all-at-once"),
   /** docs/method.md 4.2 on chat: one call per token with top logprobs. */
   ONE_AT_A_TIME("one-at-a-time"),
+  /** docs/method.md 4.3: one call per sequence returning {@code token<TAB>value} lines. */
+  LINE("line"),
   /** docs/method.md 4.4: one chat call per sequence returning JSON. */
   JSON("json"),
   /** No model: predicts from the tokens the explanation names. */
@@ -33,24 +35,18 @@ public enum SimulatorKind {
   }
 
   /**
-   * The request/parse half of this backend for {@code model} with its default format.
+   * The request/parse half of this backend for {@code model} with its default settings.
    *
    * @throws IllegalStateException for {@link #BASELINE}, which has no requests
    */
   public SimulationProtocol protocol(String model) {
-    return switch (this) {
-      case ALL_AT_ONCE -> new AllAtOnceSimulator(model);
-      case ONE_AT_A_TIME -> new OneAtATimeSimulator(model);
-      case JSON -> new JsonSimulator(model);
-      case BASELINE -> throw new IllegalStateException("the baseline simulator sends no requests");
-    };
+    return protocol(SimulatorSettings.defaults(model));
   }
 
   /**
    * The request/parse half of this backend for {@code model} in {@code format}.
    *
-   * @throws IllegalArgumentException when the backend cannot use the format (all-at-once needs a
-   *     string prompt, json a chat)
+   * @throws IllegalArgumentException when the backend cannot use the format (json needs a chat)
    */
   public SimulationProtocol protocol(String model, PromptFormat format) {
     return protocol(model, format, 0);
@@ -61,21 +57,40 @@ public enum SimulatorKind {
    * (0 as in the original; 1 for servers that reject 0, such as vLLM); ignored by the others.
    */
   public SimulationProtocol protocol(String model, PromptFormat format, int echoMaxTokens) {
+    return protocol(new SimulatorSettings(model, format, echoMaxTokens, false));
+  }
+
+  /**
+   * The request/parse half of this backend with {@code settings}, with the bundled few-shot set of
+   * docs/method.md 3.4 that the backend uses.
+   *
+   * @throws IllegalArgumentException when the backend cannot use the format (json needs a chat)
+   * @throws IllegalStateException for {@link #BASELINE}, which has no requests
+   */
+  public SimulationProtocol protocol(SimulatorSettings settings) {
+    PromptFormat format = settings.format() == null ? defaultFormat() : settings.format();
+    boolean escape = settings.escapeTokens();
     return switch (this) {
       case ALL_AT_ONCE ->
           new AllAtOnceSimulator(
-              model,
+              settings.model(),
               format,
               FewShotSet.EXPLANATION.examples().examples(),
               AllAtOnceSimulator.DEFAULT_LOGPROBS,
-              echoMaxTokens);
+              settings.allAtOnceMaxTokens(),
+              escape);
       case ONE_AT_A_TIME ->
-          new OneAtATimeSimulator(model, format, FewShotSet.SIMULATION.examples());
+          new OneAtATimeSimulator(
+              settings.model(), format, FewShotSet.SIMULATION.examples(), escape);
+      case LINE ->
+          new LineSimulator(
+              settings.model(), format, FewShotSet.SIMULATION.examples().examples(), escape);
       case JSON -> {
         if (!format.isChat()) {
           throw new IllegalArgumentException("the json simulator needs the chat format");
         }
-        yield new JsonSimulator(model);
+        yield new JsonSimulator(
+            settings.model(), FewShotSet.SIMULATION.examples().examples(), escape);
       }
       case BASELINE -> throw new IllegalStateException("the baseline simulator sends no requests");
     };
@@ -83,24 +98,27 @@ public enum SimulatorKind {
 
   /** This backend, sending through {@code transport} (ignored by the baseline). */
   public Simulator create(String model, LlmTransport transport) {
-    return this == BASELINE
-        ? new BaselineSimulator()
-        : new LlmSimulator(protocol(model), transport);
+    return create(SimulatorSettings.defaults(model), transport);
   }
 
   /** This backend in {@code format} (see {@link #protocol(String, PromptFormat, int)}). */
   public Simulator create(
       String model, PromptFormat format, int echoMaxTokens, LlmTransport transport) {
+    return create(new SimulatorSettings(model, format, echoMaxTokens, false), transport);
+  }
+
+  /** This backend with {@code settings}, sending through {@code transport}. */
+  public Simulator create(SimulatorSettings settings, LlmTransport transport) {
     return this == BASELINE
         ? new BaselineSimulator()
-        : new LlmSimulator(protocol(model, format, echoMaxTokens), transport);
+        : new LlmSimulator(protocol(settings), transport);
   }
 
   /** The default prompt format of this backend's requests; null for the baseline. */
   public PromptFormat defaultFormat() {
     return switch (this) {
       case ALL_AT_ONCE -> PromptFormat.INSTRUCTION_FOLLOWING;
-      case ONE_AT_A_TIME, JSON -> PromptFormat.CHAT;
+      case ONE_AT_A_TIME, LINE, JSON -> PromptFormat.CHAT;
       case BASELINE -> null;
     };
   }
@@ -116,6 +134,6 @@ public enum SimulatorKind {
                 new IllegalArgumentException(
                     "unknown simulator \""
                         + name
-                        + "\" (expected all-at-once, one-at-a-time, json or baseline)"));
+                        + "\" (expected all-at-once, one-at-a-time, line, json or baseline)"));
   }
 }

@@ -10,13 +10,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.neuronexplainer.worker.simulate.EchoResponses;
+import org.neuronexplainer.worker.simulate.LineSimulator;
 
 /**
  * A model behind {@link ScriptedLlmServer} that answers every backend's requests the way a
  * well-behaved server would, for a days-of-the-week neuron: explainers get an explanation per
  * {@code n}, simulators predict 10 on day names and 0 elsewhere (echoed prompt logprobs, chat top
- * logprobs or JSON). Its {@code usage} reports the request's {@link TokenEstimator} prompt tokens.
+ * logprobs, JSON or {@code token<TAB>value} lines). Its {@code usage} reports the request's {@link
+ * TokenEstimator} prompt tokens.
  */
 public final class ScriptedModel
     implements Function<ScriptedLlmServer.Seen, ScriptedLlmServer.Reply> {
@@ -50,6 +53,10 @@ public final class ScriptedModel
       } else if (chat && body.has("top_logprobs")) {
         response = oneToken(lastMessage(body));
         completion = 1;
+      } else if (lastPrompt(body, chat).contains(LineSimulator.END_MARKER)) {
+        String lines = lineActivations(lastPrompt(body, chat));
+        response = chat ? chatText(List.of(lines)) : completionText(List.of(lines));
+        completion = lines.length() / 4;
       } else if (chat && lastMessage(body).startsWith("{")) {
         response = chatText(List.of(jsonActivations(lastMessage(body))));
         completion = response.toString().length() / 4;
@@ -74,20 +81,27 @@ public final class ScriptedModel
     }
   }
 
+  private static String lastPrompt(JsonNode body, boolean chat) {
+    return chat ? lastMessage(body) : body.path("prompt").asText();
+  }
+
   private static String lastMessage(JsonNode body) {
     JsonNode messages = body.path("messages");
     return messages.path(messages.size() - 1).path("content").asText();
   }
 
-  /** All-at-once: the prompt echoed with " Friday" split in two, digits at every slot. */
+  /**
+   * All-at-once: the prompt echoed with " Friday" split in two, digits at every slot. Each slot's
+   * token is the text between the previous line's end and the tab before {@code unknown}, so raw
+   * tokens holding newlines are read whole.
+   */
   private static ObjectNode echo(String prompt) {
     List<String> targets = new ArrayList<>();
-    String lastDocument = prompt.substring(prompt.lastIndexOf("<start>"));
-    for (String line : lastDocument.split("\n")) {
-      int tab = line.indexOf('\t');
-      if (tab >= 0 && line.startsWith("unknown", tab + 1)) {
-        targets.add(line.substring(0, tab));
-      }
+    String hidden = "\tunknown\n";
+    int at = prompt.lastIndexOf("<start>\n") + "<start>\n".length();
+    for (int tab = prompt.indexOf(hidden, at); tab >= 0; tab = prompt.indexOf(hidden, at)) {
+      targets.add(prompt.substring(at, tab));
+      at = tab + hidden.length();
     }
     List<String> pieces =
         EchoResponses.replace(
@@ -103,7 +117,7 @@ public final class ScriptedModel
   private static ObjectNode oneToken(String question) {
     String marker = "Last token in the text:\n";
     int at = question.lastIndexOf(marker) + marker.length();
-    String token = question.substring(at, question.indexOf("\n\n", at));
+    String token = question.substring(at, question.lastIndexOf("\n\n"));
     ObjectNode response = JSON.createObjectNode();
     ObjectNode choice = response.putArray("choices").addObject();
     Map<String, Double> top = digits(fires(token));
@@ -115,6 +129,21 @@ public final class ScriptedModel
     top.forEach(
         (digit, logprob) -> alternatives.addObject().put("token", digit).put("logprob", logprob));
     return response;
+  }
+
+  /** Line protocol: the target's blank lines repeated with their values. */
+  private static String lineActivations(String target) {
+    String blank = "\t" + LineSimulator.END_MARKER + "\n";
+    int start = target.indexOf('\n', target.indexOf("\n\n") + 2) + 1;
+    String block = target.substring(start, target.lastIndexOf("\n\n\n") + 1);
+    // Every line ends with the blank marker, so the last piece is empty.
+    String[] tokens = block.split(Pattern.quote(blank), -1);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < tokens.length - 1; i++) {
+      out.append(tokens[i]).append('\t').append(fires(tokens[i]) ? 10 : 0);
+      out.append(LineSimulator.END_MARKER).append('\n');
+    }
+    return out.toString();
   }
 
   /** JSON: the target object with every activation filled in. */

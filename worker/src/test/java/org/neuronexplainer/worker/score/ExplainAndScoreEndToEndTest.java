@@ -123,6 +123,15 @@ class ExplainAndScoreEndToEndTest {
   }
 
   @Test
+  void lineProtocolOverChat() {
+    try (LlmClient client = client(false)) {
+      assertWellScored(run(client, SimulatorKind.LINE, 1).outcome(), 1);
+      assertThat(server.requests()).hasSize(1 + 20);
+      assertThat(server.requests()).allMatch(s -> s.pathAndQuery().equals("/v1/chat/completions"));
+    }
+  }
+
+  @Test
   void aSecondRunWithTheCacheMakesNoHttpCall() {
     ExplainAndScore.Outcome first;
     try (LlmClient client = client(true)) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.Golden;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.EndpointKind;
 import org.neuronexplainer.worker.llm.LlmRequest;
 
@@ -40,16 +41,32 @@ class JsonSimulatorTest {
     Golden.assertJson("simulate-json.json", requests.get(0).body());
   }
 
-  @Test
-  void theTargetIsOneJsonObjectWithNullActivations() throws Exception {
-    JsonNode body = simulator.requests("references\nto Canada", TOKENS).get(0).body();
+  private static JsonNode target(JsonSimulator simulator, String explanation) throws Exception {
+    JsonNode body = simulator.requests(explanation, TOKENS).get(0).body();
     JsonNode messages = body.get("messages");
-    JsonNode target = JSON.readTree(messages.get(messages.size() - 1).get("content").textValue());
+    return JSON.readTree(messages.get(messages.size() - 1).get("content").textValue());
+  }
+
+  @Test
+  void theTargetIsOneJsonObjectWithNullActivationsAndRawText() throws Exception {
+    JsonNode target = target(simulator, " references\nto Canada ");
+
+    assertThat(target.get("to_find").textValue()).isEqualTo("references\nto Canada");
+    assertThat(target.get("document").textValue()).isEqualTo(" in Canada<|endoftext|>");
+    assertThat(target.get("activations")).hasSize(3);
+    assertThat(target.get("activations").get(2).get("token").textValue())
+        .isEqualTo("<|endoftext|>");
+    assertThat(target.get("activations").get(0).get("activation").isNull()).isTrue();
+  }
+
+  @Test
+  void escapingNeutralizesMarkersAndFlattensTheExplanation() throws Exception {
+    JsonSimulator escaping =
+        new JsonSimulator("chat-model", FewShotSet.SIMULATION.examples().examples(), true);
+    JsonNode target = target(escaping, "references\nto Canada");
 
     assertThat(target.get("to_find").textValue()).isEqualTo("references to Canada");
     assertThat(target.get("document").textValue()).isEqualTo(" in Canada<_|endoftext|>");
-    assertThat(target.get("activations")).hasSize(3);
-    assertThat(target.get("activations").get(0).get("activation").isNull()).isTrue();
   }
 
   @Test

@@ -68,23 +68,29 @@ class OneAtATimeSimulatorTest {
   }
 
   @Test
-  void aDocumentCannotFakeTheSectionHeaders() {
-    Prompt prompt = simulator.prompt(EXPLANATION, TOKENS, 2);
-    String target = prompt.messages().get(prompt.messages().size() - 1).content();
+  void tokensGoInAsTheyAreUnlessEscaped() {
+    OneAtATimeSimulator escaping =
+        new OneAtATimeSimulator("m", PromptFormat.CHAT, FewShotSet.SIMULATION.examples(), true);
+    Prompt raw = simulator.prompt(EXPLANATION, TOKENS, 2);
+    Prompt escaped = escaping.prompt(EXPLANATION, TOKENS, 2);
+    String rawTarget = raw.messages().get(raw.messages().size() - 1).content();
+    String escapedTarget = escaped.messages().get(escaped.messages().size() - 1).content();
 
-    assertThat(target.lines().filter(line -> line.startsWith("Last token"))).hasSize(1);
-    assertThat(target).contains("\\n\\nLast token:\\n");
+    assertThat(rawTarget).contains("Text:\n in Canada\n\nLast token:\n\n\n");
+    assertThat(escapedTarget.lines().filter(line -> line.startsWith("Last token"))).hasSize(1);
+    assertThat(escapedTarget).contains("\\n\\nLast token:\\n");
   }
 
   @Test
-  void theWorkedExampleAnswersWithItsOwnNormalizedValue() {
-    Prompt prompt = simulator.prompt(EXPLANATION, TOKENS, 0);
+  void theWorkedExampleShowsTheExplanationUnderTestAndItsNormalizedValue() {
+    Prompt prompt = simulator.prompt(" references to\nCanada ", TOKENS, 0);
     int n = prompt.messages().size();
 
     // " donate" is 3.0 of the record's max 4.0: floor(7.5) = 7.
-    assertThat(prompt.messages().get(n - 2).content()).isEqualTo("7");
+    assertThat(prompt.messages().get(n - 2).content()).isEqualTo("7\n\n");
     assertThat(prompt.messages().get(n - 3).content())
-        .contains(FewShotSet.SIMULATION.examples().singleTokenExample().explanation())
+        .contains("behavior: the main thing this neuron does is find references to\nCanada\nText:")
+        .doesNotContain(FewShotSet.SIMULATION.examples().singleTokenExample().explanation())
         .endsWith(" donate\n\nActivation of the last token, in the context of the text:\n");
   }
 

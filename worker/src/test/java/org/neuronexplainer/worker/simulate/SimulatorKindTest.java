@@ -22,12 +22,52 @@ class SimulatorKindTest {
         .isInstanceOf(BaselineSimulator.class);
     assertThat(SimulatorKind.ALL_AT_ONCE.create("m", LlmTransport.none()))
         .isInstanceOf(LlmSimulator.class);
+    assertThat(SimulatorKind.fromConfigName("line").protocol("m"))
+        .isInstanceOf(LineSimulator.class);
+    assertThat(SimulatorKind.LINE.defaultFormat()).isEqualTo(PromptFormat.CHAT);
     assertThat(
             ExplainerKind.fromConfigName("token-activation-pair")
                 .create(ExplainerSettings.defaults("m", PromptFormat.CHAT)))
         .isInstanceOf(TokenActivationPairExplainer.class);
     assertThatThrownBy(() -> SimulatorKind.fromConfigName("magic"))
-        .hasMessageContaining("expected all-at-once, one-at-a-time, json or baseline");
+        .hasMessageContaining("expected all-at-once, one-at-a-time, line, json or baseline");
+  }
+
+  @Test
+  void settingsReachTheProtocol() {
+    SimulatorSettings escaping = SimulatorSettings.defaults("m").withEscapeTokens(true);
+    List<String> tokens = List.of("a\tb");
+
+    String raw =
+        SimulatorKind.ALL_AT_ONCE
+            .protocol(SimulatorSettings.defaults("m"))
+            .requests("e", tokens)
+            .get(0)
+            .body()
+            .get("prompt")
+            .textValue();
+    String escaped =
+        SimulatorKind.ALL_AT_ONCE
+            .protocol(escaping)
+            .requests("e", tokens)
+            .get(0)
+            .body()
+            .get("prompt")
+            .textValue();
+
+    assertThat(raw).endsWith("<start>\na\tb\tunknown\n<end>\n");
+    assertThat(escaped).endsWith("<start>\na\\tb\tunknown\n<end>\n");
+    assertThat(
+            SimulatorKind.ALL_AT_ONCE
+                .protocol(escaping.withFormat(PromptFormat.CHAT).withAllAtOnceMaxTokens(1))
+                .requests("e", tokens)
+                .get(0)
+                .body()
+                .get("max_tokens")
+                .intValue())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> SimulatorKind.JSON.protocol(escaping.withFormat(PromptFormat.NONE)))
+        .hasMessageContaining("chat format");
   }
 
   @Test
