@@ -45,8 +45,9 @@ public final class TokenSpaceExplainer implements LlmExplainer {
     this.counter = counter;
   }
 
+  /** The paper's 50 tokens, counting tokens with the model's encoding. */
   public TokenSpaceExplainer(ExplainerSettings settings) {
-    this(settings, DEFAULT_TOKENS_SHOWN, TokenCounter.approximate());
+    this(settings, DEFAULT_TOKENS_SHOWN, TokenCounter.forModel(settings.model()));
   }
 
   @Override
