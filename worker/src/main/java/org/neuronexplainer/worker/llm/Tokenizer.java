@@ -17,9 +17,10 @@ import java.util.stream.Collectors;
  * default, picks the encoding of the model ({@link #forModel}); {@code LLM_TOKENIZER} or {@code
  * --tokenizer} names one instead.
  *
- * <p>Chat prompts add, per message and for the reply's priming, the overhead OpenAI documents for
- * its chat models since gpt-3.5-turbo-0613 and gpt-4 (3 and 3); the estimate keeps the original's 4
- * and 2 (the formula documented for gpt-3.5-turbo-0301).
+ * <p>Chat prompts add the overhead OpenAI documents for its chat models since gpt-3.5-turbo-0613
+ * and gpt-4: 3 tokens per message plus its role's tokens, and 3 for the reply's priming. The
+ * estimate keeps the original's 4 per message, role included, and 2 (the formula published for
+ * gpt-3.5-turbo-0301).
  *
  * <p>The encodings are read from the jtokkit jar, never downloaded; each is loaded on first use.
  */
