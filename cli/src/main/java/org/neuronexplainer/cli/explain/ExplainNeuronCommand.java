@@ -16,6 +16,7 @@ import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.llm.UsageAccumulator;
 import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.records.SliceParams;
 import org.neuronexplainer.worker.score.ExplainAndScore;
 import org.neuronexplainer.worker.score.NeuronScorer;
@@ -132,7 +133,8 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
         ExplainerSettings settings = inputs.settings(model, NeuronInputs.format(format));
         run =
             new ExplainAndScore(
-                explainerKind.create(settings),
+                explainerKind.create(
+                    settings, config == null ? null : TokenCounter.of(config.tokenizerFor(model))),
                 simulatorKind.create(
                     model, simulatorFormat(simulatorKind), echoMaxTokens, transport),
                 new NeuronScorer(SliceParams.paper(), method));

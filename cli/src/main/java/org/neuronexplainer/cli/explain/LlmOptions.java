@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.worker.llm.LlmConfig;
+import org.neuronexplainer.worker.llm.Tokenizer;
+import org.neuronexplainer.worker.prompt.TokenCounter;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,6 +50,16 @@ public final class LlmOptions {
       description = "Attempts per call, the first included (LLM_MAX_ATTEMPTS; default 8).")
   Integer maxAttempts;
 
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "T",
+      description = {
+        "How prompt tokens are counted, for trimming to the context and for the printed",
+        "counts: auto (the model's encoding), cl100k_base, o200k_base, p50k_base,",
+        "r50k_base or estimate (LLM_TOKENIZER; default auto)."
+      })
+  String tokenizer;
+
   /** The configuration: the environment with the flags put over it. */
   public LlmConfig config(Map<String, String> environment) {
     try {
@@ -68,6 +80,14 @@ public final class LlmOptions {
     put(env, "LLM_API_FLAVOR", flavor);
     put(env, "LLM_MAX_CONCURRENCY", maxConcurrency);
     put(env, "LLM_MAX_ATTEMPTS", maxAttempts);
+    if (tokenizer != null) {
+      try {
+        Tokenizer.fromConfigName(tokenizer);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--tokenizer is '" + tokenizer + "': expected " + e.getMessage());
+      }
+      env.put("LLM_TOKENIZER", tokenizer);
+    }
     if (keyEnv != null) {
       String key = environment.get(keyEnv);
       if (key == null || key.isEmpty()) {
@@ -76,6 +96,14 @@ public final class LlmOptions {
       env.put("LLM_API_KEY", key);
     }
     return env;
+  }
+
+  /**
+   * The counter of prompt tokens for {@code model}: --tokenizer, else LLM_TOKENIZER, else the
+   * model's encoding.
+   */
+  public TokenCounter tokenCounter(Map<String, String> environment, String model) {
+    return TokenCounter.of(config(environment).tokenizerFor(model));
   }
 
   /** The model requests name: the flag, else LLM_MODEL; a user error when there is none. */

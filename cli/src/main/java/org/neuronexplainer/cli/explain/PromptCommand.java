@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = {
       "Prints the exact requests an explainer or a simulator would send for a neuron:",
       "the URL, the JSON body (messages or prompt, and the parameters) and the",
-      "estimated prompt tokens. Nothing is sent and no key is needed.",
+      "prompt tokens, counted with the model's encoding (--tokenizer names another).",
+      "Nothing is sent and no key is needed.",
       "",
       "The URL and model come from --llm-url/--llm-model or LLM_BASE_URL/LLM_MODEL."
     },

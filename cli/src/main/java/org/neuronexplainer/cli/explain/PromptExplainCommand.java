@@ -57,7 +57,7 @@ final class PromptExplainCommand implements Callable<Integer> {
     PromptFormat promptFormat = NeuronInputs.format(format);
     ExplainerSettings settings = inputs.settings(llm.requireModel(env), promptFormat);
     ExplainerInput input = inputs.read();
-    Explainer built = kind.create(settings);
+    Explainer built = kind.create(settings, llm.tokenCounter(env, settings.model()));
     try {
       LlmExplainer model = (LlmExplainer) built;
       RequestPrinter.print(

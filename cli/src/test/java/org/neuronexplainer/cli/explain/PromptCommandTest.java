@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.cli.Main;
+import org.neuronexplainer.worker.llm.TokenEstimator;
 import picocli.CommandLine;
 
 class PromptCommandTest {
@@ -44,7 +48,7 @@ class PromptCommandTest {
   }
 
   @Test
-  void explainPrintsTheChatRequestWithItsTokenEstimate() throws Exception {
+  void explainPrintsTheChatRequestWithItsExactTokenCount() throws Exception {
     int exit =
         run(
             "prompt",
@@ -57,11 +61,26 @@ class PromptCommandTest {
             "http://127.0.0.1:9/v1");
 
     assertThat(exit).as(err.toString()).isZero();
+    JsonNode body = bodies().get(0);
+    // An unknown model is counted with cl100k_base: each message's role and content, 3 tokens a
+    // message and 3 for the reply's priming (OpenAI's chat format), counted here with jtokkit.
+    Encoding cl100k = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+    long tokens = 3;
+    for (JsonNode message : body.path("messages")) {
+      tokens +=
+          3
+              + cl100k.countTokensOrdinary(message.path("role").asText())
+              + cl100k.countTokensOrdinary(message.path("content").asText());
+    }
     assertThat(out.toString())
         .startsWith("# request 1 of 1: POST http://127.0.0.1:9/v1/chat/completions\n")
-        .containsPattern("# estimated prompt tokens: \\d+; with the completion allowance: \\d+")
-        .contains("# 1 request, estimated prompt tokens in all:");
-    JsonNode body = bodies().get(0);
+        .contains(
+            "# prompt tokens (cl100k_base): "
+                + tokens
+                + "; with the completion allowance: "
+                + (tokens + 5 * 60)
+                + "\n")
+        .endsWith("# 1 request, prompt tokens (cl100k_base) in all: " + tokens + "\n");
     assertThat(body.path("model").asText()).isEqualTo("gpt-x");
     assertThat(body.path("n").asInt()).isEqualTo(5);
     assertThat(body.path("max_tokens").asInt()).isEqualTo(60);
@@ -70,6 +89,64 @@ class PromptCommandTest {
     // The target neuron comes last, after the few-shot neurons, with its train records.
     assertThat(messages.get(messages.size() - 1).path("content").asText())
         .contains("Neuron 4", " Monday\t10", "the main thing this neuron does is find");
+  }
+
+  @Test
+  void theCountsFollowTheModelOrTheTokenizerFlag() throws Exception {
+    assertThat(run("prompt", "explain", "--record", RECORD, "--llm-model", "gpt-4o-mini"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("# prompt tokens (o200k_base): ");
+    long o200k = printedTotal();
+
+    out.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "prompt",
+                "explain",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "gpt-4o-mini",
+                "--tokenizer",
+                "cl100k_base"))
+        .isZero();
+    assertThat(out.toString()).contains("# prompt tokens (cl100k_base): ");
+    assertThat(printedTotal()).isNotEqualTo(o200k);
+
+    out.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "prompt",
+                "explain",
+                "--record",
+                RECORD,
+                "--llm-model",
+                "gpt-4o-mini",
+                "--tokenizer",
+                "estimate"))
+        .isZero();
+    assertThat(printedTotal()).isEqualTo(TokenEstimator.promptTokens(bodies().get(0)));
+    assertThat(out.toString()).contains("# 1 request, prompt tokens (estimate) in all: ");
+  }
+
+  @Test
+  void aBadTokenizerIsAUserErrorNamingTheFlagAndTheChoices() {
+    assertThat(
+            run("prompt", "explain", "--record", RECORD, "--llm-model", "m", "--tokenizer", "gpt2"))
+        .isOne();
+    assertThat(err.toString())
+        .contains(
+            "--tokenizer is 'gpt2': expected one of auto, cl100k_base, o200k_base, p50k_base,"
+                + " r50k_base, estimate");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  /** The number at the end of the last line: the prompt tokens of every request. */
+  private long printedTotal() {
+    List<String> lines = out.toString().lines().toList();
+    String last = lines.get(lines.size() - 1);
+    return Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
   }
 
   @Test

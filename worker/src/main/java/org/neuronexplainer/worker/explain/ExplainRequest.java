@@ -7,10 +7,10 @@ import org.neuronexplainer.worker.prompt.Prompt;
 /**
  * An explainer's request with the prompt it was built from.
  *
- * @param estimatedPromptTokens the {@link org.neuronexplainer.worker.prompt.TokenCounter} estimate
- *     of the prompt
+ * @param promptTokens the prompt's tokens as the explainer's {@link
+ *     org.neuronexplainer.worker.prompt.TokenCounter} counts them
  */
-public record ExplainRequest(LlmRequest request, Prompt prompt, int estimatedPromptTokens) {
+public record ExplainRequest(LlmRequest request, Prompt prompt, int promptTokens) {
 
   public ExplainRequest {
     Objects.requireNonNull(request, "request");

@@ -1,7 +1,9 @@
 package org.neuronexplainer.worker.explain;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import org.neuronexplainer.worker.prompt.TokenCounter;
 
 /** The explainer backends by their command-line names. */
 public enum ExplainerKind {
@@ -27,11 +29,20 @@ public enum ExplainerKind {
     return this != BASELINE;
   }
 
-  /** This backend; {@code settings} is ignored by the baseline and may be null for it. */
+  /**
+   * This backend, counting prompt tokens with the model's encoding; {@code settings} is ignored by
+   * the baseline and may be null for it.
+   */
   public Explainer create(ExplainerSettings settings) {
+    return create(settings, settings == null ? null : TokenCounter.forModel(settings.model()));
+  }
+
+  /** This backend, counting prompt tokens with {@code counter} (docs/method.md 3.3). */
+  public Explainer create(ExplainerSettings settings, TokenCounter counter) {
     return switch (this) {
-      case TOKEN_ACTIVATION_PAIR -> new TokenActivationPairExplainer(settings);
-      case TOKEN_SPACE -> new TokenSpaceExplainer(settings);
+      case TOKEN_ACTIVATION_PAIR -> new TokenActivationPairExplainer(settings, counter);
+      case TOKEN_SPACE ->
+          new TokenSpaceExplainer(settings, List.of(), TokenSpaceExplainer.ALL_TOKENS, counter);
       case BASELINE -> new BaselineExplainer();
     };
   }

@@ -77,9 +77,14 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
     this.counter = counter;
   }
 
-  /** The bundled explanation examples and the approximate token counter. */
+  /** The bundled explanation examples, counting tokens with the model's encoding. */
   public TokenActivationPairExplainer(ExplainerSettings settings) {
-    this(settings, FewShotSet.EXPLANATION.examples().examples(), TokenCounter.approximate());
+    this(settings, TokenCounter.forModel(settings.model()));
+  }
+
+  /** The bundled explanation examples, counting tokens with {@code counter}. */
+  public TokenActivationPairExplainer(ExplainerSettings settings, TokenCounter counter) {
+    this(settings, FewShotSet.EXPLANATION.examples().examples(), counter);
   }
 
   @Override

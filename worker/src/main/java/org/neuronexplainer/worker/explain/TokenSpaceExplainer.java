@@ -64,15 +64,18 @@ public final class TokenSpaceExplainer implements LlmExplainer {
     this.counter = counter;
   }
 
-  /** No few-shot examples, every token, the approximate token counter. */
+  /** No few-shot examples, every token, counting tokens with the model's encoding. */
   public TokenSpaceExplainer(ExplainerSettings settings) {
-    this(settings, List.of(), ALL_TOKENS, TokenCounter.approximate());
+    this(settings, List.of(), ALL_TOKENS, TokenCounter.forModel(settings.model()));
   }
 
-  /** The bundled few-shot examples, every token, the approximate token counter. */
+  /** The bundled few-shot examples, every token, counting tokens with the model's encoding. */
   public static TokenSpaceExplainer withFewShot(ExplainerSettings settings) {
     return new TokenSpaceExplainer(
-        settings, TokenSpaceExamples.bundled(), ALL_TOKENS, TokenCounter.approximate());
+        settings,
+        TokenSpaceExamples.bundled(),
+        ALL_TOKENS,
+        TokenCounter.forModel(settings.model()));
   }
 
   @Override

@@ -225,7 +225,7 @@ public final class LlmClient implements AutoCloseable {
       throw new IllegalArgumentException("request body cannot be written as JSON", e);
     }
     String hash = ResponseCache.hash(mapper, request.endpoint(), model, body);
-    return new Prepared(request, model, bytes, TokenEstimator.estimate(body), hash);
+    return new Prepared(request, model, bytes, config.tokenizerFor(model).budgetTokens(body), hash);
   }
 
   private static Throwable unwrap(Throwable error) {

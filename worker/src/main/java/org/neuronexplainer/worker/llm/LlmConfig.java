@@ -24,6 +24,7 @@ import org.neuronexplainer.common.config.Env;
  * @param requestsPerMinute 0 for no limit
  * @param tokensPerMinute 0 for no limit
  * @param maxAttempts attempts per call, the first included
+ * @param tokenizer how prompt tokens are counted; {@link Tokenizer#AUTO} follows the model
  */
 public record LlmConfig(
     URI baseUrl,
@@ -40,7 +41,8 @@ public record LlmConfig(
     int maxAttempts,
     Duration retryInitialDelay,
     Duration retryMaxDelay,
-    PriceTable prices) {
+    PriceTable prices,
+    Tokenizer tokenizer) {
 
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
   // The current GA data-plane version of Azure OpenAI at the time of writing.
@@ -59,6 +61,7 @@ public record LlmConfig(
     Objects.requireNonNull(retryInitialDelay, "retryInitialDelay");
     Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
     Objects.requireNonNull(prices, "prices");
+    tokenizer = tokenizer == null ? Tokenizer.AUTO : tokenizer;
     if (flavor == ApiFlavor.AZURE && azureDeployment.isEmpty()) {
       throw new IllegalArgumentException(
           "LLM_API_FLAVOR=azure needs LLM_AZURE_DEPLOYMENT or LLM_MODEL to name the deployment");
@@ -86,7 +89,13 @@ public record LlmConfig(
         env.integer("LLM_MAX_ATTEMPTS", 8, 1, 1000),
         Duration.ofMillis(env.whole("LLM_RETRY_INITIAL_MS", 1000, 0, 3_600_000)),
         Duration.ofMillis(env.whole("LLM_RETRY_MAX_MS", 30_000, 0, 3_600_000)),
-        env.parsed("LLM_PRICES", PriceTable.EMPTY, LlmConfig::prices));
+        env.parsed("LLM_PRICES", PriceTable.EMPTY, LlmConfig::prices),
+        env.parsed("LLM_TOKENIZER", Tokenizer.AUTO, Tokenizer::fromConfigName));
+  }
+
+  /** The tokenizer that counts prompts for {@code model}: the configured one, or the model's. */
+  public Tokenizer tokenizerFor(String model) {
+    return tokenizer.resolve(model);
   }
 
   private static URI baseUrl(String text) {
@@ -195,6 +204,8 @@ public record LlmConfig(
         + retryMaxDelay
         + ", prices="
         + new TreeMap<>(prices.prices())
+        + ", tokenizer="
+        + tokenizer.configName()
         + "]";
   }
 }

@@ -4,22 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.ToIntFunction;
 
 /**
- * The project's one tokenizer-free token estimate, used for context-size trimming, for printing
- * what a request costs and for the tokens-per-minute budget. Text: one token per started group of 4
- * UTF-16 characters (English BPE averages about 4), plus one per newline or tab, because the
- * records' {@code token<TAB>value} lines are short tokens that each cost a token of their own. It
- * is an estimate, never used for billing: that uses the response's {@code usage}, and the budget is
- * settled with it after each call.
+ * The project's tokenizer-free token estimate ({@code LLM_TOKENIZER=estimate}, docs/method.md 3.3),
+ * and the walk over a request body that every {@link Tokenizer} counts with. Text: one token per
+ * started group of 4 UTF-16 characters (English BPE averages about 4), plus one per newline or tab,
+ * because the records' {@code token<TAB>value} lines are short tokens that each cost a token of
+ * their own. It is an estimate, never used for billing: that uses the response's {@code usage}.
  */
 public final class TokenEstimator {
 
   static final int CHARS_PER_TOKEN = 4;
 
-  /** Chat formats wrap each message in a few role and separator tokens. */
+  /** Chat formats wrap each message in a few role and separator tokens, the role included. */
   public static final int TOKENS_PER_MESSAGE = 4;
 
   /** Chat formats prime the reply with the assistant's role. */
   public static final int CHAT_REPLY_PRIMING = 2;
+
+  /** A message's {@code name} costs its text and one token more (OpenAI's chat format). */
+  static final int TOKENS_PER_NAME = 1;
 
   private TokenEstimator() {}
 
@@ -37,19 +39,31 @@ public final class TokenEstimator {
 
   /** Prompt tokens of a request body, with the estimate above for text. */
   public static long promptTokens(JsonNode body) {
-    return promptTokens(body, TokenEstimator::textTokens);
+    return promptTokens(
+        body, TokenEstimator::textTokens, role -> TOKENS_PER_MESSAGE, CHAT_REPLY_PRIMING);
   }
 
   /**
-   * Prompt tokens of a request body: its {@code messages} counted as chat, or its {@code prompt}
-   * (text, a list of texts, or token ids), with {@code textTokens} for each piece of text.
+   * Prompt tokens of a request body: its {@code messages} counted as chat ({@code messageOverhead}
+   * of each message's role, and {@code replyPriming} once, on top of their content and names), or
+   * its {@code prompt} (text, a list of texts, or token ids), with {@code textTokens} for each
+   * piece of text.
    */
-  public static long promptTokens(JsonNode body, ToIntFunction<String> textTokens) {
+  public static long promptTokens(
+      JsonNode body,
+      ToIntFunction<String> textTokens,
+      ToIntFunction<String> messageOverhead,
+      int replyPriming) {
     long tokens = 0;
     if (body.has("messages")) {
-      tokens += CHAT_REPLY_PRIMING;
+      tokens += replyPriming;
       for (JsonNode message : body.path("messages")) {
-        tokens += TOKENS_PER_MESSAGE + text(message.path("content"), textTokens);
+        tokens +=
+            messageOverhead.applyAsInt(message.path("role").asText(""))
+                + text(message.path("content"), textTokens);
+        if (message.path("name").isTextual()) {
+          tokens += TOKENS_PER_NAME + textTokens.applyAsInt(message.path("name").textValue());
+        }
       }
     }
     JsonNode prompt = body.path("prompt");
@@ -66,12 +80,17 @@ public final class TokenEstimator {
    * do: the prompt plus the completion allowance {@code max_tokens × n}.
    */
   public static long estimate(JsonNode body) {
+    return promptTokens(body) + completionAllowance(body);
+  }
+
+  /** The completion tokens a request may be billed at most: {@code max_tokens × n}. */
+  public static long completionAllowance(JsonNode body) {
     long maxTokens =
         body.has("max_completion_tokens")
             ? body.path("max_completion_tokens").asLong(0)
             : body.path("max_tokens").asLong(0);
     long n = Math.max(1, body.path("n").asLong(1));
-    return promptTokens(body) + Math.max(0, maxTokens) * n;
+    return Math.max(0, maxTokens) * n;
   }
 
   private static long text(JsonNode node, ToIntFunction<String> textTokens) {

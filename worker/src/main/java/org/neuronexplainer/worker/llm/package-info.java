@@ -31,6 +31,9 @@
  *   <tr><td>LLM_RETRY_INITIAL_MS, LLM_RETRY_MAX_MS</td><td>backoff, default 1000 and 30000</td></tr>
  *   <tr><td>LLM_PRICES</td><td>{@code model=prompt:completion[:cachedPrompt],...} in US dollars
  *       per million tokens</td></tr>
+ *   <tr><td>LLM_TOKENIZER</td><td>how prompt tokens are counted: {@code auto} (default, the
+ *       model's encoding), {@code cl100k_base}, {@code o200k_base}, {@code p50k_base}, {@code
+ *       r50k_base} or {@code estimate}</td></tr>
  * </table>
  *
  * <p><b>Invariants.</b> A call takes, in order: the cache lookup, a concurrency permit, the rate

@@ -12,6 +12,7 @@ import org.neuronexplainer.worker.llm.LlmClient;
 import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.llm.UsageAccumulator;
 import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.simulate.Simulator;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 
@@ -19,7 +20,8 @@ import org.neuronexplainer.worker.simulate.SimulatorKind;
  * Every backend, model-backed ones over the worker's one {@link LlmClient} (its connections,
  * concurrency limit, rate budget and cache are per process, so they must be shared by all jobs).
  * The model is the run spec's {@code llmModel} when it names one, else the client's {@code
- * LLM_MODEL}. The client belongs to the caller, which closes it after the runners stopped.
+ * LLM_MODEL}; prompt tokens are counted with the client's {@code LLM_TOKENIZER}. The client belongs
+ * to the caller, which closes it after the runners stopped.
  */
 public final class LlmBackends implements Backends {
 
@@ -41,12 +43,13 @@ public final class LlmBackends implements Backends {
   @Override
   public Explainer explainer(RunSpec spec) {
     ExplainerKind kind = parse(() -> ExplainerKind.fromConfigName(spec.explainer()));
-    return parse(
-        () ->
-            kind.create(
-                kind.needsModel()
-                    ? ExplainerSettings.defaults(model(spec), PromptFormat.CHAT)
-                    : null));
+    if (!kind.needsModel()) {
+      return kind.create(null);
+    }
+    String model = model(spec);
+    // LLM_TOKENIZER when set, else the model's encoding (docs/method.md 3.3).
+    TokenCounter counter = TokenCounter.of(client.config().tokenizerFor(model));
+    return parse(() -> kind.create(ExplainerSettings.defaults(model, PromptFormat.CHAT), counter));
   }
 
   @Override

@@ -1,6 +1,7 @@
 /**
  * Prompts as data (docs/method.md 3.2, 3.3): messages and their validation, the three output
- * formats, the {@code token<TAB>value} record blocks, a token-count estimate, and {@link
+ * formats, the {@code token<TAB>value} record blocks, token counts ({@link
+ * org.neuronexplainer.worker.prompt.TokenCounter}), and {@link
  * org.neuronexplainer.worker.llm.LlmRequest}, the plain-data request the HTTP client sends.
  *
  * <p>Where escaping is on, untrusted text (dataset tokens, explanations) goes through {@link

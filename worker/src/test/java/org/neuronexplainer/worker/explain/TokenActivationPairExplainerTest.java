@@ -14,6 +14,7 @@ import org.neuronexplainer.worker.Golden;
 import org.neuronexplainer.worker.TestNeurons;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.LlmRequest;
+import org.neuronexplainer.worker.llm.Tokenizer;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
@@ -109,6 +110,48 @@ class TokenActivationPairExplainerTest {
     assertThat(countBlocks(trimmed.messages().get(5).content())).isEqualTo(2);
     // The target keeps its five records whatever happens to the examples.
     assertThat(countBlocks(trimmed.messages().get(7).content())).isEqualTo(5);
+  }
+
+  @Test
+  void recordsAreDroppedAtTheExactCountsBoundary() {
+    TokenCounter cl100k = TokenCounter.of(Tokenizer.CL100K_BASE);
+    int full = cl100k.count(explainer(cl100k).prompt(train()));
+
+    // A completion budget that leaves exactly the full prompt's tokens: nothing is dropped.
+    Prompt exactFit = withMaxTokens(4097 - full, cl100k).prompt(train());
+    assertThat(cl100k.count(exactFit)).isEqualTo(full);
+    for (int user = 1; user < 7; user += 2) {
+      assertThat(countBlocks(exactFit.messages().get(user).content())).isEqualTo(2);
+    }
+    // One token less: the first example's last record goes, and only it.
+    Prompt oneOver = withMaxTokens(4097 - full + 1, cl100k).prompt(train());
+    assertThat(cl100k.count(oneOver)).isLessThan(full);
+    assertThat(countBlocks(oneOver.messages().get(1).content())).isEqualTo(1);
+    assertThat(countBlocks(oneOver.messages().get(3).content())).isEqualTo(2);
+    assertThat(countBlocks(oneOver.messages().get(5).content())).isEqualTo(2);
+  }
+
+  @Test
+  void tokensAreCountedWithTheModelsEncodingByDefault() {
+    for (String model : List.of("gpt-4o", "gpt-4", "self-hosted-llama")) {
+      ExplainRequest request =
+          new TokenActivationPairExplainer(ExplainerSettings.defaults(model, PromptFormat.CHAT))
+              .request(train());
+      assertThat(request.promptTokens())
+          .as(model)
+          .isEqualTo(TokenCounter.of(Tokenizer.forModel(model)).count(request.prompt()))
+          .isEqualTo(TokenCounter.of(Tokenizer.forModel(model)).count(request.request()));
+    }
+    // gpt-4o's encoding and gpt-4's differ on this prompt, so the model does decide.
+    Prompt prompt = explainer(PromptFormat.CHAT).prompt(train());
+    assertThat(TokenCounter.of(Tokenizer.O200K_BASE).count(prompt))
+        .isNotEqualTo(TokenCounter.of(Tokenizer.CL100K_BASE).count(prompt));
+  }
+
+  private static TokenActivationPairExplainer withMaxTokens(int maxTokens, TokenCounter counter) {
+    return new TokenActivationPairExplainer(
+        new ExplainerSettings("m", PromptFormat.CHAT, 5, maxTokens, 1.0, 1.0, ContextSize.FOUR_K),
+        counter);
   }
 
   private static TokenActivationPairExplainer explainer(TokenCounter counter) {

@@ -18,8 +18,8 @@ import org.neuronexplainer.worker.simulate.LineSimulator;
  * A model behind {@link ScriptedLlmServer} that answers every backend's requests the way a
  * well-behaved server would, for a days-of-the-week neuron: explainers get an explanation per
  * {@code n}, simulators predict 10 on day names and 0 elsewhere (echoed prompt logprobs, chat top
- * logprobs, JSON or {@code token<TAB>value} lines). Its {@code usage} reports the request's {@link
- * TokenEstimator} prompt tokens.
+ * logprobs, JSON or {@code token<TAB>value} lines). Its {@code usage} reports the request's prompt
+ * tokens counted with the model's encoding ({@link Tokenizer#forModel}), as a server would.
  */
 public final class ScriptedModel
     implements Function<ScriptedLlmServer.Seen, ScriptedLlmServer.Reply> {
@@ -70,11 +70,12 @@ public final class ScriptedModel
         completion = 12L * n;
       }
       response.put("model", body.path("model").asText());
+      long promptTokens = Tokenizer.forModel(body.path("model").asText()).promptTokens(body);
       response
           .putObject("usage")
-          .put("prompt_tokens", TokenEstimator.promptTokens(body))
+          .put("prompt_tokens", promptTokens)
           .put("completion_tokens", completion)
-          .put("total_tokens", TokenEstimator.promptTokens(body) + completion);
+          .put("total_tokens", promptTokens + completion);
       return ScriptedLlmServer.Reply.json(200, response.toString());
     } catch (Exception e) {
       return ScriptedLlmServer.Reply.json(500, "{\"error\":\"" + e + "\"}");

@@ -8,9 +8,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.TestNeurons;
+import org.neuronexplainer.worker.explain.ExplainRequest;
+import org.neuronexplainer.worker.explain.ExplainerInput;
+import org.neuronexplainer.worker.explain.LlmExplainer;
 import org.neuronexplainer.worker.llm.ClientTransport;
 import org.neuronexplainer.worker.llm.LlmClient;
 import org.neuronexplainer.worker.llm.LlmConfig;
+import org.neuronexplainer.worker.llm.Tokenizer;
+import org.neuronexplainer.worker.prompt.TokenCounter;
 
 class LlmBackendsTest {
 
@@ -45,5 +51,31 @@ class LlmBackendsTest {
     assertThatThrownBy(() -> backends.forNeuron(spec("oracle", "json")))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("oracle");
+  }
+
+  @Test
+  void theExplainerCountsTokensWithTheClientsTokenizer() {
+    ExplainerInput input = ExplainerInput.of(TestNeurons.canada());
+    ExplainRequest byModel =
+        ((LlmExplainer) backends.explainer(spec("token-activation-pair", "json"))).request(input);
+    assertThat(byModel.promptTokens())
+        .isEqualTo(TokenCounter.of(Tokenizer.CL100K_BASE).count(byModel.prompt()));
+
+    try (LlmClient estimating =
+        LlmClient.builder(
+                LlmConfig.fromEnv(
+                    Map.of(
+                        "LLM_BASE_URL", "http://127.0.0.1:9/v1",
+                        "LLM_MODEL", "m",
+                        "LLM_TOKENIZER", "estimate")))
+            .build()) {
+      ExplainRequest estimated =
+          ((LlmExplainer)
+                  new LlmBackends(estimating).explainer(spec("token-activation-pair", "json")))
+              .request(input);
+      assertThat(estimated.promptTokens())
+          .isEqualTo(TokenCounter.approximate().count(estimated.prompt()))
+          .isNotEqualTo(byModel.promptTokens());
+    }
   }
 }

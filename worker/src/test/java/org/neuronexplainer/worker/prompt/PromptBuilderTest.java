@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.neuronexplainer.worker.llm.Tokenizer;
 
 class PromptBuilderTest {
 
@@ -77,5 +78,21 @@ class PromptBuilderTest {
     assertThat(counter.count(chat)).isEqualTo(2 + (4 + 1) + (4 + 2));
     Prompt text = new PromptBuilder().system("abcd").user("abcdefgh").build(PromptFormat.NONE);
     assertThat(counter.count(text)).isEqualTo(3);
+  }
+
+  @Test
+  void exactCountsAddTheChatFormatsOverheadToTiktokensCounts() {
+    TokenCounter counter = TokenCounter.of(Tokenizer.CL100K_BASE);
+    Prompt chat =
+        new PromptBuilder()
+            .system("hello world")
+            .user("tiktoken is great!")
+            .build(PromptFormat.CHAT);
+
+    // tiktoken's cl100k_base: "hello world" 2 tokens, "tiktoken is great!" 6 (tiktoken's tests and
+    // the OpenAI Cookbook); "system" and "user" one each. Per message 3 and the role, plus 3.
+    assertThat(counter.count(chat)).isEqualTo(3 + (3 + 1 + 2) + (3 + 1 + 6));
+    assertThat(counter.count(new PromptBuilder().system("hello world").build(PromptFormat.NONE)))
+        .isEqualTo(2);
   }
 }

@@ -25,9 +25,9 @@ import org.neuronexplainer.worker.simulate.SimulatorKind;
  * Prompt tokens spent per scored explanation, for each simulator, on the shipped example neuron
  * with the paper's settings (5 records per split, linear calibration: 20 simulated sequences). The
  * explanation and its scoring run through {@link LlmClient} against the scripted server, whose
- * {@code usage} reports each request's {@code TokenEstimator} estimate, so the figures are
- * estimates (about 4 characters a token), not a tokenizer's counts. Run with {@code mvn -pl
- * common,worker -am test -Dtest=PromptTokensBenchmark -Dgroups=benchmark -DexcludedGroups=none
+ * {@code usage} reports each request's exact count in its model's encoding (cl100k_base for the
+ * model name used here). Run with {@code mvn -pl common,worker -am test
+ * -Dtest=PromptTokensBenchmark -Dgroups=benchmark -DexcludedGroups=none
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("benchmark")

@@ -10,6 +10,7 @@ import org.neuronexplainer.worker.explain.ExplainerSettings;
 import org.neuronexplainer.worker.explain.TokenActivationPairExplainer;
 import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.llm.LlmTransport;
+import org.neuronexplainer.worker.llm.Tokenizer;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
 
@@ -86,15 +87,22 @@ class SimulatorKindTest {
 
   @Test
   void aRequestsTokenCountMatchesItsPromptsCount() {
-    TokenCounter counter = TokenCounter.approximate();
-    AllAtOnceSimulator text = new AllAtOnceSimulator("m");
-    LlmRequest completions = text.requests("e", List.of(" a")).get(0);
-    OneAtATimeSimulator chat = new OneAtATimeSimulator("m");
-    LlmRequest chatRequest = chat.requests("e", List.of(" a")).get(0);
+    for (TokenCounter counter :
+        List.of(
+            TokenCounter.approximate(),
+            TokenCounter.of(Tokenizer.CL100K_BASE),
+            TokenCounter.of(Tokenizer.O200K_BASE))) {
+      AllAtOnceSimulator text = new AllAtOnceSimulator("m");
+      LlmRequest completions = text.requests("e", List.of(" a")).get(0);
+      OneAtATimeSimulator chat = new OneAtATimeSimulator("m");
+      LlmRequest chatRequest = chat.requests("e", List.of(" a")).get(0);
 
-    assertThat(counter.count(completions))
-        .isEqualTo(counter.count(text.prompt("e", List.of(" a"))));
-    assertThat(counter.count(chatRequest))
-        .isEqualTo(counter.count(chat.prompt("e", List.of(" a"), 0)));
+      assertThat(counter.count(completions))
+          .as(counter.toString())
+          .isEqualTo(counter.count(text.prompt("e", List.of(" a"))));
+      assertThat(counter.count(chatRequest))
+          .as(counter.toString())
+          .isEqualTo(counter.count(chat.prompt("e", List.of(" a"), 0)));
+    }
   }
 }
