@@ -22,6 +22,7 @@ import org.neuronexplainer.worker.score.ExplainAndScore;
 import org.neuronexplainer.worker.score.NeuronScorer;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
+import org.neuronexplainer.worker.texts.PromptInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,9 +48,12 @@ import picocli.CommandLine.Spec;
       "The LLM endpoint comes from the LLM_* variables; the --llm-* flags override",
       "them. --cache keeps every response, so a second run makes no calls.",
       "",
+      "--prompt-texts and the few-shot flags replace the prompts' texts and examples",
+      "(docs/llm.md); --escape-tokens escapes token text in the prompts.",
+      "",
       "Exit status: 0 when the neuron was scored. Otherwise no file is written and",
-      "the status is 1 for bad input, 3 when an LLM call failed and 4 when the",
-      "model's answers could not be parsed."
+      "the status is 1 for bad input, 2 for a bad option or option file, 3 when an",
+      "LLM call failed and 4 when the model's answers could not be parsed."
     })
 public final class ExplainNeuronCommand implements Callable<Integer> {
 
@@ -109,6 +113,8 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
 
   @Mixin ExplainerInputOptions inputs;
 
+  @Mixin PromptOptions prompts;
+
   @Mixin LlmOptions llm;
 
   @Spec CommandSpec spec;
@@ -118,6 +124,7 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
     ExplainerKind explainerKind = NeuronInputs.explainer(explainer);
     SimulatorKind simulatorKind = NeuronInputs.simulator(simulator);
     CalibrationMethod method = NeuronInputs.calibration(calibration);
+    PromptInputs promptInputs = prompts.read(explainerKind, simulatorKind).inputs();
     ExplainerInput input = inputs.read();
     NeuronRecord neuron = input.neuron();
     boolean needsModel = explainerKind.needsModel() || simulatorKind.needsModel();
@@ -130,13 +137,14 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
           client == null ? LlmTransport.none() : new ClientTransport(client, account);
       ExplainAndScore run;
       try {
-        ExplainerSettings settings = inputs.settings(model, NeuronInputs.format(format));
+        ExplainerSettings settings =
+            inputs.settings(model, NeuronInputs.format(format)).withPrompts(promptInputs);
         run =
             new ExplainAndScore(
                 explainerKind.create(
                     settings, config == null ? null : TokenCounter.of(config.tokenizerFor(model))),
                 simulatorKind.create(
-                    model, simulatorFormat(simulatorKind), echoMaxTokens, transport),
+                    model, simulatorFormat(simulatorKind), echoMaxTokens, transport, promptInputs),
                 new NeuronScorer(SliceParams.paper(), method));
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage());

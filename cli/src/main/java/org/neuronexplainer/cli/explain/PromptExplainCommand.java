@@ -43,6 +43,8 @@ final class PromptExplainCommand implements Callable<Integer> {
 
   @Mixin ExplainerInputOptions inputs;
 
+  @Mixin PromptOptions prompts;
+
   @Mixin LlmOptions llm;
 
   @Spec CommandSpec spec;
@@ -53,9 +55,11 @@ final class PromptExplainCommand implements Callable<Integer> {
     if (!kind.needsModel()) {
       throw new UserException("the baseline explainer sends no request: nothing to print");
     }
+    PromptOptions.Chosen chosen = prompts.read(kind, null);
     Map<String, String> env = System.getenv();
     PromptFormat promptFormat = NeuronInputs.format(format);
-    ExplainerSettings settings = inputs.settings(llm.requireModel(env), promptFormat);
+    ExplainerSettings settings =
+        inputs.settings(llm.requireModel(env), promptFormat).withPrompts(chosen.inputs());
     ExplainerInput input = inputs.read();
     Explainer built = kind.create(settings, llm.tokenCounter(env, settings.model()));
     try {

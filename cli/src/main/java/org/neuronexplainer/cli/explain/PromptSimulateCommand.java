@@ -72,6 +72,8 @@ final class PromptSimulateCommand implements Callable<Integer> {
       description = "max_tokens of all-at-once requests: 0 as in the paper, 1 for vLLM.")
   int echoMaxTokens;
 
+  @Mixin PromptOptions prompts;
+
   @Mixin LlmOptions llm;
 
   @Spec CommandSpec spec;
@@ -82,6 +84,7 @@ final class PromptSimulateCommand implements Callable<Integer> {
     if (!kind.needsModel()) {
       throw new UserException("the baseline simulator sends no request: nothing to print");
     }
+    PromptOptions.Chosen chosen = prompts.read(null, kind);
     Map<String, String> env = System.getenv();
     String model = llm.requireModel(env);
     PromptFormat promptFormat = format == null ? kind.defaultFormat() : NeuronInputs.format(format);
@@ -98,7 +101,7 @@ final class PromptSimulateCommand implements Callable<Integer> {
               ? explanation
               : new BaselineExplainer().explain(ExplainerInput.of(neuron).trainRecords()).text();
       requests =
-          kind.protocol(model, promptFormat, echoMaxTokens)
+          kind.protocol(model, promptFormat, echoMaxTokens, chosen.inputs())
               .requests(text, valid.get(sequence).tokens());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());

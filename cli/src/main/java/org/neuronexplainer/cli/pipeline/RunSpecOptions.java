@@ -1,11 +1,13 @@
 package org.neuronexplainer.cli.pipeline;
 
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.cli.explain.PromptOptions;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,6 +53,8 @@ public final class RunSpecOptions {
       description = "linear, percentile, percentile-midrank or none (default: ${DEFAULT-VALUE})")
   String calibration;
 
+  @Mixin PromptOptions prompts;
+
   @Option(
       names = "--max-attempts",
       defaultValue = "3",
@@ -89,17 +93,24 @@ public final class RunSpecOptions {
           Selection.parse(selection[0], selection[1]);
         }
       }
-      return new RunSpec(
-          id,
-          capture == null ? "store" : "capture",
-          layers,
-          neurons,
-          explainer,
-          simulator,
-          calibration,
-          llmModel,
-          maxAttempts,
-          capture);
+      RunSpec spec =
+          new RunSpec(
+              id,
+              capture == null ? "store" : "capture",
+              layers,
+              neurons,
+              explainer,
+              simulator,
+              calibration,
+              llmModel,
+              maxAttempts,
+              capture);
+      // The files go with the spec: the store keeps them beside it, so every worker reads them.
+      PromptOptions.Chosen chosen =
+          prompts.read(
+              ExplainerKind.fromConfigName(explainer), SimulatorKind.fromConfigName(simulator));
+      return spec.withPrompts(
+          chosen.texts(), chosen.explainerSet(), chosen.simulatorSet(), prompts.escapeTokens());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.run.RunInput;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
+import org.neuronexplainer.worker.texts.PromptTexts;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -83,7 +89,12 @@ class RunSpecOptionsTest {
             "--max-attempts",
             "--llm-model",
             "--model",
-            "--corpus");
+            "--corpus",
+            "--prompt-texts",
+            "--few-shot",
+            "--explainer-few-shot",
+            "--simulator-few-shot",
+            "--escape-tokens");
     for (String name : shared) {
       OptionSpec inRun = run.findOption(name);
       OptionSpec inSubmit = submit.findOption(name);
@@ -94,5 +105,77 @@ class RunSpecOptionsTest {
         assertThat(inSubmit.defaultValue()).as(name).isEqualTo(inRun.defaultValue());
       }
     }
+  }
+
+  @Test
+  void aSubmittedSpecCarriesThePromptFilesWithTheirHashes(@TempDir Path dir) throws Exception {
+    Path texts = dir.resolve("my-texts.json");
+    Files.write(texts, PromptTexts.defaultBytes());
+    Path set = dir.resolve("tiny.json");
+    Files.write(set, FewShotSet.TEST.bytes());
+
+    ObjectNode body =
+        submit(
+                "--run-id",
+                "r",
+                "--explainer",
+                "token-activation-pair",
+                "--simulator",
+                "one-at-a-time",
+                "--llm-model",
+                "m",
+                "--prompt-texts",
+                texts.toString(),
+                "--simulator-few-shot",
+                set.toString(),
+                "--escape-tokens")
+            .body();
+
+    RunSpec read = new ObjectMapper().readValue(body.toString(), RunSpec.class);
+    assertThat(read.promptTexts().name()).isEqualTo("my-texts.json");
+    assertThat(read.promptTexts().sha256()).isEqualTo(RunInput.sha256(PromptTexts.defaultBytes()));
+    assertThat(read.promptTexts().content()).isNotEmpty();
+    assertThat(read.simulatorFewShot().name()).isEqualTo("tiny.json");
+    // No explainer set was named: the bundled one is recorded, content and all.
+    assertThat(read.explainerFewShot().name()).isEqualTo("default:explanation-examples.json");
+    assertThat(read.explainerFewShot().sha256())
+        .isEqualTo(RunInput.sha256(FewShotSet.EXPLANATION.bytes()));
+    assertThat(read.escapeTokens()).isTrue();
+  }
+
+  @Test
+  void aBaselineRunRecordsNoPromptFiles() throws Exception {
+    RunSpec read =
+        new ObjectMapper().readValue(submit("--run-id", "b").body().toString(), RunSpec.class);
+
+    assertThat(read.promptTexts()).isNull();
+    assertThat(read.explainerFewShot()).isNull();
+    assertThat(read.simulatorFewShot()).isNull();
+    assertThat(read.escapeTokens()).isFalse();
+  }
+
+  @Test
+  void aBadPromptFileIsAUsageErrorBeforeTheSpecIsMade(@TempDir Path dir) throws Exception {
+    Path texts = dir.resolve("texts.json");
+    Files.writeString(texts, "{\"explainer.system\": \"x\"}");
+
+    assertThatThrownBy(() -> submit("--prompt-texts", texts.toString()).body())
+        .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageStartingWith("--prompt-texts: " + texts + ": missing text");
+    Path set = dir.resolve("set.json");
+    Files.write(set, FewShotSet.EXPLANATION.bytes());
+    assertThatThrownBy(
+            () ->
+                submit(
+                        "--simulator",
+                        "one-at-a-time",
+                        "--llm-model",
+                        "m",
+                        "--few-shot",
+                        set.toString())
+                    .body())
+        .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageContaining("--few-shot " + set + ": the one-at-a-time simulator needs")
+        .hasMessageContaining("single_token_example");
   }
 }

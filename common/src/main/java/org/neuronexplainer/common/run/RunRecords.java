@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +15,23 @@ import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * The run records in a store and their keys: {@code runs/{runId}/spec.json}, {@code status.json},
- * {@code plan.json} (the planned neurons) and {@code done/{layer}/{neuron}.json} (the marker that a
- * neuron's results were written by this run's method). Thread-safe.
+ * {@code plan.json} (the planned neurons), {@code done/{layer}/{neuron}.json} (the marker that a
+ * neuron's results were written by this run's method) and the files its prompts were built from,
+ * {@code prompt-texts.json}, {@code explainer-few-shot.json} and {@code simulator-few-shot.json}
+ * (see {@link RunInput}). Thread-safe.
  */
 public final class RunRecords {
 
   private static final String RUNS = "runs/";
+
+  /** The stored file of {@link RunSpec#promptTexts()}. */
+  public static final String PROMPT_TEXTS_FILE = "prompt-texts.json";
+
+  /** The stored file of {@link RunSpec#explainerFewShot()}. */
+  public static final String EXPLAINER_FEW_SHOT_FILE = "explainer-few-shot.json";
+
+  /** The stored file of {@link RunSpec#simulatorFewShot()}. */
+  public static final String SIMULATOR_FEW_SHOT_FILE = "simulator-few-shot.json";
 
   private final ObjectMapper mapper =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -45,6 +57,11 @@ public final class RunRecords {
     return RUNS + runId + "/plan.json";
   }
 
+  /** The key of one of a run's input files, such as {@link #PROMPT_TEXTS_FILE}. */
+  public static String inputKey(String runId, String file) {
+    return RUNS + runId + "/" + file;
+  }
+
   public static String doneKey(String runId, NeuronId neuron) {
     return RUNS + runId + "/done/" + neuron.layerIndex() + "/" + neuron.neuronIndex() + ".json";
   }
@@ -67,8 +84,51 @@ public final class RunRecords {
    */
   public record DoneMarker(String runId, String methodVersion, Double score) {}
 
-  public void putSpec(RunSpec spec) {
-    store.put(specKey(spec.runId()), write(spec));
+  /**
+   * Stores the spec: first each input's content at its own key, then the spec without the contents,
+   * so that a worker that reads the spec finds the files.
+   *
+   * @return the spec as stored
+   * @throws IllegalArgumentException when an input other than a default one has no content
+   */
+  public RunSpec putSpec(RunSpec spec) {
+    for (RunInput input :
+        new RunInput[] {spec.promptTexts(), spec.explainerFewShot(), spec.simulatorFewShot()}) {
+      if (input != null && input.content() == null && !input.name().startsWith("default")) {
+        throw new IllegalArgumentException(
+            "run input " + input.name() + " has no content: submit the file's text with it");
+      }
+    }
+    putInput(spec.runId(), PROMPT_TEXTS_FILE, spec.promptTexts());
+    putInput(spec.runId(), EXPLAINER_FEW_SHOT_FILE, spec.explainerFewShot());
+    putInput(spec.runId(), SIMULATOR_FEW_SHOT_FILE, spec.simulatorFewShot());
+    RunSpec stored = spec.withoutInputContents();
+    store.put(specKey(spec.runId()), write(stored));
+    return stored;
+  }
+
+  private void putInput(String runId, String file, RunInput input) {
+    if (input != null && input.content() != null) {
+      store.put(inputKey(runId, file), input.content().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * The stored bytes of a run's input {@code file}, checked against the hash {@code recorded};
+   * empty when none was stored (a default input recorded by name and hash only).
+   *
+   * @throws IllegalStateException when the stored bytes do not have the recorded hash
+   */
+  public Optional<byte[]> input(String runId, String file, RunInput recorded) {
+    Optional<byte[]> bytes = store.get(inputKey(runId, file));
+    bytes.ifPresent(
+        b -> {
+          if (!RunInput.sha256(b).equals(recorded.sha256())) {
+            throw new IllegalStateException(
+                inputKey(runId, file) + " does not have the sha256 the run recorded for it");
+          }
+        });
+    return bytes;
   }
 
   public Optional<RunSpec> spec(String runId) {

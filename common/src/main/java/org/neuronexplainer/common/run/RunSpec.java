@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  * @param maxAttempts the attempt budget of every job of the run
  * @param capture what a capture run captures; required with {@code source=capture}, refused with
  *     {@code source=store}; null (absent in the stored JSON) for store runs
+ * @param promptTexts the prompt-texts file the run's prompts use; null (absent in older specs) for
+ *     the texts the worker has (the project's own unless the worker is configured otherwise)
+ * @param explainerFewShot the explainer's few-shot set; null for the explainer's bundled one
+ * @param simulatorFewShot the simulator's few-shot set; null for the simulator's bundled one
+ * @param escapeTokens whether token text is escaped in prompts; false (absent in older specs)
+ *     writes it raw, as the original did
  */
 public record RunSpec(
     String runId,
@@ -35,7 +41,11 @@ public record RunSpec(
     String calibration,
     String llmModel,
     int maxAttempts,
-    CaptureRun capture) {
+    CaptureRun capture,
+    RunInput promptTexts,
+    RunInput explainerFewShot,
+    RunInput simulatorFewShot,
+    boolean escapeTokens) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -72,6 +82,35 @@ public record RunSpec(
     }
   }
 
+  /** A run with the prompts' default inputs: the shape of every spec before they were recorded. */
+  public RunSpec(
+      String runId,
+      String source,
+      String layers,
+      String neurons,
+      String explainer,
+      String simulator,
+      String calibration,
+      String llmModel,
+      int maxAttempts,
+      CaptureRun capture) {
+    this(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        null,
+        null,
+        null,
+        false);
+  }
+
   /** A run without capture settings: the shape of every spec before capture runs. */
   public RunSpec(
       String runId,
@@ -96,6 +135,35 @@ public record RunSpec(
         null);
   }
 
+  /** The same spec with {@code inputs} and {@code escape} for its prompts. */
+  public RunSpec withPrompts(
+      RunInput texts, RunInput explainerSet, RunInput simulatorSet, boolean escape) {
+    return new RunSpec(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        texts,
+        explainerSet,
+        simulatorSet,
+        escape);
+  }
+
+  /** The same spec with the inputs' contents left out, as it is stored. */
+  public RunSpec withoutInputContents() {
+    return withPrompts(
+        promptTexts == null ? null : promptTexts.withoutContent(),
+        explainerFewShot == null ? null : explainerFewShot.withoutContent(),
+        simulatorFewShot == null ? null : simulatorFewShot.withoutContent(),
+        escapeTokens);
+  }
+
   private static String selection(String text, String field) {
     if (text == null || (!text.isBlank() && Selection.isAll(text))) {
       return null;
@@ -114,12 +182,18 @@ public record RunSpec(
    * calibration, a code change) is not this run's output, so a job is not skipped because of it.
    */
   public String methodVersion() {
-    return String.join(
-        "|",
-        "v" + CODE_VERSION,
-        explainer,
-        simulator,
-        calibration,
-        llmModel == null ? "-" : llmModel);
+    String version =
+        String.join(
+            "|",
+            "v" + CODE_VERSION,
+            explainer,
+            simulator,
+            calibration,
+            llmModel == null ? "-" : llmModel);
+    // Added only when set, so that a run with the defaults keeps the version it always had.
+    for (RunInput input : new RunInput[] {promptTexts, explainerFewShot, simulatorFewShot}) {
+      version += input == null ? "" : "|" + input.sha256().substring(0, 12);
+    }
+    return escapeTokens ? version + "|escaped" : version;
   }
 }

@@ -75,7 +75,8 @@ public final class RunService {
     List<NeuronId> neurons = capturePlan != null ? capturePlan.neurons() : planner.plan(spec);
     long now = clock.getAsLong();
     RunStatus status = new RunStatus(spec.runId(), RunState.RUNNING, neurons.size(), now, 0);
-    records.putSpec(spec);
+    // Stored without the input files' contents, which go beside it.
+    spec = records.putSpec(spec);
     records.putPlan(spec.runId(), neurons);
     records.putStatus(status);
     specs.put(spec.runId(), spec);

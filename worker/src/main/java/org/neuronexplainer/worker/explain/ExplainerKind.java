@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.explain;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.neuronexplainer.worker.fewshot.FewShotExamples;
 import org.neuronexplainer.worker.prompt.TokenCounter;
 
 /** The explainer backends by their command-line names. */
@@ -45,6 +46,19 @@ public enum ExplainerKind {
           new TokenSpaceExplainer(settings, List.of(), TokenSpaceExplainer.ALL_TOKENS, counter);
       case BASELINE -> new BaselineExplainer();
     };
+  }
+
+  /**
+   * Checks that {@code examples}, a few-shot set chosen instead of the bundled one, has what this
+   * backend shows.
+   *
+   * @throws IllegalArgumentException naming what is missing
+   */
+  public void checkExamples(FewShotExamples examples) {
+    if (this == TOKEN_ACTIVATION_PAIR && examples.examples().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the token-activation-pair explainer needs \"examples\" in its few-shot set");
+    }
   }
 
   /** The backend called {@code name}. */

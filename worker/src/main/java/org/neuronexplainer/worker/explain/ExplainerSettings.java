@@ -2,14 +2,14 @@ package org.neuronexplainer.worker.explain;
 
 import java.util.Objects;
 import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.texts.PromptInputs;
 
 /**
  * Sampling and prompt settings of a model-backed explainer.
  *
  * @param samples the {@code n} of the request: explanations per call
  * @param maxTokens the completion budget per explanation; also reserved when trimming
- * @param escapeTokens whether tokens (and few-shot explanations) are escaped before they reach the
- *     prompt (docs/method.md 3.2); off by default, as the original writes them raw
+ * @param prompts the texts, the few-shot set and the token escaping the prompts are built with
  */
 public record ExplainerSettings(
     String model,
@@ -19,7 +19,7 @@ public record ExplainerSettings(
     double temperature,
     double topP,
     ContextSize contextSize,
-    boolean escapeTokens) {
+    PromptInputs prompts) {
 
   /**
    * The original's defaults: 5 samples of at most 60 tokens at temperature 1 (docs/method.md 3.4).
@@ -32,12 +32,13 @@ public record ExplainerSettings(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(contextSize, "contextSize");
+    prompts = prompts == null ? PromptInputs.defaults() : prompts;
     if (samples < 1 || maxTokens < 1) {
       throw new IllegalArgumentException("samples and max tokens must be at least 1");
     }
   }
 
-  /** Settings with tokens written raw. */
+  /** Settings with the project's texts and the bundled few-shot set. */
   public ExplainerSettings(
       String model,
       PromptFormat format,
@@ -46,7 +47,7 @@ public record ExplainerSettings(
       double temperature,
       double topP,
       ContextSize contextSize) {
-    this(model, format, samples, maxTokens, temperature, topP, contextSize, false);
+    this(model, format, samples, maxTokens, temperature, topP, contextSize, null);
   }
 
   /** The original's sampling defaults for {@code model} in {@code format}, 4K context. */
@@ -58,12 +59,24 @@ public record ExplainerSettings(
   /** The same settings with {@code n} samples. */
   public ExplainerSettings withSamples(int n) {
     return new ExplainerSettings(
-        model, format, n, maxTokens, temperature, topP, contextSize, escapeTokens);
+        model, format, n, maxTokens, temperature, topP, contextSize, prompts);
+  }
+
+  /** The same settings with prompts built from {@code inputs}. */
+  public ExplainerSettings withPrompts(PromptInputs inputs) {
+    return new ExplainerSettings(
+        model, format, samples, maxTokens, temperature, topP, contextSize, inputs);
+  }
+
+  /** Whether tokens (and few-shot explanations) are escaped before they reach the prompt. */
+  public boolean escapeTokens() {
+    return prompts.escapeTokens();
   }
 
   /** The same settings with token escaping on or off. */
   public ExplainerSettings withEscapeTokens(boolean escape) {
-    return new ExplainerSettings(
-        model, format, samples, maxTokens, temperature, topP, contextSize, escape);
+    return withPrompts(
+        new PromptInputs(
+            prompts.texts(), prompts.explainerExamples(), prompts.simulatorExamples(), escape));
   }
 }

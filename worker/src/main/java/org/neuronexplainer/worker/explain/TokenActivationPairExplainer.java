@@ -77,14 +77,18 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
     this.counter = counter;
   }
 
-  /** The bundled explanation examples, counting tokens with the model's encoding. */
+  /**
+   * The settings' few-shot set (the bundled explanation examples unless another was chosen),
+   * counting tokens with the model's encoding.
+   */
   public TokenActivationPairExplainer(ExplainerSettings settings) {
     this(settings, TokenCounter.forModel(settings.model()));
   }
 
-  /** The bundled explanation examples, counting tokens with {@code counter}. */
+  /** The settings' few-shot set, counting tokens with {@code counter}. */
   public TokenActivationPairExplainer(ExplainerSettings settings, TokenCounter counter) {
-    this(settings, FewShotSet.EXPLANATION.examples().examples(), counter);
+    this(
+        settings, settings.prompts().explainerExamples(FewShotSet.EXPLANATION).examples(), counter);
   }
 
   @Override

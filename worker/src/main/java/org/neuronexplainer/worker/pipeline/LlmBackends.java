@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.pipeline;
 
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.run.RunSpec;
@@ -15,6 +16,7 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.simulate.Simulator;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
+import org.neuronexplainer.worker.texts.PromptInputs;
 
 /**
  * Every backend, model-backed ones over the worker's one {@link LlmClient} (its connections,
@@ -26,9 +28,19 @@ import org.neuronexplainer.worker.simulate.SimulatorKind;
 public final class LlmBackends implements Backends {
 
   private final LlmClient client;
+  private final Function<RunSpec, PromptInputs> prompts;
 
+  /** Every run's prompts with the project's texts and the bundled few-shot sets. */
   public LlmBackends(LlmClient client) {
+    this(client, spec -> PromptInputs.defaults());
+  }
+
+  /**
+   * @param prompts each run's texts, few-shot sets and token escaping
+   */
+  public LlmBackends(LlmClient client, Function<RunSpec, PromptInputs> prompts) {
     this.client = Objects.requireNonNull(client, "client");
+    this.prompts = Objects.requireNonNull(prompts, "prompts");
   }
 
   @Override
@@ -49,7 +61,12 @@ public final class LlmBackends implements Backends {
     String model = model(spec);
     // LLM_TOKENIZER when set, else the model's encoding (docs/method.md 3.3).
     TokenCounter counter = TokenCounter.of(client.config().tokenizerFor(model));
-    return parse(() -> kind.create(ExplainerSettings.defaults(model, PromptFormat.CHAT), counter));
+    return parse(
+        () ->
+            kind.create(
+                ExplainerSettings.defaults(model, PromptFormat.CHAT)
+                    .withPrompts(prompts.apply(spec)),
+                counter));
   }
 
   @Override
@@ -64,7 +81,11 @@ public final class LlmBackends implements Backends {
 
   private Simulator simulator(RunSpec spec, LlmTransport transport) {
     SimulatorKind kind = parse(() -> SimulatorKind.fromConfigName(spec.simulator()));
-    return parse(() -> kind.create(model(spec), transport));
+    if (!kind.needsModel()) {
+      return kind.create((String) null, transport);
+    }
+    PromptInputs inputs = prompts.apply(spec);
+    return parse(() -> kind.create(model(spec), transport, inputs));
   }
 
   private String model(RunSpec spec) {

@@ -62,7 +62,15 @@ public final class Worker implements AutoCloseable {
     WorkerMetrics metrics = new WorkerMetrics(metricsSetup.registry());
     LlmClient client = LlmClient.builder(llm).cache(store).listener(metrics).build();
     try {
-      return start(config, store, new LlmBackends(client), metricsSetup, settings, metrics, client);
+      RunPrompts prompts = new RunPrompts(new RunRecords(store), config.promptTexts());
+      return start(
+          config,
+          store,
+          new LlmBackends(client, prompts::forRun),
+          metricsSetup,
+          settings,
+          metrics,
+          client);
     } catch (RuntimeException e) {
       client.close();
       throw e;

@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.pipeline;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.storage.StoreLocation;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * A worker's configuration, read once from the environment and checked at start.
@@ -33,6 +35,9 @@ import org.neuronexplainer.common.storage.StoreLocation;
  * @param captureDevice {@code WORKER_CAPTURE_DEVICE}, default {@code auto} (the first GPU the
  *     engine sees, else the CPU): where capture and weights run the subject model ({@code cpu},
  *     {@code gpu}, {@code gpu:N}); a property of the pod, so not of the run spec
+ * @param promptTexts {@code WORKER_PROMPT_TEXTS}, a prompt-texts file read and checked at start:
+ *     the texts of runs whose spec names none (older specs, API submissions without them); default
+ *     the project's own. A run that names its texts uses those
  */
 public record WorkerConfig(
     Set<Stage> stages,
@@ -45,7 +50,8 @@ public record WorkerConfig(
     KafkaConfig kafka,
     int metricsPort,
     String llmModel,
-    String captureDevice) {
+    String captureDevice,
+    PromptTexts promptTexts) {
 
   public WorkerConfig {
     stages = Set.copyOf(stages);
@@ -70,7 +76,9 @@ public record WorkerConfig(
         kafka,
         env.integer("METRICS_PORT", 9400, 0, 65_535),
         env.string("LLM_MODEL", "none"),
-        env.parsed("WORKER_CAPTURE_DEVICE", "auto", WorkerConfig::device));
+        env.parsed("WORKER_CAPTURE_DEVICE", "auto", WorkerConfig::device),
+        env.parsed(
+            "WORKER_PROMPT_TEXTS", PromptTexts.defaults(), v -> PromptTexts.read(Path.of(v))));
   }
 
   private static String device(String value) {

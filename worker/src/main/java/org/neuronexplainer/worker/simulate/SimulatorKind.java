@@ -2,9 +2,11 @@ package org.neuronexplainer.worker.simulate;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.neuronexplainer.worker.fewshot.FewShotExamples;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.prompt.PromptFormat;
+import org.neuronexplainer.worker.texts.PromptInputs;
 
 /** The simulator backends by their command-line names, with their default settings. */
 public enum SimulatorKind {
@@ -61,13 +63,29 @@ public enum SimulatorKind {
   }
 
   /**
-   * The request/parse half of this backend with {@code settings}, with the bundled few-shot set of
-   * docs/method.md 3.4 that the backend uses.
+   * As {@link #protocol(String, PromptFormat, int)}, with the prompts built from {@code prompts}:
+   * its simulator few-shot set when one was chosen, else this backend's bundled one, and its token
+   * escaping.
+   */
+  public SimulationProtocol protocol(
+      String model, PromptFormat format, int echoMaxTokens, PromptInputs prompts) {
+    return protocol(
+        new SimulatorSettings(model, format, echoMaxTokens, prompts.escapeTokens()), prompts);
+  }
+
+  /** The request/parse half of this backend with {@code settings} and the bundled few-shot set. */
+  public SimulationProtocol protocol(SimulatorSettings settings) {
+    return protocol(settings, PromptInputs.defaults());
+  }
+
+  /**
+   * The request/parse half of this backend with {@code settings}, its few-shot set from {@code
+   * prompts} (docs/method.md 3.4).
    *
    * @throws IllegalArgumentException when the backend cannot use the format (json needs a chat)
    * @throws IllegalStateException for {@link #BASELINE}, which has no requests
    */
-  public SimulationProtocol protocol(SimulatorSettings settings) {
+  public SimulationProtocol protocol(SimulatorSettings settings, PromptInputs prompts) {
     PromptFormat format = settings.format() == null ? defaultFormat() : settings.format();
     boolean escape = settings.escapeTokens();
     return switch (this) {
@@ -75,25 +93,45 @@ public enum SimulatorKind {
           new AllAtOnceSimulator(
               settings.model(),
               format,
-              FewShotSet.EXPLANATION.examples().examples(),
+              prompts.simulatorExamples(FewShotSet.EXPLANATION).examples(),
               AllAtOnceSimulator.DEFAULT_LOGPROBS,
               settings.allAtOnceMaxTokens(),
               escape);
       case ONE_AT_A_TIME ->
           new OneAtATimeSimulator(
-              settings.model(), format, FewShotSet.SIMULATION.examples(), escape);
+              settings.model(), format, prompts.simulatorExamples(FewShotSet.SIMULATION), escape);
       case LINE ->
           new LineSimulator(
-              settings.model(), format, FewShotSet.SIMULATION.examples().examples(), escape);
+              settings.model(),
+              format,
+              prompts.simulatorExamples(FewShotSet.SIMULATION).examples(),
+              escape);
       case JSON -> {
         if (!format.isChat()) {
           throw new IllegalArgumentException("the json simulator needs the chat format");
         }
         yield new JsonSimulator(
-            settings.model(), FewShotSet.SIMULATION.examples().examples(), escape);
+            settings.model(), prompts.simulatorExamples(FewShotSet.SIMULATION).examples(), escape);
       }
       case BASELINE -> throw new IllegalStateException("the baseline simulator sends no requests");
     };
+  }
+
+  /**
+   * Checks that {@code examples}, a few-shot set chosen instead of the bundled one, has what this
+   * backend shows.
+   *
+   * @throws IllegalArgumentException naming what is missing
+   */
+  public void checkExamples(FewShotExamples examples) {
+    if (needsModel() && examples.examples().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the " + configName + " simulator needs \"examples\" in its few-shot set");
+    }
+    if (this == ONE_AT_A_TIME && examples.singleTokenExample() == null) {
+      throw new IllegalArgumentException(
+          "the one-at-a-time simulator needs \"single_token_example\" in its few-shot set");
+    }
   }
 
   /** This backend, sending through {@code transport} (ignored by the baseline). */
@@ -109,9 +147,35 @@ public enum SimulatorKind {
 
   /** This backend with {@code settings}, sending through {@code transport}. */
   public Simulator create(SimulatorSettings settings, LlmTransport transport) {
+    return create(settings, transport, PromptInputs.defaults());
+  }
+
+  /** This backend with {@code settings} and the prompts built from {@code prompts}. */
+  public Simulator create(
+      SimulatorSettings settings, LlmTransport transport, PromptInputs prompts) {
     return this == BASELINE
         ? new BaselineSimulator()
-        : new LlmSimulator(protocol(settings), transport);
+        : new LlmSimulator(protocol(settings, prompts), transport);
+  }
+
+  /** As above, with the prompts built from {@code prompts} (their token escaping included). */
+  public Simulator create(
+      String model,
+      PromptFormat format,
+      int echoMaxTokens,
+      LlmTransport transport,
+      PromptInputs prompts) {
+    return create(
+        new SimulatorSettings(model, format, echoMaxTokens, prompts.escapeTokens()),
+        transport,
+        prompts);
+  }
+
+  /** This backend in its default format, with the prompts built from {@code prompts}. */
+  public Simulator create(String model, LlmTransport transport, PromptInputs prompts) {
+    return this == BASELINE
+        ? new BaselineSimulator()
+        : create(model, defaultFormat(), 0, transport, prompts);
   }
 
   /** The default prompt format of this backend's requests; null for the baseline. */

@@ -3,10 +3,14 @@ package org.neuronexplainer.worker.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 class WorkerConfigTest {
 
@@ -87,5 +91,19 @@ class WorkerConfigTest {
     Map<String, String> azure = env();
     azure.put("STORE_URL", "https://x.blob.core.windows.net/c");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(azure)).hasMessageContaining("STORE_URL");
+  }
+
+  @Test
+  void promptTextsComeFromTheProjectOrAFileCheckedAtStart(@TempDir Path dir) throws Exception {
+    assertThat(WorkerConfig.fromEnv(env()).promptTexts()).isEqualTo(PromptTexts.defaults());
+    Path file = dir.resolve("texts.json");
+    Files.write(file, PromptTexts.defaultBytes());
+    Map<String, String> env = env();
+    env.put("WORKER_PROMPT_TEXTS", file.toString());
+    assertThat(WorkerConfig.fromEnv(env).promptTexts().source()).isEqualTo(file.toString());
+    Files.writeString(file, "{\"explainer.system\": \"x\"}");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
+        .hasMessageContaining("WORKER_PROMPT_TEXTS")
+        .hasMessageContaining("missing text \"neuron.heading\"");
   }
 }
