@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.neuronexplainer.worker.fewshot.FewShotExamples;
+import org.neuronexplainer.worker.fewshot.TokenSpaceExample;
 import org.neuronexplainer.worker.prompt.TokenCounter;
 
 /** The explainer backends by their command-line names. */
@@ -43,9 +44,20 @@ public enum ExplainerKind {
     return switch (this) {
       case TOKEN_ACTIVATION_PAIR -> new TokenActivationPairExplainer(settings, counter);
       case TOKEN_SPACE ->
-          new TokenSpaceExplainer(settings, List.of(), TokenSpaceExplainer.ALL_TOKENS, counter);
+          new TokenSpaceExplainer(
+              settings, tokenSpaceExamples(settings), TokenSpaceExplainer.ALL_TOKENS, counter);
       case BASELINE -> new BaselineExplainer();
     };
+  }
+
+  /**
+   * The token-space explainer's few-shot examples: the {@code token_space_examples} of the
+   * explainer's chosen few-shot set, none when no set was chosen or it has none (the original's
+   * default is no few-shot examples, docs/method.md 3.5).
+   */
+  private static List<TokenSpaceExample> tokenSpaceExamples(ExplainerSettings settings) {
+    FewShotExamples chosen = settings.prompts().explainerExamples();
+    return chosen == null ? List.of() : chosen.tokenSpaceExamples();
   }
 
   /**

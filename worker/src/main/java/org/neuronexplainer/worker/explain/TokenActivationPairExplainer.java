@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
@@ -15,11 +16,14 @@ import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * The paper's explainer (docs/method.md 3.4): few-shot neurons with their records and explanations,
  * then the target's train-split top records, and the model completes the sentence that starts with
- * {@link #PREFIX}.
+ * the explanation prefix. Every fixed text comes from the settings' {@link PromptTexts}; the code
+ * writes the layout around them.
  *
  * <p>One explanation per choice, never a numbered list: the original's numbered-list mode dropped
  * the records from the prompt, so it is not offered.
@@ -34,37 +38,6 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
    * In a 2K context, the target keeps this many records and each example one (docs/method.md 3.4).
    */
   static final int TWO_K_TARGET_RECORDS = 2;
-
-  // The fixed texts, all here (docs/method.md 3.4).
-
-  /** The start of the sentence the model completes (docs/method.md 3.4). */
-  public static final String PREFIX = "the main thing this neuron does is find";
-
-  static final String SYSTEM =
-      "You are studying one neuron inside a language model. A neuron responds to some particular"
-          + " pattern in short pieces of text. You will see documents split into tokens, each"
-          + " followed by how strongly the neuron responded to it. Work out what the neuron"
-          + " responds to and describe it in one short sentence. Describe the pattern itself;"
-          + " do not just list the tokens it fired on.\n\n"
-          + "Each line has the form token<tab>activation. Activations are whole numbers from 0"
-          + " to 10. 0 means the neuron did not respond; any value above 0 means the token"
-          + " matches the pattern, and a larger value means a stronger match. Each document is"
-          + " enclosed in <start> and <end> lines.";
-
-  /** Where a header names the neuron's number. */
-  static final String NEURON_PLACEHOLDER = "{neuron}";
-
-  /** The first line of each neuron's section. */
-  static final String NEURON_HEADER = "Neuron {neuron}";
-
-  /** Directly followed by the neuron's records. */
-  static final String ACTIVATIONS_HEADER = "Activations:";
-
-  /** Directly followed by the records again, zeros left out. */
-  static final String REPEAT_HEADER = "The same activations with every 0 left out:";
-
-  /** Followed by a space and {@link #PREFIX}. */
-  static final String EXPLANATION_HEADER = "Explanation of neuron {neuron} behavior:";
 
   private final ExplainerSettings settings;
   private final List<FewShotExample> examples;
@@ -152,7 +125,7 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
   }
 
   private Prompt build(List<List<ActivationRecord>> shown, List<ActivationRecord> target) {
-    PromptBuilder builder = new PromptBuilder().system(SYSTEM);
+    PromptBuilder builder = new PromptBuilder().system(texts().get(PromptText.EXPLAINER_SYSTEM));
     for (int i = 0; i < shown.size(); i++) {
       addSection(builder, i + 1, shown.get(i), examples.get(i).explanation());
     }
@@ -167,22 +140,26 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
   private void addSection(
       PromptBuilder builder, int number, List<ActivationRecord> records, String explanation) {
     boolean escape = settings.escapeTokens();
+    PromptTexts texts = texts();
+    Map<String, Integer> neuron = Map.of("neuron", number);
+    String prefix = texts.get(PromptText.EXPLANATION_PREFIX);
     double max = Normalization.maxActivation(records);
-    StringBuilder user = new StringBuilder("\n\n").append(numbered(NEURON_HEADER, number));
-    user.append('\n').append(ACTIVATIONS_HEADER);
+    StringBuilder user =
+        new StringBuilder("\n\n").append(texts.format(PromptText.NEURON_HEADING, neuron));
+    user.append('\n').append(texts.get(PromptText.ACTIVATIONS_HEADING));
     user.append(RecordRenderer.render(records, max, escape));
     if (Normalization.nonZeroProportion(records, max) < REPEAT_BELOW_NON_ZERO_PROPORTION) {
-      user.append('\n').append(REPEAT_HEADER);
+      user.append('\n').append(texts.get(PromptText.EXPLAINER_WITHOUT_ZEROS_HEADING));
       user.append(RecordRenderer.renderWithoutZeros(records, max, escape));
     }
-    user.append('\n').append(numbered(EXPLANATION_HEADER, number));
+    user.append('\n').append(texts.format(PromptText.EXPLANATION_HEADING, neuron));
     // In instruction-following format the end-of-prompt marker comes before the prefix, so the
     // prefix opens the answer.
     String answer = "";
     if (settings.format() == PromptFormat.INSTRUCTION_FOLLOWING) {
-      answer = " " + PREFIX;
+      answer = " " + prefix;
     } else {
-      user.append(' ').append(PREFIX);
+      user.append(' ').append(prefix);
     }
     builder.user(user.toString());
     if (explanation != null) {
@@ -193,8 +170,8 @@ public final class TokenActivationPairExplainer implements LlmExplainer {
     }
   }
 
-  private static String numbered(String template, int number) {
-    return template.replace(NEURON_PLACEHOLDER, Integer.toString(number));
+  private PromptTexts texts() {
+    return settings.prompts().texts();
   }
 
   private static boolean dropOneRecord(List<List<ActivationRecord>> shown) {

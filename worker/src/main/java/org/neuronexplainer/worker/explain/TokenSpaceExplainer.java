@@ -13,33 +13,20 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.prompt.TokenText;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * The token-list explainer (docs/method.md 3.5): the model sees the tokens of the neuron's token
- * lookup table, in order, and completes {@link #SEED}. Without few-shot examples by default, as the
- * original; {@link #withFewShot} shows the bundled examples first. A prompt over the context size
- * is an error, not trimmed.
+ * lookup table, in order, and completes the seed words ({@code token-space.seed}). Without few-shot
+ * examples by default, as the original; with the {@code token_space_examples} of a chosen few-shot
+ * set ({@link ExplainerKind#create}) or {@link #withFewShot}'s bundled ones, they come first. Every
+ * fixed text comes from the settings' {@link PromptTexts}. A prompt over the context size is an
+ * error, not trimmed.
  */
 public final class TokenSpaceExplainer implements LlmExplainer {
   /** Show every token of the lookup table, as the original does. */
   public static final int ALL_TOKENS = Integer.MAX_VALUE;
-
-  // The fixed texts, all here (docs/method.md 3.5).
-
-  /** The phrase the model continues. */
-  public static final String SEED = "This neuron is looking for";
-
-  static final String SYSTEM =
-      "You are studying one neuron inside a language model. This neuron responds most strongly to"
-          + " certain tokens of the vocabulary. You will see the tokens it responds to most, in"
-          + " order. Say in one short sentence what kind of token the neuron looks for. Describe"
-          + " the kind; do not just repeat tokens from the list.";
-
-  /** The line above the quoted tokens. */
-  static final String TOKENS_HEADER = "Tokens:";
-
-  /** The line above the seed. */
-  static final String EXPLANATION_HEADER = "Explanation:";
 
   private final ExplainerSettings settings;
   private final List<TokenSpaceExample> examples;
@@ -116,7 +103,7 @@ public final class TokenSpaceExplainer implements LlmExplainer {
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("the token-space explainer needs at least one token");
     }
-    PromptBuilder builder = new PromptBuilder().system(SYSTEM);
+    PromptBuilder builder = new PromptBuilder().system(texts().get(PromptText.TOKEN_SPACE_SYSTEM));
     for (TokenSpaceExample example : examples) {
       addSection(builder, example.tokens(), example.explanation());
     }
@@ -129,14 +116,23 @@ public final class TokenSpaceExplainer implements LlmExplainer {
    * (it brings its own leading space) and a period.
    */
   private void addSection(PromptBuilder builder, List<String> tokens, String explanation) {
+    PromptTexts texts = texts();
     String list = tokens.stream().map(this::quote).collect(Collectors.joining(", "));
-    String user = "\n\n\n\n" + TOKENS_HEADER + "\n" + list + "\n\n" + EXPLANATION_HEADER + "\n";
+    String user =
+        "\n\n\n\n"
+            + texts.get(PromptText.TOKEN_SPACE_TOKENS_HEADING)
+            + "\n"
+            + list
+            + "\n\n"
+            + texts.get(PromptText.TOKEN_SPACE_EXPLANATION_HEADING)
+            + "\n";
+    String seed = texts.get(PromptText.TOKEN_SPACE_SEED);
     // In instruction-following format the end-of-prompt marker comes before the seed.
     String answer = "";
     if (settings.format() == PromptFormat.INSTRUCTION_FOLLOWING) {
-      answer = SEED;
+      answer = seed;
     } else {
-      user += SEED;
+      user += seed;
     }
     builder.user(user);
     if (explanation != null) {
@@ -173,6 +169,10 @@ public final class TokenSpaceExplainer implements LlmExplainer {
       return text.substring(0, text.length() - 2);
     }
     return text;
+  }
+
+  private PromptTexts texts() {
+    return settings.prompts().texts();
   }
 
   /** A token in single quotes: as it is, or escaped with quotes inside it backslashed. */

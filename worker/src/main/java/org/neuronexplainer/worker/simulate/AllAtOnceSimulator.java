@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
@@ -17,6 +18,8 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RecordRenderer;
 import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.records.Normalization;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * The paper's simulator (docs/method.md 4.1): one call per sequence that echoes the prompt with
@@ -39,23 +42,16 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
   /** Top logprobs per position, as the original asked for (docs/method.md 4.1). */
   public static final int DEFAULT_LOGPROBS = 15;
 
-  /** The system message's text; the prompt adds a newline after it. */
-  static final String SYSTEM =
-      "You are studying one neuron inside a language model. A neuron responds to some particular"
-          + " pattern in short pieces of text. Read the explanation of what a neuron responds to,"
-          + " then predict how strongly it responds to each token of a document.\n\n"
-          + "Each line has the form token<tab>activation. Activations are whole numbers from 0"
-          + " to 10, where 0 means no response and 10 the strongest; most activations are 0."
-          + " \"unknown\" stands for an activation that has not been given yet.";
-
   private final String model;
   private final PromptFormat format;
+  private final PromptTexts texts;
   private final List<FewShotExample> examples;
   private final int logprobs;
   private final int maxTokens;
   private final boolean escapeTokens;
 
   /**
+   * @param texts the fixed texts: {@code all-at-once.system} and the neuron lines
    * @param logprobs top logprobs per position; OpenAI's legacy API allowed at most 5 without
    *     special access, vLLM defaults to at most 20
    * @param maxTokens 0 as in the original; 1 for servers that reject 0 (vLLM): the generated token
@@ -65,6 +61,7 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
   public AllAtOnceSimulator(
       String model,
       PromptFormat format,
+      PromptTexts texts,
       List<FewShotExample> examples,
       int logprobs,
       int maxTokens,
@@ -74,13 +71,25 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
     }
     this.model = model;
     this.format = format;
+    this.texts = Objects.requireNonNull(texts, "texts");
     this.examples = List.copyOf(examples);
     this.logprobs = logprobs;
     this.maxTokens = maxTokens;
     this.escapeTokens = escapeTokens;
   }
 
-  /** Raw token text. */
+  /** The project's texts. */
+  public AllAtOnceSimulator(
+      String model,
+      PromptFormat format,
+      List<FewShotExample> examples,
+      int logprobs,
+      int maxTokens,
+      boolean escapeTokens) {
+    this(model, format, PromptTexts.defaults(), examples, logprobs, maxTokens, escapeTokens);
+  }
+
+  /** The project's texts, raw token text. */
   public AllAtOnceSimulator(
       String model,
       PromptFormat format,
@@ -111,7 +120,8 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
    * target, whose block shows {@code unknown} everywhere and ends the prompt.
    */
   public Prompt prompt(String explanation, List<String> tokens) {
-    PromptBuilder builder = new PromptBuilder().system(SYSTEM + "\n");
+    PromptBuilder builder =
+        new PromptBuilder().system(texts.get(PromptText.ALL_AT_ONCE_SYSTEM) + "\n");
     for (int i = 0; i < examples.size(); i++) {
       FewShotExample example = examples.get(i);
       String block =
@@ -125,6 +135,7 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
       builder.user(
           "\n\n"
               + SimulationPrompts.explanationLines(
+                  texts,
                   i + 1,
                   SimulationPrompts.exampleExplanation(example.explanation(), escapeTokens)));
       builder.assistant(activations(block) + "\n");
@@ -132,13 +143,15 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
     builder.user(
         "\n\n"
             + SimulationPrompts.explanationLines(
-                examples.size() + 1, SimulationPrompts.explanation(explanation, escapeTokens)));
+                texts,
+                examples.size() + 1,
+                SimulationPrompts.explanation(explanation, escapeTokens)));
     builder.assistant(activations(targetBlock(tokens)));
     return builder.build(format);
   }
 
-  private static String activations(String block) {
-    return "\n" + SimulationPrompts.ACTIVATIONS_LABEL + " " + block;
+  private String activations(String block) {
+    return "\n" + SimulationPrompts.activationsLabel(texts) + " " + block;
   }
 
   private String targetBlock(List<String> tokens) {

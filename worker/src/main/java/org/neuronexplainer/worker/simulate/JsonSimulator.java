@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
@@ -16,6 +17,8 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * The logprob-free JSON simulator (docs/method.md 4.4): one chat call per sequence; the model
@@ -38,26 +41,29 @@ public final class JsonSimulator implements SimulationProtocol {
   /** Room for a 64-token sequence's JSON answer (docs/method.md 4.4). */
   public static final int MAX_TOKENS = 2000;
 
-  static final String SYSTEM =
-      "You are studying one neuron inside a language model. A neuron responds to some particular"
-          + " pattern in short pieces of text. You will receive a JSON object with an explanation"
-          + " of what a neuron responds to (\"to_find\"), a document, and the document's tokens"
-          + " with empty activations. Reply with the same JSON object, every \"activation\" set to"
-          + " a whole number from 0 to 10 that predicts how strongly the neuron responds to that"
-          + " token: 0 for no response, 10 for the strongest. Most activations are 0. Keep every"
-          + " token, in order, and reply with the JSON object only.";
-
   private final String model;
+  private final PromptTexts texts;
   private final List<FewShotExample> examples;
   private final boolean escapeTokens;
 
-  public JsonSimulator(String model, List<FewShotExample> examples, boolean escapeTokens) {
+  /**
+   * @param texts the fixed texts: {@code json.system}
+   * @param escapeTokens whether the block markers in tokens and the explanation are neutralized
+   */
+  public JsonSimulator(
+      String model, PromptTexts texts, List<FewShotExample> examples, boolean escapeTokens) {
     this.model = model;
+    this.texts = Objects.requireNonNull(texts, "texts");
     this.examples = List.copyOf(examples);
     this.escapeTokens = escapeTokens;
   }
 
-  /** Raw token text. */
+  /** The project's texts. */
+  public JsonSimulator(String model, List<FewShotExample> examples, boolean escapeTokens) {
+    this(model, PromptTexts.defaults(), examples, escapeTokens);
+  }
+
+  /** The project's texts, raw token text. */
   public JsonSimulator(String model, List<FewShotExample> examples) {
     this(model, examples, false);
   }
@@ -69,7 +75,7 @@ public final class JsonSimulator implements SimulationProtocol {
 
   @Override
   public List<LlmRequest> requests(String explanation, List<String> tokens) {
-    PromptBuilder builder = new PromptBuilder().system(SYSTEM);
+    PromptBuilder builder = new PromptBuilder().system(texts.get(PromptText.JSON_SYSTEM));
     for (FewShotExample example : examples) {
       double max = Normalization.maxActivation(example.records());
       for (ActivationRecord record : example.records()) {

@@ -3,6 +3,8 @@ package org.neuronexplainer.worker.simulate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
@@ -13,6 +15,8 @@ import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.records.Normalization;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * The original's logprob-free line protocol (docs/method.md 4.3): one call per sequence; the prompt
@@ -31,39 +35,36 @@ public final class LineSimulator implements SimulationProtocol {
   /** Room for a 64-token sequence's lines, as the original asked for. */
   public static final int MAX_TOKENS = 1000;
 
-  /** The system message's text; the prompt adds a newline after it. */
-  static final String SYSTEM =
-      "You are studying one neuron inside a language model. A neuron responds to some particular"
-          + " pattern in short pieces of text. Read the explanation of what a neuron responds to,"
-          + " then predict how strongly it responds to each token of a document.\n\n"
-          + "Each line has the form token<tab>activation. Activations are whole numbers from 0"
-          + " to 10, where 0 means no response and 10 the strongest; most activations are 0.\n"
-          + "Each sequence is given first as its tokens with the activations left blank. Repeat"
-          + " the same tokens exactly, one line each, with the activations filled in.";
-
-  /** The header before a sequence's tokens; {@code {sequence}} is its number. */
-  static final String TOKENS_ONLY = "Sequence {sequence}, tokens only:";
-
-  /** The header before the same tokens with values; {@code {sequence}} is its number. */
-  static final String TOKENS_WITH_ACTIVATIONS = "Sequence {sequence}, tokens with activations:";
-
   private final String model;
   private final PromptFormat format;
+  private final PromptTexts texts;
   private final List<FewShotExample> examples;
   private final boolean escapeTokens;
 
   /**
+   * @param texts the fixed texts: the {@code line.*} ones and the neuron lines
    * @param escapeTokens whether tokens and the explanation are escaped (docs/method.md 3.2)
    */
   public LineSimulator(
-      String model, PromptFormat format, List<FewShotExample> examples, boolean escapeTokens) {
+      String model,
+      PromptFormat format,
+      PromptTexts texts,
+      List<FewShotExample> examples,
+      boolean escapeTokens) {
     this.model = model;
     this.format = format;
+    this.texts = Objects.requireNonNull(texts, "texts");
     this.examples = List.copyOf(examples);
     this.escapeTokens = escapeTokens;
   }
 
-  /** Chat format, the bundled simulation examples, raw token text. */
+  /** The project's texts. */
+  public LineSimulator(
+      String model, PromptFormat format, List<FewShotExample> examples, boolean escapeTokens) {
+    this(model, format, PromptTexts.defaults(), examples, escapeTokens);
+  }
+
+  /** Chat format, the project's texts, the bundled simulation examples, raw token text. */
   public LineSimulator(String model) {
     this(model, PromptFormat.CHAT, FewShotSet.SIMULATION.examples().examples(), false);
   }
@@ -74,7 +75,7 @@ public final class LineSimulator implements SimulationProtocol {
    * ones; then the target's blank lines.
    */
   public Prompt prompt(String explanation, List<String> tokens) {
-    PromptBuilder builder = new PromptBuilder().system(SYSTEM + "\n");
+    PromptBuilder builder = new PromptBuilder().system(texts.get(PromptText.LINE_SYSTEM) + "\n");
     for (int i = 0; i < examples.size(); i++) {
       FewShotExample example = examples.get(i);
       double max = Normalization.maxActivation(example.records());
@@ -83,6 +84,7 @@ public final class LineSimulator implements SimulationProtocol {
         String neuron =
             r == 0
                 ? SimulationPrompts.explanationLines(
+                        texts,
                         i + 1,
                         SimulationPrompts.exampleExplanation(example.explanation(), escapeTokens))
                     + "\n\n"
@@ -93,6 +95,7 @@ public final class LineSimulator implements SimulationProtocol {
     }
     builder.user(
         SimulationPrompts.explanationLines(
+                texts,
                 examples.size() + 1,
                 SimulationPrompts.exampleExplanation(explanation, escapeTokens))
             + "\n\n"
@@ -132,12 +135,12 @@ public final class LineSimulator implements SimulationProtocol {
    * The blank lines of sequence {@code number} under its header, then the header for the answer.
    */
   private String question(int number, List<String> tokens) {
-    String sequence = Integer.toString(number);
-    return TOKENS_ONLY.replace("{sequence}", sequence)
+    Map<String, Integer> sequence = Map.of("sequence", number);
+    return texts.format(PromptText.LINE_TOKENS_HEADING, sequence)
         + "\n"
         + lines(tokens, null)
         + "\n\n"
-        + TOKENS_WITH_ACTIVATIONS.replace("{sequence}", sequence)
+        + texts.format(PromptText.LINE_VALUES_HEADING, sequence)
         + "\n";
   }
 

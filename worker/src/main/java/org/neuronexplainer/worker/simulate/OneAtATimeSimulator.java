@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
@@ -18,6 +19,8 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RecordRenderer;
 import org.neuronexplainer.worker.prompt.RequestBodies;
 import org.neuronexplainer.worker.records.Normalization;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * One request per token (docs/method.md 4.2): the model sees the text up to and including the token
@@ -36,49 +39,40 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
   /** Top logprobs on completions endpoints, as the original (docs/method.md 4.2). */
   public static final int COMPLETIONS_LOGPROBS = 15;
 
-  /** The first system message's text; the prompt adds a blank line after it. */
-  static final String SYSTEM =
-      "You are studying one neuron inside a language model. A neuron responds to some particular"
-          + " pattern in short pieces of text. Read the explanation of what a neuron responds to,"
-          + " then predict how strongly it responds to one token of a document.\n\n"
-          + "Each line has the form token<tab>activation. Activations are whole numbers from 0"
-          + " to 10, where 0 means no response and 10 the strongest; most activations are 0.";
-
-  /** The second system message, which switches to the single-token task. */
-  static final String SINGLE_TOKEN_SYSTEM =
-      "Now predict the activation of a single token of a new neuron, given the text up to and"
-          + " including that token. Answer with one whole number from 0 to 10 and nothing else.";
-
-  /** The label before the text up to the token. */
-  static final String TEXT_LABEL = "Text:";
-
-  /** The label before the token itself. */
-  static final String LAST_TOKEN_LABEL = "Last token in the text:";
-
-  /** The line that asks for the token's activation. */
-  static final String QUESTION = "Activation of the last token, in the context of the text:";
-
   private final String model;
   private final PromptFormat format;
+  private final PromptTexts texts;
   private final FewShotExamples examples;
   private final boolean escapeTokens;
 
   /**
+   * @param texts the fixed texts: the {@code one-at-a-time.*} ones and the neuron lines
    * @param escapeTokens whether tokens and the explanation are escaped (docs/method.md 3.2)
    */
   public OneAtATimeSimulator(
-      String model, PromptFormat format, FewShotExamples examples, boolean escapeTokens) {
+      String model,
+      PromptFormat format,
+      PromptTexts texts,
+      FewShotExamples examples,
+      boolean escapeTokens) {
     if (examples.singleTokenExample() == null) {
       throw new IllegalArgumentException(
           "the one-at-a-time simulator needs a single-token example");
     }
     this.model = model;
     this.format = format;
+    this.texts = Objects.requireNonNull(texts, "texts");
     this.examples = examples;
     this.escapeTokens = escapeTokens;
   }
 
-  /** Raw token text. */
+  /** The project's texts. */
+  public OneAtATimeSimulator(
+      String model, PromptFormat format, FewShotExamples examples, boolean escapeTokens) {
+    this(model, format, PromptTexts.defaults(), examples, escapeTokens);
+  }
+
+  /** The project's texts, raw token text. */
   public OneAtATimeSimulator(String model, PromptFormat format, FewShotExamples examples) {
     this(model, format, examples, false);
   }
@@ -95,7 +89,8 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
    */
   public Prompt prompt(String explanation, List<String> tokens, int index) {
     List<FewShotExample> shown = examples.examples();
-    PromptBuilder builder = new PromptBuilder().system(SYSTEM + "\n\n");
+    PromptBuilder builder =
+        new PromptBuilder().system(texts.get(PromptText.ONE_AT_A_TIME_SYSTEM) + "\n\n");
     for (int i = 0; i < shown.size(); i++) {
       FewShotExample example = shown.get(i);
       String block =
@@ -108,11 +103,13 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
               escapeTokens);
       builder.user(
           SimulationPrompts.explanationLines(
-                  i + 1, SimulationPrompts.exampleExplanation(example.explanation(), escapeTokens))
+                  texts,
+                  i + 1,
+                  SimulationPrompts.exampleExplanation(example.explanation(), escapeTokens))
               + "\n");
-      builder.assistant(SimulationPrompts.ACTIVATIONS_LABEL + " " + block + "\n\n");
+      builder.assistant(SimulationPrompts.activationsLabel(texts) + " " + block + "\n\n");
     }
-    builder.system(SINGLE_TOKEN_SYSTEM);
+    builder.system(texts.get(PromptText.ONE_AT_A_TIME_SINGLE_TOKEN_SYSTEM));
     String shownExplanation = SimulationPrompts.explanation(explanation, escapeTokens);
     FewShotExample worked = examples.singleTokenExample();
     ActivationRecord record = worked.records().get(0);
@@ -196,17 +193,17 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
             .map(token -> SimulationPrompts.token(token, escapeTokens))
             .collect(Collectors.joining());
     return "\n"
-        + SimulationPrompts.explanationLines(number, explanation)
+        + SimulationPrompts.explanationLines(texts, number, explanation)
         + "\n"
-        + TEXT_LABEL
+        + texts.get(PromptText.ONE_AT_A_TIME_TEXT_HEADING)
         + "\n"
         + text
         + "\n\n"
-        + LAST_TOKEN_LABEL
+        + texts.get(PromptText.ONE_AT_A_TIME_LAST_TOKEN_HEADING)
         + "\n"
         + SimulationPrompts.token(tokens.get(index), escapeTokens)
         + "\n\n"
-        + QUESTION
+        + texts.get(PromptText.ONE_AT_A_TIME_QUESTION)
         + "\n";
   }
 }

@@ -1,42 +1,41 @@
 package org.neuronexplainer.worker.simulate;
 
 import java.util.List;
+import java.util.Map;
 import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
-import org.neuronexplainer.worker.explain.TokenActivationPairExplainer;
 import org.neuronexplainer.worker.prompt.TokenText;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
- * The parts the simulators' prompts share (docs/method.md 4.1 to 4.3): the fixed texts that name a
- * neuron and its explanation, and how token and explanation text reach a prompt. Each simulator
- * keeps its own fixed texts as constants at its top; the newlines around them are layout, written
- * by the code.
+ * The parts the simulators' prompts share (docs/method.md 4.1 to 4.4): the lines that name a neuron
+ * and its explanation, and how token and explanation text reach a prompt. Every fixed text comes
+ * from the {@link PromptTexts} a simulator is built with; the newlines around a text are layout,
+ * written by the code.
  */
 final class SimulationPrompts {
-  /** The line that numbers a neuron; {@code {neuron}} is its number. */
-  static final String NEURON = "Neuron {neuron}";
-
-  /** The label before an explanation; {@code {neuron}} is the neuron's number. */
-  static final String EXPLANATION_LABEL = "Explanation of neuron {neuron} behavior:";
-
-  /** The label before a records block. */
-  static final String ACTIVATIONS_LABEL = "Activations:";
-
   private SimulationPrompts() {}
 
   /**
-   * Two lines: neuron {@code number}, then its explanation after the label and the sentence prefix
-   * of docs/method.md 3.4. The explanation goes in as given (see {@link #explanation}).
+   * Two lines: neuron {@code number}'s heading, then its explanation after the explanation heading
+   * and the sentence prefix of docs/method.md 3.4. The explanation goes in as given (see {@link
+   * #explanation}).
    */
-  static String explanationLines(int number, String explanation) {
-    String neuron = Integer.toString(number);
-    return NEURON.replace("{neuron}", neuron)
+  static String explanationLines(PromptTexts texts, int number, String explanation) {
+    Map<String, Integer> neuron = Map.of("neuron", number);
+    return texts.format(PromptText.NEURON_HEADING, neuron)
         + "\n"
-        + EXPLANATION_LABEL.replace("{neuron}", neuron)
+        + texts.format(PromptText.EXPLANATION_HEADING, neuron)
         + " "
-        + TokenActivationPairExplainer.PREFIX
+        + texts.get(PromptText.EXPLANATION_PREFIX)
         + " "
         + explanation;
+  }
+
+  /** The label before a records block. */
+  static String activationsLabel(PromptTexts texts) {
+    return texts.get(PromptText.ACTIVATIONS_HEADING);
   }
 
   /**

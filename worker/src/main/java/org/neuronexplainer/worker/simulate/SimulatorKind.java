@@ -7,6 +7,7 @@ import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.texts.PromptInputs;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /** The simulator backends by their command-line names, with their default settings. */
 public enum SimulatorKind {
@@ -79,31 +80,39 @@ public enum SimulatorKind {
   }
 
   /**
-   * The request/parse half of this backend with {@code settings}, its few-shot set from {@code
-   * prompts} (docs/method.md 3.4).
+   * The request/parse half of this backend with {@code settings}, its fixed texts and few-shot set
+   * from {@code prompts} (docs/method.md 3.4); tokens are escaped when either the settings or the
+   * prompts ask for it.
    *
    * @throws IllegalArgumentException when the backend cannot use the format (json needs a chat)
    * @throws IllegalStateException for {@link #BASELINE}, which has no requests
    */
   public SimulationProtocol protocol(SimulatorSettings settings, PromptInputs prompts) {
     PromptFormat format = settings.format() == null ? defaultFormat() : settings.format();
-    boolean escape = settings.escapeTokens();
+    boolean escape = settings.escapeTokens() || prompts.escapeTokens();
+    PromptTexts texts = prompts.texts();
     return switch (this) {
       case ALL_AT_ONCE ->
           new AllAtOnceSimulator(
               settings.model(),
               format,
+              texts,
               prompts.simulatorExamples(FewShotSet.EXPLANATION).examples(),
               AllAtOnceSimulator.DEFAULT_LOGPROBS,
               settings.allAtOnceMaxTokens(),
               escape);
       case ONE_AT_A_TIME ->
           new OneAtATimeSimulator(
-              settings.model(), format, prompts.simulatorExamples(FewShotSet.SIMULATION), escape);
+              settings.model(),
+              format,
+              texts,
+              prompts.simulatorExamples(FewShotSet.SIMULATION),
+              escape);
       case LINE ->
           new LineSimulator(
               settings.model(),
               format,
+              texts,
               prompts.simulatorExamples(FewShotSet.SIMULATION).examples(),
               escape);
       case JSON -> {
@@ -111,7 +120,10 @@ public enum SimulatorKind {
           throw new IllegalArgumentException("the json simulator needs the chat format");
         }
         yield new JsonSimulator(
-            settings.model(), prompts.simulatorExamples(FewShotSet.SIMULATION).examples(), escape);
+            settings.model(),
+            texts,
+            prompts.simulatorExamples(FewShotSet.SIMULATION).examples(),
+            escape);
       }
       case BASELINE -> throw new IllegalStateException("the baseline simulator sends no requests");
     };

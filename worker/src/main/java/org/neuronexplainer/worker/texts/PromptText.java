@@ -9,16 +9,18 @@ import java.util.TreeSet;
 
 /**
  * The names of the fixed texts that prompts are built from, each with the placeholders its text may
- * use. The layout (newlines, tabs, {@code <start>}/{@code <end>}, where a text goes) belongs to the
- * code; the words belong to a {@link PromptTexts} file. docs/llm.md lists every name.
+ * use: {@code {neuron}}, a neuron's position in the prompt, and {@code {sequence}}, a sequence's
+ * position within its neuron. The layout (newlines, tabs, {@code <start>}/{@code <end>}, where a
+ * text goes, the line breaks before and after it) belongs to the code; the words belong to a {@link
+ * PromptTexts} file. docs/llm.md lists every name.
  */
 public enum PromptText {
   /** The neuron section's first line, shared by the explainer and the simulators. */
-  NEURON_HEADING("neuron.heading", Set.of("number"), Set.of()),
+  NEURON_HEADING("neuron.heading", Set.of("neuron"), Set.of()),
   /** The line before a neuron's records block. */
   ACTIVATIONS_HEADING("neuron.activations-heading", Set.of(), Set.of()),
-  /** The line that asks for, or gives, neuron {@code number}'s explanation. */
-  EXPLANATION_HEADING("neuron.explanation-heading", Set.of(), Set.of("number")),
+  /** The line that asks for, or gives, neuron {@code neuron}'s explanation. */
+  EXPLANATION_HEADING("neuron.explanation-heading", Set.of(), Set.of("neuron")),
   /** The start of every explanation sentence (docs/method.md 3.4). */
   EXPLANATION_PREFIX("neuron.explanation-prefix", Set.of(), Set.of()),
   /** The token-activation-pair explainer's system message. */
@@ -27,7 +29,7 @@ public enum PromptText {
   EXPLAINER_WITHOUT_ZEROS_HEADING("explainer.without-zeros-heading", Set.of(), Set.of()),
   /** The token-space explainer's system message. */
   TOKEN_SPACE_SYSTEM("token-space.system", Set.of(), Set.of()),
-  /** The line before the token list. */
+  /** The line before the token list, for the examples and the target alike. */
   TOKEN_SPACE_TOKENS_HEADING("token-space.tokens-heading", Set.of(), Set.of()),
   /** The line before the explanation. */
   TOKEN_SPACE_EXPLANATION_HEADING("token-space.explanation-heading", Set.of(), Set.of()),
@@ -45,6 +47,12 @@ public enum PromptText {
   ONE_AT_A_TIME_LAST_TOKEN_HEADING("one-at-a-time.last-token-heading", Set.of(), Set.of()),
   /** The question the model answers with one number. */
   ONE_AT_A_TIME_QUESTION("one-at-a-time.question", Set.of(), Set.of()),
+  /** The line simulator's system message. */
+  LINE_SYSTEM("line.system", Set.of(), Set.of()),
+  /** The line before a sequence's tokens with blank values; {@code sequence} is its number. */
+  LINE_TOKENS_HEADING("line.tokens-heading", Set.of(), Set.of("sequence")),
+  /** The line before the same tokens with their values. */
+  LINE_VALUES_HEADING("line.values-heading", Set.of(), Set.of("sequence")),
   /** The JSON simulator's system message. */
   JSON_SYSTEM("json.system", Set.of(), Set.of());
 

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * so a bad one fails before any request is built.
  *
  * <p>A placeholder is a name of lower-case letters, digits and hyphens in braces, such as {@code
- * {number}}; each text may use only the placeholders its name allows and must use the required
- * ones. Any other brace is literal text.
+ * {neuron}}; each text may use only the placeholders its name allows and must use the required
+ * ones. Any other brace is literal text. A text may span lines but neither starts nor ends with a
+ * line break: the layout writes those.
  */
 public final class PromptTexts {
   /** The name a run records for the texts shipped with the project. */
@@ -124,6 +125,7 @@ public final class PromptTexts {
             source + ": \"" + key + "\" must be a string, got " + value.getNodeType());
       }
       checkPlaceholders(source, name, value.textValue());
+      checkEdges(source, name, value.textValue());
       texts.put(name, value.textValue());
     }
     List<String> missing = new ArrayList<>();
@@ -161,6 +163,24 @@ public final class PromptTexts {
         throw new PromptTextsException(
             source + ": \"" + name.key() + "\" must contain the placeholder {" + required + "}");
       }
+    }
+  }
+
+  /**
+   * A text is the words between line breaks the layout writes, so it neither starts nor ends with
+   * one: a copied text that kept its trailing newline would add a line to every prompt.
+   */
+  private static void checkEdges(String source, PromptText name, String text) {
+    String edges = "\n\r";
+    if (!text.isEmpty()
+        && (edges.indexOf(text.charAt(0)) >= 0
+            || edges.indexOf(text.charAt(text.length() - 1)) >= 0)) {
+      throw new PromptTextsException(
+          source
+              + ": \""
+              + name.key()
+              + "\" starts or ends with a line break; leave it off, the layout writes the line"
+              + " breaks around each text (docs/llm.md)");
     }
   }
 

@@ -18,8 +18,24 @@ import org.neuronexplainer.worker.prompt.TokenCounter;
  * bar, baz), the project's texts, every expected string written out.
  */
 class ExplainerLayoutTest {
-  private static final String SYSTEM = TokenActivationPairExplainer.SYSTEM;
-  private static final String TOKEN_SPACE_SYSTEM = TokenSpaceExplainer.SYSTEM;
+  private static final String SYSTEM =
+      """
+      You are studying one neuron inside a language model. A neuron responds to some particular \
+      pattern in short pieces of text. You will see documents split into tokens, each followed by \
+      how strongly the neuron responded to it. Work out what the neuron responds to and describe \
+      it in one short sentence. Describe the pattern itself; do not just list the tokens it fired \
+      on.
+
+      Each line has the form token<tab>activation. Activations are whole numbers from 0 to 10. 0 \
+      means the neuron did not respond; any value above 0 means the token matches the pattern, \
+      and a larger value means a stronger match. Each document is enclosed in <start> and <end> \
+      lines.""";
+
+  private static final String TOKEN_SPACE_SYSTEM =
+      "You are studying one neuron inside a language model. This neuron responds most strongly to"
+          + " certain tokens of the vocabulary. You will see the tokens it responds to most, in"
+          + " order. Say in one short sentence what kind of token the neuron looks for. Describe"
+          + " the kind; do not just repeat tokens from the list.";
 
   /** One neuron's header and records as the test set shows them; the same for both neurons. */
   private static String section(int neuron) {

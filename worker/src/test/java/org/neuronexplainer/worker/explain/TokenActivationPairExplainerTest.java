@@ -48,8 +48,8 @@ class TokenActivationPairExplainerTest {
     // The marker comes before the prefix, and the prompt ends with the prefix to complete.
     assertThat(prompt)
         .endsWith(
-            "Explanation of neuron 4 behavior:<|endofprompt|> "
-                + TokenActivationPairExplainer.PREFIX);
+            "Explanation of neuron 4 behavior:<|endofprompt|> the main thing this neuron does is"
+                + " find");
   }
 
   @Test
@@ -68,7 +68,7 @@ class TokenActivationPairExplainerTest {
     // Canada is 2 to 4 tokens of 16, under the 20% threshold.
     assertThat(target).contains("The same activations with every 0 left out:");
     assertThat(target)
-        .endsWith("Explanation of neuron 4 behavior: " + TokenActivationPairExplainer.PREFIX);
+        .endsWith("Explanation of neuron 4 behavior: the main thing this neuron does is find");
   }
 
   @Test

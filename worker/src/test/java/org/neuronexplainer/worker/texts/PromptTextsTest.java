@@ -79,12 +79,12 @@ class PromptTextsTest {
   @Test
   void placeholdersAreFilledAndOtherBracesAreLiteral() throws Exception {
     ObjectNode json = defaultsJson();
-    json.put("neuron.heading", "Neuron {number} {} {Of} { number }");
+    json.put("neuron.heading", "Neuron {neuron} {} {Of} { neuron }");
     PromptTexts texts = PromptTexts.read(write("braces.json", json));
 
-    assertThat(texts.format(PromptText.NEURON_HEADING, Map.of("number", 3)))
-        .isEqualTo("Neuron 3 {} {Of} { number }");
-    assertThat(PromptTexts.defaults().format("neuron.explanation-heading", Map.of("number", 12)))
+    assertThat(texts.format(PromptText.NEURON_HEADING, Map.of("neuron", 3)))
+        .isEqualTo("Neuron 3 {} {Of} { neuron }");
+    assertThat(PromptTexts.defaults().format("neuron.explanation-heading", Map.of("neuron", 12)))
         .isEqualTo("Explanation of neuron 12 behavior:");
   }
 
@@ -131,23 +131,23 @@ class PromptTextsTest {
   @Test
   void aPlaceholderTheTextCannotUseIsAnError() throws Exception {
     ObjectNode json = defaultsJson();
-    json.put("explainer.system", "Study neuron {number}.");
+    json.put("explainer.system", "Study neuron {neuron}.");
 
     assertThatThrownBy(() -> PromptTexts.read(write("extra.json", json)))
         .isInstanceOf(PromptTextsException.class)
         .hasMessageContaining(
-            "extra.json: \"explainer.system\" uses the placeholder {number}, which it cannot use"
+            "extra.json: \"explainer.system\" uses the placeholder {neuron}, which it cannot use"
                 + " (it takes none)");
   }
 
   @Test
   void anUnknownPlaceholderIsAnErrorListingTheAllowedOnes() throws Exception {
     ObjectNode json = defaultsJson();
-    json.put("neuron.explanation-heading", "Explanation of neuron {neuron}:");
+    json.put("neuron.explanation-heading", "Explanation of neuron {number}:");
 
     assertThatThrownBy(() -> PromptTexts.read(write("unknown-placeholder.json", json)))
         .isInstanceOf(PromptTextsException.class)
-        .hasMessageContaining("{neuron}, which it cannot use (it takes {number})");
+        .hasMessageContaining("{number}, which it cannot use (it takes {neuron})");
   }
 
   @Test
@@ -158,7 +158,7 @@ class PromptTextsTest {
     assertThatThrownBy(() -> PromptTexts.read(write("required.json", json)))
         .isInstanceOf(PromptTextsException.class)
         .hasMessageContaining(
-            "required.json: \"neuron.heading\" must contain the placeholder {number}");
+            "required.json: \"neuron.heading\" must contain the placeholder {neuron}");
   }
 
   @Test
@@ -168,8 +168,32 @@ class PromptTextsTest {
 
     PromptTexts texts = PromptTexts.read(write("optional.json", json));
 
-    assertThat(texts.format(PromptText.EXPLANATION_HEADING, Map.of("number", 2)))
+    assertThat(texts.format(PromptText.EXPLANATION_HEADING, Map.of("neuron", 2)))
         .isEqualTo("Explanation:");
+  }
+
+  @Test
+  void aTextThatStartsOrEndsWithALineBreakIsAnError() throws Exception {
+    ObjectNode json = defaultsJson();
+    json.put("all-at-once.system", "Predict each token's activation.\n");
+
+    assertThatThrownBy(() -> PromptTexts.read(write("trailing.json", json)))
+        .isInstanceOf(PromptTextsException.class)
+        .hasMessageContaining(
+            "trailing.json: \"all-at-once.system\" starts or ends with a line break; leave it off");
+
+    json.put("all-at-once.system", "\nPredict");
+    assertThatThrownBy(() -> PromptTexts.read(write("leading.json", json)))
+        .hasMessageContaining("\"all-at-once.system\" starts or ends with a line break");
+  }
+
+  @Test
+  void aTextMaySpanLines() throws Exception {
+    ObjectNode json = defaultsJson();
+    json.put("line.system", "Predict.\n\nEach line is token<tab>activation.");
+
+    assertThat(PromptTexts.read(write("lines.json", json)).get(PromptText.LINE_SYSTEM))
+        .isEqualTo("Predict.\n\nEach line is token<tab>activation.");
   }
 
   @Test
