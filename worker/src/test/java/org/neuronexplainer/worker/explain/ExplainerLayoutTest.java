@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.ActivationRecord;
-import org.neuronexplainer.worker.TestFewShot;
 import org.neuronexplainer.worker.fewshot.FewShotExample;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.prompt.Message;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.texts.PromptInputs;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
- * The explainers' prompts byte for byte, in the shapes of the original's explainer tests: the test
- * few-shot sets, the original's inputs (the example's own records as the target; the tokens foo,
- * bar, baz), the project's texts, every expected string written out.
+ * The explainers' prompts byte for byte, in the shapes of the original's explainer tests: the
+ * shipped test few-shot set ({@link FewShotSet#TEST}), the original's inputs (the example's own
+ * records as the target; the tokens foo, bar, baz), the project's texts, every expected string
+ * written out.
  */
 class ExplainerLayoutTest {
   private static final String SYSTEM =
@@ -62,12 +65,12 @@ class ExplainerLayoutTest {
   private static TokenActivationPairExplainer pairExplainer(PromptFormat format) {
     return new TokenActivationPairExplainer(
         ExplainerSettings.defaults("m", format),
-        TestFewShot.explanationExamples(),
+        FewShotSet.TEST.examples().examples(),
         TokenCounter.approximate());
   }
 
   private static List<ActivationRecord> exampleRecords() {
-    FewShotExample example = TestFewShot.explanationExamples().get(0);
+    FewShotExample example = FewShotSet.TEST.examples().examples().get(0);
     return example.records();
   }
 
@@ -174,7 +177,7 @@ class ExplainerLayoutTest {
   private static TokenSpaceExplainer tokenSpaceExplainer(PromptFormat format) {
     return new TokenSpaceExplainer(
         ExplainerSettings.defaults("m", format),
-        TestFewShot.tokenSpaceExamples(),
+        FewShotSet.TEST.examples().tokenSpaceExamples(),
         TokenSpaceExplainer.ALL_TOKENS,
         TokenCounter.approximate());
   }
@@ -195,10 +198,10 @@ class ExplainerLayoutTest {
 
 
                 Tokens:
-                'red', ' green', ' blue'
+                'one', ' two', ' three'
 
                 Explanation:
-                This neuron is looking for names of colours.
+                This neuron is looking for words that name small numbers.
 
 
 
@@ -223,11 +226,11 @@ class ExplainerLayoutTest {
 
 
                 Tokens:
-                'red', ' green', ' blue'
+                'one', ' two', ' three'
 
                 Explanation:
                 This neuron is looking for"""),
-            Message.assistant(" names of colours."),
+            Message.assistant(" words that name small numbers."),
             Message.user(
                 """
 
@@ -239,6 +242,26 @@ class ExplainerLayoutTest {
 
                 Explanation:
                 This neuron is looking for"""));
+  }
+
+  @Test
+  void tokenSpaceShowsTheChosenSetsTokenSpaceExamplesAndNoneOtherwise() {
+    ExplainerSettings settings = ExplainerSettings.defaults("m", PromptFormat.CHAT);
+    PromptInputs test =
+        new PromptInputs(PromptTexts.defaults(), FewShotSet.TEST.examples(), null, false);
+    PromptInputs noTokenSpace =
+        new PromptInputs(PromptTexts.defaults(), FewShotSet.EXPLANATION.examples(), null, false);
+
+    assertThat(tokenSpace(settings).prompt(FOO_BAR_BAZ).messages()).hasSize(2);
+    assertThat(tokenSpace(settings.withPrompts(noTokenSpace)).prompt(FOO_BAR_BAZ).messages())
+        .hasSize(2);
+    assertThat(tokenSpace(settings.withPrompts(test)).prompt(FOO_BAR_BAZ))
+        .isEqualTo(tokenSpaceExplainer(PromptFormat.CHAT).prompt(FOO_BAR_BAZ));
+  }
+
+  private static TokenSpaceExplainer tokenSpace(ExplainerSettings settings) {
+    return (TokenSpaceExplainer)
+        ExplainerKind.TOKEN_SPACE.create(settings, TokenCounter.approximate());
   }
 
   @Test

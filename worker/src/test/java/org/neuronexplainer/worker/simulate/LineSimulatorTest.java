@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.neuronexplainer.common.dataset.ActivationScale;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
-import org.neuronexplainer.worker.fewshot.TestFewShot;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.EndpointKind;
 import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.llm.LlmTransport;
@@ -100,7 +100,7 @@ class LineSimulatorTest {
   @Test
   void completionsTextIsReadToo() {
     LineSimulator completions =
-        new LineSimulator("m", PromptFormat.NONE, TestFewShot.examples().examples(), false);
+        new LineSimulator("m", PromptFormat.NONE, FewShotSet.TEST.examples().examples(), false);
     ObjectNode response = JSON.createObjectNode();
     response.putArray("choices").addObject().put("text", lines("0", "0", "5", "0"));
 
@@ -115,7 +115,7 @@ class LineSimulatorTest {
   @Test
   void escapedTokensAreExpectedEscaped() {
     LineSimulator escaping =
-        new LineSimulator("m", PromptFormat.CHAT, TestFewShot.examples().examples(), true);
+        new LineSimulator("m", PromptFormat.CHAT, FewShotSet.TEST.examples().examples(), true);
     String reply =
         " Monday\t4" + END + "\n\\n\t0" + END + "\n\\t\t0" + END + "\n rain\t7" + END + "\n";
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.worker.fewshot.FewShotExamples;
-import org.neuronexplainer.worker.fewshot.TestFewShot;
+import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.prompt.Message;
 import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptFormat;
@@ -16,7 +16,7 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
  * string and as chat messages), and the line protocol's.
  */
 class SimulationLayoutTest {
-  private static final FewShotExamples EXAMPLES = TestFewShot.examples();
+  private static final FewShotExamples EXAMPLES = FewShotSet.TEST.examples();
   private static final List<String> TOKENS = List.of("0", "1", "2");
 
   private static final String ALL_AT_ONCE_SYSTEM =
