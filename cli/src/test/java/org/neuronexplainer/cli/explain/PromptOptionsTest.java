@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
@@ -137,6 +138,43 @@ class PromptOptionsTest {
         .contains("vowels")
         .contains("Neuron 2")
         .doesNotContain("Neuron 3");
+  }
+
+  @Test
+  void aSetWithTokenSpaceExamplesTurnsOnTheTokenSpaceExplainersFewShotMode() throws Exception {
+    Path set = dir.resolve("test.json");
+    Files.write(set, FewShotSet.TEST.bytes());
+    Path summary = dir.resolve("summary.json");
+    Files.writeString(summary, "{\"tokens\":[\"x\",\" y\"],\"average_activations\":[2.0,1.0]}");
+    String[] command = {
+      "prompt",
+      "explain",
+      "--explainer",
+      "token-space",
+      "--record",
+      RECORD,
+      "--token-summary",
+      summary.toString(),
+      "--llm-model",
+      "m",
+      "--llm-url",
+      "http://127.0.0.1:9/v1",
+      "--format",
+      "completion"
+    };
+
+    assertThat(run(command)).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Tokens:\\n'x', ' y'\\n").doesNotContain("small numbers");
+
+    out.getBuffer().setLength(0);
+    String[] withSet = Arrays.copyOf(command, command.length + 2);
+    withSet[command.length] = "--few-shot";
+    withSet[command.length + 1] = set.toString();
+    assertThat(run(withSet)).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("Tokens:\\n'one', ' two', ' three'\\n")
+        .contains("This neuron is looking for words that name small numbers.")
+        .contains("Tokens:\\n'x', ' y'\\n");
   }
 
   @Test

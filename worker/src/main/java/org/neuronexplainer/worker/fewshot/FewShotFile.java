@@ -86,12 +86,12 @@ public final class FewShotFile {
         requireArray(list, "examples");
         for (int i = 0; i < list.size(); i++) {
           where = "examples[" + i + "]";
-          examples.add(example(list.get(i)));
+          examples.add(example(list.get(i), false));
         }
       }
       where = "single_token_example";
       JsonNode single = root.get("single_token_example");
-      FewShotExample singleToken = single == null || single.isNull() ? null : example(single);
+      FewShotExample singleToken = single == null || single.isNull() ? null : example(single, true);
       if (singleToken != null && singleToken.tokenIndexToScore() == null) {
         throw new IllegalArgumentException("needs token_index_to_score");
       }
@@ -116,7 +116,12 @@ public final class FewShotFile {
     }
   }
 
-  private static FewShotExample example(JsonNode node) {
+  /**
+   * One worked neuron; for the single-token example, whose revealed indices nothing reads, an empty
+   * {@code first_revealed_activation_indices} (as the original's single-token examples have) is the
+   * default.
+   */
+  private static FewShotExample example(JsonNode node, boolean singleToken) {
     knownFields(node, EXAMPLE);
     List<ActivationRecord> records = new ArrayList<>();
     JsonNode list = required(node, "records");
@@ -143,7 +148,7 @@ public final class FewShotFile {
     }
     List<Integer> revealed = new ArrayList<>();
     JsonNode indices = node.get("first_revealed_activation_indices");
-    if (indices == null || indices.isNull()) {
+    if (indices == null || indices.isNull() || singleToken && indices.isEmpty()) {
       records.forEach(record -> revealed.add(0));
     } else {
       requireArray(indices, "first_revealed_activation_indices");

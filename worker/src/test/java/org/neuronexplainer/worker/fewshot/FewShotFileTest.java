@@ -57,6 +57,25 @@ class FewShotFileTest {
   }
 
   @Test
+  void theSingleTokenExampleMayListNoRevealedIndicesAsTheOriginalsDo() {
+    FewShotExamples set =
+        parse(
+            "{\"examples\": [{\"explanation\": \"x\", \"records\": [{\"tokens\": [\"a\"],"
+                + " \"activations\": [1]}]}], \"single_token_example\": {\"explanation\": \"y\","
+                + " \"records\": [{\"tokens\": [\"g\", \"h\"], \"activations\": [0, 1]}],"
+                + " \"first_revealed_activation_indices\": [], \"token_index_to_score\": 1}}");
+
+    assertThat(set.singleTokenExample().firstRevealedActivationIndices()).containsExactly(0);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{\"examples\": [{\"explanation\": \"x\", \"records\": [{\"tokens\":"
+                        + " [\"a\"], \"activations\": [1]}],"
+                        + " \"first_revealed_activation_indices\": []}]}"))
+        .hasMessageContaining("examples[0]");
+  }
+
+  @Test
   void aSetOfTokenSpaceExamplesAloneIsValid() {
     FewShotExamples set =
         parse("{\"token_space_examples\": [{\"tokens\": [\"a\"], \"explanation\": \" y\"}]}");
