@@ -146,9 +146,14 @@ public enum SimulatorKind {
     }
   }
 
-  /** This backend, sending through {@code transport} (ignored by the baseline). */
+  /**
+   * This backend, sending through {@code transport}; the baseline ignores both and takes a null
+   * model.
+   */
   public Simulator create(String model, LlmTransport transport) {
-    return create(SimulatorSettings.defaults(model), transport);
+    return this == BASELINE
+        ? new BaselineSimulator()
+        : create(SimulatorSettings.defaults(model), transport);
   }
 
   /** This backend in {@code format} (see {@link #protocol(String, PromptFormat, int)}). */
