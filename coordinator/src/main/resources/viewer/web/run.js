@@ -1,6 +1,7 @@
-// One run: progress per state and per stage, throughput, ETA, tokens and cost, the failed neurons
-// with their reasons, and (with the coordinator's API token) re-queue and cancel. Refreshes itself
-// while the run is running. The token lives in this tab's sessionStorage and travels only in the
+// One run: what produced its scores (backends, model, escaping and the prompts' recorded files),
+// progress per state and per stage, throughput, ETA, tokens and cost, the failed neurons with their
+// reasons, and (with the coordinator's API token) re-queue and cancel. Refreshes itself while the
+// run is running. The token lives in this tab's sessionStorage and travels only in the
 // Authorization header, never in an address.
 "use strict";
 
@@ -47,9 +48,6 @@ function summaryPart(run) {
   const spec = run.spec || {};
   const status = run.status;
   const lines = [
-    ["explainer / simulator", (spec.explainer || "?") + " / " + (spec.simulator || "?")],
-    ["calibration", spec.calibration || "–"],
-    ["LLM model", spec.llmModel || "none"],
     ["selection", "layers " + (spec.layers || "all") + ", neurons " + (spec.neurons || "all")],
     ["neurons", String(status.neuronCount)],
     ["submitted", NX.time(status.createdMillis)],
@@ -57,6 +55,37 @@ function summaryPart(run) {
   ];
   return NX.pane("Run", "run-spec", NX.el("table", { class: "moments" },
     lines.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
+}
+
+const INPUTS = [
+  ["promptTexts", "prompt texts"],
+  ["explainerFewShot", "explainer few-shot"],
+  ["simulatorFewShot", "simulator few-shot"],
+];
+
+/** A recorded input file: its name and the first 12 hex digits of its hash, linked to the copy. */
+function inputCell(input) {
+  if (!input || !input.recorded) return NX.el("span", { class: "muted" }, "not recorded");
+  const hash = NX.el("code", { title: "sha256 " + input.sha256 }, input.sha256.slice(0, 12));
+  const shown = [input.name, " ", hash];
+  if (!input.key) return NX.el("span", {}, shown);
+  return NX.el("a", { href: NX.withStore("/raw/" + input.key), class: "input-file" }, shown);
+}
+
+/** What produced the run's scores: backends, calibration, model, escaping and the prompts' files. */
+function methodPart(method) {
+  if (!method) return NX.pane("Method", "run-inputs", NX.notice("missing", "This run's spec is not in the store."));
+  const rows = [
+    ["explainer", method.explainer],
+    ["simulator", method.simulator],
+    ["calibration", method.calibration],
+    ["LLM model", method.llmModel || "none"],
+    ["token escaping", method.escapeTokens === undefined ? "not recorded" : method.escapeTokens ? "on" : "off (token text raw)"],
+  ].map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)));
+  for (const [field, label] of INPUTS) {
+    rows.push(NX.el("tr", { "data-input": field }, NX.el("th", {}, label), NX.el("td", {}, inputCell(method.inputs[field]))));
+  }
+  return NX.pane("Method", "run-inputs", NX.el("table", { class: "moments" }, rows));
 }
 
 function progressPart(run, stages) {
@@ -308,7 +337,7 @@ async function refresh() {
   const run = answer.run;
   NX.replace(page.parts.state, NX.stateChip(run.state),
     run.state === "running" ? NX.el("span", { class: "muted" }, " updates every " + REFRESH_MILLIS / 1000 + " s") : null);
-  NX.replace(page.parts.body, summaryPart(run), progressPart(run, answer.stages), figuresPart(run));
+  NX.replace(page.parts.body, summaryPart(run), methodPart(answer.method), progressPart(run, answer.stages), figuresPart(run));
   replaceIfChanged("failed", JSON.stringify([page.token !== null, failed]), () => failedPart(failed));
   updateActions();
   if (run.state === "running") page.timer = setTimeout(refresh, REFRESH_MILLIS);

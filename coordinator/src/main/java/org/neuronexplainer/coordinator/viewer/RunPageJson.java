@@ -8,15 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.progress.RunProgress;
 import org.neuronexplainer.coordinator.runs.RunView;
 
 /**
- * The run pages' JSON: a run as the API shows it, plus one progress row per stage. A neuron moves
- * through the working states in pipeline order, so for a stage the neurons in a later state (or
- * done) have passed it, those in its working state are in it, and those that failed there stopped
- * in it. The weights stage works on layers, not neurons: its row counts a capture run's layers.
+ * The run pages' JSON: a run as the API shows it, what produced its scores, and one progress row
+ * per stage. A neuron moves through the working states in pipeline order, so for a stage the
+ * neurons in a later state (or done) have passed it, those in its working state are in it, and
+ * those that failed there stopped in it. The weights stage works on layers, not neurons: its row
+ * counts a capture run's layers.
  */
 final class RunPageJson {
 
@@ -32,10 +34,14 @@ final class RunPageJson {
 
   private RunPageJson() {}
 
-  static ObjectNode run(RunView view, boolean live) {
+  /** The run, its stages and, when its spec is known, its method ({@link RunMethodJson}). */
+  static ObjectNode run(RunView view, boolean live, BlobStore store) {
     ObjectNode node = JSON.createObjectNode();
     node.put("live", live);
     node.set("run", JSON.valueToTree(view));
+    if (view.spec() != null) {
+      node.set("method", RunMethodJson.method(view.spec(), store));
+    }
     node.set("stages", view.progress() == null ? JSON.createArrayNode() : stages(view.progress()));
     return node;
   }

@@ -20,7 +20,8 @@ import org.neuronexplainer.coordinator.runs.RunNotFoundException;
 
 /**
  * The viewer's HTTP edge: pages, static assets, the JSON API under {@code /api/viewer} and raw
- * dataset files under {@code /raw}. Store reads run on worker threads, never on the event loop.
+ * dataset files and runs' input files under {@code /raw}. Store reads run on worker threads, never
+ * on the event loop.
  */
 public final class ViewerRoutes {
 
@@ -86,7 +87,9 @@ public final class ViewerRoutes {
                             ctx,
                             () ->
                                 RunPageJson.run(
-                                    s.runs().view(ctx.pathParam("id")), s.runs().live()))));
+                                    s.runs().view(ctx.pathParam("id")),
+                                    s.runs().live(),
+                                    s.store()))));
     router.get("/api/viewer/runs/:id/neurons").handler(this::runNeurons);
     router.get("/raw/*").handler(this::raw);
   }
@@ -214,8 +217,8 @@ public final class ViewerRoutes {
 
   private void raw(RoutingContext ctx) {
     String key = ctx.pathParam("*");
-    if (key == null || !NeuronFile.isLayoutKey(key)) {
-      error(ctx, 404, "not a dataset file of this layout: " + key);
+    if (key == null || !(NeuronFile.isLayoutKey(key) || RunMethodJson.isInputKey(key))) {
+      error(ctx, 404, "not a dataset file of this layout or a run's input: " + key);
       return;
     }
     withStore(ctx, s -> raw(ctx, s, key));

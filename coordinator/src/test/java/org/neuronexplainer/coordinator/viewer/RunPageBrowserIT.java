@@ -39,6 +39,7 @@ import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.MessageCodec;
 import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.ops.MetricsSetup;
+import org.neuronexplainer.common.run.RunInput;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.common.testing.Await;
@@ -65,6 +66,9 @@ class RunPageBrowserIT {
   static final String TOKEN = "run-page-token-0123456789";
   static final String RUN = "run-page";
   static final String SCRIPT_REASON = "LLM answered 400: <script>alert('reason')</script>";
+  // A recorded input's name is user text too: it must show as text.
+  static final String TEXTS_NAME = "texts-<i>mine</i>.json";
+  static final byte[] TEXTS = "{}".getBytes(StandardCharsets.UTF_8);
   static final Set<String> FAILING = Set.of("0:5", "0:6");
   static final Set<String> HELD = Set.of("0:7", "0:8", "0:9");
 
@@ -100,7 +104,9 @@ class RunPageBrowserIT {
     worker = new ScriptedWorker(KafkaConfig.fromEnv(env)).start();
     coordinator
         .runs()
-        .submit(new RunSpec(RUN, "store", null, null, "baseline", "baseline", "linear", null, 1));
+        .submit(
+            new RunSpec(RUN, "store", null, null, "baseline", "baseline", "linear", null, 1)
+                .withPrompts(RunInput.of(TEXTS_NAME, TEXTS), null, null, true));
     awaitTrue(
         "five done, two failed, three in work",
         () -> {
@@ -208,6 +214,21 @@ class RunPageBrowserIT {
     assertThat(rows.get(0).findElement(By.linkText("0:5")).getAttribute("href"))
         .endsWith("/neurons/0/5");
     assertNoAlert();
+
+    // What produced the scores: the recorded prompt texts link to the stored copy.
+    WebElement texts = await(By.cssSelector("#run-inputs tr[data-input=promptTexts] td"));
+    String sha = RunInput.sha256(TEXTS);
+    assertThat(texts.getText()).isEqualTo(TEXTS_NAME + " " + sha.substring(0, 12));
+    assertThat(texts.findElements(By.tagName("i"))).isEmpty();
+    String href = texts.findElement(By.tagName("a")).getAttribute("href");
+    assertThat(href).endsWith("/raw/runs/" + RUN + "/prompt-texts.json");
+    assertThat(status(href.substring(url("").length()))).isEqualTo(200);
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#run-inputs tr[data-input=simulatorFewShot]"))
+                .getText())
+        .endsWith("not recorded");
+    assertThat(browser.findElement(By.id("run-inputs")).getText()).contains("token escaping on");
 
     // No token: the page says what it needs and offers no action.
     assertThat(await(By.id("token-needed")).getText()).contains("COORDINATOR_API_TOKEN");

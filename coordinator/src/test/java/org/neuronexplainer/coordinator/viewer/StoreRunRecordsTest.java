@@ -23,7 +23,9 @@ class StoreRunRecordsTest {
     var view = runs.view("run-x");
     assertThat(view.state()).isEqualTo("failed");
     assertThat(view.progress()).as("done markers cannot be counted").isNull();
-    assertThat(RunPageJson.run(view, false).get("stages")).isEmpty();
+    var page = RunPageJson.run(view, false, memory);
+    assertThat(page.get("stages")).isEmpty();
+    assertThat(page.has("method")).as("no spec was stored").isFalse();
     assertThatThrownBy(() -> runs.view("run-y")).isInstanceOf(RunNotFoundException.class);
     assertThatThrownBy(() -> runs.view("../x")).isInstanceOf(RunNotFoundException.class);
   }

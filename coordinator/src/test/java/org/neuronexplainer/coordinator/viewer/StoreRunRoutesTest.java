@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.run.RunInput;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -29,6 +31,8 @@ class StoreRunRoutesTest {
   private static ViewerServer server;
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final ObjectMapper json = new ObjectMapper();
+  private static final String TEXTS = "{\"explainer.system\": \"Look at the neuron <b>.\"}";
+  private static final String BUNDLED_SHA = "ab".repeat(32);
 
   @BeforeAll
   static void start() {
@@ -41,6 +45,25 @@ class StoreRunRoutesTest {
     records.putStatus(new RunStatus("run-a", RunState.RUNNING, 3, 1_000, 0));
     records.putDone(plan.get(0), new RunRecords.DoneMarker("run-a", "m", 0.5));
     records.putDone(plan.get(2), new RunRecords.DoneMarker("run-a", "m", 0.25));
+    // A run that recorded its prompts' files: its own texts (stored), the bundled explainer set
+    // by name and hash only, and no simulator set.
+    records.putSpec(
+        new RunSpec(
+                "run-inputs",
+                "store",
+                null,
+                null,
+                "token-activation-pair",
+                "all-at-once",
+                "percentile",
+                "gpt-x",
+                3)
+            .withPrompts(
+                RunInput.of("my-texts.json", TEXTS.getBytes(StandardCharsets.UTF_8)),
+                new RunInput("default:explanation-examples.json", BUNDLED_SHA, null),
+                null,
+                true));
+    records.putStatus(new RunStatus("run-inputs", RunState.SUCCEEDED, 0, 2_000, 3_000));
     server = ViewerServer.start(new ViewerService(store, Optional.empty()), "127.0.0.1", 0);
   }
 
@@ -67,7 +90,7 @@ class StoreRunRoutesTest {
   void listsTheRunsOfTheStoreWithTheirRecordedState() throws Exception {
     JsonNode answer = getJson("/api/viewer/runs", 200);
     assertThat(answer.get("live").asBoolean()).isFalse();
-    assertThat(answer.get("runs")).hasSize(1);
+    assertThat(answer.get("runs")).hasSize(2);
     assertThat(answer.at("/runs/0/runId").asText()).isEqualTo("run-a");
     assertThat(answer.at("/runs/0/state").asText()).isEqualTo("running");
     assertThat(answer.at("/runs/0/spec/explainer").asText()).isEqualTo("baseline");
@@ -85,6 +108,58 @@ class StoreRunRoutesTest {
     assertThat(getJson("/api/viewer/runs/run-b", 404).get("error").asText()).contains("run-b");
     assertThat(getJson("/api/viewer/runs/run-a/neurons?state=odd", 400).get("error").asText())
         .contains("unknown state");
+  }
+
+  @Test
+  void aRunShowsTheMethodAndTheRecordedInputsWithLinksToTheStoredFiles() throws Exception {
+    JsonNode method = getJson("/api/viewer/runs/run-inputs", 200).get("method");
+    assertThat(method.get("explainer").asText()).isEqualTo("token-activation-pair");
+    assertThat(method.get("simulator").asText()).isEqualTo("all-at-once");
+    assertThat(method.get("calibration").asText()).isEqualTo("percentile");
+    assertThat(method.get("llmModel").asText()).isEqualTo("gpt-x");
+    assertThat(method.get("escapeTokens").asBoolean()).isTrue();
+
+    JsonNode texts = method.at("/inputs/promptTexts");
+    assertThat(texts.get("recorded").asBoolean()).isTrue();
+    assertThat(texts.get("name").asText()).isEqualTo("my-texts.json");
+    assertThat(texts.get("sha256").asText())
+        .isEqualTo(RunInput.sha256(TEXTS.getBytes(StandardCharsets.UTF_8)));
+    assertThat(texts.get("key").asText()).isEqualTo("runs/run-inputs/prompt-texts.json");
+    HttpResponse<String> raw = send("GET", "/raw/" + texts.get("key").asText());
+    assertThat(raw.statusCode()).isEqualTo(200);
+    assertThat(raw.body()).isEqualTo(TEXTS);
+    assertThat(raw.headers().firstValue("Content-Security-Policy")).isPresent();
+
+    // Recorded by name and hash alone: nothing stored, so nothing to link to.
+    JsonNode bundled = method.at("/inputs/explainerFewShot");
+    assertThat(bundled.get("name").asText()).isEqualTo("default:explanation-examples.json");
+    assertThat(bundled.get("sha256").asText()).isEqualTo(BUNDLED_SHA);
+    assertThat(bundled.has("key")).isFalse();
+    assertThat(method.at("/inputs/simulatorFewShot/recorded").asBoolean()).isFalse();
+  }
+
+  @Test
+  void anOlderRunWithoutRecordedInputsSaysSo() throws Exception {
+    JsonNode method = getJson("/api/viewer/runs/run-a", 200).get("method");
+    assertThat(method.get("explainer").asText()).isEqualTo("baseline");
+    assertThat(method.has("llmModel")).isFalse();
+    assertThat(method.has("escapeTokens")).as("not recorded, so not shown as off").isFalse();
+    for (String input : List.of("promptTexts", "explainerFewShot", "simulatorFewShot")) {
+      assertThat(method.at("/inputs/" + input + "/recorded").asBoolean()).as(input).isFalse();
+      assertThat(method.at("/inputs/" + input).has("name")).isFalse();
+    }
+  }
+
+  @Test
+  void theRawRouteServesARunsInputFilesButNotItsOtherRecords() throws Exception {
+    assertThat(send("GET", "/raw/runs/run-a/spec.json").statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/raw/runs/run-inputs/status.json").statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/raw/runs/run-inputs/explainer-few-shot.json").statusCode())
+        .as("a valid key, not stored")
+        .isEqualTo(404);
+    assertThat(send("GET", "/raw/runs/run-inputs/prompt-texts.json").statusCode()).isEqualTo(200);
+    assertThat(RunMethodJson.isInputKey("runs/../prompt-texts.json")).isFalse();
+    assertThat(RunMethodJson.isInputKey("runs/a/b/prompt-texts.json")).isFalse();
   }
 
   @Test
