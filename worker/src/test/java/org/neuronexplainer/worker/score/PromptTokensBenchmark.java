@@ -43,7 +43,10 @@ class PromptTokensBenchmark {
         "simulator", "calls", "prompt tokens", "of which sim.", "completion");
     for (SimulatorKind kind :
         new SimulatorKind[] {
-          SimulatorKind.ALL_AT_ONCE, SimulatorKind.ONE_AT_A_TIME, SimulatorKind.JSON
+          SimulatorKind.ALL_AT_ONCE,
+          SimulatorKind.ONE_AT_A_TIME,
+          SimulatorKind.JSON,
+          SimulatorKind.LINE
         }) {
       try (ScriptedLlmServer server = new ScriptedLlmServer().otherwise(new ScriptedModel());
           LlmClient client =
