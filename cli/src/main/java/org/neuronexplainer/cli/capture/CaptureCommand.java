@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
@@ -106,6 +107,9 @@ public final class CaptureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The selections' grammar is checked before the model loads, with run's messages.
+    SelectionFlag.check(layers, "--layers");
+    SelectionFlag.check(neurons, "--neurons");
     int[] shardOf = parseShard(shard);
     CaptureSettings settings = settings();
     if (excerpt.batch < 1) {

@@ -1,6 +1,7 @@
 package org.neuronexplainer.cli.pipeline;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -125,12 +126,20 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
+    boolean capturing = capture || captureOptions.given();
+    // The paths and the spec's flags are checked before anything starts: a mistake costs no broker.
+    runSpec.checkSelections();
+    if (store != null) {
+      StoreDirectory.check(store, capturing);
+    }
+    if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+      throw new UserException("--data-dir " + dataDir + ": not a directory", 2);
+    }
     // The LLM settings are checked before anything starts, so a missing model costs no broker.
     Map<String, String> llmEnv = llm.overrides(System.getenv());
     String llmModel = llmModel(llmEnv);
     LlmConfig llmConfig = llm.config(llmEnv);
     Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
-    boolean capturing = capture || captureOptions.given();
     CaptureRun captureRun = capturing ? captureRun() : null;
     String id =
         runSpec.runId() != null ? runSpec.runId() : RunService.newRunId(System.currentTimeMillis());

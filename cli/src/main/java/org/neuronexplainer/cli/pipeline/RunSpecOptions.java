@@ -1,10 +1,10 @@
 package org.neuronexplainer.cli.pipeline;
 
+import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.explain.PromptOptions;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunSpec;
-import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 import picocli.CommandLine.Mixin;
@@ -77,6 +77,15 @@ public final class RunSpecOptions {
   }
 
   /**
+   * Checks {@code --layers} and {@code --neurons}, with the messages every command gives for them,
+   * so that an error names the flag rather than the spec's field.
+   */
+  void checkSelections() {
+    SelectionFlag.check(layers, "--layers");
+    SelectionFlag.check(neurons, "--neurons");
+  }
+
+  /**
    * The spec these options ask for; a bad value is a user error naming the flag or the spec's
    * field.
    *
@@ -86,13 +95,8 @@ public final class RunSpecOptions {
    */
   RunSpec spec(String id, String llmModel, CaptureRun capture) {
     needsLlmModel();
+    checkSelections();
     try {
-      // Parsed here too, so that an error names the flag rather than the spec's field.
-      for (String[] selection : new String[][] {{layers, "--layers"}, {neurons, "--neurons"}}) {
-        if (!Selection.isAll(selection[0])) {
-          Selection.parse(selection[0], selection[1]);
-        }
-      }
       RunSpec spec =
           new RunSpec(
               id,
