@@ -1,6 +1,7 @@
 package org.neuronexplainer.cli.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,11 +61,26 @@ public final class ApiCommands {
     } catch (IOException e) {
       throw new UserException("cannot reach the coordinator at " + base + ": " + e, 2);
     }
+    if (response.statusCode() == 409) {
+      // A conflict with the run's state ("run X already succeeded at ...; nothing to cancel") is
+      // said plainly: the API's message is the whole story.
+      throw new UserException(errorMessage(response.body()), 1);
+    }
     if (response.statusCode() >= 300) {
       throw new UserException(
           method + " " + path + ": HTTP " + response.statusCode() + " " + response.body(), 1);
     }
     return response.body();
+  }
+
+  /** The {@code error} of the API's error body, or the body itself when it has none. */
+  static String errorMessage(String body) {
+    try {
+      JsonNode error = JSON.readTree(body).get("error");
+      return error != null && error.isTextual() ? error.asText() : body;
+    } catch (IOException e) {
+      return body;
+    }
   }
 
   @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submits a run.")
@@ -156,7 +172,10 @@ public final class ApiCommands {
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels a run.")
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = "Cancels a running run; a finished one is refused and left as it is.")
   public static final class Cancel implements Callable<Integer> {
     @Parameters(paramLabel = "RUN")
     String runId;

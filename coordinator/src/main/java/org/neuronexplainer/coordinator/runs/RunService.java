@@ -170,11 +170,22 @@ public final class RunService {
     return chosen;
   }
 
-  /** Stops a run: workers fail its remaining jobs with "cancelled" within about a second. */
+  /**
+   * Stops a running run: workers fail its remaining jobs with "cancelled" within about a second. A
+   * run that has finished (succeeded, failed or cancelled) is refused and its record left as it is,
+   * so its state and finish time stay true and its failed neurons can still be re-queued.
+   */
   public synchronized RunView cancel(String runId) {
-    RunView view = view(runId);
-    if (view.status().state() == RunState.CANCELLED) {
-      return view;
+    RunStatus status = view(runId).status();
+    if (status.state().finished()) {
+      throw new RunConflictException(
+          "run "
+              + runId
+              + " already "
+              + status.state().id()
+              + " at "
+              + Instant.ofEpochMilli(status.finishedMillis())
+              + "; nothing to cancel");
     }
     setState(runId, RunState.CANCELLED);
     return view(runId);

@@ -21,9 +21,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.MessageCodec;
+import org.neuronexplainer.common.messaging.Messages;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.messaging.Topics;
 import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.coordinator.CoordinatorMetrics;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
@@ -38,6 +43,9 @@ class ApiRoutesTest {
   private static final ObjectMapper json = new ObjectMapper();
   private static Vertx vertx;
   private static HttpServer server;
+  private static RunRecords records;
+  private static ProgressBoard board;
+  private static RunService runs;
 
   @BeforeAll
   static void start() throws Exception {
@@ -45,9 +53,11 @@ class ApiRoutesTest {
     for (int n = 0; n < 4; n++) {
       store.put("collated-activations/0/" + n + ".json", new byte[] {'{', '}'});
     }
-    RunService runs =
+    records = new RunRecords(store);
+    board = new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry()));
+    runs =
         new RunService(
-            new RunRecords(store),
+            records,
             new RunPlanner(store),
             new JobPublisher(
                 new Publisher(
@@ -55,7 +65,7 @@ class ApiRoutesTest {
                         true, null, new StringSerializer(), new ByteArraySerializer()),
                     new Topics("t."),
                     new MessageCodec())),
-            new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry())),
+            board,
             () -> 1_000L);
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
@@ -126,5 +136,48 @@ class ApiRoutesTest {
     assertThat(view.get("runId").asText()).isEqualTo("api-run");
     assertThat(view.at("/spec/llmModel").asText()).isEqualTo("m \"q\"\u0001");
     assertThat(error(send("POST", "/api/runs", TOKEN, spec), 409)).contains("exists already");
+  }
+
+  @Test
+  void cancelStopsARunningRunAndRefusesAFinishedOneLeavingItsStatus() throws Exception {
+    HttpResponse<String> running =
+        send("POST", "/api/runs", TOKEN, "{\"runId\":\"api-cancel\",\"layers\":\"0\"}");
+    assertThat(running.statusCode()).as(running.body()).isEqualTo(201);
+    HttpResponse<String> cancelled = send("POST", "/api/runs/api-cancel/cancel", TOKEN, null);
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+    assertThat(json.readTree(cancelled.body()).get("state").asText()).isEqualTo("cancelled");
+
+    HttpResponse<String> created =
+        send("POST", "/api/runs", TOKEN, "{\"runId\":\"api-done\",\"layers\":\"0\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    for (int n = 0; n < 4; n++) {
+      board.apply(
+          new StageEvent.Succeeded(
+              Messages.SCHEMA_VERSION,
+              "api-done",
+              Stage.EXPLAIN_AND_SCORE,
+              "0:" + n,
+              1,
+              1_000L,
+              false,
+              new JobMetrics(10L, 2L, 0.5, 0.4, 4L)));
+    }
+    runs.settle();
+    RunStatus before = records.status("api-done").orElseThrow();
+    assertThat(before.state().id()).isEqualTo("succeeded");
+    byte[] statusJson = records.store().get(RunRecords.statusKey("api-done")).orElseThrow();
+
+    assertThat(error(send("POST", "/api/runs/api-done/cancel", TOKEN, null), 409))
+        .isEqualTo("run api-done already succeeded at 1970-01-01T00:00:01Z; nothing to cancel");
+
+    assertThat(records.store().get(RunRecords.statusKey("api-done")).orElseThrow())
+        .isEqualTo(statusJson);
+    JsonNode view = json.readTree(send("GET", "/api/runs/api-done", TOKEN, null).body());
+    assertThat(view.get("state").asText()).isEqualTo("succeeded");
+    assertThat(view.at("/status/finishedMillis").asLong()).isEqualTo(before.finishedMillis());
+    HttpResponse<String> requeued =
+        send("POST", "/api/runs/api-done/requeue", TOKEN, "{\"neurons\":[\"0:1\"]}");
+    assertThat(requeued.statusCode()).as(requeued.body()).isEqualTo(200);
+    assertThat(json.readTree(requeued.body()).get("requeued").get(0).asText()).isEqualTo("0:1");
   }
 }
