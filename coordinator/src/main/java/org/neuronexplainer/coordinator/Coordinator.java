@@ -128,6 +128,7 @@ public final class Coordinator implements AutoCloseable {
             : null;
     holder[0] =
         OpsServer.start(
+            config.host(),
             config.port(),
             metricsSetup,
             checks,
@@ -148,6 +149,11 @@ public final class Coordinator implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** The address its HTTP server listens on ({@code COORDINATOR_HOST}). */
+  public String host() {
+    return server.host();
   }
 
   public boolean caughtUp() {

@@ -8,6 +8,8 @@ import org.neuronexplainer.common.storage.StoreLocation;
 /**
  * The coordinator's configuration, read once from the environment and checked at start.
  *
+ * @param host {@code COORDINATOR_HOST}, default {@code 127.0.0.1} (this machine only): the address
+ *     the HTTP server listens on; a container sets {@code 0.0.0.0}
  * @param port {@code COORDINATOR_PORT}, default 8080: the API, {@code /healthz}, {@code /readyz}
  *     and {@code /metrics}; 0 picks a free port
  * @param apiToken {@code COORDINATOR_API_TOKEN}, required, at least 16 characters: the bearer token
@@ -19,6 +21,7 @@ import org.neuronexplainer.common.storage.StoreLocation;
 public record CoordinatorConfig(
     KafkaConfig kafka,
     StoreLocation store,
+    String host,
     int port,
     String apiToken,
     boolean createTopics,
@@ -37,6 +40,7 @@ public record CoordinatorConfig(
     return new CoordinatorConfig(
         kafka,
         StoreLocation.fromEnv(vars),
+        env.host("COORDINATOR_HOST", Env.LOOPBACK),
         env.integer("COORDINATOR_PORT", 8080, 0, 65_535),
         token,
         env.bool("KAFKA_CREATE_TOPICS", true),
@@ -50,6 +54,8 @@ public record CoordinatorConfig(
         + kafka
         + ", store="
         + store
+        + ", host="
+        + host
         + ", port="
         + port
         + ", apiToken=***, createTopics="

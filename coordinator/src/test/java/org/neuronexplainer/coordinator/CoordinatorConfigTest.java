@@ -44,6 +44,17 @@ class CoordinatorConfigTest {
   }
 
   @Test
+  void listensOnTheLoopbackUnlessToldOtherwise() {
+    Map<String, String> env = env();
+    assertThat(CoordinatorConfig.fromEnv(env).host()).isEqualTo("127.0.0.1");
+    env.put("COORDINATOR_HOST", "0.0.0.0");
+    assertThat(CoordinatorConfig.fromEnv(env).host()).isEqualTo("0.0.0.0");
+    env.put("COORDINATOR_HOST", "0.0.0.0:8080");
+    assertThatThrownBy(() -> CoordinatorConfig.fromEnv(env))
+        .hasMessageStartingWith("COORDINATOR_HOST is '0.0.0.0:8080': expected an address");
+  }
+
+  @Test
   void theViewerCanBeSwitchedOffAndABadSwitchIsNamed() {
     Map<String, String> env = env();
     env.put("COORDINATOR_VIEWER", "false");

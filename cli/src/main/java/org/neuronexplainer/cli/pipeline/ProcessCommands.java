@@ -47,7 +47,8 @@ public final class ProcessCommands {
         "Runs the coordinator against an external broker and store: run planning, progress",
         "from the events topic, the REST API (/api, bearer token), the neuron viewer and run",
         "pages (/), /healthz, /readyz, /metrics. Configuration: KAFKA_BOOTSTRAP_SERVERS,",
-        "STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN, COORDINATOR_PORT (8080),",
+        "STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN, COORDINATOR_HOST (127.0.0.1: this",
+        "machine only; 0.0.0.0 for every interface), COORDINATOR_PORT (8080),",
         "COORDINATOR_VIEWER (true), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS."
       })
   public static final class CoordinatorCommand implements Callable<Integer> {
@@ -57,7 +58,8 @@ public final class ProcessCommands {
       System.err.println("coordinator: " + config);
       MetricsSetup metrics = new MetricsSetup();
       Coordinator coordinator = Coordinator.start(config, config.store().open(), metrics);
-      System.err.println("coordinator: listening on port " + coordinator.port());
+      System.err.println(
+          "coordinator: listening on " + config.host() + " port " + coordinator.port());
       runUntilStopped(coordinator, metrics);
       return 0;
     }
@@ -69,7 +71,8 @@ public final class ProcessCommands {
       description = {
         "Runs a worker against an external broker and store: the stages of WORKER_STAGES",
         "(default explain-and-score; any of capture, collate, explain-and-score, weights),",
-        "/healthz, /readyz and /metrics on METRICS_PORT (9400). Configuration:",
+        "/healthz, /readyz and /metrics on METRICS_HOST (127.0.0.1: this machine only;",
+        "0.0.0.0 for every interface) and METRICS_PORT (9400). Configuration:",
         "KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR,",
         "WORKER_RUNNERS (4), WORKER_MAX_IN_FLIGHT (8), WORKER_JOB_TIMEOUT_SECONDS (600),",
         "KAFKA_TOPIC_PREFIX; the LLM client of model-backed runs: LLM_BASE_URL, LLM_API_KEY,",
@@ -99,8 +102,13 @@ public final class ProcessCommands {
               metrics,
               RunnerSettings.DEFAULTS);
       OpsServer server =
-          OpsServer.start(config.metricsPort(), metrics, worker.checks(), (vertx, router) -> {});
-      System.err.println("worker: /metrics on port " + server.port());
+          OpsServer.start(
+              config.metricsHost(),
+              config.metricsPort(),
+              metrics,
+              worker.checks(),
+              (vertx, router) -> {});
+      System.err.println("worker: /metrics on " + config.metricsHost() + " port " + server.port());
       // Runners first (each finishes or hands back its jobs), then the endpoints, then metrics.
       runUntilStopped(worker, server, metrics);
     }

@@ -12,6 +12,7 @@ import org.neuronexplainer.cli.capture.ModelDirectory;
 import org.neuronexplainer.cli.capture.SmokeModel;
 import org.neuronexplainer.cli.explain.LlmOptions;
 import org.neuronexplainer.cli.pipeline.broker.LocalKafkaBroker;
+import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.ops.MetricsSetup;
@@ -80,6 +81,14 @@ public final class RunCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--host",
+      defaultValue = Env.LOOPBACK,
+      description =
+          "Address the coordinator listens on (default: ${DEFAULT-VALUE}, this machine only;"
+              + " 0.0.0.0 for all): its API, the viewer and /metrics.")
+  String host;
+
+  @Option(
       names = "--runners",
       defaultValue = "4",
       description = "worker consumers (default: ${DEFAULT-VALUE})")
@@ -132,6 +141,11 @@ public final class RunCommand implements Callable<Integer> {
     if (store != null) {
       StoreDirectory.check(store, capturing);
     }
+    try {
+      host = Env.parsedHost(host);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--host is '" + host + "': expected " + e.getMessage(), 2);
+    }
     if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
       throw new UserException("--data-dir " + dataDir + ": not a directory", 2);
     }
@@ -175,8 +189,9 @@ public final class RunCommand implements Callable<Integer> {
       env.put("STORE_DIR", storeDir.toAbsolutePath().toString());
       env.remove("STORE_URL");
       env.put("KAFKA_PARTITIONS", Integer.toString(partitions));
+      env.put("COORDINATOR_HOST", host);
       env.put("COORDINATOR_PORT", Integer.toString(port));
-      viewer.configure(env, System.getenv(), home);
+      viewer.configure(env, System.getenv(), home, err);
       env.put("WORKER_RUNNERS", Integer.toString(runners));
       if (capturing) {
         // One worker serves every stage here; the cluster splits them into pools.
@@ -194,9 +209,7 @@ public final class RunCommand implements Callable<Integer> {
                   metrics,
                   RunnerSettings.DEFAULTS)) {
         err.println(
-            "coordinator: http://localhost:"
-                + coordinator.port()
-                + " (/metrics, /healthz, /readyz)");
+            "coordinator: " + RunViewer.address(coordinator) + " (/metrics, /healthz, /readyz)");
         while (!coordinator.caughtUp()) {
           Thread.sleep(50);
         }

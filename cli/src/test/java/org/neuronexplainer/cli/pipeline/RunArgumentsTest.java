@@ -71,6 +71,14 @@ class RunArgumentsTest {
   }
 
   @Test
+  void aHostThatIsNoAddressFailsAtOnce() {
+    assertThat(execute("run", "--host", "0.0.0.0:8080")).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .startsWith("run: --host is '0.0.0.0:8080': expected an address to listen on");
+    assertNothingStarted();
+  }
+
+  @Test
   void aMissingStoreIsNamedAsAMissingDirectory() {
     Path missing = dir.resolve("nonexistent");
 

@@ -1,7 +1,9 @@
 package org.neuronexplainer.common.config;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -17,6 +19,12 @@ import java.util.stream.Collectors;
  * #invalid}: {@code NAME is 'value': expected what it must be}.
  */
 public final class Env {
+
+  /** Only this machine can connect: the default of every server the project starts. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  private static final String HOST_NAME =
+      "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*";
 
   private final Map<String, String> vars;
 
@@ -147,6 +155,14 @@ public final class Env {
   }
 
   /**
+   * An address to listen on (see {@link #parsedHost}): {@code fallback} when unset, normally {@link
+   * #LOOPBACK}.
+   */
+  public String host(String name, String fallback) {
+    return parsed(name, fallback, Env::parsedHost);
+  }
+
+  /**
    * A value read by {@code parse}, which throws an {@link IllegalArgumentException} whose message
    * says what is expected; the error then names the variable and its value.
    */
@@ -178,6 +194,52 @@ public final class Env {
       // reported below
     }
     throw new IllegalArgumentException(expected);
+  }
+
+  /**
+   * Parses an address to listen on, for {@link #parsed}: an IPv4 address ({@code 127.0.0.1}, this
+   * machine only; {@code 0.0.0.0}, every interface), an IPv6 address, with or without brackets, or
+   * a host name. No scheme, no port. Nothing is looked up: a name is only checked for its form.
+   */
+  public static String parsedHost(String text) {
+    String expected =
+        "an address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every"
+            + " interface), without a port";
+    String host = text.strip();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.matches("[0-9.]+")) {
+      if (isIpv4(host)) {
+        return host;
+      }
+    } else if (host.contains(":")) {
+      // A literal with a colon is parsed, never looked up: either an IPv6 address or an error.
+      if (host.matches("[0-9A-Fa-f:.]+")) {
+        try {
+          InetAddress.getByName(host);
+          return host;
+        } catch (UnknownHostException e) {
+          // reported below
+        }
+      }
+    } else if (host.length() <= 253 && host.matches(HOST_NAME)) {
+      return host;
+    }
+    throw new IllegalArgumentException(expected);
+  }
+
+  private static boolean isIpv4(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String wholeNumber(long min, long max) {

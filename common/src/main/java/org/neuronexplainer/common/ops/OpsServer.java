@@ -21,19 +21,24 @@ public final class OpsServer implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
+  private final String host;
 
-  private OpsServer(Vertx vertx, HttpServer server) {
+  private OpsServer(Vertx vertx, HttpServer server, String host) {
     this.vertx = vertx;
     this.server = server;
+    this.host = host;
   }
 
   /**
    * Starts the server and waits until it listens.
    *
+   * @param host the address to listen on: {@code 127.0.0.1} for this machine only, {@code 0.0.0.0}
+   *     for every interface (a container's)
    * @param port the port, or 0 for any free one (see {@link #port()})
    * @param extraRoutes adds the process's own routes to the router (given the server's Vert.x)
    */
   public static OpsServer start(
+      String host,
       int port,
       MetricsSetup metrics,
       Map<String, ReadinessCheck> checks,
@@ -61,14 +66,15 @@ public final class OpsServer implements AutoCloseable {
           vertx
               .createHttpServer()
               .requestHandler(router)
-              .listen(port)
+              .listen(port, host)
               .toCompletionStage()
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      return new OpsServer(vertx, server);
+      return new OpsServer(vertx, server, host);
     } catch (Exception e) {
       vertx.close();
-      throw new IllegalStateException("cannot listen on port " + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot listen on " + host + " port " + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -107,6 +113,11 @@ public final class OpsServer implements AutoCloseable {
   /** The port it listens on. */
   public int port() {
     return server.actualPort();
+  }
+
+  /** The address it listens on, as configured. */
+  public String host() {
+    return host;
   }
 
   public Vertx vertx() {

@@ -66,6 +66,30 @@ class EnvTest {
   }
 
   @Test
+  void aHostIsTheLoopbackUnlessSetAndIsCheckedForItsForm() {
+    Env env =
+        new Env(
+            Map.of(
+                "ALL", "0.0.0.0",
+                "V6", "[::1]",
+                "NAME", "coordinator.example.org",
+                "WITH_PORT", "0.0.0.0:8080",
+                "URL", "http://example.org",
+                "OCTET", "256.0.0.1",
+                "SPACE", "my host"));
+    assertThat(env.host("UNSET", Env.LOOPBACK)).isEqualTo("127.0.0.1");
+    assertThat(env.host("ALL", Env.LOOPBACK)).isEqualTo("0.0.0.0");
+    assertThat(env.host("V6", Env.LOOPBACK)).isEqualTo("::1");
+    assertThat(env.host("NAME", Env.LOOPBACK)).isEqualTo("coordinator.example.org");
+    for (String bad : new String[] {"WITH_PORT", "URL", "OCTET", "SPACE"}) {
+      assertThatThrownBy(() -> env.host(bad, Env.LOOPBACK))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith(bad + " is '")
+          .hasMessageContaining("expected an address to listen on, such as 127.0.0.1");
+    }
+  }
+
+  @Test
   void aSecretIsNeverShown() {
     assertThat(Env.invalidSecret("KEY", "base64").getMessage())
         .isEqualTo("KEY is set (value not shown): expected base64");

@@ -30,6 +30,9 @@ import org.neuronexplainer.worker.texts.PromptTexts;
  *     fetch.max.wait.ms}; lower hands jobs over faster, higher sends fewer fetches when idle
  * @param sessionTimeoutMillis {@code WORKER_SESSION_TIMEOUT_MS}, default 45000 (Kafka's): how soon
  *     the partitions of a worker that died without leaving move to the others
+ * @param metricsHost {@code METRICS_HOST}, default {@code 127.0.0.1} (this machine only): the
+ *     address of {@code /healthz}, {@code /readyz} and {@code /metrics}; a container sets {@code
+ *     0.0.0.0} for its probes and Prometheus
  * @param metricsPort {@code METRICS_PORT}, default 9400; 0 picks a free port
  * @param llmModel {@code LLM_MODEL}, for the LLM meters' model label; {@code none} when unset
  * @param captureDevice {@code WORKER_CAPTURE_DEVICE}, default {@code auto} (the first GPU the
@@ -48,6 +51,7 @@ public record WorkerConfig(
     int sessionTimeoutMillis,
     StoreLocation store,
     KafkaConfig kafka,
+    String metricsHost,
     int metricsPort,
     String llmModel,
     String captureDevice,
@@ -74,6 +78,7 @@ public record WorkerConfig(
         env.integer("WORKER_SESSION_TIMEOUT_MS", 45_000, 1_000, 3_600_000),
         StoreLocation.fromEnv(vars),
         kafka,
+        env.host("METRICS_HOST", Env.LOOPBACK),
         env.integer("METRICS_PORT", 9400, 0, 65_535),
         env.string("LLM_MODEL", "none"),
         env.parsed("WORKER_CAPTURE_DEVICE", "auto", WorkerConfig::device),

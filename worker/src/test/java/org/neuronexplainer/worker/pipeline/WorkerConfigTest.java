@@ -65,6 +65,17 @@ class WorkerConfigTest {
   }
 
   @Test
+  void theMetricsServerListensOnTheLoopbackUnlessToldOtherwise() {
+    Map<String, String> env = env();
+    assertThat(WorkerConfig.fromEnv(env).metricsHost()).isEqualTo("127.0.0.1");
+    env.put("METRICS_HOST", "0.0.0.0");
+    assertThat(WorkerConfig.fromEnv(env).metricsHost()).isEqualTo("0.0.0.0");
+    env.put("METRICS_HOST", "http://0.0.0.0");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
+        .hasMessageStartingWith("METRICS_HOST is 'http://0.0.0.0': expected an address");
+  }
+
+  @Test
   void errorsNameTheVariable() {
     Map<String, String> env = env();
     env.put("WORKER_STAGES", "explain-and-score,paint");

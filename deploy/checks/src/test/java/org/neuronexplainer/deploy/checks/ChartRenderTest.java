@@ -46,11 +46,14 @@ class ChartRenderTest {
     Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
     assertThat(env(cpu, "WORKER_STAGES")).isEqualTo("collate,explain-and-score,weights");
     assertThat(env(cpu, "METRICS_PORT")).isEqualTo("8080");
+    // The pod's interface, where the probes and Prometheus connect; the default is the loopback.
+    assertThat(env(cpu, "METRICS_HOST")).isEqualTo("0.0.0.0");
     assertThat(env(cpu, "WORKER_MAX_IN_FLIGHT")).isEqualTo("8");
     assertThat(container(cpu).at("/args").toString()).isEqualTo("[\"worker\"]");
     assertThat(cpu.at("/spec/replicas").asInt()).isEqualTo(2);
     Manifest coordinator = named(all, "Deployment", "ne-neuron-explainer-coordinator");
     assertThat(env(coordinator, "COORDINATOR_PORT")).isEqualTo("8080");
+    assertThat(env(coordinator, "COORDINATOR_HOST")).isEqualTo("0.0.0.0");
     assertThat(container(coordinator).at("/args").toString()).isEqualTo("[\"coordinator\"]");
     Manifest config = named(all, "ConfigMap", "ne-neuron-explainer-config");
     assertThat(config.at("/data/STORE_DIR").asText()).isEqualTo("/var/lib/neuron-explainer/store");
@@ -58,6 +61,7 @@ class ChartRenderTest {
     Manifest gpu = named(all, "Deployment", "ne-neuron-explainer-worker-gpu");
     assertThat(env(gpu, "WORKER_STAGES")).isEqualTo("capture");
     assertThat(env(gpu, "WORKER_CAPTURE_DEVICE")).isEqualTo("gpu");
+    assertThat(env(gpu, "METRICS_HOST")).isEqualTo("0.0.0.0");
     assertThat(container(gpu).at("/image").asText()).contains("neuron-explainer-cuda:");
     assertThat(container(gpu).at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
     // No surge pod waiting for a GPU that the old pod holds.

@@ -82,10 +82,13 @@ class EnvContractTest {
         if (command.equals("coordinator")) {
           CoordinatorConfig config = CoordinatorConfig.fromEnv(env);
           assertThat(config.port()).as(d.name() + ": COORDINATOR_PORT").isEqualTo(httpPort);
+          // Outside a pod the default is the loopback: the probes would find nothing there.
+          assertThat(config.host()).as(d.name() + ": COORDINATOR_HOST").isEqualTo("0.0.0.0");
         } else {
           assertThat(command).as(d.name() + " args").isEqualTo("worker");
           WorkerConfig config = WorkerConfig.fromEnv(env);
           assertThat(config.metricsPort()).as(d.name() + ": METRICS_PORT").isEqualTo(httpPort);
+          assertThat(config.metricsHost()).as(d.name() + ": METRICS_HOST").isEqualTo("0.0.0.0");
           assertThat(config.maxInFlight())
               .as(d.name() + ": WORKER_MAX_IN_FLIGHT")
               .isEqualTo(Integer.parseInt(env.get("WORKER_MAX_IN_FLIGHT")));
@@ -109,12 +112,16 @@ class EnvContractTest {
   @Test
   void theProcessesAcceptTheLocalStacksEnvironment() throws IOException {
     Map<String, Map<String, String>> services = composeServices();
-    assertThat(CoordinatorConfig.fromEnv(services.get("coordinator")).port()).isEqualTo(8080);
+    CoordinatorConfig coordinator = CoordinatorConfig.fromEnv(services.get("coordinator"));
+    assertThat(coordinator.port()).isEqualTo(8080);
+    // The published port and Prometheus reach the container's interface, not its loopback.
+    assertThat(coordinator.host()).isEqualTo("0.0.0.0");
     for (String worker : List.of("worker-cpu", "worker-gpu")) {
       // The image's METRICS_PORT (8080) is where Prometheus scrapes (deploy/prometheus).
       Map<String, String> env = new LinkedHashMap<>(services.get(worker));
       env.putIfAbsent("METRICS_PORT", "8080");
       assertThat(WorkerConfig.fromEnv(env).metricsPort()).as(worker).isEqualTo(8080);
+      assertThat(WorkerConfig.fromEnv(env).metricsHost()).as(worker).isEqualTo("0.0.0.0");
       assertThat(WorkerConfig.fromEnv(env).maxInFlight())
           .as(worker + ": WORKER_MAX_IN_FLIGHT")
           .isEqualTo(8);

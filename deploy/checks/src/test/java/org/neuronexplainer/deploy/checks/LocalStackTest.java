@@ -60,6 +60,23 @@ class LocalStackTest {
   }
 
   @Test
+  void theStackPublishesItsPortsOnTheHostsLoopbackOnly() throws Exception {
+    JsonNode compose = new YAMLMapper().readTree(DEPLOY.resolve("compose.yaml").toFile());
+    List<String> published = new ArrayList<>();
+    compose.path("services").forEach(s -> s.path("ports").forEach(p -> published.add(p.asText())));
+    assertThat(published).isNotEmpty().allMatch(p -> p.startsWith("127.0.0.1:"));
+  }
+
+  @Test
+  void bothImagesListenOnEveryInterfaceOfTheirContainer() throws Exception {
+    for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
+      assertThat(Files.readString(DEPLOY.resolve(file)))
+          .as(file)
+          .contains("COORDINATOR_HOST=0.0.0.0", "METRICS_HOST=0.0.0.0");
+    }
+  }
+
+  @Test
   void bothImagesRunAsANonRootUserWithAHealthCheck() throws Exception {
     for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
       String dockerfile = Files.readString(DEPLOY.resolve(file));
