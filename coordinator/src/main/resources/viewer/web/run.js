@@ -1,6 +1,7 @@
 // One run: what produced its scores (backends, model, escaping and the prompts' recorded files),
 // progress per state and per stage, throughput, ETA, tokens and cost, the failed neurons with their
-// reasons, and (with the coordinator's API token) re-queue and cancel. Refreshes itself while the
+// reasons (without a coordinator: as its failures file has them), and (with the coordinator's API
+// token) re-queue and cancel. Refreshes itself while the
 // run is running. The token lives in this tab's sessionStorage and travels only in the
 // Authorization header, never in an address.
 "use strict";
@@ -133,10 +134,14 @@ function figuresPart(run) {
     rows.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
 }
 
-function failedPart(neurons) {
+/**
+ * The failed neurons: live from the coordinator, or as it last wrote them to the run's failures
+ * file ({@code file}, null when it never wrote one).
+ */
+function failedPart(neurons, file) {
   const pane = NX.pane("Failed neurons", "failed");
-  if (!page.live) {
-    pane.append(NX.notice("missing", "Which neurons failed, and why, is known to the coordinator only."));
+  if (!page.live && !file) {
+    pane.append(NX.notice("missing", "No failures file was written for this run: which neurons failed, and why, is not on record."));
     return pane;
   }
   if (neurons.length === 0) {
@@ -167,7 +172,9 @@ function failedPart(neurons) {
       NX.el("td", { class: "reason" }, n.reason || "(no reason given)"));
     table.append(row);
   }
-  pane.append(NX.el("p", { class: "muted" }, neurons.length + " failed"), table);
+  const count = neurons.length + " failed";
+  pane.append(NX.el("p", { class: "muted", id: "failed-count" }, page.live ? count : count + ", as recorded in ",
+    page.live ? null : NX.el("a", { href: NX.withStore("/raw/" + file), id: "failures-file" }, file)), table);
   return pane;
 }
 
@@ -325,7 +332,7 @@ async function refresh() {
   let failed = [];
   try {
     answer = await NX.fetchJson("/api/viewer/runs/" + id);
-    if (answer.live) failed = (await NX.fetchJson("/api/viewer/runs/" + id + "/neurons?state=failed")).neurons;
+    if (answer.live || answer.failures) failed = (await NX.fetchJson("/api/viewer/runs/" + id + "/neurons?state=failed")).neurons;
   } catch (e) {
     NX.replace(page.parts.body, NX.notice("error", e.message));
     page.shown.failed = null;
@@ -338,7 +345,7 @@ async function refresh() {
   NX.replace(page.parts.state, NX.stateChip(run.state),
     run.state === "running" ? NX.el("span", { class: "muted" }, " updates every " + REFRESH_MILLIS / 1000 + " s") : null);
   NX.replace(page.parts.body, summaryPart(run), methodPart(answer.method), progressPart(run, answer.stages), figuresPart(run));
-  replaceIfChanged("failed", JSON.stringify([page.token !== null, failed]), () => failedPart(failed));
+  replaceIfChanged("failed", JSON.stringify([page.token !== null, answer.failures, failed]), () => failedPart(failed, answer.failures));
   updateActions();
   if (run.state === "running") page.timer = setTimeout(refresh, REFRESH_MILLIS);
 }

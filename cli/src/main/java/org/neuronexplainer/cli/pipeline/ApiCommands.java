@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,8 +139,18 @@ public final class ApiCommands {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description = "Shows a run: counts per state and stage, throughput, tokens, cost, ETA.")
+      description = {
+        "Shows a run: counts per state and stage, throughput, tokens, cost, ETA, and its failed",
+        "neurons with their reasons (the first "
+            + Status.FAILURES_SHOWN
+            + "; --neurons failed lists",
+        "all)."
+      })
   public static final class Status implements Callable<Integer> {
+
+    /** Failed neurons added to a run's status; {@code --neurons failed} lists them all. */
+    static final int FAILURES_SHOWN = 20;
+
     @Parameters(paramLabel = "RUN")
     String runId;
 
@@ -147,9 +159,45 @@ public final class ApiCommands {
 
     @Override
     public Integer call() throws Exception {
-      String path = "/api/runs/" + runId + (state == null ? "" : "/neurons?state=" + state);
-      System.out.println(request("GET", path, null));
+      if (state != null) {
+        System.out.println(request("GET", "/api/runs/" + runId + "/neurons?state=" + state, null));
+        return 0;
+      }
+      String run = request("GET", "/api/runs/" + runId, null);
+      JsonNode failed = JSON.readTree(run).at("/progress/states/failed");
+      String neurons =
+          failed.asInt() > 0
+              ? request("GET", "/api/runs/" + runId + "/neurons?state=failed", null)
+              : null;
+      System.out.println(withFailures(run, neurons));
       return 0;
+    }
+
+    /**
+     * The run's JSON with {@code failures} added when {@code neurons} (the API's list of failed
+     * neurons) has any: their {@code count}, the first {@link #FAILURES_SHOWN} as {@code neurons}
+     * (neuron, stage, attempt, reason) and the store key of the run's failures file as {@code
+     * file}.
+     */
+    static String withFailures(String run, String neurons) throws IOException {
+      ObjectNode view = (ObjectNode) JSON.readTree(run);
+      JsonNode failed = neurons == null ? null : JSON.readTree(neurons);
+      if (failed == null || !failed.isArray() || failed.isEmpty()) {
+        return run;
+      }
+      ObjectNode failures = view.putObject("failures");
+      failures.put("count", failed.size());
+      ArrayNode shown = failures.putArray("neurons");
+      for (int i = 0; i < Math.min(FAILURES_SHOWN, failed.size()); i++) {
+        ObjectNode n = shown.addObject();
+        for (String field : List.of("neuron", "stage", "attempt", "reason")) {
+          if (failed.get(i).has(field)) {
+            n.set(field, failed.get(i).get(field));
+          }
+        }
+      }
+      failures.put("file", RunRecords.failuresKey(view.path("runId").asText()));
+      return JSON.writeValueAsString(view);
     }
   }
 

@@ -17,6 +17,7 @@ import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
@@ -232,7 +233,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         progress.show(view.progress(), true);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Summary.print(System.out, view, seconds, storeDir);
+        Summary.print(System.out, view, seconds, storeDir, new RunRecords(blobs).failures(id));
         Summary.printCpu(
             System.out,
             view,

@@ -2,16 +2,31 @@ package org.neuronexplainer.cli.pipeline;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import org.neuronexplainer.common.run.RunFailure;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.coordinator.progress.RunProgress;
 import org.neuronexplainer.coordinator.runs.RunView;
 
-/** The closing summary of a run. */
+/** The closing summary of a run, failed neurons included. */
 final class Summary {
+
+  /** Failed neurons listed in the summary; the rest are in the run's failures file. */
+  static final int FAILURES_SHOWN = 5;
+
+  /** A reason longer than this is cut in the summary (the failures file has it whole). */
+  private static final int REASON_CHARS = 300;
 
   private Summary() {}
 
-  static void print(PrintStream out, RunView view, double seconds, Path store) {
+  /**
+   * Prints the summary: counts, score, tokens and cost, where the results are, and the first {@link
+   * #FAILURES_SHOWN} of {@code failures} (as the run's failures file has them) with where the rest
+   * are.
+   */
+  static void print(
+      PrintStream out, RunView view, double seconds, Path store, List<RunFailure> failures) {
     RunProgress.Summary s = view.progress();
     int done = s.states().getOrDefault("done", 0);
     int failed = s.states().getOrDefault("failed", 0);
@@ -35,6 +50,44 @@ final class Summary {
     out.println(
         "results: " + store.toAbsolutePath().resolve("explanations") + "/{layer}/{neuron}.jsonl");
     out.println("run records: " + store.toAbsolutePath().resolve("runs").resolve(view.runId()));
+    printFailures(
+        out, failures, store.toAbsolutePath().resolve(RunRecords.failuresKey(view.runId())));
+  }
+
+  private static void printFailures(PrintStream out, List<RunFailure> failures, Path file) {
+    if (failures.isEmpty()) {
+      return;
+    }
+    out.println(
+        failures.size() <= FAILURES_SHOWN
+            ? "failed neurons (also in " + file + "):"
+            : "failed neurons, the first "
+                + FAILURES_SHOWN
+                + " of "
+                + failures.size()
+                + " (all in "
+                + file
+                + "):");
+    for (RunFailure f : failures.subList(0, Math.min(FAILURES_SHOWN, failures.size()))) {
+      out.println(
+          "  "
+              + f.neuron()
+              + " "
+              + (f.stage() == null ? "-" : f.stage())
+              + ", attempt "
+              + f.attempts()
+              + ": "
+              + oneLine(f.reason()));
+    }
+  }
+
+  /** The reason on one line, cut to {@link #REASON_CHARS}. */
+  static String oneLine(String reason) {
+    if (reason == null || reason.isBlank()) {
+      return "(no reason given)";
+    }
+    String line = reason.strip().replaceAll("\\s*\\R\\s*", " | ");
+    return line.length() <= REASON_CHARS ? line : line.substring(0, REASON_CHARS) + "...";
   }
 
   /** CPU per neuron: this JVM (coordinator and worker) and the broker, when known. */

@@ -2,8 +2,11 @@ package org.neuronexplainer.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+/** What the API commands print. */
 class ApiCommandsTest {
 
   @Test
@@ -15,5 +18,38 @@ class ApiCommandsTest {
     assertThat(ApiCommands.errorMessage("<html>proxy error</html>"))
         .isEqualTo("<html>proxy error</html>");
     assertThat(ApiCommands.errorMessage("{\"message\":\"x\"}")).isEqualTo("{\"message\":\"x\"}");
+  }
+
+  @Test
+  void statusAddsTheFirstFailedNeuronsWithTheirReasonsAndTheirCount() throws Exception {
+    String run = "{\"runId\":\"r\",\"state\":\"failed\",\"progress\":{\"states\":{\"failed\":25}}}";
+    StringBuilder neurons = new StringBuilder("[");
+    for (int i = 0; i < 25; i++) {
+      neurons.append(i == 0 ? "" : ",").append("{\"neuron\":\"0:").append(i);
+      neurons.append("\",\"state\":\"failed\",\"stage\":\"explain-and-score\",\"attempt\":3,");
+      neurons.append("\"reason\":\"endpoint down ").append(i).append("\",\"score\":null}");
+    }
+    neurons.append("]");
+
+    JsonNode status =
+        new ObjectMapper().readTree(ApiCommands.Status.withFailures(run, neurons.toString()));
+
+    assertThat(status.get("state").asText()).isEqualTo("failed");
+    assertThat(status.at("/failures/count").asInt()).isEqualTo(25);
+    assertThat(status.at("/failures/file").asText()).isEqualTo("runs/r/failures.jsonl");
+    JsonNode shown = status.at("/failures/neurons");
+    assertThat(shown).hasSize(ApiCommands.Status.FAILURES_SHOWN);
+    assertThat(shown.get(0).get("neuron").asText()).isEqualTo("0:0");
+    assertThat(shown.get(0).get("stage").asText()).isEqualTo("explain-and-score");
+    assertThat(shown.get(0).get("attempt").asInt()).isEqualTo(3);
+    assertThat(shown.get(0).get("reason").asText()).isEqualTo("endpoint down 0");
+    assertThat(shown.get(0).has("score")).isFalse();
+  }
+
+  @Test
+  void statusOfARunWithoutFailuresIsTheApisAnswer() throws Exception {
+    String run = "{\"runId\":\"r\",\"state\":\"succeeded\"}";
+    assertThat(ApiCommands.Status.withFailures(run, null)).isEqualTo(run);
+    assertThat(ApiCommands.Status.withFailures(run, "[]")).isEqualTo(run);
   }
 }

@@ -28,6 +28,8 @@ import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
+import org.neuronexplainer.common.run.RunFailure;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.BlobStore;
@@ -208,6 +210,19 @@ class PipelineIT {
       HttpResponse<String> listed =
           get(c.port(), "/api/runs/run-faults/neurons?state=failed", TOKEN);
       assertThat(listed.body()).contains("endpoint down");
+      // On record in the store, beside the run, written before the run was marked failed.
+      Path file = dir.resolve(RunRecords.failuresKey("run-faults"));
+      List<String> lines = Files.readAllLines(file);
+      assertThat(lines).hasSize(2);
+      List<RunFailure> recorded = new RunRecords(store).failures("run-faults");
+      assertThat(recorded).extracting(RunFailure::neuron).containsExactly("0:3", "1:7");
+      assertThat(recorded)
+          .allSatisfy(
+              f -> {
+                assertThat(f.stage()).isEqualTo("explain-and-score");
+                assertThat(f.attempts()).isEqualTo(2);
+                assertThat(f.reason()).contains("attempt budget of 2").contains("endpoint down");
+              });
 
       endpointDown.set(false);
       assertThat(post(c.port(), "/api/runs/run-faults/requeue", TOKEN, "{}").body())
@@ -215,7 +230,10 @@ class PipelineIT {
       view = awaitFinished(c, "run-faults", Duration.ofSeconds(60));
       assertThat(view.status().state()).isEqualTo(RunState.SUCCEEDED);
       assertThat(view.progress().states().get("done")).isEqualTo(20);
+      assertThat(Files.readString(file)).as("no neuron is failed now").isEmpty();
     }
+    // Kept after the coordinator and the worker are gone.
+    assertThat(Files.exists(dir.resolve(RunRecords.failuresKey("run-faults")))).isTrue();
   }
 
   static int done(Coordinator c, String runId) {

@@ -18,7 +18,8 @@ import org.neuronexplainer.common.storage.BlobStore;
  * {@code plan.json} (the planned neurons), {@code done/{layer}/{neuron}.json} (the marker that a
  * neuron's results were written by this run's method) and the files its prompts were built from,
  * {@code prompt-texts.json}, {@code explainer-few-shot.json} and {@code simulator-few-shot.json}
- * (see {@link RunInput}). Thread-safe.
+ * (see {@link RunInput}), and {@code failures.jsonl} (the neurons failed now, with their reasons).
+ * Thread-safe.
  */
 public final class RunRecords {
 
@@ -60,6 +61,11 @@ public final class RunRecords {
   /** The key of one of a run's input files, such as {@link #PROMPT_TEXTS_FILE}. */
   public static String inputKey(String runId, String file) {
     return RUNS + runId + "/" + file;
+  }
+
+  /** The run's failed neurons, one {@link RunFailure} a line, rewritten whole as they change. */
+  public static String failuresKey(String runId) {
+    return RUNS + runId + "/failures.jsonl";
   }
 
   public static String doneKey(String runId, NeuronId neuron) {
@@ -167,6 +173,33 @@ public final class RunRecords {
 
   public Optional<DoneMarker> done(String runId, NeuronId neuron) {
     return store.get(doneKey(runId, neuron)).map(b -> read(b, DoneMarker.class));
+  }
+
+  /**
+   * Replaces the run's failures file with {@code failures} (an empty file when none is failed now):
+   * one put, so a reader sees the old list or the new one, never a mix.
+   */
+  public void putFailures(String runId, List<RunFailure> failures) {
+    StringBuilder lines = new StringBuilder();
+    for (RunFailure failure : failures) {
+      lines.append(new String(write(failure), StandardCharsets.UTF_8)).append('\n');
+    }
+    store.put(failuresKey(runId), lines.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The run's failed neurons as last recorded; empty when none failed or none was recorded. */
+  public List<RunFailure> failures(String runId) {
+    Optional<byte[]> bytes = store.get(failuresKey(runId));
+    if (bytes.isEmpty()) {
+      return List.of();
+    }
+    List<RunFailure> failures = new ArrayList<>();
+    for (String line : new String(bytes.get(), StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        failures.add(read(line.getBytes(StandardCharsets.UTF_8), RunFailure.class));
+      }
+    }
+    return failures;
   }
 
   /** Every run id with a status record, sorted. */

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.messaging.StageEvent;
+import org.neuronexplainer.common.run.RunFailure;
 
 /**
  * One run's per-neuron state, folded from its stage events. Not thread-safe: {@link ProgressBoard}
@@ -49,6 +50,9 @@ public final class RunProgress {
   private double scoreSum;
   private int scored;
   private long completed;
+
+  /** Raised whenever a neuron enters or leaves {@code failed}, or fails again. */
+  private long failuresVersion;
 
   public RunProgress(String runId) {
     this.runId = runId;
@@ -156,6 +160,9 @@ public final class RunProgress {
   }
 
   private void move(NeuronProgress n, NeuronState next) {
+    if (n.state == NeuronState.FAILED || next == NeuronState.FAILED) {
+      failuresVersion++;
+    }
     counts.merge(n.state, -1, Integer::sum);
     counts.merge(next, 1, Integer::sum);
     n.state = next;
@@ -282,6 +289,18 @@ public final class RunProgress {
         });
     out.sort(Comparator.comparing(NeuronView::neuron, ProgressBoard.UNIT_ORDER));
     return out;
+  }
+
+  /** Changes whenever the list of {@link #failures()} may have changed. */
+  public long failuresVersion() {
+    return failuresVersion;
+  }
+
+  /** The neurons failed now, in neuron order, as the run's failures file keeps them. */
+  public List<RunFailure> failures() {
+    return neurons(NeuronState.FAILED).stream()
+        .map(n -> new RunFailure(n.neuron(), n.stage(), n.attempt(), n.reason()))
+        .toList();
   }
 
   /**

@@ -37,6 +37,9 @@ public final class RunService {
   private final Map<String, RunStatus> statuses = new ConcurrentHashMap<>();
   private final Map<String, RunSpec> specs = new ConcurrentHashMap<>();
 
+  /** Per run, the {@link RunProgress#failuresVersion()} its failures file was written at. */
+  private final Map<String, Long> failuresWritten = new ConcurrentHashMap<>();
+
   public RunService(
       RunRecords records,
       RunPlanner planner,
@@ -192,9 +195,12 @@ public final class RunService {
   }
 
   /**
-   * Marks running runs whose neurons are all settled: succeeded, or failed if any neuron failed.
+   * Writes each run's changed failures file, then marks running runs whose neurons are all settled:
+   * succeeded, or failed if any neuron failed. The files go first, so a run recorded as failed has
+   * its reasons beside it.
    */
   public void settle() {
+    statuses.keySet().forEach(this::recordFailures);
     for (RunStatus status : List.copyOf(statuses.values())) {
       if (status.state() != RunState.RUNNING) {
         continue;
@@ -216,6 +222,20 @@ public final class RunService {
         setState(status.runId(), next);
       }
     }
+  }
+
+  /**
+   * Rewrites {@code runs/{id}/failures.jsonl} when the run's failed neurons changed since it was
+   * last written by this process (after a restart, once the replay has rebuilt them). A neuron
+   * leaves the file when it is re-queued and comes back with its new reason if it fails again.
+   */
+  private void recordFailures(String runId) {
+    long version = board.read(runId, RunProgress::failuresVersion).orElse(0L);
+    if (version == failuresWritten.getOrDefault(runId, 0L)) {
+      return;
+    }
+    records.putFailures(runId, board.read(runId, RunProgress::failures).orElse(List.of()));
+    failuresWritten.put(runId, version);
   }
 
   public Map<String, RunStatus> statuses() {

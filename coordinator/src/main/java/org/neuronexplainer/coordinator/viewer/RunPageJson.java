@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.progress.RunProgress;
@@ -29,21 +31,36 @@ final class RunPageJson {
           Map.entry(Stage.COLLATE, NeuronState.COLLATING),
           Map.entry(Stage.EXPLAIN_AND_SCORE, NeuronState.EXPLAINING));
 
+  private static final Pattern FAILURES_KEY =
+      Pattern.compile("runs/[A-Za-z0-9][A-Za-z0-9._-]{0,99}/failures\\.jsonl");
+
   private static final ObjectMapper JSON =
       JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
 
   private RunPageJson() {}
 
-  /** The run, its stages and, when its spec is known, its method ({@link RunMethodJson}). */
+  /**
+   * The run, its stages, the key of its failures file once the coordinator wrote one ({@code
+   * failures}) and, when its spec is known, its method ({@link RunMethodJson}).
+   */
   static ObjectNode run(RunView view, boolean live, BlobStore store) {
     ObjectNode node = JSON.createObjectNode();
     node.put("live", live);
     node.set("run", JSON.valueToTree(view));
+    String failures = RunRecords.failuresKey(view.runId());
+    if (store.exists(failures)) {
+      node.put("failures", failures);
+    }
     if (view.spec() != null) {
       node.set("method", RunMethodJson.method(view.spec(), store));
     }
     node.set("stages", view.progress() == null ? JSON.createArrayNode() : stages(view.progress()));
     return node;
+  }
+
+  /** Whether {@code key} is a run's failures file, which {@code /raw/} serves. */
+  static boolean isFailuresKey(String key) {
+    return FAILURES_KEY.matcher(key).matches();
   }
 
   static ObjectNode runs(List<RunView> views, boolean live) {

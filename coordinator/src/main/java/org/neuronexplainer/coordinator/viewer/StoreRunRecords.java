@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.BlobStore;
@@ -13,8 +14,9 @@ import org.neuronexplainer.coordinator.runs.RunNotFoundException;
 import org.neuronexplainer.coordinator.runs.RunView;
 
 /**
- * A store's run records read without a coordinator: each run's spec and recorded state, and how
- * many of its neurons left a done marker. Which neurons failed, and why, is known only to the
+ * A store's run records read without a coordinator: each run's spec and recorded state, how many of
+ * its neurons left a done marker, and the failed neurons with their reasons as the coordinator last
+ * wrote them to {@code runs/{id}/failures.jsonl}. Neurons in other states are known only to the
  * coordinator (it folds the events topic), so those are not here.
  */
 final class StoreRunRecords implements RunSource {
@@ -67,7 +69,16 @@ final class StoreRunRecords implements RunSource {
   @Override
   public List<RunProgress.NeuronView> neurons(String runId, NeuronState state) {
     view(runId);
-    return List.of();
+    if (state != null && state != NeuronState.FAILED) {
+      return List.of();
+    }
+    List<RunProgress.NeuronView> failed = new ArrayList<>();
+    for (RunFailure f : records.failures(runId)) {
+      failed.add(
+          new RunProgress.NeuronView(
+              f.neuron(), NeuronState.FAILED.id(), f.stage(), f.attempts(), f.reason(), null));
+    }
+    return failed;
   }
 
   /** {@code done}: neurons with a done marker, or -1 when not counted (the list). */
@@ -76,6 +87,7 @@ final class StoreRunRecords implements RunSource {
     if (done >= 0) {
       Map<String, Integer> states = new LinkedHashMap<>();
       states.put(NeuronState.DONE.id(), done);
+      states.put(NeuronState.FAILED.id(), records.failures(status.runId()).size());
       summary =
           new RunProgress.Summary(
               status.neuronCount(), states, Map.of(), Map.of(), 0, null, 0, 0, 0, 0, null);

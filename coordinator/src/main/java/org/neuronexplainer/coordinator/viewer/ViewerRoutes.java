@@ -217,8 +217,11 @@ public final class ViewerRoutes {
 
   private void raw(RoutingContext ctx) {
     String key = ctx.pathParam("*");
-    if (key == null || !(NeuronFile.isLayoutKey(key) || RunMethodJson.isInputKey(key))) {
-      error(ctx, 404, "not a dataset file of this layout or a run's input: " + key);
+    if (key == null
+        || !(NeuronFile.isLayoutKey(key)
+            || RunMethodJson.isInputKey(key)
+            || RunPageJson.isFailuresKey(key))) {
+      error(ctx, 404, "not a dataset file of this layout, a run's input or its failures: " + key);
       return;
     }
     withStore(ctx, s -> raw(ctx, s, key));

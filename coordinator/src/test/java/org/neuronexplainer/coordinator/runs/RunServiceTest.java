@@ -1,5 +1,6 @@
 package org.neuronexplainer.coordinator.runs;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +20,7 @@ import org.neuronexplainer.common.messaging.Messages;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.messaging.Topics;
+import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -27,7 +29,10 @@ import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.coordinator.CoordinatorMetrics;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
 
-/** Cancel on running and finished runs, over an in-memory store and a mock producer. */
+/**
+ * Cancel on running and finished runs, and the failures file, over an in-memory store and a mock
+ * producer.
+ */
 class RunServiceTest {
 
   private static final int V = Messages.SCHEMA_VERSION;
@@ -160,5 +165,60 @@ class RunServiceTest {
         .isInstanceOf(RunConflictException.class)
         .hasMessage("run r already cancelled at 1970-01-01T00:00:03Z; nothing to cancel");
     assertThat(stored("r")).isEqualTo(before);
+  }
+
+  @Test
+  void aFailedNeuronIsRecordedWithItsReasonBeforeTheRunIsMarkedFailed() {
+    submit("r");
+    finish("r", "0:0", true);
+    board.apply(
+        new StageEvent.Failed(
+            V, "r", Stage.EXPLAIN_AND_SCORE, "0:1", 3, 1_500L, "endpoint down\nat line 2", false));
+    assertThat(store.get(RunRecords.failuresKey("r"))).isEmpty();
+
+    runs.settle();
+
+    assertThat(stored("r").state()).isEqualTo(RunState.FAILED);
+    assertThat(records.failures("r"))
+        .containsExactly(new RunFailure("0:1", "explain-and-score", 3, "endpoint down\nat line 2"));
+    String file = new String(store.get(RunRecords.failuresKey("r")).orElseThrow(), UTF_8);
+    assertThat(file.lines()).hasSize(1);
+    assertThat(file)
+        .startsWith("{\"neuron\":\"0:1\",\"stage\":\"explain-and-score\",\"attempts\":3,");
+  }
+
+  @Test
+  void aRequeuedNeuronThatSucceedsLeavesTheFailuresFile() {
+    submit("r");
+    finish("r", "0:0", false);
+    finish("r", "0:1", false);
+    runs.settle();
+    assertThat(records.failures("r")).extracting(RunFailure::neuron).containsExactly("0:0", "0:1");
+
+    runs.requeue("r", List.of("0:1"));
+    finish("r", "0:1", true);
+    runs.settle();
+
+    assertThat(records.failures("r")).extracting(RunFailure::neuron).containsExactly("0:0");
+    runs.requeue("r", null);
+    finish("r", "0:0", true);
+    runs.settle();
+    assertThat(stored("r").state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(store.get(RunRecords.failuresKey("r"))).hasValue(new byte[0]);
+    assertThat(records.failures("r")).isEmpty();
+  }
+
+  @Test
+  void theFailuresFileIsWrittenOnlyWhenTheFailuresChange() {
+    submit("r");
+    finish("r", "0:0", true);
+    runs.settle();
+    assertThat(store.get(RunRecords.failuresKey("r"))).isEmpty(); // nothing ever failed
+
+    finish("r", "0:1", false);
+    runs.settle();
+    store.put(RunRecords.failuresKey("r"), new byte[0]);
+    runs.settle();
+    assertThat(store.get(RunRecords.failuresKey("r"))).hasValue(new byte[0]);
   }
 }

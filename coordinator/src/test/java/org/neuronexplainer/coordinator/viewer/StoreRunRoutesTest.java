@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunInput;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
@@ -64,6 +65,15 @@ class StoreRunRoutesTest {
                 null,
                 true));
     records.putStatus(new RunStatus("run-inputs", RunState.SUCCEEDED, 0, 2_000, 3_000));
+    // A finished run whose coordinator recorded two failed neurons before it exited.
+    records.putPlan("run-f", plan);
+    records.putStatus(new RunStatus("run-f", RunState.FAILED, 3, 1_000, 2_000));
+    records.putDone(plan.get(1), new RunRecords.DoneMarker("run-f", "m", 0.5));
+    records.putFailures(
+        "run-f",
+        List.of(
+            new RunFailure("0:1", "explain-and-score", 2, "endpoint down"),
+            new RunFailure("0:3", "explain-and-score", 3, "<img src=x onerror=alert(1)>")));
     server = ViewerServer.start(new ViewerService(store, Optional.empty()), "127.0.0.1", 0);
   }
 
@@ -90,7 +100,7 @@ class StoreRunRoutesTest {
   void listsTheRunsOfTheStoreWithTheirRecordedState() throws Exception {
     JsonNode answer = getJson("/api/viewer/runs", 200);
     assertThat(answer.get("live").asBoolean()).isFalse();
-    assertThat(answer.get("runs")).hasSize(2);
+    assertThat(answer.get("runs")).hasSize(3);
     assertThat(answer.at("/runs/0/runId").asText()).isEqualTo("run-a");
     assertThat(answer.at("/runs/0/state").asText()).isEqualTo("running");
     assertThat(answer.at("/runs/0/spec/explainer").asText()).isEqualTo("baseline");
@@ -108,6 +118,27 @@ class StoreRunRoutesTest {
     assertThat(getJson("/api/viewer/runs/run-b", 404).get("error").asText()).contains("run-b");
     assertThat(getJson("/api/viewer/runs/run-a/neurons?state=odd", 400).get("error").asText())
         .contains("unknown state");
+  }
+
+  @Test
+  void aFinishedRunListsItsFailedNeuronsFromItsFailuresFile() throws Exception {
+    JsonNode answer = getJson("/api/viewer/runs/run-f", 200);
+    assertThat(answer.get("failures").asText()).isEqualTo("runs/run-f/failures.jsonl");
+    assertThat(answer.at("/run/progress/states/failed").asInt()).isEqualTo(2);
+    assertThat(answer.at("/run/progress/states/done").asInt()).isEqualTo(1);
+    JsonNode neurons = getJson("/api/viewer/runs/run-f/neurons?state=failed", 200).get("neurons");
+    assertThat(neurons).hasSize(2);
+    assertThat(neurons.at("/0/neuron").asText()).isEqualTo("0:1");
+    assertThat(neurons.at("/0/state").asText()).isEqualTo("failed");
+    assertThat(neurons.at("/0/stage").asText()).isEqualTo("explain-and-score");
+    assertThat(neurons.at("/0/attempt").asInt()).isEqualTo(2);
+    assertThat(neurons.at("/0/reason").asText()).isEqualTo("endpoint down");
+    assertThat(neurons.at("/1/reason").asText()).isEqualTo("<img src=x onerror=alert(1)>");
+    assertThat(getJson("/api/viewer/runs/run-f/neurons?state=done", 200).get("neurons")).isEmpty();
+    assertThat(send("GET", "/raw/runs/run-f/failures.jsonl").body()).contains("endpoint down");
+    assertThat(getJson("/api/viewer/runs/run-a", 200).has("failures"))
+        .as("run-a never had a failed neuron")
+        .isFalse();
   }
 
   @Test
