@@ -78,7 +78,11 @@ public final class RescoreCommand implements Callable<Integer> {
       DatasetFileCheck.Result result = DatasetFileCheck.check(target.file());
       if (!result.valid()) {
         failed++;
-        err.println("FAIL  " + result.error());
+        err.println(
+            "FAIL  "
+                + (result.isDataset()
+                    ? result.error()
+                    : target.file() + ": not an explanation file (" + result.notDataset() + ")"));
         err.flush();
         continue;
       }
