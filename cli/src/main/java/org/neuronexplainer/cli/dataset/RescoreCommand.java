@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Recomputes the scores of explanation files (NeuronSimulationResults) from the",
+      "Recomputes the scores stored in explanation files.",
+      "It scores explanation files (NeuronSimulationResults) again from the",
       "true and simulated activations stored in them; no model or LLM is needed.",
       "",
       "For each explanation it prints the stored score and the recomputed ones: pooled",

@@ -39,8 +39,8 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Explains, simulates and scores neurons through the whole pipeline on this machine:",
-      "starts a single-node Kafka broker (or reuses the one already running on --data-dir),",
+      "Explains, simulates and scores neurons on this machine.",
+      "It runs the whole pipeline: starts a single-node Kafka broker (or reuses the one already running on --data-dir),",
       "the coordinator and a worker, submits one run, shows its progress and a summary.",
       "The coordinator's --port also serves the neuron viewer and the run's page.",
       "With no --store it uses ~/.neuron-explainer/store, filled on first use with synthetic",
