@@ -105,6 +105,14 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "8", description = "partitions of new topics")
   int partitions;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the closing summary as one JSON object on standard output (run id, state,"
+              + " counts, mean score, tokens, cost, seconds, paths); everything else goes to"
+              + " standard error.")
+  boolean json;
+
   /** The run's model when a backend needs one (a user error when none is given), else none. */
   private String llmModel(Map<String, String> env) {
     return runSpec.needsLlmModel() ? llm.requireModel(env) : null;
@@ -219,12 +227,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         progress.show(view.progress(), true);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Summary.print(System.out, view, seconds, storeDir);
+        // With --json, standard output holds the JSON summary alone; the text goes with the rest.
+        PrintStream summary = json ? err : System.out;
+        Summary.print(summary, view, seconds, storeDir);
         Summary.printCpu(
-            System.out,
+            summary,
             view,
             CpuClock.selfNanos() - cpu0,
             brokerCpu0 < 0 ? -1 : CpuClock.processNanos(broker.pid()) - brokerCpu0);
+        if (json) {
+          System.out.println(Summary.json(id, view.state(), view.progress(), seconds, storeDir));
+          System.out.flush();
+        }
         viewer.serveOn(err, coordinator, worker, coordinator, broker);
         return view.status().state().id().equals("succeeded") ? 0 : 1;
       }
