@@ -216,6 +216,18 @@ class ValidateCommandTest {
   }
 
   @Test
+  void theReadmesExampleSucceeds() {
+    Path examples = Path.of("..", "examples");
+
+    int exitCode = run("validate", examples.toString());
+
+    assertThat(exitCode).as(out.toString()).isZero();
+    assertThat(out.toString())
+        .contains("skip  " + examples.resolve("smoke-model/vocab.json") + ": not a dataset file")
+        .contains("0 invalid; 1 other JSON file skipped");
+  }
+
+  @Test
   void refusesAMissingPath() {
     int exitCode = run("validate", dir.resolve("nothing-here").toString());
 
