@@ -1,6 +1,9 @@
 package org.neuronexplainer.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import org.neuronexplainer.cli.capture.ActivationsCommand;
 import org.neuronexplainer.cli.capture.BenchCommand;
 import org.neuronexplainer.cli.capture.CaptureCommand;
@@ -103,11 +106,34 @@ public final class Main implements Runnable {
     return failure instanceof UserException user ? user.exitCode() : 1;
   }
 
+  /** The project's version, written into {@code version.properties} by the build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"neuron-explainer " + (version == null ? "development build" : version)};
+      return new String[] {
+        "neuron-explainer " + projectVersion(),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
+      };
+    }
+
+    static String projectVersion() {
+      Properties properties = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      } catch (IOException e) {
+        // fall through to the manifest
+      }
+      String version = properties.getProperty("version", "");
+      if (version.isBlank() || version.contains("${")) {
+        version = Main.class.getPackage().getImplementationVersion();
+      }
+      return version == null ? "(version unknown: built without Maven)" : version;
     }
   }
 }

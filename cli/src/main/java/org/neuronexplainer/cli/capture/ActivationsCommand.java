@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Runs the subject model on pre-tokenized input and writes the MLP activations",
+      "Writes a model's MLP activations for given token ids.",
+      "It runs the subject model on pre-tokenized input and writes the MLP activations",
       "of the chosen layers (the output of GPT-2's own GELU, gelu_new) to a",
       "safetensors file:",
       "  input_ids          int64   [sequences, tokens]",

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Runs the subject model over a corpus cut into excerpts and writes, per neuron,",
+      "Records what makes each neuron fire over a corpus.",
+      "It runs the subject model over a corpus cut into excerpts and writes, per neuron,",
       "collated-activations/{layer}/{neuron}.json (NeuronRecord: top excerpts by max",
       "activation, a random sample, 5 quantile buckets, moments) and",
       "related-tokens/activation-based/{layer}/{neuron}.json (mean activation per token).",

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Merges the partials every shard of a capture run wrote (runs/{run}/partials/) into",
+      "Merges the partials of a sharded capture into dataset files.",
+      "It reads what every shard wrote (runs/{run}/partials/) and writes",
       "collated-activations/ and related-tokens/activation-based/: the same files, byte for",
       "byte, as one capture pass over the whole corpus. Refuses while a shard is missing."
     })

@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Prints the token ids and token strings of each TEXT with the subject model's",
-      "tokenizer: GPT-2 byte-level BPE, read from tokenizer.json or from vocab.json",
-      "and merges.txt.",
+      "Prints the token ids and token strings of each TEXT.",
+      "The tokenizer is the subject model's GPT-2 byte-level BPE, read from",
+      "tokenizer.json or from vocab.json and merges.txt.",
       "",
       "Token strings are decoded text with their leading spaces, so joined they give",
       "the text back. A character split across tokens is shown on the token that",

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Writes, from the weights alone (docs/method.md 11), per neuron of the chosen layers:",
+      "Writes related tokens and neurons from the weights alone.",
+      "Per neuron of the chosen layers (docs/method.md 11) it writes:",
       "  related-tokens/weight-based/{layer}/{neuron}.json   input and output token weights",
       "  related-neurons/weight-based/{layer}/{neuron}.json  upstream (c_fc) and downstream",
       "                                                      (c_proj) neuron connections",

@@ -16,8 +16,11 @@ import org.neuronexplainer.cli.UserException;
 final class DatasetPaths {
   private DatasetPaths() {}
 
-  /** A file to read, and its path relative to the argument it was found under. */
-  record Target(Path file, Path relative) {}
+  /**
+   * A file to read, its path relative to the argument it was found under, and whether the user
+   * named it (rather than a directory walk finding it).
+   */
+  record Target(Path file, Path relative, boolean named) {}
 
   /**
    * Every file named, and every file under a directory named that {@code wanted} accepts, in
@@ -31,9 +34,9 @@ final class DatasetPaths {
         if (found.isEmpty()) {
           throw new UserException("no " + wantedDescription + " under " + path);
         }
-        found.forEach(file -> targets.add(new Target(file, path.relativize(file))));
+        found.forEach(file -> targets.add(new Target(file, path.relativize(file), false)));
       } else if (Files.isRegularFile(path)) {
-        targets.add(new Target(path, path.getFileName()));
+        targets.add(new Target(path, path.getFileName(), true));
       } else {
         throw new UserException("no such file or directory: " + path);
       }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Recomputes the scores of explanation files (NeuronSimulationResults) from the",
+      "Recomputes the scores stored in explanation files.",
+      "It scores explanation files (NeuronSimulationResults) again from the",
       "true and simulated activations stored in them; no model or LLM is needed.",
       "",
       "For each explanation it prints the stored score and the recomputed ones: pooled",
@@ -78,7 +79,11 @@ public final class RescoreCommand implements Callable<Integer> {
       DatasetFileCheck.Result result = DatasetFileCheck.check(target.file());
       if (!result.valid()) {
         failed++;
-        err.println("FAIL  " + result.error());
+        err.println(
+            "FAIL  "
+                + (result.isDataset()
+                    ? result.error()
+                    : target.file() + ": not an explanation file (" + result.notDataset() + ")"));
         err.flush();
         continue;
       }

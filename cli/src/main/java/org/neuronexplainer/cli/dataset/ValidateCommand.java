@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
       "  related-tokens/weight-based/L/N.json       WeightBasedSummaryOfNeuron",
       "  related-neurons/weight-based/L/N.json      RelatedNeurons",
       "(L = layer, N = neuron). Other files are typed by their dataclass_name marker,",
-      "or else by their keys.",
+      "or else by their keys. JSON found in a directory that is plainly no dataset file",
+      "(no dataclass_name and no dataset key, such as a tokenizer's vocab.json) is",
+      "skipped with a line that says so; a file named as an argument must be one.",
       "",
       "Exit status: 0 when every file is valid, 1 when any is not."
     })
@@ -65,9 +67,24 @@ public final class ValidateCommand implements Callable<Integer> {
         DatasetPaths.expand(paths, DatasetPaths::isDatasetFile, ".json or .jsonl files");
     PrintWriter out = spec.commandLine().getOut();
     int invalid = 0;
+    int skipped = 0;
     int rewritten = 0;
     for (DatasetPaths.Target target : targets) {
       DatasetFileCheck.Result result = DatasetFileCheck.check(target.file());
+      if (!result.isDataset()) {
+        // A file the user named is meant as a dataset file; one a walk found may be anything.
+        if (target.named()) {
+          result =
+              DatasetFileCheck.Result.failed(
+                  target.file() + ": not a dataset file (" + result.notDataset() + ")");
+        } else {
+          skipped++;
+          if (!quiet) {
+            out.println(result.line(target.file()));
+          }
+          continue;
+        }
+      }
       if (result.valid() && rewriteDir != null) {
         String failure = rewrite(target, result);
         if (failure != null) {
@@ -83,12 +100,12 @@ public final class ValidateCommand implements Callable<Integer> {
         out.println(result.line(target.file()));
       }
     }
-    out.println(summary(targets.size(), invalid, rewritten));
+    out.println(summary(targets.size() - skipped, invalid, skipped, rewritten));
     out.flush();
     return invalid == 0 ? 0 : 1;
   }
 
-  private String summary(int files, int invalid, int rewritten) {
+  private String summary(int files, int invalid, int skipped, int rewritten) {
     String summary =
         files
             + (files == 1 ? " file: " : " files: ")
@@ -96,6 +113,9 @@ public final class ValidateCommand implements Callable<Integer> {
             + " valid, "
             + invalid
             + " invalid";
+    if (skipped > 0) {
+      summary += "; " + skipped + " other JSON " + (skipped == 1 ? "file" : "files") + " skipped";
+    }
     return rewriteDir == null
         ? summary
         : summary + "; " + rewritten + " rewritten to " + rewriteDir;

@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Explains one neuron, simulates it from each explanation and scores the",
-      "simulations (docs/method.md 3-5), in this process. Writes the explanations file",
+      "Explains, simulates and scores one neuron in this process.",
+      "It simulates the neuron from each explanation and scores the simulations",
+      "(docs/method.md 3-5), then writes the explanations file",
       "(NeuronSimulationResults, as the public files store them) to --out and prints",
       "each explanation with its score, the calls and tokens used and the cost.",
       "",

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Prints the exact requests an explainer or a simulator would send for a neuron:",
+      "Prints the exact LLM requests for a neuron, sending nothing.",
+      "For an explainer or a simulator it prints",
       "the URL, the JSON body (messages or prompt, and the parameters) and the",
       "prompt tokens, counted with the model's encoding (--tokenizer names another).",
       "Nothing is sent and no key is needed.",

@@ -11,9 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.config.Env;
@@ -28,7 +33,8 @@ import picocli.CommandLine.Parameters;
 /**
  * The coordinator's API from the command line: {@code submit}, {@code runs}, {@code status}, {@code
  * requeue}, {@code cancel}. They print the API's JSON. The coordinator is {@code COORDINATOR_URL}
- * (default http://localhost:8080) with the token {@code COORDINATOR_API_TOKEN}.
+ * (default http://localhost:8080) with the token {@code COORDINATOR_API_TOKEN}, or else the one
+ * {@code run} keeps in {@code ~/.neuron-explainer/api-token}.
  */
 public final class ApiCommands {
 
@@ -43,7 +49,7 @@ public final class ApiCommands {
     String token;
     try {
       base = env.httpUrl("COORDINATOR_URL", "http://localhost:8080");
-      token = env.required("COORDINATOR_API_TOKEN", "the coordinator's API token");
+      token = token(env, Path.of(System.getProperty("user.home"), ".neuron-explainer"));
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }
@@ -73,6 +79,40 @@ public final class ApiCommands {
           method + " " + path + ": HTTP " + response.statusCode() + " " + response.body(), 1);
     }
     return response.body();
+  }
+
+  /**
+   * The API token: {@code COORDINATOR_API_TOKEN} when set, else the one {@code run} keeps in {@code
+   * home/api-token} (and names when it starts), so that its runs can be looked at and re-queued
+   * from another terminal with no more setup.
+   */
+  static String token(Env env, Path home) {
+    Optional<String> given = env.find("COORDINATOR_API_TOKEN");
+    if (given.isPresent()) {
+      return given.get();
+    }
+    Path file = home.resolve(RunViewer.TOKEN_FILE);
+    if (!Files.exists(file)) {
+      throw new UserException(
+          "no API token: set COORDINATOR_API_TOKEN to the coordinator's token (a local `run`"
+              + " keeps its token in "
+              + file
+              + ", which is read when it exists)",
+          2);
+    }
+    String kept;
+    try {
+      kept = Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (AccessDeniedException e) {
+      throw new UserException("cannot read the API token in " + file + ": permission denied", 2);
+    } catch (IOException e) {
+      throw new UserException("cannot read the API token in " + file + ": " + e.getMessage(), 2);
+    }
+    if (kept.isEmpty()) {
+      throw new UserException(
+          "the API token file " + file + " is empty: set COORDINATOR_API_TOKEN instead", 2);
+    }
+    return kept;
   }
 
   /** The {@code error} of the API's error body, or the body itself when it has none. */

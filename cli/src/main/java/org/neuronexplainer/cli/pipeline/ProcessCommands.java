@@ -44,8 +44,9 @@ public final class ProcessCommands {
       name = "coordinator",
       mixinStandardHelpOptions = true,
       description = {
-        "Runs the coordinator against an external broker and store: run planning, progress",
-        "from the events topic, the REST API (/api, bearer token), the neuron viewer and run",
+        "Runs the coordinator against an external broker and store.",
+        "It plans runs, follows their progress on the events topic and serves the REST API",
+        "(/api, bearer token), the neuron viewer and run",
         "pages (/), /healthz, /readyz, /metrics. Configuration: KAFKA_BOOTSTRAP_SERVERS,",
         "STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN, COORDINATOR_HOST (127.0.0.1: this",
         "machine only; 0.0.0.0 for every interface), COORDINATOR_PORT (8080),",
@@ -69,7 +70,8 @@ public final class ProcessCommands {
       name = "worker",
       mixinStandardHelpOptions = true,
       description = {
-        "Runs a worker against an external broker and store: the stages of WORKER_STAGES",
+        "Runs a worker against an external broker and store.",
+        "It runs the stages of WORKER_STAGES",
         "(default explain-and-score; any of capture, collate, explain-and-score, weights),",
         "/healthz, /readyz and /metrics on METRICS_HOST (127.0.0.1: this machine only;",
         "0.0.0.0 for every interface) and METRICS_PORT (9400). Configuration:",

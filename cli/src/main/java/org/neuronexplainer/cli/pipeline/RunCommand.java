@@ -41,8 +41,8 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Explains, simulates and scores neurons through the whole pipeline on this machine:",
-      "starts a single-node Kafka broker (or reuses the one already running on --data-dir),",
+      "Explains, simulates and scores neurons on this machine.",
+      "It runs the whole pipeline: starts a single-node Kafka broker (or reuses the one already running on --data-dir),",
       "the coordinator and a worker, submits one run, shows its progress and a summary.",
       "The coordinator's --port also serves the neuron viewer and the run's page.",
       "With no --store it uses ~/.neuron-explainer/store, filled on first use with synthetic",
@@ -114,6 +114,14 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--partitions", defaultValue = "8", description = "partitions of new topics")
   int partitions;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print the closing summary as one JSON object on standard output (run id, state,"
+              + " counts, mean score, tokens, cost, seconds, paths); everything else goes to"
+              + " standard error.")
+  boolean json;
 
   /** The run's model when a backend needs one (a user error when none is given), else none. */
   private String llmModel(Map<String, String> env) {
@@ -233,12 +241,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         progress.show(view.progress(), true);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Summary.print(System.out, view, seconds, storeDir, new RunRecords(blobs).failures(id));
+        // With --json, standard output holds the JSON summary alone; the text goes with the rest.
+        PrintStream summary = json ? err : System.out;
+        Summary.print(summary, view, seconds, storeDir, new RunRecords(blobs).failures(id));
         Summary.printCpu(
-            System.out,
+            summary,
             view,
             CpuClock.selfNanos() - cpu0,
             brokerCpu0 < 0 ? -1 : CpuClock.processNanos(broker.pid()) - brokerCpu0);
+        if (json) {
+          System.out.println(Summary.json(id, view.state(), view.progress(), seconds, storeDir));
+          System.out.flush();
+        }
         viewer.serveOn(err, coordinator, worker, coordinator, broker);
         return view.status().state().id().equals("succeeded") ? 0 : 1;
       }

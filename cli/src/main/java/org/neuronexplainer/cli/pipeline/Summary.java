@@ -1,5 +1,7 @@
 package org.neuronexplainer.cli.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,4 +103,33 @@ final class Summary {
             ? ""
             : String.format(Locale.ROOT, ", %.2f ms broker", brokerNanos / 1e6 / n));
   }
+
+  /**
+   * The summary of {@code run --json}: one JSON object, for scripts. Scores and costs are numbers
+   * (the mean score null when no neuron has one), paths absolute.
+   */
+  static String json(
+      String runId, String state, RunProgress.Summary s, double seconds, Path store) {
+    ObjectNode json = JSON.createObjectNode();
+    json.put("runId", runId);
+    json.put("state", state);
+    json.put("neurons", s.neurons());
+    json.put("done", s.states().getOrDefault("done", 0));
+    json.put("failed", s.states().getOrDefault("failed", 0));
+    if (s.meanScore() == null || !Double.isFinite(s.meanScore())) {
+      json.putNull("meanScore");
+    } else {
+      json.put("meanScore", s.meanScore());
+    }
+    json.put("promptTokens", s.promptTokens());
+    json.put("cachedPromptTokens", s.cachedPromptTokens());
+    json.put("completionTokens", s.completionTokens());
+    json.put("costUsd", s.costUsd());
+    json.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    json.put("results", store.toAbsolutePath().resolve("explanations").toString());
+    json.put("runRecords", store.toAbsolutePath().resolve("runs").resolve(runId).toString());
+    return json.toString();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 }

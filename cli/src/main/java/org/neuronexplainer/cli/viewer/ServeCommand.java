@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
     description = {
-      "Serves the neuron viewer for a store laid out as OpenAI's public datasets:",
+      "Serves the neuron viewer for a store of dataset files.",
+      "For a store laid out as OpenAI's public datasets it shows",
       "neuron pages (explanations, scores, activation heat maps, related tokens and",
       "neurons), a model overview and search over the explanations.",
       "",

@@ -156,6 +156,78 @@ class ValidateCommandTest {
   }
 
   @Test
+  void skipsJsonInADirectoryThatIsNoDatasetFile() throws Exception {
+    Files.delete(data.resolve("explanations/9/6236.jsonl"));
+    Files.createDirectories(data.resolve("model"));
+    Files.writeString(data.resolve("model/vocab.json"), "{\"a\":0,\"b\":1,\"c\":2}");
+    Files.writeString(data.resolve("model/merges.json"), "[\"a b\"]");
+
+    int exitCode = run("validate", data.toString());
+
+    assertThat(exitCode).isZero();
+    String nl = System.lineSeparator();
+    assertThat(out.toString())
+        .contains(
+            "skip  "
+                + data.resolve("model/vocab.json")
+                + ": not a dataset file (no dataclass_name, and none of its 3 keys is a dataset"
+                + " field)"
+                + nl)
+        .contains("skip  " + data.resolve("model/merges.json") + ": not a dataset file (")
+        .endsWith("2 files: 2 valid, 0 invalid; 2 other JSON files skipped" + nl);
+  }
+
+  @Test
+  void stillFailsABrokenDatasetFileBesideSkippedOnes() throws Exception {
+    Files.createDirectories(data.resolve("model"));
+    Files.writeString(data.resolve("model/vocab.json"), "{\"a\":0}");
+    Files.writeString(data.resolve("partial.json"), "{\"tokens\":[\"a\"]}");
+
+    int exitCode = run("validate", data.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("FAIL  " + data.resolve("explanations/9/6236.jsonl"))
+        .contains("FAIL  " + data.resolve("partial.json"))
+        .contains("skip  " + data.resolve("model/vocab.json"));
+  }
+
+  @Test
+  void failsANamedFileThatIsNoDatasetFileInOneShortLine() throws Exception {
+    Path vocab = dir.resolve("vocab.json");
+    StringBuilder keys = new StringBuilder("{");
+    for (int i = 0; i < 512; i++) {
+      keys.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    Files.writeString(vocab, keys.append("}").toString());
+
+    int exitCode = run("validate", vocab.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(out.toString())
+        .isEqualTo(
+            "FAIL  "
+                + vocab
+                + ": not a dataset file (no dataclass_name, and none of its 512 keys is a"
+                + " dataset field)"
+                + System.lineSeparator()
+                + "1 file: 0 valid, 1 invalid"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void theReadmesExampleSucceeds() {
+    Path examples = Path.of("..", "examples");
+
+    int exitCode = run("validate", examples.toString());
+
+    assertThat(exitCode).as(out.toString()).isZero();
+    assertThat(out.toString())
+        .contains("skip  " + examples.resolve("smoke-model/vocab.json") + ": not a dataset file")
+        .contains("0 invalid; 1 other JSON file skipped");
+  }
+
+  @Test
   void refusesAMissingPath() {
     int exitCode = run("validate", dir.resolve("nothing-here").toString());
 

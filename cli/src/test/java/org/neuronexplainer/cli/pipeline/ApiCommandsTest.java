@@ -1,10 +1,17 @@
 package org.neuronexplainer.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.config.Env;
 
 /** What the API commands print. */
 class ApiCommandsTest {
@@ -51,5 +58,30 @@ class ApiCommandsTest {
     String run = "{\"runId\":\"r\",\"state\":\"succeeded\"}";
     assertThat(ApiCommands.Status.withFailures(run, null)).isEqualTo(run);
     assertThat(ApiCommands.Status.withFailures(run, "[]")).isEqualTo(run);
+  }
+
+  @TempDir Path home;
+
+  @Test
+  void theTokenComesFromTheEnvironmentFirst() throws Exception {
+    Files.writeString(home.resolve("api-token"), "from-the-file-0123456789\n");
+
+    assertThat(ApiCommands.token(new Env(Map.of("COORDINATOR_API_TOKEN", " given ")), home))
+        .isEqualTo("given");
+  }
+
+  @Test
+  void theTokenFileThatRunWritesIsReadWhenNoTokenIsGiven() throws Exception {
+    Files.writeString(home.resolve("api-token"), "from-the-file-0123456789\n");
+
+    assertThat(ApiCommands.token(new Env(Map.of()), home)).isEqualTo("from-the-file-0123456789");
+  }
+
+  @Test
+  void noTokenAnywhereSaysWhereOneIsLookedFor() {
+    assertThatThrownBy(() -> ApiCommands.token(new Env(Map.of()), home))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("set COORDINATOR_API_TOKEN")
+        .hasMessageContaining(home.resolve("api-token").toString());
   }
 }

@@ -1,5 +1,7 @@
 package org.neuronexplainer.common.run;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -51,6 +53,37 @@ public record RunSpec(
 
   /** Bumped when a change of the per-neuron code changes its results. */
   public static final String CODE_VERSION = "1";
+
+  /** The explainers a worker has, by config name (the worker's ExplainerKind). */
+  public static final List<String> EXPLAINERS =
+      List.of("token-activation-pair", "token-space", "baseline");
+
+  /** The simulators a worker has, by config name (the worker's SimulatorKind). */
+  public static final List<String> SIMULATORS =
+      List.of("all-at-once", "one-at-a-time", "line", "json", "baseline");
+
+  /** The calibrations a worker has, by config name (the worker's CalibrationMethod). */
+  public static final List<String> CALIBRATIONS =
+      List.of("none", "linear", "percentile", "percentile-midrank");
+
+  /**
+   * Refuses a spec whose explainer, simulator or calibration no worker has, so that a submission
+   * fails at once rather than every neuron of the run in the workers. Names are read as the workers
+   * read them: trimmed, in any case. Not part of the constructor, so that a stored spec still loads
+   * whatever it names.
+   */
+  public void checkBackends() {
+    checkName("explainer", explainer, EXPLAINERS);
+    checkName("simulator", simulator, SIMULATORS);
+    checkName("calibration", calibration, CALIBRATIONS);
+  }
+
+  private static void checkName(String what, String name, List<String> known) {
+    if (!known.contains(name.trim().toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          "unknown " + what + " \"" + name + "\": expected one of " + String.join(", ", known));
+    }
+  }
 
   public RunSpec {
     if (runId == null || !ID.matcher(runId).matches()) {

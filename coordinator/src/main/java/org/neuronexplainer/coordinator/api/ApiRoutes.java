@@ -48,7 +48,8 @@ public final class ApiRoutes implements Consumer<Router> {
   @Override
   public void accept(Router router) {
     router.route("/api/*").handler(this::authorize);
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    router.route("/api/*").failureHandler(this::tooLarge);
     router.post("/api/runs").handler(ctx -> respond(ctx, 201, () -> runs.submit(spec(ctx))));
     router.get("/api/runs").handler(ctx -> respond(ctx, 200, runs::list));
     router.get("/api/runs/:id").handler(ctx -> respond(ctx, 200, () -> runs.view(id(ctx))));
@@ -63,6 +64,22 @@ public final class ApiRoutes implements Consumer<Router> {
     router
         .post("/api/runs/:id/cancel")
         .handler(ctx -> respond(ctx, 200, () -> runs.cancel(id(ctx))));
+  }
+
+  /** The largest request body the API reads: a run spec with its prompt texts fits in it. */
+  static final int BODY_LIMIT = 1 << 20;
+
+  /**
+   * A body over the limit is the client's mistake, answered as one: 413 with the error body every
+   * other refusal has, and no stack trace in the log. Other failures go on to the default handling.
+   */
+  private void tooLarge(RoutingContext ctx) {
+    if (ctx.statusCode() == 413 && !ctx.response().ended()) {
+      responses.error(
+          ctx, 413, "request body too large: the API reads at most " + BODY_LIMIT + " bytes");
+      return;
+    }
+    ctx.next();
   }
 
   private void authorize(RoutingContext ctx) {
@@ -88,22 +105,37 @@ public final class ApiRoutes implements Consumer<Router> {
     if (!body.hasNonNull("runId")) {
       ((ObjectNode) body).put("runId", RunService.newRunId(System.currentTimeMillis()));
     }
+    RunSpec spec;
     try {
-      return mapper.treeToValue(body, RunSpec.class);
+      spec = mapper.treeToValue(body, RunSpec.class);
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException bad ? bad : e;
       throw new IllegalArgumentException(
           cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage(),
           e);
     }
+    spec.checkBackends();
+    return spec;
   }
 
   private List<String> neurons(RoutingContext ctx) throws Exception {
     JsonNode body = body(ctx);
     List<String> out = new ArrayList<>();
     JsonNode list = body.get("neurons");
-    if (list != null && list.isArray()) {
-      list.forEach(n -> out.add(n.asText()));
+    if (list == null || list.isNull()) {
+      return out; // every failed neuron
+    }
+    if (!list.isArray()) {
+      // A string here ("0:0") must not read as "no list given", which re-queues every failure.
+      throw new IllegalArgumentException(
+          "neurons must be a list of \"layer:index\" strings, e.g. {\"neurons\": [\"3:17\"]}");
+    }
+    for (JsonNode neuron : list) {
+      if (!neuron.isTextual()) {
+        throw new IllegalArgumentException(
+            "neurons must be a list of \"layer:index\" strings, got " + neuron);
+      }
+      out.add(neuron.textValue());
     }
     return out;
   }

@@ -180,4 +180,60 @@ class ApiRoutesTest {
     assertThat(requeued.statusCode()).as(requeued.body()).isEqualTo(200);
     assertThat(json.readTree(requeued.body()).get("requeued").get(0).asText()).isEqualTo("0:1");
   }
+
+  @Test
+  void anUnknownExplainerSimulatorOrCalibrationIsRefusedAtSubmit() throws Exception {
+    assertThat(
+            error(
+                send("POST", "/api/runs", TOKEN, "{\"runId\":\"x1\",\"explainer\":\"gpt\"}"), 400))
+        .isEqualTo(
+            "unknown explainer \"gpt\": expected one of token-activation-pair, token-space,"
+                + " baseline");
+    assertThat(
+            error(
+                send("POST", "/api/runs", TOKEN, "{\"runId\":\"x2\",\"simulator\":\"nope\"}"), 400))
+        .startsWith("unknown simulator \"nope\"");
+    assertThat(
+            error(
+                send("POST", "/api/runs", TOKEN, "{\"runId\":\"x3\",\"calibration\":\"x\"}"), 400))
+        .startsWith("unknown calibration \"x\"");
+    assertThat(records.status("x1")).isEmpty();
+
+    HttpResponse<String> known =
+        send(
+            "POST",
+            "/api/runs",
+            TOKEN,
+            "{\"runId\":\"x4\",\"layers\":\"0\",\"explainer\":\"Baseline\","
+                + "\"simulator\":\"baseline\",\"calibration\":\"percentile-midrank\"}");
+    assertThat(known.statusCode()).as(known.body()).isEqualTo(201);
+  }
+
+  @Test
+  void requeueRefusesNeuronsThatAreNotAList() throws Exception {
+    HttpResponse<String> created =
+        send("POST", "/api/runs", TOKEN, "{\"runId\":\"api-requeue\",\"layers\":\"0\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+    assertThat(
+            error(
+                send("POST", "/api/runs/api-requeue/requeue", TOKEN, "{\"neurons\":\"0:0\"}"), 400))
+        .startsWith("neurons must be a list of \"layer:index\" strings");
+    assertThat(
+            error(send("POST", "/api/runs/api-requeue/requeue", TOKEN, "{\"neurons\":[0]}"), 400))
+        .contains("got 0");
+    HttpResponse<String> none =
+        send("POST", "/api/runs/api-requeue/requeue", TOKEN, "{\"neurons\":null}");
+    assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aBodyOverTheLimitIsAPlain413() throws Exception {
+    String big = "{\"runId\":\"big\",\"llmModel\":\"" + "x".repeat(ApiRoutes.BODY_LIMIT) + "\"}";
+
+    assertThat(error(send("POST", "/api/runs", TOKEN, big), 413))
+        .isEqualTo(
+            "request body too large: the API reads at most " + ApiRoutes.BODY_LIMIT + " bytes");
+    assertThat(records.status("big")).isEmpty();
+  }
 }

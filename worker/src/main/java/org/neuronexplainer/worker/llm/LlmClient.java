@@ -224,7 +224,7 @@ public final class LlmClient implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("request body cannot be written as JSON", e);
     }
-    String hash = ResponseCache.hash(mapper, request.endpoint(), model, body);
+    String hash = ResponseCache.hash(mapper, config.endpoint(request.endpoint()), model, body);
     return new Prepared(request, model, bytes, config.tokenizerFor(model).budgetTokens(body), hash);
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,9 +19,11 @@ import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * The persistent, content-addressed cache of successful responses: {@code llm-cache/{sha256}.json},
- * where the hash covers the endpoint kind, the model and the request body in canonical form (object
- * keys sorted, numbers without trailing zeros), so the same request built in a different field
- * order or on another machine finds the same entry.
+ * where the hash covers the URL the request is posted to (base URL and endpoint), the model and the
+ * request body in canonical form (object keys sorted, numbers without trailing zeros), so the same
+ * request built in a different field order or on another machine finds the same entry, and one sent
+ * to another server under the same model name does not. (Entries written before the URL was part of
+ * the key are simply never found again.)
  */
 final class ResponseCache {
 
@@ -40,10 +43,10 @@ final class ResponseCache {
     return PREFIX + hash + ".json";
   }
 
-  /** The sha256, in hex, of the canonical form of (endpoint, model, body). */
-  static String hash(ObjectMapper mapper, EndpointKind endpoint, String model, JsonNode body) {
+  /** The sha256, in hex, of the canonical form of (URL, model, body). */
+  static String hash(ObjectMapper mapper, URI url, String model, JsonNode body) {
     ObjectNode keyed = mapper.createObjectNode();
-    keyed.put("endpoint", endpoint.path());
+    keyed.put("url", url.toString());
     keyed.put("model", model);
     keyed.set("body", body);
     try {

@@ -74,6 +74,25 @@ class LlmClientCacheTest {
   }
 
   @Test
+  void anotherServerUnderTheSameModelNameIsAskedAfresh() throws Exception {
+    server.then(json(200, chatReply("from the first server", 10, 2)));
+    try (ScriptedLlmServer other = new ScriptedLlmServer()) {
+      other.then(json(200, chatReply("from the second server", 10, 2)));
+      try (LlmClient first = client(store);
+          LlmClient second = client(store, "LLM_BASE_URL", other.root() + "/v1")) {
+        LlmResponse a = await(first.send(chat("same")));
+        LlmResponse b = await(second.send(chat("same")));
+
+        assertThat(b.fromCache()).isFalse();
+        assertThat(b.texts()).containsExactly("from the second server");
+        assertThat(b.cacheKey()).isNotEqualTo(a.cacheKey());
+        assertThat(other.requests()).hasSize(1);
+      }
+    }
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
   void theCacheSurvivesANewClientOnTheSameDirectory() throws Exception {
     String key;
     try (LlmClient client = client(store)) {

@@ -2,8 +2,10 @@ package org.neuronexplainer.worker.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 /** Token estimates, prices, usage parsing, accumulators and cache keys. */
@@ -74,17 +76,16 @@ class SmallPartsTest {
     assertThat(run.rollsUpTo(neuron)).isFalse();
   }
 
+  private static final URI CHAT = URI.create("http://127.0.0.1:8000/v1/chat/completions");
+
   @Test
   void cacheKeysAreCanonical() throws Exception {
     String a =
-        ResponseCache.hash(
-            MAPPER, EndpointKind.CHAT, "m", json("{\"a\":1,\"b\":{\"y\":0.50,\"x\":[1,2]}}"));
+        ResponseCache.hash(MAPPER, CHAT, "m", json("{\"a\":1,\"b\":{\"y\":0.50,\"x\":[1,2]}}"));
     String b =
-        ResponseCache.hash(
-            MAPPER, EndpointKind.CHAT, "m", json("{\"b\":{\"x\":[1.0,2],\"y\":0.5},\"a\":1.00}"));
+        ResponseCache.hash(MAPPER, CHAT, "m", json("{\"b\":{\"x\":[1.0,2],\"y\":0.5},\"a\":1.00}"));
     String reordered =
-        ResponseCache.hash(
-            MAPPER, EndpointKind.CHAT, "m", json("{\"a\":1,\"b\":{\"y\":0.5,\"x\":[2,1]}}"));
+        ResponseCache.hash(MAPPER, CHAT, "m", json("{\"a\":1,\"b\":{\"y\":0.5,\"x\":[2,1]}}"));
 
     assertThat(a).isEqualTo(b).hasSize(64);
     assertThat(reordered).isNotEqualTo(a);
@@ -92,5 +93,21 @@ class SmallPartsTest {
             new String(
                 ResponseCache.canonicalBytes(MAPPER, json("{\"b\":[true,null,\"s\"],\"a\":1.50}"))))
         .isEqualTo("{\"a\":1.5,\"b\":[true,null,\"s\"]}");
+  }
+
+  @Test
+  void cacheKeysTellServersAndEndpointsApart() throws Exception {
+    JsonNode body = json("{\"messages\":[]}");
+    String here = ResponseCache.hash(MAPPER, CHAT, "m", body);
+
+    assertThat(
+            ResponseCache.hash(
+                MAPPER, URI.create("https://api.example.com/v1/chat/completions"), "m", body))
+        .isNotEqualTo(here);
+    assertThat(
+            ResponseCache.hash(
+                MAPPER, URI.create("http://127.0.0.1:8000/v1/completions"), "m", body))
+        .isNotEqualTo(here);
+    assertThat(ResponseCache.hash(MAPPER, CHAT, "other", body)).isNotEqualTo(here);
   }
 }
