@@ -1,6 +1,6 @@
 package org.neuronexplainer.coordinator;
 
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -34,12 +34,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's moving parts, started in order: topics, run records from the store, the events
- * replay, the settle tick, the HTTP server (API, viewer and run pages, health, metrics). {@link
- * #close()} stops them in reverse.
+ * replay, the settle tick, the publishing of runs whose jobs the store does not mark as published,
+ * the HTTP server (API, viewer and run pages, health, metrics). {@link #close()} stops them in
+ * reverse.
  */
 public final class Coordinator implements AutoCloseable {
 
   private final Producer<String, byte[]> producer;
+  private final Admin brokerAdmin;
   private final EventFollower follower;
   private final RunService runs;
   private final ScheduledExecutorService ticker;
@@ -48,12 +50,14 @@ public final class Coordinator implements AutoCloseable {
 
   private Coordinator(
       Producer<String, byte[]> producer,
+      Admin brokerAdmin,
       EventFollower follower,
       RunService runs,
       ScheduledExecutorService ticker,
       OpsServer server,
       ViewerStores viewer) {
     this.producer = producer;
+    this.brokerAdmin = brokerAdmin;
     this.follower = follower;
     this.runs = runs;
     this.ticker = ticker;
@@ -83,7 +87,8 @@ public final class Coordinator implements AutoCloseable {
             new RunPlanner(store),
             new JobPublisher(publisher),
             board,
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            config.publishTimeout());
     metrics.bind(board, runs);
     runs.load();
     runs.statuses().keySet().forEach(metrics::registerRun);
@@ -107,19 +112,28 @@ public final class Coordinator implements AutoCloseable {
         200,
         200,
         TimeUnit.MILLISECONDS);
-    Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
-    checks.put(
-        "events",
-        () ->
-            !follower.running()
-                ? "events follower stopped: " + follower.failure()
-                : follower.caughtUp() ? null : "replaying the events topic");
-    checks.put(
-        "store",
+    // Jobs of running runs that the store does not mark published: a crash while publishing, or a
+    // submission while the broker was away. Publishing itself runs on the run service's thread.
+    ticker.scheduleWithFixedDelay(
         () -> {
-          store.exists("runs/.probe");
-          return null;
-        });
+          try {
+            runs.publishPending();
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Coordinator.class).warn("publishing pending runs failed", e);
+          }
+        },
+        0,
+        config.publishRetry().toMillis(),
+        TimeUnit.MILLISECONDS);
+    Admin brokerAdmin = clients.admin();
+    Map<String, ReadinessCheck> checks =
+        CoordinatorReadiness.checks(
+            () ->
+                !follower.running()
+                    ? "events follower stopped: " + follower.failure()
+                    : follower.caughtUp() ? null : "replaying the events topic",
+            CoordinatorReadiness.BrokerProbe.of(brokerAdmin),
+            store);
     OpsServer[] holder = new OpsServer[1];
     BearerAuth auth = new BearerAuth(config.apiToken());
     ViewerStores viewer =
@@ -140,7 +154,7 @@ public final class Coordinator implements AutoCloseable {
               }
               new ApiRoutes(vertx, runs, auth).accept(router);
             });
-    return new Coordinator(producer, follower, runs, ticker, holder[0], viewer);
+    return new Coordinator(producer, brokerAdmin, follower, runs, ticker, holder[0], viewer);
   }
 
   public RunService runs() {
@@ -172,7 +186,9 @@ public final class Coordinator implements AutoCloseable {
       viewer.close();
     }
     ticker.shutdownNow();
+    runs.close();
     follower.close();
     producer.close();
+    brokerAdmin.close(Duration.ofSeconds(5));
   }
 }

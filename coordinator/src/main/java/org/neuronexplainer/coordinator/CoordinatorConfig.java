@@ -1,9 +1,11 @@
 package org.neuronexplainer.coordinator;
 
+import java.time.Duration;
 import java.util.Map;
 import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.storage.StoreLocation;
+import org.neuronexplainer.coordinator.runs.RunService;
 
 /**
  * The coordinator's configuration, read once from the environment and checked at start.
@@ -17,6 +19,11 @@ import org.neuronexplainer.common.storage.StoreLocation;
  * @param createTopics {@code KAFKA_CREATE_TOPICS}, default true: create missing topics at start
  * @param viewer {@code COORDINATOR_VIEWER}, default true: serve the neuron viewer and the run pages
  *     over the store on the same port
+ * @param publishTimeout {@code COORDINATOR_PUBLISH_TIMEOUT_SECONDS}, default 10: how long a
+ *     submission waits for the broker to take its jobs before it answers 503 (the run is recorded
+ *     and published later)
+ * @param publishRetry {@code COORDINATOR_PUBLISH_RETRY_SECONDS}, default 30: how often the jobs of
+ *     running runs that the store does not mark published are published again
  */
 public record CoordinatorConfig(
     KafkaConfig kafka,
@@ -25,7 +32,9 @@ public record CoordinatorConfig(
     int port,
     String apiToken,
     boolean createTopics,
-    boolean viewer) {
+    boolean viewer,
+    Duration publishTimeout,
+    Duration publishRetry) {
 
   public static CoordinatorConfig fromEnv(Map<String, String> env) {
     return fromEnv(env, KafkaConfig.fromEnv(env));
@@ -44,7 +53,9 @@ public record CoordinatorConfig(
         env.integer("COORDINATOR_PORT", 8080, 0, 65_535),
         token,
         env.bool("KAFKA_CREATE_TOPICS", true),
-        env.bool("COORDINATOR_VIEWER", true));
+        env.bool("COORDINATOR_VIEWER", true),
+        env.seconds("COORDINATOR_PUBLISH_TIMEOUT_SECONDS", RunService.PUBLISH_TIMEOUT, 600),
+        env.seconds("COORDINATOR_PUBLISH_RETRY_SECONDS", Duration.ofSeconds(30), 3_600));
   }
 
   /** The token is never shown. */
@@ -62,6 +73,10 @@ public record CoordinatorConfig(
         + createTopics
         + ", viewer="
         + viewer
+        + ", publishTimeout="
+        + publishTimeout
+        + ", publishRetry="
+        + publishRetry
         + "]";
   }
 }

@@ -3,6 +3,7 @@ package org.neuronexplainer.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,21 @@ class CoordinatorConfigTest {
     env.put("COORDINATOR_VIEWER", "no");
     assertThatThrownBy(() -> CoordinatorConfig.fromEnv(env))
         .hasMessageContaining("COORDINATOR_VIEWER");
+  }
+
+  @Test
+  void publishingWaitsTenSecondsAndRetriesEveryThirtyUnlessTold() {
+    CoordinatorConfig defaults = CoordinatorConfig.fromEnv(env());
+    assertThat(defaults.publishTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.publishRetry()).isEqualTo(Duration.ofSeconds(30));
+    Map<String, String> env = env();
+    env.put("COORDINATOR_PUBLISH_TIMEOUT_SECONDS", "2.5");
+    env.put("COORDINATOR_PUBLISH_RETRY_SECONDS", "5");
+    CoordinatorConfig config = CoordinatorConfig.fromEnv(env);
+    assertThat(config.publishTimeout()).isEqualTo(Duration.ofMillis(2_500));
+    assertThat(config.publishRetry()).isEqualTo(Duration.ofSeconds(5));
+    env.put("COORDINATOR_PUBLISH_TIMEOUT_SECONDS", "0");
+    assertThatThrownBy(() -> CoordinatorConfig.fromEnv(env))
+        .hasMessageContaining("COORDINATOR_PUBLISH_TIMEOUT_SECONDS");
   }
 }

@@ -23,6 +23,7 @@ import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
+import org.neuronexplainer.coordinator.runs.PublishPendingException;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
 import org.neuronexplainer.worker.llm.LlmConfig;
@@ -230,6 +231,10 @@ public final class RunCommand implements Callable<Integer> {
           view = coordinator.runs().submit(spec);
         } catch (IllegalArgumentException e) {
           throw new UserException("the run was refused: " + e.getMessage());
+        } catch (PublishPendingException e) {
+          // Recorded; the coordinator goes on publishing, and the run proceeds once it has.
+          err.println(e.getMessage());
+          view = coordinator.runs().view(id);
         }
         err.println("run " + id + ": " + view.status().neuronCount() + " neurons");
         viewer.announce(err, coordinator, id);

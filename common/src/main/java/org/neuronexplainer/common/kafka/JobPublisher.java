@@ -67,18 +67,24 @@ public final class JobPublisher {
       return;
     }
     List<Future<RecordMetadata>> sends = new ArrayList<>(jobs.size());
-    for (Job job : jobs) {
-      sends.add(publisher.job(job));
-    }
-    publisher.flush();
-    long deadline = System.nanoTime() + ackTimeout.toNanos();
     try {
+      for (Job job : jobs) {
+        Future<RecordMetadata> send = publisher.job(job);
+        // A send that failed at once (the broker's metadata did not come within the producer's
+        // max.block.ms) ends the batch: the others would each wait as long again.
+        if (send.isDone()) {
+          send.get();
+        }
+        sends.add(send);
+      }
+      publisher.flush();
+      long deadline = System.nanoTime() + ackTimeout.toNanos();
       for (Future<RecordMetadata> send : sends) {
         send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (ExecutionException e) {
       throw new RetryableException(
-          "publishing " + describe(jobs) + " failed: " + e.getCause(), e.getCause());
+          "publishing " + describe(jobs) + " failed: " + reason(e.getCause()), e.getCause());
     } catch (TimeoutException e) {
       throw new RetryableException(
           "the broker did not acknowledge " + describe(jobs) + " within " + ackTimeout, e);
@@ -86,6 +92,10 @@ public final class JobPublisher {
       Thread.currentThread().interrupt();
       throw new RetryableException("interrupted while publishing " + describe(jobs), e);
     }
+  }
+
+  private static String reason(Throwable cause) {
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }
 
   private static String describe(List<? extends Job> jobs) {

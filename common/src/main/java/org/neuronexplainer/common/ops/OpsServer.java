@@ -52,7 +52,7 @@ public final class OpsServer implements AutoCloseable {
         .handler(
             ctx ->
                 vertx
-                    .executeBlocking(metrics::scrape)
+                    .executeBlocking(metrics::scrape, false)
                     .onSuccess(
                         body ->
                             ctx.response()
@@ -96,7 +96,9 @@ public final class OpsServer implements AutoCloseable {
                     }
                   });
               return problems;
-            })
+            },
+            // Unordered: a check waiting on a broker that is away must not hold up /metrics.
+            false)
         .onSuccess(
             problems -> {
               if (problems.isEmpty()) {

@@ -15,11 +15,11 @@ import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * The run records in a store and their keys: {@code runs/{runId}/spec.json}, {@code status.json},
- * {@code plan.json} (the planned neurons), {@code done/{layer}/{neuron}.json} (the marker that a
- * neuron's results were written by this run's method) and the files its prompts were built from,
- * {@code prompt-texts.json}, {@code explainer-few-shot.json} and {@code simulator-few-shot.json}
- * (see {@link RunInput}), and {@code failures.jsonl} (the neurons failed now, with their reasons).
- * Thread-safe.
+ * {@code plan.json} (the planned neurons), {@code published/jobs.json} (the broker holds the run's
+ * first jobs), {@code done/{layer}/{neuron}.json} (the marker that a neuron's results were written
+ * by this run's method) and the files its prompts were built from, {@code prompt-texts.json},
+ * {@code explainer-few-shot.json} and {@code simulator-few-shot.json} (see {@link RunInput}), and
+ * {@code failures.jsonl} (the neurons failed now, with their reasons). Thread-safe.
  */
 public final class RunRecords {
 
@@ -56,6 +56,14 @@ public final class RunRecords {
 
   public static String planKey(String runId) {
     return RUNS + runId + "/plan.json";
+  }
+
+  /**
+   * The marker that the broker acknowledged a run's first jobs (one per planned neuron, or a
+   * capture run's capture and weights jobs): a running run without it has jobs to publish.
+   */
+  public static String publishedKey(String runId) {
+    return RUNS + runId + "/published/jobs.json";
   }
 
   /** The key of one of a run's input files, such as {@link #PROMPT_TEXTS_FILE}. */
@@ -165,6 +173,22 @@ public final class RunRecords {
               }
             })
         .orElse(List.of());
+  }
+
+  /**
+   * What {@link #publishedKey} holds.
+   *
+   * @param jobs how many jobs the broker acknowledged
+   */
+  public record PublishedMarker(String runId, int jobs, long publishedMillis) {}
+
+  public void putPublished(PublishedMarker marker) {
+    store.put(publishedKey(marker.runId()), write(marker));
+  }
+
+  /** Whether the broker acknowledged the run's first jobs. */
+  public boolean published(String runId) {
+    return store.exists(publishedKey(runId));
   }
 
   public void putDone(NeuronId neuron, DoneMarker marker) {

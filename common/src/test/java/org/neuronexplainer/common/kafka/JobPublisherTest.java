@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -139,5 +143,33 @@ class JobPublisherTest {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  @Test
+  void aSendThatFailsAtOnceEndsTheBatchWithItsReason() {
+    int[] sends = {0};
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+            sends[0]++;
+            // What KafkaProducer returns when the topic's metadata did not come in max.block.ms.
+            return CompletableFuture.failedFuture(
+                new TimeoutException(
+                    "Topic t.jobs.explain-and-score not present in metadata after 60000 ms."));
+          }
+        };
+    RunSpec spec = new RunSpec("run-4", "store", null, null, null, null, null, null, 4);
+
+    assertThatThrownBy(
+            () ->
+                new JobPublisher(new Publisher(producer, topics, codec))
+                    .explainAndScore(
+                        spec, List.of(new NeuronId(0, 1), new NeuronId(0, 2), new NeuronId(0, 3))))
+        .isInstanceOf(RetryableException.class)
+        .hasMessage(
+            "publishing 3 jobs of run run-4 failed: Topic t.jobs.explain-and-score not present in"
+                + " metadata after 60000 ms.");
+    assertThat(sends[0]).isEqualTo(1);
   }
 }

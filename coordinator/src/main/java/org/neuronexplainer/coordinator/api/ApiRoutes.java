@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.coordinator.http.JsonResponses;
 import org.neuronexplainer.coordinator.progress.NeuronState;
+import org.neuronexplainer.coordinator.runs.PublishPendingException;
 import org.neuronexplainer.coordinator.runs.RunConflictException;
 import org.neuronexplainer.coordinator.runs.RunNotFoundException;
 import org.neuronexplainer.coordinator.runs.RunService;
@@ -167,6 +168,9 @@ public final class ApiRoutes implements Consumer<Router> {
     }
     if (error instanceof RunConflictException) {
       return 409;
+    }
+    if (error instanceof PublishPendingException) {
+      return 503;
     }
     return error instanceof IllegalArgumentException ? 400 : 500;
   }

@@ -110,6 +110,11 @@ final class CaptureUnits {
     return byUnit;
   }
 
+  /** Whether a unit of a stage was planned. */
+  boolean planned(Stage stage, String unit) {
+    return units.getOrDefault(stage, Map.of()).containsKey(unit);
+  }
+
   void apply(StageEvent event) {
     UnitProgress u = unit(event.stage(), event.unit());
     u.apply(event);

@@ -7,12 +7,15 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.run.RunFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run's per-neuron state, folded from its stage events. Not thread-safe: {@link ProgressBoard}
@@ -38,6 +41,11 @@ public final class RunProgress {
   /** Finishing times kept for the throughput estimate. */
   private static final int RATE_WINDOW = 2_000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(RunProgress.class);
+
+  /** At most one log line a minute per run about events outside its plan. */
+  private static final long IGNORED_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
   private final String runId;
   private final Map<String, NeuronProgress> neurons = new HashMap<>();
   private final CaptureUnits units = new CaptureUnits(this::follow);
@@ -50,6 +58,8 @@ public final class RunProgress {
   private double scoreSum;
   private int scored;
   private long completed;
+  private long ignored;
+  private long lastIgnoredLog;
 
   /** Raised whenever a neuron enters or leaves {@code failed}, or fails again. */
   private long failuresVersion;
@@ -98,8 +108,20 @@ public final class RunProgress {
     return units.failed(stage);
   }
 
-  /** Folds one event; returns true when it made the neuron done for the first time. */
+  /**
+   * Folds one event; returns true when it made the neuron done for the first time. An event of a
+   * neuron or unit outside the run's plan changes nothing: it is counted and logged (at most once a
+   * minute per run), so a stray or forged event never moves the run's counts.
+   */
   public boolean apply(StageEvent event) {
+    boolean planned =
+        event.stage() == Stage.EXPLAIN_AND_SCORE
+            ? neurons.containsKey(event.unit())
+            : units.planned(event.stage(), event.unit());
+    if (!planned) {
+      ignore(event);
+      return false;
+    }
     if (event.stage() != Stage.EXPLAIN_AND_SCORE) {
       units.apply(event); // capture, collate and weights units cover many neurons
       return false;
@@ -112,7 +134,10 @@ public final class RunProgress {
       n.reason = f.reason();
       next = f.willRetry() ? NeuronState.working(f.stage()) : NeuronState.FAILED;
     } else if (event instanceof StageEvent.Succeeded ok) {
-      setMetrics(n, ok.metrics());
+      if (!ok.skipped() || ok.metrics() != null) {
+        // A skipped job (a job published again) did no work: the neuron keeps what it scored.
+        setMetrics(n, ok.metrics());
+      }
       next = NeuronState.DONE;
       n.reason = null;
     } else {
@@ -129,6 +154,26 @@ public final class RunProgress {
       return true;
     }
     return false;
+  }
+
+  private void ignore(StageEvent event) {
+    ignored++;
+    long now = System.nanoTime();
+    if (ignored == 1 || now - lastIgnoredLog >= IGNORED_LOG_INTERVAL_NANOS) {
+      LOG.warn(
+          "ignoring a {} event of {} {}, which is not in the plan of run {} ({} such events so far)",
+          event.getClass().getSimpleName().toLowerCase(Locale.ROOT),
+          event.stage().id(),
+          event.unit(),
+          runId,
+          ignored);
+      lastIgnoredLog = now;
+    }
+  }
+
+  /** Events of neurons and units outside the plan, ignored so far. */
+  public long ignored() {
+    return ignored;
   }
 
   /** Moves a neuron by an event of a many-neuron unit, unless it has moved past that stage. */

@@ -63,17 +63,32 @@ final class CaptureRuns {
     return CapturePlan.of(spec, ModelShape.of(spec.capture().model()));
   }
 
-  /** Writes the plan, registers the units and publishes the capture and weights jobs. */
-  void start(RunSpec spec, CapturePlan plan) {
+  /** Writes the plan and registers its units; {@link #publishFirst} then sends the first jobs. */
+  void prepare(RunSpec spec, CapturePlan plan) {
     StoredPlan stored =
         new StoredPlan(plan.ranges(), plan.shards(), plan.blocks(), plan.weightLayers());
     store.put(CaptureKeys.plan(spec.runId()), write(stored));
     register(spec.runId(), stored);
+  }
+
+  /**
+   * Publishes the capture and weights jobs of a prepared run and waits until the broker holds them.
+   * Sending them again is harmless: a capture job whose partials exist and a weights job whose
+   * marker exists are skipped.
+   *
+   * @return how many jobs went out
+   */
+  int publishFirst(RunSpec spec) {
+    StoredPlan stored = plans.get(spec.runId());
+    if (stored == null) {
+      throw new IllegalStateException("run " + spec.runId() + " has no capture plan");
+    }
     List<Job> first = new ArrayList<>(captureJobs(spec.runId(), header(spec), stored));
     for (NeuronBlock layer : stored.weightLayers()) {
       first.add(new WeightsJob(header(spec), layer));
     }
     jobs.publish(first);
+    return first.size();
   }
 
   /** Reads a capture run's plan back after a restart; false when the run is not a capture run. */

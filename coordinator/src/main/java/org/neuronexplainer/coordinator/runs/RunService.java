@@ -1,5 +1,6 @@
 package org.neuronexplainer.coordinator.runs;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -9,6 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
@@ -19,14 +26,23 @@ import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
 import org.neuronexplainer.coordinator.progress.RunProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's operations on runs, plain blocking Java (the HTTP edge calls it off the event
  * loop). Run records live in the store; per-neuron progress comes from the {@link ProgressBoard}.
  * Order on submit: spec, plan and status are written before any job is published, so a worker never
- * sees a job of a run it cannot read.
+ * sees a job of a run it cannot read; the published marker is written after the broker holds the
+ * jobs, so a run without it has jobs to publish (at least once: a worker skips a neuron whose done
+ * marker exists).
  */
-public final class RunService {
+public final class RunService implements AutoCloseable {
+
+  /** How long a submission waits for the broker to take its jobs, by default. */
+  public static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
 
   private final RunRecords records;
   private final RunPlanner planner;
@@ -36,6 +52,16 @@ public final class RunService {
   private final LongSupplier clock;
   private final Map<String, RunStatus> statuses = new ConcurrentHashMap<>();
   private final Map<String, RunSpec> specs = new ConcurrentHashMap<>();
+  private final Duration publishTimeout;
+  private final ExecutorService publisher =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "coordinator-publish");
+            t.setDaemon(true);
+            return t;
+          });
+  private final Map<String, Future<?>> publishing = new ConcurrentHashMap<>();
+  private final Set<String> published = ConcurrentHashMap.newKeySet();
 
   /** Per run, the {@link RunProgress#failuresVersion()} its failures file was written at. */
   private final Map<String, Long> failuresWritten = new ConcurrentHashMap<>();
@@ -46,6 +72,20 @@ public final class RunService {
       JobPublisher jobs,
       ProgressBoard board,
       LongSupplier clock) {
+    this(records, planner, jobs, board, clock, PUBLISH_TIMEOUT);
+  }
+
+  /**
+   * @param publishTimeout how long {@link #submit} waits for the broker to take a run's jobs
+   */
+  public RunService(
+      RunRecords records,
+      RunPlanner planner,
+      JobPublisher jobs,
+      ProgressBoard board,
+      LongSupplier clock,
+      Duration publishTimeout) {
+    this.publishTimeout = publishTimeout;
     this.records = records;
     this.planner = planner;
     this.jobs = jobs;
@@ -68,8 +108,38 @@ public final class RunService {
    * Plans a run, writes its records and publishes its first jobs: one per neuron for a run from the
    * store, the capture (and weights) jobs for a capture run. A spec that cannot be planned (no
    * records, a model or layer that does not exist) is refused before anything is written.
+   *
+   * <p>Waits at most the publish timeout for the broker. Once the broker holds the jobs, a marker
+   * ({@link RunRecords#publishedKey}) says so; a running run without it is published again by
+   * {@link #publishPending()}, at start and periodically, so a crash or a broker outage while
+   * publishing never leaves jobs unsent.
+   *
+   * @throws PublishPendingException when the broker did not take the jobs in time: the run is
+   *     recorded and its publishing goes on
    */
-  public synchronized RunView submit(RunSpec requested) {
+  public RunView submit(RunSpec requested) {
+    String runId = record(requested);
+    Future<?> publishing = publish(runId, false);
+    try {
+      publishing.get(publishTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw new PublishPendingException(runId, message(e.getCause()), e.getCause());
+    } catch (TimeoutException e) {
+      long millis = publishTimeout.toMillis();
+      String reason =
+          "the broker did not take them within "
+              + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
+      LOG.warn("run {}: {}; publishing goes on in the background", runId, reason);
+      throw new PublishPendingException(runId, reason, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PublishPendingException(runId, "interrupted", e);
+    }
+    return view(runId);
+  }
+
+  /** Checks and writes a new run's records (spec, plan, a capture run's units, status). */
+  private synchronized String record(RunSpec requested) {
     RunSpec spec = requested;
     if (statuses.containsKey(spec.runId()) || records.status(spec.runId()).isPresent()) {
       throw new RunConflictException("a run " + spec.runId() + " exists already");
@@ -81,16 +151,87 @@ public final class RunService {
     // Stored without the input files' contents, which go beside it.
     spec = records.putSpec(spec);
     records.putPlan(spec.runId(), neurons);
+    board.plan(spec.runId(), units(neurons));
+    if (capturePlan != null) {
+      captures.prepare(spec, capturePlan);
+    }
+    // The status last: a run listed in the store has all it needs to be published.
     records.putStatus(status);
     specs.put(spec.runId(), spec);
     statuses.put(spec.runId(), status);
-    board.plan(spec.runId(), units(neurons));
-    if (capturePlan != null) {
-      captures.start(spec, capturePlan);
-    } else {
-      jobs.explainAndScore(spec, neurons);
+    return spec.runId();
+  }
+
+  /**
+   * Publishes the first jobs of every running run that the store does not mark as published: after
+   * a restart (a crash while publishing) and while the broker is away. Returns at once; publishing
+   * runs on its own thread, one run after the other, and failures are logged.
+   */
+  public void publishPending() {
+    for (RunStatus status : List.copyOf(statuses.values())) {
+      if (status.state() == RunState.RUNNING && !published.contains(status.runId())) {
+        publish(status.runId(), true);
+      }
     }
-    return view(spec.runId());
+  }
+
+  /** Queues a run's publishing unless it is queued or under way already. */
+  private Future<?> publish(String runId, boolean again) {
+    return publishing.compute(
+        runId,
+        (id, queued) ->
+            queued != null && !queued.isDone()
+                ? queued
+                : publisher.submit(() -> publishNow(id, again)));
+  }
+
+  /** Runs on the publishing thread. */
+  private void publishNow(String runId, boolean again) {
+    RunStatus status = statuses.get(runId);
+    if (published.contains(runId) || status == null || status.state() != RunState.RUNNING) {
+      return; // a run cancelled before its jobs went out is never published
+    }
+    if (records.published(runId)) {
+      published.add(runId);
+      return;
+    }
+    RunSpec spec = specs.get(runId);
+    int count;
+    try {
+      if (spec.captures()) {
+        count = captures.publishFirst(spec);
+      } else {
+        List<NeuronId> plan = records.plan(runId);
+        jobs.explainAndScore(spec, plan);
+        count = plan.size();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "publishing the jobs of run {} failed; retried while the run is running: {}",
+          runId,
+          message(e));
+      throw e;
+    }
+    records.putPublished(new RunRecords.PublishedMarker(runId, count, clock.getAsLong()));
+    published.add(runId);
+    if (again) {
+      LOG.info("published the {} first jobs of run {}, which were waiting", count, runId);
+    }
+  }
+
+  /** Whether the broker holds the run's first jobs (as far as this coordinator knows). */
+  public boolean published(String runId) {
+    return published.contains(runId) || records.published(runId);
+  }
+
+  /** Stops the publishing thread; what it did not publish, a restart publishes. */
+  @Override
+  public void close() {
+    publisher.shutdownNow();
+  }
+
+  private static String message(Throwable error) {
+    return error.getMessage() == null ? error.toString() : error.getMessage();
   }
 
   /** A fresh run id: the date and a short random suffix. */

@@ -214,4 +214,41 @@ class RunProgressTest {
         .extracting(RunProgress.NeuronView::neuron)
         .containsExactly("2:9", "2:10", "10:2");
   }
+
+  @Test
+  void eventsOfNeuronsAndUnitsOutsideThePlanChangeNothing() {
+    RunProgress p = new RunProgress("r");
+    p.plan(List.of("0:0", "0:1", "0:2"));
+    p.apply(ok("0:0", 0, 1));
+    assertThat(p.apply(ok("99:99999", 1, 1))).isFalse();
+    p.apply(failed("7:7", 1, false));
+    p.apply(new StageEvent.Started(V, "r", Stage.CAPTURE, "layers:0-1/shard:0", 1, 2));
+    p.apply(new StageEvent.Failed(V, "r", Stage.WEIGHTS, "layer:0/neurons:0-2", 1, 3, "x", false));
+    RunProgress.Summary summary = p.summary();
+    assertThat(summary.neurons()).isEqualTo(3);
+    assertThat(summary.states()).containsEntry("done", 1).containsEntry("pending", 2);
+    assertThat(summary.states().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
+    assertThat(summary.units()).isEmpty();
+    assertThat(p.completed()).isEqualTo(1);
+    assertThat(p.anyFailed()).isFalse();
+    assertThat(p.ignored()).isEqualTo(4);
+    assertThat(p.neurons(null))
+        .extracting(RunProgress.NeuronView::neuron)
+        .containsExactly("0:0", "0:1", "0:2");
+  }
+
+  @Test
+  void aSkippedSuccessOfAJobPublishedAgainKeepsTheNeuronsScore() {
+    RunProgress p = new RunProgress("r");
+    p.plan(List.of("0:0"));
+    p.apply(ok("0:0", 0, 0.75));
+    p.apply(new StageEvent.Succeeded(V, "r", Stage.EXPLAIN_AND_SCORE, "0:0", 1, 10, true, null));
+
+    assertThat(p.count(NeuronState.DONE)).isEqualTo(1);
+    assertThat(p.completed()).isEqualTo(1);
+    assertThat(p.summary().meanScore()).isEqualTo(0.75);
+    assertThat(p.neurons(null))
+        .singleElement()
+        .satisfies(n -> assertThat(n.score()).isEqualTo(0.75));
+  }
 }

@@ -1,0 +1,204 @@
+package org.neuronexplainer.coordinator.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.kafka.JobPublisher;
+import org.neuronexplainer.common.kafka.Publisher;
+import org.neuronexplainer.common.messaging.MessageCodec;
+import org.neuronexplainer.common.messaging.Topics;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.run.RunStatus;
+import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.coordinator.CoordinatorMetrics;
+import org.neuronexplainer.coordinator.progress.NeuronState;
+import org.neuronexplainer.coordinator.progress.ProgressBoard;
+
+/**
+ * A run's jobs are published at least once: a submission waits a bounded time for the broker, a run
+ * whose jobs the broker did not take is recorded and published later, and a restarted coordinator
+ * publishes what the store does not mark published.
+ */
+class RunPublishingTest {
+
+  /**
+   * A producer that can be taken down (its sends then fail at once, as with no metadata) or that
+   * acknowledges only when told to.
+   */
+  private static final class Broker extends MockProducer<String, byte[]> {
+    volatile boolean down;
+
+    Broker(boolean autoAck) {
+      super(autoAck, null, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+      if (down) {
+        return CompletableFuture.failedFuture(
+            new TimeoutException("Topic t.jobs.explain-and-score not present in metadata"));
+      }
+      return super.send(record);
+    }
+
+    /** Unlike MockProducer's own, leaves unacknowledged sends unacknowledged. */
+    @Override
+    public synchronized void flush() {}
+  }
+
+  private InMemoryBlobStore store;
+  private RunRecords records;
+  private RunService runs;
+
+  @BeforeEach
+  void setUp() {
+    store = new InMemoryBlobStore();
+    for (int n = 0; n < 3; n++) {
+      store.put("collated-activations/0/" + n + ".json", new byte[] {'{', '}'});
+    }
+    records = new RunRecords(store);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (runs != null) {
+      runs.close();
+    }
+  }
+
+  private RunService service(Broker broker, Duration ackTimeout, Duration publishTimeout) {
+    runs =
+        new RunService(
+            records,
+            new RunPlanner(store),
+            new JobPublisher(
+                new Publisher(broker, new Topics("t."), new MessageCodec()), ackTimeout),
+            new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry())),
+            () -> 1_000L,
+            publishTimeout);
+    return runs;
+  }
+
+  private static RunSpec spec(String runId) {
+    return new RunSpec(runId, "store", "0", null, null, null, null, null, 1);
+  }
+
+  private void awaitPublished(String runId) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!runs.published(runId) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(runs.published(runId)).as("run " + runId + " published").isTrue();
+  }
+
+  @Test
+  void aSubmissionPublishesItsJobsAndMarksThemPublished() {
+    Broker broker = new Broker(true);
+    service(broker, Duration.ofSeconds(5), Duration.ofSeconds(5)).submit(spec("r"));
+
+    assertThat(broker.history()).hasSize(3);
+    assertThat(records.published("r")).isTrue();
+    assertThat(new String(store.get(RunRecords.publishedKey("r")).orElseThrow()))
+        .contains("\"jobs\":3");
+  }
+
+  @Test
+  void aBrokerThatNeverAcknowledgesAnswersWithinTheBoundAndTheRunIsPublishedLater()
+      throws Exception {
+    Broker broker = new Broker(false);
+    RunService service = service(broker, Duration.ofSeconds(30), Duration.ofMillis(300));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> service.submit(spec("r")))
+        .isInstanceOf(PublishPendingException.class)
+        .hasMessage(
+            "run r was recorded, but its jobs are not published yet (the broker did not take them"
+                + " within 300 ms); the coordinator publishes them when the broker is back");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+
+    assertThat(records.status("r").orElseThrow().state()).isEqualTo(RunState.RUNNING);
+    assertThat(records.plan("r")).hasSize(3);
+    assertThat(service.view("r").progress().states()).containsEntry("pending", 3);
+    assertThat(records.published("r")).isFalse();
+
+    // The broker takes them after all: the publishing that went on writes the marker.
+    while (broker.history().size() < 3) {
+      Thread.sleep(10);
+    }
+    while (broker.completeNext()) {
+      // acknowledge every send
+    }
+    awaitPublished("r");
+    assertThat(records.published("r")).isTrue();
+  }
+
+  @Test
+  void aFailedPublishIsRetriedOnceTheBrokerIsBack() throws Exception {
+    Broker broker = new Broker(true);
+    broker.down = true;
+    RunService service = service(broker, Duration.ofSeconds(5), Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> service.submit(spec("r")))
+        .isInstanceOf(PublishPendingException.class)
+        .hasMessageContaining("run r was recorded, but its jobs are not published yet")
+        .hasMessageContaining("not present in metadata")
+        .hasMessageEndingWith("the coordinator publishes them when the broker is back");
+    assertThat(records.published("r")).isFalse();
+    assertThatThrownBy(() -> service.submit(spec("r"))).isInstanceOf(RunConflictException.class);
+
+    service.publishPending();
+    Thread.sleep(100);
+    assertThat(records.published("r")).as("still down").isFalse();
+
+    broker.down = false;
+    service.publishPending();
+    awaitPublished("r");
+    assertThat(broker.history())
+        .extracting(ProducerRecord::key)
+        .containsExactlyInAnyOrder("0:0", "0:1", "0:2");
+  }
+
+  @Test
+  void aRestartedCoordinatorPublishesRunningRunsThatAreNotMarkedPublished() throws Exception {
+    // What a crash while publishing leaves: the records, no marker. A second run was published,
+    // a third cancelled before its jobs went out.
+    for (String runId : List.of("crashed", "done", "cancelled")) {
+      records.putSpec(spec(runId));
+      records.putPlan(runId, List.of(new NeuronId(0, 0), new NeuronId(0, 1)));
+      records.putStatus(new RunStatus(runId, RunState.RUNNING, 2, 1_000L, 0));
+    }
+    records.putPublished(new RunRecords.PublishedMarker("done", 2, 1_000L));
+    records.putStatus(
+        new RunStatus("cancelled", RunState.RUNNING, 2, 1_000L, 0)
+            .with(RunState.CANCELLED, 2_000L));
+
+    Broker broker = new Broker(true);
+    RunService restarted = service(broker, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    restarted.load();
+    restarted.publishPending();
+    awaitPublished("crashed");
+    restarted.publishPending(); // a second tick publishes nothing again
+    Thread.sleep(100);
+
+    assertThat(broker.history()).extracting(ProducerRecord::key).containsExactly("0:0", "0:1");
+    assertThat(records.published("cancelled")).isFalse();
+    assertThat(restarted.neurons("crashed", NeuronState.PENDING)).hasSize(2);
+  }
+}
