@@ -180,11 +180,11 @@ public final class ApiCommands {
       name = "status",
       mixinStandardHelpOptions = true,
       description = {
-        "Shows a run: counts per state and stage, throughput, tokens, cost, ETA, and its failed",
-        "neurons with their reasons (the first "
+        "Shows a run's progress, tokens, cost and failed neurons.",
+        "Counts per state and stage, throughput, tokens, cost, ETA, and the failed neurons with"
+            + " their reasons (the first "
             + Status.FAILURES_SHOWN
-            + "; --neurons failed lists",
-        "all)."
+            + "; --neurons failed lists all)."
       })
   public static final class Status implements Callable<Integer> {
 
