@@ -3,6 +3,8 @@ package org.neuronexplainer.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.Properties;
 import org.neuronexplainer.cli.capture.ActivationsCommand;
 import org.neuronexplainer.cli.capture.BenchCommand;
@@ -19,6 +21,7 @@ import org.neuronexplainer.cli.pipeline.ApiCommands;
 import org.neuronexplainer.cli.pipeline.ProcessCommands;
 import org.neuronexplainer.cli.pipeline.RunCommand;
 import org.neuronexplainer.cli.viewer.ServeCommand;
+import org.neuronexplainer.common.storage.FileErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -91,19 +94,45 @@ public final class Main implements Runnable {
     System.exit(code);
   }
 
-  /** Errors reach the user as one line naming the problem; a stack trace only on request. */
-  private static int reportFailure(
+  /**
+   * Errors reach the user as one line naming the problem; a stack trace only on request, and the
+   * hint to request one only for an unexpected failure, where the trace is what explains it.
+   */
+  static int reportFailure(
       Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
-    String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-    err.println(commandLine.getCommandName() + ": " + message);
+    err.println(commandLine.getCommandName() + ": " + message(failure));
     if (System.getenv("NEURON_EXPLAINER_DEBUG") != null) {
       failure.printStackTrace(err);
-    } else if (!(failure instanceof UserException)) {
+    } else if (!isPlain(failure)) {
       err.println("(set NEURON_EXPLAINER_DEBUG=1 to see the stack trace)");
     }
     err.flush();
     return failure instanceof UserException user ? user.exitCode() : 1;
+  }
+
+  /** The failure in plain words: a file system error as its cause and path, never a class name. */
+  static String message(Exception failure) {
+    if (failure instanceof FileSystemException fs) {
+      return FileErrors.describe(fs);
+    }
+    if (failure instanceof UncheckedIOException unchecked
+        && unchecked.getCause() instanceof FileSystemException fs
+        && String.valueOf(unchecked.getMessage()).equals(fs.toString())) {
+      return FileErrors.describe(fs); // wrapped without words of its own
+    }
+    return failure.getMessage() == null ? failure.toString() : failure.getMessage();
+  }
+
+  /**
+   * A failure whose message says all there is: the user's input, a configuration value (the project
+   * refuses those with IllegalArgumentException) or the file system (permission denied, a full
+   * disk). Anything else is unexpected, and its stack trace is worth asking for.
+   */
+  static boolean isPlain(Exception failure) {
+    return failure instanceof UserException
+        || failure instanceof IllegalArgumentException
+        || FileErrors.describeIfFileError(failure).isPresent();
   }
 
   /** The project's version, written into {@code version.properties} by the build. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.cli.pipeline.StoreDirectory;
 import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.worker.capture.ComputeOptions;
@@ -112,6 +113,7 @@ public final class CaptureCommand implements Callable<Integer> {
     SelectionFlag.check(layers, "--layers");
     SelectionFlag.check(neurons, "--neurons");
     int[] shardOf = parseShard(shard);
+    StoreDirectory.checkWritable(out, "--out");
     CaptureSettings settings = settings();
     if (excerpt.batch < 1) {
       throw new UserException("--batch must be at least 1");

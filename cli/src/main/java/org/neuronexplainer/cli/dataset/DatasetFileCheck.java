@@ -16,6 +16,7 @@ import org.neuronexplainer.common.dataset.json.DatasetFormatException;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.dataset.json.DatasetType;
 import org.neuronexplainer.common.dataset.json.PublicLayout;
+import org.neuronexplainer.common.storage.FileErrors;
 
 /** Reads one dataset file for {@code validate} and checks it against its place in the layout. */
 final class DatasetFileCheck {
@@ -77,7 +78,7 @@ final class DatasetFileCheck {
     } catch (DatasetFormatException e) {
       return Result.failed(e.getMessage());
     } catch (IOException e) {
-      return Result.failed(file + ": cannot read: " + e);
+      return Result.failed(FileErrors.describe(e, file));
     }
     Optional<NeuronId> inFile = document.neuronId();
     if (place.isEmpty()) {

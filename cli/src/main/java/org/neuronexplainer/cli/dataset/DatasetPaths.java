@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.storage.FileErrors;
 
 /** Expands command arguments (files and directories) into the dataset files to read. */
 final class DatasetPaths {
@@ -63,8 +64,12 @@ final class DatasetPaths {
           .filter(wanted)
           .sorted(NATURAL_ORDER)
           .toList();
-    } catch (IOException | UncheckedIOException e) {
-      throw new UserException("cannot list " + directory + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw new UserException(
+          "cannot list " + directory + ": " + FileErrors.describe(e, directory));
+    } catch (UncheckedIOException e) {
+      throw new UserException(
+          "cannot list " + directory + ": " + FileErrors.describe(e.getCause(), directory));
     }
   }
 

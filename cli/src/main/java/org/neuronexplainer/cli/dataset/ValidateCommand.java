@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.neuronexplainer.cli.pipeline.StoreDirectory;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.storage.FileErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +65,9 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (rewriteDir != null) {
+      StoreDirectory.checkWritable(rewriteDir, "--rewrite");
+    }
     List<DatasetPaths.Target> targets =
         DatasetPaths.expand(paths, DatasetPaths::isDatasetFile, ".json or .jsonl files");
     PrintWriter out = spec.commandLine().getOut();
@@ -132,7 +137,11 @@ public final class ValidateCommand implements Callable<Integer> {
       DatasetJson.writeFile(destination, result.document().value());
       return null;
     } catch (IOException e) {
-      return target.file() + ": valid, but cannot write " + destination + ": " + e;
+      return target.file()
+          + ": valid, but cannot write "
+          + destination
+          + ": "
+          + FileErrors.describe(e, destination);
     }
   }
 }

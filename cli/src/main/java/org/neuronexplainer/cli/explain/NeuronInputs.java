@@ -9,6 +9,7 @@ import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
 import org.neuronexplainer.common.dataset.json.DatasetFormatException;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.storage.FileErrors;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
@@ -38,7 +39,7 @@ final class NeuronInputs {
     } catch (DatasetFormatException e) {
       throw new UserException(file + ": not " + what + ": " + e.getMessage());
     } catch (IOException e) {
-      throw new UserException(file + ": cannot read: " + e.getMessage());
+      throw new UserException("cannot read " + what + ": " + FileErrors.describe(e, file));
     }
   }
 

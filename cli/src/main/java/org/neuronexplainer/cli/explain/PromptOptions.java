@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.run.RunInput;
+import org.neuronexplainer.common.storage.FileErrors;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.fewshot.FewShotExamples;
 import org.neuronexplainer.worker.fewshot.FewShotFile;
@@ -148,7 +149,7 @@ public final class PromptOptions {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new UserException(flag + ": " + file + ": cannot read: " + e.getMessage(), 2);
+      throw new UserException(flag + ": " + FileErrors.describe(e, file), 2);
     }
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -115,6 +116,20 @@ public final class ApiCommands {
     return kept;
   }
 
+  /**
+   * Refuses a malformed run id before any request, in the words the API uses: an id such as {@code
+   * "a b"} would otherwise fail as a URL, naming the URL rather than the id.
+   *
+   * @param flag what names the id in the message: {@code "--run-id: "}, or empty for a RUN argument
+   */
+  static void checkRunId(String runId, String flag) {
+    try {
+      RunSpec.checkRunId(runId);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(flag + e.getMessage(), 2);
+    }
+  }
+
   /** The {@code error} of the API's error body, or the body itself when it has none. */
   static String errorMessage(String body) {
     try {
@@ -199,8 +214,10 @@ public final class ApiCommands {
 
     @Override
     public Integer call() throws Exception {
+      checkRunId(runId, "");
       if (state != null) {
-        System.out.println(request("GET", "/api/runs/" + runId + "/neurons?state=" + state, null));
+        String query = URLEncoder.encode(state, StandardCharsets.UTF_8);
+        System.out.println(request("GET", "/api/runs/" + runId + "/neurons?state=" + query, null));
         return 0;
       }
       String run = request("GET", "/api/runs/" + runId, null);
@@ -254,6 +271,7 @@ public final class ApiCommands {
 
     @Override
     public Integer call() throws Exception {
+      checkRunId(runId, "");
       System.out.println(
           request("POST", "/api/runs/" + runId + "/requeue", Map.of("neurons", neurons)));
       return 0;
@@ -270,6 +288,7 @@ public final class ApiCommands {
 
     @Override
     public Integer call() throws Exception {
+      checkRunId(runId, "");
       System.out.println(request("POST", "/api/runs/" + runId + "/cancel", Map.of()));
       return 0;
     }

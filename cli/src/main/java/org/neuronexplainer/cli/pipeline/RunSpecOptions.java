@@ -77,10 +77,13 @@ public final class RunSpecOptions {
   }
 
   /**
-   * Checks {@code --layers} and {@code --neurons}, with the messages every command gives for them,
-   * so that an error names the flag rather than the spec's field.
+   * Checks {@code --run-id}, {@code --layers} and {@code --neurons}, with the messages every
+   * command gives for them, so that an error names the flag rather than the spec's field.
    */
   void checkSelections() {
+    if (runId != null) {
+      ApiCommands.checkRunId(runId, "--run-id: ");
+    }
     SelectionFlag.check(layers, "--layers");
     SelectionFlag.check(neurons, "--neurons");
   }

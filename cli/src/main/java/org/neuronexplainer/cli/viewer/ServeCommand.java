@@ -81,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
       try {
         blobs.add(StoreUrl.open(store));
       } catch (IllegalArgumentException e) {
-        throw new UserException("--store: " + e.getMessage());
+        throw new UserException("--store: " + e.getMessage(), 2);
       }
     }
     Optional<ModelDims> dims = Optional.ofNullable(modelDims).map(ServeCommand::parseDims);

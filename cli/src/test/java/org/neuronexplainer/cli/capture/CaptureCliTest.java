@@ -282,6 +282,28 @@ class CaptureCliTest {
   }
 
   @Test
+  void anOutThatIsAFileIsNamedAsOneBeforeTheModelLoads() throws Exception {
+    Path file = Files.writeString(dir.resolve("store.txt"), "not a store");
+
+    assertThat(run(capture(file))).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "capture: --out " + file + ": is a file, not a directory" + System.lineSeparator());
+
+    err.getBuffer().setLength(0);
+    Path under = file.resolve("store");
+    assertThat(run(capture(under))).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "capture: --out "
+                + under
+                + ": cannot be created: "
+                + file
+                + " is a file, not a directory"
+                + System.lineSeparator());
+  }
+
+  @Test
   void statisticsThatWouldNotFitTheHeapAreRefusedBeforeAnyForwardPass() throws Exception {
     Path store = dir.resolve("store");
     String share = System.getProperty(StatsMemory.SHARE_PROPERTY);

@@ -246,4 +246,18 @@ class ValidateCommandTest {
         .contains("--rewrite=DIR")
         .contains("explanations/L/N.jsonl");
   }
+
+  @Test
+  void aRewriteFolderThatIsAFileIsRefusedBeforeAnyFileIsRead() throws Exception {
+    Path file = Files.writeString(dir.resolve("out.txt"), "x");
+
+    assertThat(run("validate", "--rewrite", file.toString(), data.toString())).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString())
+        .isEqualTo(
+            "validate: --rewrite "
+                + file
+                + ": is a file, not a directory"
+                + System.lineSeparator());
+  }
 }

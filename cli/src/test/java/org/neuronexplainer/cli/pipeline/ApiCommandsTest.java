@@ -5,16 +5,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.config.Env;
+import picocli.CommandLine;
 
 /** What the API commands print. */
 class ApiCommandsTest {
+
+  @Test
+  void aMalformedRunIdIsNamedBeforeAnyRequest() {
+    for (String command : new String[] {"status", "requeue", "cancel"}) {
+      StringWriter err = new StringWriter();
+      CommandLine commandLine = Main.commandLine();
+      commandLine.setErr(new PrintWriter(err, true));
+
+      assertThat(commandLine.execute(command, "a b")).isEqualTo(2);
+      assertThat(err.toString())
+          .isEqualTo(
+              command
+                  + ": malformed run id 'a b': a run id is 1-100 letters, digits, '.', '_' or '-',"
+                  + " starting with a letter or digit"
+                  + System.lineSeparator());
+    }
+  }
 
   @Test
   void aConflictIsReportedAsTheApisMessageAlone() {

@@ -99,11 +99,13 @@ class RunArgumentsTest {
     Path file = Files.writeString(dir.resolve("store.txt"), "not a store");
 
     assertThat(execute("run", "--store", file.toString())).isEqualTo(2);
-    assertThat(err.toString().strip()).isEqualTo("run: --store " + file + ": not a directory");
+    assertThat(err.toString().strip())
+        .isEqualTo("run: --store " + file + ": is a file, not a directory");
     assertNothingStarted();
 
     assertThat(execute("run", "--capture", "--store", file.toString())).isEqualTo(2);
-    assertThat(err.toString().strip()).isEqualTo("run: --store " + file + ": not a directory");
+    assertThat(err.toString().strip())
+        .isEqualTo("run: --store " + file + ": is a file, not a directory");
     assertNothingStarted();
   }
 
@@ -125,7 +127,11 @@ class RunArgumentsTest {
     assertThat(execute("run", "--capture", "--store", underFile.toString())).isEqualTo(2);
     assertThat(err.toString().strip())
         .isEqualTo(
-            "run: --store " + underFile + ": cannot be created: " + file + " is not a directory");
+            "run: --store "
+                + underFile
+                + ": cannot be created: "
+                + file
+                + " is a file, not a directory");
     assertNothingStarted();
   }
 

@@ -71,7 +71,9 @@ class RunSpecOptionsTest {
         .hasMessageContaining("unknown explainer \"oracle\"");
     assertThatThrownBy(() -> submit("--run-id", "bad id!").body())
         .isInstanceOf(UserException.class)
-        .hasMessageContaining("runId 'bad id!'");
+        .hasMessage(
+            "--run-id: malformed run id 'bad id!': a run id is 1-100 letters, digits, '.', '_'"
+                + " or '-', starting with a letter or digit");
   }
 
   @Test

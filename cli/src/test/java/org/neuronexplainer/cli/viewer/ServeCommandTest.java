@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +35,22 @@ class ServeCommandTest {
 
   @Test
   void aStoreThatIsNotThereIsAUserError(@TempDir Path dir) {
-    assertThat(run("serve", "--store", dir.resolve("nope").toString())).isEqualTo(1);
+    assertThat(run("serve", "--store", dir.resolve("nope").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--store: store directory does not exist");
-    assertThat(run("serve", "--store", dir.toString(), "--store", "s3://bucket/x")).isEqualTo(1);
+    assertThat(run("serve", "--store", dir.toString(), "--store", "s3://bucket/x")).isEqualTo(2);
     assertThat(err.toString()).contains("unsupported store scheme 's3'");
+  }
+
+  @Test
+  void aStoreThatIsAFileIsNamedAsOne(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("store.txt"), "x");
+    assertThat(run("serve", "--store", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "serve: --store: store "
+                + file
+                + " is a file, not a directory"
+                + System.lineSeparator());
   }
 
   @Test

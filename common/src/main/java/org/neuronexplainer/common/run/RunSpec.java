@@ -85,11 +85,23 @@ public record RunSpec(
     }
   }
 
-  public RunSpec {
+  /**
+   * Refuses a malformed run id, in the words every command and the API use for it: a run id names
+   * storage keys and URL paths, so it is 1-100 letters, digits, '.', '_' or '-', starting with a
+   * letter or digit.
+   */
+  public static void checkRunId(String runId) {
     if (runId == null || !ID.matcher(runId).matches()) {
       throw new IllegalArgumentException(
-          "runId '" + runId + "' must be 1-100 letters, digits, '.', '_' or '-'");
+          "malformed run id '"
+              + runId
+              + "': a run id is 1-100 letters, digits, '.', '_' or '-', starting with a letter or"
+              + " digit");
     }
+  }
+
+  public RunSpec {
+    checkRunId(runId);
     source = source == null ? (capture == null ? "store" : "capture") : source;
     if (!source.equals("store") && !source.equals("capture")) {
       throw new IllegalArgumentException("source must be store or capture, got '" + source + "'");

@@ -50,7 +50,7 @@ public final class LocalDirectoryStore implements BlobStore {
       if (Files.isDirectory(file)) {
         return Optional.empty();
       }
-      throw new UncheckedIOException("cannot read blob " + key + " from " + file, e);
+      throw failure("cannot read blob " + key, file, e);
     }
   }
 
@@ -74,7 +74,7 @@ public final class LocalDirectoryStore implements BlobStore {
       if (Files.isDirectory(file)) {
         return Optional.empty();
       }
-      throw new UncheckedIOException("cannot read blob " + key + " from " + file, e);
+      throw failure("cannot read blob " + key, file, e);
     }
   }
 
@@ -96,7 +96,7 @@ public final class LocalDirectoryStore implements BlobStore {
       moveIntoPlace(temp, file);
       temp = null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write blob " + key + " to " + file, e);
+      throw failure("cannot write blob " + key, file, e);
     } finally {
       if (temp != null) {
         try {
@@ -131,7 +131,7 @@ public final class LocalDirectoryStore implements BlobStore {
     try {
       return Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete blob " + key + " at " + file, e);
+      throw failure("cannot delete blob " + key, file, e);
     }
   }
 
@@ -153,10 +153,20 @@ public final class LocalDirectoryStore implements BlobStore {
           .filter(key -> key.startsWith(prefix))
           .forEach(keys::add);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list blobs under " + prefix + " in " + root, e);
+      throw failure("cannot list blobs under " + prefix, start, e);
+    } catch (UncheckedIOException e) {
+      throw failure("cannot list blobs under " + prefix, start, e.getCause());
     }
     keys.sort(null);
     return keys;
+  }
+
+  /**
+   * A failure that names its cause in plain words: a file where a directory should be, permission
+   * denied, a full or read-only disk, each with its path.
+   */
+  static UncheckedIOException failure(String what, Path file, IOException error) {
+    return new UncheckedIOException(what + ": " + FileErrors.describe(error, file), error);
   }
 
   private String keyOf(Path file) {

@@ -69,6 +69,9 @@ public final class StoreUrl {
   }
 
   private static BlobStore local(Path dir, String text) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("store " + text + " is a file, not a directory");
+    }
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("store directory does not exist: " + text);
     }

@@ -4,7 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +33,42 @@ class LocalDirectoryStoreTest extends BlobStoreContract {
   @Override
   protected BlobStore store() {
     return store;
+  }
+
+  @Test
+  void aRootThatIsAFileIsNamedAsOne() throws Exception {
+    Path file = Files.writeString(dir.resolve("store.txt"), "not a store");
+    LocalDirectoryStore onFile = new LocalDirectoryStore(file);
+
+    assertThatThrownBy(() -> onFile.put("runs/r/status.json", new byte[1]))
+        .hasMessage(
+            "cannot write blob runs/r/status.json: " + file + " is a file, not a directory");
+    assertThatThrownBy(() -> onFile.get("runs/capture/capture.json"))
+        .hasMessage(
+            "cannot read blob runs/capture/capture.json: " + file + " is a file, not a directory");
+  }
+
+  @Test
+  void fileSystemErrorsAreNamedInPlainWords() {
+    Path runs = dir.resolve("root/runs");
+    assertThat(
+            LocalDirectoryStore.failure(
+                    "cannot write blob runs/x", runs, new AccessDeniedException(runs.toString()))
+                .getMessage())
+        .isEqualTo("cannot write blob runs/x: permission denied: " + runs);
+    assertThat(
+            FileErrors.describe(
+                new FileSystemException(runs.toString(), null, "Read-only file system")))
+        .isEqualTo("read-only file system: " + runs);
+    assertThat(FileErrors.describe(new NotDirectoryException(runs.toString())))
+        .isEqualTo("not a directory: " + runs);
+    assertThat(FileErrors.describe(new NoSuchFileException(runs.toString())))
+        .isEqualTo("no such file or directory: " + runs);
+    assertThat(
+            FileErrors.describeIfFileError(
+                new UncheckedIOException(new AccessDeniedException("/s"))))
+        .contains("permission denied: /s");
+    assertThat(FileErrors.describeIfFileError(new IllegalStateException("bug"))).isEmpty();
   }
 
   @Test

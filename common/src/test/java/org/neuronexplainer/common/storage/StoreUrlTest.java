@@ -3,6 +3,7 @@ package org.neuronexplainer.common.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
@@ -44,6 +45,13 @@ class StoreUrlTest {
     assertThat(StoreUrl.open("azure://results/gpt2/", env)).isInstanceOf(AzureBlobStore.class);
     assertThatThrownBy(() -> StoreUrl.open("azure://results/gpt2/", Map.of()))
         .hasMessageContaining("AZURE_STORAGE_");
+  }
+
+  @Test
+  void aFileIsNotTakenForAMissingDirectory(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("store.txt"), "x");
+    assertThatThrownBy(() -> StoreUrl.open(file.toString()))
+        .hasMessage("store " + file + " is a file, not a directory");
   }
 
   @Test

@@ -92,8 +92,11 @@ public final class ApiRoutes implements Consumer<Router> {
     }
   }
 
+  /** The run id of the path; a malformed one is the client's mistake (400), not an unknown run. */
   private static String id(RoutingContext ctx) {
-    return ctx.pathParam("id");
+    String id = ctx.pathParam("id");
+    RunSpec.checkRunId(id);
+    return id;
   }
 
   private static NeuronState state(RoutingContext ctx) {

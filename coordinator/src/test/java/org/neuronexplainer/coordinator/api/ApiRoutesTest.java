@@ -124,7 +124,15 @@ class ApiRoutesTest {
     assertThat(error(send("POST", "/api/runs", TOKEN, "{not json"), 400))
         .startsWith("body is not JSON");
     assertThat(error(send("POST", "/api/runs", TOKEN, "{\"runId\":\"bad id!\"}"), 400))
-        .contains("runId 'bad id!'");
+        .isEqualTo(
+            "malformed run id 'bad id!': a run id is 1-100 letters, digits, '.', '_' or '-',"
+                + " starting with a letter or digit");
+    assertThat(error(send("GET", "/api/runs/a%20b", TOKEN, null), 400))
+        .isEqualTo(
+            "malformed run id 'a b': a run id is 1-100 letters, digits, '.', '_' or '-',"
+                + " starting with a letter or digit");
+    assertThat(error(send("POST", "/api/runs/a%20b/cancel", TOKEN, "{}"), 400))
+        .startsWith("malformed run id 'a b'");
     assertThat(error(send("POST", "/api/runs", TOKEN, "{\"layers\":\"0-x\"}"), 400))
         .startsWith("layers: '0-x' is not an index");
     assertThat(error(send("GET", "/api/runs/nope", TOKEN, null), 404)).contains("nope");
