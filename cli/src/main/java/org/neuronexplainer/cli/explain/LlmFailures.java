@@ -61,7 +61,7 @@ final class LlmFailures {
         + " on "
         + e.attempts()
         + " attempts); check --llm-url (LLM_BASE_URL) and that the server is running,"
-        + " or raise LLM_MAX_ATTEMPTS to wait longer";
+        + " or raise --llm-max-attempts (LLM_MAX_ATTEMPTS) to wait longer";
   }
 
   private static String hint(PermanentLlmException e, LlmConfig config) {

@@ -68,7 +68,7 @@ class RetryProgressTest {
             "neuron 0:1 failed: the LLM endpoint "
                 + base
                 + " is unreachable (connection refused on 6 attempts); check --llm-url"
-                + " (LLM_BASE_URL) and that the server is running, or raise LLM_MAX_ATTEMPTS to"
-                + " wait longer");
+                + " (LLM_BASE_URL) and that the server is running, or raise --llm-max-attempts"
+                + " (LLM_MAX_ATTEMPTS) to wait longer");
   }
 }
