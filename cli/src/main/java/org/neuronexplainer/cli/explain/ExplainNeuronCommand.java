@@ -132,7 +132,9 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
     Map<String, String> env = System.getenv();
     String model = needsModel ? llm.requireModel(env) : "";
     LlmConfig config = needsModel ? llm.config(env) : null;
-    try (LlmClient client = needsModel ? client(config) : null) {
+    try (RetryProgress progress =
+            new RetryProgress(spec.commandLine().getErr(), RetryProgress.INTERVAL);
+        LlmClient client = needsModel ? client(config, progress) : null) {
       UsageAccumulator account = client == null ? null : client.usage().child();
       LlmTransport transport =
           client == null ? LlmTransport.none() : new ClientTransport(client, account);
@@ -172,8 +174,8 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
     return simulatorFormat == null ? kind.defaultFormat() : NeuronInputs.format(simulatorFormat);
   }
 
-  private LlmClient client(LlmConfig config) {
-    LlmClient.Builder builder = LlmClient.builder(config);
+  private LlmClient client(LlmConfig config, RetryProgress progress) {
+    LlmClient.Builder builder = LlmClient.builder(config).retryListener(progress);
     if (cache != null) {
       builder.cache(new LocalDirectoryStore(cache));
     }

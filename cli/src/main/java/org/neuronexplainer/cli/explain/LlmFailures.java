@@ -39,6 +39,9 @@ final class LlmFailures {
   }
 
   private static String llmMessage(PermanentLlmException e, LlmConfig config) {
+    if (e.status() == 0 && e.attemptsExhausted()) {
+      return unreachable(e, config);
+    }
     String status = e.status() == 0 ? "no response" : "HTTP " + e.status();
     return "LLM call failed with "
         + status
@@ -47,6 +50,18 @@ final class LlmFailures {
         + " ["
         + oneLine(e.getMessage())
         + "]";
+  }
+
+  /** Nothing answered any attempt: the endpoint, what happened, and what to change. */
+  private static String unreachable(PermanentLlmException e, LlmConfig config) {
+    return "the LLM endpoint "
+        + config.baseUrl()
+        + " is unreachable ("
+        + e.reason()
+        + " on "
+        + e.attempts()
+        + " attempts); check --llm-url (LLM_BASE_URL) and that the server is running,"
+        + " or raise --llm-max-attempts (LLM_MAX_ATTEMPTS) to wait longer";
   }
 
   private static String hint(PermanentLlmException e, LlmConfig config) {

@@ -4,6 +4,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.kafka.BrokerWait;
+import org.neuronexplainer.common.kafka.KafkaClients;
+import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.ops.OpsServer;
@@ -40,6 +44,18 @@ public final class ProcessCommands {
     stopped.await();
   }
 
+  /**
+   * Returns once the broker answers, saying on stderr that it waits; a user error after
+   * KAFKA_CONNECT_TIMEOUT_SECONDS.
+   */
+  static void awaitBroker(KafkaConfig kafka, String process) throws InterruptedException {
+    try {
+      BrokerWait.await(new KafkaClients(kafka), line -> System.err.println(process + ": " + line));
+    } catch (BrokerWait.BrokerUnreachableException e) {
+      throw new UserException(e.getMessage());
+    }
+  }
+
   @Command(
       name = "coordinator",
       mixinStandardHelpOptions = true,
@@ -50,13 +66,15 @@ public final class ProcessCommands {
         "pages (/), /healthz, /readyz, /metrics. Configuration: KAFKA_BOOTSTRAP_SERVERS,",
         "STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN, COORDINATOR_HOST (127.0.0.1: this",
         "machine only; 0.0.0.0 for every interface), COORDINATOR_PORT (8080),",
-        "COORDINATOR_VIEWER (true), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS."
+        "COORDINATOR_VIEWER (true), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS,",
+        "KAFKA_CONNECT_TIMEOUT_SECONDS (60: how long to wait for the broker at start; 0: forever)."
       })
   public static final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       CoordinatorConfig config = CoordinatorConfig.fromEnv(System.getenv());
       System.err.println("coordinator: " + config);
+      awaitBroker(config.kafka(), "coordinator");
       MetricsSetup metrics = new MetricsSetup();
       Coordinator coordinator = Coordinator.start(config, config.store().open(), metrics);
       System.err.println(
@@ -77,7 +95,8 @@ public final class ProcessCommands {
         "0.0.0.0 for every interface) and METRICS_PORT (9400). Configuration:",
         "KAFKA_BOOTSTRAP_SERVERS, STORE_URL or STORE_DIR,",
         "WORKER_RUNNERS (4), WORKER_MAX_IN_FLIGHT (8), WORKER_JOB_TIMEOUT_SECONDS (600),",
-        "KAFKA_TOPIC_PREFIX; the LLM client of model-backed runs: LLM_BASE_URL, LLM_API_KEY,",
+        "KAFKA_TOPIC_PREFIX, KAFKA_CONNECT_TIMEOUT_SECONDS (60; 0: wait forever for the broker);",
+        "the LLM client of model-backed runs: LLM_BASE_URL, LLM_API_KEY,",
         "LLM_MODEL and the other LLM_* variables."
       })
   public static final class WorkerCommand implements Callable<Integer> {
@@ -95,6 +114,7 @@ public final class ProcessCommands {
     static void serve(Map<String, String> env, UnaryOperator<BlobStore> store) throws Exception {
       WorkerConfig config = WorkerConfig.fromEnv(env);
       System.err.println("worker: " + config);
+      awaitBroker(config.kafka(), "worker");
       MetricsSetup metrics = new MetricsSetup();
       Worker worker =
           Worker.startWithLlm(

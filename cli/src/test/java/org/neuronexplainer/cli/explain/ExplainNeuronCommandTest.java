@@ -180,7 +180,7 @@ class ExplainNeuronCommandTest {
   }
 
   @Test
-  void retriesUsedUpAreOneLineSayingSoAndNoFile() {
+  void retriesAreToldAndRetriesUsedUpAreOneLineSayingSoAndNoFile() {
     server.otherwise(seen -> ScriptedLlmServer.Reply.json(503, "{\"error\":\"overloaded\"}"));
     Path file = dir.resolve("out.jsonl");
 
@@ -200,8 +200,10 @@ class ExplainNeuronCommandTest {
     assertThat(exit).isEqualTo(3);
     assertThat(file).doesNotExist();
     assertThat(server.requests()).hasSize(2);
-    assertThat(err.toString().strip().lines()).hasSize(1);
-    assertThat(err.toString()).contains("HTTP 503", "gave up after 2 attempts");
+    List<String> lines = err.toString().strip().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("waiting for ").contains(": HTTP 503, attempt 1 of 2, ");
+    assertThat(lines.get(1)).contains("HTTP 503", "gave up after 2 attempts");
   }
 
   @Test

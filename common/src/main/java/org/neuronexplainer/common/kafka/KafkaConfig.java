@@ -1,5 +1,6 @@
 package org.neuronexplainer.common.kafka;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.neuronexplainer.common.messaging.Topics;
  * @param clientProperties security settings passed to every client as Kafka properties, from {@code
  *     KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG},
  *     {@code KAFKA_SSL_*} (see {@link #PASS_THROUGH})
+ * @param connectTimeout {@code KAFKA_CONNECT_TIMEOUT_SECONDS}, how long a process waits at start
+ *     for the broker to answer before it gives up, default 60 s; zero (the value 0) waits forever
  */
 public record KafkaConfig(
     String bootstrapServers,
@@ -28,7 +31,8 @@ public record KafkaConfig(
     int partitions,
     short replicationFactor,
     int maxPollRecords,
-    Map<String, String> clientProperties) {
+    Map<String, String> clientProperties,
+    Duration connectTimeout) {
 
   public static final String DEFAULT_PREFIX = "neuron-explainer.";
 
@@ -54,8 +58,14 @@ public record KafkaConfig(
   private static final List<String> PROTOCOLS =
       List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
+  /** The default of {@code KAFKA_CONNECT_TIMEOUT_SECONDS}. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
+
   public KafkaConfig {
     clientProperties = Map.copyOf(clientProperties);
+    if (connectTimeout.isNegative()) {
+      throw new IllegalArgumentException("connectTimeout must not be negative");
+    }
   }
 
   /**
@@ -85,8 +95,16 @@ public record KafkaConfig(
     int partitions = env.integer("KAFKA_PARTITIONS", 6, 1, 10_000);
     int replication = env.integer("KAFKA_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE);
     int maxPollRecords = env.integer("KAFKA_MAX_POLL_RECORDS", 10, 1, 10_000);
+    long connectSeconds =
+        env.whole("KAFKA_CONNECT_TIMEOUT_SECONDS", DEFAULT_CONNECT_TIMEOUT.toSeconds(), 0, 86_400);
     return new KafkaConfig(
-        bootstrap, prefix, partitions, (short) replication, maxPollRecords, clientProperties(env));
+        bootstrap,
+        prefix,
+        partitions,
+        (short) replication,
+        maxPollRecords,
+        clientProperties(env),
+        Duration.ofSeconds(connectSeconds));
   }
 
   /**
@@ -138,7 +156,13 @@ public record KafkaConfig(
   /** The same configuration against other servers: how the one-machine run points at its broker. */
   public KafkaConfig withBootstrapServers(String servers) {
     return new KafkaConfig(
-        servers, topicPrefix, partitions, replicationFactor, maxPollRecords, clientProperties);
+        servers,
+        topicPrefix,
+        partitions,
+        replicationFactor,
+        maxPollRecords,
+        clientProperties,
+        connectTimeout);
   }
 
   /** Secrets (passwords, JAAS configuration) are shown as {@code ***}. */
@@ -158,6 +182,8 @@ public record KafkaConfig(
         + maxPollRecords
         + ", clientProperties="
         + new TreeMap<>(shown)
+        + ", connectTimeout="
+        + (connectTimeout.isZero() ? "none" : connectTimeout.toSeconds() + " s")
         + "]";
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,6 +52,11 @@ final class HttpTransport {
     this.mapper = mapper;
     this.clock = clock;
     this.timers = timers;
+  }
+
+  /** Where a call to {@code endpoint} goes. */
+  URI uri(EndpointKind endpoint) {
+    return config.endpoint(endpoint);
   }
 
   HttpRequest build(EndpointKind endpoint, byte[] body) {

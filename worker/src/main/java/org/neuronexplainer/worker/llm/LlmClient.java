@@ -86,7 +86,8 @@ public final class LlmClient implements AutoCloseable {
             concurrency,
             new RateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), System::nanoTime),
             RetryPolicy.from(config),
-            executor);
+            executor,
+            b.retryListener);
     this.cache = b.cacheStore == null ? null : new ResponseCache(b.cacheStore, mapper);
     this.usage = b.usage;
     this.listener = b.listener;
@@ -295,6 +296,7 @@ public final class LlmClient implements AutoCloseable {
     private ObjectMapper mapper = new ObjectMapper();
     private HttpClient httpClient;
     private LlmCallListener listener = LlmCallListener.NONE;
+    private LlmRetryListener retryListener = LlmRetryListener.NONE;
 
     private Builder(LlmConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -328,6 +330,12 @@ public final class LlmClient implements AutoCloseable {
     /** Told about every finished call (default: nobody), e.g. the worker's LLM meters. */
     public Builder listener(LlmCallListener callListener) {
       this.listener = Objects.requireNonNull(callListener);
+      return this;
+    }
+
+    /** Told when a call waits to try again (default: nobody), e.g. to print progress. */
+    public Builder retryListener(LlmRetryListener listener) {
+      this.retryListener = Objects.requireNonNull(listener);
       return this;
     }
 

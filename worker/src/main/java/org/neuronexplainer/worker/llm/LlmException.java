@@ -1,5 +1,9 @@
 package org.neuronexplainer.worker.llm;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+
 /**
  * A failed LLM call. The type says what a caller may do: {@link RetryableLlmException} may succeed
  * if sent again later, {@link PermanentLlmException} will not (or the attempts ran out).
@@ -27,6 +31,32 @@ public abstract sealed class LlmException extends RuntimeException
 
   public String body() {
     return body;
+  }
+
+  /**
+   * Why the call failed, in a few words: for no response, what the connection did ("connection
+   * refused", "timed out"), else the HTTP status; for progress notices and one-line errors.
+   */
+  public String reason() {
+    if (status != 0) {
+      return "HTTP " + status;
+    }
+    for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectException) {
+        return "connection refused";
+      }
+      if (cause instanceof HttpTimeoutException) {
+        return "timed out";
+      }
+      if (cause instanceof UnknownHostException) {
+        return "unknown host";
+      }
+      if (cause instanceof LlmException inner && inner != this) {
+        return inner.reason();
+      }
+    }
+    String message = getMessage() == null ? "" : getMessage();
+    return message.contains(" timed out ") ? "timed out" : "no response";
   }
 
   static String describe(int status, String body) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends one request body until it succeeds or must stop: per attempt a concurrency permit, the rate
@@ -23,29 +24,71 @@ final class RetryingSender {
   private final RateLimiter rateLimiter;
   private final RetryPolicy retryPolicy;
   private final Executor executor;
+  private final LlmRetryListener retryListener;
+  private final AtomicLong calls = new AtomicLong();
 
   RetryingSender(
       HttpTransport transport,
       AsyncSemaphore concurrency,
       RateLimiter rateLimiter,
       RetryPolicy retryPolicy,
-      Executor executor) {
+      Executor executor,
+      LlmRetryListener retryListener) {
     this.transport = transport;
     this.concurrency = concurrency;
     this.rateLimiter = rateLimiter;
     this.retryPolicy = retryPolicy;
     this.executor = executor;
+    this.retryListener = retryListener;
   }
 
   /** Completes with the first success, or fails with a {@link PermanentLlmException}. */
   CompletableFuture<Sent> send(EndpointKind endpoint, byte[] body, long estimatedTokens) {
     CompletableFuture<Sent> result = new CompletableFuture<>();
-    attempt(new Call(endpoint, body, estimatedTokens, result), 1);
-    return result;
+    Call call =
+        new Call(
+            calls.incrementAndGet(), endpoint, body, estimatedTokens, System.nanoTime(), result);
+    attempt(call, 1);
+    return result.whenComplete(
+        (sent, error) -> {
+          if (call.retried) {
+            tell(() -> retryListener.settled(call.id));
+          }
+        });
   }
 
-  private record Call(
-      EndpointKind endpoint, byte[] body, long estimatedTokens, CompletableFuture<Sent> result) {}
+  private static final class Call {
+    final long id;
+    final EndpointKind endpoint;
+    final byte[] body;
+    final long estimatedTokens;
+    final long started;
+    final CompletableFuture<Sent> result;
+    volatile boolean retried;
+
+    Call(
+        long id,
+        EndpointKind endpoint,
+        byte[] body,
+        long estimatedTokens,
+        long started,
+        CompletableFuture<Sent> result) {
+      this.id = id;
+      this.endpoint = endpoint;
+      this.body = body;
+      this.estimatedTokens = estimatedTokens;
+      this.started = started;
+      this.result = result;
+    }
+  }
+
+  private static void tell(Runnable notice) {
+    try {
+      notice.run();
+    } catch (RuntimeException ignored) {
+      // A progress notice must never fail a call (see LlmRetryListener).
+    }
+  }
 
   private void attempt(Call call, int attempt) {
     concurrency
@@ -131,6 +174,18 @@ final class RetryingSender {
         attempt,
         delay.toMillis(),
         failure.getMessage());
+    call.retried = true;
+    LlmRetryListener.Retry notice =
+        new LlmRetryListener.Retry(
+            call.id,
+            transport.uri(call.endpoint).toString(),
+            failure.reason(),
+            failure.status(),
+            attempt,
+            retryPolicy.maxAttempts(),
+            Duration.ofNanos(System.nanoTime() - call.started),
+            delay);
+    tell(() -> retryListener.retrying(notice));
     CompletableFuture.runAsync(
             () -> attempt(call, attempt + 1),
             CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor))
