@@ -3,10 +3,14 @@ package org.neuronexplainer.cli.pipeline;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.capture.ModelDirectory;
 import org.neuronexplainer.cli.capture.SmokeModel;
@@ -19,6 +23,7 @@ import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.coordinator.Coordinator;
@@ -59,6 +64,9 @@ import picocli.CommandLine.Option;
       "  neuron-explainer run --capture --context 16 --shards 2 --neurons 0-49"
     })
 public final class RunCommand implements Callable<Integer> {
+
+  /** How long a Ctrl-C waits for the jobs in flight before the JVM ends anyway. */
+  private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(60);
 
   @Option(names = "--store", description = "store directory holding collated-activations/")
   Path store;
@@ -124,6 +132,14 @@ public final class RunCommand implements Callable<Integer> {
               + " standard error.")
   boolean json;
 
+  /**
+   * The run's own topic prefix: the user's {@code KAFKA_TOPIC_PREFIX} (or the default) followed by
+   * the run id, so runs sharing a broker never read each other's jobs.
+   */
+  static String topicPrefix(String userPrefix, String runId) {
+    return (userPrefix != null ? userPrefix : KafkaConfig.DEFAULT_PREFIX) + runId + ".";
+  }
+
   /** The run's model when a backend needs one (a user error when none is given), else none. */
   private String llmModel(Map<String, String> env) {
     return runSpec.needsLlmModel() ? llm.requireModel(env) : null;
@@ -186,6 +202,60 @@ public final class RunCommand implements Callable<Integer> {
           "store: " + storeDir + " (" + n + " synthetic neurons: invented data, not a model's)");
     }
     Path projectHome = Path.of(System.getProperty("neuron.explainer.home", "."));
+    // Set before the broker starts: a Ctrl-C from here on marks the run interrupted (once it is
+    // submitted) and lets the jobs in flight finish before the JVM ends.
+    AtomicReference<RunService> submitted = new AtomicReference<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    Thread onInterrupt =
+        new Thread(() -> interrupt(submitted.get(), id, closed, err), "run-interrupted");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    try {
+      return pipeline(err, spec, id, blobs, storeDir, home, projectHome, llmConfig, submitted);
+    } finally {
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException e) {
+        // the JVM is stopping: the hook runs, and has just been told the pipeline is closed
+      }
+    }
+  }
+
+  /**
+   * A Ctrl-C (or SIGTERM) while the run is running: marks it {@code interrupted} in the store, so
+   * that its remaining jobs are dropped by the workers and no later process resumes it unasked,
+   * then waits (a bounded time) for the pipeline to finish the jobs in flight and close.
+   */
+  private static void interrupt(
+      RunService runs, String id, CountDownLatch closed, PrintStream err) {
+    if (runs == null || !runs.interrupt(id)) {
+      return; // not submitted yet, or finished: the other hooks stop what is running
+    }
+    err.println();
+    err.println(
+        "run "
+            + id
+            + " interrupted: marked so in the store; the jobs in flight finish, the rest are left"
+            + " and never run unless asked (see requeue in docs/pipeline.md)");
+    try {
+      closed.await(INTERRUPT_GRACE.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private int pipeline(
+      PrintStream err,
+      RunSpec spec,
+      String id,
+      BlobStore blobs,
+      Path storeDir,
+      Path home,
+      Path projectHome,
+      LlmConfig llmConfig,
+      AtomicReference<RunService> submitted)
+      throws Exception {
+    boolean capturing = spec.captures();
     err.println(
         "starting Kafka (data under "
             + (dataDir != null ? dataDir : home.resolve("kafka"))
@@ -199,6 +269,9 @@ public final class RunCommand implements Callable<Integer> {
       env.put("STORE_DIR", storeDir.toAbsolutePath().toString());
       env.remove("STORE_URL");
       env.put("KAFKA_PARTITIONS", Integer.toString(partitions));
+      // Each run has topics (and so consumer groups) of its own on the shared broker: another
+      // run's worker never sees its jobs, and its leftovers after a Ctrl-C are never read again.
+      env.put("KAFKA_TOPIC_PREFIX", topicPrefix(env.get("KAFKA_TOPIC_PREFIX"), id));
       env.put("COORDINATOR_HOST", host);
       env.put("COORDINATOR_PORT", Integer.toString(port));
       viewer.configure(env, System.getenv(), home, err);
@@ -228,6 +301,7 @@ public final class RunCommand implements Callable<Integer> {
         long brokerCpu0 = CpuClock.processNanos(broker.pid());
         RunView view;
         try {
+          submitted.set(coordinator.runs());
           view = coordinator.runs().submit(spec);
         } catch (IllegalArgumentException e) {
           throw new UserException("the run was refused: " + e.getMessage());
@@ -258,8 +332,11 @@ public final class RunCommand implements Callable<Integer> {
           System.out.println(Summary.json(id, view.state(), view.progress(), seconds, storeDir));
           System.out.flush();
         }
+        if (view.status().state() == RunState.INTERRUPTED) {
+          return 130; // as a shell reports a process ended by Ctrl-C
+        }
         viewer.serveOn(err, coordinator, worker, coordinator, broker);
-        return view.status().state().id().equals("succeeded") ? 0 : 1;
+        return view.status().state() == RunState.SUCCEEDED ? 0 : 1;
       }
     }
   }

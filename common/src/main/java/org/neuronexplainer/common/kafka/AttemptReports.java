@@ -3,6 +3,7 @@ package org.neuronexplainer.common.kafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.neuronexplainer.common.messaging.DeadLetter;
+import org.neuronexplainer.common.messaging.DroppedJobException;
 import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.messaging.Messages;
 import org.neuronexplainer.common.messaging.PermanentException;
@@ -56,6 +57,8 @@ final class AttemptReports<J extends Job> {
     Throwable error = outcome.error();
     if (error == null) {
       event(f, StageEvent.succeeded(job, now, outcome.skipped(), outcome.metrics()));
+    } else if (error instanceof DroppedJobException) {
+      LOG.info("dropping {} {}: {}", topic, job.unit(), error.getMessage());
     } else if (!(error instanceof PermanentException) && !job.header().lastAttempt()) {
       long due = now + settings.retryDelay(job.header().attempt() + 1).toMillis();
       LOG.info("retrying {} {} after {}", topic, job.unit(), reason(error));

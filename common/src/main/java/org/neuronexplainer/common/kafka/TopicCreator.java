@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.neuronexplainer.common.messaging.Topic;
 import org.neuronexplainer.common.messaging.Topics;
 import org.slf4j.Logger;
@@ -54,6 +55,9 @@ public final class TopicCreator {
           }
         }
       }
+      // A topic just made (here or by another process) may not be in the broker's metadata yet,
+      // and a consumer that asks for its partitions then finds none: wait until it is.
+      awaitVisible(admin, missing.stream().map(NewTopic::name).toList());
       if (!created.isEmpty()) {
         LOG.info(
             "created topics {} ({} partitions, replication {})",
@@ -65,6 +69,26 @@ public final class TopicCreator {
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException("could not create the Kafka topics: " + cause, cause);
+    }
+  }
+
+  private static void awaitVisible(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (names.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      Thread.sleep(50);
     }
   }
 

@@ -3,12 +3,17 @@ package org.neuronexplainer.common.run;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Where a run stands, as docs/metrics.md names the states. */
+/**
+ * Where a run stands, as docs/metrics.md names the states. {@code interrupted} is a run whose
+ * {@code run} process was stopped (Ctrl-C) before it finished: like a cancelled one, nothing of it
+ * is done again unless a user asks ({@code requeue}).
+ */
 public enum RunState {
   RUNNING,
   SUCCEEDED,
   FAILED,
-  CANCELLED;
+  CANCELLED,
+  INTERRUPTED;
 
   @JsonValue
   public String id() {

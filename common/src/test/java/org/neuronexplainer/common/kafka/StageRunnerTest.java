@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.messaging.DeadLetter;
+import org.neuronexplainer.common.messaging.DroppedJobException;
 import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.messaging.JobMetrics;
@@ -174,6 +175,21 @@ class StageRunnerTest {
     assertThat(jobsSent()).isEmpty();
     assertThat(((StageEvent.Failed) events().get(1)).willRetry()).isFalse();
     assertThat(deadLetters()).singleElement();
+  }
+
+  @Test
+  void droppedJobIsCommittedWithNoOutcomeNoRetryAndNoDeadLetter() throws Exception {
+    handler.onRun =
+        job -> {
+          throw new DroppedJobException("no spec for run r1 in this worker's store");
+        };
+    start(job(1, 5));
+    waitUntil("a commit", () -> committed() != null);
+    assertThat(committed().offset()).isEqualTo(1);
+    assertThat(jobsSent()).isEmpty();
+    assertThat(deadLetters()).isEmpty();
+    assertThat(events()).noneMatch(e -> e instanceof StageEvent.Failed);
+    assertThat(events()).noneMatch(e -> e instanceof StageEvent.Succeeded);
   }
 
   @Test

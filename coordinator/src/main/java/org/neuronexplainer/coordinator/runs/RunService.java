@@ -336,6 +336,21 @@ public final class RunService implements AutoCloseable {
   }
 
   /**
+   * Marks a running run {@code interrupted} (its {@code run} process is stopping) with the time,
+   * and returns true; a finished run is left as it is and false returned. Workers drop its
+   * remaining jobs without failing them, and no coordinator publishes it again; {@code requeue}
+   * takes it up when a user asks.
+   */
+  public synchronized boolean interrupt(String runId) {
+    RunStatus status = statuses.get(runId);
+    if (status == null || status.state().finished()) {
+      return false;
+    }
+    setState(runId, RunState.INTERRUPTED);
+    return true;
+  }
+
+  /**
    * Writes each run's changed failures file, then marks running runs whose neurons are all settled:
    * succeeded, or failed if any neuron failed. The files go first, so a run recorded as failed has
    * its reasons beside it.

@@ -100,6 +100,21 @@ class RunServiceTest {
   }
 
   @Test
+  void interruptingARunningRunMarksItInterruptedWithTheTimeAndNeverPublishesItAgain() {
+    submit("r");
+    clock.set(7_000L);
+
+    assertThat(runs.interrupt("r")).isTrue();
+
+    assertThat(runs.view("r").state()).isEqualTo("interrupted");
+    assertThat(stored("r").state()).isEqualTo(RunState.INTERRUPTED);
+    assertThat(stored("r").finishedMillis()).isEqualTo(7_000L);
+    runs.settle();
+    assertThat(stored("r").state()).isEqualTo(RunState.INTERRUPTED);
+    assertThat(runs.interrupt("r")).isFalse();
+  }
+
+  @Test
   void aSucceededRunIsNotRewrittenByCancel() {
     submit("r");
     finish("r", "0:0", true);

@@ -3,8 +3,8 @@ package org.neuronexplainer.worker.pipeline;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.neuronexplainer.common.messaging.DroppedJobException;
 import org.neuronexplainer.common.messaging.PermanentException;
-import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -37,15 +37,21 @@ final class RunSpecs {
       spec =
           records
               .spec(runId)
-              // The coordinator writes the spec before it publishes a job: a missing one may be
-              // a store that lags, so the job is retried rather than dropped.
-              .orElseThrow(() -> new RetryableException("no spec for run " + runId));
+              // The coordinator writes the spec before it publishes a job, so a job without one
+              // belongs to a run this worker's store does not hold: not ours to fail.
+              .orElseThrow(
+                  () ->
+                      new DroppedJobException(
+                          "no spec for run " + runId + " in this worker's store"));
       specs.put(runId, spec);
     }
     return spec;
   }
 
-  /** Throws a permanent failure when the run was cancelled. */
+  /**
+   * Throws a permanent failure when the run was cancelled, and drops the job when it was
+   * interrupted.
+   */
   void requireActive(String runId) {
     long now = clock.getAsLong();
     CachedState cached = states.get(runId);
@@ -56,6 +62,9 @@ final class RunSpecs {
     }
     if (cached.state() == RunState.CANCELLED) {
       throw new PermanentException("run " + runId + " was cancelled");
+    }
+    if (cached.state() == RunState.INTERRUPTED) {
+      throw new DroppedJobException("run " + runId + " was interrupted");
     }
   }
 }

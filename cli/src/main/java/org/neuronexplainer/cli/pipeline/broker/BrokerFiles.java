@@ -40,6 +40,11 @@ record BrokerFiles(Path dir) {
     return dir.resolve("broker.log");
   }
 
+  /** One file per handle that uses the broker: {@code {pid}-{random}}, holding the start time. */
+  Path leases() {
+    return dir.resolve("leases");
+  }
+
   boolean formatted() {
     return Files.exists(logDir().resolve("meta.properties"));
   }

@@ -30,20 +30,25 @@ import org.slf4j.LoggerFactory;
  * local directory. The broker of the {@code run} command, and of the system tests.
  *
  * <p>Storage is formatted once. A broker already running on the same directory (its pid file names
- * a live Kafka process and its port answers) is reused rather than started twice. The broker
- * outlives the JVM that started it unless stopped: {@link #close()} stops it only if this handle
- * started it; {@link #stop()} stops it in any case.
+ * a live Kafka process and its port answers) is reused rather than started twice, so several {@code
+ * run}s on one machine share one broker (each under its own topic prefix). Every handle holds a
+ * lease, a file under {@code leases/} named by its process id: {@link #close()} gives the lease
+ * back and stops the broker only when no lease of a live process remains, so the last user out
+ * stops it, whoever started it, and a process that ended without closing (kill -9) holds it no
+ * longer. {@link #stop()} stops it in any case.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Object IN_PROCESS = new Object();
 
   private final BrokerFiles files;
   private final String bootstrapServers;
   private final long pid;
   private final boolean startedHere;
+  private Path lease;
 
   private LocalKafkaBroker(
       BrokerFiles files, String bootstrapServers, long pid, boolean startedHere) {
@@ -75,13 +80,90 @@ public final class LocalKafkaBroker implements AutoCloseable {
     BrokerFiles files = new BrokerFiles(dataDir.toAbsolutePath());
     Files.createDirectories(files.dir());
     // Two launchers on one directory (two `run`s at once) must not both format or start.
+    return locked(
+        files,
+        () -> {
+          LocalKafkaBroker broker = startLocked(files, libs, port);
+          broker.lease = takeLease(files);
+          return broker;
+        });
+  }
+
+  /**
+   * Runs {@code action} holding the directory's start lock: other processes' starts and stops wait,
+   * and so do this JVM's other threads (a file lock is held per process, not per thread).
+   */
+  private static <T> T locked(BrokerFiles files, LockedAction<T> action)
+      throws IOException, InterruptedException {
+    synchronized (IN_PROCESS) {
+      return fileLocked(files, action);
+    }
+  }
+
+  private static <T> T fileLocked(BrokerFiles files, LockedAction<T> action)
+      throws IOException, InterruptedException {
     try (FileChannel channel =
             FileChannel.open(
                 files.dir().resolve("start.lock"),
                 StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock = channel.lock()) {
-      return startLocked(files, libs, port);
+      return action.run();
+    }
+  }
+
+  private interface LockedAction<T> {
+    T run() throws IOException, InterruptedException;
+  }
+
+  private static Path takeLease(BrokerFiles files) throws IOException {
+    Files.createDirectories(files.leases());
+    ProcessHandle self = ProcessHandle.current();
+    Path lease = files.leases().resolve(self.pid() + "-" + Uuid.randomUuid());
+    Files.writeString(lease, startTime(self), StandardCharsets.UTF_8);
+    return lease;
+  }
+
+  /** The start time of a process as text, or empty where the system does not tell. */
+  private static String startTime(ProcessHandle process) {
+    return process.info().startInstant().map(Object::toString).orElse("");
+  }
+
+  /**
+   * Whether a lease file names a live process: its pid is alive and started when the lease says (so
+   * a pid reused after a reboot does not count). Dead leases are removed.
+   */
+  private static boolean live(Path lease) {
+    String name = lease.getFileName().toString();
+    boolean alive;
+    try {
+      long leaseholder = Long.parseLong(name.substring(0, name.indexOf('-')));
+      String started = Files.readString(lease, StandardCharsets.UTF_8).trim();
+      alive =
+          ProcessHandle.of(leaseholder)
+              .filter(ProcessHandle::isAlive)
+              .map(h -> started.isEmpty() || startTime(h).isEmpty() || startTime(h).equals(started))
+              .orElse(false);
+    } catch (IOException | RuntimeException e) {
+      alive = false;
+    }
+    if (!alive) {
+      try {
+        Files.deleteIfExists(lease);
+      } catch (IOException e) {
+        LOG.warn("could not remove the stale lease {}: {}", lease, e.toString());
+      }
+    }
+    return alive;
+  }
+
+  /** The leases of live processes other than {@code except}'s. */
+  private static List<Path> otherLiveLeases(BrokerFiles files, Path except) throws IOException {
+    if (!Files.isDirectory(files.leases())) {
+      return List.of();
+    }
+    try (var list = Files.list(files.leases())) {
+      return list.filter(p -> !p.equals(except)).filter(LocalKafkaBroker::live).toList();
     }
   }
 
@@ -156,8 +238,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
     return files.brokerLog();
   }
 
-  /** Stops the broker process (a controlled shutdown, forced after 30 s) and waits for it. */
+  /**
+   * Stops the broker process (a controlled shutdown, forced after 30 s) and waits for it, whoever
+   * else uses it; this handle's lease is given back.
+   */
   public void stop() throws InterruptedException {
+    releaseLease();
+    stopProcess();
+  }
+
+  private void releaseLease() {
+    if (lease != null) {
+      try {
+        Files.deleteIfExists(lease);
+      } catch (IOException e) {
+        LOG.warn("could not remove {}: {}", lease, e.toString());
+      }
+      lease = null;
+    }
+  }
+
+  private void stopProcess() throws InterruptedException {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
     if (handle.isPresent() && handle.get().isAlive()) {
       handle.get().destroy();
@@ -176,15 +277,42 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Stops the broker if this handle started it; leaves a reused one running. */
+  /**
+   * Gives this handle's lease back and stops the broker when no other live process (or other handle
+   * of this one) still holds a lease on it.
+   */
   @Override
   public void close() {
-    if (startedHere) {
-      try {
-        stop();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    if (lease == null) {
+      return; // closed or stopped already
+    }
+    Path mine = lease;
+    try {
+      boolean last =
+          locked(
+              files,
+              () -> {
+                List<Path> others = otherLiveLeases(files, mine);
+                releaseLease();
+                if (!others.isEmpty()) {
+                  LOG.info(
+                      "leaving the Kafka broker (pid {}) running: {} other user(s) hold a lease",
+                      pid,
+                      others.size());
+                  return false;
+                }
+                stopProcess();
+                return true;
+              });
+      if (last) {
+        LOG.info("stopped the Kafka broker (pid {}): no other user held a lease", pid);
       }
+    } catch (IOException e) {
+      LOG.warn(
+          "could not check the leases of the Kafka broker in {}: {}", files.dir(), e.toString());
+      releaseLease();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
