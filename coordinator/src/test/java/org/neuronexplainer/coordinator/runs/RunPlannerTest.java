@@ -53,7 +53,7 @@ class RunPlannerTest {
   @Test
   void specsAreCheckedWhenMade() {
     assertThatThrownBy(() -> new RunSpec("bad id", null, null, null, null, null, null, null, 0))
-        .hasMessageContaining("runId");
+        .hasMessageContaining("malformed run id 'bad id'");
     assertThatThrownBy(() -> spec("store", "3-1", null)).hasMessageContaining("layers");
     assertThatThrownBy(() -> new RunSpec("r", null, null, null, null, null, null, null, 101))
         .hasMessageContaining("maxAttempts");
