@@ -175,6 +175,13 @@ public final class RunService implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns once every publishing queued so far has finished (its one thread runs them in order).
+   */
+  void awaitPublishingQueued() throws Exception {
+    publisher.submit(() -> {}).get();
+  }
+
   /** Queues a run's publishing unless it is queued or under way already. */
   private Future<?> publish(String runId, boolean again) {
     return publishing.compute(

@@ -27,6 +27,7 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.CoordinatorMetrics;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
@@ -100,12 +101,8 @@ class RunPublishingTest {
     return new RunSpec(runId, "store", "0", null, null, null, null, null, 1);
   }
 
-  private void awaitPublished(String runId) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!runs.published(runId) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(runs.published(runId)).as("run " + runId + " published").isTrue();
+  private void awaitPublished(String runId) {
+    Await.until(Duration.ofSeconds(30), "run " + runId + " published", () -> runs.published(runId));
   }
 
   @Test
@@ -131,7 +128,7 @@ class RunPublishingTest {
         .hasMessage(
             "run r was recorded, but its jobs are not published yet (the broker did not take them"
                 + " within 300 ms); the coordinator publishes them when the broker is back");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
 
     assertThat(records.status("r").orElseThrow().state()).isEqualTo(RunState.RUNNING);
     assertThat(records.plan("r")).hasSize(3);
@@ -139,9 +136,7 @@ class RunPublishingTest {
     assertThat(records.published("r")).isFalse();
 
     // The broker takes them after all: the publishing that went on writes the marker.
-    while (broker.history().size() < 3) {
-      Thread.sleep(10);
-    }
+    Await.until(Duration.ofSeconds(30), "3 jobs sent", () -> broker.history().size() >= 3);
     while (broker.completeNext()) {
       // acknowledge every send
     }
@@ -164,7 +159,7 @@ class RunPublishingTest {
     assertThatThrownBy(() -> service.submit(spec("r"))).isInstanceOf(RunConflictException.class);
 
     service.publishPending();
-    Thread.sleep(100);
+    service.awaitPublishingQueued();
     assertThat(records.published("r")).as("still down").isFalse();
 
     broker.down = false;
@@ -195,7 +190,7 @@ class RunPublishingTest {
     restarted.publishPending();
     awaitPublished("crashed");
     restarted.publishPending(); // a second tick publishes nothing again
-    Thread.sleep(100);
+    restarted.awaitPublishingQueued();
 
     assertThat(broker.history()).extracting(ProducerRecord::key).containsExactly("0:0", "0:1");
     assertThat(records.published("cancelled")).isFalse();
