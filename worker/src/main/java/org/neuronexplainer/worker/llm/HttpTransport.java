@@ -131,18 +131,19 @@ final class HttpTransport {
       if (json instanceof ObjectNode object) {
         return new Outcome(object, raw, null);
       }
-      // A proxy cutting the body or a server answering HTML: another attempt may do better.
+      // The server answered, with something that is not the protocol's JSON object (HTML from a
+      // proxy, text): that is an answer that does not parse, asked again by the caller's parse
+      // retries, never multiplied by this transport's attempts.
       return new Outcome(
           null,
           raw,
-          new RetryableLlmException(
+          PermanentLlmException.unparseableAnswer(
               where
                   + " returned a response that is not a JSON object: "
                   + LlmException.describe(status, text),
               status,
               text,
-              null,
-              null));
+              1));
     }
     if (RetryPolicy.isRetryableStatus(status)) {
       Duration retryAfter =

@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
@@ -24,8 +25,9 @@ public final class ParseRetries {
   /**
    * The parsed value of the responses to {@code requests}, in order. A {@code parseFailure} thrown
    * by {@code parse} is retried until {@code maxAttempts} attempts were made; then the result fails
-   * with {@code exhausted.apply(attempts, lastFailure)}. Transport failures are passed on as they
-   * are.
+   * with {@code exhausted.apply(attempts, lastFailure)}. An answer that is not a JSON object at all
+   * ({@link PermanentLlmException#unparseable()}) counts as a parse failure; other transport
+   * failures are passed on as they are.
    */
   public static <T> CompletableFuture<T> send(
       LlmTransport transport,
@@ -55,27 +57,71 @@ public final class ParseRetries {
       calls.add(group.transport.send(request).toCompletableFuture());
     }
     return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+        .handle((done, error) -> (Void) null)
         .thenCompose(
             done -> {
-              List<JsonNode> responses = calls.stream().map(CompletableFuture::join).toList();
-              T parsed;
+              RuntimeException failure;
+              T parsed = null;
               try {
-                parsed = group.parse.apply(responses);
+                parsed = group.parse.apply(responses(calls));
+                failure = null;
               } catch (RuntimeException e) {
-                if (!group.parseFailure.isInstance(e)) {
+                if (!group.parseFailure.isInstance(e) && !unparseable(e)) {
                   throw e;
                 }
-                return discardAll(group.transport, requests)
-                    .thenCompose(
-                        discarded -> {
-                          if (attempt >= group.maxAttempts) {
-                            throw new CompletionException(group.exhausted.apply(attempt, e));
-                          }
-                          return attempt(group, refreshed(requests), attempt + 1);
-                        });
+                failure = e;
               }
-              return CompletableFuture.completedFuture(parsed);
+              if (failure == null) {
+                return CompletableFuture.completedFuture(parsed);
+              }
+              RuntimeException last = failure;
+              return discardAll(group.transport, requests)
+                  .thenCompose(
+                      discarded -> {
+                        if (attempt >= group.maxAttempts) {
+                          throw new CompletionException(group.exhausted.apply(attempt, last));
+                        }
+                        return attempt(group, refreshed(requests), attempt + 1);
+                      });
             });
+  }
+
+  /**
+   * The responses in order. A transport failure is thrown as it is, the first one that is not an
+   * unparseable answer before any that is: an outage or a rejection is not asked again here.
+   */
+  private static List<JsonNode> responses(List<CompletableFuture<JsonNode>> calls) {
+    RuntimeException unparseable = null;
+    for (CompletableFuture<JsonNode> call : calls) {
+      if (call.isCompletedExceptionally()) {
+        RuntimeException failure = failureOf(call);
+        if (!unparseable(failure)) {
+          throw failure;
+        }
+        unparseable = unparseable == null ? failure : unparseable;
+      }
+    }
+    if (unparseable != null) {
+      throw unparseable;
+    }
+    return calls.stream().map(CompletableFuture::join).toList();
+  }
+
+  private static RuntimeException failureOf(CompletableFuture<JsonNode> call) {
+    try {
+      call.join();
+      throw new IllegalStateException("the call did not fail");
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return cause instanceof RuntimeException runtime ? runtime : e;
+    } catch (CancellationException e) {
+      return e;
+    }
+  }
+
+  /** A 2xx answer that is not a JSON object: the server answered, so it is asked again here. */
+  private static boolean unparseable(Throwable failure) {
+    return failure instanceof PermanentLlmException answer && answer.unparseable();
   }
 
   /** Forgets every response of the group; a failure to forget does not fail the call. */

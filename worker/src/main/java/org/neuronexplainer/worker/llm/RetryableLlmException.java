@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A failure that may pass if the call is sent again: 408, 409, 429, 5xx, a timeout, a connection
- * error, or a 2xx body that is not the JSON object the protocol promises.
+ * A failure that may pass if the call is sent again: 408, 409, 429, 5xx, a timeout or a connection
+ * error (a body cut short included).
  */
 public final class RetryableLlmException extends LlmException {
 

@@ -145,6 +145,12 @@ final class RetryingSender {
   }
 
   private void fail(Call call, int attempt, LlmException failure) {
+    if (failure instanceof PermanentLlmException answer && answer.unparseable()) {
+      call.result.completeExceptionally(
+          PermanentLlmException.unparseableAnswer(
+              answer.getMessage(), answer.status(), answer.body(), attempt));
+      return;
+    }
     if (!(failure instanceof RetryableLlmException retryable)) {
       call.result.completeExceptionally(
           new PermanentLlmException(

@@ -26,6 +26,9 @@ final class JobFailures {
       return (RuntimeException) cause;
     }
     if (cause instanceof PermanentLlmException llm) {
+      if (llm.unparseable()) {
+        return new PermanentException("LLM answers did not parse: " + llm.getMessage(), llm);
+      }
       return llm.attemptsExhausted()
           ? new RetryableException("LLM unavailable: " + llm.getMessage(), llm)
           : new PermanentException("LLM rejected the request: " + llm.getMessage(), llm);

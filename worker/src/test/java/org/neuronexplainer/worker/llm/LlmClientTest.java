@@ -272,17 +272,21 @@ class LlmClientTest {
   }
 
   @Test
-  void aMalformedResponseIsRetriedAndThenReportedClearly() throws Exception {
+  void aResponseThatIsNotJsonIsNotSentAgainByTheTransport() throws Exception {
     server.otherwise(s -> json(200, "<html>not json</html>"));
 
-    Throwable failure = failureOf(client("LLM_MAX_ATTEMPTS", "2").send(chat("x")));
+    Throwable failure = failureOf(client("LLM_MAX_ATTEMPTS", "8").send(chat("x")));
 
-    assertThat(server.requests()).hasSize(2);
+    // The server answered: asking again is for the parse retries, not for the HTTP attempts.
+    assertThat(server.requests()).hasSize(1);
     assertThat(failure)
         .isInstanceOf(PermanentLlmException.class)
         .hasMessageContaining("not a JSON object")
         .hasMessageContaining("<html>not json</html>");
-    assertThat(((PermanentLlmException) failure).status()).isEqualTo(200);
+    PermanentLlmException permanent = (PermanentLlmException) failure;
+    assertThat(permanent.status()).isEqualTo(200);
+    assertThat(permanent.unparseable()).isTrue();
+    assertThat(permanent.attemptsExhausted()).isFalse();
   }
 
   @Test
@@ -307,10 +311,10 @@ class LlmClientTest {
   void jsonWithTrailingGarbageIsMalformedToo() throws Exception {
     server.then(json(200, chatReply("a", 1, 1) + "}{"), json(200, chatReply("b", 1, 1)));
 
-    LlmResponse response = await(client().send(chat("x")));
+    Throwable failure = failureOf(client().send(chat("x")));
 
-    assertThat(response.texts()).containsExactly("b");
-    assertThat(response.attempts()).isEqualTo(2);
+    assertThat(server.requests()).hasSize(1);
+    assertThat(((PermanentLlmException) failure).unparseable()).isTrue();
   }
 
   @Test

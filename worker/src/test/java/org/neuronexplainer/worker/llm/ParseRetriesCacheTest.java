@@ -46,10 +46,23 @@ class ParseRetriesCacheTest {
   }
 
   private LlmClient client() {
+    return client(1);
+  }
+
+  private LlmClient client(int httpAttempts) {
     LlmConfig config =
         LlmConfig.fromEnv(
             Map.of(
-                "LLM_BASE_URL", server.root() + "/v1", "LLM_MODEL", "m", "LLM_MAX_ATTEMPTS", "1"));
+                "LLM_BASE_URL",
+                server.root() + "/v1",
+                "LLM_MODEL",
+                "m",
+                "LLM_MAX_ATTEMPTS",
+                String.valueOf(httpAttempts),
+                "LLM_RETRY_INITIAL_MS",
+                "1",
+                "LLM_RETRY_MAX_MS",
+                "2"));
     return LlmClient.builder(config).cache(store).build();
   }
 
@@ -84,6 +97,29 @@ class ParseRetriesCacheTest {
           .hasMessageContaining("after 3 attempts");
       assertThat(server.requests()).hasSize(3);
       assertThat(store.list("llm-cache/")).isEmpty();
+    }
+  }
+
+  @Test
+  void anAnswerThatIsNotJsonIsAskedThreeTimesNotTimesTheHttpAttempts() {
+    server.otherwise(seen -> json(200, "garbage, not JSON"));
+    try (LlmClient client = client(8)) {
+      assertThatThrownBy(() -> simulate(client))
+          .hasCauseInstanceOf(SimulationParseException.class)
+          .hasMessageContaining("after 3 attempts")
+          .rootCause()
+          .hasMessageContaining("not a JSON object");
+      assertThat(server.requests()).hasSize(3);
+      assertThat(store.list("llm-cache/")).isEmpty();
+    }
+  }
+
+  @Test
+  void anAnswerThatIsNotJsonOnceIsAskedAgainAndTheGoodOneServes() {
+    server.then(json(200, "<html>proxy page</html>"), json(200, chatContent(GOOD)));
+    try (LlmClient client = client(8)) {
+      assertThat(simulate(client).expectedActivations()).containsExactly(0, 7);
+      assertThat(server.requests()).hasSize(2);
     }
   }
 }

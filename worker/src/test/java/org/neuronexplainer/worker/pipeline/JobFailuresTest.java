@@ -42,6 +42,11 @@ class JobFailuresTest {
         .hasMessageContaining("not JSON");
     assertThat(JobFailures.classify(new ExplanationParseException("no explanation")))
         .isInstanceOf(PermanentException.class);
+    assertThat(
+            JobFailures.classify(
+                PermanentLlmException.unparseableAnswer("not a JSON object", 200, "<html>", 1)))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("did not parse");
   }
 
   @Test
