@@ -27,4 +27,10 @@ public interface StageHandler<J extends Job> {
    * @return figures for the succeeded event; {@link JobMetrics#NONE} when there are none
    */
   JobMetrics run(J job);
+
+  /**
+   * A message on this stage's topic that could not be read, which the runner has dead-lettered; it
+   * never reaches {@link #run}. Called on the consumer thread: it must be quick and not block.
+   */
+  default void malformed(String reason) {}
 }

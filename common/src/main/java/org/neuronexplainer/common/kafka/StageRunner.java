@@ -214,6 +214,11 @@ public final class StageRunner<J extends Job> implements Runnable, AutoCloseable
       progress.take(bad);
       reports.malformed(bad, e, clock.getAsLong());
       seal(bad);
+      try {
+        handler.malformed(AttemptReports.reason(e));
+      } catch (RuntimeException counting) {
+        LOG.warn("handler of {} failed to note a malformed message", topic, counting);
+      }
       return;
     }
     InFlight<J> f = new InFlight<>(record, job, this::handOffAck);

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -200,6 +201,10 @@ class StageRunnerTest {
     assertThat(letter.offset()).isZero();
     assertThat(letter.error()).startsWith("MalformedMessageException: not JSON");
     assertThat(letter.runId()).isNull();
+    assertThat(handler.malformed)
+        .singleElement()
+        .asString()
+        .startsWith("MalformedMessageException");
     assertThat(handler.runs.get()).isEqualTo(1);
     assertThat(events().get(events().size() - 1)).isInstanceOf(StageEvent.Succeeded.class);
   }
@@ -455,6 +460,12 @@ class StageRunnerTest {
     volatile boolean exists;
     volatile Consumer<ExplainAndScoreJob> onRun = job -> {};
     final AtomicInteger runs = new AtomicInteger();
+    final List<String> malformed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void malformed(String reason) {
+      malformed.add(reason);
+    }
 
     @Override
     public boolean outputExists(ExplainAndScoreJob job) {

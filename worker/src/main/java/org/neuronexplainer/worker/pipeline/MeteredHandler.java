@@ -65,6 +65,13 @@ public final class MeteredHandler<J extends Job> implements StageHandler<J> {
     }
   }
 
+  /** A message the runner could not read and dead-lettered: counted, with no duration. */
+  @Override
+  public void malformed(String reason) {
+    metrics.deadLettered(stage);
+    delegate.malformed(reason);
+  }
+
   private void end(J job, RuntimeException error, long start) {
     inFlight.decrementAndGet();
     WorkerMetrics.Outcome outcome;

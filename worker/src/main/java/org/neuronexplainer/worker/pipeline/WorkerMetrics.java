@@ -93,6 +93,11 @@ public final class WorkerMetrics implements LlmCallListener {
         });
   }
 
+  /** A malformed message dead-lettered before any handler ran: no duration to record. */
+  void deadLettered(String stage) {
+    jobs(stage, Outcome.DEAD_LETTERED).increment();
+  }
+
   void finished(String stage, Outcome outcome, long nanos) {
     jobs(stage, outcome).increment();
     duration(stage, outcome).record(Duration.ofNanos(nanos));
