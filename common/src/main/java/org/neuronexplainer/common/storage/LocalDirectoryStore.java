@@ -10,10 +10,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -23,16 +27,50 @@ import java.util.stream.Stream;
  * <p>A put writes a temporary file in the target's own directory, forces it to disk, then renames
  * it over the target, so readers (in this or another process) never see a half-written blob and a
  * crash leaves at worst a stray temporary file, which listings ignore. Temporary names start with
- * {@value #TEMP_PREFIX}, a segment prefix that keys may not use.
+ * {@value #TEMP_PREFIX}, a segment prefix that keys may not use. A temporary file older than {@link
+ * #STALE_TEMP} belongs to no write in progress: it is removed when the store is first opened in a
+ * process and whenever a listing walks past it.
  */
 public final class LocalDirectoryStore implements BlobStore {
 
   static final String TEMP_PREFIX = ".tmp-";
 
+  /** How old a temporary file must be before it is taken for one a killed write left. */
+  static final Duration STALE_TEMP = Duration.ofHours(1);
+
+  private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+
   private final Path root;
 
   public LocalDirectoryStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
+    if (Files.isDirectory(this.root) && SWEPT.add(this.root)) {
+      sweep(this.root);
+    }
+  }
+
+  /** Removes the stale temporary files under {@code start}; what cannot be removed stays. */
+  private static void sweep(Path start) {
+    try (Stream<Path> files = Files.walk(start)) {
+      files.filter(LocalDirectoryStore::isTemp).forEach(LocalDirectoryStore::removeIfStale);
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort: an unreadable directory is reported by the operation that needs it.
+    }
+  }
+
+  private static boolean isTemp(Path path) {
+    return path.getFileName() != null && path.getFileName().toString().startsWith(TEMP_PREFIX);
+  }
+
+  private static void removeIfStale(Path temp) {
+    try {
+      Instant modified = Files.getLastModifiedTime(temp).toInstant();
+      if (modified.isBefore(Instant.now().minus(STALE_TEMP)) && Files.isRegularFile(temp)) {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      // Gone already, or not ours to remove: it stays out of listings either way.
+    }
   }
 
   public Path root() {
@@ -148,7 +186,14 @@ public final class LocalDirectoryStore implements BlobStore {
     try (Stream<Path> files = Files.walk(start)) {
       files
           .filter(Files::isRegularFile)
-          .filter(path -> !path.getFileName().toString().startsWith(TEMP_PREFIX))
+          .filter(
+              path -> {
+                if (isTemp(path)) {
+                  removeIfStale(path);
+                  return false;
+                }
+                return true;
+              })
           .map(this::keyOf)
           .filter(key -> key.startsWith(prefix))
           .forEach(keys::add);

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,6 +89,34 @@ class LocalDirectoryStoreTest extends BlobStoreContract {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("k0", "k1", "k2", "k3", "k4");
     }
+  }
+
+  @Test
+  void staleTemporaryFilesAreRemovedWhenListedAndFreshOnesStay() throws Exception {
+    store.put("d/real", new byte[] {1});
+    Path stale = dir.resolve("root/d/" + LocalDirectoryStore.TEMP_PREFIX + "1.part");
+    Path fresh = dir.resolve("root/d/" + LocalDirectoryStore.TEMP_PREFIX + "2.part");
+    Files.write(stale, new byte[] {2});
+    Files.write(fresh, new byte[] {3});
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+    assertThat(store.list("d/")).containsExactly("d/real");
+
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).exists(); // perhaps a write in progress in another process
+  }
+
+  @Test
+  void staleTemporaryFilesAreRemovedWhenTheStoreIsOpened() throws Exception {
+    Path root = dir.resolve("other");
+    Path stale = root.resolve("a/b/" + LocalDirectoryStore.TEMP_PREFIX + "9.part");
+    Files.createDirectories(stale.getParent());
+    Files.write(stale, new byte[] {1});
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+    new LocalDirectoryStore(root);
+
+    assertThat(stale).doesNotExist();
   }
 
   @Test
