@@ -150,14 +150,13 @@ final class CaptureRuns {
   }
 
   /**
-   * Publishes first attempts again of the capture and collate units that failed for good.
-   *
-   * @return how many jobs went out
+   * Marks the capture and collate units that failed for good pending again and returns their first
+   * attempts, for the caller to publish.
    */
-  int requeueFailed(RunSpec spec) {
+  List<Job> requeueFailed(RunSpec spec) {
     StoredPlan plan = plans.get(spec.runId());
     if (plan == null) {
-      return 0;
+      return List.of();
     }
     List<String> failedCaptures =
         board.read(spec.runId(), p -> p.failedUnits(Stage.CAPTURE)).orElse(List.of());
@@ -178,8 +177,7 @@ final class CaptureRuns {
     }
     board.requeuedUnits(spec.runId(), Stage.CAPTURE, failedCaptures);
     board.requeuedUnits(spec.runId(), Stage.COLLATE, failedCollates);
-    jobs.publish(again);
-    return again.size();
+    return again;
   }
 
   /** Capture jobs of every range, shard by shard. */

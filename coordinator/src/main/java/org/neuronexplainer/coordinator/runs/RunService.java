@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,9 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
+import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -62,6 +65,23 @@ public final class RunService implements AutoCloseable {
           });
   private final Map<String, Future<?>> publishing = new ConcurrentHashMap<>();
   private final Set<String> published = ConcurrentHashMap.newKeySet();
+
+  /** Per run, the re-queued work whose jobs the broker has not taken yet. */
+  private final Map<String, Requeued> requeued = new ConcurrentHashMap<>();
+
+  /** Per run, its latest queued publishing of re-queued work. */
+  private final Map<String, Future<?>> requeueing = new ConcurrentHashMap<>();
+
+  /** Re-queued neurons (explain-and-score jobs) and capture or collate jobs, to publish. */
+  private record Requeued(Set<String> neurons, Set<Job> units) {
+    Requeued plus(Requeued later) {
+      Set<String> allNeurons = new LinkedHashSet<>(neurons);
+      allNeurons.addAll(later.neurons);
+      Set<Job> allUnits = new LinkedHashSet<>(units);
+      allUnits.addAll(later.units);
+      return new Requeued(allNeurons, allUnits);
+    }
+  }
 
   /** Per run, the {@link RunProgress#failuresVersion()} its failures file was written at. */
   private final Map<String, Long> failuresWritten = new ConcurrentHashMap<>();
@@ -119,23 +139,38 @@ public final class RunService implements AutoCloseable {
    */
   public RunView submit(RunSpec requested) {
     String runId = record(requested);
-    Future<?> publishing = publish(runId, false);
+    awaitBroker(
+        runId,
+        publish(runId, false),
+        (reason, cause) -> new PublishPendingException(runId, reason, cause));
+    return view(runId);
+  }
+
+  /**
+   * Waits at most the publish timeout for a queued publishing.
+   *
+   * @throws PublishPendingException made by {@code pending} from the reason, when the publishing
+   *     failed or did not end in time (it goes on)
+   */
+  private void awaitBroker(
+      String runId,
+      Future<?> publishing,
+      BiFunction<String, Throwable, PublishPendingException> pending) {
     try {
       publishing.get(publishTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw new PublishPendingException(runId, message(e.getCause()), e.getCause());
+      throw pending.apply(message(e.getCause()), e.getCause());
     } catch (TimeoutException e) {
       long millis = publishTimeout.toMillis();
       String reason =
           "the broker did not take them within "
               + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
       LOG.warn("run {}: {}; publishing goes on in the background", runId, reason);
-      throw new PublishPendingException(runId, reason, e);
+      throw pending.apply(reason, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublishPendingException(runId, "interrupted", e);
+      throw pending.apply("interrupted", e);
     }
-    return view(runId);
   }
 
   /** Checks and writes a new run's records (spec, plan, a capture run's units, status). */
@@ -163,14 +198,21 @@ public final class RunService implements AutoCloseable {
   }
 
   /**
-   * Publishes the first jobs of every running run that the store does not mark as published: after
-   * a restart (a crash while publishing) and while the broker is away. Returns at once; publishing
-   * runs on its own thread, one run after the other, and failures are logged.
+   * Publishes the first jobs of every running run that the store does not mark as published (after
+   * a restart, a crash while publishing, and while the broker is away), and the jobs of re-queued
+   * neurons that the broker did not take. Returns at once; publishing runs on its own thread, one
+   * run after the other, and failures are logged.
    */
   public void publishPending() {
     for (RunStatus status : List.copyOf(statuses.values())) {
       if (status.state() == RunState.RUNNING && !published.contains(status.runId())) {
         publish(status.runId(), true);
+      }
+    }
+    for (String runId : List.copyOf(requeued.keySet())) {
+      Future<?> queued = requeueing.get(runId);
+      if (queued == null || queued.isDone()) {
+        publishRequeued(runId);
       }
     }
   }
@@ -226,6 +268,37 @@ public final class RunService implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues the publishing of a run's re-queued work. Each call queues its own, which takes what is
+   * waiting when it starts: work re-queued while an earlier one publishes is not left behind.
+   */
+  private Future<?> publishRequeued(String runId) {
+    Future<?> queued = publisher.submit(() -> publishRequeuedNow(runId));
+    requeueing.put(runId, queued);
+    return queued;
+  }
+
+  /** Runs on the publishing thread; what the broker did not take waits for the next try. */
+  private void publishRequeuedNow(String runId) {
+    Requeued taken = requeued.remove(runId);
+    RunStatus status = statuses.get(runId);
+    if (taken == null || status == null || status.state() != RunState.RUNNING) {
+      return; // a run cancelled or interrupted since is not published again
+    }
+    try {
+      jobs.publish(List.copyOf(taken.units()));
+      jobs.explainAndScore(
+          specs.get(runId), taken.neurons().stream().map(RunService::neuron).toList());
+    } catch (RuntimeException e) {
+      requeued.merge(runId, taken, (later, failed) -> failed.plus(later));
+      LOG.warn(
+          "publishing the re-queued jobs of run {} failed; retried while the run is running: {}",
+          runId,
+          message(e));
+      throw e;
+    }
+  }
+
   /** Whether the broker holds the run's first jobs (as far as this coordinator knows). */
   public boolean published(String runId) {
     return published.contains(runId) || records.published(runId);
@@ -272,11 +345,26 @@ public final class RunService implements AutoCloseable {
   /**
    * Publishes first attempts again for the given neurons (all failed ones when null or empty).
    * Finished neurons are skipped by the workers (their output exists), so re-queueing one is
-   * harmless.
+   * harmless. The neurons are marked pending at once; like {@link #submit}, the call then waits at
+   * most the publish timeout for the broker, off the service's lock, and what the broker did not
+   * take is published by {@link #publishPending()}.
    *
    * @return the neurons re-queued
+   * @throws PublishPendingException when the broker did not take the jobs in time
    */
-  public synchronized List<String> requeue(String runId, List<String> units) {
+  public List<String> requeue(String runId, List<String> units) {
+    List<String> chosen = markRequeued(runId, units);
+    if (!chosen.isEmpty()) {
+      awaitBroker(
+          runId,
+          publishRequeued(runId),
+          (reason, cause) -> PublishPendingException.requeued(runId, chosen.size(), reason, cause));
+    }
+    return chosen;
+  }
+
+  /** Marks the neurons to re-queue pending and records their jobs as waiting to be published. */
+  private synchronized List<String> markRequeued(String runId, List<String> units) {
     RunView view = view(runId);
     if (view.status().state() == RunState.CANCELLED) {
       throw new RunConflictException("run " + runId + " was cancelled");
@@ -299,6 +387,7 @@ public final class RunService implements AutoCloseable {
     }
     RunSpec spec = specs.get(runId);
     List<String> perNeuron = chosen;
+    List<Job> unitJobs = List.of();
     if (spec.captures()) {
       // Neurons that failed before their explain-and-score job wait for their failed capture or
       // collate units; those go out again, and the rest get explain-and-score jobs.
@@ -311,13 +400,16 @@ public final class RunService implements AutoCloseable {
       board.requeued(runId, chosen);
       setState(runId, RunState.RUNNING);
       if (perNeuron.size() < chosen.size()) {
-        captures.requeueFailed(spec);
+        unitJobs = captures.requeueFailed(spec);
       }
     } else {
       board.requeued(runId, chosen);
       setState(runId, RunState.RUNNING);
     }
-    jobs.explainAndScore(spec, perNeuron.stream().map(RunService::neuron).toList());
+    requeued.merge(
+        runId,
+        new Requeued(new LinkedHashSet<>(perNeuron), new LinkedHashSet<>(unitJobs)),
+        Requeued::plus);
     return chosen;
   }
 

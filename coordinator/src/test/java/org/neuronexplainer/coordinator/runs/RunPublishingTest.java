@@ -31,6 +31,7 @@ import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.CoordinatorMetrics;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
+import org.neuronexplainer.coordinator.progress.RunProgress;
 
 /**
  * A run's jobs are published at least once: a submission waits a bounded time for the broker, a run
@@ -168,6 +169,67 @@ class RunPublishingTest {
     assertThat(broker.history())
         .extracting(ProducerRecord::key)
         .containsExactlyInAnyOrder("0:0", "0:1", "0:2");
+  }
+
+  /** A run whose first jobs went out, as a restarted coordinator finds it. */
+  private RunService publishedRun(Broker broker, Duration publishTimeout) {
+    records.putSpec(spec("r"));
+    records.putPlan("r", List.of(new NeuronId(0, 0), new NeuronId(0, 1), new NeuronId(0, 2)));
+    records.putStatus(new RunStatus("r", RunState.RUNNING, 3, 1_000L, 0));
+    records.putPublished(new RunRecords.PublishedMarker("r", 3, 1_000L));
+    RunService service = service(broker, Duration.ofSeconds(30), publishTimeout);
+    service.load();
+    return service;
+  }
+
+  @Test
+  void aRequeueWithABrokerThatNeverAcknowledgesAnswersWithinTheBoundAndIsPublishedLater()
+      throws Exception {
+    Broker broker = new Broker(false);
+    RunService service = publishedRun(broker, Duration.ofMillis(300));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> service.requeue("r", List.of("0:1")))
+        .isInstanceOf(PublishPendingException.class)
+        .hasMessage(
+            "run r: 1 neuron was re-queued, but their jobs are not published yet (the broker did"
+                + " not take them within 300 ms); the coordinator publishes them when the broker is"
+                + " back");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    assertThat(service.neurons("r", NeuronState.PENDING))
+        .extracting(RunProgress.NeuronView::neuron)
+        .contains("0:1");
+
+    Await.until(Duration.ofSeconds(30), "the job sent", () -> broker.history().size() >= 1);
+    assertThat(broker.completeNext()).isTrue();
+    service.awaitPublishingQueued();
+    assertThat(broker.history()).extracting(ProducerRecord::key).containsExactly("0:1");
+  }
+
+  @Test
+  void aFailedRequeuePublishIsPublishedByALaterTickOnceTheBrokerIsBack() throws Exception {
+    Broker broker = new Broker(true);
+    broker.down = true;
+    RunService service = publishedRun(broker, Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> service.requeue("r", List.of("0:1", "0:2")))
+        .isInstanceOf(PublishPendingException.class)
+        .hasMessageStartingWith("run r: 2 neurons were re-queued, but their jobs are not published")
+        .hasMessageContaining("not present in metadata");
+
+    service.publishPending();
+    service.awaitPublishingQueued();
+    assertThat(broker.history()).as("still down").isEmpty();
+
+    broker.down = false;
+    service.publishPending();
+    service.awaitPublishingQueued();
+    assertThat(broker.history())
+        .extracting(ProducerRecord::key)
+        .containsExactlyInAnyOrder("0:1", "0:2");
+    service.publishPending(); // nothing waits any more
+    service.awaitPublishingQueued();
+    assertThat(broker.history()).hasSize(2);
   }
 
   @Test
