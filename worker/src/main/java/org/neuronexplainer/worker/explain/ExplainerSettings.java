@@ -75,8 +75,6 @@ public record ExplainerSettings(
 
   /** The same settings with token escaping on or off. */
   public ExplainerSettings withEscapeTokens(boolean escape) {
-    return withPrompts(
-        new PromptInputs(
-            prompts.texts(), prompts.explainerExamples(), prompts.simulatorExamples(), escape));
+    return withPrompts(prompts.withEscapeTokens(escape));
   }
 }

@@ -60,7 +60,7 @@ public enum SimulatorKind {
    * (0 as in the original; 1 for servers that reject 0, such as vLLM); ignored by the others.
    */
   public SimulationProtocol protocol(String model, PromptFormat format, int echoMaxTokens) {
-    return protocol(new SimulatorSettings(model, format, echoMaxTokens, false));
+    return protocol(new SimulatorSettings(model, format, echoMaxTokens));
   }
 
   /**
@@ -70,8 +70,7 @@ public enum SimulatorKind {
    */
   public SimulationProtocol protocol(
       String model, PromptFormat format, int echoMaxTokens, PromptInputs prompts) {
-    return protocol(
-        new SimulatorSettings(model, format, echoMaxTokens, prompts.escapeTokens()), prompts);
+    return protocol(new SimulatorSettings(model, format, echoMaxTokens), prompts);
   }
 
   /** The request/parse half of this backend with {@code settings} and the bundled few-shot set. */
@@ -81,15 +80,14 @@ public enum SimulatorKind {
 
   /**
    * The request/parse half of this backend with {@code settings}, its fixed texts and few-shot set
-   * from {@code prompts} (docs/method.md 3.4); tokens are escaped when either the settings or the
-   * prompts ask for it.
+   * from {@code prompts} (docs/method.md 3.4), and the prompts' token escaping.
    *
    * @throws IllegalArgumentException when the backend cannot use the format (json needs a chat)
    * @throws IllegalStateException for {@link #BASELINE}, which has no requests
    */
   public SimulationProtocol protocol(SimulatorSettings settings, PromptInputs prompts) {
     PromptFormat format = settings.format() == null ? defaultFormat() : settings.format();
-    boolean escape = settings.escapeTokens() || prompts.escapeTokens();
+    boolean escape = prompts.escapeTokens();
     PromptTexts texts = prompts.texts();
     return switch (this) {
       case ALL_AT_ONCE ->
@@ -159,7 +157,7 @@ public enum SimulatorKind {
   /** This backend in {@code format} (see {@link #protocol(String, PromptFormat, int)}). */
   public Simulator create(
       String model, PromptFormat format, int echoMaxTokens, LlmTransport transport) {
-    return create(new SimulatorSettings(model, format, echoMaxTokens, false), transport);
+    return create(new SimulatorSettings(model, format, echoMaxTokens), transport);
   }
 
   /** This backend with {@code settings}, sending through {@code transport}. */
@@ -182,10 +180,7 @@ public enum SimulatorKind {
       int echoMaxTokens,
       LlmTransport transport,
       PromptInputs prompts) {
-    return create(
-        new SimulatorSettings(model, format, echoMaxTokens, prompts.escapeTokens()),
-        transport,
-        prompts);
+    return create(new SimulatorSettings(model, format, echoMaxTokens), transport, prompts);
   }
 
   /** This backend in its default format, with the prompts built from {@code prompts}. */

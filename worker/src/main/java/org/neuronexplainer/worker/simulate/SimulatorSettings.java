@@ -11,11 +11,8 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
  *     SimulatorKind#defaultFormat})
  * @param allAtOnceMaxTokens {@code max_tokens} of all-at-once requests: 0 as in the original, 1 for
  *     servers that reject 0 (vLLM); ignored by the other simulators
- * @param escapeTokens whether token text is escaped and explanations put on one line
- *     (docs/method.md 3.2); false writes both as they are, as the original does
  */
-public record SimulatorSettings(
-    String model, PromptFormat format, int allAtOnceMaxTokens, boolean escapeTokens) {
+public record SimulatorSettings(String model, PromptFormat format, int allAtOnceMaxTokens) {
 
   public SimulatorSettings {
     Objects.requireNonNull(model, "model");
@@ -24,23 +21,18 @@ public record SimulatorSettings(
     }
   }
 
-  /** The simulator's own format, {@code max_tokens} 0, raw token text. */
+  /** The simulator's own format, {@code max_tokens} 0. */
   public static SimulatorSettings defaults(String model) {
-    return new SimulatorSettings(model, null, 0, false);
+    return new SimulatorSettings(model, null, 0);
   }
 
   /** The same settings in {@code format} (null: the simulator's own). */
   public SimulatorSettings withFormat(PromptFormat format) {
-    return new SimulatorSettings(model, format, allAtOnceMaxTokens, escapeTokens);
-  }
-
-  /** The same settings with token escaping on or off. */
-  public SimulatorSettings withEscapeTokens(boolean escape) {
-    return new SimulatorSettings(model, format, allAtOnceMaxTokens, escape);
+    return new SimulatorSettings(model, format, allAtOnceMaxTokens);
   }
 
   /** The same settings with the all-at-once {@code max_tokens}. */
   public SimulatorSettings withAllAtOnceMaxTokens(int maxTokens) {
-    return new SimulatorSettings(model, format, maxTokens, escapeTokens);
+    return new SimulatorSettings(model, format, maxTokens);
   }
 }

@@ -38,4 +38,9 @@ public record PromptInputs(
   public FewShotExamples simulatorExamples(FewShotSet bundled) {
     return simulatorExamples != null ? simulatorExamples : bundled.examples();
   }
+
+  /** The same inputs with token escaping on or off. */
+  public PromptInputs withEscapeTokens(boolean escape) {
+    return new PromptInputs(texts, explainerExamples, simulatorExamples, escape);
+  }
 }

@@ -13,6 +13,7 @@ import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.llm.Tokenizer;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.texts.PromptInputs;
 
 class SimulatorKindTest {
 
@@ -36,7 +37,8 @@ class SimulatorKindTest {
 
   @Test
   void settingsReachTheProtocol() {
-    SimulatorSettings escaping = SimulatorSettings.defaults("m").withEscapeTokens(true);
+    SimulatorSettings settings = SimulatorSettings.defaults("m");
+    PromptInputs escaping = PromptInputs.defaults().withEscapeTokens(true);
     List<String> tokens = List.of("a\tb");
 
     String raw =
@@ -49,7 +51,7 @@ class SimulatorKindTest {
             .textValue();
     String escaped =
         SimulatorKind.ALL_AT_ONCE
-            .protocol(escaping)
+            .protocol(settings, escaping)
             .requests("e", tokens)
             .get(0)
             .body()
@@ -60,14 +62,16 @@ class SimulatorKindTest {
     assertThat(escaped).endsWith("<start>\na\\tb\tunknown\n<end>\n");
     assertThat(
             SimulatorKind.ALL_AT_ONCE
-                .protocol(escaping.withFormat(PromptFormat.CHAT).withAllAtOnceMaxTokens(1))
+                .protocol(
+                    settings.withFormat(PromptFormat.CHAT).withAllAtOnceMaxTokens(1), escaping)
                 .requests("e", tokens)
                 .get(0)
                 .body()
                 .get("max_tokens")
                 .intValue())
         .isEqualTo(1);
-    assertThatThrownBy(() -> SimulatorKind.JSON.protocol(escaping.withFormat(PromptFormat.NONE)))
+    assertThatThrownBy(
+            () -> SimulatorKind.JSON.protocol(settings.withFormat(PromptFormat.NONE), escaping))
         .hasMessageContaining("chat format");
   }
 
