@@ -11,7 +11,7 @@ import org.neuronexplainer.worker.records.Normalization;
  * <p>A block is a newline, {@code <start>}, newline, the records separated by newline {@code <end>}
  * newline {@code <start>} newline, then newline {@code <end>} newline. Each line is a token, a tab,
  * and the normalized value 0..10 or {@code unknown}. Tokens are written as they are or escaped by
- * {@link TokenText#token(String)}; the forms without an {@code escapeTokens} argument escape.
+ * {@link TokenText#token(String)}, as each caller's {@code escapeTokens} says.
  */
 public final class RecordRenderer {
   /** The value shown where an activation is hidden. */
@@ -22,55 +22,16 @@ public final class RecordRenderer {
 
   private RecordRenderer() {}
 
-  /** Every value shown, normalized against {@code maxActivation}. */
-  public static String render(List<ActivationRecord> records, double maxActivation) {
-    return render(records, maxActivation, null, false, false);
-  }
-
-  /** Every value shown, tokens raw or escaped. */
+  /** Every value shown, normalized against {@code maxActivation}; tokens raw or escaped. */
   public static String render(
       List<ActivationRecord> records, double maxActivation, boolean escapeTokens) {
     return render(records, maxActivation, null, false, false, escapeTokens);
   }
 
-  /** Only the tokens whose normalized value is not 0. */
-  public static String renderWithoutZeros(List<ActivationRecord> records, double maxActivation) {
-    return render(records, maxActivation, null, true, false);
-  }
-
-  /** Only the tokens whose normalized value is not 0, tokens raw or escaped. */
+  /** Only the tokens whose normalized value is not 0; tokens raw or escaped. */
   public static String renderWithoutZeros(
       List<ActivationRecord> records, double maxActivation, boolean escapeTokens) {
     return render(records, maxActivation, null, true, false, escapeTokens);
-  }
-
-  /** Tokens before {@code startIndices.get(i)} in record i show {@code unknown}. */
-  public static String renderFromStartIndices(
-      List<ActivationRecord> records, double maxActivation, List<Integer> startIndices) {
-    if (startIndices.size() != records.size()) {
-      throw new IllegalArgumentException(
-          records.size() + " records but " + startIndices.size() + " start indices");
-    }
-    return render(records, maxActivation, startIndices, false, false);
-  }
-
-  /** Every value shown as {@code unknown}: a simulation target. */
-  public static String renderHidden(List<List<String>> tokenLists) {
-    List<ActivationRecord> records = new ArrayList<>();
-    for (List<String> tokens : tokenLists) {
-      records.add(new ActivationRecord(tokens, new double[tokens.size()]));
-    }
-    return render(records, 0.0, null, false, true);
-  }
-
-  /** The general form, tokens escaped. */
-  public static String render(
-      List<ActivationRecord> records,
-      double maxActivation,
-      List<Integer> startIndices,
-      boolean omitZeros,
-      boolean hideActivations) {
-    return render(records, maxActivation, startIndices, omitZeros, hideActivations, true);
   }
 
   /**
@@ -90,6 +51,10 @@ public final class RecordRenderer {
     if (omitZeros && hideActivations) {
       // Hidden values are all "unknown", so which ones are zero is not known.
       throw new IllegalArgumentException("zeros cannot be omitted from hidden activations");
+    }
+    if (startIndices != null && startIndices.size() != records.size()) {
+      throw new IllegalArgumentException(
+          records.size() + " records but " + startIndices.size() + " start indices");
     }
     List<String> rendered = new ArrayList<>(records.size());
     for (int r = 0; r < records.size(); r++) {

@@ -17,6 +17,7 @@ import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RecordRenderer;
 import org.neuronexplainer.worker.prompt.RequestBodies;
+import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 import org.neuronexplainer.worker.texts.PromptText;
 import org.neuronexplainer.worker.texts.PromptTexts;
@@ -233,7 +234,7 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
             "no echoed token starts at the activation slot of token "
                 + k
                 + " ("
-                + SimulationPrompts.token(tokens.get(k), escapeTokens)
+                + TokenText.token(tokens.get(k), escapeTokens)
                 + "): the simulator's tokenizer merged the slot with its neighbours");
       }
       JsonNode candidates = top.get(index);
@@ -267,7 +268,7 @@ public final class AllAtOnceSimulator implements SimulationProtocol {
     int at = activations("\n" + RecordRenderer.START + "\n").length();
     int[] slots = new int[tokens.size()];
     for (int k = 0; k < tokens.size(); k++) {
-      String line = SimulationPrompts.token(tokens.get(k), escapeTokens) + "\t";
+      String line = TokenText.token(tokens.get(k), escapeTokens) + "\t";
       if (!target.startsWith(line + RecordRenderer.UNKNOWN, at)) {
         throw new IllegalStateException("the target block does not hold token " + k);
       }

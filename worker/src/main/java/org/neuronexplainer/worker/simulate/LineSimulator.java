@@ -14,6 +14,7 @@ import org.neuronexplainer.worker.prompt.Prompt;
 import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RequestBodies;
+import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 import org.neuronexplainer.worker.texts.PromptText;
 import org.neuronexplainer.worker.texts.PromptTexts;
@@ -125,8 +126,7 @@ public final class LineSimulator implements SimulationProtocol {
       throw new SimulationParseException(
           format.isChat() ? "the response has no message content" : "the response has no text");
     }
-    List<String> shown =
-        tokens.stream().map(t -> SimulationPrompts.token(t, escapeTokens)).toList();
+    List<String> shown = tokens.stream().map(t -> TokenText.token(t, escapeTokens)).toList();
     double[] expected = LineActivations.read(reply.textValue(), shown);
     return SimulationPrompts.simulation(tokens, expected, List.of(), List.of());
   }
@@ -148,7 +148,7 @@ public final class LineSimulator implements SimulationProtocol {
   private String lines(List<String> tokens, int[] values) {
     StringBuilder out = new StringBuilder();
     for (int t = 0; t < tokens.size(); t++) {
-      out.append(SimulationPrompts.token(tokens.get(t), escapeTokens)).append('\t');
+      out.append(TokenText.token(tokens.get(t), escapeTokens)).append('\t');
       if (values != null) {
         out.append(values[t]);
       }

@@ -18,6 +18,7 @@ import org.neuronexplainer.worker.prompt.PromptBuilder;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.RecordRenderer;
 import org.neuronexplainer.worker.prompt.RequestBodies;
+import org.neuronexplainer.worker.prompt.TokenText;
 import org.neuronexplainer.worker.records.Normalization;
 import org.neuronexplainer.worker.texts.PromptText;
 import org.neuronexplainer.worker.texts.PromptTexts;
@@ -190,7 +191,7 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
   private String question(int number, String explanation, List<String> tokens, int index) {
     String text =
         tokens.subList(0, index + 1).stream()
-            .map(token -> SimulationPrompts.token(token, escapeTokens))
+            .map(token -> TokenText.token(token, escapeTokens))
             .collect(Collectors.joining());
     return "\n"
         + SimulationPrompts.explanationLines(texts, number, explanation)
@@ -201,7 +202,7 @@ public final class OneAtATimeSimulator implements SimulationProtocol {
         + "\n\n"
         + texts.get(PromptText.ONE_AT_A_TIME_LAST_TOKEN_HEADING)
         + "\n"
-        + SimulationPrompts.token(tokens.get(index), escapeTokens)
+        + TokenText.token(tokens.get(index), escapeTokens)
         + "\n\n"
         + texts.get(PromptText.ONE_AT_A_TIME_QUESTION)
         + "\n";

@@ -52,11 +52,6 @@ final class SimulationPrompts {
     return escape ? TokenText.explanation(explanation) : explanation;
   }
 
-  /** A token as a prompt shows it: as it is, or escaped by {@link TokenText#token}. */
-  static String token(String token, boolean escape) {
-    return escape ? TokenText.token(token) : token;
-  }
-
   /** The sequence's tokens, with every digit distribution or with none. */
   static SequenceSimulation simulation(
       List<String> tokens, double[] expected, List<double[]> values, List<double[]> probabilities) {

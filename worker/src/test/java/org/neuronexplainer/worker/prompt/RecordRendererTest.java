@@ -15,7 +15,7 @@ class RecordRendererTest {
 
   @Test
   void rendersRecordsBetweenStartAndEndLines() {
-    String block = RecordRenderer.render(List.of(CATS, DOGS), 2.0);
+    String block = RecordRenderer.render(List.of(CATS, DOGS), 2.0, false);
 
     assertThat(block)
         .isEqualTo("\n<start>\nThe\t0\n cat\t10\n sat\t5\n<end>\n<start>\n dog\t0\ns\t9\n<end>\n");
@@ -23,13 +23,13 @@ class RecordRendererTest {
 
   @Test
   void omitsZeros() {
-    assertThat(RecordRenderer.renderWithoutZeros(List.of(CATS), 2.0))
+    assertThat(RecordRenderer.renderWithoutZeros(List.of(CATS), 2.0, false))
         .isEqualTo("\n<start>\n cat\t10\n sat\t5\n<end>\n");
   }
 
   @Test
   void showsUnknownBeforeTheStartIndex() {
-    assertThat(RecordRenderer.renderFromStartIndices(List.of(CATS, DOGS), 2.0, List.of(2, 0)))
+    assertThat(RecordRenderer.render(List.of(CATS, DOGS), 2.0, List.of(2, 0), false, false, false))
         .isEqualTo(
             "\n<start>\nThe\tunknown\n cat\tunknown\n sat\t5\n<end>\n<start>\n dog\t0\ns\t9\n"
                 + "<end>\n");
@@ -37,14 +37,22 @@ class RecordRendererTest {
 
   @Test
   void hidesEveryValue() {
-    assertThat(RecordRenderer.renderHidden(List.of(List.of("a", "b"))))
+    ActivationRecord target = new ActivationRecord(List.of("a", "b"), new double[2]);
+    assertThat(RecordRenderer.render(List.of(target), 0.0, null, false, true, false))
         .isEqualTo("\n<start>\na\tunknown\nb\tunknown\n<end>\n");
   }
 
   @Test
   void zerosCannotBeOmittedFromHiddenValues() {
-    assertThatThrownBy(() -> RecordRenderer.render(List.of(CATS), 2.0, null, true, true))
+    assertThatThrownBy(() -> RecordRenderer.render(List.of(CATS), 2.0, null, true, true, false))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void everyRecordNeedsItsStartIndex() {
+    assertThatThrownBy(
+            () -> RecordRenderer.render(List.of(CATS, DOGS), 2.0, List.of(2), false, false, false))
+        .hasMessage("2 records but 1 start indices");
   }
 
   @Test
@@ -53,7 +61,7 @@ class RecordRendererTest {
         new ActivationRecord(
             List.of("a\tb", "x\n<end>\n<start>\ny", "\r\u0007"), new double[] {1, 1, 1});
 
-    String block = RecordRenderer.render(List.of(hostile), 1.0);
+    String block = RecordRenderer.render(List.of(hostile), 1.0, true);
 
     assertThat(block)
         .isEqualTo("\n<start>\na\\tb\t10\nx\\n<_end>\\n<_start>\\ny\t10\n\\r\\x07\t10\n<end>\n");
