@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
 
@@ -18,8 +21,9 @@ import org.neuronexplainer.common.storage.BlobStore;
  * {@code plan.json} (the planned neurons), {@code published/jobs.json} (the broker holds the run's
  * first jobs), {@code done/{layer}/{neuron}.json} (the marker that a neuron's results were written
  * by this run's method) and the files its prompts were built from, {@code prompt-texts.json},
- * {@code explainer-few-shot.json} and {@code simulator-few-shot.json} (see {@link RunInput}), and
- * {@code failures.jsonl} (the neurons failed now, with their reasons). Thread-safe.
+ * {@code explainer-few-shot.json} and {@code simulator-few-shot.json} (see {@link RunInput}),
+ * {@code failures.jsonl} (the neurons failed now, with their reasons) and {@code requeued/*.json}
+ * (re-queued work whose jobs the broker has not acknowledged yet). Thread-safe.
  */
 public final class RunRecords {
 
@@ -64,6 +68,14 @@ public final class RunRecords {
    */
   public static String publishedKey(String runId) {
     return RUNS + runId + "/published/jobs.json";
+  }
+
+  /**
+   * Where re-queued work waits until the broker acknowledged its jobs, one {@link RequeuedWork} a
+   * file: present means the jobs may not have gone out.
+   */
+  public static String requeuedPrefix(String runId) {
+    return RUNS + runId + "/requeued/";
   }
 
   /** The key of one of a run's input files, such as {@link #PROMPT_TEXTS_FILE}. */
@@ -189,6 +201,58 @@ public final class RunRecords {
   /** Whether the broker acknowledged the run's first jobs. */
   public boolean published(String runId) {
     return store.exists(publishedKey(runId));
+  }
+
+  /**
+   * What one re-queue asked for, kept under {@link #requeuedPrefix} until the broker acknowledged
+   * its jobs.
+   *
+   * @param neurons the neurons whose explain-and-score jobs go out again ({@code layer:index})
+   * @param captureUnits the capture units whose jobs go out again ({@link
+   *     org.neuronexplainer.common.messaging.Job#unit()})
+   * @param collateUnits the collate units whose jobs go out again
+   */
+  public record RequeuedWork(
+      String runId,
+      List<String> neurons,
+      List<String> captureUnits,
+      List<String> collateUnits,
+      long requeuedMillis) {
+    public RequeuedWork {
+      neurons = List.copyOf(neurons);
+      captureUnits = List.copyOf(captureUnits);
+      collateUnits = List.copyOf(collateUnits);
+    }
+  }
+
+  /**
+   * Records re-queued work before its jobs are published.
+   *
+   * @return its key: the time first, so that keys sort in the order the work was re-queued
+   */
+  public String putRequeued(RequeuedWork work) {
+    String key =
+        requeuedPrefix(work.runId())
+            + String.format("%013d", work.requeuedMillis())
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8)
+            + ".json";
+    store.put(key, write(work));
+    return key;
+  }
+
+  /** The run's recorded re-queued work that the broker has not acknowledged, by key, in order. */
+  public SortedMap<String, RequeuedWork> requeued(String runId) {
+    SortedMap<String, RequeuedWork> work = new TreeMap<>();
+    for (String key : store.list(requeuedPrefix(runId))) {
+      store.get(key).ifPresent(b -> work.put(key, read(b, RequeuedWork.class)));
+    }
+    return work;
+  }
+
+  /** Forgets re-queued work once the broker acknowledged its jobs. */
+  public void removeRequeued(String key) {
+    store.delete(key);
   }
 
   public void putDone(NeuronId neuron, DoneMarker marker) {

@@ -149,34 +149,53 @@ final class CaptureRuns {
     }
   }
 
-  /**
-   * Marks the capture and collate units that failed for good pending again and returns their first
-   * attempts, for the caller to publish.
-   */
-  List<Job> requeueFailed(RunSpec spec) {
+  /** Capture and collate units of a run, by {@link Job#unit()}. */
+  record Units(List<String> captures, List<String> collates) {
+    static final Units NONE = new Units(List.of(), List.of());
+
+    boolean isEmpty() {
+      return captures.isEmpty() && collates.isEmpty();
+    }
+  }
+
+  /** The capture and collate units that failed for good, which a re-queue sends again. */
+  Units failedUnits(RunSpec spec) {
+    if (!plans.containsKey(spec.runId())) {
+      return Units.NONE;
+    }
+    return new Units(
+        board.read(spec.runId(), p -> p.failedUnits(Stage.CAPTURE)).orElse(List.of()),
+        board.read(spec.runId(), p -> p.failedUnits(Stage.COLLATE)).orElse(List.of()));
+  }
+
+  /** Marks re-queued units pending again. */
+  void markRequeued(RunSpec spec, Units units) {
+    if (units.isEmpty()) {
+      return;
+    }
+    board.requeuedUnits(spec.runId(), Stage.CAPTURE, units.captures());
+    board.requeuedUnits(spec.runId(), Stage.COLLATE, units.collates());
+  }
+
+  /** First attempts of the given units, rebuilt from the run's plan (none when it has none). */
+  List<Job> jobs(RunSpec spec, Units units) {
     StoredPlan plan = plans.get(spec.runId());
-    if (plan == null) {
+    if (plan == null || units.isEmpty()) {
       return List.of();
     }
-    List<String> failedCaptures =
-        board.read(spec.runId(), p -> p.failedUnits(Stage.CAPTURE)).orElse(List.of());
-    List<String> failedCollates =
-        board.read(spec.runId(), p -> p.failedUnits(Stage.COLLATE)).orElse(List.of());
     List<Job> again = new ArrayList<>();
     for (CaptureJob job : captureJobs(spec.runId(), header(spec), plan)) {
-      if (failedCaptures.contains(job.unit())) {
+      if (units.captures().contains(job.unit())) {
         again.add(job);
       }
     }
     for (LayerRange range : plan.ranges()) {
       for (CollateJob job : collateJobs(spec, plan, range)) {
-        if (failedCollates.contains(job.unit())) {
+        if (units.collates().contains(job.unit())) {
           again.add(job);
         }
       }
     }
-    board.requeuedUnits(spec.runId(), Stage.CAPTURE, failedCaptures);
-    board.requeuedUnits(spec.runId(), Stage.COLLATE, failedCollates);
     return again;
   }
 

@@ -9,8 +9,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +24,6 @@ import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
-import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Order on submit: spec, plan and status are written before any job is published, so a worker never
  * sees a job of a run it cannot read; the published marker is written after the broker holds the
  * jobs, so a run without it has jobs to publish (at least once: a worker skips a neuron whose done
- * marker exists).
+ * marker exists). A re-queue follows the same order: its record first, removed once the broker took
+ * its jobs.
  */
 public final class RunService implements AutoCloseable {
 
@@ -66,22 +69,15 @@ public final class RunService implements AutoCloseable {
   private final Map<String, Future<?>> publishing = new ConcurrentHashMap<>();
   private final Set<String> published = ConcurrentHashMap.newKeySet();
 
-  /** Per run, the re-queued work whose jobs the broker has not taken yet. */
-  private final Map<String, Requeued> requeued = new ConcurrentHashMap<>();
+  /**
+   * Per run, the re-queued work whose jobs the broker has not taken yet, by its key in the store
+   * (the store is the truth: a restart reads it back).
+   */
+  private final Map<String, SortedMap<String, RunRecords.RequeuedWork>> requeued =
+      new ConcurrentHashMap<>();
 
   /** Per run, its latest queued publishing of re-queued work. */
   private final Map<String, Future<?>> requeueing = new ConcurrentHashMap<>();
-
-  /** Re-queued neurons (explain-and-score jobs) and capture or collate jobs, to publish. */
-  private record Requeued(Set<String> neurons, Set<Job> units) {
-    Requeued plus(Requeued later) {
-      Set<String> allNeurons = new LinkedHashSet<>(neurons);
-      allNeurons.addAll(later.neurons);
-      Set<Job> allUnits = new LinkedHashSet<>(units);
-      allUnits.addAll(later.units);
-      return new Requeued(allNeurons, allUnits);
-    }
-  }
 
   /** Per run, the {@link RunProgress#failuresVersion()} its failures file was written at. */
   private final Map<String, Long> failuresWritten = new ConcurrentHashMap<>();
@@ -121,6 +117,10 @@ public final class RunService implements AutoCloseable {
       records.spec(runId).ifPresent(s -> specs.put(runId, s));
       board.plan(runId, units(records.plan(runId)));
       captures.load(runId);
+      SortedMap<String, RunRecords.RequeuedWork> recorded = records.requeued(runId);
+      if (!recorded.isEmpty()) {
+        requeued.put(runId, new ConcurrentSkipListMap<>(recorded));
+      }
     }
   }
 
@@ -199,9 +199,9 @@ public final class RunService implements AutoCloseable {
 
   /**
    * Publishes the first jobs of every running run that the store does not mark as published (after
-   * a restart, a crash while publishing, and while the broker is away), and the jobs of re-queued
-   * neurons that the broker did not take. Returns at once; publishing runs on its own thread, one
-   * run after the other, and failures are logged.
+   * a restart, a crash while publishing, and while the broker is away), and the re-queued work
+   * recorded in the store whose jobs the broker did not take. Returns at once; publishing runs on
+   * its own thread, one run after the other, and failures are logged.
    */
   public void publishPending() {
     for (RunStatus status : List.copyOf(statuses.values())) {
@@ -210,8 +210,10 @@ public final class RunService implements AutoCloseable {
       }
     }
     for (String runId : List.copyOf(requeued.keySet())) {
+      RunStatus status = statuses.get(runId);
       Future<?> queued = requeueing.get(runId);
-      if (queued == null || queued.isDone()) {
+      boolean running = status != null && status.state() == RunState.RUNNING;
+      if (running && !requeued.get(runId).isEmpty() && (queued == null || queued.isDone())) {
         publishRequeued(runId);
       }
     }
@@ -278,24 +280,44 @@ public final class RunService implements AutoCloseable {
     return queued;
   }
 
-  /** Runs on the publishing thread; what the broker did not take waits for the next try. */
+  /**
+   * Runs on the publishing thread: publishes every recorded re-queue of the run, then forgets the
+   * records the broker acknowledged. What it did not take stays recorded for the next try.
+   */
   private void publishRequeuedNow(String runId) {
-    Requeued taken = requeued.remove(runId);
+    SortedMap<String, RunRecords.RequeuedWork> waiting = requeued.get(runId);
     RunStatus status = statuses.get(runId);
-    if (taken == null || status == null || status.state() != RunState.RUNNING) {
-      return; // a run cancelled or interrupted since is not published again
+    if (waiting == null || status == null || status.state() != RunState.RUNNING) {
+      return; // a run cancelled or interrupted since is not published; its records stay
     }
+    Map<String, RunRecords.RequeuedWork> taken = new TreeMap<>(waiting);
+    if (taken.isEmpty()) {
+      return;
+    }
+    Set<String> neurons = new LinkedHashSet<>();
+    Set<String> captureUnits = new LinkedHashSet<>();
+    Set<String> collateUnits = new LinkedHashSet<>();
+    for (RunRecords.RequeuedWork work : taken.values()) {
+      neurons.addAll(work.neurons());
+      captureUnits.addAll(work.captureUnits());
+      collateUnits.addAll(work.collateUnits());
+    }
+    RunSpec spec = specs.get(runId);
     try {
-      jobs.publish(List.copyOf(taken.units()));
-      jobs.explainAndScore(
-          specs.get(runId), taken.neurons().stream().map(RunService::neuron).toList());
+      jobs.publish(
+          captures.jobs(
+              spec, new CaptureRuns.Units(List.copyOf(captureUnits), List.copyOf(collateUnits))));
+      jobs.explainAndScore(spec, neurons.stream().map(RunService::neuron).toList());
     } catch (RuntimeException e) {
-      requeued.merge(runId, taken, (later, failed) -> failed.plus(later));
       LOG.warn(
           "publishing the re-queued jobs of run {} failed; retried while the run is running: {}",
           runId,
           message(e));
       throw e;
+    }
+    for (String key : taken.keySet()) {
+      records.removeRequeued(key);
+      waiting.remove(key);
     }
   }
 
@@ -345,9 +367,11 @@ public final class RunService implements AutoCloseable {
   /**
    * Publishes first attempts again for the given neurons (all failed ones when null or empty).
    * Finished neurons are skipped by the workers (their output exists), so re-queueing one is
-   * harmless. The neurons are marked pending at once; like {@link #submit}, the call then waits at
-   * most the publish timeout for the broker, off the service's lock, and what the broker did not
-   * take is published by {@link #publishPending()}.
+   * harmless. The work is recorded in the store ({@link RunRecords#requeuedPrefix}) and the neurons
+   * are marked pending at once; like {@link #submit}, the call then waits at most the publish
+   * timeout for the broker, off the service's lock. The record goes once the broker took the jobs;
+   * until then {@link #publishPending()} publishes it while the run is running, in this process or,
+   * after a restart, in the next.
    *
    * @return the neurons re-queued
    * @throws PublishPendingException when the broker did not take the jobs in time
@@ -363,7 +387,10 @@ public final class RunService implements AutoCloseable {
     return chosen;
   }
 
-  /** Marks the neurons to re-queue pending and records their jobs as waiting to be published. */
+  /**
+   * Records the jobs of the neurons to re-queue in the store as waiting to be published, then marks
+   * the neurons pending.
+   */
   private synchronized List<String> markRequeued(String runId, List<String> units) {
     RunView view = view(runId);
     if (view.status().state() == RunState.CANCELLED) {
@@ -387,7 +414,7 @@ public final class RunService implements AutoCloseable {
     }
     RunSpec spec = specs.get(runId);
     List<String> perNeuron = chosen;
-    List<Job> unitJobs = List.of();
+    CaptureRuns.Units failedUnits = CaptureRuns.Units.NONE;
     if (spec.captures()) {
       // Neurons that failed before their explain-and-score job wait for their failed capture or
       // collate units; those go out again, and the rest get explain-and-score jobs.
@@ -397,19 +424,20 @@ public final class RunService implements AutoCloseable {
           chosen.stream()
               .filter(u -> !Set.of("capture", "collate").contains(stages.get(u)))
               .toList();
-      board.requeued(runId, chosen);
-      setState(runId, RunState.RUNNING);
       if (perNeuron.size() < chosen.size()) {
-        unitJobs = captures.requeueFailed(spec);
+        failedUnits = captures.failedUnits(spec);
       }
-    } else {
-      board.requeued(runId, chosen);
-      setState(runId, RunState.RUNNING);
     }
-    requeued.merge(
-        runId,
-        new Requeued(new LinkedHashSet<>(perNeuron), new LinkedHashSet<>(unitJobs)),
-        Requeued::plus);
+    // Recorded before anything changes or is published: a coordinator that stops before the broker
+    // took the jobs publishes them from this record when it starts again.
+    RunRecords.RequeuedWork work =
+        new RunRecords.RequeuedWork(
+            runId, perNeuron, failedUnits.captures(), failedUnits.collates(), clock.getAsLong());
+    String key = records.putRequeued(work);
+    requeued.computeIfAbsent(runId, id -> new ConcurrentSkipListMap<>()).put(key, work);
+    board.requeued(runId, chosen);
+    captures.markRequeued(spec, failedUnits);
+    setState(runId, RunState.RUNNING);
     return chosen;
   }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -21,11 +24,15 @@ import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.kafka.Publisher;
 import org.neuronexplainer.common.messaging.MessageCodec;
+import org.neuronexplainer.common.messaging.Messages;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.messaging.Topics;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.run.RunStatus;
+import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.common.testing.Await;
 import org.neuronexplainer.coordinator.CoordinatorMetrics;
@@ -65,9 +72,41 @@ class RunPublishingTest {
     public synchronized void flush() {}
   }
 
+  /** A store whose keys under one prefix cannot be written, as a read-only folder. */
+  private record ReadOnlyUnder(BlobStore store, String prefix) implements BlobStore {
+    @Override
+    public Optional<byte[]> get(String key) {
+      return store.get(key);
+    }
+
+    @Override
+    public void put(String key, byte[] data) {
+      if (key.startsWith(prefix)) {
+        throw new UncheckedIOException(new IOException("cannot write " + key + ": read-only"));
+      }
+      store.put(key, data);
+    }
+
+    @Override
+    public boolean exists(String key) {
+      return store.exists(key);
+    }
+
+    @Override
+    public boolean delete(String key) {
+      return store.delete(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return store.list(prefix);
+    }
+  }
+
   private InMemoryBlobStore store;
   private RunRecords records;
   private RunService runs;
+  private ProgressBoard board;
 
   @BeforeEach
   void setUp() {
@@ -86,13 +125,14 @@ class RunPublishingTest {
   }
 
   private RunService service(Broker broker, Duration ackTimeout, Duration publishTimeout) {
+    board = new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry()));
     runs =
         new RunService(
             records,
             new RunPlanner(store),
             new JobPublisher(
                 new Publisher(broker, new Topics("t."), new MessageCodec()), ackTimeout),
-            new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry())),
+            board,
             () -> 1_000L,
             publishTimeout);
     return runs;
@@ -230,6 +270,105 @@ class RunPublishingTest {
     service.publishPending(); // nothing waits any more
     service.awaitPublishingQueued();
     assertThat(broker.history()).hasSize(2);
+  }
+
+  private List<String> requeueRecords(String runId) {
+    return store.list(RunRecords.requeuedPrefix(runId));
+  }
+
+  @Test
+  void aRequeueIsRecordedBeforeItsJobsGoOutAndForgottenOnceTheBrokerTookThem() throws Exception {
+    Broker broker = new Broker(true);
+    broker.down = true;
+    RunService service = publishedRun(broker, Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> service.requeue("r", List.of("0:1")))
+        .isInstanceOf(PublishPendingException.class);
+    assertThat(requeueRecords("r")).hasSize(1);
+    RunRecords.RequeuedWork work = records.requeued("r").values().iterator().next();
+    assertThat(work.neurons()).containsExactly("0:1");
+    assertThat(work.captureUnits()).isEmpty();
+    assertThat(work.requeuedMillis()).isEqualTo(1_000L);
+
+    service.publishPending();
+    service.awaitPublishingQueued();
+    assertThat(requeueRecords("r")).as("the broker took nothing").hasSize(1);
+
+    broker.down = false;
+    assertThat(service.requeue("r", List.of("0:2"))).containsExactly("0:2");
+    assertThat(broker.history())
+        .extracting(ProducerRecord::key)
+        .containsExactlyInAnyOrder("0:1", "0:2");
+    assertThat(requeueRecords("r")).isEmpty();
+  }
+
+  @Test
+  void aRestartedCoordinatorPublishesARequeueThatTheBrokerDidNotTake() throws Exception {
+    Broker down = new Broker(true);
+    down.down = true;
+    RunService first = publishedRun(down, Duration.ofSeconds(5));
+    assertThatThrownBy(() -> first.requeue("r", List.of("0:0", "0:2")))
+        .isInstanceOf(PublishPendingException.class);
+    first.close(); // the coordinator stops before the broker is back
+
+    Broker broker = new Broker(true);
+    RunService restarted = service(broker, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    restarted.load();
+    restarted.publishPending();
+    restarted.awaitPublishingQueued();
+
+    assertThat(broker.history())
+        .extracting(ProducerRecord::key)
+        .containsExactlyInAnyOrder("0:0", "0:2");
+    assertThat(requeueRecords("r")).isEmpty();
+    restarted.publishPending(); // a second tick publishes nothing again
+    restarted.awaitPublishingQueued();
+    assertThat(broker.history()).hasSize(2);
+  }
+
+  @Test
+  void aRecordedRequeueOfARunThatIsNoLongerRunningIsKeptAndNotPublished() throws Exception {
+    Broker down = new Broker(true);
+    down.down = true;
+    RunService first = publishedRun(down, Duration.ofSeconds(5));
+    assertThatThrownBy(() -> first.requeue("r", List.of("0:1")))
+        .isInstanceOf(PublishPendingException.class);
+    assertThat(first.interrupt("r")).isTrue();
+    first.close();
+
+    Broker broker = new Broker(true);
+    RunService restarted = service(broker, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    restarted.load();
+    restarted.publishPending();
+    restarted.awaitPublishingQueued();
+
+    assertThat(broker.history()).isEmpty();
+    assertThat(requeueRecords("r")).hasSize(1);
+  }
+
+  @Test
+  void aRequeueThatCannotBeRecordedChangesNothing() {
+    records = new RunRecords(new ReadOnlyUnder(store, RunRecords.requeuedPrefix("r")));
+    Broker broker = new Broker(true);
+    RunService service = publishedRun(broker, Duration.ofSeconds(5));
+    board.apply(
+        new StageEvent.Failed(
+            Messages.SCHEMA_VERSION,
+            "r",
+            Stage.EXPLAIN_AND_SCORE,
+            "0:1",
+            1,
+            1_000L,
+            "boom",
+            false));
+
+    assertThatThrownBy(() -> service.requeue("r", null))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("read-only");
+    assertThat(service.neurons("r", NeuronState.FAILED))
+        .extracting(RunProgress.NeuronView::neuron)
+        .containsExactly("0:1");
+    assertThat(broker.history()).isEmpty();
   }
 
   @Test
