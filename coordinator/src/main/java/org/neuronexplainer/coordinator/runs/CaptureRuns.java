@@ -34,6 +34,9 @@ import org.neuronexplainer.coordinator.progress.ProgressBoard;
  * nor repeats a step: unit states come back with the events replay, and a range whose marker is
  * missing is published (again, if the crash fell between the sends and the marker: collate jobs are
  * idempotent).
+ *
+ * <p>Partials: once every collate unit succeeded, the run's partials are removed; a run whose
+ * collation is not complete (a failed unit, an interrupted or cancelled run) keeps them.
  */
 final class CaptureRuns {
 
@@ -51,6 +54,7 @@ final class CaptureRuns {
   private final ProgressBoard board;
   private final Map<String, StoredPlan> plans = new ConcurrentHashMap<>();
   private final Set<String> published = ConcurrentHashMap.newKeySet();
+  private final Set<String> partialsRemoved = ConcurrentHashMap.newKeySet();
 
   CaptureRuns(BlobStore store, JobPublisher jobs, ProgressBoard board) {
     this.store = store;
@@ -147,6 +151,44 @@ final class CaptureRuns {
         published.add(marker);
       }
     }
+  }
+
+  /**
+   * Removes the run's capture partials once its collation is complete: every collate unit succeeded
+   * and left its marker. They are intermediate (a whole run's activations, hundreds of times the
+   * corpus's size) and no later step reads them; while a collate unit is pending or failed they
+   * stay, for the collate jobs and a re-queue. Once per run and process.
+   *
+   * @return how many partials were removed
+   */
+  int removePartialsWhenCollated(RunSpec spec) {
+    String runId = spec.runId();
+    StoredPlan plan = plans.get(runId);
+    if (plan == null || partialsRemoved.contains(runId)) {
+      return 0;
+    }
+    List<String> blocks = plan.blocks().stream().map(NeuronBlock::toString).toList();
+    boolean collated =
+        board
+            .read(
+                runId,
+                p ->
+                    blocks.stream()
+                        .allMatch(b -> p.unitState(Stage.COLLATE, b).equals("succeeded")))
+            .orElse(false);
+    // The markers too: an event alone is not the word of the collate job's output.
+    if (!collated
+        || !plan.blocks().stream().allMatch(b -> store.exists(CaptureKeys.collated(runId, b)))) {
+      return 0;
+    }
+    int removed = 0;
+    for (String key : store.list(CaptureKeys.partialsPrefix(runId))) {
+      if (store.delete(key)) {
+        removed++;
+      }
+    }
+    partialsRemoved.add(runId);
+    return removed;
   }
 
   /** Capture and collate units of a run, by {@link Job#unit()}. */

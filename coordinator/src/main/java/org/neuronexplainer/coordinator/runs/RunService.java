@@ -484,6 +484,7 @@ public final class RunService implements AutoCloseable {
    */
   public void settle() {
     statuses.keySet().forEach(this::recordFailures);
+    statuses.values().forEach(this::removeCollatedPartials);
     for (RunStatus status : List.copyOf(statuses.values())) {
       if (status.state() != RunState.RUNNING) {
         continue;
@@ -504,6 +505,26 @@ public final class RunService implements AutoCloseable {
       if (next != RunState.RUNNING) {
         setState(status.runId(), next);
       }
+    }
+  }
+
+  /**
+   * Removes a capture run's partials once its collation is complete, unless the run was stopped
+   * (interrupted or cancelled: what it kept is left as it was). Also after a restart, for a run
+   * that finished before its partials were removed.
+   */
+  private void removeCollatedPartials(RunStatus status) {
+    RunSpec spec = specs.get(status.runId());
+    if (spec == null
+        || !spec.captures()
+        || status.state() == RunState.INTERRUPTED
+        || status.state() == RunState.CANCELLED) {
+      return;
+    }
+    int removed = captures.removePartialsWhenCollated(spec);
+    if (removed > 0) {
+      LOG.info(
+          "run {}: collation complete, removed its {} capture partials", status.runId(), removed);
     }
   }
 
