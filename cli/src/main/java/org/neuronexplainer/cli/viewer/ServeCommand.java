@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.StoreUrl;
 import org.neuronexplainer.coordinator.viewer.ModelDims;
@@ -76,6 +77,13 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // The flags are checked before any store is opened: a mistake is named, not a failed bind.
+    try {
+      host = Env.parsedHost(host);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(Env.invalid("--host", host, e.getMessage()).getMessage(), 2);
+    }
+    Optional<ModelDims> dims = Optional.ofNullable(modelDims).map(ServeCommand::parseDims);
     List<BlobStore> blobs = new ArrayList<>();
     for (String store : storeArgs) {
       try {
@@ -84,7 +92,6 @@ public final class ServeCommand implements Callable<Integer> {
         throw new UserException("--store: " + e.getMessage(), 2);
       }
     }
-    Optional<ModelDims> dims = Optional.ofNullable(modelDims).map(ServeCommand::parseDims);
     List<ViewerStores.Entry> entries = new ArrayList<>();
     for (int i = 0; i < blobs.size(); i++) {
       entries.add(new ViewerStores.Entry(storeArgs.get(i), new ViewerService(blobs.get(i), dims)));
@@ -131,6 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
       // falls through to the message below
     }
     throw new UserException(
-        "--model-dims: expected LAYERSxNEURONS with positive numbers, e.g. 48x6400, got " + text);
+        "--model-dims: expected LAYERSxNEURONS with positive numbers, e.g. 48x6400, got " + text,
+        2);
   }
 }

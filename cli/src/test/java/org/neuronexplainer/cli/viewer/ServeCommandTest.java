@@ -54,6 +54,52 @@ class ServeCommandTest {
   }
 
   @Test
+  void aHostThatIsNoAddressOrNotThisMachinesIsNamedBeforeAnyStoreIsOpened(@TempDir Path dir) {
+    // The store does not exist: the host is refused first, so nothing was opened.
+    String store = dir.resolve("nope").toString();
+    assertThat(run("serve", "--store", store, "--host", "0.0.0.0:8080")).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "serve: --host is '0.0.0.0:8080': expected an address to listen on, such as 127.0.0.1"
+                + " (this machine only) or 0.0.0.0 (every interface), without a port"
+                + System.lineSeparator());
+
+    err.getBuffer().setLength(0);
+    // Reserved for documentation (RFC 5737): no machine has it.
+    assertThat(run("serve", "--store", store, "--host", "192.0.2.7")).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "serve: --host is '192.0.2.7': expected an address of this machine to listen on"
+                + " (192.0.2.7 is not on any of its interfaces)"
+                + System.lineSeparator());
+
+    err.getBuffer().setLength(0);
+    assertThat(run("serve", "--store", store, "--host", "viewer.invalid")).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "serve: --host is 'viewer.invalid': expected an address of this machine to listen on"
+                + " (the name does not resolve)"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void theSameHostIsRefusedByRunWithTheSameWords() {
+    assertThat(run("run", "--host", "192.0.2.7")).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "run: --host is '192.0.2.7': expected an address of this machine to listen on"
+                + " (192.0.2.7 is not on any of its interfaces)"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void aModelDimsMistakeIsNamedBeforeAnyStoreIsOpened(@TempDir Path dir) {
+    String store = dir.resolve("nope").toString();
+    assertThat(run("serve", "--store", store, "--model-dims", "48")).isEqualTo(2);
+    assertThat(err.toString()).contains("--model-dims: expected LAYERSxNEURONS");
+  }
+
+  @Test
   void parsesModelDims() {
     assertThat(ServeCommand.parseDims("48x6400")).isEqualTo(ModelDims.GPT2_XL);
     assertThatThrownBy(() -> ServeCommand.parseDims("48")).hasMessageContaining("LAYERSxNEURONS");

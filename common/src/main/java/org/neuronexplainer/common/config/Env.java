@@ -1,6 +1,8 @@
 package org.neuronexplainer.common.config;
 
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -199,7 +201,10 @@ public final class Env {
   /**
    * Parses an address to listen on, for {@link #parsed}: an IPv4 address ({@code 127.0.0.1}, this
    * machine only; {@code 0.0.0.0}, every interface), an IPv6 address, with or without brackets, or
-   * a host name. No scheme, no port. Nothing is looked up: a name is only checked for its form.
+   * a host name. No scheme, no port. It must be this machine's: the wildcard, a loopback address,
+   * or one of its interfaces' (a name is looked up), so a mistake is named before anything starts
+   * rather than as a failed bind. Every listening option and variable is checked here: {@code run
+   * --host}, {@code serve --host}, {@code COORDINATOR_HOST}, {@code METRICS_HOST}.
    */
   public static String parsedHost(String text) {
     String expected =
@@ -211,22 +216,59 @@ public final class Env {
     }
     if (host.matches("[0-9.]+")) {
       if (isIpv4(host)) {
-        return host;
+        return local(host);
       }
     } else if (host.contains(":")) {
       // A literal with a colon is parsed, never looked up: either an IPv6 address or an error.
-      if (host.matches("[0-9A-Fa-f:.]+")) {
-        try {
-          InetAddress.getByName(host);
-          return host;
-        } catch (UnknownHostException e) {
-          // reported below
-        }
+      if (host.matches("[0-9A-Fa-f:.]+") && isIpv6(host)) {
+        return local(host);
       }
     } else if (host.length() <= 253 && host.matches(HOST_NAME)) {
-      return host;
+      return local(host);
     }
     throw new IllegalArgumentException(expected);
+  }
+
+  /** The host when it names this machine; otherwise the error says what it is instead. */
+  private static String local(String host) {
+    String expected = "an address of this machine to listen on";
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(expected + " (the name does not resolve)");
+    }
+    for (InetAddress address : addresses) {
+      if (isLocal(address)) {
+        return host;
+      }
+    }
+    String found = addresses[0].getHostAddress();
+    throw new IllegalArgumentException(
+        expected
+            + " ("
+            + (found.equals(host) ? found + " is" : "it resolves to " + found + ", which is")
+            + " not on any of its interfaces)");
+  }
+
+  private static boolean isLocal(InetAddress address) {
+    if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+
+  private static boolean isIpv6(String text) {
+    try {
+      InetAddress.getByName(text);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static boolean isIpv4(String text) {

@@ -66,13 +66,13 @@ class EnvTest {
   }
 
   @Test
-  void aHostIsTheLoopbackUnlessSetAndIsCheckedForItsForm() {
+  void aHostIsTheLoopbackUnlessSetAndIsCheckedForItsFormAndThatItIsThisMachines() {
     Env env =
         new Env(
             Map.of(
                 "ALL", "0.0.0.0",
                 "V6", "[::1]",
-                "NAME", "coordinator.example.org",
+                "NAME", "localhost",
                 "WITH_PORT", "0.0.0.0:8080",
                 "URL", "http://example.org",
                 "OCTET", "256.0.0.1",
@@ -80,13 +80,30 @@ class EnvTest {
     assertThat(env.host("UNSET", Env.LOOPBACK)).isEqualTo("127.0.0.1");
     assertThat(env.host("ALL", Env.LOOPBACK)).isEqualTo("0.0.0.0");
     assertThat(env.host("V6", Env.LOOPBACK)).isEqualTo("::1");
-    assertThat(env.host("NAME", Env.LOOPBACK)).isEqualTo("coordinator.example.org");
+    assertThat(env.host("NAME", Env.LOOPBACK)).isEqualTo("localhost");
     for (String bad : new String[] {"WITH_PORT", "URL", "OCTET", "SPACE"}) {
       assertThatThrownBy(() -> env.host(bad, Env.LOOPBACK))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith(bad + " is '")
           .hasMessageContaining("expected an address to listen on, such as 127.0.0.1");
     }
+  }
+
+  @Test
+  void aHostThatIsNotThisMachinesIsNamedBeforeAnythingListens() {
+    // 192.0.2.0/24 is reserved for documentation (RFC 5737): no machine has it; .invalid never
+    // resolves (RFC 6761).
+    Env env = new Env(Map.of("ELSEWHERE", "192.0.2.7", "NOWHERE", "coordinator.invalid"));
+    assertThatThrownBy(() -> env.host("ELSEWHERE", Env.LOOPBACK))
+        .hasMessage(
+            "ELSEWHERE is '192.0.2.7': expected an address of this machine to listen on"
+                + " (192.0.2.7 is not on any of its interfaces)");
+    assertThatThrownBy(() -> env.host("NOWHERE", Env.LOOPBACK))
+        .hasMessage(
+            "NOWHERE is 'coordinator.invalid': expected an address of this machine to listen on"
+                + " (the name does not resolve)");
+    assertThatThrownBy(() -> Env.parsedHost("192.0.2.7"))
+        .hasMessageStartingWith("an address of this machine to listen on");
   }
 
   @Test
