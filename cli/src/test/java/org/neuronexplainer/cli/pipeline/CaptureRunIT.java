@@ -174,6 +174,9 @@ class CaptureRunIT {
     // The corpus was cut once into three stored shards, whose union is the whole corpus.
     assertThat(dir.resolve("runs/run-capture/corpus/excerpts.json")).exists();
     assertThat(dir.resolve("runs/run-capture/corpus/shard-2-of-3.bin")).exists();
+    // Collation succeeded: the partials are gone, the collate markers stay.
+    assertThat(store.list("runs/run-capture/partials/")).isEmpty();
+    assertThat(store.list("runs/run-capture/collated/")).hasSize(12);
   }
 
   @Test
