@@ -1,5 +1,6 @@
-// The neuron page: explanations and scoring details, activations, distribution, related tokens
-// and related neurons, each pane from its own file and each saying when that file is missing.
+// The neuron page: explanations (and the run they come from) and scoring details, activations,
+// distribution, related tokens and related neurons, each pane from its own file and each saying
+// when that file is missing.
 "use strict";
 
 const QUANTILE_LABELS = ["[0, 0.5]", "[0.5, 0.9]", "[0.9, 0.99]", "[0.99, 0.999]"];
@@ -16,10 +17,37 @@ function rawLink(file) {
   return file && file.status !== "missing" ? NX.el("a", { class: "raw", href: NX.withStore("/raw/" + file.key) }, "raw JSON") : null;
 }
 
-function explanationPane(file) {
+/**
+ * Which run the shown explanations come from, as the store's source record says: the run (linked
+ * to its page), its method, when the file was written and by which publish policy, and the run's
+ * own copy; or why that is not known.
+ */
+function sourceLine(source) {
+  if (!source || source.status === "none") return null;
+  if (source.status === "unrecorded") {
+    return NX.el("p", { class: "muted source", id: "explanation-source" }, "Which run wrote this file is not recorded in this store.");
+  }
+  if (source.status === "error") return NX.notice("error", source.message);
+  const run = source.runId
+    ? NX.el("a", { href: NX.withStore("/runs/" + encodeURIComponent(source.runId)), class: "source-run" }, source.runId)
+    : "an unknown run";
+  if (source.status === "stale") {
+    return NX.el("p", { class: "notice error source", id: "explanation-source" },
+      "The store's record says run ", run, " wrote this file, but the file changed since (another run or a hand edit replaced it): which run it comes from is not known.");
+  }
+  return NX.el("p", { class: "muted source", id: "explanation-source" },
+    "From run ", run,
+    " (method ", NX.el("code", {}, source.methodVersion || "not recorded"), "), written ", NX.time(source.writtenMillis),
+    source.publish ? " by its publish policy " + source.publish : "",
+    ", mean score " + NX.score(source.score) + ". ",
+    source.runResults ? NX.el("a", { href: NX.withStore("/raw/" + source.runResults), class: "raw" }, "the run's own copy") : null);
+}
+
+function explanationPane(file, source) {
   const pane = NX.pane("Explanation", "explanation", rawLink(file));
   const problem = fileState(file, "explanations");
   if (problem) return pane.append(problem), pane;
+  pane.append(sourceLine(source) || "");
   const explained = file.data.scored_explanations;
   if (explained.length === 0) pane.append(NX.notice("missing", "The file holds no explanations."));
   explained.forEach((one, index) => {
@@ -179,7 +207,7 @@ NX.start(async (main) => {
     page.next ? NX.neuronLink(page.next.layer, page.next.neuron, page.next.layer + ":" + page.next.neuron + " →") : null);
   NX.replace(main,
     NX.el("div", { class: "title" }, NX.el("h1", {}, "Neuron " + id.layer + ":" + id.neuron), nav),
-    guarded("Explanation", () => explanationPane(f.explanations)),
+    guarded("Explanation", () => explanationPane(f.explanations, page.source)),
     guarded("Activations", () => NX.el("div", {}, ...activationPanes(f.collatedActivations))),
     guarded("Related tokens", () => relatedTokensPane(f.relatedTokensActivationBased, f.relatedTokensWeightBased)),
     guarded("Related neurons", () => relatedNeuronsPane(f.relatedNeurons, page.relatedSummaries)));

@@ -1,12 +1,14 @@
 // One run: what produced its scores (backends, model, escaping and the prompts' recorded files),
 // progress per state and per stage, throughput, ETA, tokens and cost, the failed neurons with their
-// reasons (without a coordinator: as its failures file has them), and (with the coordinator's API
+// reasons (without a coordinator: as its failures file has them), the run's own results (from its
+// folder under runs/, never from the store's explanations view), and (with the coordinator's API
 // token) re-queue and cancel. Refreshes itself while the
 // run is running. The token lives in this tab's sessionStorage and travels only in the
 // Authorization header, never in an address.
 "use strict";
 
 const REFRESH_MILLIS = 2000;
+const RESULTS_MILLIS = 10000; // a run's results are read at most this often while it runs
 const TOKEN_KEY = "neuron-viewer.api-token";
 const STATE_ORDER = ["done", "explaining", "collating", "capturing", "pending", "failed"];
 const WORKING = new Set(["capturing", "collating", "explaining"]);
@@ -172,9 +174,45 @@ function failedPart(neurons, file) {
       NX.el("td", { class: "reason" }, n.reason || "(no reason given)"));
     table.append(row);
   }
+  pane.append(NX.el("p", { class: "muted", id: "failed-no-score" },
+    "A failed neuron has no result and no score from this run; its neuron page names the run its shown explanation, if any, comes from."));
   const count = neurons.length + " failed";
   pane.append(NX.el("p", { class: "muted", id: "failed-count" }, page.live ? count : count + ", as recorded in ",
     page.live ? null : NX.el("a", { href: NX.withStore("/raw/" + file), id: "failures-file" }, file)), table);
+  return pane;
+}
+
+/**
+ * The run's own results, read from its folder under runs/ (not from the store's explanations view,
+ * which may show another run's): neuron, top explanation, mean score, and whether the view shows
+ * this run's file now.
+ */
+function resultsPart(results) {
+  const pane = NX.pane("Results of this run", "results");
+  if (!results) return pane;
+  if (!results.listable) {
+    pane.append(NX.notice("missing", "This store cannot be listed, so the run's results are not shown here."));
+    return pane;
+  }
+  if (results.total === 0) {
+    pane.append(NX.el("p", { class: "muted", id: "no-results" },
+      "No results under " + results.folder + " yet. A run from before each run kept its own results wrote them only to the store's explanations/."));
+    return pane;
+  }
+  const table = NX.el("table", { class: "layers results", id: "results-table" },
+    NX.el("tr", {}, ["neuron", "explanation", "score", "explanations view"].map((h) => NX.el("th", {}, h))));
+  for (const r of results.neurons) {
+    const [layer, index] = r.neuron.split(":");
+    table.append(NX.el("tr", { "data-neuron": r.neuron },
+      NX.el("td", {}, NX.neuronLink(layer, index, r.neuron)),
+      r.status === "ok"
+        ? NX.el("td", {}, NX.el("a", { href: NX.withStore("/raw/" + r.key) }, r.explanation || "(none)"))
+        : NX.el("td", { class: "reason" }, r.message || r.status),
+      NX.el("td", { "data-score": "" }, NX.score(r.score)),
+      NX.el("td", {}, r.inView ? "shows this run's" : NX.el("span", { class: "muted" }, "shows another run's"))));
+  }
+  const more = results.total > results.neurons.length ? " (the first " + results.neurons.length + " shown)" : "";
+  pane.append(NX.el("p", { class: "muted", id: "results-count" }, results.total + " neurons with results under " + results.folder + more), table);
   return pane;
 }
 
@@ -346,8 +384,25 @@ async function refresh() {
     run.state === "running" ? NX.el("span", { class: "muted" }, " updates every " + REFRESH_MILLIS / 1000 + " s") : null);
   NX.replace(page.parts.body, summaryPart(run), methodPart(answer.method), progressPart(run, answer.stages), figuresPart(run));
   replaceIfChanged("failed", JSON.stringify([page.token !== null, answer.failures, failed]), () => failedPart(failed, answer.failures));
+  await refreshResults(run);
   updateActions();
   if (run.state === "running") page.timer = setTimeout(refresh, REFRESH_MILLIS);
+}
+
+/** Reads the run's results again when its state or done count changed, at most every 10 s. */
+async function refreshResults(run) {
+  const done = run.progress && run.progress.states ? run.progress.states.done : null;
+  const key = JSON.stringify([run.state, done]);
+  const now = Date.now();
+  if (page.resultsKey === key || (page.resultsAt && now - page.resultsAt < RESULTS_MILLIS && run.state === "running")) return;
+  page.resultsKey = key;
+  page.resultsAt = now;
+  try {
+    const results = await NX.fetchJson("/api/viewer/runs/" + encodeURIComponent(runId) + "/results");
+    NX.replace(page.parts.results, resultsPart(results));
+  } catch (e) {
+    NX.replace(page.parts.results, NX.pane("Results of this run", "results", NX.notice("error", e.message)));
+  }
 }
 
 NX.start(async (main) => {
@@ -359,10 +414,11 @@ NX.start(async (main) => {
   page.parts.actions = NX.el("div", { id: "actions", class: "actions" });
   page.parts.body = NX.el("div", { id: "run-body" });
   page.parts.failed = NX.el("div", { id: "run-failures" });
+  page.parts.results = NX.el("div", { id: "run-results" });
   NX.replace(main,
     NX.el("div", { class: "title" }, NX.el("h1", {}, "Run " + runId), page.parts.state),
     page.live ? null : NX.runsNotLive(),
-    page.parts.auth, page.parts.actions, page.parts.message, page.parts.body, page.parts.failed);
+    page.parts.auth, page.parts.actions, page.parts.message, page.parts.body, page.parts.failed, page.parts.results);
   renderAuth();
   const kept = page.live ? sessionStorage.getItem(TOKEN_KEY) : null;
   if (kept) await useToken(kept, true);

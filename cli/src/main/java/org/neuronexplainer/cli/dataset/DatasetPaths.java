@@ -74,13 +74,15 @@ final class DatasetPaths {
   }
 
   /**
-   * A store keeps run records ({@code runs/}) and cached LLM answers ({@code llm-cache/}) beside
-   * the dataset files; they are not dataset files, so a directory walk passes them by.
+   * A store keeps run records ({@code runs/}, each run's own results among them), the sources of
+   * its explanations view ({@code explanation-sources/}) and cached LLM answers ({@code
+   * llm-cache/}) beside the dataset files; they are not the store's dataset, so a directory walk
+   * passes them by (a run's results folder named on its own is read).
    */
   static boolean inStoreBookkeeping(Path relative) {
     for (Path segment : relative) {
       String name = segment.toString();
-      if (name.equals("runs") || name.equals("llm-cache")) {
+      if (name.equals("runs") || name.equals("llm-cache") || name.equals("explanation-sources")) {
         return true;
       }
     }

@@ -4,6 +4,7 @@ import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.explain.PromptOptions;
 import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.PublishPolicy;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
@@ -61,6 +62,16 @@ public final class RunSpecOptions {
       description = "attempt budget per job (default: ${DEFAULT-VALUE})")
   int maxAttempts;
 
+  @Option(
+      names = "--publish",
+      paramLabel = "POLICY",
+      defaultValue = "latest",
+      description =
+          "when the run's results replace the store's explanations/ view (each run keeps its own"
+              + " under runs/ID/explanations/): latest (this run's), best (only a higher mean"
+              + " score) or none (default: ${DEFAULT-VALUE})")
+  String publish;
+
   /** The id given with {@code --run-id}, or null. */
   String runId() {
     return runId;
@@ -77,8 +88,9 @@ public final class RunSpecOptions {
   }
 
   /**
-   * Checks {@code --run-id}, {@code --layers} and {@code --neurons}, with the messages every
-   * command gives for them, so that an error names the flag rather than the spec's field.
+   * Checks {@code --run-id}, {@code --layers}, {@code --neurons} and {@code --publish}, with the
+   * messages every command gives for them, so that an error names the flag rather than the spec's
+   * field.
    */
   void checkSelections() {
     if (runId != null) {
@@ -86,6 +98,11 @@ public final class RunSpecOptions {
     }
     SelectionFlag.check(layers, "--layers");
     SelectionFlag.check(neurons, "--neurons");
+    try {
+      PublishPolicy.fromConfigName(publish);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--publish: " + e.getMessage(), 2);
+    }
   }
 
   /**
@@ -117,7 +134,8 @@ public final class RunSpecOptions {
           prompts.read(
               ExplainerKind.fromConfigName(explainer), SimulatorKind.fromConfigName(simulator));
       return spec.withPrompts(
-          chosen.texts(), chosen.explainerSet(), chosen.simulatorSet(), prompts.escapeTokens());
+              chosen.texts(), chosen.explainerSet(), chosen.simulatorSet(), prompts.escapeTokens())
+          .withPublish(PublishPolicy.fromConfigName(publish).configName());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }

@@ -6,8 +6,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.neuronexplainer.common.run.PublishPolicy;
 import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.coordinator.progress.RunProgress;
 import org.neuronexplainer.coordinator.runs.RunView;
 
@@ -23,9 +25,9 @@ final class Summary {
   private Summary() {}
 
   /**
-   * Prints the summary: counts, score, tokens and cost, where the results are, and the first {@link
-   * #FAILURES_SHOWN} of {@code failures} (as the run's failures file has them) with where the rest
-   * are.
+   * Prints the summary: counts, score, tokens and cost, where the run's own results and the store's
+   * view are (and what the run did to the view), and the first {@link #FAILURES_SHOWN} of {@code
+   * failures} (as the run's failures file has them) with where the rest are.
    */
   static void print(
       PrintStream out, RunView view, double seconds, Path store, List<RunFailure> failures) {
@@ -49,11 +51,36 @@ final class Summary {
         s.cachedPromptTokens(),
         s.completionTokens(),
         s.costUsd());
+    Path root = store.toAbsolutePath();
     out.println(
-        "results: " + store.toAbsolutePath().resolve("explanations") + "/{layer}/{neuron}.jsonl");
-    out.println("run records: " + store.toAbsolutePath().resolve("runs").resolve(view.runId()));
+        "results: "
+            + root.resolve(RunRecords.runExplanationsPrefix(view.runId()))
+            + "/{layer}/{neuron}.jsonl");
+    out.println(
+        "view: "
+            + root.resolve("explanations")
+            + "/{layer}/{neuron}.jsonl, "
+            + publishing(view.spec())
+            + "; each file's run in "
+            + root.resolve("explanation-sources"));
+    out.println("run records: " + root.resolve("runs").resolve(view.runId()));
     printFailures(
         out, failures, store.toAbsolutePath().resolve(RunRecords.failuresKey(view.runId())));
+  }
+
+  /** What the run did to the view, by its publish policy. */
+  private static String publishing(RunSpec spec) {
+    PublishPolicy policy;
+    try {
+      policy = spec == null ? PublishPolicy.DEFAULT : spec.publishPolicy();
+    } catch (IllegalArgumentException e) {
+      return "publish policy unknown";
+    }
+    return switch (policy) {
+      case LATEST -> "replaced by this run's results (--publish latest)";
+      case BEST -> "replaced where this run scored higher (--publish best)";
+      case NONE -> "left as it was (--publish none)";
+    };
   }
 
   private static void printFailures(PrintStream out, List<RunFailure> failures, Path file) {
@@ -126,7 +153,10 @@ final class Summary {
     json.put("completionTokens", s.completionTokens());
     json.put("costUsd", s.costUsd());
     json.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    json.put("results", store.toAbsolutePath().resolve("explanations").toString());
+    json.put(
+        "results",
+        store.toAbsolutePath().resolve(RunRecords.runExplanationsPrefix(runId)).toString());
+    json.put("view", store.toAbsolutePath().resolve("explanations").toString());
     json.put("runRecords", store.toAbsolutePath().resolve("runs").resolve(runId).toString());
     return json.toString();
   }

@@ -94,14 +94,17 @@ class ValidateCommandTest {
   }
 
   @Test
-  void passesByTheStoresRunRecordsAndLlmCache() throws Exception {
+  void passesByTheStoresRunRecordsLlmCacheAndTheViewsSources() throws Exception {
     Path store = dir.resolve("store");
     Files.createDirectories(store.resolve("collated-activations/9"));
     Files.createDirectories(store.resolve("runs/run-1"));
     Files.createDirectories(store.resolve("llm-cache"));
+    Files.createDirectories(store.resolve("explanation-sources/9"));
     Files.writeString(store.resolve("collated-activations/9/6236.json"), RECORD);
     Files.writeString(store.resolve("runs/run-1/spec.json"), "{\"run_id\":\"run-1\"}");
     Files.writeString(store.resolve("llm-cache/abc.json"), "{\"choices\":[]}");
+    Files.writeString(
+        store.resolve("explanation-sources/9/6236.json"), "{\"runId\":\"run-1\",\"score\":0.5}");
 
     int exitCode = run("validate", store.toString());
 

@@ -28,7 +28,8 @@ class ResultsWrittenOnceTest {
     InMemoryBlobStore memory = new InMemoryBlobStore();
     NeuronId neuron = SyntheticNeurons.write(memory, 1).get(0);
     Path audit = dir.resolve("audit");
-    AuditedStore store = new AuditedStore(memory, audit, "explanations/");
+    // Every explanations file: the run's own (runs/run-1/explanations/) and the view's.
+    AuditedStore store = new AuditedStore(memory, audit, "");
     RunRecords records = new RunRecords(store);
     records.putSpec(new RunSpec("run-1", "store", null, null, null, null, null, null, 3));
     ExplainAndScoreHandler handler =
@@ -39,23 +40,30 @@ class ResultsWrittenOnceTest {
             Duration.ofMinutes(1));
     ExplainAndScoreJob job =
         new ExplainAndScoreJob(JobHeader.first("run-1", 3), neuron, RunRecords.recordKey(neuron));
-    String key = RunRecords.explanationKey(neuron);
+    String own = RunRecords.runExplanationKey("run-1", neuron);
+    String view = RunRecords.explanationKey(neuron);
 
     handler.run(job);
-    byte[] results = memory.get(key).orElseThrow();
+    byte[] results = memory.get(own).orElseThrow();
+    assertThat(memory.get(view)).hasValue(results);
     assertThat(handler.outputExists(job)).isTrue();
     // The crash: results written, marker not.
     memory.delete(RunRecords.doneKey("run-1", neuron));
     assertThat(handler.outputExists(job)).isFalse();
     handler.run(job);
     assertThat(handler.outputExists(job)).isTrue();
-    assertThat(AuditedStore.count(List.of(audit))).containsEntry(key, 1);
+    assertThat(AuditedStore.count(List.of(audit)))
+        .containsEntry(own, 1)
+        .containsEntry(view, 1)
+        .containsEntry(RunRecords.explanationSourceKey(neuron), 1);
 
-    // Other bytes under the key (an older method's results): written anew.
-    memory.put(key, "{}\n".getBytes(UTF_8));
+    // Other bytes under the keys (an older method's results): written anew.
+    memory.put(own, "{}\n".getBytes(UTF_8));
+    memory.put(view, "{}\n".getBytes(UTF_8));
     memory.delete(RunRecords.doneKey("run-1", neuron));
     handler.run(job);
-    assertThat(AuditedStore.count(List.of(audit))).containsEntry(key, 2);
-    assertThat(memory.get(key).orElseThrow()).isEqualTo(results);
+    assertThat(AuditedStore.count(List.of(audit))).containsEntry(own, 2).containsEntry(view, 2);
+    assertThat(memory.get(own).orElseThrow()).isEqualTo(results);
+    assertThat(memory.get(view).orElseThrow()).isEqualTo(results);
   }
 }

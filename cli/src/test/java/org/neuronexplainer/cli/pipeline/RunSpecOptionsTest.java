@@ -77,6 +77,16 @@ class RunSpecOptionsTest {
   }
 
   @Test
+  void thePublishPolicyGoesWithTheSpecAndAnUnknownOneIsRefusedNamingTheFlag() {
+    assertThat(submit().body().get("publish").asText()).isEqualTo("latest");
+    assertThat(submit("--publish", "BEST").body().get("publish").asText()).isEqualTo("best");
+    assertThatThrownBy(() -> submit("--publish", "newest").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessage(
+            "--publish: unknown publish policy \"newest\": expected one of latest, best, none");
+  }
+
+  @Test
   void runAndSubmitTakeTheSameRunSpecFlagsWithTheSameHelp() {
     CommandSpec run = new CommandLine(new RunCommand()).getCommandSpec();
     CommandSpec submit = new CommandLine(new ApiCommands.Submit()).getCommandSpec();

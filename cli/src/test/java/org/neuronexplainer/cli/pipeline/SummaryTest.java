@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.run.RunFailure;
+import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.coordinator.progress.RunProgress;
@@ -46,6 +47,29 @@ class SummaryTest {
                 + "  1:0 explain-and-score, attempt 2: no answer | from the LLM\n")
         .contains("  1:4 explain-and-score")
         .doesNotContain("1:5");
+  }
+
+  @Test
+  void theSummaryNamesTheRunsOwnResultsAndWhatItDidToTheView() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    RunSpec spec =
+        new RunSpec("run-y", "store", null, null, null, null, null, null, 1).withPublish("best");
+    RunView view =
+        new RunView(
+            "run-y",
+            "succeeded",
+            spec,
+            new RunStatus("run-y", RunState.SUCCEEDED, 1, 0, 1_000),
+            new RunProgress.Summary(
+                1, Map.of("done", 1), Map.of(), Map.of(), 0, 0.0, 0, 0, 0, 0, 0.5));
+
+    Summary.print(new PrintStream(bytes, true, UTF_8), view, 1.0, Path.of("/tmp/store"), List.of());
+
+    assertThat(bytes.toString(UTF_8))
+        .contains("results: /tmp/store/runs/run-y/explanations/{layer}/{neuron}.jsonl\n")
+        .contains(
+            "view: /tmp/store/explanations/{layer}/{neuron}.jsonl, replaced where this run scored"
+                + " higher (--publish best); each file's run in /tmp/store/explanation-sources\n");
   }
 
   @Test
@@ -88,7 +112,8 @@ class SummaryTest {
     assertThat(json.get("completionTokens").asLong()).isEqualTo(300);
     assertThat(json.get("costUsd").asDouble()).isEqualTo(0.0125);
     assertThat(json.get("seconds").asDouble()).isEqualTo(12.346);
-    assertThat(json.get("results").asText()).isEqualTo("/tmp/store/explanations");
+    assertThat(json.get("results").asText()).isEqualTo("/tmp/store/runs/run-1/explanations");
+    assertThat(json.get("view").asText()).isEqualTo("/tmp/store/explanations");
     assertThat(json.get("runRecords").asText()).isEqualTo("/tmp/store/runs/run-1");
   }
 

@@ -22,8 +22,12 @@ import org.neuronexplainer.common.storage.BlobStore;
  * first jobs), {@code done/{layer}/{neuron}.json} (the marker that a neuron's results were written
  * by this run's method) and the files its prompts were built from, {@code prompt-texts.json},
  * {@code explainer-few-shot.json} and {@code simulator-few-shot.json} (see {@link RunInput}),
- * {@code failures.jsonl} (the neurons failed now, with their reasons) and {@code requeued/*.json}
- * (re-queued work whose jobs the broker has not acknowledged yet). Thread-safe.
+ * {@code failures.jsonl} (the neurons failed now, with their reasons), {@code requeued/*.json}
+ * (re-queued work whose jobs the broker has not acknowledged yet) and {@code
+ * explanations/{layer}/{neuron}.jsonl} (the run's own results, in the public layout's format).
+ * Beside the runs: the public layout's view {@code explanations/{layer}/{neuron}.jsonl}, which a
+ * run replaces by its {@link PublishPolicy}, and {@code explanation-sources/{layer}/{neuron}.json}
+ * (the {@link ExplanationSource} of each view file). Thread-safe.
  */
 public final class RunRecords {
 
@@ -97,9 +101,33 @@ public final class RunRecords {
     return "collated-activations/" + neuron.layerIndex() + "/" + neuron.neuronIndex() + ".json";
   }
 
-  /** The public layout's explanations key. */
+  /**
+   * The public layout's explanations key at the store's root: the view, holding for each neuron the
+   * results of the run its {@link ExplanationSource} names.
+   */
   public static String explanationKey(NeuronId neuron) {
     return "explanations/" + neuron.layerIndex() + "/" + neuron.neuronIndex() + ".jsonl";
+  }
+
+  /**
+   * A run's own results for a neuron, in the public layout's format under the run: no later run
+   * writes them.
+   */
+  public static String runExplanationKey(String runId, NeuronId neuron) {
+    return RUNS + runId + "/" + explanationKey(neuron);
+  }
+
+  /** The folder of a run's own results, {@code runs/{runId}/explanations/}. */
+  public static String runExplanationsPrefix(String runId) {
+    return RUNS + runId + "/explanations/";
+  }
+
+  /**
+   * Where the view's file of a neuron came from. Outside {@code explanations/}, so that the view
+   * stays a public-layout folder that {@code validate} and {@code rescore} read as it is.
+   */
+  public static String explanationSourceKey(NeuronId neuron) {
+    return "explanation-sources/" + neuron.layerIndex() + "/" + neuron.neuronIndex() + ".json";
   }
 
   /**
@@ -261,6 +289,15 @@ public final class RunRecords {
 
   public Optional<DoneMarker> done(String runId, NeuronId neuron) {
     return store.get(doneKey(runId, neuron)).map(b -> read(b, DoneMarker.class));
+  }
+
+  public void putExplanationSource(NeuronId neuron, ExplanationSource source) {
+    store.put(explanationSourceKey(neuron), write(source));
+  }
+
+  /** The recorded source of the view's file of {@code neuron}; empty when none was recorded. */
+  public Optional<ExplanationSource> explanationSource(NeuronId neuron) {
+    return store.get(explanationSourceKey(neuron)).map(b -> read(b, ExplanationSource.class));
   }
 
   /**

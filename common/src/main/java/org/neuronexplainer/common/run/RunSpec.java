@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  * @param simulatorFewShot the simulator's few-shot set; null for the simulator's bundled one
  * @param escapeTokens whether token text is escaped in prompts; false (absent in older specs)
  *     writes it raw, as the original did
+ * @param publish the {@link PublishPolicy} by which the run's results replace the store's {@code
+ *     explanations/} view, by config name; null (absent in older specs) reads as {@code latest}
  */
 public record RunSpec(
     String runId,
@@ -47,7 +49,8 @@ public record RunSpec(
     RunInput promptTexts,
     RunInput explainerFewShot,
     RunInput simulatorFewShot,
-    boolean escapeTokens) {
+    boolean escapeTokens,
+    String publish) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -67,15 +70,25 @@ public record RunSpec(
       List.of("none", "linear", "percentile", "percentile-midrank");
 
   /**
-   * Refuses a spec whose explainer, simulator or calibration no worker has, so that a submission
-   * fails at once rather than every neuron of the run in the workers. Names are read as the workers
-   * read them: trimmed, in any case. Not part of the constructor, so that a stored spec still loads
-   * whatever it names.
+   * Refuses a spec whose explainer, simulator, calibration or publish policy no worker has, so that
+   * a submission fails at once rather than every neuron of the run in the workers. Names are read
+   * as the workers read them: trimmed, in any case. Not part of the constructor, so that a stored
+   * spec still loads whatever it names.
    */
   public void checkBackends() {
     checkName("explainer", explainer, EXPLAINERS);
     checkName("simulator", simulator, SIMULATORS);
     checkName("calibration", calibration, CALIBRATIONS);
+    PublishPolicy.fromConfigName(publish);
+  }
+
+  /**
+   * The run's publish policy.
+   *
+   * @throws IllegalArgumentException when the spec names none a worker has
+   */
+  public PublishPolicy publishPolicy() {
+    return PublishPolicy.fromConfigName(publish);
   }
 
   private static void checkName(String what, String name, List<String> known) {
@@ -119,12 +132,47 @@ public record RunSpec(
     explainer = Objects.requireNonNullElse(explainer, "baseline");
     simulator = Objects.requireNonNullElse(simulator, "baseline");
     calibration = Objects.requireNonNullElse(calibration, "linear");
+    publish = Objects.requireNonNullElse(publish, PublishPolicy.DEFAULT.configName());
     if (maxAttempts == 0) {
       maxAttempts = 3;
     }
     if (maxAttempts < 1 || maxAttempts > 100) {
       throw new IllegalArgumentException("maxAttempts must be in 1..100, got " + maxAttempts);
     }
+  }
+
+  /** A run with the default publish policy: the shape of every spec before policies existed. */
+  public RunSpec(
+      String runId,
+      String source,
+      String layers,
+      String neurons,
+      String explainer,
+      String simulator,
+      String calibration,
+      String llmModel,
+      int maxAttempts,
+      CaptureRun capture,
+      RunInput promptTexts,
+      RunInput explainerFewShot,
+      RunInput simulatorFewShot,
+      boolean escapeTokens) {
+    this(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        null);
   }
 
   /** A run with the prompts' default inputs: the shape of every spec before they were recorded. */
@@ -197,7 +245,28 @@ public record RunSpec(
         texts,
         explainerSet,
         simulatorSet,
-        escape);
+        escape,
+        publish);
+  }
+
+  /** The same spec with the publish policy named {@code policy}. */
+  public RunSpec withPublish(String policy) {
+    return new RunSpec(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        policy);
   }
 
   /** The same spec with the inputs' contents left out, as it is stored. */

@@ -19,13 +19,15 @@ import org.neuronexplainer.common.dataset.RelatedNeurons;
 import org.neuronexplainer.common.dataset.ScoredExplanation;
 import org.neuronexplainer.common.dataset.json.DatasetFormatException;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.run.ExplanationSource;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * Everything the neuron page shows, read from the store (blocking): each file as {@code ok} with
- * its canonical JSON, {@code missing}, or {@code error} with a message naming the file; and the top
- * explanation of each related neuron, read in parallel because on the https store each is a round
- * trip.
+ * its canonical JSON, {@code missing}, or {@code error} with a message naming the file; the run the
+ * explanations file comes from ({@link #source}); and the top explanation of each related neuron,
+ * read in parallel because on the https store each is a round trip.
  */
 final class NeuronPageLoader {
 
@@ -75,8 +77,45 @@ final class NeuronPageLoader {
     }
     ObjectNode page = json.createObjectNode();
     page.set("files", files);
+    page.set("source", source(id));
     page.set("relatedSummaries", related == null ? json.createObjectNode() : summaries(related));
     return page;
+  }
+
+  /**
+   * Where the view's explanations file came from: {@code recorded} with its {@link
+   * ExplanationSource} while the source names the file as it is, {@code stale} when the file was
+   * replaced since (by a run racing the one named, or by hand), {@code unrecorded} when the store
+   * keeps no source (a public dataset, or a file from before sources were kept), {@code none}
+   * without a file.
+   */
+  ObjectNode source(NeuronId id) {
+    ObjectNode node = json.createObjectNode();
+    String key = RunRecords.explanationSourceKey(id);
+    node.put("key", key);
+    try {
+      Optional<ExplanationSource> recorded = new RunRecords(store).explanationSource(id);
+      Optional<byte[]> shown =
+          recorded.isPresent() ? store.get(NeuronFile.EXPLANATIONS.key(id)) : Optional.empty();
+      if (recorded.isEmpty() || shown.isEmpty()) {
+        node.put("status", recorded.isEmpty() ? "unrecorded" : "none");
+        return node;
+      }
+      ExplanationSource source = recorded.get();
+      node.put("status", source.describes(shown.get()) ? "recorded" : "stale");
+      node.put("runId", source.runId());
+      node.put("methodVersion", source.methodVersion());
+      ViewerJson.putScore(node, "score", source.score() == null ? Double.NaN : source.score());
+      node.put("publish", source.publish());
+      node.put("writtenMillis", source.writtenMillis());
+      if (source.runId() != null) {
+        node.put("runResults", RunRecords.runExplanationKey(source.runId(), id));
+      }
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      node.put("status", "error");
+      node.put("message", "cannot read " + key + ": " + e.getMessage());
+    }
+    return node;
   }
 
   private ObjectNode describe(Loaded<?> loaded) {

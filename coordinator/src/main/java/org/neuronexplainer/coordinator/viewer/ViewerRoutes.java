@@ -91,6 +91,19 @@ public final class ViewerRoutes {
                                     s.runs().live(),
                                     s.store()))));
     router.get("/api/viewer/runs/:id/neurons").handler(this::runNeurons);
+    router
+        .get("/api/viewer/runs/:id/results")
+        .handler(
+            ctx ->
+                withStore(
+                    ctx,
+                    s ->
+                        blocking(
+                            ctx,
+                            () -> {
+                              String id = s.runs().view(ctx.pathParam("id")).runId();
+                              return RunResultsJson.results(id, s.store());
+                            })));
     router.get("/raw/*").handler(this::raw);
   }
 
@@ -220,8 +233,15 @@ public final class ViewerRoutes {
     if (key == null
         || !(NeuronFile.isLayoutKey(key)
             || RunMethodJson.isInputKey(key)
-            || RunPageJson.isFailuresKey(key))) {
-      error(ctx, 404, "not a dataset file of this layout, a run's input or its failures: " + key);
+            || RunPageJson.isFailuresKey(key)
+            || RunResultsJson.isResultsKey(key)
+            || RunResultsJson.isSourceKey(key))) {
+      error(
+          ctx,
+          404,
+          "not a dataset file of this layout, a view file's source, or a run's input, failures or"
+              + " results: "
+              + key);
       return;
     }
     withStore(ctx, s -> raw(ctx, s, key));

@@ -11,7 +11,10 @@
  * read; the previous index answers until the next is ready); stores that cannot be listed (the
  * public https containers) say so instead. The run pages read a {@link
  * org.neuronexplainer.coordinator.viewer.RunSource}: the coordinator's live progress where the
- * coordinator serves the viewer, else the store's run records; they never change a run (re-queue
+ * coordinator serves the viewer, else the store's run records, and list a run's own results from
+ * {@code runs/{runId}/explanations/}, never from the view, which may show another run's file. The
+ * neuron page names the run the view's explanations come from, from the source recorded beside the
+ * view, and says so when the source no longer matches the file. They never change a run (re-queue
  * and cancel go through the token-guarded API). Dataset and run text is untrusted: the pages build
  * the DOM with {@code textContent} only.
  */

@@ -190,7 +190,7 @@ class ApiRoutesTest {
   }
 
   @Test
-  void anUnknownExplainerSimulatorOrCalibrationIsRefusedAtSubmit() throws Exception {
+  void anUnknownExplainerSimulatorCalibrationOrPublishPolicyIsRefusedAtSubmit() throws Exception {
     assertThat(
             error(
                 send("POST", "/api/runs", TOKEN, "{\"runId\":\"x1\",\"explainer\":\"gpt\"}"), 400))
@@ -205,7 +205,11 @@ class ApiRoutesTest {
             error(
                 send("POST", "/api/runs", TOKEN, "{\"runId\":\"x3\",\"calibration\":\"x\"}"), 400))
         .startsWith("unknown calibration \"x\"");
+    assertThat(
+            error(send("POST", "/api/runs", TOKEN, "{\"runId\":\"x5\",\"publish\":\"top\"}"), 400))
+        .isEqualTo("unknown publish policy \"top\": expected one of latest, best, none");
     assertThat(records.status("x1")).isEmpty();
+    assertThat(records.status("x5")).isEmpty();
 
     HttpResponse<String> known =
         send(

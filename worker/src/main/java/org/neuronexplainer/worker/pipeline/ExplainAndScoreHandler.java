@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.NeuronSimulationResults;
-import org.neuronexplainer.common.dataset.ScoredExplanation;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.kafka.StageHandler;
 import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
@@ -32,11 +31,15 @@ import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
  * trip and a commit per neuron, which with the baseline backends is most of the time a neuron
  * takes.
  *
- * <p>Outputs: the public layout's {@code explanations/{layer}/{neuron}.jsonl}, then the run's done
- * marker. The marker is written last, so a crash between the two redoes the neuron rather than
- * leaving results without a marker; the job counts as done only when the marker holds this run's
- * method version. Results the store already holds byte for byte are not written again, so such a
- * redo of a deterministic neuron writes its results once in all.
+ * <p>Outputs, in order: the run's own results {@code
+ * runs/{runId}/explanations/{layer}/{neuron}.jsonl} (in the public layout's format; no other run
+ * writes them), then the store's view {@code explanations/{layer}/{neuron}.jsonl} with its source,
+ * when the run's publish policy says so ({@link ExplanationView}), then the run's done marker. The
+ * marker is written last, so a crash before it redoes the neuron rather than leaving results
+ * without a marker; the job counts as done only when the marker holds this run's method version.
+ * Results the store already holds byte for byte are not written again, so such a redo of a
+ * deterministic neuron writes its results once in all. A neuron that fails writes nothing: the view
+ * keeps what it showed, with the source that names the run it came from.
  */
 public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScoreJob> {
 
@@ -45,6 +48,7 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
   private final NeuronRecordSource source;
   private final Backends backends;
   private final Duration timeout;
+  private final ExplanationView view;
 
   public ExplainAndScoreHandler(
       RunRecords records, NeuronRecordSource source, Backends backends, Duration timeout) {
@@ -53,6 +57,7 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     this.source = source;
     this.backends = backends;
     this.timeout = timeout;
+    this.view = new ExplanationView(records, System::currentTimeMillis);
   }
 
   @Override
@@ -69,6 +74,7 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     String runId = job.header().runId();
     specs.requireActive(runId);
     RunSpec spec = specs.spec(runId);
+    ExplanationView.policy(spec); // an unknown policy fails the neuron before any LLM call
     NeuronRecord record =
         source
             .record(job.neuron())
@@ -82,10 +88,10 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     NeuronScorer scorer = new NeuronScorer(SliceParams.paper(), calibration(spec.calibration()));
     NeuronSimulationResults results =
         await(scorer.scoreAll(record, explanations, backends.simulator()));
-    writeOnce(
-        RunRecords.explanationKey(job.neuron()), DatasetJson.toBytes(results, "results.jsonl"));
-    double score = meanScore(results.scoredExplanations());
-    Double scored = Double.isNaN(score) ? null : score;
+    byte[] bytes = DatasetJson.toBytes(results, "results.jsonl");
+    Double scored = ExplanationView.meanScore(results.scoredExplanations());
+    writeOnce(RunRecords.runExplanationKey(runId, job.neuron()), bytes);
+    view.publish(spec, job.neuron(), bytes, scored);
     records.putDone(job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored));
     if (backends.account() == null) {
       return new JobMetrics(null, null, null, scored);
@@ -119,14 +125,6 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     } catch (IllegalArgumentException e) {
       throw new PermanentException(e.getMessage(), e);
     }
-  }
-
-  private static double meanScore(List<ScoredExplanation> scored) {
-    return scored.stream()
-        .mapToDouble(ScoredExplanation::score)
-        .filter(d -> !Double.isNaN(d))
-        .average()
-        .orElse(Double.NaN);
   }
 
   private <T> T await(CompletionStage<T> stage) {

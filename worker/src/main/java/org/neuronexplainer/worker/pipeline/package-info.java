@@ -11,9 +11,11 @@
  * client's listener). Each job gets its backends from {@code Backends.forNeuron}, with its own
  * usage account, whose tokens and cost its success event carries.
  *
- * <p>Idempotence: a neuron's outputs are its public-layout explanations file and then the run's
+ * <p>Idempotence: a neuron's outputs are the run's own explanations file ({@code
+ * runs/{runId}/explanations/}), the store's view of it when the run's publish policy lets it
+ * replace the view ({@code ExplanationView}: the view's file, then its source), and then the run's
  * done marker, which holds the run's method version. A job whose marker exists with the same
- * version is skipped; a crash between the two writes redoes the neuron and writes the same bytes. A
+ * version is skipped; a crash before the marker redoes the neuron and writes the same bytes. A
  * missing spec is retryable (a lagging store), a missing or broken NeuronRecord, an unknown
  * backend, too few records for the splits and a cancelled run are permanent. LLM failures ({@link
  * org.neuronexplainer.worker.pipeline.JobFailures}): an outage that outlasted the client's own
