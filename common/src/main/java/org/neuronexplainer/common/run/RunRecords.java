@@ -195,6 +195,11 @@ public final class RunRecords {
     store.put(doneKey(marker.runId(), neuron), write(marker));
   }
 
+  /** Whether the neuron has this run's done marker, without reading it. */
+  public boolean doneExists(String runId, NeuronId neuron) {
+    return store.exists(doneKey(runId, neuron));
+  }
+
   public Optional<DoneMarker> done(String runId, NeuronId neuron) {
     return store.get(doneKey(runId, neuron)).map(b -> read(b, DoneMarker.class));
   }

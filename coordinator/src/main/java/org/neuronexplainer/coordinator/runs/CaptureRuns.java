@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.messaging.CaptureJob;
 import org.neuronexplainer.common.messaging.CollateJob;
@@ -178,6 +179,91 @@ final class CaptureRuns {
     board.requeuedUnits(spec.runId(), Stage.CAPTURE, failedCaptures);
     board.requeuedUnits(spec.runId(), Stage.COLLATE, failedCollates);
     return again;
+  }
+
+  /**
+   * Sets a resumed run's units from the outputs the store holds and returns the jobs that still
+   * have work: in a range whose collate jobs went out, its captures are done and each collate block
+   * without its marker goes out again; in another range, the capture units not known to have
+   * succeeded go out again (a capture job whose partials exist is skipped), and {@link #advance}
+   * sends the range's collate jobs once they have; weights blocks without their marker go out
+   * again.
+   */
+  List<Job> resume(RunSpec spec) {
+    String runId = spec.runId();
+    StoredPlan plan = plans.get(runId);
+    if (plan == null) {
+      throw new IllegalStateException("run " + runId + " has no capture plan");
+    }
+    List<Job> again = new ArrayList<>();
+    List<String> capturesDone = new ArrayList<>();
+    List<String> capturesLeft = new ArrayList<>();
+    List<String> collatesDone = new ArrayList<>();
+    List<String> collatesLeft = new ArrayList<>();
+    for (LayerRange range : plan.ranges()) {
+      List<CaptureJob> captures = captureJobs(runId, header(spec), plan, range);
+      String marker = CaptureKeys.collatePublished(runId, range);
+      if (store.exists(marker)) {
+        published.add(marker);
+        capturesDone.addAll(units(captures));
+        for (CollateJob collate : collateJobs(spec, plan, range)) {
+          if (store.exists(CaptureKeys.collated(runId, collate.block()))) {
+            collatesDone.add(collate.unit());
+          } else {
+            collatesLeft.add(collate.unit());
+            again.add(collate);
+          }
+        }
+        continue;
+      }
+      for (CaptureJob capture : captures) {
+        boolean succeeded =
+            board
+                .read(runId, p -> p.unitState(Stage.CAPTURE, capture.unit()).equals("succeeded"))
+                .orElse(false);
+        if (succeeded) {
+          capturesDone.add(capture.unit());
+        } else {
+          capturesLeft.add(capture.unit());
+          again.add(capture);
+        }
+      }
+      collatesLeft.addAll(units(collateJobs(spec, plan, range)));
+    }
+    List<String> weighed = new ArrayList<>();
+    List<String> toWeigh = new ArrayList<>();
+    for (NeuronBlock layer : plan.weightLayers()) {
+      if (store.exists(CaptureKeys.weighed(runId, layer))) {
+        weighed.add(layer.toString());
+      } else {
+        toWeigh.add(layer.toString());
+        again.add(new WeightsJob(header(spec), layer));
+      }
+    }
+    board.resumedUnits(runId, Stage.CAPTURE, capturesDone, capturesLeft);
+    board.resumedUnits(runId, Stage.COLLATE, collatesDone, collatesLeft);
+    board.resumedUnits(runId, Stage.WEIGHTS, weighed, toWeigh);
+    return again;
+  }
+
+  /**
+   * Whether the collate job of the neuron's block has written its records (and queued its
+   * explain-and-score jobs): a resumed neuron without a result needs an explain-and-score job of
+   * its own then, else its collate job queues one.
+   */
+  boolean collated(String runId, NeuronId neuron) {
+    StoredPlan plan = plans.get(runId);
+    if (plan == null) {
+      return true;
+    }
+    for (NeuronBlock block : plan.blocks()) {
+      if (block.layer() == neuron.layerIndex()
+          && neuron.neuronIndex() >= block.first()
+          && neuron.neuronIndex() < block.first() + block.count()) {
+        return store.exists(CaptureKeys.collated(runId, block));
+      }
+    }
+    return false;
   }
 
   /** Capture jobs of every range, shard by shard. */
