@@ -53,6 +53,7 @@ import picocli.CommandLine.Command;
       ApiCommands.Runs.class,
       ApiCommands.Status.class,
       ApiCommands.Requeue.class,
+      ApiCommands.Resume.class,
       ApiCommands.Cancel.class,
       BenchCommand.class,
       CaptureCommand.class,

@@ -33,9 +33,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The coordinator's API from the command line: {@code submit}, {@code runs}, {@code status}, {@code
- * requeue}, {@code cancel}. They print the API's JSON. The coordinator is {@code COORDINATOR_URL}
- * (default http://localhost:8080) with the token {@code COORDINATOR_API_TOKEN}, or else the one
- * {@code run} keeps in {@code ~/.neuron-explainer/api-token}.
+ * requeue}, {@code resume}, {@code cancel}. They print the API's JSON. The coordinator is {@code
+ * COORDINATOR_URL} (default http://localhost:8080) with the token {@code COORDINATOR_API_TOKEN}, or
+ * else the one {@code run} keeps in {@code ~/.neuron-explainer/api-token}.
  */
 public final class ApiCommands {
 
@@ -70,9 +70,9 @@ public final class ApiCommands {
     } catch (IOException e) {
       throw new UserException("cannot reach the coordinator at " + base + ": " + e, 2);
     }
-    if (response.statusCode() == 409) {
-      // A conflict with the run's state ("run X already succeeded at ...; nothing to cancel") is
-      // said plainly: the API's message is the whole story.
+    if (response.statusCode() == 409 || response.statusCode() == 404) {
+      // A conflict with the run's state ("run X already succeeded at ...; nothing to cancel") or an
+      // unknown run is said plainly: the API's message is the whole story.
       throw new UserException(errorMessage(response.body()), 1);
     }
     if (response.statusCode() >= 300) {
@@ -274,6 +274,27 @@ public final class ApiCommands {
       checkRunId(runId, "");
       System.out.println(
           request("POST", "/api/runs/" + runId + "/requeue", Map.of("neurons", neurons)));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "resume",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Resumes a stopped run (interrupted, cancelled or failed) with its own spec.",
+        "Only what has no result is done again: the neurons without the run's done marker (and a"
+            + " capture run's units without their output). A running or succeeded run is refused."
+            + " `run --resume RUN` does the same on this machine, with a broker of its own."
+      })
+  public static final class Resume implements Callable<Integer> {
+    @Parameters(paramLabel = "RUN")
+    String runId;
+
+    @Override
+    public Integer call() throws Exception {
+      checkRunId(runId, "");
+      System.out.println(request("POST", "/api/runs/" + runId + "/resume", Map.of()));
       return 0;
     }
   }

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.capture.ModelDirectory;
@@ -17,6 +19,7 @@ import org.neuronexplainer.cli.capture.SmokeModel;
 import org.neuronexplainer.cli.explain.LlmOptions;
 import org.neuronexplainer.cli.pipeline.broker.LocalKafkaBroker;
 import org.neuronexplainer.common.config.Env;
+import org.neuronexplainer.common.kafka.KafkaClients;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
 import org.neuronexplainer.common.ops.MetricsSetup;
@@ -28,7 +31,9 @@ import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
+import org.neuronexplainer.coordinator.progress.RunProgress;
 import org.neuronexplainer.coordinator.runs.PublishPendingException;
+import org.neuronexplainer.coordinator.runs.RunConflictException;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
 import org.neuronexplainer.worker.llm.LlmConfig;
@@ -36,7 +41,9 @@ import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The whole pipeline on one machine: a real Kafka broker (a separate process), the coordinator and
@@ -60,16 +67,39 @@ import picocli.CommandLine.Option;
       "neurons mean nothing) and, without --corpus, the shipped examples/corpus; the store",
       "defaults to ~/.neuron-explainer/capture-store.",
       "",
+      "Ctrl-C marks the run interrupted, lets the jobs in flight finish and exits with 130;",
+      "a second Ctrl-C stops at once. Nothing of an interrupted run runs again unless asked:",
+      "--resume RUN takes it up with its stored spec and does only what has no result.",
+      "When the run ends (but for an interrupted one), its topics are deleted from the broker.",
+      "",
       "Example:",
-      "  neuron-explainer run --capture --context 16 --shards 2 --neurons 0-49"
+      "  neuron-explainer run --capture --context 16 --shards 2 --neurons 0-49",
+      "  neuron-explainer run --resume run-20250101-120000-1a2b3c"
     })
 public final class RunCommand implements Callable<Integer> {
 
   /** How long a Ctrl-C waits for the jobs in flight before the JVM ends anyway. */
   private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(60);
 
+  /** How long {@code run} waits for the coordinator to replay the events topic, by default. */
+  static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  /** How long {@code run} waits with no neuron or unit moving before it stops, by default. */
+  static final Duration STALL_TIMEOUT = Duration.ofHours(1);
+
   @Option(names = "--store", description = "store directory holding collated-activations/")
   Path store;
+
+  @Option(
+      names = "--resume",
+      paramLabel = "RUN",
+      description =
+          "Resumes a stopped run (interrupted, cancelled or failed) of the store with its stored"
+              + " spec, doing only what has no result; flags that change the spec are refused."
+              + " Without --store, the default store that holds the run.")
+  String resume;
+
+  @Spec CommandSpec command;
 
   @Option(
       names = "--data-dir",
@@ -158,28 +188,49 @@ public final class RunCommand implements Callable<Integer> {
     return captureOptions.toCapture(model, corpus);
   }
 
+  /** The bounds of {@code run}'s waits, from the environment. */
+  record Waits(Duration start, Duration stall) {
+    static Waits fromEnv(Map<String, String> env) {
+      Env vars = new Env(env);
+      try {
+        return new Waits(
+            vars.seconds("RUN_START_TIMEOUT_SECONDS", START_TIMEOUT, 86_400),
+            vars.seconds("RUN_STALL_TIMEOUT_SECONDS", STALL_TIMEOUT, 7 * 86_400));
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage(), 2);
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
+    Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
+    if (resume != null) {
+      // The run, its store and its state are checked before anything starts.
+      ApiCommands.checkRunId(resume, "--resume: ");
+      RunResume.refuseSpecFlags(command, command.commandLine().getParseResult());
+      checkProcessFlags();
+      Path storeDir = RunResume.store(store, home, resume);
+      RunSpec spec = RunResume.check(storeDir, resume);
+      Waits waits = Waits.fromEnv(System.getenv());
+      LlmConfig llmConfig = llm.config(llm.overrides(System.getenv()));
+      BlobStore blobs = new LocalDirectoryStore(storeDir.toAbsolutePath());
+      err.println("store: " + storeDir + "; resuming run " + resume + " with its stored spec");
+      return start(err, spec, blobs, storeDir, home, llmConfig, waits, true);
+    }
     boolean capturing = capture || captureOptions.given();
     // The paths and the spec's flags are checked before anything starts: a mistake costs no broker.
     runSpec.checkSelections();
     if (store != null) {
       StoreDirectory.check(store, capturing);
     }
-    try {
-      host = Env.parsedHost(host);
-    } catch (IllegalArgumentException e) {
-      throw new UserException("--host is '" + host + "': expected " + e.getMessage(), 2);
-    }
-    if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
-      throw new UserException("--data-dir " + dataDir + ": not a directory", 2);
-    }
+    checkProcessFlags();
+    Waits waits = Waits.fromEnv(System.getenv());
     // The LLM settings are checked before anything starts, so a missing model costs no broker.
     Map<String, String> llmEnv = llm.overrides(System.getenv());
     String llmModel = llmModel(llmEnv);
     LlmConfig llmConfig = llm.config(llmEnv);
-    Path home = Path.of(System.getProperty("user.home"), ".neuron-explainer");
     CaptureRun captureRun = capturing ? captureRun() : null;
     String id =
         runSpec.runId() != null ? runSpec.runId() : RunService.newRunId(System.currentTimeMillis());
@@ -201,17 +252,70 @@ public final class RunCommand implements Callable<Integer> {
       err.println(
           "store: " + storeDir + " (" + n + " synthetic neurons: invented data, not a model's)");
     }
+    return start(err, spec, blobs, storeDir, home, llmConfig, waits, false);
+  }
+
+  private void checkProcessFlags() {
+    try {
+      host = Env.parsedHost(host);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--host is '" + host + "': expected " + e.getMessage(), 2);
+    }
+    if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+      throw new UserException("--data-dir " + dataDir + ": not a directory", 2);
+    }
+  }
+
+  /** Runs the pipeline for a new run or a resumed one, with Ctrl-C handled as the help says. */
+  private int start(
+      PrintStream err,
+      RunSpec spec,
+      BlobStore blobs,
+      Path storeDir,
+      Path home,
+      LlmConfig llmConfig,
+      Waits waits,
+      boolean resuming)
+      throws Exception {
+    String id = spec.runId();
     Path projectHome = Path.of(System.getProperty("neuron.explainer.home", "."));
     // Set before the broker starts: a Ctrl-C from here on marks the run interrupted (once it is
-    // submitted) and lets the jobs in flight finish before the JVM ends.
+    // submitted) and lets the jobs in flight finish before the JVM ends; a second one halts.
     AtomicReference<RunService> submitted = new AtomicReference<>();
+    AtomicBoolean serving = new AtomicBoolean();
     CountDownLatch closed = new CountDownLatch(1);
     Thread onInterrupt =
         new Thread(() -> interrupt(submitted.get(), id, closed, err), "run-interrupted");
     Runtime.getRuntime().addShutdownHook(onInterrupt);
+    StopSignals signals =
+        new StopSignals(
+            () -> stopGently(submitted.get(), id, serving.get(), err),
+            () ->
+                err.println(
+                    "second Ctrl-C: stopping now. Run "
+                        + id
+                        + " stays marked interrupted; the jobs that were in flight are done again"
+                        + " by run --resume "
+                        + id),
+            Runtime.getRuntime()::halt);
+    StopSignals.Installed taken = signals.install();
     try {
-      return pipeline(err, spec, id, blobs, storeDir, home, projectHome, llmConfig, submitted);
+      return pipeline(
+          err,
+          spec,
+          blobs,
+          storeDir,
+          home,
+          projectHome,
+          llmConfig,
+          waits,
+          resuming,
+          submitted,
+          serving);
     } finally {
+      if (taken != null) {
+        taken.close();
+      }
       closed.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(onInterrupt);
@@ -222,9 +326,33 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * A Ctrl-C (or SIGTERM) while the run is running: marks it {@code interrupted} in the store, so
-   * that its remaining jobs are dropped by the workers and no later process resumes it unasked,
-   * then waits (a bounded time) for the pipeline to finish the jobs in flight and close.
+   * The first Ctrl-C: marks a running run {@code interrupted} and returns, leaving the pipeline to
+   * finish the jobs in flight, print the summary and exit with 130. Before the run is submitted,
+   * once it has finished, or while serving after it, the process exits as the JVM's own Ctrl-C
+   * would.
+   */
+  private static void stopGently(RunService runs, String id, boolean serving, PrintStream err) {
+    if (runs != null && runs.interrupt(id)) {
+      err.println();
+      err.println(
+          "run "
+              + id
+              + " interrupted: marked so in the store; the jobs in flight finish, the rest are"
+              + " left and never run unless asked (run --resume "
+              + id
+              + "). Ctrl-C again stops at once.");
+      if (!serving) {
+        return;
+      }
+    }
+    System.exit(StopSignals.INTERRUPTED_EXIT);
+  }
+
+  /**
+   * SIGTERM (and Ctrl-C where {@link StopSignals} cannot take it) while the run is running: marks
+   * it {@code interrupted} in the store, so that its remaining jobs are dropped by the workers and
+   * no later process resumes it unasked, then waits (a bounded time) for the pipeline to finish the
+   * jobs in flight and close.
    */
   private static void interrupt(
       RunService runs, String id, CountDownLatch closed, PrintStream err) {
@@ -236,7 +364,9 @@ public final class RunCommand implements Callable<Integer> {
         "run "
             + id
             + " interrupted: marked so in the store; the jobs in flight finish, the rest are left"
-            + " and never run unless asked (see requeue in docs/pipeline.md)");
+            + " and never run unless asked (run --resume "
+            + id
+            + ")");
     try {
       closed.await(INTERRUPT_GRACE.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -247,14 +377,17 @@ public final class RunCommand implements Callable<Integer> {
   private int pipeline(
       PrintStream err,
       RunSpec spec,
-      String id,
       BlobStore blobs,
       Path storeDir,
       Path home,
       Path projectHome,
       LlmConfig llmConfig,
-      AtomicReference<RunService> submitted)
+      Waits waits,
+      boolean resuming,
+      AtomicReference<RunService> submitted,
+      AtomicBoolean serving)
       throws Exception {
+    String id = spec.runId();
     boolean capturing = spec.captures();
     err.println(
         "starting Kafka (data under "
@@ -282,6 +415,17 @@ public final class RunCommand implements Callable<Integer> {
       }
       env.put("WORKER_MAX_IN_FLIGHT", Integer.toString(inFlight));
       KafkaConfig kafka = KafkaConfig.fromEnv(env, broker.bootstrapServers());
+      KafkaClients clients = new KafkaClients(kafka);
+      if (resuming) {
+        // The jobs it left when it stopped are not run again: the resume sends what has no result.
+        long left = RunTopics.emptyJobs(clients);
+        if (left > 0) {
+          err.println("dropped the " + left + " jobs run " + id + " left on its topics");
+        }
+      }
+      RunState ended;
+      int code;
+      AtomicBoolean topicsDeleted = new AtomicBoolean();
       try (Coordinator coordinator =
               Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), blobs, metrics);
           Worker worker =
@@ -293,28 +437,48 @@ public final class RunCommand implements Callable<Integer> {
                   RunnerSettings.DEFAULTS)) {
         err.println(
             "coordinator: " + RunViewer.address(coordinator) + " (/metrics, /healthz, /readyz)");
-        while (!coordinator.caughtUp()) {
-          Thread.sleep(50);
-        }
+        awaitCaughtUp(coordinator, waits.start(), broker);
         long start = System.nanoTime();
         long cpu0 = CpuClock.selfNanos();
         long brokerCpu0 = CpuClock.processNanos(broker.pid());
         RunView view;
         try {
           submitted.set(coordinator.runs());
-          view = coordinator.runs().submit(spec);
+          view = resuming ? coordinator.runs().resume(id) : coordinator.runs().submit(spec);
         } catch (IllegalArgumentException e) {
           throw new UserException("the run was refused: " + e.getMessage());
+        } catch (RunConflictException e) {
+          throw new UserException(e.getMessage(), 1);
         } catch (PublishPendingException e) {
           // Recorded; the coordinator goes on publishing, and the run proceeds once it has.
           err.println(e.getMessage());
           view = coordinator.runs().view(id);
         }
-        err.println("run " + id + ": " + view.status().neuronCount() + " neurons");
+        if (resuming) {
+          int done = view.progress() == null ? 0 : view.progress().states().get("done");
+          int all = view.status().neuronCount();
+          err.println("run " + id + " resumed: " + (all - done) + " of " + all + " neurons to do");
+        } else {
+          err.println("run " + id + ": " + view.status().neuronCount() + " neurons");
+        }
         viewer.announce(err, coordinator, id);
         ProgressView progress = new ProgressView(err, System.console() != null);
+        Stall stall = new Stall(waits.stall());
         while (!view.status().state().finished()) {
           progress.show(view.progress(), false);
+          if (stall.stalled(view.progress())) {
+            coordinator.runs().interrupt(id);
+            err.println();
+            err.println(
+                "run "
+                    + id
+                    + ": nothing moved for "
+                    + waits.stall().toSeconds()
+                    + " s (RUN_STALL_TIMEOUT_SECONDS); stopped and marked interrupted"
+                    + " (run --resume "
+                    + id
+                    + " takes it up)");
+          }
           Thread.sleep(200);
           view = coordinator.runs().view(id);
         }
@@ -332,12 +496,103 @@ public final class RunCommand implements Callable<Integer> {
           System.out.println(Summary.json(id, view.state(), view.progress(), seconds, storeDir));
           System.out.flush();
         }
-        if (view.status().state() == RunState.INTERRUPTED) {
-          return 130; // as a shell reports a process ended by Ctrl-C
+        ended = view.status().state();
+        if (ended == RunState.INTERRUPTED) {
+          // as a shell reports a process ended by Ctrl-C; 1 when it stalled
+          code = stall.hit() ? 1 : StopSignals.INTERRUPTED_EXIT;
+        } else {
+          code = ended == RunState.SUCCEEDED ? 0 : 1;
+          serving.set(true);
+          // Served until Ctrl-C; the topics go then, unless a re-queue from the page was cut short.
+          RunService runs = coordinator.runs();
+          AutoCloseable topics =
+              () -> {
+                if (runs.view(id).status().state() != RunState.INTERRUPTED) {
+                  deleteTopics(clients, id, topicsDeleted, err);
+                }
+              };
+          viewer.serveOn(err, coordinator, worker, coordinator, topics, broker);
         }
-        viewer.serveOn(err, coordinator, worker, coordinator, broker);
-        return view.status().state() == RunState.SUCCEEDED ? 0 : 1;
       }
+      if (ended == RunState.INTERRUPTED) {
+        // Counted once the jobs that were in flight have finished and the worker has closed.
+        int left = submitted.get().recordLeft(id);
+        err.println(
+            "run "
+                + id
+                + " interrupted: "
+                + left
+                + " neurons without a result; run --resume "
+                + id
+                + " does them");
+      } else {
+        deleteTopics(clients, id, topicsDeleted, err);
+      }
+      return code;
+    }
+  }
+
+  /** Deletes a finished run's topics, once. */
+  private static void deleteTopics(
+      KafkaClients clients, String id, AtomicBoolean deleted, PrintStream err)
+      throws InterruptedException {
+    if (!deleted.compareAndSet(false, true)) {
+      return;
+    }
+    String failed = RunTopics.delete(clients);
+    if (failed != null) {
+      err.println("warning: could not delete the topics of run " + id + ": " + failed);
+    }
+  }
+
+  /** Waits for the coordinator's replay of the events topic, at most {@code timeout}. */
+  private static void awaitCaughtUp(
+      Coordinator coordinator, Duration timeout, LocalKafkaBroker broker)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!coordinator.caughtUp()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new UserException(
+            "the coordinator did not finish reading the events topic within "
+                + timeout.toSeconds()
+                + " s (RUN_START_TIMEOUT_SECONDS); the broker's log is "
+                + broker.brokerLog(),
+            1);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Whether a run's progress has not moved for longer than a bound. */
+  static final class Stall {
+    private final long boundNanos;
+    private Object last;
+    private long since = System.nanoTime();
+    private boolean hit;
+
+    Stall(Duration bound) {
+      this.boundNanos = bound.toNanos();
+    }
+
+    /** True once, when the progress has not changed for longer than the bound. */
+    boolean stalled(RunProgress.Summary progress) {
+      Object now =
+          progress == null ? null : List.of(progress.states(), progress.stages(), progress.units());
+      long t = System.nanoTime();
+      if (!Objects.equals(now, last)) {
+        last = now;
+        since = t;
+        return false;
+      }
+      if (!hit && t - since > boundNanos) {
+        hit = true;
+        return true;
+      }
+      return false;
+    }
+
+    boolean hit() {
+      return hit;
     }
   }
 }

@@ -239,17 +239,20 @@ public final class RunRecords {
    * @param captureUnits the capture units whose jobs go out again ({@link
    *     org.neuronexplainer.common.messaging.Job#unit()})
    * @param collateUnits the collate units whose jobs go out again
+   * @param weightUnits the weights blocks whose jobs go out again (a resumed capture run's)
    */
   public record RequeuedWork(
       String runId,
       List<String> neurons,
       List<String> captureUnits,
       List<String> collateUnits,
+      List<String> weightUnits,
       long requeuedMillis) {
     public RequeuedWork {
       neurons = List.copyOf(neurons);
       captureUnits = List.copyOf(captureUnits);
       collateUnits = List.copyOf(collateUnits);
+      weightUnits = weightUnits == null ? List.of() : List.copyOf(weightUnits);
     }
   }
 
@@ -285,6 +288,11 @@ public final class RunRecords {
 
   public void putDone(NeuronId neuron, DoneMarker marker) {
     store.put(doneKey(marker.runId(), neuron), write(marker));
+  }
+
+  /** Whether the neuron has this run's done marker, without reading it. */
+  public boolean doneExists(String runId, NeuronId neuron) {
+    return store.exists(doneKey(runId, neuron));
   }
 
   public Optional<DoneMarker> done(String runId, NeuronId neuron) {

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Where a run stands, as docs/metrics.md names the states. {@code interrupted} is a run whose
  * {@code run} process was stopped (Ctrl-C) before it finished: like a cancelled one, nothing of it
- * is done again unless a user asks ({@code requeue}).
+ * is done again unless a user asks ({@code run --resume}, {@code resume}, {@code requeue}).
  */
 public enum RunState {
   RUNNING,

@@ -63,6 +63,9 @@ public final class ApiRoutes implements Consumer<Router> {
             ctx ->
                 respond(ctx, 200, () -> Map.of("requeued", runs.requeue(id(ctx), neurons(ctx)))));
     router
+        .post("/api/runs/:id/resume")
+        .handler(ctx -> respond(ctx, 200, () -> runs.resume(id(ctx))));
+    router
         .post("/api/runs/:id/cancel")
         .handler(ctx -> respond(ctx, 200, () -> runs.cancel(id(ctx))));
   }

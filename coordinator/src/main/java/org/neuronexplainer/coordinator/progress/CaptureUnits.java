@@ -82,6 +82,16 @@ final class CaptureUnits {
     }
   }
 
+  /** Sets units succeeded or pending as a resume finds their output in the store. */
+  void resumed(Stage stage, List<String> succeeded, List<String> pending) {
+    for (String unit : succeeded) {
+      UnitProgress u = unit(stage, unit);
+      u.state = UnitProgress.State.SUCCEEDED;
+      u.reason = null;
+    }
+    requeued(stage, pending);
+  }
+
   /** True when every unit of the stage succeeded or failed for good. */
   boolean settled(Stage stage) {
     return units.getOrDefault(stage, Map.of()).values().stream()

@@ -60,6 +60,17 @@ public final class ProgressBoard {
     run(runId).requeued(units);
   }
 
+  /** See {@link RunProgress#resumed}. */
+  public synchronized void resumed(String runId, Map<String, Double> done, List<String> pending) {
+    run(runId).resumed(done, pending);
+  }
+
+  /** See {@link RunProgress#resumedUnits}. */
+  public synchronized void resumedUnits(
+      String runId, Stage stage, List<String> succeeded, List<String> pending) {
+    run(runId).resumedUnits(stage, succeeded, pending);
+  }
+
   private RunProgress run(String runId) {
     return runs.computeIfAbsent(runId, id -> new RunProgress(id));
   }

@@ -204,6 +204,39 @@ public final class RunProgress {
     }
   }
 
+  /**
+   * Sets a resumed run's neurons from what the store holds: those with a result {@code done} (with
+   * the score their done marker recorded, unless their events are known), the others pending,
+   * before the new events arrive. Done neurons set here never count as newly completed.
+   *
+   * @param done the neurons with a result and their recorded scores (null when undefined)
+   */
+  public void resumed(Map<String, Double> done, List<String> pending) {
+    done.forEach(
+        (unit, score) -> {
+          NeuronProgress n = neuron(unit);
+          if (n.state == NeuronState.DONE) {
+            return;
+          }
+          if (n.metrics == null) {
+            setMetrics(n, new JobMetrics(null, null, null, score));
+          }
+          n.stage = Stage.EXPLAIN_AND_SCORE;
+          n.reason = null;
+          n.everDone = true;
+          move(n, NeuronState.DONE);
+        });
+    requeued(pending);
+  }
+
+  /**
+   * Sets a resumed capture run's units of a stage: those whose output the store holds succeeded,
+   * the others pending.
+   */
+  public void resumedUnits(Stage stage, List<String> succeeded, List<String> pending) {
+    units.resumed(stage, succeeded, pending);
+  }
+
   private void move(NeuronProgress n, NeuronState next) {
     if (n.state == NeuronState.FAILED || next == NeuronState.FAILED) {
       failuresVersion++;

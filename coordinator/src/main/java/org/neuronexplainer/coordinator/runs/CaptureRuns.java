@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.messaging.CaptureJob;
 import org.neuronexplainer.common.messaging.CollateJob;
@@ -192,11 +193,15 @@ final class CaptureRuns {
   }
 
   /** Capture and collate units of a run, by {@link Job#unit()}. */
-  record Units(List<String> captures, List<String> collates) {
-    static final Units NONE = new Units(List.of(), List.of());
+  record Units(List<String> captures, List<String> collates, List<String> weights) {
+    static final Units NONE = new Units(List.of(), List.of(), List.of());
 
     boolean isEmpty() {
-      return captures.isEmpty() && collates.isEmpty();
+      return captures.isEmpty() && collates.isEmpty() && weights.isEmpty();
+    }
+
+    int size() {
+      return captures.size() + collates.size() + weights.size();
     }
   }
 
@@ -207,7 +212,8 @@ final class CaptureRuns {
     }
     return new Units(
         board.read(spec.runId(), p -> p.failedUnits(Stage.CAPTURE)).orElse(List.of()),
-        board.read(spec.runId(), p -> p.failedUnits(Stage.COLLATE)).orElse(List.of()));
+        board.read(spec.runId(), p -> p.failedUnits(Stage.COLLATE)).orElse(List.of()),
+        List.of());
   }
 
   /** Marks re-queued units pending again. */
@@ -238,7 +244,97 @@ final class CaptureRuns {
         }
       }
     }
+    for (NeuronBlock layer : plan.weightLayers()) {
+      if (units.weights().contains(layer.toString())) {
+        again.add(new WeightsJob(header(spec), layer));
+      }
+    }
     return again;
+  }
+
+  /**
+   * Sets a resumed run's units from the outputs the store holds and returns the units that still
+   * have work (their jobs are rebuilt by {@link #jobs}): in a range whose collate jobs went out,
+   * its captures are done and each collate block without its marker goes out again; in another
+   * range, the capture units not known to have succeeded go out again (a capture job whose partials
+   * exist is skipped), and {@link #advance} sends the range's collate jobs once they have; weights
+   * blocks without their marker go out again.
+   */
+  Units resume(RunSpec spec) {
+    String runId = spec.runId();
+    StoredPlan plan = plans.get(runId);
+    if (plan == null) {
+      throw new IllegalStateException("run " + runId + " has no capture plan");
+    }
+    List<String> capturesAgain = new ArrayList<>();
+    List<String> collatesAgain = new ArrayList<>();
+    List<String> capturesDone = new ArrayList<>();
+    List<String> capturesLeft = new ArrayList<>();
+    List<String> collatesDone = new ArrayList<>();
+    List<String> collatesLeft = new ArrayList<>();
+    for (LayerRange range : plan.ranges()) {
+      List<CaptureJob> captures = captureJobs(runId, header(spec), plan, range);
+      String marker = CaptureKeys.collatePublished(runId, range);
+      if (store.exists(marker)) {
+        published.add(marker);
+        capturesDone.addAll(units(captures));
+        for (CollateJob collate : collateJobs(spec, plan, range)) {
+          if (store.exists(CaptureKeys.collated(runId, collate.block()))) {
+            collatesDone.add(collate.unit());
+          } else {
+            collatesLeft.add(collate.unit());
+            collatesAgain.add(collate.unit());
+          }
+        }
+        continue;
+      }
+      for (CaptureJob capture : captures) {
+        boolean succeeded =
+            board
+                .read(runId, p -> p.unitState(Stage.CAPTURE, capture.unit()).equals("succeeded"))
+                .orElse(false);
+        if (succeeded) {
+          capturesDone.add(capture.unit());
+        } else {
+          capturesLeft.add(capture.unit());
+          capturesAgain.add(capture.unit());
+        }
+      }
+      collatesLeft.addAll(units(collateJobs(spec, plan, range)));
+    }
+    List<String> weighed = new ArrayList<>();
+    List<String> toWeigh = new ArrayList<>();
+    for (NeuronBlock layer : plan.weightLayers()) {
+      if (store.exists(CaptureKeys.weighed(runId, layer))) {
+        weighed.add(layer.toString());
+      } else {
+        toWeigh.add(layer.toString());
+      }
+    }
+    board.resumedUnits(runId, Stage.CAPTURE, capturesDone, capturesLeft);
+    board.resumedUnits(runId, Stage.COLLATE, collatesDone, collatesLeft);
+    board.resumedUnits(runId, Stage.WEIGHTS, weighed, toWeigh);
+    return new Units(capturesAgain, collatesAgain, toWeigh);
+  }
+
+  /**
+   * Whether the collate job of the neuron's block has written its records (and queued its
+   * explain-and-score jobs): a resumed neuron without a result needs an explain-and-score job of
+   * its own then, else its collate job queues one.
+   */
+  boolean collated(String runId, NeuronId neuron) {
+    StoredPlan plan = plans.get(runId);
+    if (plan == null) {
+      return true;
+    }
+    for (NeuronBlock block : plan.blocks()) {
+      if (block.layer() == neuron.layerIndex()
+          && neuron.neuronIndex() >= block.first()
+          && neuron.neuronIndex() < block.first() + block.count()) {
+        return store.exists(CaptureKeys.collated(runId, block));
+      }
+    }
+    return false;
   }
 
   /** Capture jobs of every range, shard by shard. */

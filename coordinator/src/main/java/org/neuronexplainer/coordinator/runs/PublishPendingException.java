@@ -37,4 +37,19 @@ public class PublishPendingException extends RuntimeException {
             + "); the coordinator publishes them when the broker is back",
         cause);
   }
+
+  /** For a resume whose jobs the broker did not take in time. */
+  public static PublishPendingException resumed(
+      String runId, int jobs, String reason, Throwable cause) {
+    return new PublishPendingException(
+        "run "
+            + runId
+            + " was resumed, but its "
+            + jobs
+            + (jobs == 1 ? " job is" : " jobs are")
+            + " not published yet ("
+            + reason
+            + "); the coordinator publishes them when the broker is back",
+        cause);
+  }
 }

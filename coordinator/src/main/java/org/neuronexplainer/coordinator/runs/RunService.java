@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -297,16 +299,20 @@ public final class RunService implements AutoCloseable {
     Set<String> neurons = new LinkedHashSet<>();
     Set<String> captureUnits = new LinkedHashSet<>();
     Set<String> collateUnits = new LinkedHashSet<>();
+    Set<String> weightUnits = new LinkedHashSet<>();
     for (RunRecords.RequeuedWork work : taken.values()) {
       neurons.addAll(work.neurons());
       captureUnits.addAll(work.captureUnits());
       collateUnits.addAll(work.collateUnits());
+      weightUnits.addAll(work.weightUnits());
     }
     RunSpec spec = specs.get(runId);
     try {
       jobs.publish(
           captures.jobs(
-              spec, new CaptureRuns.Units(List.copyOf(captureUnits), List.copyOf(collateUnits))));
+              spec,
+              new CaptureRuns.Units(
+                  List.copyOf(captureUnits), List.copyOf(collateUnits), List.copyOf(weightUnits))));
       jobs.explainAndScore(spec, neurons.stream().map(RunService::neuron).toList());
     } catch (RuntimeException e) {
       LOG.warn(
@@ -432,7 +438,12 @@ public final class RunService implements AutoCloseable {
     // took the jobs publishes them from this record when it starts again.
     RunRecords.RequeuedWork work =
         new RunRecords.RequeuedWork(
-            runId, perNeuron, failedUnits.captures(), failedUnits.collates(), clock.getAsLong());
+            runId,
+            perNeuron,
+            failedUnits.captures(),
+            failedUnits.collates(),
+            List.of(),
+            clock.getAsLong());
     String key = records.putRequeued(work);
     requeued.computeIfAbsent(runId, id -> new ConcurrentSkipListMap<>()).put(key, work);
     board.requeued(runId, chosen);
@@ -458,23 +469,158 @@ public final class RunService implements AutoCloseable {
               + Instant.ofEpochMilli(status.finishedMillis())
               + "; nothing to cancel");
     }
-    setState(runId, RunState.CANCELLED);
+    stop(runId, RunState.CANCELLED);
     return view(runId);
   }
 
   /**
-   * Marks a running run {@code interrupted} (its {@code run} process is stopping) with the time,
-   * and returns true; a finished run is left as it is and false returned. Workers drop its
-   * remaining jobs without failing them, and no coordinator publishes it again; {@code requeue}
-   * takes it up when a user asks.
+   * Marks a running run {@code interrupted} (its {@code run} process is stopping) with the time and
+   * the neurons left without a result, and returns true; a finished run is left as it is and false
+   * returned. Workers drop its remaining jobs without failing them, and no coordinator publishes it
+   * again; {@link #resume} or {@code requeue} takes it up when a user asks.
    */
   public synchronized boolean interrupt(String runId) {
     RunStatus status = statuses.get(runId);
     if (status == null || status.state().finished()) {
       return false;
     }
-    setState(runId, RunState.INTERRUPTED);
+    stop(runId, RunState.INTERRUPTED);
     return true;
+  }
+
+  /**
+   * Counts again the neurons left without a result by an interrupted or cancelled run, once the
+   * jobs that were in flight when it stopped have finished; other runs are left as they are.
+   *
+   * @return the neurons left, or -1 when the run is not stopped
+   */
+  public synchronized int recordLeft(String runId) {
+    RunStatus status = statuses.get(runId);
+    if (status == null
+        || (status.state() != RunState.INTERRUPTED && status.state() != RunState.CANCELLED)) {
+      return -1;
+    }
+    RunStatus next = status.stopped(status.state(), status.finishedMillis(), withoutResult(runId));
+    records.putStatus(next);
+    statuses.put(runId, next);
+    return next.left();
+  }
+
+  /** Marks a run stopped now, with the neurons it leaves without a result. */
+  private void stop(String runId, RunState state) {
+    RunStatus next = statuses.get(runId).stopped(state, clock.getAsLong(), withoutResult(runId));
+    records.putStatus(next);
+    statuses.put(runId, next);
+  }
+
+  /** The planned neurons without this run's done marker: what it has still to do. */
+  private int withoutResult(String runId) {
+    int left = 0;
+    for (NeuronId neuron : records.plan(runId)) {
+      if (!records.doneExists(runId, neuron)) {
+        left++;
+      }
+    }
+    return left;
+  }
+
+  /**
+   * Takes up a stopped run (interrupted, cancelled or failed) with its stored spec: it becomes
+   * {@code running} again with the time of the resume, and only what has no result is done again:
+   * the neurons without this run's done marker, and for a capture run the capture, collate and
+   * weights units without their output (see {@link CaptureRuns#resume}). Neurons with a result
+   * count as done, so the run's counts stay those of its whole plan. Like {@link #requeue}, the
+   * call waits at most the publish timeout for the broker, and what the broker did not take is
+   * published by {@link #publishPending()}.
+   *
+   * @throws RunNotFoundException when no such run is stored
+   * @throws RunConflictException when the run is running or succeeded: nothing to resume
+   * @throws PublishPendingException when the broker did not take the jobs in time
+   */
+  public RunView resume(String runId) {
+    int jobCount = markResumed(runId);
+    if (jobCount > 0) {
+      awaitBroker(
+          runId,
+          publishRequeued(runId),
+          (reason, cause) -> PublishPendingException.resumed(runId, jobCount, reason, cause));
+    }
+    return view(runId);
+  }
+
+  /** Checks that the run can be resumed, sets its progress and queues its jobs; returns them. */
+  private synchronized int markResumed(String runId) {
+    RunStatus status = view(runId).status();
+    switch (status.state()) {
+      case RUNNING ->
+          throw new RunConflictException(
+              "run "
+                  + runId
+                  + " is running: nothing to resume (`status "
+                  + runId
+                  + "` follows it)");
+      case SUCCEEDED ->
+          throw new RunConflictException(
+              "run "
+                  + runId
+                  + " succeeded at "
+                  + Instant.ofEpochMilli(status.finishedMillis())
+                  + ": every neuron has its result, nothing to resume");
+      default -> {
+        // interrupted, cancelled or failed: resumed below
+      }
+    }
+    RunSpec spec = specs.get(runId);
+    if (spec == null) {
+      throw new IllegalStateException("run " + runId + " has no stored spec to resume with");
+    }
+    Map<String, Double> done = new HashMap<>();
+    List<String> left = new ArrayList<>();
+    List<NeuronId> toExplain = new ArrayList<>();
+    for (NeuronId neuron : records.plan(runId)) {
+      Optional<RunRecords.DoneMarker> marker = records.done(runId, neuron);
+      if (marker.isPresent()) {
+        Double score = marker.get().score();
+        done.put(neuron.toString(), score == null || score.isNaN() ? null : score);
+      } else {
+        left.add(neuron.toString());
+        if (!spec.captures() || captures.collated(runId, neuron)) {
+          toExplain.add(neuron);
+        }
+      }
+    }
+    CaptureRuns.Units units = spec.captures() ? captures.resume(spec) : CaptureRuns.Units.NONE;
+    int jobs = toExplain.size() + units.size();
+    if (jobs > 0) {
+      // Recorded before the run is marked running again, like a re-queue: a coordinator that stops
+      // before the broker took the jobs publishes them from this record.
+      RunRecords.RequeuedWork work =
+          new RunRecords.RequeuedWork(
+              runId,
+              units(toExplain),
+              units.captures(),
+              units.collates(),
+              units.weights(),
+              clock.getAsLong());
+      String key = records.putRequeued(work);
+      requeued.computeIfAbsent(runId, id -> new ConcurrentSkipListMap<>()).put(key, work);
+    }
+    board.resumed(runId, done, left);
+    RunStatus next = status.resumed(clock.getAsLong());
+    records.putStatus(next);
+    statuses.put(runId, next);
+    if (!published(runId)) {
+      // Its first publishing never finished: this resume's jobs take its place.
+      records.putPublished(new RunRecords.PublishedMarker(runId, jobs, clock.getAsLong()));
+      published.add(runId);
+    }
+    LOG.info(
+        "resumed run {}: {} of {} neurons without a result, {} jobs to publish",
+        runId,
+        left.size(),
+        done.size() + left.size(),
+        jobs);
+    return jobs;
   }
 
   /**

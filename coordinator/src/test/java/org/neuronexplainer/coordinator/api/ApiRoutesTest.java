@@ -190,6 +190,28 @@ class ApiRoutesTest {
   }
 
   @Test
+  void resumeTakesUpAStoppedRunAndRefusesOthersWithPlainErrors() throws Exception {
+    assertThat(error(send("POST", "/api/runs/api-nope/resume", TOKEN, null), 404))
+        .contains("api-nope");
+    assertThat(error(send("POST", "/api/runs/api-nope/resume", null, null), 401))
+        .contains("bearer token");
+    HttpResponse<String> created =
+        send("POST", "/api/runs", TOKEN, "{\"runId\":\"api-resume\",\"layers\":\"0\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(error(send("POST", "/api/runs/api-resume/resume", TOKEN, null), 409))
+        .isEqualTo("run api-resume is running: nothing to resume (`status api-resume` follows it)");
+    assertThat(runs.interrupt("api-resume")).isTrue();
+
+    HttpResponse<String> resumed = send("POST", "/api/runs/api-resume/resume", TOKEN, null);
+
+    assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+    JsonNode view = json.readTree(resumed.body());
+    assertThat(view.get("state").asText()).isEqualTo("running");
+    assertThat(view.at("/status/resumedMillis").asLong()).isEqualTo(1_000L);
+    assertThat(view.at("/progress/neurons").asInt()).isEqualTo(4);
+  }
+
+  @Test
   void anUnknownExplainerSimulatorCalibrationOrPublishPolicyIsRefusedAtSubmit() throws Exception {
     assertThat(
             error(

@@ -11,9 +11,10 @@ import org.neuronexplainer.common.run.RunState;
 import org.neuronexplainer.common.run.RunStatus;
 
 /**
- * A worker's view of the runs: specs read once (they never change) and run states re-read at most
- * once a second, so a cancel reaches the workers within about a second without a store read per
- * job.
+ * A worker's view of the runs: specs read once (they never change) and the states of running runs
+ * re-read at most once a second, so a cancel reaches the workers within about a second without a
+ * store read per job. A stopped run's state is read for each of its jobs, so a resumed run's jobs
+ * are never dropped by a stale state.
  */
 final class RunSpecs {
 
@@ -55,7 +56,11 @@ final class RunSpecs {
   void requireActive(String runId) {
     long now = clock.getAsLong();
     CachedState cached = states.get(runId);
-    if (cached == null || now - cached.readAt() > STATE_TTL_MILLIS) {
+    // A stopped run is read again before a job of it is dropped or failed: a resume marks it
+    // running before it publishes, so a job published since must not meet a stale state.
+    if (cached == null
+        || now - cached.readAt() > STATE_TTL_MILLIS
+        || cached.state() != RunState.RUNNING) {
       RunState state = records.status(runId).map(RunStatus::state).orElse(RunState.RUNNING);
       cached = new CachedState(state, now);
       states.put(runId, cached);

@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,18 @@ class RunSpecsTest {
         .hasMessageContaining("interrupted");
     assertThatThrownBy(() -> specs.requireActive("cancelled"))
         .isInstanceOf(PermanentException.class);
+  }
+
+  @Test
+  void aResumedRunsJobsAreTakenAtOnceThoughItWasReadStoppedAMomentBefore() {
+    RunRecords records = new RunRecords(new InMemoryBlobStore());
+    RunStatus interrupted = new RunStatus("r", RunState.INTERRUPTED, 3, 1L, 2L);
+    records.putStatus(interrupted);
+    RunSpecs specs = new RunSpecs(records, () -> 0L); // the clock never moves: no expiry
+    assertThatThrownBy(() -> specs.requireActive("r")).isInstanceOf(DroppedJobException.class);
+
+    records.putStatus(interrupted.resumed(3L));
+
+    assertThatCode(() -> specs.requireActive("r")).doesNotThrowAnyException();
   }
 }
