@@ -238,4 +238,37 @@ class RunResumeTest {
     assertThatThrownBy(() -> runs.resume("nope")).isInstanceOf(RunNotFoundException.class);
     assertThat(producer.history()).isEmpty();
   }
+
+  @Test
+  void aResumeTheBrokerDidNotTakeIsPublishedByALaterCoordinator() throws Exception {
+    submit("r");
+    done("r", 0, 0.5);
+    runs.interrupt("r");
+    // A broker that never acknowledges: the resume answers within its bound, its work recorded.
+    MockProducer<String, byte[]> silent =
+        new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized void flush() {} // leaves the sends unacknowledged
+        };
+    RunService stuck =
+        new RunService(
+            records,
+            new RunPlanner(store),
+            new JobPublisher(new Publisher(silent, new Topics("t."), new MessageCodec())),
+            new ProgressBoard(new CoordinatorMetrics(new SimpleMeterRegistry())),
+            clock::get,
+            java.time.Duration.ofMillis(100));
+    stuck.load();
+    assertThatThrownBy(() -> stuck.resume("r")).isInstanceOf(PublishPendingException.class);
+    stuck.close();
+    assertThat(records.requeued("r")).hasSize(1);
+
+    restart();
+    runs.publishPending();
+    runs.awaitPublishingQueued();
+
+    assertThat(publishedUnits()).containsExactly("0:1", "0:2", "0:3");
+    assertThat(records.requeued("r")).isEmpty();
+    assertThat(stored("r").state()).isEqualTo(RunState.RUNNING);
+  }
 }
