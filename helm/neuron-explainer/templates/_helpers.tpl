@@ -148,6 +148,7 @@ Rendered once, from the ConfigMap.
 {{- if eq $enabled 0 }}
 {{- fail "workers: no pool is enabled, so no stage would run; enable at least one pool" }}
 {{- end }}
+{{- include "ne.validateVllm" . }}
 {{- end }}
 
 {{/* Environment shared by every container: the ConfigMap, then the secrets by reference. */}}
@@ -244,5 +245,37 @@ prometheus.io/path: /metrics
 {{- end }}
 {{- with .extra }}
 {{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* The vLLM server's Deployment and Service name. */}}
+{{- define "ne.vllmName" -}}
+{{- printf "%s-vllm" (include "ne.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The vLLM server's address inside the cluster, without the /v1 of its OpenAI API. */}}
+{{- define "ne.vllmAddress" -}}
+{{- printf "http://%s:%d" (include "ne.vllmName" .) (int .Values.vllm.port) }}
+{{- end }}
+
+{{/* "true" when the workers' LLM calls go to the chart's vLLM server. */}}
+{{- define "ne.vllmServesWorkers" -}}
+{{- if and .Values.vllm.enabled (eq .Values.vllm.workers.endpointFor "all") }}true{{ end }}
+{{- end }}
+
+{{/* Checks of the vLLM values that the schema cannot express. */}}
+{{- define "ne.validateVllm" -}}
+{{- with .Values.vllm }}
+{{- if .enabled }}
+{{- if not .model.name }}
+{{- fail "vllm.model.name is required when vllm.enabled: the model's hub id (owner/name), or with vllm.model.claim the name requests use for the model in that claim" }}
+{{- end }}
+{{- if gt (int .tensorParallelSize) (int .gpus) }}
+{{- fail (printf "vllm.tensorParallelSize (%v) is above vllm.gpus (%v): each tensor-parallel rank needs a GPU of the pod" .tensorParallelSize .gpus) }}
+{{- end }}
+{{- if and (eq .workers.endpointFor "all") (eq $.Values.config.llm.apiFlavor "azure") }}
+{{- fail "vllm.workers.endpointFor=all needs config.llm.apiFlavor=openai: vLLM serves the OpenAI API paths, not Azure's" }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}

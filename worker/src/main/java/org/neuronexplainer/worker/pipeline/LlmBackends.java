@@ -16,6 +16,7 @@ import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
 import org.neuronexplainer.worker.simulate.Simulator;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
+import org.neuronexplainer.worker.simulate.SimulatorSettings;
 import org.neuronexplainer.worker.texts.PromptInputs;
 
 /**
@@ -29,6 +30,7 @@ public final class LlmBackends implements Backends {
 
   private final LlmClient client;
   private final Function<RunSpec, PromptInputs> prompts;
+  private final int allAtOnceMaxTokens;
 
   /** Every run's prompts with the project's texts and the bundled few-shot sets. */
   public LlmBackends(LlmClient client) {
@@ -39,8 +41,18 @@ public final class LlmBackends implements Backends {
    * @param prompts each run's texts, few-shot sets and token escaping
    */
   public LlmBackends(LlmClient client, Function<RunSpec, PromptInputs> prompts) {
+    this(client, prompts, 0);
+  }
+
+  /**
+   * @param allAtOnceMaxTokens {@code max_tokens} of all-at-once requests: 0 as in the original, 1
+   *     for an endpoint that refuses 0 (vLLM)
+   */
+  public LlmBackends(
+      LlmClient client, Function<RunSpec, PromptInputs> prompts, int allAtOnceMaxTokens) {
     this.client = Objects.requireNonNull(client, "client");
     this.prompts = Objects.requireNonNull(prompts, "prompts");
+    this.allAtOnceMaxTokens = allAtOnceMaxTokens;
   }
 
   @Override
@@ -79,13 +91,18 @@ public final class LlmBackends implements Backends {
     return ClientTransport.forNeuron(client);
   }
 
-  private Simulator simulator(RunSpec spec, LlmTransport transport) {
+  Simulator simulator(RunSpec spec, LlmTransport transport) {
     SimulatorKind kind = parse(() -> SimulatorKind.fromConfigName(spec.simulator()));
     if (!kind.needsModel()) {
       return kind.create((String) null, transport);
     }
     PromptInputs inputs = prompts.apply(spec);
-    return parse(() -> kind.create(model(spec), transport, inputs));
+    return parse(
+        () ->
+            kind.create(
+                SimulatorSettings.defaults(model(spec)).withAllAtOnceMaxTokens(allAtOnceMaxTokens),
+                transport,
+                inputs));
   }
 
   private String model(RunSpec spec) {

@@ -66,7 +66,7 @@ public final class Worker implements AutoCloseable {
       return start(
           config,
           store,
-          new LlmBackends(client, prompts::forRun),
+          new LlmBackends(client, prompts::forRun, config.allAtOnceMaxTokens()),
           metricsSetup,
           settings,
           metrics,

@@ -41,6 +41,10 @@ import org.neuronexplainer.worker.texts.PromptTexts;
  * @param promptTexts {@code WORKER_PROMPT_TEXTS}, a prompt-texts file read and checked at start:
  *     the texts of runs whose spec names none (older specs, API submissions without them); default
  *     the project's own. A run that names its texts uses those
+ * @param allAtOnceMaxTokens {@code WORKER_ALL_AT_ONCE_MAX_TOKENS}, 0 (default, as the original) or
+ *     1: the {@code max_tokens} of all-at-once simulator requests; a property of the endpoint,
+ *     since some servers (vLLM) refuse 0, and the scores do not depend on it (only prompt logprobs
+ *     are read)
  */
 public record WorkerConfig(
     Set<Stage> stages,
@@ -55,7 +59,8 @@ public record WorkerConfig(
     int metricsPort,
     String llmModel,
     String captureDevice,
-    PromptTexts promptTexts) {
+    PromptTexts promptTexts,
+    int allAtOnceMaxTokens) {
 
   public WorkerConfig {
     stages = Set.copyOf(stages);
@@ -83,7 +88,8 @@ public record WorkerConfig(
         env.string("LLM_MODEL", "none"),
         env.parsed("WORKER_CAPTURE_DEVICE", "auto", WorkerConfig::device),
         env.parsed(
-            "WORKER_PROMPT_TEXTS", PromptTexts.defaults(), v -> PromptTexts.read(Path.of(v))));
+            "WORKER_PROMPT_TEXTS", PromptTexts.defaults(), v -> PromptTexts.read(Path.of(v))),
+        env.integer("WORKER_ALL_AT_ONCE_MAX_TOKENS", 0, 0, 1));
   }
 
   private static String device(String value) {

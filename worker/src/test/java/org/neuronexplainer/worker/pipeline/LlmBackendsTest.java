@@ -3,7 +3,10 @@ package org.neuronexplainer.worker.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.messaging.PermanentException;
@@ -15,8 +18,11 @@ import org.neuronexplainer.worker.explain.LlmExplainer;
 import org.neuronexplainer.worker.llm.ClientTransport;
 import org.neuronexplainer.worker.llm.LlmClient;
 import org.neuronexplainer.worker.llm.LlmConfig;
+import org.neuronexplainer.worker.llm.LlmRequest;
+import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.llm.Tokenizer;
 import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.texts.PromptInputs;
 
 class LlmBackendsTest {
 
@@ -77,5 +83,29 @@ class LlmBackendsTest {
           .isEqualTo(TokenCounter.approximate().count(estimated.prompt()))
           .isNotEqualTo(byModel.promptTokens());
     }
+  }
+
+  @Test
+  void allAtOnceAsksForNoTokensUnlessTheEndpointNeedsOne() {
+    assertThat(allAtOnceMaxTokens(backends)).isZero();
+    // vLLM refuses max_tokens 0; the worker's WORKER_ALL_AT_ONCE_MAX_TOKENS=1 asks for one.
+    assertThat(allAtOnceMaxTokens(new LlmBackends(client, s -> PromptInputs.defaults(), 1)))
+        .isEqualTo(1);
+  }
+
+  /** The max_tokens of the request the all-at-once simulator sends through {@code backends}. */
+  private static int allAtOnceMaxTokens(LlmBackends backends) {
+    List<LlmRequest> sent = new ArrayList<>();
+    LlmTransport recording =
+        request -> {
+          sent.add(request);
+          return CompletableFuture.failedFuture(new IllegalStateException("not answered"));
+        };
+    backends
+        .simulator(spec("baseline", "all-at-once"), recording)
+        .simulate("the word \"Canada\"", List.of(" in", " Canada"));
+    assertThat(sent).isNotEmpty();
+    assertThat(sent.get(0).body().path("echo").asBoolean()).isTrue();
+    return sent.get(0).body().path("max_tokens").asInt(-1);
   }
 }

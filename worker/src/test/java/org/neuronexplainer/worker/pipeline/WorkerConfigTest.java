@@ -28,7 +28,18 @@ class WorkerConfigTest {
     assertThat(config.runnersPerStage()).isEqualTo(4);
     assertThat(config.maxInFlight()).isEqualTo(8);
     assertThat(config.llmModel()).isEqualTo("none");
+    assertThat(config.allAtOnceMaxTokens()).isZero();
     assertThat(config.store().toString()).isEqualTo("file:///tmp/store");
+  }
+
+  @Test
+  void anEndpointThatRefusesZeroTokensGetsOneAndNothingMore() {
+    Map<String, String> vllm = env();
+    vllm.put("WORKER_ALL_AT_ONCE_MAX_TOKENS", "1");
+    assertThat(WorkerConfig.fromEnv(vllm).allAtOnceMaxTokens()).isEqualTo(1);
+    vllm.put("WORKER_ALL_AT_ONCE_MAX_TOKENS", "16");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(vllm))
+        .hasMessageContaining("WORKER_ALL_AT_ONCE_MAX_TOKENS");
   }
 
   @Test

@@ -25,6 +25,7 @@ final class Chart {
   static final String KUBE_VERSION = "1.31.0";
   static final Path GPU_VALUES =
       Tools.CHECKS.resolve("src/test/resources/values-gpu-keda-strimzi.yaml");
+  static final Path VLLM_VALUES = Tools.CHECKS.resolve("src/test/resources/values-vllm.yaml");
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private Chart() {}

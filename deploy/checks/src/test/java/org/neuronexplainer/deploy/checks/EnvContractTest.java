@@ -46,8 +46,10 @@ class EnvContractTest {
     Set<String> read = namesReadBySources();
     for (List<Manifest> rendered :
         List.of(
-            Chart.parse(Chart.templateDefaults()), Chart.parse(Chart.template(Chart.GPU_VALUES)))) {
-      for (Manifest d : Chart.ofKind(rendered, "Deployment")) {
+            Chart.parse(Chart.templateDefaults()),
+            Chart.parse(Chart.template(Chart.GPU_VALUES)),
+            Chart.parse(Chart.template(Chart.VLLM_VALUES)))) {
+      for (Manifest d : projectDeployments(rendered)) {
         Set<String> unread = new TreeSet<>(environment(rendered, d).keySet());
         unread.removeAll(read);
         assertThat(unread)
@@ -73,8 +75,10 @@ class EnvContractTest {
   void theProcessesAcceptTheChartsEnvironment() {
     for (List<Manifest> rendered :
         List.of(
-            Chart.parse(Chart.templateDefaults()), Chart.parse(Chart.template(Chart.GPU_VALUES)))) {
-      for (Manifest d : Chart.ofKind(rendered, "Deployment")) {
+            Chart.parse(Chart.templateDefaults()),
+            Chart.parse(Chart.template(Chart.GPU_VALUES)),
+            Chart.parse(Chart.template(Chart.VLLM_VALUES)))) {
+      for (Manifest d : projectDeployments(rendered)) {
         JsonNode c = d.at("/spec/template/spec/containers/0");
         Map<String, String> env = environment(rendered, d);
         int httpPort = httpPort(c);
@@ -128,8 +132,15 @@ class EnvContractTest {
     }
   }
 
+  /** The Deployments that run the project's processes: all but the vLLM server. */
+  private static List<Manifest> projectDeployments(List<Manifest> rendered) {
+    return Chart.ofKind(rendered, "Deployment").stream()
+        .filter(d -> !d.at("/metadata/labels/app.kubernetes.io~1component").asText().equals("vllm"))
+        .toList();
+  }
+
   /** The container's environment: its ConfigMap's data, then its own env (Secrets as SECRET). */
-  private static Map<String, String> environment(List<Manifest> rendered, Manifest d) {
+  static Map<String, String> environment(List<Manifest> rendered, Manifest d) {
     JsonNode c = d.at("/spec/template/spec/containers/0");
     Map<String, String> env = new LinkedHashMap<>();
     for (JsonNode from : c.path("envFrom")) {

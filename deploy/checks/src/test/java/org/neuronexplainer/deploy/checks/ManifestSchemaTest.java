@@ -38,6 +38,16 @@ class ManifestSchemaTest {
   }
 
   @Test
+  void theVllmConfigurationValidates() throws Exception {
+    Tools.Result result = validate("vllm.yaml", Chart.template(Chart.VLLM_VALUES));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("ok apps/v1 Deployment/ne-neuron-explainer-vllm")
+        .contains("ok v1 Service/ne-neuron-explainer-vllm")
+        .contains("ok monitoring.coreos.com/v1 PodMonitor/ne-neuron-explainer-vllm");
+  }
+
+  @Test
   void theValidatorRejectsABrokenManifest() throws Exception {
     String broken =
         Chart.templateDefaults()
