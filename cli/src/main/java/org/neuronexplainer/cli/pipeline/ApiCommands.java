@@ -206,7 +206,7 @@ public final class ApiCommands {
     /** Failed neurons added to a run's status; {@code --neurons failed} lists them all. */
     static final int FAILURES_SHOWN = 20;
 
-    @Parameters(paramLabel = "RUN")
+    @Parameters(paramLabel = "RUN", description = "The run's id, as `runs` lists it.")
     String runId;
 
     @Option(names = "--neurons", description = "list the neurons in this state (e.g. failed)")
@@ -263,7 +263,7 @@ public final class ApiCommands {
       mixinStandardHelpOptions = true,
       description = "Re-queues a run's failed neurons, or the given ones (layer:index).")
   public static final class Requeue implements Callable<Integer> {
-    @Parameters(paramLabel = "RUN")
+    @Parameters(paramLabel = "RUN", description = "The run's id, as `runs` lists it.")
     String runId;
 
     @Option(names = "--neurons", split = ",", description = "e.g. 3:17,3:18")
@@ -288,7 +288,7 @@ public final class ApiCommands {
             + " `run --resume RUN` does the same on this machine, with a broker of its own."
       })
   public static final class Resume implements Callable<Integer> {
-    @Parameters(paramLabel = "RUN")
+    @Parameters(paramLabel = "RUN", description = "The run's id, as `runs` lists it.")
     String runId;
 
     @Override
@@ -304,7 +304,7 @@ public final class ApiCommands {
       mixinStandardHelpOptions = true,
       description = "Cancels a running run; a finished one is refused and left as it is.")
   public static final class Cancel implements Callable<Integer> {
-    @Parameters(paramLabel = "RUN")
+    @Parameters(paramLabel = "RUN", description = "The run's id, as `runs` lists it.")
     String runId;
 
     @Override

@@ -283,6 +283,7 @@ public final class RunCommand implements Callable<Integer> {
     // submitted) and lets the jobs in flight finish before the JVM ends; a second one halts.
     AtomicReference<RunService> submitted = new AtomicReference<>();
     AtomicBoolean serving = new AtomicBoolean();
+    AtomicReference<LocalKafkaBroker> brokerInUse = new AtomicReference<>();
     CountDownLatch closed = new CountDownLatch(1);
     Thread onInterrupt =
         new Thread(() -> interrupt(submitted.get(), id, closed, err), "run-interrupted");
@@ -290,13 +291,19 @@ public final class RunCommand implements Callable<Integer> {
     StopSignals signals =
         new StopSignals(
             () -> stopGently(submitted.get(), id, serving.get(), err),
-            () ->
-                err.println(
-                    "second Ctrl-C: stopping now. Run "
-                        + id
-                        + " stays marked interrupted; the jobs that were in flight are done again"
-                        + " by run --resume "
-                        + id),
+            () -> {
+              err.println(
+                  "second Ctrl-C: stopping now. Run "
+                      + id
+                      + " stays marked interrupted; the jobs that were in flight are done again"
+                      + " by run --resume "
+                      + id);
+              // The broker is not left behind, unless another process still uses it.
+              LocalKafkaBroker broker = brokerInUse.get();
+              if (broker != null) {
+                broker.closeNow();
+              }
+            },
             Runtime.getRuntime()::halt);
     StopSignals.Installed taken = signals.install();
     try {
@@ -311,7 +318,8 @@ public final class RunCommand implements Callable<Integer> {
           waits,
           resuming,
           submitted,
-          serving);
+          serving,
+          brokerInUse);
     } finally {
       if (taken != null) {
         taken.close();
@@ -385,7 +393,8 @@ public final class RunCommand implements Callable<Integer> {
       Waits waits,
       boolean resuming,
       AtomicReference<RunService> submitted,
-      AtomicBoolean serving)
+      AtomicBoolean serving,
+      AtomicReference<LocalKafkaBroker> brokerInUse)
       throws Exception {
     String id = spec.runId();
     boolean capturing = spec.captures();
@@ -398,6 +407,7 @@ public final class RunCommand implements Callable<Integer> {
                 dataDir != null ? dataDir : home.resolve("kafka"),
                 LocalKafkaBroker.defaultLibs(projectHome));
         MetricsSetup metrics = new MetricsSetup()) {
+      brokerInUse.set(broker);
       Map<String, String> env = new HashMap<>(llm.overrides(System.getenv()));
       env.put("STORE_DIR", storeDir.toAbsolutePath().toString());
       env.remove("STORE_URL");

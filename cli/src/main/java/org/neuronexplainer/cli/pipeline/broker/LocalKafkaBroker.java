@@ -270,6 +270,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
         handle.get().onExit().join();
       }
     }
+    removePidFile();
+  }
+
+  /** Kills the broker process (SIGKILL) and waits for it to end. */
+  private void killProcess() {
+    ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .ifPresent(
+            handle -> {
+              handle.destroyForcibly();
+              handle.onExit().join();
+            });
+    removePidFile();
+  }
+
+  private void removePidFile() {
     try {
       Files.deleteIfExists(files.pidFile());
     } catch (IOException e) {
@@ -283,6 +299,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
    */
   @Override
   public void close() {
+    close(false);
+  }
+
+  /**
+   * As {@link #close()}, for a process about to halt (a second Ctrl-C): a broker no one else uses
+   * is killed at once rather than shut down, which its log recovers from on the next start. A
+   * broker another process still uses is left running.
+   */
+  public void closeNow() {
+    close(true);
+  }
+
+  private void close(boolean now) {
     if (lease == null) {
       return; // closed or stopped already
     }
@@ -301,11 +330,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
                       others.size());
                   return false;
                 }
-                stopProcess();
+                if (now) {
+                  killProcess();
+                } else {
+                  stopProcess();
+                }
                 return true;
               });
       if (last) {
-        LOG.info("stopped the Kafka broker (pid {}): no other user held a lease", pid);
+        LOG.info(
+            "{} the Kafka broker (pid {}): no other user held a lease",
+            now ? "killed" : "stopped",
+            pid);
       }
     } catch (IOException e) {
       LOG.warn(

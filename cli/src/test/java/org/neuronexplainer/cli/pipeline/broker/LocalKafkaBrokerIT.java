@@ -66,6 +66,25 @@ class LocalKafkaBrokerIT {
     }
   }
 
+  @Test
+  void closingNowKillsABrokerNoOneElseUsesAndLeavesOneThatIsShared(@TempDir Path dir)
+      throws Exception {
+    Path libs = BrokerJars.builtOrSkip();
+    LocalKafkaBroker broker = LocalKafkaBroker.start(dir, libs);
+    try {
+      LocalKafkaBroker other = LocalKafkaBroker.start(dir, libs);
+      // Another user holds a lease: closing now leaves the broker running for it.
+      broker.closeNow();
+      assertThat(ProcessHandle.of(other.pid()).map(ProcessHandle::isAlive)).contains(true);
+
+      other.closeNow();
+      assertThat(ProcessHandle.of(other.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(dir.resolve("broker.pid")).doesNotExist();
+    } finally {
+      broker.stop();
+    }
+  }
+
   private static Map<String, Object> client(LocalKafkaBroker broker) {
     return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
   }
