@@ -48,7 +48,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private final String bootstrapServers;
   private final long pid;
   private final boolean startedHere;
-  private Path lease;
+  // Read by closeNow on another thread (a second Ctrl-C) while close runs.
+  private volatile Path lease;
+  private volatile boolean stopping;
 
   private LocalKafkaBroker(
       BrokerFiles files, String bootstrapServers, long pid, boolean startedHere) {
@@ -243,8 +245,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
    * else uses it; this handle's lease is given back.
    */
   public void stop() throws InterruptedException {
+    stopping = true;
     releaseLease();
-    stopProcess();
+    try {
+      stopProcess();
+    } finally {
+      stopping = false;
+    }
   }
 
   private void releaseLease() {
@@ -304,10 +311,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   /**
    * As {@link #close()}, for a process about to halt (a second Ctrl-C): a broker no one else uses
-   * is killed at once rather than shut down, which its log recovers from on the next start. A
-   * broker another process still uses is left running.
+   * is killed at once rather than shut down, which its log recovers from on the next start, and so
+   * is one that a {@link #close()} on another thread is already shutting down. A broker another
+   * process still uses is left running.
    */
   public void closeNow() {
+    if (stopping) {
+      // This handle's close (or stop) is already stopping the broker and waits up to 30 s for its
+      // controlled shutdown: left alone, a process halting now would leave it running (a hung
+      // broker for good) with its pid file.
+      killProcess();
+      return;
+    }
     close(true);
   }
 
@@ -322,18 +337,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
               files,
               () -> {
                 List<Path> others = otherLiveLeases(files, mine);
-                releaseLease();
                 if (!others.isEmpty()) {
+                  releaseLease();
                   LOG.info(
                       "leaving the Kafka broker (pid {}) running: {} other user(s) hold a lease",
                       pid,
                       others.size());
                   return false;
                 }
-                if (now) {
-                  killProcess();
-                } else {
-                  stopProcess();
+                // Set before the lease goes, so a closeNow that finds no lease knows why; unset
+                // once the process is gone, so its pid, perhaps reused, is never killed later.
+                stopping = true;
+                releaseLease();
+                try {
+                  if (now) {
+                    killProcess();
+                  } else {
+                    stopProcess();
+                  }
+                } finally {
+                  stopping = false;
                 }
                 return true;
               });

@@ -8,6 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -83,6 +88,48 @@ class LocalKafkaBrokerIT {
     } finally {
       broker.stop();
     }
+  }
+
+  @Test
+  void closingNowWhileThisProcessStopsTheBrokerKillsItWithoutWaitingForItsShutdown(
+      @TempDir Path dir) throws Exception {
+    Path libs = BrokerJars.builtOrSkip();
+    LocalKafkaBroker broker = LocalKafkaBroker.start(dir, libs);
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      // A suspended broker ignores the controlled shutdown: a close waits its whole 30 s bound.
+      signal("STOP", broker.pid());
+      Future<?> closing = threads.submit(broker::close);
+      Await.until(
+          Duration.ofSeconds(20),
+          "the close to find no other user and stop the broker",
+          () -> {
+            try (Stream<Path> leases = Files.list(dir.resolve("leases"))) {
+              return leases.findAny().isEmpty();
+            }
+          },
+          Boolean::booleanValue);
+
+      // As a second Ctrl-C does while the first one's close waits on the broker.
+      threads.submit(broker::closeNow).get(10, TimeUnit.SECONDS);
+      assertThat(ProcessHandle.of(broker.pid()).map(ProcessHandle::isAlive).orElse(false))
+          .isFalse();
+      closing.get(10, TimeUnit.SECONDS);
+      assertThat(dir.resolve("broker.pid")).doesNotExist();
+    } finally {
+      ProcessHandle.of(broker.pid())
+          .ifPresent(
+              h -> {
+                h.destroyForcibly();
+                h.onExit().join();
+              });
+      threads.shutdownNow();
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor()).isZero();
   }
 
   private static Map<String, Object> client(LocalKafkaBroker broker) {
