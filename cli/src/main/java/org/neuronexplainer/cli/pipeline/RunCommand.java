@@ -286,7 +286,12 @@ public final class RunCommand implements Callable<Integer> {
     AtomicReference<LocalKafkaBroker> brokerInUse = new AtomicReference<>();
     CountDownLatch closed = new CountDownLatch(1);
     Thread onInterrupt =
-        new Thread(() -> interrupt(submitted.get(), id, closed, err), "run-interrupted");
+        new Thread(
+            () -> {
+              interrupt(submitted.get(), id, closed, err);
+              leaveNoBroker(brokerInUse.get(), closed);
+            },
+            "run-interrupted");
     Runtime.getRuntime().addShutdownHook(onInterrupt);
     StopSignals signals =
         new StopSignals(
@@ -379,6 +384,17 @@ public final class RunCommand implements Callable<Integer> {
       closed.await(INTERRUPT_GRACE.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * At exit, when the pipeline has not closed (a Ctrl-C before the run was submitted, or while it
+   * is served or closing): gives the broker's lease back, stopping the broker unless another
+   * process still uses it, as the pipeline's own close would have.
+   */
+  private static void leaveNoBroker(LocalKafkaBroker broker, CountDownLatch closed) {
+    if (broker != null && closed.getCount() > 0) {
+      broker.close();
     }
   }
 
