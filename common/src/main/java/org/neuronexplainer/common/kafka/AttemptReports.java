@@ -25,6 +25,7 @@ final class AttemptReports<J extends Job> {
   private final Publisher publisher;
   private final Topic<J> topic;
   private final RunnerSettings settings;
+  private final DroppedJobs drops = new DroppedJobs();
 
   AttemptReports(Publisher publisher, Topic<J> topic, RunnerSettings settings) {
     this.publisher = publisher;
@@ -58,7 +59,7 @@ final class AttemptReports<J extends Job> {
     if (error == null) {
       event(f, StageEvent.succeeded(job, now, outcome.skipped(), outcome.metrics()));
     } else if (error instanceof DroppedJobException) {
-      LOG.info("dropping {} {}: {}", topic, job.unit(), error.getMessage());
+      dropped(job, error);
     } else if (!(error instanceof PermanentException) && !job.header().lastAttempt()) {
       long due = now + settings.retryDelay(job.header().attempt() + 1).toMillis();
       LOG.info("retrying {} {} after {}", topic, job.unit(), reason(error));
@@ -76,6 +77,24 @@ final class AttemptReports<J extends Job> {
       LOG.warn("{} {} failed: {}", topic, job.unit(), why);
       event(f, StageEvent.failed(job, now, why, false));
       deadLetter(f, deadLetter(f.record, job, why, now));
+    }
+  }
+
+  /**
+   * A job not ours to run (an unknown or interrupted run): told at WARN, the level the commands
+   * show for this package, once per run and then at most once a minute with the count.
+   */
+  private void dropped(J job, Throwable error) {
+    String runId = job.header().runId();
+    long count = drops.drop(runId, System.nanoTime());
+    if (count > 0) {
+      LOG.warn(
+          "dropping {} {}: {} ({} dropped of run {} so far)",
+          topic,
+          job.unit(),
+          error.getMessage(),
+          count,
+          runId);
     }
   }
 

@@ -84,6 +84,12 @@ public final class RunService implements AutoCloseable {
   /** Per run, the {@link RunProgress#failuresVersion()} its failures file was written at. */
   private final Map<String, Long> failuresWritten = new ConcurrentHashMap<>();
 
+  /**
+   * Per stopped run, its {@link RunProgress#completed()} when its {@code left} was last counted: a
+   * neuron finished since (a job in flight at the stop) has it counted again.
+   */
+  private final Map<String, Long> leftCountedAt = new ConcurrentHashMap<>();
+
   public RunService(
       RunRecords records,
       RunPlanner planner,
@@ -508,9 +514,32 @@ public final class RunService implements AutoCloseable {
 
   /** Marks a run stopped now, with the neurons it leaves without a result. */
   private void stop(String runId, RunState state) {
+    leftCountedAt.put(runId, completed(runId));
     RunStatus next = statuses.get(runId).stopped(state, clock.getAsLong(), withoutResult(runId));
     records.putStatus(next);
     statuses.put(runId, next);
+  }
+
+  /**
+   * Counts again what a stopped run left once a neuron of it finished since it was last counted:
+   * the jobs a worker held when the run was cancelled or interrupted still end with results, and no
+   * {@code run} process may be there to count them (a cancel through the API). A run first seen
+   * stopped (after a restart) is taken as counted.
+   */
+  private void recountLeft(RunStatus status) {
+    String runId = status.runId();
+    long completed = completed(runId);
+    Long counted = leftCountedAt.put(runId, completed);
+    if (counted != null && counted != completed) {
+      int left = recordLeft(runId);
+      if (left >= 0) {
+        LOG.info("run {} ({}): {} neurons left without a result", runId, status.state().id(), left);
+      }
+    }
+  }
+
+  private long completed(String runId) {
+    return board.read(runId, RunProgress::completed).orElse(0L);
   }
 
   /** The planned neurons without this run's done marker: what it has still to do. */
@@ -606,6 +635,7 @@ public final class RunService implements AutoCloseable {
       requeued.computeIfAbsent(runId, id -> new ConcurrentSkipListMap<>()).put(key, work);
     }
     board.resumed(runId, done, left);
+    leftCountedAt.remove(runId);
     RunStatus next = status.resumed(clock.getAsLong());
     records.putStatus(next);
     statuses.put(runId, next);
@@ -626,12 +656,16 @@ public final class RunService implements AutoCloseable {
   /**
    * Writes each run's changed failures file, then marks running runs whose neurons are all settled:
    * succeeded, or failed if any neuron failed. The files go first, so a run recorded as failed has
-   * its reasons beside it.
+   * its reasons beside it. A stopped run whose held jobs finished since has its {@code left}
+   * counted again.
    */
   public void settle() {
     statuses.keySet().forEach(this::recordFailures);
     statuses.values().forEach(this::removeCollatedPartials);
     for (RunStatus status : List.copyOf(statuses.values())) {
+      if (status.state() == RunState.INTERRUPTED || status.state() == RunState.CANCELLED) {
+        recountLeft(status);
+      }
       if (status.state() != RunState.RUNNING) {
         continue;
       }

@@ -137,6 +137,29 @@ class RunResumeTest {
   }
 
   @Test
+  void aCancelledRunCountsAgainWhatItLeftOnceAJobHeldAtTheCancelFinishes() {
+    submit("r");
+    submit("other");
+    clock.set(7_000L);
+    runs.cancel("r");
+    runs.settle();
+    assertThat(stored("r").left()).isEqualTo(4);
+
+    // A worker held 0:1 at the cancel; its result lands afterwards, with no `run` to count it.
+    done("r", 1, 0.25);
+    done("other", 0, 0.5);
+    clock.set(9_000L);
+    runs.settle();
+
+    RunStatus status = stored("r");
+    assertThat(status.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(status.left()).isEqualTo(3);
+    assertThat(status.finishedMillis()).isEqualTo(7_000L);
+    assertThat(stored("other").state()).isEqualTo(RunState.RUNNING);
+    assertThat(stored("other").left()).isNull();
+  }
+
+  @Test
   void anInterruptedRunIsNeverPublishedAgainByALaterCoordinator() {
     submit("r");
     runs.interrupt("r");
