@@ -34,6 +34,7 @@ import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.coordinator.progress.RunProgress;
 import org.neuronexplainer.coordinator.runs.PublishPendingException;
 import org.neuronexplainer.coordinator.runs.RunConflictException;
+import org.neuronexplainer.coordinator.runs.RunPlanner;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
 import org.neuronexplainer.worker.llm.LlmConfig;
@@ -252,7 +253,22 @@ public final class RunCommand implements Callable<Integer> {
       err.println(
           "store: " + storeDir + " (" + n + " synthetic neurons: invented data, not a model's)");
     }
+    if (!capturing) {
+      checkPlannable(spec, blobs, storeDir);
+    }
     return start(err, spec, blobs, storeDir, home, llmConfig, waits, false);
+  }
+
+  /**
+   * Plans the run against the store as the coordinator will, before anything starts: a store with
+   * no NeuronRecords matching the selection is named at once, not after the broker is up.
+   */
+  private static void checkPlannable(RunSpec spec, BlobStore blobs, Path storeDir) {
+    try {
+      new RunPlanner(blobs).plan(spec);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--store " + storeDir + ": " + e.getMessage(), 2);
+    }
   }
 
   private void checkProcessFlags() {

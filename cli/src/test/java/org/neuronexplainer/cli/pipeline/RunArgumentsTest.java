@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
+import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import picocli.CommandLine;
 
 /**
@@ -154,6 +155,23 @@ class RunArgumentsTest {
     assertThat(execute("run", "--store", store.toString(), "--data-dir", file.toString()))
         .isEqualTo(2);
     assertThat(err.toString().strip()).isEqualTo("run: --data-dir " + file + ": not a directory");
+    assertNothingStarted();
+  }
+
+  @Test
+  void aStoreWithoutMatchingNeuronRecordsIsNamedBeforeAnythingStarts() throws Exception {
+    Path empty = Files.createDirectory(dir.resolve("empty-store"));
+
+    assertThat(execute("run", "--store", empty.toString())).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .startsWith("run: --store " + empty + ": ")
+        .contains("no NeuronRecords");
+    assertNothingStarted();
+
+    Path store = Files.createDirectory(dir.resolve("store"));
+    SyntheticNeurons.write(new LocalDirectoryStore(store), 4);
+    assertThat(execute("run", "--store", store.toString(), "--layers", "7")).isEqualTo(2);
+    assertThat(err.toString().strip()).startsWith("run: --store " + store + ": ");
     assertNothingStarted();
   }
 }
