@@ -282,7 +282,9 @@ public final class ApiCommands {
       name = "resume",
       mixinStandardHelpOptions = true,
       description = {
-        "Resumes a stopped run (interrupted, cancelled or failed) with its own spec.",
+        "Resumes a stopped run (interrupted, cancelled, failed, paused).",
+        "It runs with its own spec.",
+        "--budget USD gives it a new budget: a run paused by its budget needs a higher one.",
         "Only what has no result is done again: the neurons without the run's done marker (and a"
             + " capture run's units without their output). A running or succeeded run is refused."
             + " `run --resume RUN` does the same on this machine, with a broker of its own."
@@ -291,10 +293,21 @@ public final class ApiCommands {
     @Parameters(paramLabel = "RUN", description = "The run's id, as `runs` lists it.")
     String runId;
 
+    @Option(
+        names = "--budget",
+        paramLabel = "USD",
+        description = "a new budget for the run, in US dollars (default: the one it had)")
+    String budget;
+
     @Override
     public Integer call() throws Exception {
       checkRunId(runId, "");
-      System.out.println(request("POST", "/api/runs/" + runId + "/resume", Map.of()));
+      Double usd = RunSpecOptions.parseBudget(budget);
+      System.out.println(
+          request(
+              "POST",
+              "/api/runs/" + runId + "/resume",
+              usd == null ? Map.of() : Map.of("budgetUsd", usd)));
       return 0;
     }
   }

@@ -17,6 +17,7 @@ final class ProgressView {
   private final PrintStream err;
   private final boolean tty;
   private long lastPlain;
+  private boolean drawn;
 
   ProgressView(PrintStream err, boolean tty) {
     this.err = err;
@@ -28,6 +29,40 @@ final class ProgressView {
       return;
     }
     String line = line(s);
+    if (tty) {
+      err.print("\r" + line + "\u001b[K");
+      if (last) {
+        err.println();
+      }
+      err.flush();
+    } else {
+      long now = System.currentTimeMillis();
+      if (last || now - lastPlain >= PLAIN_EVERY_MILLIS) {
+        lastPlain = now;
+        err.println(line);
+      }
+    }
+  }
+
+  /**
+   * Progress of counting a dry run's requests, drawn once it has taken more than a second (a small
+   * run prints nothing), and on the last neuron when anything was drawn.
+   */
+  void counting(int done, int total, double seconds) {
+    boolean last = done == total;
+    if (!drawn && (seconds < 1 || last)) {
+      return;
+    }
+    int filled = (int) Math.round(WIDTH * (double) done / Math.max(1, total));
+    String line =
+        String.format(
+            Locale.ROOT,
+            "counting requests [%s] %d/%d neurons, %.0f neurons/s",
+            "#".repeat(filled) + "-".repeat(WIDTH - filled),
+            done,
+            total,
+            done / seconds);
+    drawn = true;
     if (tty) {
       err.print("\r" + line + "\u001b[K");
       if (last) {

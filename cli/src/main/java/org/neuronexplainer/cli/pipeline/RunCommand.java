@@ -73,11 +73,20 @@ import picocli.CommandLine.Spec;
       "--resume RUN takes it up with its stored spec and does only what has no result.",
       "When the run ends (but for an interrupted one), its topics are deleted from the broker.",
       "",
+      "--dry-run prints the calls, tokens and price the run would have, counted from the",
+      "requests its workers would build, and starts nothing. With --budget the run pauses once",
+      "its spend and its calls in flight reach the budget (exit status 3); --resume RUN",
+      "--budget USD goes on with a higher one.",
+      "",
       "Example:",
       "  neuron-explainer run --capture --context 16 --shards 2 --neurons 0-49",
-      "  neuron-explainer run --resume run-20250101-120000-1a2b3c"
+      "  neuron-explainer run --resume run-20250101-120000-1a2b3c",
+      "  neuron-explainer run --explainer token-activation-pair --simulator all-at-once --dry-run"
     })
 public final class RunCommand implements Callable<Integer> {
+
+  /** The exit status of a run paused by its budget: not failed, not finished either. */
+  static final int PAUSED_EXIT = 3;
 
   /** How long a Ctrl-C waits for the jobs in flight before the JVM ends anyway. */
   private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(60);
@@ -95,9 +104,10 @@ public final class RunCommand implements Callable<Integer> {
       names = "--resume",
       paramLabel = "RUN",
       description =
-          "Resumes a stopped run (interrupted, cancelled or failed) of the store with its stored"
-              + " spec, doing only what has no result; flags that change the spec are refused."
-              + " Without --store, the default store that holds the run.")
+          "Resumes a stopped run (interrupted, cancelled, failed or paused) of the store with its"
+              + " stored spec, doing only what has no result; flags that change the spec are"
+              + " refused, but for --budget, which gives it a new budget. Without --store, the"
+              + " default store that holds the run.")
   String resume;
 
   @Spec CommandSpec command;
@@ -156,6 +166,14 @@ public final class RunCommand implements Callable<Integer> {
   int partitions;
 
   @Option(
+      names = "--dry-run",
+      description =
+          "Print the calls, prompt and completion tokens and the price (sent one by one and"
+              + " through the batch API) that the run would have, and start nothing: no broker,"
+              + " no coordinator, no call.")
+  boolean dryRun;
+
+  @Option(
       names = "--json",
       description =
           "Print the closing summary as one JSON object on standard output (run id, state,"
@@ -210,7 +228,11 @@ public final class RunCommand implements Callable<Integer> {
     if (resume != null) {
       // The run, its store and its state are checked before anything starts.
       ApiCommands.checkRunId(resume, "--resume: ");
+      if (dryRun) {
+        throw new UserException("--dry-run prices a new run; it does not go with --resume", 2);
+      }
       RunResume.refuseSpecFlags(command, command.commandLine().getParseResult());
+      Double budget = runSpec.budget();
       checkProcessFlags();
       Path storeDir = RunResume.store(store, home, resume);
       RunSpec spec = RunResume.check(storeDir, resume);
@@ -218,7 +240,10 @@ public final class RunCommand implements Callable<Integer> {
       LlmConfig llmConfig = llm.config(llm.overrides(System.getenv()));
       BlobStore blobs = new LocalDirectoryStore(storeDir.toAbsolutePath());
       err.println("store: " + storeDir + "; resuming run " + resume + " with its stored spec");
-      return start(err, spec, blobs, storeDir, home, llmConfig, waits, true);
+      if (budget != null) {
+        checkPriced(spec.withBudget(budget), llmConfig);
+      }
+      return start(err, spec.withBudget(budget), blobs, storeDir, home, llmConfig, waits, true);
     }
     boolean capturing = capture || captureOptions.given();
     // The paths and the spec's flags are checked before anything starts: a mistake costs no broker.
@@ -256,7 +281,45 @@ public final class RunCommand implements Callable<Integer> {
     if (!capturing) {
       checkPlannable(spec, blobs, storeDir);
     }
+    if (dryRun) {
+      DryRun.print(
+          spec,
+          runSpec.promptInputs(),
+          blobs,
+          llmConfig,
+          allAtOnceMaxTokens(llmEnv),
+          json,
+          System.out,
+          err);
+      return 0;
+    }
+    checkPriced(spec, llmConfig);
     return start(err, spec, blobs, storeDir, home, llmConfig, waits, false);
+  }
+
+  /** The workers' {@code max_tokens} of all-at-once requests, as this run's worker reads it. */
+  private static int allAtOnceMaxTokens(Map<String, String> env) {
+    try {
+      return new Env(env).integer("WORKER_ALL_AT_ONCE_MAX_TOKENS", 0, 0, 1);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), 2);
+    }
+  }
+
+  /** A budget is kept in dollars: the run's model needs a price. */
+  private static void checkPriced(RunSpec spec, LlmConfig llmConfig) {
+    if (spec.budgetUsd() == null || spec.llmModel() == null) {
+      return;
+    }
+    if (llmConfig.prices().lookup(spec.llmModel()).isEmpty()) {
+      throw new UserException(
+          "--budget needs a price for model "
+              + spec.llmModel()
+              + ": set LLM_PRICES (e.g. "
+              + spec.llmModel()
+              + "=2.5:10, dollars per million prompt:completion tokens)",
+          2);
+    }
   }
 
   /**
@@ -486,7 +549,10 @@ public final class RunCommand implements Callable<Integer> {
         RunView view;
         try {
           submitted.set(coordinator.runs());
-          view = resuming ? coordinator.runs().resume(id) : coordinator.runs().submit(spec);
+          view =
+              resuming
+                  ? coordinator.runs().resume(id, spec.budgetUsd())
+                  : coordinator.runs().submit(spec);
         } catch (IllegalArgumentException e) {
           throw new UserException("the run was refused: " + e.getMessage());
         } catch (RunConflictException e) {
@@ -542,6 +608,8 @@ public final class RunCommand implements Callable<Integer> {
         if (ended == RunState.INTERRUPTED) {
           // as a shell reports a process ended by Ctrl-C; 1 when it stalled
           code = stall.hit() ? 1 : StopSignals.INTERRUPTED_EXIT;
+        } else if (ended == RunState.PAUSED) {
+          code = PAUSED_EXIT; // its topics stay, like an interrupted run's, for the resume
         } else {
           code = ended == RunState.SUCCEEDED ? 0 : 1;
           serving.set(true);
@@ -567,6 +635,18 @@ public final class RunCommand implements Callable<Integer> {
                 + " neurons without a result; run --resume "
                 + id
                 + " does them");
+      } else if (ended == RunState.PAUSED) {
+        int left = submitted.get().recordLeft(id);
+        err.println(
+            "run "
+                + id
+                + " paused ("
+                + submitted.get().view(id).status().reason()
+                + "): "
+                + left
+                + " neurons without a result; run --resume "
+                + id
+                + " --budget USD does them with a higher budget");
       } else {
         deleteTopics(clients, id, topicsDeleted, err);
       }

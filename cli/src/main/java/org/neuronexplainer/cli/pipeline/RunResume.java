@@ -24,6 +24,9 @@ final class RunResume {
   /** The mixins of {@code run} whose options make the spec; with --resume, the stored spec. */
   private static final List<String> SPEC_MIXINS = List.of("runSpec", "captureOptions");
 
+  /** Options of the spec's mixins that a resume takes: a new budget. */
+  private static final List<String> RESUME_OPTIONS = List.of("--budget");
+
   /** Other options of {@code run} that change the spec. */
   private static final List<String> SPEC_OPTIONS = List.of("--capture", "--llm-model");
 
@@ -38,7 +41,7 @@ final class RunResume {
         continue;
       }
       for (OptionSpec option : options.options()) {
-        if (parsed.hasMatchedOption(option)) {
+        if (parsed.hasMatchedOption(option) && !RESUME_OPTIONS.contains(option.longestName())) {
           given.add(option.longestName());
         }
       }

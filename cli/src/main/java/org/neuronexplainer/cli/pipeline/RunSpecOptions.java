@@ -8,6 +8,7 @@ import org.neuronexplainer.common.run.PublishPolicy;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
+import org.neuronexplainer.worker.texts.PromptInputs;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -72,6 +73,51 @@ public final class RunSpecOptions {
               + " score) or none (default: ${DEFAULT-VALUE})")
   String publish;
 
+  @Option(
+      names = "--budget",
+      paramLabel = "USD",
+      description =
+          "the most the run may spend on LLM calls, in US dollars (default: no limit); once what"
+              + " it spent plus what its calls in flight may cost reaches it, the run pauses, and"
+              + " a resume with a higher --budget goes on")
+  String budget;
+
+  /** The budget given with {@code --budget}, or null; a bad one is a user error. */
+  Double budget() {
+    return parseBudget(budget);
+  }
+
+  /** A {@code --budget} value: a positive number of US dollars; null when not given. */
+  static Double parseBudget(String text) {
+    if (text == null) {
+      return null;
+    }
+    String bare = text.strip();
+    bare = bare.startsWith("$") ? bare.substring(1) : bare;
+    try {
+      double usd = Double.parseDouble(bare);
+      RunSpec.checkBudget(usd);
+      return usd;
+    } catch (IllegalArgumentException e) {
+      throw new UserException(
+          "--budget: expected a positive number of US dollars, such as 5 or 0.25, got '"
+              + text
+              + "'",
+          2);
+    }
+  }
+
+  /** The prompt inputs the spec's files make, as a worker reads them from the store. */
+  PromptInputs promptInputs() {
+    try {
+      return prompts
+          .read(ExplainerKind.fromConfigName(explainer), SimulatorKind.fromConfigName(simulator))
+          .inputs();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), 2);
+    }
+  }
+
   /** The id given with {@code --run-id}, or null. */
   String runId() {
     return runId;
@@ -116,6 +162,7 @@ public final class RunSpecOptions {
   RunSpec spec(String id, String llmModel, CaptureRun capture) {
     needsLlmModel();
     checkSelections();
+    Double usd = budget();
     try {
       RunSpec spec =
           new RunSpec(
@@ -135,7 +182,8 @@ public final class RunSpecOptions {
               ExplainerKind.fromConfigName(explainer), SimulatorKind.fromConfigName(simulator));
       return spec.withPrompts(
               chosen.texts(), chosen.explainerSet(), chosen.simulatorSet(), prompts.escapeTokens())
-          .withPublish(PublishPolicy.fromConfigName(publish).configName());
+          .withPublish(PublishPolicy.fromConfigName(publish).configName())
+          .withBudget(usd);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }

@@ -51,6 +51,13 @@ final class Summary {
         s.cachedPromptTokens(),
         s.completionTokens(),
         s.costUsd());
+    if (view.status() != null && view.status().budgetUsd() != null) {
+      out.printf(
+          Locale.ROOT,
+          "budget $%.4f%s%n",
+          view.status().budgetUsd(),
+          view.status().reason() == null ? "" : "; paused: " + view.status().reason());
+    }
     Path root = store.toAbsolutePath();
     out.println(
         "results: "

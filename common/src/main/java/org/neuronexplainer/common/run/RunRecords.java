@@ -58,6 +58,11 @@ public final class RunRecords {
     return RUNS + runId + "/spec.json";
   }
 
+  /** Where a worker records that it refused a call of the run for its budget. */
+  public static String budgetReachedKey(String runId) {
+    return RUNS + runId + "/budget-reached.json";
+  }
+
   public static String statusKey(String runId) {
     return RUNS + runId + "/status.json";
   }
@@ -284,6 +289,36 @@ public final class RunRecords {
   /** Forgets re-queued work once the broker acknowledged its jobs. */
   public void removeRequeued(String key) {
     store.delete(key);
+  }
+
+  /**
+   * What {@link #budgetReachedKey} holds: a worker refused a call of the run because what the run
+   * spent, what its calls in flight may cost and the call's own price would pass its budget. The
+   * coordinator pauses the run when it finds it.
+   *
+   * @param spentUsd what the worker counted as spent (the coordinator's count and its own jobs')
+   * @param reservedUsd what the calls in flight in that worker may cost
+   * @param callUsd the refused call's estimated price
+   */
+  public record BudgetReached(
+      String runId,
+      double budgetUsd,
+      double spentUsd,
+      double reservedUsd,
+      double callUsd,
+      long atMillis) {}
+
+  public void putBudgetReached(BudgetReached marker) {
+    store.put(budgetReachedKey(marker.runId()), write(marker));
+  }
+
+  public Optional<BudgetReached> budgetReached(String runId) {
+    return store.get(budgetReachedKey(runId)).map(b -> read(b, BudgetReached.class));
+  }
+
+  /** Forgets the marker, as a resume with a new budget does. */
+  public void removeBudgetReached(String runId) {
+    store.delete(budgetReachedKey(runId));
   }
 
   public void putDone(NeuronId neuron, DoneMarker marker) {

@@ -1,5 +1,6 @@
 package org.neuronexplainer.common.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,6 +35,9 @@ import java.util.regex.Pattern;
  *     writes it raw, as the original did
  * @param publish the {@link PublishPolicy} by which the run's results replace the store's {@code
  *     explanations/} view, by config name; null (absent in older specs) reads as {@code latest}
+ * @param budgetUsd the most the run may spend on LLM calls, in US dollars, or null for no limit:
+ *     once what it spent plus what its calls in flight may cost reaches it, no new call is made and
+ *     the run is {@link RunState#PAUSED}; a resume may raise it ({@link RunStatus#budgetUsd()})
  */
 public record RunSpec(
     String runId,
@@ -50,7 +54,8 @@ public record RunSpec(
     RunInput explainerFewShot,
     RunInput simulatorFewShot,
     boolean escapeTokens,
-    String publish) {
+    String publish,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double budgetUsd) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -139,6 +144,54 @@ public record RunSpec(
     if (maxAttempts < 1 || maxAttempts > 100) {
       throw new IllegalArgumentException("maxAttempts must be in 1..100, got " + maxAttempts);
     }
+    checkBudget(budgetUsd);
+  }
+
+  /**
+   * Refuses a budget that is not a positive number of US dollars, in the words every command and
+   * the API use for it; null (no budget) passes.
+   */
+  public static void checkBudget(Double budgetUsd) {
+    if (budgetUsd != null && !(budgetUsd > 0 && Double.isFinite(budgetUsd))) {
+      throw new IllegalArgumentException(
+          "budget must be a positive number of US dollars, such as 5 or 0.25, got " + budgetUsd);
+    }
+  }
+
+  /** A run without a budget: the shape of every spec before budgets existed. */
+  public RunSpec(
+      String runId,
+      String source,
+      String layers,
+      String neurons,
+      String explainer,
+      String simulator,
+      String calibration,
+      String llmModel,
+      int maxAttempts,
+      CaptureRun capture,
+      RunInput promptTexts,
+      RunInput explainerFewShot,
+      RunInput simulatorFewShot,
+      boolean escapeTokens,
+      String publish) {
+    this(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        publish,
+        null);
   }
 
   /** A run with the default publish policy: the shape of every spec before policies existed. */
@@ -246,7 +299,8 @@ public record RunSpec(
         explainerSet,
         simulatorSet,
         escape,
-        publish);
+        publish,
+        budgetUsd);
   }
 
   /** The same spec with the publish policy named {@code policy}. */
@@ -266,7 +320,29 @@ public record RunSpec(
         explainerFewShot,
         simulatorFewShot,
         escapeTokens,
-        policy);
+        policy,
+        budgetUsd);
+  }
+
+  /** The same spec with a budget of {@code usd} US dollars (null for none). */
+  public RunSpec withBudget(Double usd) {
+    return new RunSpec(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        publish,
+        usd);
   }
 
   /** The same spec with the inputs' contents left out, as it is stored. */

@@ -64,7 +64,7 @@ public final class ApiRoutes implements Consumer<Router> {
                 respond(ctx, 200, () -> Map.of("requeued", runs.requeue(id(ctx), neurons(ctx)))));
     router
         .post("/api/runs/:id/resume")
-        .handler(ctx -> respond(ctx, 200, () -> runs.resume(id(ctx))));
+        .handler(ctx -> respond(ctx, 200, () -> runs.resume(id(ctx), budget(ctx))));
     router
         .post("/api/runs/:id/cancel")
         .handler(ctx -> respond(ctx, 200, () -> runs.cancel(id(ctx))));
@@ -123,6 +123,19 @@ public final class ApiRoutes implements Consumer<Router> {
     }
     spec.checkBackends();
     return spec;
+  }
+
+  /** A resume's new budget, {@code {"budgetUsd": 12.5}}; null when the body names none. */
+  private Double budget(RoutingContext ctx) throws Exception {
+    JsonNode budget = body(ctx).get("budgetUsd");
+    if (budget == null || budget.isNull()) {
+      return null;
+    }
+    if (!budget.isNumber()) {
+      throw new IllegalArgumentException(
+          "budgetUsd must be a positive number of US dollars, such as 5 or 0.25, got " + budget);
+    }
+    return budget.doubleValue();
   }
 
   private List<String> neurons(RoutingContext ctx) throws Exception {

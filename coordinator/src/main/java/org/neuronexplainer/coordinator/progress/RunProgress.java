@@ -301,6 +301,11 @@ public final class RunProgress {
     return count(NeuronState.FAILED) > 0 || !failedUnits(Stage.WEIGHTS).isEmpty();
   }
 
+  /** The LLM cost its neurons' events reported, in US dollars. */
+  public double costUsd() {
+    return costUsd;
+  }
+
   public long completed() {
     return completed;
   }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,6 +91,8 @@ public final class RunService implements AutoCloseable {
    */
   private final Map<String, Long> leftCountedAt = new ConcurrentHashMap<>();
 
+  private final RunBudgetWatch budgets;
+
   public RunService(
       RunRecords records,
       RunPlanner planner,
@@ -116,6 +119,7 @@ public final class RunService implements AutoCloseable {
     this.board = board;
     this.clock = clock;
     this.captures = new CaptureRuns(records.store(), jobs, board);
+    this.budgets = new RunBudgetWatch(records, board, clock);
   }
 
   /** Loads every run record of the store: how a restarted coordinator knows its runs. */
@@ -190,7 +194,7 @@ public final class RunService implements AutoCloseable {
     CapturePlan capturePlan = spec.captures() ? CaptureRuns.plan(spec) : null;
     List<NeuronId> neurons = capturePlan != null ? capturePlan.neurons() : planner.plan(spec);
     long now = clock.getAsLong();
-    RunStatus status = new RunStatus(spec.runId(), RunState.RUNNING, neurons.size(), now, 0);
+    RunStatus status = RunStatus.submitted(spec.runId(), neurons.size(), now, spec.budgetUsd());
     // Stored without the input files' contents, which go beside it.
     spec = records.putSpec(spec);
     records.putPlan(spec.runId(), neurons);
@@ -503,7 +507,9 @@ public final class RunService implements AutoCloseable {
   public synchronized int recordLeft(String runId) {
     RunStatus status = statuses.get(runId);
     if (status == null
-        || (status.state() != RunState.INTERRUPTED && status.state() != RunState.CANCELLED)) {
+        || (status.state() != RunState.INTERRUPTED
+            && status.state() != RunState.CANCELLED
+            && status.state() != RunState.PAUSED)) {
       return -1;
     }
     RunStatus next = status.stopped(status.state(), status.finishedMillis(), withoutResult(runId));
@@ -567,7 +573,20 @@ public final class RunService implements AutoCloseable {
    * @throws PublishPendingException when the broker did not take the jobs in time
    */
   public RunView resume(String runId) {
-    int jobCount = markResumed(runId);
+    return resume(runId, null);
+  }
+
+  /**
+   * As {@link #resume(String)}, with a new budget: {@code budgetUsd} replaces the run's (null keeps
+   * it). A run paused by its budget is resumed only with a higher budget, and any run only with a
+   * budget above what it has spent.
+   *
+   * @throws IllegalArgumentException when the budget is not a positive number
+   * @throws RunConflictException when the run's budget (the new one or its own) is spent
+   */
+  public RunView resume(String runId, Double budgetUsd) {
+    RunSpec.checkBudget(budgetUsd);
+    int jobCount = markResumed(runId, budgetUsd);
     if (jobCount > 0) {
       awaitBroker(
           runId,
@@ -578,7 +597,7 @@ public final class RunService implements AutoCloseable {
   }
 
   /** Checks that the run can be resumed, sets its progress and queues its jobs; returns them. */
-  private synchronized int markResumed(String runId) {
+  private synchronized int markResumed(String runId, Double newBudget) {
     RunStatus status = view(runId).status();
     switch (status.state()) {
       case RUNNING ->
@@ -602,6 +621,32 @@ public final class RunService implements AutoCloseable {
     RunSpec spec = specs.get(runId);
     if (spec == null) {
       throw new IllegalStateException("run " + runId + " has no stored spec to resume with");
+    }
+    Double budget = newBudget != null ? newBudget : status.budgetUsd();
+    double spent = budgets.spent(runId, status);
+    boolean raised =
+        newBudget != null && (status.budgetUsd() == null || newBudget > status.budgetUsd());
+    if (status.state() == RunState.PAUSED && !raised) {
+      throw new RunConflictException(
+          String.format(
+              Locale.ROOT,
+              "run %s is paused (%s): resume it with a budget above $%.4f",
+              runId,
+              status.reason(),
+              status.budgetUsd()));
+    }
+    if (budget != null && spent >= budget) {
+      throw new RunConflictException(
+          String.format(
+              Locale.ROOT,
+              "run %s has spent $%.4f of its budget of $%.4f: resume it with a higher budget",
+              runId,
+              spent,
+              budget));
+    }
+    if (budget != null) {
+      // A worker's refusal under the old budget is not a reason to pause under the new one.
+      records.removeBudgetReached(runId);
     }
     Map<String, Double> done = new HashMap<>();
     List<String> left = new ArrayList<>();
@@ -636,7 +681,10 @@ public final class RunService implements AutoCloseable {
     }
     board.resumed(runId, done, left);
     leftCountedAt.remove(runId);
-    RunStatus next = status.resumed(clock.getAsLong());
+    RunStatus next = status.resumed(clock.getAsLong(), budget);
+    if (budget != null) {
+      next = next.withSpent(spent);
+    }
     records.putStatus(next);
     statuses.put(runId, next);
     if (!published(runId)) {
@@ -684,7 +732,32 @@ public final class RunService implements AutoCloseable {
               .orElse(RunState.RUNNING);
       if (next != RunState.RUNNING) {
         setState(status.runId(), next);
+      } else if (status.budgetUsd() != null) {
+        keepBudget(status.runId());
       }
+    }
+  }
+
+  /**
+   * Records a running run's spend in its status, where workers read it, and pauses the run once its
+   * budget is reached: by the spend the events report, or by a worker that refused a call.
+   */
+  private synchronized void keepBudget(String runId) {
+    RunStatus status = statuses.get(runId);
+    if (status == null || status.state() != RunState.RUNNING || status.budgetUsd() == null) {
+      return;
+    }
+    double spent = budgets.spent(runId, status);
+    String reason = budgets.reason(runId, status, spent);
+    if (reason != null) {
+      RunStatus next = status.paused(clock.getAsLong(), withoutResult(runId), spent, reason);
+      records.putStatus(next);
+      statuses.put(runId, next);
+      LOG.info("run {} paused: {}", runId, reason);
+    } else if (status.spentUsd() == null || Math.abs(spent - status.spentUsd()) > 1e-9) {
+      RunStatus next = status.withSpent(spent);
+      records.putStatus(next);
+      statuses.put(runId, next);
     }
   }
 
@@ -698,7 +771,8 @@ public final class RunService implements AutoCloseable {
     if (spec == null
         || !spec.captures()
         || status.state() == RunState.INTERRUPTED
-        || status.state() == RunState.CANCELLED) {
+        || status.state() == RunState.CANCELLED
+        || status.state() == RunState.PAUSED) {
       return;
     }
     int removed = captures.removePartialsWhenCollated(spec);

@@ -5,6 +5,7 @@ import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerKind;
+import org.neuronexplainer.worker.llm.CallBudget;
 import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.simulate.Simulator;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
@@ -19,6 +20,14 @@ public interface Backends {
   /** One job's backends; by default the three below, with no usage account. */
   default NeuronBackends forNeuron(RunSpec spec) {
     return new NeuronBackends(explainer(spec), simulator(spec), transport(spec), null);
+  }
+
+  /**
+   * One job's backends whose calls {@code budget} admits one by one; by default (backends that call
+   * no model) the same as {@link #forNeuron(RunSpec)}.
+   */
+  default NeuronBackends forNeuron(RunSpec spec, CallBudget budget) {
+    return forNeuron(spec);
   }
 
   Explainer explainer(RunSpec spec);

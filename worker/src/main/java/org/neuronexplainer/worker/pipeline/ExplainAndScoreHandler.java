@@ -20,6 +20,7 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.Explanation;
+import org.neuronexplainer.worker.llm.CallBudget;
 import org.neuronexplainer.worker.llm.UsageTotals;
 import org.neuronexplainer.worker.records.SliceParams;
 import org.neuronexplainer.worker.score.NeuronScorer;
@@ -49,11 +50,13 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
   private final Backends backends;
   private final Duration timeout;
   private final ExplanationView view;
+  private final RunBudgets budgets;
 
   public ExplainAndScoreHandler(
       RunRecords records, NeuronRecordSource source, Backends backends, Duration timeout) {
     this.records = records;
     this.specs = new RunSpecs(records, System::currentTimeMillis);
+    this.budgets = new RunBudgets(records, specs, System::currentTimeMillis);
     this.source = source;
     this.backends = backends;
     this.timeout = timeout;
@@ -73,13 +76,25 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
   public JobMetrics run(ExplainAndScoreJob job) {
     String runId = job.header().runId();
     specs.requireActive(runId);
+    RunBudgets.Job budget = budgets.open(runId);
+    try {
+      return run(job, budget == null ? CallBudget.NONE : budget);
+    } finally {
+      if (budget != null) {
+        budget.close();
+      }
+    }
+  }
+
+  private JobMetrics run(ExplainAndScoreJob job, CallBudget budget) {
+    String runId = job.header().runId();
     RunSpec spec = specs.spec(runId);
     ExplanationView.policy(spec); // an unknown policy fails the neuron before any LLM call
     NeuronRecord record =
         source
             .record(job.neuron())
             .orElseThrow(() -> new PermanentException("no NeuronRecord at " + job.recordKey()));
-    NeuronBackends backends = this.backends.forNeuron(spec);
+    NeuronBackends backends = this.backends.forNeuron(spec, budget);
     List<String> explanations =
         await(backends.explainer().explain(ExplainerInput.of(record), backends.transport()))
             .stream()

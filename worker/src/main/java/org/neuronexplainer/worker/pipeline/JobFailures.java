@@ -2,6 +2,7 @@ package org.neuronexplainer.worker.pipeline;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.neuronexplainer.common.messaging.DroppedJobException;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.worker.explain.ExplanationParseException;
@@ -22,7 +23,9 @@ final class JobFailures {
 
   static RuntimeException classify(Throwable failure) {
     Throwable cause = unwrap(failure);
-    if (cause instanceof PermanentException || cause instanceof RetryableException) {
+    if (cause instanceof PermanentException
+        || cause instanceof RetryableException
+        || cause instanceof DroppedJobException) {
       return (RuntimeException) cause;
     }
     if (cause instanceof PermanentLlmException llm) {

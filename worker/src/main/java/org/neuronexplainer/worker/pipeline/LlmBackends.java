@@ -8,12 +8,17 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
+import org.neuronexplainer.worker.llm.BudgetedTransport;
+import org.neuronexplainer.worker.llm.CallBudget;
 import org.neuronexplainer.worker.llm.ClientTransport;
 import org.neuronexplainer.worker.llm.LlmClient;
+import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.llm.UsageAccumulator;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.simulate.LlmSimulator;
+import org.neuronexplainer.worker.simulate.SimulationProtocol;
 import org.neuronexplainer.worker.simulate.Simulator;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 import org.neuronexplainer.worker.simulate.SimulatorSettings;
@@ -57,9 +62,18 @@ public final class LlmBackends implements Backends {
 
   @Override
   public NeuronBackends forNeuron(RunSpec spec) {
+    return forNeuron(spec, CallBudget.NONE);
+  }
+
+  @Override
+  public NeuronBackends forNeuron(RunSpec spec, CallBudget budget) {
     // A fresh account under the client's totals, shared by the explainer's and simulator's calls.
     UsageAccumulator account = client.usage().child();
     LlmTransport transport = new ClientTransport(client, account);
+    if (budget.limited()) {
+      budget.track(account);
+      transport = new BudgetedTransport(transport, budget, client.config());
+    }
     return new NeuronBackends(
         explainer(spec), simulator(spec, transport), transport, needsModel(spec) ? account : null);
   }
@@ -70,15 +84,22 @@ public final class LlmBackends implements Backends {
     if (!kind.needsModel()) {
       return kind.create(null);
     }
-    String model = model(spec);
-    // LLM_TOKENIZER when set, else the model's encoding (docs/method.md 3.3).
-    TokenCounter counter = TokenCounter.of(client.config().tokenizerFor(model));
+    return explainer(kind, model(spec), client.config(), prompts.apply(spec));
+  }
+
+  /**
+   * The model-backed explainer {@code kind} as a worker builds it for {@code model}: the chat
+   * format, the original's sampling defaults, prompts from {@code inputs}, and prompt tokens
+   * counted with {@code LLM_TOKENIZER} when set, else the model's encoding (docs/method.md 3.3).
+   * {@code run --dry-run} builds its requests with this too.
+   */
+  public static Explainer explainer(
+      ExplainerKind kind, String model, LlmConfig config, PromptInputs inputs) {
+    TokenCounter counter = TokenCounter.of(config.tokenizerFor(model));
     return parse(
         () ->
             kind.create(
-                ExplainerSettings.defaults(model, PromptFormat.CHAT)
-                    .withPrompts(prompts.apply(spec)),
-                counter));
+                ExplainerSettings.defaults(model, PromptFormat.CHAT).withPrompts(inputs), counter));
   }
 
   @Override
@@ -96,19 +117,33 @@ public final class LlmBackends implements Backends {
     if (!kind.needsModel()) {
       return kind.create((String) null, transport);
     }
-    PromptInputs inputs = prompts.apply(spec);
+    return new LlmSimulator(
+        protocol(kind, model(spec), allAtOnceMaxTokens, prompts.apply(spec)), transport);
+  }
+
+  /**
+   * The requests of the model-backed simulator {@code kind} as a worker builds them for {@code
+   * model}, with the all-at-once backend's {@code max_tokens} and prompts from {@code inputs}.
+   * {@code run --dry-run} builds its requests with this too.
+   */
+  public static SimulationProtocol protocol(
+      SimulatorKind kind, String model, int allAtOnceMaxTokens, PromptInputs inputs) {
     return parse(
         () ->
-            kind.create(
-                SimulatorSettings.defaults(model(spec)).withAllAtOnceMaxTokens(allAtOnceMaxTokens),
-                transport,
+            kind.protocol(
+                SimulatorSettings.defaults(model).withAllAtOnceMaxTokens(allAtOnceMaxTokens),
                 inputs));
   }
 
+  /**
+   * The model of a run's model-backed backends: the spec's, else the client's {@code LLM_MODEL}.
+   */
+  public static String model(RunSpec spec, LlmConfig config) {
+    return spec.llmModel() != null && !spec.llmModel().isBlank() ? spec.llmModel() : config.model();
+  }
+
   private String model(RunSpec spec) {
-    return spec.llmModel() != null && !spec.llmModel().isBlank()
-        ? spec.llmModel()
-        : client.config().model();
+    return model(spec, client.config());
   }
 
   private static boolean needsModel(RunSpec spec) {

@@ -20,7 +20,12 @@ final class RunSpecs {
 
   private static final long STATE_TTL_MILLIS = 1_000;
 
-  private record CachedState(RunState state, long readAt) {}
+  /** A run's status as last read; null when the store holds none. */
+  private record CachedState(RunStatus status, long readAt) {
+    RunState state() {
+      return status == null ? RunState.RUNNING : status.state();
+    }
+  }
 
   private final RunRecords records;
   private final LongSupplier clock;
@@ -51,9 +56,38 @@ final class RunSpecs {
 
   /**
    * Throws a permanent failure when the run was cancelled, and drops the job when it was
-   * interrupted.
+   * interrupted or paused (its neuron stays without a result, for a resume).
    */
   void requireActive(String runId) {
+    CachedState cached = cached(runId);
+    if (cached.state() == RunState.CANCELLED) {
+      throw new PermanentException("run " + runId + " was cancelled");
+    }
+    if (cached.state() == RunState.INTERRUPTED) {
+      throw new DroppedJobException("run " + runId + " was interrupted");
+    }
+    if (cached.state() == RunState.PAUSED) {
+      throw new BudgetReachedException(
+          "run "
+              + runId
+              + " is paused"
+              + (cached.status().reason() == null ? "" : ": " + cached.status().reason()));
+    }
+  }
+
+  /** The run's status, read at most once a second while it runs; null when the store has none. */
+  RunStatus status(String runId) {
+    return cached(runId).status();
+  }
+
+  /** The run's status read now from the store; null when it has none. */
+  RunStatus freshStatus(String runId) {
+    CachedState cached = new CachedState(records.status(runId).orElse(null), clock.getAsLong());
+    states.put(runId, cached);
+    return cached.status();
+  }
+
+  private CachedState cached(String runId) {
     long now = clock.getAsLong();
     CachedState cached = states.get(runId);
     // A stopped run is read again before a job of it is dropped or failed: a resume marks it
@@ -61,15 +95,9 @@ final class RunSpecs {
     if (cached == null
         || now - cached.readAt() > STATE_TTL_MILLIS
         || cached.state() != RunState.RUNNING) {
-      RunState state = records.status(runId).map(RunStatus::state).orElse(RunState.RUNNING);
-      cached = new CachedState(state, now);
+      cached = new CachedState(records.status(runId).orElse(null), now);
       states.put(runId, cached);
     }
-    if (cached.state() == RunState.CANCELLED) {
-      throw new PermanentException("run " + runId + " was cancelled");
-    }
-    if (cached.state() == RunState.INTERRUPTED) {
-      throw new DroppedJobException("run " + runId + " was interrupted");
-    }
+    return cached;
   }
 }

@@ -1,0 +1,142 @@
+package org.neuronexplainer.cli.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.run.RunEstimate;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.coordinator.runs.RunPlanner;
+import org.neuronexplainer.worker.estimate.RunEstimator;
+import org.neuronexplainer.worker.llm.LlmConfig;
+import org.neuronexplainer.worker.pipeline.StoreNeuronRecords;
+import org.neuronexplainer.worker.texts.PromptInputs;
+
+/**
+ * {@code run --dry-run}: the calls, tokens and price of a run over the store's NeuronRecords,
+ * counted from the requests its workers would build, with no broker, no coordinator and nothing
+ * sent.
+ */
+final class DryRun {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DryRun() {}
+
+  /**
+   * Counts the run, shows progress on {@code err} over many neurons, and prints the estimate to
+   * {@code out}: as text, or as one JSON object with {@code json}.
+   */
+  static RunEstimate print(
+      RunSpec spec,
+      PromptInputs inputs,
+      BlobStore store,
+      LlmConfig llm,
+      int allAtOnceMaxTokens,
+      boolean json,
+      PrintStream out,
+      PrintStream err) {
+    if (spec.captures()) {
+      throw new UserException(
+          "--dry-run counts the requests built from a run's NeuronRecords, which a capture run"
+              + " has only once it has captured them: capture first (capture, collate), then"
+              + " run --dry-run over that store",
+          2);
+    }
+    RunEstimate estimate = estimate(spec, inputs, store, llm, allAtOnceMaxTokens, err);
+    if (json) {
+      try {
+        out.println(JSON.writeValueAsString(estimate));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("an estimate is always writable", e);
+      }
+    } else {
+      printText(out, spec, estimate);
+    }
+    out.flush();
+    return estimate;
+  }
+
+  static RunEstimate estimate(
+      RunSpec spec,
+      PromptInputs inputs,
+      BlobStore store,
+      LlmConfig llm,
+      int allAtOnceMaxTokens,
+      PrintStream err) {
+    List<NeuronId> plan;
+    RunEstimator.Tally tally;
+    try {
+      plan = new RunPlanner(store).plan(spec);
+      tally = new RunEstimator(llm, allAtOnceMaxTokens).tally(spec, inputs);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), 2);
+    }
+    StoreNeuronRecords records = new StoreNeuronRecords(store);
+    ProgressView progress = new ProgressView(err, System.console() != null);
+    long start = System.nanoTime();
+    for (int i = 0; i < plan.size(); i++) {
+      NeuronId neuron = plan.get(i);
+      try {
+        tally.add(
+            records
+                .record(neuron)
+                .orElseThrow(() -> new UserException("no NeuronRecord for " + neuron, 1)));
+      } catch (RuntimeException e) {
+        if (e instanceof UserException) {
+          throw e;
+        }
+        throw new UserException("neuron " + neuron + ": " + e.getMessage(), 1);
+      }
+      progress.counting(i + 1, plan.size(), (System.nanoTime() - start) / 1e9);
+    }
+    return tally.result();
+  }
+
+  private static void printText(PrintStream out, RunSpec spec, RunEstimate e) {
+    out.printf(
+        Locale.ROOT,
+        "dry run of %s: %d neurons, explainer %s, simulator %s, calibration %s%n",
+        spec.runId(),
+        e.neurons(),
+        spec.explainer(),
+        spec.simulator(),
+        spec.calibration());
+    out.printf(
+        Locale.ROOT,
+        "calls: %d (%d explanation, %d simulation)%s%n",
+        e.calls(),
+        e.explanationCalls(),
+        e.simulationCalls(),
+        e.model() == null ? "" : " to " + e.model());
+    if (e.model() != null) {
+      out.printf(
+          Locale.ROOT,
+          "tokens: %d prompt (%s, %s), at most %d completion%n",
+          e.promptTokens(),
+          e.tokenizer(),
+          e.exact() ? "exact" : "see the assumptions below",
+          e.completionTokens());
+    }
+    if (e.costUsd() == null) {
+      out.println("price: unknown (set LLM_PRICES, e.g. LLM_PRICES=" + e.model() + "=2.5:10)");
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "price: $%.4f sent one by one, $%.4f through the batch API%n",
+          e.costUsd(),
+          e.batchCostUsd());
+    }
+    if (spec.budgetUsd() != null) {
+      out.printf(Locale.ROOT, "budget: $%.4f%n", spec.budgetUsd());
+    }
+    for (String assumption : e.assumptions()) {
+      out.println("assumed: " + assumption);
+    }
+    out.println("nothing was sent and no run was started");
+  }
+}
