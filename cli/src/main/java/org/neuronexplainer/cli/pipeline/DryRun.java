@@ -100,9 +100,10 @@ final class DryRun {
   private static void printText(PrintStream out, RunSpec spec, RunEstimate e) {
     out.printf(
         Locale.ROOT,
-        "dry run of %s: %d neurons, explainer %s, simulator %s, calibration %s%n",
+        "dry run of %s: %d neuron%s, explainer %s, simulator %s, calibration %s%n",
         spec.runId(),
         e.neurons(),
+        e.neurons() == 1 ? "" : "s",
         spec.explainer(),
         spec.simulator(),
         spec.calibration());

@@ -601,7 +601,9 @@ public final class RunCommand implements Callable<Integer> {
             CpuClock.selfNanos() - cpu0,
             brokerCpu0 < 0 ? -1 : CpuClock.processNanos(broker.pid()) - brokerCpu0);
         if (json) {
-          System.out.println(Summary.json(id, view.state(), view.progress(), seconds, storeDir));
+          System.out.println(
+              Summary.json(
+                  id, view.state(), view.status().reason(), view.progress(), seconds, storeDir));
           System.out.flush();
         }
         ended = view.status().state();

@@ -140,13 +140,22 @@ final class Summary {
 
   /**
    * The summary of {@code run --json}: one JSON object, for scripts. Scores and costs are numbers
-   * (the mean score null when no neuron has one), paths absolute.
+   * (the mean score null when no neuron has one), paths absolute; {@code reason} (why a run paused)
+   * only when there is one.
    */
   static String json(
-      String runId, String state, RunProgress.Summary s, double seconds, Path store) {
+      String runId,
+      String state,
+      String reason,
+      RunProgress.Summary s,
+      double seconds,
+      Path store) {
     ObjectNode json = JSON.createObjectNode();
     json.put("runId", runId);
     json.put("state", state);
+    if (reason != null) {
+      json.put("reason", reason);
+    }
     json.put("neurons", s.neurons());
     json.put("done", s.states().getOrDefault("done", 0));
     json.put("failed", s.states().getOrDefault("failed", 0));
