@@ -24,6 +24,7 @@ import org.neuronexplainer.coordinator.api.ApiRoutes;
 import org.neuronexplainer.coordinator.api.BearerAuth;
 import org.neuronexplainer.coordinator.progress.EventFollower;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
+import org.neuronexplainer.coordinator.runs.RunEstimates;
 import org.neuronexplainer.coordinator.runs.RunPlanner;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.viewer.RunSource;
@@ -65,8 +66,18 @@ public final class Coordinator implements AutoCloseable {
     this.viewer = viewer;
   }
 
+  /** A coordinator whose API does not estimate runs ({@code POST /api/runs/estimate}: 501). */
   public static Coordinator start(
       CoordinatorConfig config, BlobStore store, MetricsSetup metricsSetup) throws Exception {
+    return start(config, store, metricsSetup, null);
+  }
+
+  /**
+   * @param estimates counts {@code POST /api/runs/estimate} over {@code store}; null for none
+   */
+  public static Coordinator start(
+      CoordinatorConfig config, BlobStore store, MetricsSetup metricsSetup, RunEstimates estimates)
+      throws Exception {
     KafkaClients clients = new KafkaClients(config.kafka());
     Topics topics = config.kafka().topics();
     if (config.createTopics()) {
@@ -152,7 +163,7 @@ public final class Coordinator implements AutoCloseable {
                 // routes (/api/viewer/...) for the token. Re-queue and cancel stay behind it.
                 ViewerRoutes.mount(router, vertx, viewer);
               }
-              new ApiRoutes(vertx, runs, auth).accept(router);
+              new ApiRoutes(vertx, runs, auth, estimates).accept(router);
             });
     return new Coordinator(producer, brokerAdmin, follower, runs, ticker, holder[0], viewer);
   }

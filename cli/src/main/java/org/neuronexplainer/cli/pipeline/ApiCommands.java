@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.common.run.RunEstimate;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import picocli.CommandLine.Command;
@@ -45,12 +47,25 @@ public final class ApiCommands {
   private ApiCommands() {}
 
   static String request(String method, String path, Object body) throws Exception {
-    Env env = new Env(System.getenv());
+    return request(
+        new Env(System.getenv()),
+        Path.of(System.getProperty("user.home"), ".neuron-explainer"),
+        method,
+        path,
+        body);
+  }
+
+  /**
+   * Sends a request to the coordinator {@code env} names, with its token or the one kept in {@code
+   * home}, and returns the answer's body.
+   */
+  static String request(Env env, Path home, String method, String path, Object body)
+      throws Exception {
     URI base;
     String token;
     try {
       base = env.httpUrl("COORDINATOR_URL", "http://localhost:8080");
-      token = token(env, Path.of(System.getProperty("user.home"), ".neuron-explainer"));
+      token = token(env, home);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }
@@ -70,9 +85,12 @@ public final class ApiCommands {
     } catch (IOException e) {
       throw new UserException("cannot reach the coordinator at " + base + ": " + e, 2);
     }
-    if (response.statusCode() == 409 || response.statusCode() == 404) {
-      // A conflict with the run's state ("run X already succeeded at ...; nothing to cancel") or an
-      // unknown run is said plainly: the API's message is the whole story.
+    if (response.statusCode() == 409
+        || response.statusCode() == 404
+        || response.statusCode() == 501) {
+      // A conflict with the run's state ("run X already succeeded at ...; nothing to cancel"), an
+      // unknown run or a coordinator that cannot estimate is said plainly: the API's message is
+      // the whole story.
       throw new UserException(errorMessage(response.body()), 1);
     }
     if (response.statusCode() >= 300) {
@@ -140,8 +158,26 @@ public final class ApiCommands {
     }
   }
 
-  @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submits a run.")
+  @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Submits a run.",
+        "With --dry-run the coordinator counts the run's calls, tokens and price instead, as",
+        "`run --dry-run` does over a local store, and nothing is started."
+      })
   public static final class Submit implements Callable<Integer> {
+
+    @Option(
+        names = "--dry-run",
+        description =
+            "print the calls, prompt and completion tokens and the price (one by one and through"
+                + " the batch API) the run would cost, counted by the coordinator over its store;"
+                + " nothing is written or sent")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "with --dry-run, print the estimate as one JSON object")
+    boolean json;
 
     @Mixin RunSpecOptions runSpec;
 
@@ -158,6 +194,19 @@ public final class ApiCommands {
      * coordinator names the run).
      */
     ObjectNode body() {
+      return body(spec());
+    }
+
+    private ObjectNode body(RunSpec spec) {
+      ObjectNode json = JSON.valueToTree(spec);
+      if (runSpec.runId() == null) {
+        json.remove("runId");
+      }
+      return json;
+    }
+
+    /** The run's spec, named {@code pending} when no run id was given. */
+    private RunSpec spec() {
       CaptureRun captureRun = null;
       if (capture.given()) {
         if (capture.model == null || capture.corpus == null) {
@@ -167,17 +216,33 @@ public final class ApiCommands {
         captureRun = capture.toCaptureAsGiven();
       }
       String id = runSpec.runId();
-      RunSpec spec = runSpec.spec(id == null ? "pending" : id, llmModel, captureRun);
-      ObjectNode json = JSON.valueToTree(spec);
-      if (id == null) {
-        json.remove("runId");
-      }
-      return json;
+      return runSpec.spec(id == null ? "pending" : id, llmModel, captureRun);
     }
 
     @Override
     public Integer call() throws Exception {
+      if (json && !dryRun) {
+        throw new UserException("--json goes with --dry-run: a submit prints JSON anyway", 2);
+      }
+      if (dryRun) {
+        return dryRun(
+            new Env(System.getenv()),
+            Path.of(System.getProperty("user.home"), ".neuron-explainer"),
+            System.out);
+      }
       System.out.println(request("POST", "/api/runs", body()));
+      return 0;
+    }
+
+    /**
+     * Asks the coordinator {@code env} names for the run's estimate and prints it to {@code out}.
+     */
+    int dryRun(Env env, Path home, PrintStream out) throws Exception {
+      RunSpec spec = spec();
+      RunEstimate estimate =
+          JSON.readValue(
+              request(env, home, "POST", "/api/runs/estimate", body(spec)), RunEstimate.class);
+      DryRun.print(spec, runSpec.runId(), estimate, json, out);
       return 0;
     }
   }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.run.RunEstimate;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
@@ -19,7 +20,7 @@ import org.neuronexplainer.worker.texts.PromptInputs;
 /**
  * {@code run --dry-run}: the calls, tokens and price of a run over the store's NeuronRecords,
  * counted from the requests its workers would build, with no broker, no coordinator and nothing
- * sent.
+ * sent. {@code submit --dry-run} prints the coordinator's count the same way.
  */
 final class DryRun {
 
@@ -48,16 +49,7 @@ final class DryRun {
           2);
     }
     RunEstimate estimate = estimate(spec, inputs, store, llm, allAtOnceMaxTokens, err);
-    if (json) {
-      try {
-        out.println(JSON.writeValueAsString(estimate));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("an estimate is always writable", e);
-      }
-    } else {
-      printText(out, spec, estimate);
-    }
-    out.flush();
+    print(spec, spec.runId(), estimate, json, out);
     return estimate;
   }
 
@@ -76,32 +68,69 @@ final class DryRun {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }
+    try {
+      return count(tally, plan, store, new ProgressView(err, System.console() != null));
+    } catch (IllegalStateException e) {
+      throw new UserException(e.getMessage(), 1);
+    }
+  }
+
+  /**
+   * Adds each planned neuron's NeuronRecord to {@code tally}, showing progress on {@code progress}
+   * (null for none).
+   *
+   * @throws IllegalStateException naming the neuron whose record is missing or cannot be counted
+   */
+  static RunEstimate count(
+      RunEstimator.Tally tally, List<NeuronId> plan, BlobStore store, ProgressView progress) {
     StoreNeuronRecords records = new StoreNeuronRecords(store);
-    ProgressView progress = new ProgressView(err, System.console() != null);
     long start = System.nanoTime();
     for (int i = 0; i < plan.size(); i++) {
       NeuronId neuron = plan.get(i);
+      NeuronRecord record;
       try {
-        tally.add(
-            records
-                .record(neuron)
-                .orElseThrow(() -> new UserException("no NeuronRecord for " + neuron, 1)));
-      } catch (RuntimeException e) {
-        if (e instanceof UserException) {
-          throw e;
+        record = records.record(neuron).orElse(null);
+        if (record != null) {
+          tally.add(record);
         }
-        throw new UserException("neuron " + neuron + ": " + e.getMessage(), 1);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("neuron " + neuron + ": " + e.getMessage(), e);
       }
-      progress.counting(i + 1, plan.size(), (System.nanoTime() - start) / 1e9);
+      if (record == null) {
+        throw new IllegalStateException("no NeuronRecord for " + neuron);
+      }
+      if (progress != null) {
+        progress.counting(i + 1, plan.size(), (System.nanoTime() - start) / 1e9);
+      }
     }
     return tally.result();
   }
 
-  private static void printText(PrintStream out, RunSpec spec, RunEstimate e) {
+  /**
+   * Prints {@code estimate} as {@code run --dry-run} does: as text, or as one JSON object with
+   * {@code json}.
+   *
+   * @param runId the run's id, or null for a run the coordinator is to name
+   */
+  static void print(
+      RunSpec spec, String runId, RunEstimate estimate, boolean json, PrintStream out) {
+    if (json) {
+      try {
+        out.println(JSON.writeValueAsString(estimate));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("an estimate is always writable", e);
+      }
+    } else {
+      printText(out, spec, runId, estimate);
+    }
+    out.flush();
+  }
+
+  private static void printText(PrintStream out, RunSpec spec, String runId, RunEstimate e) {
     out.printf(
         Locale.ROOT,
         "dry run of %s: %d neuron%s, explainer %s, simulator %s, calibration %s%n",
-        spec.runId(),
+        runId == null ? "a new run" : runId,
         e.neurons(),
         e.neurons() == 1 ? "" : "s",
         spec.explainer(),

@@ -76,7 +76,16 @@ public final class ProcessCommands {
       System.err.println("coordinator: " + config);
       awaitBroker(config.kafka(), "coordinator");
       MetricsSetup metrics = new MetricsSetup();
-      Coordinator coordinator = Coordinator.start(config, config.store().open(), metrics);
+      BlobStore store = config.store().open();
+      // Estimates count prompts as the workers build them: with the LLM_* and WORKER_PROMPT_TEXTS
+      // settings the workers are given.
+      StoreRunEstimates estimates;
+      try {
+        estimates = StoreRunEstimates.fromEnv(System.getenv(), store);
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage(), 2);
+      }
+      Coordinator coordinator = Coordinator.start(config, store, metrics, estimates);
       System.err.println(
           "coordinator: listening on " + config.host() + " port " + coordinator.port());
       runUntilStopped(coordinator, metrics);

@@ -531,15 +531,20 @@ public final class RunCommand implements Callable<Integer> {
       RunState ended;
       int code;
       AtomicBoolean topicsDeleted = new AtomicBoolean();
+      WorkerConfig workerConfig = WorkerConfig.fromEnv(env, kafka);
       try (Coordinator coordinator =
-              Coordinator.start(CoordinatorConfig.fromEnv(env, kafka), blobs, metrics);
-          Worker worker =
-              Worker.startWithLlm(
-                  WorkerConfig.fromEnv(env, kafka),
-                  llmConfig,
+              Coordinator.start(
+                  CoordinatorConfig.fromEnv(env, kafka),
                   blobs,
                   metrics,
-                  RunnerSettings.DEFAULTS)) {
+                  new StoreRunEstimates(
+                      blobs,
+                      llmConfig,
+                      workerConfig.allAtOnceMaxTokens(),
+                      workerConfig.promptTexts()));
+          Worker worker =
+              Worker.startWithLlm(
+                  workerConfig, llmConfig, blobs, metrics, RunnerSettings.DEFAULTS)) {
         err.println(
             "coordinator: " + RunViewer.address(coordinator) + " (/metrics, /healthz, /readyz)");
         awaitCaughtUp(coordinator, waits.start(), broker);

@@ -151,6 +151,22 @@ public final class RunRecords {
    * @throws IllegalArgumentException when an input other than a default one has no content
    */
   public RunSpec putSpec(RunSpec spec) {
+    checkInputs(spec);
+    putInput(spec.runId(), PROMPT_TEXTS_FILE, spec.promptTexts());
+    putInput(spec.runId(), EXPLAINER_FEW_SHOT_FILE, spec.explainerFewShot());
+    putInput(spec.runId(), SIMULATOR_FEW_SHOT_FILE, spec.simulatorFewShot());
+    RunSpec stored = spec.withoutInputContents();
+    store.put(specKey(spec.runId()), write(stored));
+    return stored;
+  }
+
+  /**
+   * Refuses a submitted spec whose input other than a default one comes without its content: the
+   * store would have nothing to build its prompts from.
+   *
+   * @throws IllegalArgumentException naming the input
+   */
+  public static void checkInputs(RunSpec spec) {
     for (RunInput input :
         new RunInput[] {spec.promptTexts(), spec.explainerFewShot(), spec.simulatorFewShot()}) {
       if (input != null && input.content() == null && !input.name().startsWith("default")) {
@@ -158,12 +174,6 @@ public final class RunRecords {
             "run input " + input.name() + " has no content: submit the file's text with it");
       }
     }
-    putInput(spec.runId(), PROMPT_TEXTS_FILE, spec.promptTexts());
-    putInput(spec.runId(), EXPLAINER_FEW_SHOT_FILE, spec.explainerFewShot());
-    putInput(spec.runId(), SIMULATOR_FEW_SHOT_FILE, spec.simulatorFewShot());
-    RunSpec stored = spec.withoutInputContents();
-    store.put(specKey(spec.runId()), write(stored));
-    return stored;
   }
 
   private void putInput(String runId, String file, RunInput input) {

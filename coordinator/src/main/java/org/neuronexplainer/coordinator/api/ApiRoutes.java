@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -16,12 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.coordinator.http.JsonResponses;
 import org.neuronexplainer.coordinator.progress.NeuronState;
 import org.neuronexplainer.coordinator.runs.PublishPendingException;
 import org.neuronexplainer.coordinator.runs.RunConflictException;
+import org.neuronexplainer.coordinator.runs.RunEstimates;
 import org.neuronexplainer.coordinator.runs.RunNotFoundException;
 import org.neuronexplainer.coordinator.runs.RunService;
 
@@ -39,11 +42,30 @@ public final class ApiRoutes implements Consumer<Router> {
   private final JsonResponses responses;
   private final RunService runs;
   private final BearerAuth auth;
+  private final RunEstimates estimates;
+  private final WorkerExecutor estimating;
 
+  /** The API without estimates: {@code POST /api/runs/estimate} answers 501. */
   public ApiRoutes(Vertx vertx, RunService runs, BearerAuth auth) {
+    this(vertx, runs, auth, null);
+  }
+
+  /**
+   * @param estimates counts {@code POST /api/runs/estimate}; null when this coordinator has no way
+   *     to build prompts (the endpoint then answers 501)
+   */
+  public ApiRoutes(Vertx vertx, RunService runs, BearerAuth auth, RunEstimates estimates) {
     this.responses = new JsonResponses(vertx, mapper, Map.of());
     this.runs = runs;
     this.auth = auth;
+    this.estimates = estimates;
+    // Estimates of large plans take a while: they queue on threads of their own, so that they
+    // never hold every thread of the pool the other requests are answered on.
+    this.estimating =
+        estimates == null
+            ? null
+            : vertx.createSharedWorkerExecutor(
+                "coordinator-estimates", ESTIMATE_THREADS, 1, TimeUnit.HOURS);
   }
 
   @Override
@@ -52,6 +74,7 @@ public final class ApiRoutes implements Consumer<Router> {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
     router.route("/api/*").failureHandler(this::tooLarge);
     router.post("/api/runs").handler(ctx -> respond(ctx, 201, () -> runs.submit(spec(ctx))));
+    router.post("/api/runs/estimate").handler(this::estimate);
     router.get("/api/runs").handler(ctx -> respond(ctx, 200, runs::list));
     router.get("/api/runs/:id").handler(ctx -> respond(ctx, 200, () -> runs.view(id(ctx))));
     router
@@ -69,6 +92,9 @@ public final class ApiRoutes implements Consumer<Router> {
         .post("/api/runs/:id/cancel")
         .handler(ctx -> respond(ctx, 200, () -> runs.cancel(id(ctx))));
   }
+
+  /** How many estimates are counted at once; more wait for a thread. */
+  static final int ESTIMATE_THREADS = 2;
 
   /** The largest request body the API reads: a run spec with its prompt texts fits in it. */
   static final int BODY_LIMIT = 1 << 20;
@@ -175,6 +201,24 @@ public final class ApiRoutes implements Consumer<Router> {
       throw new IllegalArgumentException("body must be a JSON object");
     }
     return node;
+  }
+
+  /**
+   * {@code POST /api/runs/estimate}: the body a submit takes, checked as a submit checks it, and
+   * answered with the {@code RunEstimate} of what the run would send and cost. Nothing is written
+   * or published.
+   */
+  private void estimate(RoutingContext ctx) {
+    if (estimates == null) {
+      responses.error(
+          ctx,
+          501,
+          "this coordinator does not estimate runs: it was started without the workers' prompt"
+              + " code (use `run --dry-run` over the store instead)");
+      return;
+    }
+    responses.blocking(
+        ctx, 200, () -> runs.estimate(spec(ctx), estimates), ApiRoutes::status, estimating);
   }
 
   private void respond(RoutingContext ctx, int status, Callable<Object> work) {

@@ -2,7 +2,9 @@ package org.neuronexplainer.coordinator.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -57,9 +59,33 @@ public final class JsonResponses {
   public void blocking(
       RoutingContext ctx, int status, Callable<?> work, ToIntFunction<Throwable> statusOf) {
     // Unordered: one slow store read must not queue every other request behind it.
-    vertx
-        .executeBlocking(() -> mapper.writeValueAsString(work.call()), false)
-        .onSuccess(text -> end(ctx, status, text))
+    send(
+        ctx,
+        status,
+        vertx.executeBlocking(() -> mapper.writeValueAsString(work.call()), false),
+        statusOf);
+  }
+
+  /**
+   * As {@link #blocking(RoutingContext, int, Callable, ToIntFunction)}, on {@code pool}'s threads:
+   * long work that must not take every thread of Vert.x's worker pool from the other requests.
+   */
+  public void blocking(
+      RoutingContext ctx,
+      int status,
+      Callable<?> work,
+      ToIntFunction<Throwable> statusOf,
+      WorkerExecutor pool) {
+    send(
+        ctx,
+        status,
+        pool.executeBlocking(() -> mapper.writeValueAsString(work.call()), false),
+        statusOf);
+  }
+
+  private void send(
+      RoutingContext ctx, int status, Future<String> text, ToIntFunction<Throwable> statusOf) {
+    text.onSuccess(t -> end(ctx, status, t))
         .onFailure(e -> error(ctx, statusOf.applyAsInt(e), message(e)));
   }
 

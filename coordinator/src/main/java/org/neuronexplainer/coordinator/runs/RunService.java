@@ -27,6 +27,7 @@ import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
+import org.neuronexplainer.common.run.RunEstimate;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -186,6 +187,27 @@ public final class RunService implements AutoCloseable {
   }
 
   /** Checks and writes a new run's records (spec, plan, a capture run's units, status). */
+  /**
+   * What {@code spec} would send and cost, counted by {@code estimates} over the neurons a submit
+   * would plan. The spec is checked as {@link #submit} checks it, with the same refusals, except
+   * that its run id may be taken; nothing is written and nothing is published.
+   *
+   * @throws IllegalArgumentException when the spec would be refused at submit, or is a capture run,
+   *     whose NeuronRecords do not exist before it has captured them
+   */
+  public RunEstimate estimate(RunSpec spec, RunEstimates estimates) {
+    if (spec.captures()) {
+      CaptureRuns.plan(spec);
+      throw new IllegalArgumentException(
+          "an estimate counts the requests built from a run's NeuronRecords, which a capture run"
+              + " has only once it has captured them: capture first, then estimate a run over"
+              + " that store");
+    }
+    List<NeuronId> neurons = planner.plan(spec);
+    RunRecords.checkInputs(spec);
+    return estimates.estimate(spec, neurons);
+  }
+
   private synchronized String record(RunSpec requested) {
     RunSpec spec = requested;
     if (statuses.containsKey(spec.runId()) || records.status(spec.runId()).isPresent()) {
