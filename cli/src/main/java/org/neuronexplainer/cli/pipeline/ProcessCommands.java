@@ -67,7 +67,9 @@ public final class ProcessCommands {
         "STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN, COORDINATOR_HOST (127.0.0.1: this",
         "machine only; 0.0.0.0 for every interface), COORDINATOR_PORT (8080),",
         "COORDINATOR_VIEWER (true), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS,",
-        "KAFKA_CONNECT_TIMEOUT_SECONDS (60: how long to wait for the broker at start; 0: forever)."
+        "KAFKA_CONNECT_TIMEOUT_SECONDS (60: how long to wait for the broker at start; 0: forever).",
+        "POST /api/runs/estimate counts prompts with the workers' settings, so give it theirs:",
+        "LLM_MODEL, LLM_PRICES, LLM_TOKENIZER, WORKER_PROMPT_TEXTS, WORKER_ALL_AT_ONCE_MAX_TOKENS."
       })
   public static final class CoordinatorCommand implements Callable<Integer> {
     @Override
