@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.dataset.NeuronRecord;
@@ -224,5 +227,15 @@ class SubmitDryRunTest {
         .isInstanceOf(UserException.class)
         .hasMessageContaining("HTTP 400");
     assertThat(store.list("runs/")).isEmpty();
+  }
+
+  @Test
+  void jsonWithoutDryRunIsRefusedBeforeAnyRequest() {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setErr(new PrintWriter(err, true));
+
+    assertThat(commandLine.execute("submit", "--json")).isEqualTo(2);
+    assertThat(err.toString()).contains("--json goes with --dry-run");
   }
 }
