@@ -69,7 +69,7 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
       names = "--simulator",
       required = true,
       paramLabel = "S",
-      description = "all-at-once, one-at-a-time, line, json or baseline.")
+      description = "all-at-once, one-at-a-time, line, json, json-multi or baseline.")
   String simulator;
 
   @Option(

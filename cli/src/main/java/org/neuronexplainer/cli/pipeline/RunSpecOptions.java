@@ -46,7 +46,7 @@ public final class RunSpecOptions {
       names = "--simulator",
       defaultValue = "baseline",
       description =
-          "all-at-once, one-at-a-time, line, json or baseline (default: ${DEFAULT-VALUE})")
+          "all-at-once, one-at-a-time, line, json, json-multi or baseline (default: ${DEFAULT-VALUE})")
   String simulator;
 
   @Option(

@@ -68,7 +68,7 @@ public record RunSpec(
 
   /** The simulators a worker has, by config name (the worker's SimulatorKind). */
   public static final List<String> SIMULATORS =
-      List.of("all-at-once", "one-at-a-time", "line", "json", "baseline");
+      List.of("all-at-once", "one-at-a-time", "line", "json", "json-multi", "baseline");
 
   /** The calibrations a worker has, by config name (the worker's CalibrationMethod). */
   public static final List<String> CALIBRATIONS =

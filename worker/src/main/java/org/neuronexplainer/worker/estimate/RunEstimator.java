@@ -126,19 +126,24 @@ public final class RunEstimator {
       if (protocol == null) {
         return;
       }
-      List<ActivationRecord> simulated = new ArrayList<>();
+      // Split by split, as the scorer simulates them (a multi-sequence simulator groups each).
+      List<List<List<String>>> splits = new ArrayList<>();
       if (calibrates) {
-        simulated.addAll(Splits.records(record, Split.CALIBRATION, SliceParams.paper()));
+        splits.add(tokens(Splits.records(record, Split.CALIBRATION, SliceParams.paper())));
       }
-      simulated.addAll(Splits.records(record, Split.VALID, SliceParams.paper()));
+      splits.add(tokens(Splits.records(record, Split.VALID, SliceParams.paper())));
       for (String explanation : explanations) {
-        for (ActivationRecord sequence : simulated) {
-          for (LlmRequest request : protocol.requests(explanation, sequence.tokens())) {
+        for (List<List<String>> split : splits) {
+          for (LlmRequest request : protocol.requestsForAll(explanation, split)) {
             count(request);
             simulationCalls++;
           }
         }
       }
+    }
+
+    private static List<List<String>> tokens(List<ActivationRecord> records) {
+      return records.stream().map(ActivationRecord::tokens).toList();
     }
 
     private void count(LlmRequest request) {

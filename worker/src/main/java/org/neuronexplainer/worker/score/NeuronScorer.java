@@ -91,14 +91,10 @@ public final class NeuronScorer {
                     records.stream().map(ActivationRecord::activations).toList(), simulations));
   }
 
-  /** Every record simulated concurrently; the results in record order. */
+  /** Every record simulated (concurrently, or in groups); the results in record order. */
   static CompletionStage<List<SequenceSimulation>> simulateAll(
       Simulator simulator, String explanation, List<ActivationRecord> records) {
-    List<CompletableFuture<SequenceSimulation>> futures =
-        records.stream()
-            .map(record -> simulator.simulate(explanation, record.tokens()).toCompletableFuture())
-            .toList();
-    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-        .thenApply(done -> futures.stream().map(CompletableFuture::join).toList());
+    return simulator.simulateAll(
+        explanation, records.stream().map(ActivationRecord::tokens).toList());
   }
 }

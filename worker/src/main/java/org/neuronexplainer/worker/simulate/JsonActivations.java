@@ -2,6 +2,8 @@ package org.neuronexplainer.worker.simulate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.neuronexplainer.worker.prompt.RequestBodies;
 
 /** Strict reading of the JSON simulator's reply (see {@link JsonSimulator}). */
@@ -10,19 +12,56 @@ final class JsonActivations {
 
   /** The activations of a reply for a sequence of {@code length} tokens. */
   static double[] read(String reply, int length) {
+    return activations(root(reply), length, "the reply");
+  }
+
+  /**
+   * The activations of a reply for several sequences of the given {@code lengths} (see {@link
+   * JsonMultiSimulator}): a {@code documents} list with one object per sequence, in order, each
+   * read as {@link #read} reads a single reply. A missing, extra or short document fails the whole
+   * reply.
+   */
+  static List<double[]> readAll(String reply, List<Integer> lengths) {
+    JsonNode documents = root(reply).get("documents");
+    if (documents == null || !documents.isArray()) {
+      throw new SimulationParseException("the reply has no \"documents\" list");
+    }
+    if (documents.size() != lengths.size()) {
+      throw new SimulationParseException(
+          "the reply has " + documents.size() + " documents for " + lengths.size() + " sequences");
+    }
+    List<double[]> all = new ArrayList<>(lengths.size());
+    for (int d = 0; d < lengths.size(); d++) {
+      JsonNode document = documents.get(d);
+      if (!document.isObject()) {
+        throw new SimulationParseException("document " + d + " is not an object: " + document);
+      }
+      all.add(activations(document, lengths.get(d), "document " + d));
+    }
+    return all;
+  }
+
+  private static JsonNode root(String reply) {
     JsonNode root;
     try {
       root = RequestBodies.JSON.readTree(unfenced(reply));
     } catch (JsonProcessingException e) {
       throw new SimulationParseException("the reply is not valid JSON: " + e.getOriginalMessage());
     }
-    JsonNode activations = root == null ? null : root.get("activations");
+    if (root == null || !root.isObject()) {
+      throw new SimulationParseException("the reply is not a JSON object");
+    }
+    return root;
+  }
+
+  private static double[] activations(JsonNode object, int length, String where) {
+    JsonNode activations = object.get("activations");
     if (activations == null || !activations.isArray()) {
-      throw new SimulationParseException("the reply has no \"activations\" list");
+      throw new SimulationParseException(where + " has no \"activations\" list");
     }
     if (activations.size() != length) {
       throw new SimulationParseException(
-          "the reply has " + activations.size() + " activations for " + length + " tokens");
+          where + " has " + activations.size() + " activations for " + length + " tokens");
     }
     double[] values = new double[length];
     for (int i = 0; i < length; i++) {

@@ -111,11 +111,21 @@ public final class JsonSimulator implements SimulationProtocol {
   ObjectNode document(String explanation, List<String> tokens, int[] values) {
     ObjectNode object = RequestBodies.JSON.createObjectNode();
     object.put("to_find", explanation);
-    object.put("document", tokens.stream().map(this::token).collect(Collectors.joining()));
+    return fill(object, tokens, values, escapeTokens);
+  }
+
+  /**
+   * {@code object} with a sequence's {@code document} text and its {@code activations} list, values
+   * null to ask, filled to answer; token text neutralized with {@code escape}.
+   */
+  static ObjectNode fill(ObjectNode object, List<String> tokens, int[] values, boolean escape) {
+    object.put(
+        "document",
+        tokens.stream().map(token -> token(token, escape)).collect(Collectors.joining()));
     ArrayNode activations = object.putArray("activations");
     for (int i = 0; i < tokens.size(); i++) {
       ObjectNode entry = activations.addObject();
-      entry.put("token", token(tokens.get(i)));
+      entry.put("token", token(tokens.get(i), escape));
       if (values == null) {
         entry.putNull("activation");
       } else {
@@ -125,11 +135,12 @@ public final class JsonSimulator implements SimulationProtocol {
     return object;
   }
 
-  private String token(String token) {
-    return escapeTokens ? TokenText.neutralizeMarkers(token) : token;
+  private static String token(String token, boolean escape) {
+    return escape ? TokenText.neutralizeMarkers(token) : token;
   }
 
-  private static String write(ObjectNode object) {
+  /** The message text of a JSON tree. */
+  static String write(ObjectNode object) {
     try {
       return RequestBodies.JSON.writeValueAsString(object);
     } catch (JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.simulate;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 import org.neuronexplainer.worker.llm.LlmTransport;
@@ -37,10 +38,31 @@ public final class LlmSimulator implements Simulator {
 
   @Override
   public CompletionStage<SequenceSimulation> simulate(String explanation, List<String> tokens) {
+    return simulateGroup(explanation, List.of(tokens)).thenApply(simulations -> simulations.get(0));
+  }
+
+  /**
+   * Every sequence simulated, in groups of the protocol's {@link
+   * SimulationProtocol#sequencesPerCall} sent concurrently; a group whose response does not parse
+   * is asked for again as a whole.
+   */
+  @Override
+  public CompletionStage<List<SequenceSimulation>> simulateAll(
+      String explanation, List<List<String>> sequences) {
+    List<CompletableFuture<List<SequenceSimulation>>> groups =
+        protocol.groups(sequences).stream()
+            .map(group -> simulateGroup(explanation, group))
+            .toList();
+    return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new))
+        .thenApply(done -> groups.stream().flatMap(group -> group.join().stream()).toList());
+  }
+
+  private CompletableFuture<List<SequenceSimulation>> simulateGroup(
+      String explanation, List<List<String>> group) {
     return ParseRetries.send(
         transport,
-        protocol.requests(explanation, tokens),
-        responses -> protocol.parse(explanation, tokens, responses),
+        protocol.groupRequests(explanation, group),
+        responses -> protocol.parseGroup(explanation, group, responses),
         SimulationParseException.class,
         maxAttempts,
         (attempts, last) ->

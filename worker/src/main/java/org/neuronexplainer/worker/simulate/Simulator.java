@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.simulate;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.neuronexplainer.common.dataset.SequenceSimulation;
 
@@ -13,4 +14,19 @@ import org.neuronexplainer.common.dataset.SequenceSimulation;
 @FunctionalInterface
 public interface Simulator {
   CompletionStage<SequenceSimulation> simulate(String explanation, List<String> tokens);
+
+  /**
+   * Every one of {@code sequences} (one split of a neuron) simulated, the results in their order;
+   * fails if any one fails. By default each is simulated on its own, all concurrently; a simulator
+   * that simulates several sequences in one call groups them.
+   */
+  default CompletionStage<List<SequenceSimulation>> simulateAll(
+      String explanation, List<List<String>> sequences) {
+    List<CompletableFuture<SequenceSimulation>> futures =
+        sequences.stream()
+            .map(tokens -> simulate(explanation, tokens).toCompletableFuture())
+            .toList();
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .thenApply(done -> futures.stream().map(CompletableFuture::join).toList());
+  }
 }

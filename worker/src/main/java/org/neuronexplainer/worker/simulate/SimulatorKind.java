@@ -19,6 +19,11 @@ public enum SimulatorKind {
   LINE("line"),
   /** docs/method.md 4.4: one chat call per sequence returning JSON. */
   JSON("json"),
+  /**
+   * docs/method.md 4.4 and 12: the JSON simulator with several of a neuron's sequences in one call;
+   * not the paper's setup, so its scores carry their own method name.
+   */
+  JSON_MULTI("json-multi"),
   /** No model: predicts from the tokens the explanation names. */
   BASELINE("baseline");
 
@@ -123,6 +128,17 @@ public enum SimulatorKind {
             prompts.simulatorExamples(FewShotSet.SIMULATION).examples(),
             escape);
       }
+      case JSON_MULTI -> {
+        if (!format.isChat()) {
+          throw new IllegalArgumentException("the json-multi simulator needs the chat format");
+        }
+        yield new JsonMultiSimulator(
+            settings.model(),
+            texts,
+            prompts.simulatorExamples(FewShotSet.SIMULATION).examples(),
+            escape,
+            JsonMultiSimulator.DEFAULT_SEQUENCES_PER_CALL);
+      }
       case BASELINE -> throw new IllegalStateException("the baseline simulator sends no requests");
     };
   }
@@ -194,7 +210,7 @@ public enum SimulatorKind {
   public PromptFormat defaultFormat() {
     return switch (this) {
       case ALL_AT_ONCE -> PromptFormat.INSTRUCTION_FOLLOWING;
-      case ONE_AT_A_TIME, LINE, JSON -> PromptFormat.CHAT;
+      case ONE_AT_A_TIME, LINE, JSON, JSON_MULTI -> PromptFormat.CHAT;
       case BASELINE -> null;
     };
   }
@@ -210,6 +226,6 @@ public enum SimulatorKind {
                 new IllegalArgumentException(
                     "unknown simulator \""
                         + name
-                        + "\" (expected all-at-once, one-at-a-time, line, json or baseline)"));
+                        + "\" (expected all-at-once, one-at-a-time, line, json, json-multi or baseline)"));
   }
 }

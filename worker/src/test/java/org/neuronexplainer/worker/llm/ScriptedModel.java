@@ -147,11 +147,18 @@ public final class ScriptedModel
     return out.toString();
   }
 
-  /** JSON: the target object with every activation filled in. */
+  /** JSON: the target object with every activation filled in, of each document if several. */
   private static String jsonActivations(String target) throws Exception {
     ObjectNode answer = (ObjectNode) JSON.readTree(target);
-    for (JsonNode item : answer.withArray("activations")) {
-      ((ObjectNode) item).put("activation", fires(item.path("token").asText()) ? 10 : 0);
+    List<JsonNode> documents = new ArrayList<>();
+    answer.path("documents").forEach(documents::add);
+    if (documents.isEmpty()) {
+      documents.add(answer);
+    }
+    for (JsonNode document : documents) {
+      for (JsonNode item : document.path("activations")) {
+        ((ObjectNode) item).put("activation", fires(item.path("token").asText()) ? 10 : 0);
+      }
     }
     return answer.toString();
   }

@@ -123,6 +123,42 @@ class ExplainAndScoreEndToEndTest {
   }
 
   @Test
+  void jsonMultiSimulatesFiveSequencesPerCallAndScoresAsJsonDoes() {
+    try (LlmClient client = client(false)) {
+      ExplainAndScore.Outcome single = run(client, SimulatorKind.JSON, 1).outcome();
+      int before = server.requests().size();
+      Run multi = run(client, SimulatorKind.JSON_MULTI, 1);
+
+      assertWellScored(multi.outcome(), 1);
+      // One explainer call, then each split of 10 sequences in two calls of 5.
+      assertThat(server.requests().size() - before).isEqualTo(1 + 4);
+      assertThat(multi.usage().calls()).isEqualTo(5);
+      // The scripted model predicts each token alike either way, so the scores are the same.
+      assertThat(multi.outcome().results()).isEqualTo(single.results());
+    }
+  }
+
+  @Test
+  void jsonMultiGarbageIsRetriedPerGroupThenFailsTheNeuron() {
+    ScriptedModel model = new ScriptedModel();
+    server.otherwise(
+        seen ->
+            seen.body().contains("Explanation of neuron")
+                ? model.apply(seen)
+                : ScriptedLlmServer.Reply.json(
+                    200,
+                    "{\"choices\":[{\"message\":{\"content\":"
+                        + "\"{\\\"documents\\\": []}\"}}]}"));
+    try (LlmClient client = client(false)) {
+      assertThatThrownBy(() -> run(client, SimulatorKind.JSON_MULTI, 1))
+          .hasRootCauseInstanceOf(SimulationParseException.class)
+          .hasStackTraceContaining("0 documents for 5 sequences");
+      // Both groups of the calibration split were asked for three times.
+      assertThat(server.requests().size() - 1).isEqualTo(3 * 2);
+    }
+  }
+
+  @Test
   void lineProtocolOverChat() {
     try (LlmClient client = client(false)) {
       assertWellScored(run(client, SimulatorKind.LINE, 1).outcome(), 1);

@@ -32,7 +32,8 @@ class SimulatorKindTest {
                 .create(ExplainerSettings.defaults("m", PromptFormat.CHAT)))
         .isInstanceOf(TokenActivationPairExplainer.class);
     assertThatThrownBy(() -> SimulatorKind.fromConfigName("magic"))
-        .hasMessageContaining("expected all-at-once, one-at-a-time, line, json or baseline");
+        .hasMessageContaining(
+            "expected all-at-once, one-at-a-time, line, json, json-multi or baseline");
   }
 
   @Test
