@@ -243,12 +243,33 @@ public final class RunService implements AutoCloseable {
         publish(status.runId(), true);
       }
     }
+    adoptParkedRequeues();
     for (String runId : List.copyOf(requeued.keySet())) {
       RunStatus status = statuses.get(runId);
       Future<?> queued = requeueing.get(runId);
       boolean running = status != null && status.state() == RunState.RUNNING;
       if (running && !requeued.get(runId).isEmpty() && (queued == null || queued.isDone())) {
         publishRequeued(runId);
+      }
+    }
+  }
+
+  /**
+   * Takes up the re-queued work that the batcher recorded for a running batch run's parked neurons
+   * (their calls are answered), so that it is published like any other re-queue.
+   */
+  private void adoptParkedRequeues() {
+    for (RunStatus status : List.copyOf(statuses.values())) {
+      RunSpec spec = specs.get(status.runId());
+      if (status.state() != RunState.RUNNING || spec == null || !spec.batch()) {
+        continue;
+      }
+      SortedMap<String, RunRecords.RequeuedWork> known =
+          requeued.computeIfAbsent(status.runId(), id -> new ConcurrentSkipListMap<>());
+      try {
+        records.requeued(status.runId()).forEach(known::putIfAbsent);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read the re-queued work of run {}: {}", status.runId(), message(e));
       }
     }
   }

@@ -32,9 +32,11 @@ class BatcherTest {
   void start() throws Exception {
     server = new ScriptedBatchServer();
     server.answers(
-        body ->
+        line ->
             ScriptedLlmServer.chatReply(
-                "re " + body.path("messages").get(0).path("content").asText(), 1000, 200));
+                "re " + line.path("body").path("messages").get(0).path("content").asText(),
+                1000,
+                200));
     client = LlmClient.builder(config()).cache(store).build();
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }

@@ -64,8 +64,10 @@ public final class ScriptedBatchServer implements AutoCloseable {
   private final Deque<Plan> plans = new ArrayDeque<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final List<String> seen = new ArrayList<>();
+  private final List<JsonNode> answeredBodies = new ArrayList<>();
+  private final List<String> answeredIds = new ArrayList<>();
   private volatile Function<JsonNode, String> answers =
-      body -> ScriptedLlmServer.chatReply("answer", 10, 2);
+      line -> ScriptedLlmServer.chatReply("answer", 10, 2);
   private volatile Predicate<JsonNode> rejecting = body -> false;
   private volatile boolean hold;
 
@@ -81,10 +83,40 @@ public final class ScriptedBatchServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** The answer (a response body) to each request body. */
+  /**
+   * The answer (a response body) to each line of an input file (its {@code url} and {@code body}).
+   */
   public ScriptedBatchServer answers(Function<JsonNode, String> answer) {
     this.answers = answer;
     return this;
+  }
+
+  /** Answers each line as {@code model} would answer its request sent synchronously. */
+  public ScriptedBatchServer answeredBy(
+      Function<ScriptedLlmServer.Seen, ScriptedLlmServer.Reply> model) {
+    return answers(
+        line ->
+            model
+                .apply(
+                    new ScriptedLlmServer.Seen(
+                        "POST",
+                        line.path("url").asText(),
+                        new com.sun.net.httpserver.Headers(),
+                        line.path("body").toString(),
+                        System.nanoTime()))
+                .body());
+  }
+
+  /**
+   * The {@code custom_id} of every answered line, in order: a call answered twice is in it twice.
+   */
+  public synchronized List<String> answeredIds() {
+    return List.copyOf(answeredIds);
+  }
+
+  /** Every answer the batches gave, in order. */
+  public synchronized List<JsonNode> answered() {
+    return List.copyOf(answeredBodies);
   }
 
   /** Request bodies the provider rejects, each in the error file. */
@@ -231,7 +263,10 @@ public final class ScriptedBatchServer implements AutoCloseable {
         errors.append(result).append('\n');
       } else {
         response.put("status_code", 200);
-        response.set("body", json(answers.apply(line.path("body"))));
+        JsonNode answer = json(answers.apply(line));
+        answeredBodies.add(answer);
+        answeredIds.add(line.path("custom_id").asText());
+        response.set("body", answer);
         result.putNull("error");
         output.append(result).append('\n');
       }
