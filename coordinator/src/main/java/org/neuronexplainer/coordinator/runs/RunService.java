@@ -243,7 +243,8 @@ public final class RunService implements AutoCloseable {
         publish(status.runId(), true);
       }
     }
-    adoptParkedRequeues();
+    // On the publishing thread, so that no record is taken up again as it is being forgotten.
+    publisher.submit(this::adoptParkedRequeues);
     for (String runId : List.copyOf(requeued.keySet())) {
       RunStatus status = statuses.get(runId);
       Future<?> queued = requeueing.get(runId);

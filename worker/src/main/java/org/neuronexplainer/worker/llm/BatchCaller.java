@@ -1,20 +1,22 @@
 package org.neuronexplainer.worker.llm;
 
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Who makes batch-priced calls: one job of one neuron of a run. It collects the keys of the batch
  * answers whose cost the job counted, so that the job forgets them once its results are written
  * ({@link LlmClient#forgetCounted}) and no later job counts them again; a job that does not finish
- * leaves them, to be counted by the job that does.
+ * leaves them, to be counted by the job that does. A job that makes the same call twice counts it
+ * once.
  */
 public final class BatchCaller {
 
   private final String runId;
   private final String neuron;
-  private final List<String> counted = new ArrayList<>();
+  private final Set<String> counted = new LinkedHashSet<>();
 
   public BatchCaller(String runId, String neuron) {
     this.runId = Objects.requireNonNull(runId, "runId");
@@ -29,8 +31,9 @@ public final class BatchCaller {
     return neuron;
   }
 
-  synchronized void counted(String key) {
-    counted.add(key);
+  /** Records that this job counts the answer to {@code key}; false when it did already. */
+  synchronized boolean count(String key) {
+    return counted.add(key);
   }
 
   /** The answers this job counted, in order. */

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One call waiting for a batch, as the store keeps it ({@link BatchStore}): everything the batcher
- * needs to send it, and who waits for its answer.
+ * needs to send it, and one neuron that waits for its answer (neurons making the same call each
+ * have their own).
  *
  * @param key the call's response-cache key, which is also its {@code custom_id} in the batch file
  * @param endpoint the endpoint's path below the API base ({@code chat/completions} or {@code
@@ -30,6 +31,8 @@ public record BatchRequest(
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(neuron, "neuron");
   }
 
   /** The same call, sent once more. */

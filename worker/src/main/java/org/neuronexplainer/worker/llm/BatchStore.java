@@ -13,13 +13,15 @@ import org.neuronexplainer.common.storage.BlobStore;
  * What batch-priced calls keep in the store, so that a restart of any process loses none of them:
  *
  * <ul>
- *   <li>{@code batches/pending/{key}.json}: a call a neuron parked on, not yet in a batch ({@link
- *       BatchRequest});
+ *   <li>{@code batches/pending/{key}/{runId}/{layer}-{index}.json}: a call a neuron parked on, not
+ *       yet in a batch ({@link BatchRequest}); one per neuron that waits for it, since neurons of
+ *       the same or other runs may make the very same call;
  *   <li>{@code batches/sent/{batchId}.json}: a submitted batch and its calls ({@link BatchRecord});
  *   <li>{@code batches/answered/{key}.json}: a call the batch answered (the answer itself is in the
- *       response cache under the same key), until the neuron's job counts its cost;
- *   <li>{@code batches/errors/{key}.json}: a call the provider rejected, with the reason, until the
- *       neuron's job fails with it.
+ *       response cache under the same key), until the job of the neuron it names (the first that
+ *       waited for it) counts its cost, once;
+ *   <li>{@code batches/errors/{key}/{runId}/{layer}-{index}.json}: a call the provider rejected,
+ *       with the reason, until that neuron's job fails with it.
  * </ul>
  *
  * The key of a call is its response-cache key, which is also its {@code custom_id} in batch files.
@@ -50,8 +52,8 @@ public final class BatchStore {
     return store;
   }
 
-  static String pendingKey(String key) {
-    return PENDING + key + ".json";
+  private static String waiter(String key, String runId, String neuron) {
+    return key + "/" + runId + "/" + neuron.replace(':', '-') + ".json";
   }
 
   static String batchKey(String batchId) {
@@ -60,19 +62,15 @@ public final class BatchStore {
   }
 
   public void park(BatchRequest request) {
-    put(pendingKey(request.key()), request);
-  }
-
-  public boolean isPending(String key) {
-    return store.exists(pendingKey(key));
+    put(PENDING + waiter(request.key(), request.runId(), request.neuron()), request);
   }
 
   public List<BatchRequest> pending() {
     return readAll(PENDING, BatchRequest.class);
   }
 
-  public void unpark(String key) {
-    store.delete(pendingKey(key));
+  public void unpark(BatchRequest request) {
+    store.delete(PENDING + waiter(request.key(), request.runId(), request.neuron()));
   }
 
   public void putBatch(BatchRecord batch) {
@@ -96,15 +94,15 @@ public final class BatchStore {
   }
 
   public void putFailure(Failure failure) {
-    put(ERRORS + failure.key() + ".json", failure);
+    put(ERRORS + waiter(failure.key(), failure.runId(), failure.neuron()), failure);
   }
 
-  public Optional<Failure> failure(String key) {
-    return read(ERRORS + key + ".json", Failure.class);
+  public Optional<Failure> failure(String key, String runId, String neuron) {
+    return read(ERRORS + waiter(key, runId, neuron), Failure.class);
   }
 
-  public void forgetFailure(String key) {
-    store.delete(ERRORS + key + ".json");
+  public void forgetFailure(Failure failure) {
+    store.delete(ERRORS + waiter(failure.key(), failure.runId(), failure.neuron()));
   }
 
   private void put(String key, Object value) {

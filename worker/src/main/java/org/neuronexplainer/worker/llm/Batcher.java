@@ -152,13 +152,18 @@ public final class Batcher {
     int answered = 0;
     int failed = 0;
     int resent = 0;
+    Set<String> stored = new HashSet<>();
     for (BatchRequest request : batch.requests()) {
+      // One line per call; every neuron that waits for it is one of the batch's requests.
       BatchFiles.Result result = results.get(request.key());
       if (result != null && result.answered()) {
-        cache.put(request.key(), bytes(result.body()));
-        store.putAnswer(
-            new BatchStore.Answer(request.key(), request.runId(), request.neuron(), batch.id()));
-        answered++;
+        if (stored.add(request.key())) {
+          cache.put(request.key(), bytes(result.body()));
+          // The first neuron that waited for the call counts its cost; the others get it free.
+          store.putAnswer(
+              new BatchStore.Answer(request.key(), request.runId(), request.neuron(), batch.id()));
+          answered++;
+        }
       } else if (result != null) {
         fail(request, batch.id(), result.error());
         failed++;
@@ -206,36 +211,41 @@ public final class Batcher {
         carried.add(request.key());
       }
     }
-    List<BatchRequest> waiting = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    // Every waiting neuron, by call: a call goes into one file however many neurons wait for it.
+    Map<String, List<BatchRequest>> waiting = new LinkedHashMap<>();
     for (BatchRequest request : store.pending()) {
       if (carried.contains(request.key())) {
-        store.unpark(request.key()); // parked again by a neuron while its batch is out
-      } else if (cache.get(request.key()).isPresent()) {
-        store.unpark(request.key()); // answered meanwhile (by another run's batch, say)
-        touched.computeIfAbsent(request.runId(), r -> new LinkedHashSet<>()).add(request.neuron());
-      } else if (seen.add(request.key())) {
-        waiting.add(request);
+        continue; // its batch is out: the neuron waits for that one
       }
+      if (cache.get(request.key()).isPresent()) {
+        store.unpark(request); // answered meanwhile (by its batch, or another run's)
+        touched.computeIfAbsent(request.runId(), r -> new LinkedHashSet<>()).add(request.neuron());
+        continue;
+      }
+      waiting.computeIfAbsent(request.key(), k -> new ArrayList<>()).add(request);
     }
     if (waiting.isEmpty()) {
       return;
     }
-    BatchFiles.Assembly files = BatchFiles.assemble(waiting, limits, flavor, mapper);
-    for (BatchRequest request : files.tooLarge()) {
-      fail(
-          request,
-          "",
-          "the request is larger than a batch file may be (" + limits.maxBytes() + " bytes)");
-      store.unpark(request.key());
-      touched.computeIfAbsent(request.runId(), r -> new LinkedHashSet<>()).add(request.neuron());
+    List<BatchRequest> calls = waiting.values().stream().map(w -> w.get(0)).toList();
+    BatchFiles.Assembly files = BatchFiles.assemble(calls, limits, flavor, mapper);
+    for (BatchRequest call : files.tooLarge()) {
+      for (BatchRequest request : waiting.get(call.key())) {
+        fail(
+            request,
+            "",
+            "the request is larger than a batch file may be (" + limits.maxBytes() + " bytes)");
+        store.unpark(request);
+        touched.computeIfAbsent(request.runId(), r -> new LinkedHashSet<>()).add(request.neuron());
+      }
     }
     for (BatchFiles.Chunk chunk : files.chunks()) {
+      List<BatchRequest> waiters =
+          chunk.requests().stream().flatMap(call -> waiting.get(call.key()).stream()).toList();
       BatchApi.Status created;
       try {
         String file = api.upload(chunk.jsonl(), "neuron-explainer-" + clock.getAsLong() + ".jsonl");
         created = api.create(file, chunk.endpoint());
-        List<BatchRequest> sent = chunk.requests().stream().map(BatchRequest::sentAgain).toList();
         BatchRecord batch =
             new BatchRecord(
                 created.id(),
@@ -243,7 +253,7 @@ public final class Batcher {
                 chunk.endpoint(),
                 created.state(),
                 false,
-                sent,
+                waiters.stream().map(BatchRequest::sentAgain).toList(),
                 0,
                 0,
                 0,
@@ -258,9 +268,7 @@ public final class Batcher {
             e.getMessage());
         continue;
       }
-      for (BatchRequest request : chunk.requests()) {
-        store.unpark(request.key());
-      }
+      waiters.forEach(store::unpark);
       LOG.log(
           System.Logger.Level.INFO,
           "submitted batch {0}: {1} calls to {2}",

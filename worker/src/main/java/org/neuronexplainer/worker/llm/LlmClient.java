@@ -178,8 +178,9 @@ public final class LlmClient implements AutoCloseable {
    * Sends one call of a batch run: answered from the response cache when the batcher (or anything
    * before it) put the answer there, and otherwise parked in the store for the batcher, the future
    * failing with {@link BatchPendingException}. An answer a batch brought is counted once at the
-   * model's batch prices, for {@code caller}, until its job {@link #forgetCounted forgets} it; a
-   * call the batch rejected fails with {@link PermanentLlmException} and the provider's reason.
+   * model's batch prices, by the caller it was answered for, until its job {@link #forgetCounted
+   * forgets} it; a call the batch rejected fails with {@link PermanentLlmException} and the
+   * provider's reason.
    */
   public CompletableFuture<LlmResponse> sendBatched(
       LlmRequest request, UsageAccumulator account, BatchCaller caller) {
@@ -207,10 +208,14 @@ public final class LlmClient implements AutoCloseable {
   private LlmResponse answerOrPark(Prepared call, BatchCaller caller) {
     Optional<ObjectNode> hit = cache.get(call.hash);
     if (hit.isPresent()) {
-      if (batches.answer(call.hash).isEmpty()) {
+      Optional<BatchStore.Answer> answer = batches.answer(call.hash);
+      // The neuron the batch answered for counts the cost; any other has a cache hit.
+      if (answer.isEmpty()
+          || !answer.get().runId().equals(caller.runId())
+          || !answer.get().neuron().equals(caller.neuron())
+          || !caller.count(call.hash)) {
         return fromCache(call, hit.get());
       }
-      caller.counted(call.hash);
       ObjectNode body = hit.get();
       TokenUsage tokens = TokenUsage.fromResponse(body);
       Optional<ModelPrice> price = price(call, body);
@@ -224,9 +229,10 @@ public final class LlmClient implements AutoCloseable {
           0,
           call.hash);
     }
-    Optional<BatchStore.Failure> failure = batches.failure(call.hash);
+    Optional<BatchStore.Failure> failure =
+        batches.failure(call.hash, caller.runId(), caller.neuron());
     if (failure.isPresent()) {
-      batches.forgetFailure(call.hash);
+      batches.forgetFailure(failure.get());
       throw new PermanentLlmException(
           "the batch rejected the request: " + failure.get().reason(), 0, "", 0, false, null);
     }

@@ -199,9 +199,29 @@ class BatcherTest {
     Batcher batcher = batcher(100, 3);
     batcher.round();
     failure("once", caller); // the neuron ran again meanwhile
+    failure("once", new BatchCaller("r2", "0:1")); // another run makes the same call
+    batcher.round();
+    assertEquals(1, server.batches().size());
+    assertEquals(2, batcher.counts().pendingCalls(), "both wait for the batch that is out");
+    server.hold(false);
     batcher.round();
     assertEquals(1, server.batches().size());
     assertEquals(0, batcher.counts().pendingCalls());
+    assertEquals(List.of("r1/0:1", "r2/0:1"), ready.stream().sorted().toList());
+    // The neuron the batch answered for counts the cost; the other run's gets a cache hit.
+    assertTrue(sendNow("once", client.usage().child(), caller).costUsd() > 0);
+    assertTrue(sendNow("once", client.usage().child(), new BatchCaller("r2", "0:1")).fromCache());
+  }
+
+  @Test
+  void neuronsMakingTheSameCallShareOneLineAndAreAllReleased() throws Exception {
+    failure("same", new BatchCaller("r1", "0:1"));
+    failure("same", new BatchCaller("r1", "0:2"));
+    Batcher batcher = batcher(100, 3);
+    batcher.round();
+    assertEquals(1, server.batches().get(0).lines().size());
+    batcher.round();
+    assertEquals(List.of("r1/0:1", "r1/0:2"), ready.stream().sorted().toList());
   }
 
   @Test
