@@ -1,10 +1,13 @@
 package org.neuronexplainer.worker.pipeline;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 import org.neuronexplainer.worker.llm.Batcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,34 @@ public final class BatchLoop implements AutoCloseable {
         0,
         interval.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Exports what the last round found: {@code llm_batches{state}} (batches in progress, completed,
+   * failed: expired, failed or cancelled at the provider) and {@code llm_batch_calls{state}} (calls
+   * parked and waiting for a batch, calls in batches in progress).
+   */
+  public BatchLoop bind(MeterRegistry registry) {
+    gauge(registry, "llm_batches", "in_progress", Batcher.Counts::inProgress);
+    gauge(registry, "llm_batches", "completed", Batcher.Counts::completed);
+    gauge(registry, "llm_batches", "failed", Batcher.Counts::failed);
+    gauge(registry, "llm_batch_calls", "pending", Batcher.Counts::pendingCalls);
+    gauge(registry, "llm_batch_calls", "in_progress", Batcher.Counts::callsInBatches);
+    return this;
+  }
+
+  private void gauge(
+      MeterRegistry registry, String name, String state, ToLongFunction<Batcher.Counts> value) {
+    Gauge.builder(
+            name,
+            last,
+            ref -> ref.get() == null ? Double.NaN : (double) value.applyAsLong(ref.get()))
+        .description(
+            name.equals("llm_batches")
+                ? "Batch API batches of batch runs, by state"
+                : "Calls of batch runs waiting for a batch (pending) or in one (in_progress)")
+        .tag("state", state)
+        .register(registry);
   }
 
   /** What the last round found, or null before the first one ended. */
