@@ -104,6 +104,12 @@ class BatchRunIT {
           List<String> answered = api.answeredIds();
           assertThat(new HashSet<>(answered)).hasSize(answered.size());
           assertThat(batcher.counts().failed()).isEqualTo(1);
+          // The run's view counts its batches as the batcher last did.
+          assertThat(finished.batches()).isNotNull();
+          assertThat(finished.batches().failed()).isEqualTo(1);
+          assertThat(finished.batches().completed()).isGreaterThanOrEqualTo(2);
+          assertThat(finished.batches().inProgress()).isZero();
+          assertThat(finished.batches().pendingCalls()).isZero();
           // Every answer counted once, at half the synchronous prices ($0.5 and $1 a million).
           double expected = 0;
           for (JsonNode answer : api.answered()) {

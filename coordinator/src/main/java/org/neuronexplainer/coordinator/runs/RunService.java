@@ -416,7 +416,16 @@ public final class RunService implements AutoCloseable {
       throw new RunNotFoundException(runId);
     }
     RunProgress.Summary summary = board.read(runId, RunProgress::summary).orElse(null);
-    return new RunView(runId, status.state().id(), specs.get(runId), status, summary);
+    RunSpec spec = specs.get(runId);
+    RunRecords.BatchSummary batches = null;
+    if (spec != null && spec.batch()) {
+      try {
+        batches = records.batchSummary(runId).orElse(null);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read the batches of run {}: {}", runId, message(e));
+      }
+    }
+    return new RunView(runId, status.state().id(), spec, status, summary, batches);
   }
 
   public List<RunProgress.NeuronView> neurons(String runId, NeuronState state) {

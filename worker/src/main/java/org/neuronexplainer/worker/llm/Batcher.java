@@ -38,6 +38,9 @@ public final class Batcher {
   @FunctionalInterface
   public interface ParkedNeurons {
     void ready(String runId, List<String> neurons);
+
+    /** Where a run's calls and batches stand, told after a round when it changed. */
+    default void counted(String runId, Counts counts) {}
   }
 
   /** The batches and calls the store holds, for metrics and the run page. */
@@ -53,6 +56,7 @@ public final class Batcher {
   private final int maxSends;
   private final ParkedNeurons parked;
   private final LongSupplier clock;
+  private final Map<String, Counts> told = new HashMap<>();
 
   public Batcher(
       BatchStore store,
@@ -93,7 +97,44 @@ public final class Batcher {
     }
     submit(open, touched);
     release(touched, open);
+    tellCounts();
     return counts();
+  }
+
+  /** Tells each run's counts that changed since this batcher last told them. */
+  private void tellCounts() {
+    Map<String, long[]> runs = new LinkedHashMap<>();
+    for (BatchRequest request : store.pending()) {
+      runs.computeIfAbsent(request.runId(), r -> new long[5])[0]++;
+    }
+    for (BatchRecord batch : store.batches()) {
+      Set<String> inBatch = new HashSet<>();
+      for (BatchRequest request : batch.requests()) {
+        long[] counts = runs.computeIfAbsent(request.runId(), r -> new long[5]);
+        if (!batch.settled()) {
+          counts[1]++;
+        }
+        if (inBatch.add(request.runId())) {
+          counts[!batch.settled() ? 2 : batch.state().equals("completed") ? 3 : 4]++;
+        }
+      }
+    }
+    for (Map.Entry<String, long[]> run : runs.entrySet()) {
+      long[] c = run.getValue();
+      Counts counts = new Counts(c[0], c[2], c[3], c[4], c[1]);
+      if (!counts.equals(told.get(run.getKey()))) {
+        try {
+          parked.counted(run.getKey(), counts);
+          told.put(run.getKey(), counts);
+        } catch (RuntimeException e) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "cannot record run {0}''s batches: {1}",
+              run.getKey(),
+              e);
+        }
+      }
+    }
   }
 
   /** What the store holds now. */
