@@ -46,16 +46,18 @@ public final class BatchLoop implements AutoCloseable {
   }
 
   /**
-   * Exports what the last round found: {@code llm_batches{state}} (batches in progress, completed,
-   * failed: expired, failed or cancelled at the provider) and {@code llm_batch_calls{state}} (calls
-   * parked and waiting for a batch, calls in batches in progress).
+   * Exports what the last round found: {@code neuronexplainer_llm_batches{state}} (batches in
+   * progress, completed, failed: expired, failed or cancelled at the provider) and {@code
+   * neuronexplainer_llm_batch_calls{state}} (calls parked and waiting for a batch, calls in batches
+   * in progress).
    */
   public BatchLoop bind(MeterRegistry registry) {
-    gauge(registry, "llm_batches", "in_progress", Batcher.Counts::inProgress);
-    gauge(registry, "llm_batches", "completed", Batcher.Counts::completed);
-    gauge(registry, "llm_batches", "failed", Batcher.Counts::failed);
-    gauge(registry, "llm_batch_calls", "pending", Batcher.Counts::pendingCalls);
-    gauge(registry, "llm_batch_calls", "in_progress", Batcher.Counts::callsInBatches);
+    gauge(registry, "neuronexplainer.llm.batches", "in_progress", Batcher.Counts::inProgress);
+    gauge(registry, "neuronexplainer.llm.batches", "completed", Batcher.Counts::completed);
+    gauge(registry, "neuronexplainer.llm.batches", "failed", Batcher.Counts::failed);
+    gauge(registry, "neuronexplainer.llm.batch.calls", "pending", Batcher.Counts::pendingCalls);
+    gauge(
+        registry, "neuronexplainer.llm.batch.calls", "in_progress", Batcher.Counts::callsInBatches);
     return this;
   }
 
@@ -66,7 +68,7 @@ public final class BatchLoop implements AutoCloseable {
             last,
             ref -> ref.get() == null ? Double.NaN : (double) value.applyAsLong(ref.get()))
         .description(
-            name.equals("llm_batches")
+            name.equals("neuronexplainer.llm.batches")
                 ? "Batch API batches of batch runs, by state"
                 : "Calls of batch runs waiting for a batch (pending) or in one (in_progress)")
         .tag("state", state)
