@@ -15,6 +15,8 @@ import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
 import org.neuronexplainer.worker.llm.LlmConfig;
+import org.neuronexplainer.worker.pipeline.BatchLoop;
+import org.neuronexplainer.worker.pipeline.BatchSettings;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
 import picocli.CommandLine.Command;
@@ -127,13 +129,15 @@ public final class ProcessCommands {
       System.err.println("worker: " + config);
       awaitBroker(config.kafka(), "worker");
       MetricsSetup metrics = new MetricsSetup();
-      Worker worker =
-          Worker.startWithLlm(
-              config,
-              LlmConfig.fromEnv(env),
-              store.apply(config.store().open()),
-              metrics,
-              RunnerSettings.DEFAULTS);
+      LlmConfig llm = LlmConfig.fromEnv(env);
+      BlobStore blobs = store.apply(config.store().open());
+      Worker worker = Worker.startWithLlm(config, llm, blobs, metrics, RunnerSettings.DEFAULTS);
+      // The one worker of a deployment with LLM_BATCHER=true sends the batch runs' calls.
+      BatchLoop batches = BatchSettings.fromEnv(env).start(llm, blobs);
+      if (batches != null) {
+        batches.bind(metrics.registry());
+        System.err.println("worker: running the batcher of batch runs");
+      }
       OpsServer server =
           OpsServer.start(
               config.metricsHost(),
@@ -143,7 +147,11 @@ public final class ProcessCommands {
               (vertx, router) -> {});
       System.err.println("worker: /metrics on " + config.metricsHost() + " port " + server.port());
       // Runners first (each finishes or hands back its jobs), then the endpoints, then metrics.
-      runUntilStopped(worker, server, metrics);
+      if (batches != null) {
+        runUntilStopped(batches, worker, server, metrics);
+      } else {
+        runUntilStopped(worker, server, metrics);
+      }
     }
   }
 }

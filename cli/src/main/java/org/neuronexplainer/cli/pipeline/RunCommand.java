@@ -38,6 +38,8 @@ import org.neuronexplainer.coordinator.runs.RunPlanner;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
 import org.neuronexplainer.worker.llm.LlmConfig;
+import org.neuronexplainer.worker.pipeline.BatchLoop;
+import org.neuronexplainer.worker.pipeline.BatchSettings;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
 import picocli.CommandLine.Command;
@@ -544,7 +546,13 @@ public final class RunCommand implements Callable<Integer> {
                       workerConfig.promptTexts()));
           Worker worker =
               Worker.startWithLlm(
-                  workerConfig, llmConfig, blobs, metrics, RunnerSettings.DEFAULTS)) {
+                  workerConfig, llmConfig, blobs, metrics, RunnerSettings.DEFAULTS);
+          // A batch run's calls go out through this process's batcher.
+          BatchLoop batches =
+              spec.batch() ? BatchSettings.fromEnv(env).enable().start(llmConfig, blobs) : null) {
+        if (batches != null) {
+          batches.bind(metrics.registry());
+        }
         err.println(
             "coordinator: " + RunViewer.address(coordinator) + " (/metrics, /healthz, /readyz)");
         awaitCaughtUp(coordinator, waits.start(), broker);
@@ -579,7 +587,8 @@ public final class RunCommand implements Callable<Integer> {
         Stall stall = new Stall(waits.stall());
         while (!view.status().state().finished()) {
           progress.show(view.progress(), false);
-          if (stall.stalled(view.progress())) {
+          // A batch run waits for its batches, which may take hours: no stall there.
+          if (!spec.batch() && stall.stalled(view.progress())) {
             coordinator.runs().interrupt(id);
             err.println();
             err.println(

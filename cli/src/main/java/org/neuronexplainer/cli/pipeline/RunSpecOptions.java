@@ -74,6 +74,14 @@ public final class RunSpecOptions {
   String publish;
 
   @Option(
+      names = "--batch-api",
+      description =
+          "send the run's LLM calls through the provider's Batch API, at batch prices (half the"
+              + " synchronous ones on OpenAI and Azure OpenAI): a neuron waits, parked, while its"
+              + " calls are in a batch, which may take up to 24 hours (default: synchronous calls)")
+  boolean batch;
+
+  @Option(
       names = "--budget",
       paramLabel = "USD",
       description =
@@ -183,7 +191,8 @@ public final class RunSpecOptions {
       return spec.withPrompts(
               chosen.texts(), chosen.explainerSet(), chosen.simulatorSet(), prompts.escapeTokens())
           .withPublish(PublishPolicy.fromConfigName(publish).configName())
-          .withBudget(usd);
+          .withBudget(usd)
+          .withBatch(batch);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }

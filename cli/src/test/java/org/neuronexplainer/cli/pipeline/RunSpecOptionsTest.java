@@ -52,6 +52,16 @@ class RunSpecOptionsTest {
   }
 
   @Test
+  void batchApiAsksForBatchPricedCallsAndIsLeftOutWithout() throws Exception {
+    ObjectNode batched = submit("--run-id", "b-1", "--batch-api").body();
+    assertThat(batched.get("batch").asBoolean()).isTrue();
+    assertThat(new ObjectMapper().readValue(batched.toString(), RunSpec.class).batch()).isTrue();
+    ObjectNode plain = submit("--run-id", "b-2").body();
+    assertThat(plain.has("batch")).as("a spec as it always was").isFalse();
+    assertThat(new ObjectMapper().readValue(plain.toString(), RunSpec.class).batch()).isFalse();
+  }
+
+  @Test
   void withoutARunIdTheCoordinatorNamesTheRun() {
     ObjectNode body = submit("--neurons", "0-9", "--calibration", "none").body();
     assertThat(body.has("runId")).isFalse();

@@ -63,6 +63,11 @@ public final class RunRecords {
     return RUNS + runId + "/budget-reached.json";
   }
 
+  /** Where the batcher of batch runs keeps the run's {@link BatchSummary}. */
+  public static String batchSummaryKey(String runId) {
+    return RUNS + runId + "/batches.json";
+  }
+
   public static String statusKey(String runId) {
     return RUNS + runId + "/status.json";
   }
@@ -324,6 +329,34 @@ public final class RunRecords {
 
   public Optional<BudgetReached> budgetReached(String runId) {
     return store.get(budgetReachedKey(runId)).map(b -> read(b, BudgetReached.class));
+  }
+
+  /**
+   * Where a batch run's calls stand, as the batcher last counted them: for the run page and the
+   * API.
+   *
+   * @param pendingCalls calls parked by its neurons, waiting for a batch
+   * @param callsInBatches its calls in batches the provider has not finished
+   * @param inProgress batches with calls of the run, not finished
+   * @param completed batches with calls of the run, completed
+   * @param failed batches with calls of the run that expired, failed or were cancelled (their
+   *     unanswered calls are sent again)
+   */
+  public record BatchSummary(
+      String runId,
+      long pendingCalls,
+      long callsInBatches,
+      long inProgress,
+      long completed,
+      long failed,
+      long updatedMillis) {}
+
+  public void putBatchSummary(BatchSummary summary) {
+    store.put(batchSummaryKey(summary.runId()), write(summary));
+  }
+
+  public Optional<BatchSummary> batchSummary(String runId) {
+    return store.get(batchSummaryKey(runId)).map(b -> read(b, BatchSummary.class));
   }
 
   /** Forgets the marker, as a resume with a new budget does. */

@@ -38,6 +38,9 @@ import java.util.regex.Pattern;
  * @param budgetUsd the most the run may spend on LLM calls, in US dollars, or null for no limit:
  *     once what it spent plus what its calls in flight may cost reaches it, no new call is made and
  *     the run is {@link RunState#PAUSED}; a resume may raise it ({@link RunStatus#budgetUsd()})
+ * @param batch whether the run's LLM calls go through the provider's Batch API, at batch prices: a
+ *     neuron parks while its calls wait for their batch, and runs again once they are answered;
+ *     false (absent in older specs) calls the API synchronously
  */
 public record RunSpec(
     String runId,
@@ -55,7 +58,8 @@ public record RunSpec(
     RunInput simulatorFewShot,
     boolean escapeTokens,
     String publish,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Double budgetUsd) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double budgetUsd,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean batch) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -158,6 +162,44 @@ public record RunSpec(
     }
   }
 
+  /** A run without batching: the shape of every spec before batch-priced calls existed. */
+  public RunSpec(
+      String runId,
+      String source,
+      String layers,
+      String neurons,
+      String explainer,
+      String simulator,
+      String calibration,
+      String llmModel,
+      int maxAttempts,
+      CaptureRun capture,
+      RunInput promptTexts,
+      RunInput explainerFewShot,
+      RunInput simulatorFewShot,
+      boolean escapeTokens,
+      String publish,
+      Double budgetUsd) {
+    this(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        publish,
+        budgetUsd,
+        false);
+  }
+
   /** A run without a budget: the shape of every spec before budgets existed. */
   public RunSpec(
       String runId,
@@ -191,7 +233,8 @@ public record RunSpec(
         simulatorFewShot,
         escapeTokens,
         publish,
-        null);
+        null,
+        false);
   }
 
   /** A run with the default publish policy: the shape of every spec before policies existed. */
@@ -300,7 +343,8 @@ public record RunSpec(
         simulatorSet,
         escape,
         publish,
-        budgetUsd);
+        budgetUsd,
+        batch);
   }
 
   /** The same spec with the publish policy named {@code policy}. */
@@ -321,7 +365,8 @@ public record RunSpec(
         simulatorFewShot,
         escapeTokens,
         policy,
-        budgetUsd);
+        budgetUsd,
+        batch);
   }
 
   /** The same spec with a budget of {@code usd} US dollars (null for none). */
@@ -342,7 +387,30 @@ public record RunSpec(
         simulatorFewShot,
         escapeTokens,
         publish,
-        usd);
+        usd,
+        batch);
+  }
+
+  /** The same spec with its LLM calls sent through the Batch API, or not. */
+  public RunSpec withBatch(boolean batched) {
+    return new RunSpec(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        publish,
+        budgetUsd,
+        batched);
   }
 
   /** The same spec with the inputs' contents left out, as it is stored. */

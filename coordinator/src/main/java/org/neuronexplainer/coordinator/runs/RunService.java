@@ -243,12 +243,34 @@ public final class RunService implements AutoCloseable {
         publish(status.runId(), true);
       }
     }
+    // On the publishing thread, so that no record is taken up again as it is being forgotten.
+    publisher.submit(this::adoptParkedRequeues);
     for (String runId : List.copyOf(requeued.keySet())) {
       RunStatus status = statuses.get(runId);
       Future<?> queued = requeueing.get(runId);
       boolean running = status != null && status.state() == RunState.RUNNING;
       if (running && !requeued.get(runId).isEmpty() && (queued == null || queued.isDone())) {
         publishRequeued(runId);
+      }
+    }
+  }
+
+  /**
+   * Takes up the re-queued work that the batcher recorded for a running batch run's parked neurons
+   * (their calls are answered), so that it is published like any other re-queue.
+   */
+  private void adoptParkedRequeues() {
+    for (RunStatus status : List.copyOf(statuses.values())) {
+      RunSpec spec = specs.get(status.runId());
+      if (status.state() != RunState.RUNNING || spec == null || !spec.batch()) {
+        continue;
+      }
+      SortedMap<String, RunRecords.RequeuedWork> known =
+          requeued.computeIfAbsent(status.runId(), id -> new ConcurrentSkipListMap<>());
+      try {
+        records.requeued(status.runId()).forEach(known::putIfAbsent);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read the re-queued work of run {}: {}", status.runId(), message(e));
       }
     }
   }
@@ -394,7 +416,16 @@ public final class RunService implements AutoCloseable {
       throw new RunNotFoundException(runId);
     }
     RunProgress.Summary summary = board.read(runId, RunProgress::summary).orElse(null);
-    return new RunView(runId, status.state().id(), specs.get(runId), status, summary);
+    RunSpec spec = specs.get(runId);
+    RunRecords.BatchSummary batches = null;
+    if (spec != null && spec.batch()) {
+      try {
+        batches = records.batchSummary(runId).orElse(null);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read the batches of run {}: {}", runId, message(e));
+      }
+    }
+    return new RunView(runId, status.state().id(), spec, status, summary, batches);
   }
 
   public List<RunProgress.NeuronView> neurons(String runId, NeuronState state) {

@@ -36,6 +36,7 @@ public final class LlmClient implements AutoCloseable {
   private final AsyncSemaphore concurrency;
   private final RetryingSender sender;
   private final ResponseCache cache;
+  private final BatchStore batches;
   private final UsageAccumulator usage;
   private final LlmCallListener listener;
   private final ExecutorService executor;
@@ -89,6 +90,7 @@ public final class LlmClient implements AutoCloseable {
             executor,
             b.retryListener);
     this.cache = b.cacheStore == null ? null : new ResponseCache(b.cacheStore, mapper);
+    this.batches = b.cacheStore == null ? null : new BatchStore(b.cacheStore, mapper);
     this.usage = b.usage;
     this.listener = b.listener;
   }
@@ -142,8 +144,19 @@ public final class LlmClient implements AutoCloseable {
                 .thenCompose(
                     hit -> hit.isPresent() ? completed(fromCache(call, hit.get())) : call(call))
             : call(call);
+    return account(call, started, result, account);
+  }
+
+  private CompletableFuture<LlmResponse> account(
+      Prepared call,
+      long started,
+      CompletableFuture<LlmResponse> result,
+      UsageAccumulator account) {
     return result.whenComplete(
         (response, error) -> {
+          if (unwrap(error) instanceof BatchPendingException) {
+            return; // parked: nothing was sent, nothing failed
+          }
           UsageTotals delta =
               response != null
                   ? UsageTotals.of(response)
@@ -159,6 +172,92 @@ public final class LlmClient implements AutoCloseable {
           }
           tell(call, started, response, error);
         });
+  }
+
+  /**
+   * Sends one call of a batch run: answered from the response cache when the batcher (or anything
+   * before it) put the answer there, and otherwise parked in the store for the batcher, the future
+   * failing with {@link BatchPendingException}. An answer a batch brought is counted once at the
+   * model's batch prices, by the caller it was answered for, until its job {@link #forgetCounted
+   * forgets} it; a call the batch rejected fails with {@link PermanentLlmException} and the
+   * provider's reason.
+   */
+  public CompletableFuture<LlmResponse> sendBatched(
+      LlmRequest request, UsageAccumulator account, BatchCaller caller) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the LLM client is closed"));
+    }
+    if (batches == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("batch-priced calls need the response cache"));
+    }
+    Prepared call;
+    try {
+      call = prepare(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    long started = System.nanoTime();
+    return account(
+        call,
+        started,
+        CompletableFuture.supplyAsync(() -> answerOrPark(call, caller), storage),
+        account);
+  }
+
+  private LlmResponse answerOrPark(Prepared call, BatchCaller caller) {
+    Optional<ObjectNode> hit = cache.get(call.hash);
+    if (hit.isPresent()) {
+      Optional<BatchStore.Answer> answer = batches.answer(call.hash);
+      // The neuron the batch answered for counts the cost; any other has a cache hit.
+      if (answer.isEmpty()
+          || !answer.get().runId().equals(caller.runId())
+          || !answer.get().neuron().equals(caller.neuron())
+          || !caller.count(call.hash)) {
+        return fromCache(call, hit.get());
+      }
+      ObjectNode body = hit.get();
+      TokenUsage tokens = TokenUsage.fromResponse(body);
+      Optional<ModelPrice> price = price(call, body);
+      return new LlmResponse(
+          body,
+          call.model,
+          tokens,
+          price.map(p -> p.batchCost(tokens.promptTokens(), tokens.completionTokens())).orElse(0.0),
+          price.isPresent(),
+          false,
+          0,
+          call.hash);
+    }
+    Optional<BatchStore.Failure> failure =
+        batches.failure(call.hash, caller.runId(), caller.neuron());
+    if (failure.isPresent()) {
+      batches.forgetFailure(failure.get());
+      throw new PermanentLlmException(
+          "the batch rejected the request: " + failure.get().reason(), 0, "", 0, false, null);
+    }
+    batches.park(
+        new BatchRequest(
+            call.hash,
+            call.request.endpoint().path(),
+            call.json,
+            caller.runId(),
+            caller.neuron(),
+            0,
+            System.currentTimeMillis()));
+    throw new BatchPendingException(call.hash, caller.neuron());
+  }
+
+  /**
+   * Forgets that the batch answers {@code caller} counted are uncounted: called once the job's
+   * results (and so its cost) are written. Blocks on the store.
+   */
+  public void forgetCounted(BatchCaller caller) {
+    if (batches != null) {
+      for (String key : caller.counted()) {
+        batches.forgetAnswer(key);
+      }
+    }
   }
 
   private void tell(Prepared call, long started, LlmResponse response, Throwable error) {
@@ -203,7 +302,12 @@ public final class LlmClient implements AutoCloseable {
   }
 
   private record Prepared(
-      LlmRequest request, String model, byte[] body, long estimatedTokens, String hash) {}
+      LlmRequest request,
+      String model,
+      ObjectNode json,
+      byte[] body,
+      long estimatedTokens,
+      String hash) {}
 
   private Prepared prepare(LlmRequest request) {
     ObjectNode body = request.bodyForClient().deepCopy();
@@ -226,7 +330,8 @@ public final class LlmClient implements AutoCloseable {
       throw new IllegalArgumentException("request body cannot be written as JSON", e);
     }
     String hash = ResponseCache.hash(mapper, config.endpoint(request.endpoint()), model, body);
-    return new Prepared(request, model, bytes, config.tokenizerFor(model).budgetTokens(body), hash);
+    return new Prepared(
+        request, model, body, bytes, config.tokenizerFor(model).budgetTokens(body), hash);
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -252,11 +357,7 @@ public final class LlmClient implements AutoCloseable {
   private CompletableFuture<LlmResponse> priceAndStore(Prepared call, RetryingSender.Sent sent) {
     ObjectNode body = sent.json();
     TokenUsage tokens = TokenUsage.fromResponse(body);
-    // The requested model first; the served one (often a dated variant) when that has no price.
-    Optional<ModelPrice> price = config.prices().lookup(call.model);
-    if (price.isEmpty()) {
-      price = config.prices().lookup(body.path("model").asText(null));
-    }
+    Optional<ModelPrice> price = price(call, body);
     LlmResponse response =
         new LlmResponse(
             body,
@@ -277,6 +378,12 @@ public final class LlmClient implements AutoCloseable {
     } catch (RejectedExecutionException closedMeanwhile) {
       return completed(response);
     }
+  }
+
+  /** The requested model's price first; the served one (often a dated variant) when it has none. */
+  private Optional<ModelPrice> price(Prepared call, ObjectNode body) {
+    Optional<ModelPrice> price = config.prices().lookup(call.model);
+    return price.isPresent() ? price : config.prices().lookup(body.path("model").asText(null));
   }
 
   /** Stops new calls; calls waiting for a retry fail, calls in flight finish. */

@@ -30,6 +30,14 @@ public interface Backends {
     return forNeuron(spec);
   }
 
+  /**
+   * The backends of the job of {@code neuron} ({@code layer:index}), which a batch run's calls are
+   * parked for; by default the same as {@link #forNeuron(RunSpec, CallBudget)}.
+   */
+  default NeuronBackends forNeuron(RunSpec spec, CallBudget budget, String neuron) {
+    return forNeuron(spec, budget);
+  }
+
   Explainer explainer(RunSpec spec);
 
   Simulator simulator(RunSpec spec);

@@ -94,7 +94,7 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
         source
             .record(job.neuron())
             .orElseThrow(() -> new PermanentException("no NeuronRecord at " + job.recordKey()));
-    NeuronBackends backends = this.backends.forNeuron(spec, budget);
+    NeuronBackends backends = this.backends.forNeuron(spec, budget, job.neuron().toString());
     List<String> explanations =
         await(backends.explainer().explain(ExplainerInput.of(record), backends.transport()))
             .stream()
@@ -108,6 +108,7 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     writeOnce(RunRecords.runExplanationKey(runId, job.neuron()), bytes);
     view.publish(spec, job.neuron(), bytes, scored);
     records.putDone(job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored));
+    backends.written().run();
     if (backends.account() == null) {
       return new JobMetrics(null, null, null, scored);
     }

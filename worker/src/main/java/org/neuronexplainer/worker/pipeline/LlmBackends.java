@@ -8,6 +8,8 @@ import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
+import org.neuronexplainer.worker.llm.BatchCaller;
+import org.neuronexplainer.worker.llm.BatchTransport;
 import org.neuronexplainer.worker.llm.BudgetedTransport;
 import org.neuronexplainer.worker.llm.CallBudget;
 import org.neuronexplainer.worker.llm.ClientTransport;
@@ -67,15 +69,32 @@ public final class LlmBackends implements Backends {
 
   @Override
   public NeuronBackends forNeuron(RunSpec spec, CallBudget budget) {
+    return forNeuron(spec, budget, null);
+  }
+
+  @Override
+  public NeuronBackends forNeuron(RunSpec spec, CallBudget budget, String neuron) {
     // A fresh account under the client's totals, shared by the explainer's and simulator's calls.
     UsageAccumulator account = client.usage().child();
-    LlmTransport transport = new ClientTransport(client, account);
+    LlmTransport transport;
+    Runnable written = () -> {};
+    if (spec.batch() && neuron != null) {
+      BatchCaller caller = new BatchCaller(spec.runId(), neuron);
+      transport = new BatchTransport(client, account, caller);
+      written = () -> client.forgetCounted(caller);
+    } else {
+      transport = new ClientTransport(client, account);
+    }
     if (budget.limited()) {
       budget.track(account);
       transport = new BudgetedTransport(transport, budget, client.config());
     }
     return new NeuronBackends(
-        explainer(spec), simulator(spec, transport), transport, needsModel(spec) ? account : null);
+        explainer(spec),
+        simulator(spec, transport),
+        transport,
+        needsModel(spec) ? account : null,
+        written);
   }
 
   @Override
