@@ -134,10 +134,14 @@ final class RetryingSender {
       return;
     }
     LlmException failure = outcome.failure();
-    if (failure.status() != 0) {
+    if (failure.status() != 0 && failure.status() != 429) {
       // The server answered with an error and did not spend the tokens we reserved.
       rateLimiter.settle(call.estimatedTokens, 0);
     }
+    // A 429's tokens stay spent although the provider did not count them: it says the client is
+    // pacing at the provider's edge, and giving them back would keep it there, every small
+    // difference between the two clocks another 429. Kept, they leave the provider that slack.
+    // The request is kept for the same reason, and because providers count refused requests.
     if (failure.status() == 429 && failure instanceof RetryableLlmException retryable) {
       // Every call shares the provider's window: hold them all back, not just this one.
       retryable.retryAfter().ifPresent(rateLimiter::pauseFor);

@@ -41,12 +41,13 @@
  * released when the exchange ends, after the budget is settled, so backoff waits hold none.
  * Retryable failures (408, 409, 429, 5xx, timeouts, connection errors, a body cut short) are
  * retried up to LLM_MAX_ATTEMPTS with exponential backoff and jitter, never sooner than {@code
- * Retry-After}; a 429's {@code Retry-After} pauses every call of the client. Callers see only
- * {@link org.neuronexplainer.worker.llm.PermanentLlmException} (with {@code attemptsExhausted()}
- * telling an outage from a rejected request, and {@code unparseable()} a 2xx body that is not a
- * JSON object: sent once here, asked again only by {@link
- * org.neuronexplainer.worker.llm.ParseRetries}). Only successes are cached, at {@code
- * llm-cache/{sha256}.json}; a cache hit makes no HTTP call and costs nothing.
+ * Retry-After}; a 429's {@code Retry-After} pauses every call of the client, and its request and
+ * tokens stay spent (other error answers give their tokens back). Callers see only {@link
+ * org.neuronexplainer.worker.llm.PermanentLlmException} (with {@code attemptsExhausted()} telling
+ * an outage from a rejected request, and {@code unparseable()} a 2xx body that is not a JSON
+ * object: sent once here, asked again only by {@link org.neuronexplainer.worker.llm.ParseRetries}).
+ * Only successes are cached, at {@code llm-cache/{sha256}.json}; a cache hit makes no HTTP call and
+ * costs nothing.
  *
  * <p><b>Explainers and simulators</b> reach the client through {@link
  * org.neuronexplainer.worker.llm.LlmTransport}; {@link

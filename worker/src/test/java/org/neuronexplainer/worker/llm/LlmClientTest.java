@@ -445,6 +445,27 @@ class LlmClientTest {
   }
 
   @Test
+  void aRateLimitedAttemptKeepsItsTokensSpent() throws Exception {
+    // 10,000 tokens a second, a burst of 10,000; the call reserves about 6,005. Refused once with
+    // a 429, its retry reserves them again, and since the refused attempt's tokens stay spent the
+    // retry waits about 0.2 s for them instead of going at once.
+    LlmClient client = client("LLM_TOKENS_PER_MINUTE", "600000", "LLM_RETRY_INITIAL_MS", "1");
+    LlmRequest big =
+        LlmRequest.chat(
+                body("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"max_tokens\":6000}"))
+            .withCacheMode(CacheMode.OFF);
+    await(client.send(big)); // warms the connection; its usage of 12 gives the rest back
+    server.then(json(429, "{}").header("retry-after-ms", "1"));
+
+    long start = System.nanoTime();
+    await(client.send(big));
+
+    assertThat(server.requests()).hasSize(3);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(190));
+  }
+
+  @Test
   void withoutUsageTheEstimateStandsAndTheNextCallWaits() throws Exception {
     server.otherwise(s -> json(200, "{\"choices\":[{\"message\":{\"content\":\"x\"}}]}"));
     LlmClient client = client("LLM_TOKENS_PER_MINUTE", "600000");

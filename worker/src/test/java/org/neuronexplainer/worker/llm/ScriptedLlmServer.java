@@ -87,6 +87,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Function<Seen, Reply> fallback = s -> Reply.json(200, chatReply("ok", 10, 2));
+  private volatile boolean recording = true;
 
   static {
     // Without TCP_NODELAY the server's separate header and body writes meet the client's delayed
@@ -118,6 +119,14 @@ public final class ScriptedLlmServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Stops keeping requests, for long benchmarks whose hundreds of thousands would fill the heap.
+   */
+  public ScriptedLlmServer withoutRecording() {
+    recording = false;
+    return this;
+  }
+
   public List<Seen> requests() {
     return new ArrayList<>(seen);
   }
@@ -138,7 +147,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
               exchange.getRequestHeaders(),
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
               System.nanoTime());
-      seen.add(request);
+      if (recording) {
+        seen.add(request);
+      }
       Reply reply = script.poll();
       if (reply == null) {
         reply = fallback.apply(request);
