@@ -137,6 +137,9 @@ Rendered once, from the ConfigMap.
 {{- fail (printf "workers.%s.stages: unknown stage %q (known: %s)" $pool . (join ", " $known)) }}
 {{- end }}
 {{- end }}
+{{- if and $p.env (hasKey $p.env "LLM_BATCHER") }}
+{{- fail (printf "workers.%s.env.LLM_BATCHER: run the batcher with batcher.enabled, its one pod; a pool's replicas would each send the same parked calls" $pool) }}
+{{- end }}
 {{- if and $p.autoscaling $p.autoscaling.enabled $.Values.kafka.sasl.enabled (not $.Values.kafka.kedaTriggerAuthentication) }}
 {{- fail (printf "workers.%s.autoscaling needs kafka.kedaTriggerAuthentication when kafka.sasl.enabled: the name of an existing KEDA TriggerAuthentication with the SASL credentials" $pool) }}
 {{- end }}

@@ -1,5 +1,6 @@
 // One run: what produced its scores (backends, model, escaping and the prompts' recorded files),
-// progress per state and per stage, throughput, ETA, tokens and cost, the failed neurons with their
+// progress per state and per stage, throughput, ETA, tokens and cost, a batch run's batches (as
+// the batcher last counted them; its cost is at batch prices), the failed neurons with their
 // reasons (without a coordinator: as its failures file has them), the run's own results (from its
 // folder under runs/, never from the store's explanations view), and (with the coordinator's API
 // token) re-queue and cancel. Refreshes itself while the
@@ -124,7 +125,7 @@ function progressPart(run, stages) {
 function figuresPart(run) {
   const p = run.progress;
   if (!page.live || !p) return null;
-  const cost = "$" + Number(p.costUsd).toFixed(4);
+  const cost = "$" + Number(p.costUsd).toFixed(4) + (isBatchRun(run) ? " (at batch prices)" : "");
   const rows = [
     ["throughput", Number(p.throughputPerSecond).toFixed(2) + " neurons/s"],
     ["time left", run.state === "running" ? NX.duration(p.etaSeconds) : "–"],
@@ -134,6 +135,39 @@ function figuresPart(run) {
   ];
   return NX.pane("Figures", "figures", NX.el("table", { class: "moments" },
     rows.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
+}
+
+function isBatchRun(run) {
+  return Boolean((run.spec && run.spec.batch) || run.batches);
+}
+
+const BATCH_ROWS = [
+  ["pendingCalls", "calls pending", "parked by their neurons, waiting for a batch"],
+  ["callsInBatches", "calls in batches", "in batches the provider has not finished"],
+  ["inProgress", "batches in progress", "sent, not finished"],
+  ["completed", "batches completed", "answered"],
+  ["failed", "batches failed", "expired, failed or cancelled: their unanswered calls are sent again"],
+];
+
+/**
+ * A batch run's calls and batches, as the batcher last counted them (null for any other run). Its
+ * cost is at the batch price: half the synchronous one unless the prices name batch prices.
+ */
+function batchesPart(run) {
+  if (!isBatchRun(run)) return null;
+  const pane = NX.pane("Batches", "batches");
+  pane.append(NX.el("p", { class: "muted", id: "batch-prices" },
+    "This run's LLM calls go through the provider's Batch API: its cost is at batch prices."));
+  const b = run.batches;
+  if (!b) {
+    pane.append(NX.notice("missing", "The batcher has not counted this run's batches yet."));
+    return pane;
+  }
+  pane.append(NX.el("table", { class: "moments", id: "batch-counts" },
+    BATCH_ROWS.map(([field, label, title]) => NX.el("tr", { "data-batch": field, title: title },
+      NX.el("th", {}, label), NX.el("td", {}, String(b[field]))))));
+  pane.append(NX.el("p", { class: "muted", id: "batches-counted" }, "As the batcher counted them at " + NX.time(b.updatedMillis) + "."));
+  return pane;
 }
 
 /**
@@ -382,7 +416,7 @@ async function refresh() {
   const run = answer.run;
   NX.replace(page.parts.state, NX.stateChip(run.state),
     run.state === "running" ? NX.el("span", { class: "muted" }, " updates every " + REFRESH_MILLIS / 1000 + " s") : null);
-  NX.replace(page.parts.body, summaryPart(run), methodPart(answer.method), progressPart(run, answer.stages), figuresPart(run));
+  NX.replace(page.parts.body, summaryPart(run), methodPart(answer.method), progressPart(run, answer.stages), figuresPart(run), batchesPart(run));
   replaceIfChanged("failed", JSON.stringify([page.token !== null, answer.failures, failed]), () => failedPart(failed, answer.failures));
   await refreshResults(run);
   updateActions();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.progress.NeuronState;
@@ -16,8 +17,9 @@ import org.neuronexplainer.coordinator.runs.RunView;
 /**
  * A store's run records read without a coordinator: each run's spec and recorded state, how many of
  * its neurons left a done marker, and the failed neurons with their reasons as the coordinator last
- * wrote them to {@code runs/{id}/failures.jsonl}. Neurons in other states are known only to the
- * coordinator (it folds the events topic), so those are not here.
+ * wrote them to {@code runs/{id}/failures.jsonl}; a batch run's batches as the batcher last counted
+ * them ({@code runs/{id}/batches.json}). Neurons in other states are known only to the coordinator
+ * (it folds the events topic), so those are not here.
  */
 final class StoreRunRecords implements RunSource {
 
@@ -92,11 +94,11 @@ final class StoreRunRecords implements RunSource {
           new RunProgress.Summary(
               status.neuronCount(), states, Map.of(), Map.of(), 0, null, 0, 0, 0, 0, null);
     }
-    return new RunView(
-        status.runId(),
-        status.state().id(),
-        records.spec(status.runId()).orElse(null),
-        status,
-        summary);
+    RunSpec spec = records.spec(status.runId()).orElse(null);
+    RunRecords.BatchSummary batches = null;
+    if (spec != null && spec.batch()) {
+      batches = records.batchSummary(status.runId()).orElse(null);
+    }
+    return new RunView(status.runId(), status.state().id(), spec, status, summary, batches);
   }
 }

@@ -40,6 +40,7 @@ import org.neuronexplainer.common.messaging.MessageCodec;
 import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.ops.MetricsSetup;
 import org.neuronexplainer.common.run.RunInput;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.common.testing.Await;
@@ -58,13 +59,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The run page in a real headless Chromium, served by a real coordinator on a real (in-process,
  * single-node KRaft) broker. A scripted worker answers the run's jobs: five neurons finish, two
  * fail with reasons (one holding a {@code <script>} tag), three stay in work until released; after
- * the fault is "fixed" the failed ones finish when re-queued.
+ * the fault is "fixed" the failed ones finish when re-queued. A second run goes through the Batch
+ * API: the worker leaves its jobs alone, and the batcher's count of its batches is written to the
+ * store as the batcher would.
  */
 @ExtendWith(HeadlessChromium.class)
 class RunPageBrowserIT {
 
   static final String TOKEN = "run-page-token-0123456789";
   static final String RUN = "run-page";
+  static final String BATCH_RUN = "run-page-batch";
   static final String SCRIPT_REASON = "LLM answered 400: <script>alert('reason')</script>";
   // A recorded input's name is user text too: it must show as text.
   static final String TEXTS_NAME = "texts-<i>mine</i>.json";
@@ -79,6 +83,7 @@ class RunPageBrowserIT {
   private static Coordinator coordinator;
   private static ScriptedWorker worker;
   private static ChromeDriver browser;
+  private static LocalDirectoryStore store;
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final ObjectMapper json = new ObjectMapper();
 
@@ -86,7 +91,7 @@ class RunPageBrowserIT {
   static void start() throws Exception {
     browser = HeadlessChromium.start(temp.resolve("profile"));
     Path storeDir = Files.createDirectories(temp.resolve("store"));
-    LocalDirectoryStore store = new LocalDirectoryStore(storeDir);
+    store = new LocalDirectoryStore(storeDir);
     for (int n = 0; n < 10; n++) {
       // The planner needs only the records' keys; the scripted worker never reads them.
       store.put("collated-activations/0/" + n + ".json", "{}".getBytes(StandardCharsets.UTF_8));
@@ -284,6 +289,41 @@ class RunPageBrowserIT {
     assertNoAlert();
   }
 
+  @Test
+  void aBatchRunShowsItsBatchesAndSaysItsCostIsAtBatchPrices() throws Exception {
+    coordinator
+        .runs()
+        .submit(
+            new RunSpec(BATCH_RUN, "store", null, null, "baseline", "baseline", "linear", null, 1)
+                .withBatch(true));
+    browser.get(url("/runs/" + BATCH_RUN));
+    awaitText(By.id("batches"), "has not counted this run's batches yet");
+    assertThat(browser.findElement(By.id("batch-prices")).getText()).contains("batch prices");
+
+    new RunRecords(store)
+        .putBatchSummary(new RunRecords.BatchSummary(BATCH_RUN, 7, 30, 2, 4, 1, 1_000));
+    assertThat(api("/api/runs/" + BATCH_RUN).at("/batches/callsInBatches").asLong()).isEqualTo(30);
+    // The running page refreshes by itself and picks the count up.
+    WebElement counts = await(By.id("batch-counts"));
+    assertThat(row(counts, "pendingCalls")).isEqualTo("calls pending 7");
+    assertThat(row(counts, "callsInBatches")).isEqualTo("calls in batches 30");
+    assertThat(row(counts, "inProgress")).isEqualTo("batches in progress 2");
+    assertThat(row(counts, "completed")).isEqualTo("batches completed 4");
+    assertThat(row(counts, "failed")).isEqualTo("batches failed 1");
+    assertThat(browser.findElement(By.id("figures")).getText()).contains("(at batch prices)");
+
+    // A run without the Batch API shows no batches.
+    browser.get(url("/runs/" + RUN));
+    await(By.id("figures"));
+    assertThat(browser.findElements(By.id("batches"))).isEmpty();
+    assertThat(browser.findElement(By.id("figures")).getText()).doesNotContain("batch prices");
+    assertNoAlert();
+  }
+
+  private static String row(WebElement table, String field) {
+    return table.findElement(By.cssSelector("tr[data-batch=" + field + "]")).getText();
+  }
+
   private static void assertNoAlert() {
     boolean alerted;
     try {
@@ -342,6 +382,9 @@ class RunPageBrowserIT {
     }
 
     private void answer(ExplainAndScoreJob job) {
+      if (!job.header().runId().equals(RUN)) {
+        return; // the batch run's neurons stay waiting for their batches
+      }
       String unit = job.unit();
       long now = System.currentTimeMillis();
       publisher.event(StageEvent.started(job, now));

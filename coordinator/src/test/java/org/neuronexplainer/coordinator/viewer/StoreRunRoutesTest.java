@@ -74,6 +74,16 @@ class StoreRunRoutesTest {
         List.of(
             new RunFailure("0:1", "explain-and-score", 2, "endpoint down"),
             new RunFailure("0:3", "explain-and-score", 3, "<img src=x onerror=alert(1)>")));
+    // A batch run whose batcher counted its batches once, and one it has not counted yet.
+    records.putSpec(
+        new RunSpec("run-batch", "store", null, null, "baseline", "baseline", "linear", null, 3)
+            .withBatch(true));
+    records.putStatus(new RunStatus("run-batch", RunState.RUNNING, 3, 1_000, 0));
+    records.putBatchSummary(new RunRecords.BatchSummary("run-batch", 4, 12, 2, 5, 1, 9_000));
+    records.putSpec(
+        new RunSpec("run-batch-new", "store", null, null, "baseline", "baseline", "linear", null, 3)
+            .withBatch(true));
+    records.putStatus(new RunStatus("run-batch-new", RunState.RUNNING, 3, 1_000, 0));
     server = ViewerServer.start(new ViewerService(store, Optional.empty()), "127.0.0.1", 0);
   }
 
@@ -100,7 +110,7 @@ class StoreRunRoutesTest {
   void listsTheRunsOfTheStoreWithTheirRecordedState() throws Exception {
     JsonNode answer = getJson("/api/viewer/runs", 200);
     assertThat(answer.get("live").asBoolean()).isFalse();
-    assertThat(answer.get("runs")).hasSize(3);
+    assertThat(answer.get("runs")).hasSize(5);
     assertThat(answer.at("/runs/0/runId").asText()).isEqualTo("run-a");
     assertThat(answer.at("/runs/0/state").asText()).isEqualTo("running");
     assertThat(answer.at("/runs/0/spec/explainer").asText()).isEqualTo("baseline");
@@ -167,6 +177,26 @@ class StoreRunRoutesTest {
     assertThat(bundled.get("sha256").asText()).isEqualTo(BUNDLED_SHA);
     assertThat(bundled.has("key")).isFalse();
     assertThat(method.at("/inputs/simulatorFewShot/recorded").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aBatchRunShowsItsBatchesAsTheBatcherLastCountedThem() throws Exception {
+    JsonNode run = getJson("/api/viewer/runs/run-batch", 200).get("run");
+    assertThat(run.at("/spec/batch").asBoolean()).isTrue();
+    JsonNode batches = run.get("batches");
+    assertThat(batches.get("pendingCalls").asLong()).isEqualTo(4);
+    assertThat(batches.get("callsInBatches").asLong()).isEqualTo(12);
+    assertThat(batches.get("inProgress").asLong()).isEqualTo(2);
+    assertThat(batches.get("completed").asLong()).isEqualTo(5);
+    assertThat(batches.get("failed").asLong()).isEqualTo(1);
+    assertThat(batches.get("updatedMillis").asLong()).isEqualTo(9_000);
+
+    JsonNode uncounted = getJson("/api/viewer/runs/run-batch-new", 200).get("run");
+    assertThat(uncounted.at("/spec/batch").asBoolean()).isTrue();
+    assertThat(uncounted.has("batches")).as("not counted yet").isFalse();
+    JsonNode plain = getJson("/api/viewer/runs/run-a", 200).get("run");
+    assertThat(plain.has("batches")).isFalse();
+    assertThat(plain.at("/spec").has("batch")).as("false, left out").isFalse();
   }
 
   @Test

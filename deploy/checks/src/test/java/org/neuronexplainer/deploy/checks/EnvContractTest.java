@@ -48,7 +48,8 @@ class EnvContractTest {
         List.of(
             Chart.parse(Chart.templateDefaults()),
             Chart.parse(Chart.template(Chart.GPU_VALUES)),
-            Chart.parse(Chart.template(Chart.VLLM_VALUES)))) {
+            Chart.parse(Chart.template(Chart.VLLM_VALUES)),
+            Chart.parse(Chart.template(List.of(), Map.of("batcher.enabled", "true"))))) {
       for (Manifest d : projectDeployments(rendered)) {
         Set<String> unread = new TreeSet<>(environment(rendered, d).keySet());
         unread.removeAll(read);
@@ -77,7 +78,8 @@ class EnvContractTest {
         List.of(
             Chart.parse(Chart.templateDefaults()),
             Chart.parse(Chart.template(Chart.GPU_VALUES)),
-            Chart.parse(Chart.template(Chart.VLLM_VALUES)))) {
+            Chart.parse(Chart.template(Chart.VLLM_VALUES)),
+            Chart.parse(Chart.template(List.of(), Map.of("batcher.enabled", "true"))))) {
       for (Manifest d : projectDeployments(rendered)) {
         JsonNode c = d.at("/spec/template/spec/containers/0");
         Map<String, String> env = environment(rendered, d);
