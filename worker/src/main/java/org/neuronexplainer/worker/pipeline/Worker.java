@@ -50,8 +50,9 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Starts the runners with every backend: one {@link LlmClient} for the process, from {@code llm}
-   * (see {@link LlmConfig#fromEnv}), caching responses under {@code llm-cache/} of {@code store}
-   * and feeding the worker's LLM meters. The worker closes the client after its runners.
+   * (see {@link LlmConfig#fromEnv}), and a second for simulation calls when the simulator has an
+   * endpoint of its own; both cache responses under {@code llm-cache/} of {@code store}, feed the
+   * worker's LLM meters and add to one usage total. The worker closes them after its runners.
    */
   public static Worker startWithLlm(
       WorkerConfig config,
@@ -60,18 +61,38 @@ public final class Worker implements AutoCloseable {
       MetricsSetup metricsSetup,
       RunnerSettings settings) {
     WorkerMetrics metrics = new WorkerMetrics(metricsSetup.registry());
-    LlmClient client = LlmClient.builder(llm).cache(store).listener(metrics).build();
+    LlmClient client =
+        LlmClient.builder(llm.withoutSimulator()).cache(store).listener(metrics).build();
+    LlmClient simulating = client;
     try {
+      if (llm.splitSimulator()) {
+        simulating =
+            LlmClient.builder(llm.simulatorEndpoint())
+                .cache(store)
+                .listener(metrics)
+                .usage(client.usage())
+                .build();
+      }
+      LlmClient simulatorClient = simulating;
       RunPrompts prompts = new RunPrompts(new RunRecords(store), config.promptTexts());
       return start(
           config,
           store,
-          new LlmBackends(client, prompts::forRun, config.allAtOnceMaxTokens()),
+          new LlmBackends(client, simulating, prompts::forRun, config.allAtOnceMaxTokens()),
           metricsSetup,
           settings,
           metrics,
-          client);
+          () -> {
+            try (client) {
+              if (simulatorClient != client) {
+                simulatorClient.close();
+              }
+            }
+          });
     } catch (RuntimeException e) {
+      if (simulating != client) {
+        simulating.close();
+      }
       client.close();
       throw e;
     }
