@@ -196,6 +196,23 @@ public final class RunCommand implements Callable<Integer> {
     return runSpec.needsLlmModel() ? llm.requireModel(env) : null;
   }
 
+  /**
+   * The spec with the model that simulates recorded, where the simulator has an endpoint of its
+   * own; a batch run refuses that, since its calls go through one endpoint's Batch API.
+   */
+  private static RunSpec simulatedBy(RunSpec spec, LlmConfig llmConfig) {
+    if (!llmConfig.splitSimulator() || spec.llmModel() == null) {
+      return spec;
+    }
+    if (spec.batch()) {
+      throw new UserException(
+          "--batch-api sends every call through the explainer's endpoint's Batch API: run it"
+              + " without a simulator endpoint of its own (--simulator-url, --simulator-model,"
+              + " LLM_SIMULATOR_BASE_URL, LLM_SIMULATOR_MODEL)");
+    }
+    return spec.withSimulatorModel(llmConfig.simulatorEndpoint().model());
+  }
+
   /** The capture settings: the smoke model and shipped corpus unless others are named. */
   private CaptureRun captureRun() {
     String model =
@@ -263,7 +280,7 @@ public final class RunCommand implements Callable<Integer> {
     String id =
         runSpec.runId() != null ? runSpec.runId() : RunService.newRunId(System.currentTimeMillis());
     // Checked before anything starts, as the LLM settings are.
-    RunSpec spec = runSpec.spec(id, llmModel, captureRun);
+    RunSpec spec = simulatedBy(runSpec.spec(id, llmModel, captureRun), llmConfig);
     Path storeDir = store != null ? store : home.resolve(capturing ? "capture-store" : "store");
     BlobStore blobs = new LocalDirectoryStore(storeDir.toAbsolutePath());
     if (capturing) {

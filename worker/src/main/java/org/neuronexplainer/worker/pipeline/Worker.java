@@ -61,39 +61,19 @@ public final class Worker implements AutoCloseable {
       MetricsSetup metricsSetup,
       RunnerSettings settings) {
     WorkerMetrics metrics = new WorkerMetrics(metricsSetup.registry());
-    LlmClient client =
-        LlmClient.builder(llm.withoutSimulator()).cache(store).listener(metrics).build();
-    LlmClient simulating = client;
+    LlmClients clients = LlmClients.open(llm, store, metrics);
     try {
-      if (llm.splitSimulator()) {
-        simulating =
-            LlmClient.builder(llm.simulatorEndpoint())
-                .cache(store)
-                .listener(metrics)
-                .usage(client.usage())
-                .build();
-      }
-      LlmClient simulatorClient = simulating;
       RunPrompts prompts = new RunPrompts(new RunRecords(store), config.promptTexts());
       return start(
           config,
           store,
-          new LlmBackends(client, simulating, prompts::forRun, config.allAtOnceMaxTokens()),
+          clients.backends(prompts::forRun, config.allAtOnceMaxTokens()),
           metricsSetup,
           settings,
           metrics,
-          () -> {
-            try (client) {
-              if (simulatorClient != client) {
-                simulatorClient.close();
-              }
-            }
-          });
+          clients);
     } catch (RuntimeException e) {
-      if (simulating != client) {
-        simulating.close();
-      }
-      client.close();
+      clients.close();
       throw e;
     }
   }
