@@ -263,6 +263,11 @@ prometheus.io/path: /metrics
 {{- if and .Values.vllm.enabled (eq .Values.vllm.workers.endpointFor "all") }}true{{ end }}
 {{- end }}
 
+{{/* "true" when the workers' simulation calls alone go to the chart's vLLM server. */}}
+{{- define "ne.vllmSimulatesForWorkers" -}}
+{{- if and .Values.vllm.enabled (eq .Values.vllm.workers.endpointFor "simulator") }}true{{ end }}
+{{- end }}
+
 {{/* Checks of the vLLM values that the schema cannot express. */}}
 {{- define "ne.validateVllm" -}}
 {{- with .Values.vllm }}

@@ -218,7 +218,7 @@ class VllmChartTest {
         "vllm.workers.endpointFor=all needs config.llm.apiFlavor=openai");
     // The schema, before any template runs.
     refused(Map.of("vllm.gpus", "0"), "/vllm/gpus", "minimum");
-    refused(Map.of("vllm.workers.endpointFor", "simulator"), "/vllm/workers/endpointFor");
+    refused(Map.of("vllm.workers.endpointFor", "both"), "/vllm/workers/endpointFor");
     refused(Map.of("vllm.workers.allAtOnceMaxTokens", "2"), "/vllm/workers/allAtOnceMaxTokens");
     refused(Map.of("vllm.gpuMemoryUtilization", "1.5"), "/vllm/gpuMemoryUtilization");
     refused(Map.of("vllm.image.tag", ""), "/vllm/image/tag");
