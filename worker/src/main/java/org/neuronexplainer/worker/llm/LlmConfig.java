@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.neuronexplainer.common.config.Env;
 
 /**
@@ -183,6 +184,19 @@ public record LlmConfig(
         prices,
         tokenizer,
         endpoint);
+  }
+
+  /** Every {@code LLM_*} variable of the explainer's endpoint that {@link #fromEnv} reads. */
+  public static final List<String> VARIABLES = variables(PREFIX);
+
+  /** Every {@code LLM_SIMULATOR_*} variable {@link #fromEnv} reads. */
+  public static final List<String> SIMULATOR_VARIABLES = variables(SIMULATOR_PREFIX);
+
+  private static List<String> variables(String prefix) {
+    return Stream.of(List.of("MODEL"), CALL_SETTINGS, ENDPOINT_SETTINGS)
+        .flatMap(List::stream)
+        .map(setting -> prefix + setting)
+        .toList();
   }
 
   /**
