@@ -42,6 +42,7 @@ import org.neuronexplainer.worker.pipeline.BatchLoop;
 import org.neuronexplainer.worker.pipeline.BatchSettings;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -201,7 +202,7 @@ public final class RunCommand implements Callable<Integer> {
    * own; a batch run refuses that, since its calls go through one endpoint's Batch API.
    */
   private static RunSpec simulatedBy(RunSpec spec, LlmConfig llmConfig) {
-    if (!llmConfig.splitSimulator() || spec.llmModel() == null) {
+    if (!llmConfig.splitSimulator() || spec.llmModel() == null || !simulatesWithModel(spec)) {
       return spec;
     }
     if (spec.batch()) {
@@ -211,6 +212,14 @@ public final class RunCommand implements Callable<Integer> {
               + " LLM_SIMULATOR_BASE_URL, LLM_SIMULATOR_MODEL)");
     }
     return spec.withSimulatorModel(llmConfig.simulatorEndpoint().model());
+  }
+
+  private static boolean simulatesWithModel(RunSpec spec) {
+    try {
+      return SimulatorKind.fromConfigName(spec.simulator()).needsModel();
+    } catch (IllegalArgumentException e) {
+      return false; // an unknown simulator is refused with the spec's other checks
+    }
   }
 
   /** The capture settings: the smoke model and shipped corpus unless others are named. */
@@ -330,12 +339,20 @@ public final class RunCommand implements Callable<Integer> {
     if (spec.budgetUsd() == null || spec.llmModel() == null) {
       return;
     }
-    if (llmConfig.prices().lookup(spec.llmModel()).isEmpty()) {
+    // Each endpoint's calls are priced at its own model: both need a price.
+    checkPriced(spec.llmModel(), llmConfig);
+    if (spec.simulatorModel() != null) {
+      checkPriced(spec.simulatorModel(), llmConfig.simulatorEndpoint());
+    }
+  }
+
+  private static void checkPriced(String model, LlmConfig llmConfig) {
+    if (llmConfig.prices().lookup(model).isEmpty()) {
       throw new UserException(
           "--budget needs a price for model "
-              + spec.llmModel()
+              + model
               + ": set LLM_PRICES (e.g. "
-              + spec.llmModel()
+              + model
               + "=2.5:10, dollars per million prompt:completion tokens)",
           2);
     }
