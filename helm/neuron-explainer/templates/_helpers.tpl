@@ -162,7 +162,7 @@ Rendered once, from the ConfigMap.
 - name: JAVA_TOOL_OPTIONS
   value: {{ .Values.javaOptions | quote }}
 {{- if and $llm .Values.secrets.llm.name }}
-- name: LLM_API_KEY
+- name: {{ include "ne.llmKeyVariable" . }}
   valueFrom:
     secretKeyRef:
       name: {{ .Values.secrets.llm.name }}
@@ -261,9 +261,19 @@ prometheus.io/path: /metrics
 {{- printf "http://%s:%d" (include "ne.vllmName" .) (int .Values.vllm.port) }}
 {{- end }}
 
-{{/* "true" when the workers' LLM calls go to the chart's vLLM server. */}}
+{{/* Which of the workers' LLM calls go to the chart's vLLM server: all, explainer, simulator or none. */}}
+{{- define "ne.vllmEndpointFor" -}}
+{{- if .Values.vllm.enabled }}{{ .Values.vllm.workers.endpointFor }}{{ else }}none{{ end }}
+{{- end }}
+
+{{/* "true" when some of the workers' LLM calls go to the chart's vLLM server. */}}
 {{- define "ne.vllmServesWorkers" -}}
-{{- if and .Values.vllm.enabled (eq .Values.vllm.workers.endpointFor "all") }}true{{ end }}
+{{- if ne (include "ne.vllmEndpointFor" .) "none" }}true{{ end }}
+{{- end }}
+
+{{/* The variable the LLM key secret is given as: the hosted endpoint's, which with endpointFor=explainer is the simulator's. */}}
+{{- define "ne.llmKeyVariable" -}}
+{{- if eq (include "ne.vllmEndpointFor" .) "explainer" }}LLM_SIMULATOR_API_KEY{{ else }}LLM_API_KEY{{ end }}
 {{- end }}
 
 {{/* Checks of the vLLM values that the schema cannot express. */}}

@@ -84,6 +84,7 @@ function methodPart(method) {
     ["simulator", method.simulator],
     ["calibration", method.calibration],
     ["LLM model", method.llmModel || "none"],
+    ...(method.simulatorModel ? [["simulator's model", method.simulatorModel]] : []),
     ["token escaping", method.escapeTokens === undefined ? "not recorded" : method.escapeTokens ? "on" : "off (token text raw)"],
   ].map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)));
   for (const [field, label] of INPUTS) {

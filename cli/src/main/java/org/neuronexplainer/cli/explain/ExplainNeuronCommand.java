@@ -134,10 +134,18 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
     LlmConfig config = needsModel ? llm.config(env) : null;
     try (RetryProgress progress =
             new RetryProgress(spec.commandLine().getErr(), RetryProgress.INTERVAL);
-        LlmClient client = needsModel ? client(config, progress) : null) {
+        LlmClient client = needsModel ? client(config.withoutSimulator(), progress, null) : null;
+        // The simulator's own endpoint adds to the same totals, so the report sums both.
+        LlmClient ownSimulator =
+            needsModel && config.splitSimulator()
+                ? client(config.simulatorEndpoint(), progress, client.usage())
+                : null) {
       UsageAccumulator account = client == null ? null : client.usage().child();
       LlmTransport transport =
           client == null ? LlmTransport.none() : new ClientTransport(client, account);
+      LlmTransport simulating =
+          ownSimulator == null ? transport : new ClientTransport(ownSimulator, account);
+      String simulatorModel = ownSimulator == null ? model : ownSimulator.config().model();
       ExplainAndScore run;
       try {
         ExplainerSettings settings =
@@ -147,7 +155,11 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
                 explainerKind.create(
                     settings, config == null ? null : TokenCounter.of(config.tokenizerFor(model))),
                 simulatorKind.create(
-                    model, simulatorFormat(simulatorKind), echoMaxTokens, transport, promptInputs),
+                    simulatorModel,
+                    simulatorFormat(simulatorKind),
+                    echoMaxTokens,
+                    simulating,
+                    promptInputs),
                 new NeuronScorer(SliceParams.paper(), method));
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage());
@@ -174,8 +186,11 @@ public final class ExplainNeuronCommand implements Callable<Integer> {
     return simulatorFormat == null ? kind.defaultFormat() : NeuronInputs.format(simulatorFormat);
   }
 
-  private LlmClient client(LlmConfig config, RetryProgress progress) {
+  private LlmClient client(LlmConfig config, RetryProgress progress, UsageAccumulator usage) {
     LlmClient.Builder builder = LlmClient.builder(config).retryListener(progress);
+    if (usage != null) {
+      builder.usage(usage);
+    }
     if (cache != null) {
       builder.cache(new LocalDirectoryStore(cache));
     }

@@ -51,6 +51,30 @@ public final class LlmOptions {
   Integer maxAttempts;
 
   @Option(
+      names = "--simulator-url",
+      paramLabel = "URL",
+      description = {
+        "API base URL of the simulator's own endpoint, such as a vLLM server",
+        "(LLM_SIMULATOR_BASE_URL; default: the explainer's). Needs --simulator-model."
+      })
+  String simulatorUrl;
+
+  @Option(
+      names = "--simulator-model",
+      paramLabel = "MODEL",
+      description = "Model that simulates (LLM_SIMULATOR_MODEL; default: --llm-model).")
+  String simulatorModel;
+
+  @Option(
+      names = "--simulator-key-env",
+      paramLabel = "VAR",
+      description = {
+        "Read the simulator endpoint's API key from this environment variable (default",
+        "LLM_SIMULATOR_API_KEY; the explainer's key only where both share a URL)."
+      })
+  String simulatorKeyEnv;
+
+  @Option(
       names = "--tokenizer",
       paramLabel = "T",
       description = {
@@ -88,13 +112,10 @@ public final class LlmOptions {
       }
       env.put("LLM_TOKENIZER", tokenizer);
     }
-    if (keyEnv != null) {
-      String key = environment.get(keyEnv);
-      if (key == null || key.isEmpty()) {
-        throw new UserException("--llm-key-env " + keyEnv + ": that variable is not set");
-      }
-      env.put("LLM_API_KEY", key);
-    }
+    putKey(env, environment, "--llm-key-env", keyEnv, "LLM_API_KEY");
+    put(env, "LLM_SIMULATOR_BASE_URL", simulatorUrl);
+    put(env, "LLM_SIMULATOR_MODEL", simulatorModel);
+    putKey(env, environment, "--simulator-key-env", simulatorKeyEnv, "LLM_SIMULATOR_API_KEY");
     return env;
   }
 
@@ -113,6 +134,21 @@ public final class LlmOptions {
       throw new UserException("this backend needs a model: pass --llm-model or set LLM_MODEL");
     }
     return chosen;
+  }
+
+  private static void putKey(
+      Map<String, String> env,
+      Map<String, String> environment,
+      String flag,
+      String keyEnv,
+      String name) {
+    if (keyEnv != null) {
+      String key = environment.get(keyEnv);
+      if (key == null || key.isEmpty()) {
+        throw new UserException(flag + " " + keyEnv + ": that variable is not set");
+      }
+      env.put(name, key);
+    }
   }
 
   private static void put(Map<String, String> env, String name, Object value) {

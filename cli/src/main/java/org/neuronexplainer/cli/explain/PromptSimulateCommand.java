@@ -9,6 +9,7 @@ import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.worker.explain.BaselineExplainer;
 import org.neuronexplainer.worker.explain.ExplainerInput;
+import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.records.SliceParams;
@@ -86,7 +87,10 @@ final class PromptSimulateCommand implements Callable<Integer> {
     }
     PromptOptions.Chosen chosen = prompts.read(null, kind);
     Map<String, String> env = System.getenv();
-    String model = llm.requireModel(env);
+    // The simulator's own endpoint and model, where it has them, as a run would send it.
+    LlmConfig config = llm.config(env);
+    LlmConfig endpoint = config.simulatorEndpoint();
+    String model = config.splitSimulator() ? endpoint.model() : llm.requireModel(env);
     PromptFormat promptFormat = format == null ? kind.defaultFormat() : NeuronInputs.format(format);
     NeuronRecord neuron = NeuronInputs.record(record);
     List<LlmRequest> requests;
@@ -106,7 +110,7 @@ final class PromptSimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    RequestPrinter.print(spec.commandLine().getOut(), llm.config(env), requests);
+    RequestPrinter.print(spec.commandLine().getOut(), endpoint, requests);
     return 0;
   }
 }

@@ -42,6 +42,7 @@ import org.neuronexplainer.worker.pipeline.BatchLoop;
 import org.neuronexplainer.worker.pipeline.BatchSettings;
 import org.neuronexplainer.worker.pipeline.Worker;
 import org.neuronexplainer.worker.pipeline.WorkerConfig;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -196,6 +197,31 @@ public final class RunCommand implements Callable<Integer> {
     return runSpec.needsLlmModel() ? llm.requireModel(env) : null;
   }
 
+  /**
+   * The spec with the model that simulates recorded, where the simulator has an endpoint of its
+   * own; a batch run refuses that, since its calls go through one endpoint's Batch API.
+   */
+  private static RunSpec simulatedBy(RunSpec spec, LlmConfig llmConfig) {
+    if (!llmConfig.splitSimulator() || spec.llmModel() == null || !simulatesWithModel(spec)) {
+      return spec;
+    }
+    if (spec.batch()) {
+      throw new UserException(
+          "--batch-api sends every call through the explainer's endpoint's Batch API: run it"
+              + " without a simulator endpoint of its own (--simulator-url, --simulator-model,"
+              + " LLM_SIMULATOR_BASE_URL, LLM_SIMULATOR_MODEL)");
+    }
+    return spec.withSimulatorModel(llmConfig.simulatorEndpoint().model());
+  }
+
+  private static boolean simulatesWithModel(RunSpec spec) {
+    try {
+      return SimulatorKind.fromConfigName(spec.simulator()).needsModel();
+    } catch (IllegalArgumentException e) {
+      return false; // an unknown simulator is refused with the spec's other checks
+    }
+  }
+
   /** The capture settings: the smoke model and shipped corpus unless others are named. */
   private CaptureRun captureRun() {
     String model =
@@ -263,7 +289,7 @@ public final class RunCommand implements Callable<Integer> {
     String id =
         runSpec.runId() != null ? runSpec.runId() : RunService.newRunId(System.currentTimeMillis());
     // Checked before anything starts, as the LLM settings are.
-    RunSpec spec = runSpec.spec(id, llmModel, captureRun);
+    RunSpec spec = simulatedBy(runSpec.spec(id, llmModel, captureRun), llmConfig);
     Path storeDir = store != null ? store : home.resolve(capturing ? "capture-store" : "store");
     BlobStore blobs = new LocalDirectoryStore(storeDir.toAbsolutePath());
     if (capturing) {
@@ -313,12 +339,20 @@ public final class RunCommand implements Callable<Integer> {
     if (spec.budgetUsd() == null || spec.llmModel() == null) {
       return;
     }
-    if (llmConfig.prices().lookup(spec.llmModel()).isEmpty()) {
+    // Each endpoint's calls are priced at its own model: both need a price.
+    checkPriced(spec.llmModel(), llmConfig);
+    if (spec.simulatorModel() != null) {
+      checkPriced(spec.simulatorModel(), llmConfig.simulatorEndpoint());
+    }
+  }
+
+  private static void checkPriced(String model, LlmConfig llmConfig) {
+    if (llmConfig.prices().lookup(model).isEmpty()) {
       throw new UserException(
           "--budget needs a price for model "
-              + spec.llmModel()
+              + model
               + ": set LLM_PRICES (e.g. "
-              + spec.llmModel()
+              + model
               + "=2.5:10, dollars per million prompt:completion tokens)",
           2);
     }

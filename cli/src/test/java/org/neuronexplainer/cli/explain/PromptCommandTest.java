@@ -281,4 +281,29 @@ class PromptCommandTest {
         .isOne();
     assertThat(err.toString()).contains("unknown format");
   }
+
+  @Test
+  void simulatePrintsTheRequestForTheSimulatorsOwnEndpointAndModel() throws Exception {
+    int exit =
+        run(
+            "prompt",
+            "simulate",
+            "--record",
+            RECORD,
+            "--simulator",
+            "all-at-once",
+            "--llm-model",
+            "gpt-x",
+            "--llm-url",
+            "http://127.0.0.1:9/v1",
+            "--simulator-url",
+            "http://127.0.0.1:10/v1",
+            "--simulator-model",
+            "small");
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .startsWith("# request 1 of 1: POST http://127.0.0.1:10/v1/completions\n");
+    assertThat(bodies().get(0).path("model").asText()).isEqualTo("small");
+  }
 }

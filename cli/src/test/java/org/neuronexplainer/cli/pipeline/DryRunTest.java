@@ -167,4 +167,32 @@ class DryRunTest {
     assertThat(estimate.costUsd()).isZero();
     assertThat(estimate.model()).isNull();
   }
+
+  @Test
+  void simulationCallsArePricedAtTheSimulatorsOwnModel() throws Exception {
+    storeRecord();
+    RunSpec spec =
+        new RunSpec("dry", "store", null, null, "baseline", "all-at-once", "none", null, 3);
+    LlmConfig split =
+        LlmConfig.fromEnv(
+            Map.of(
+                "LLM_MODEL", "gpt-x",
+                "LLM_BASE_URL", URL,
+                "LLM_PRICES", "gpt-x=2:8,gpt-y=1:4",
+                "LLM_SIMULATOR_MODEL", "gpt-y"));
+
+    RunEstimate same =
+        DryRun.estimate(
+            spec, PromptInputs.defaults(), new LocalDirectoryStore(dir), llm(), 0, quiet);
+    RunEstimate estimate =
+        DryRun.estimate(
+            spec, PromptInputs.defaults(), new LocalDirectoryStore(dir), split, 0, quiet);
+
+    // The baseline explainer calls nothing: every call is a simulation, at gpt-y's price.
+    assertThat(estimate.calls()).isEqualTo(same.calls()).isPositive();
+    assertThat(estimate.completionTokens()).isZero();
+    assertThat(estimate.costUsd()).isCloseTo(estimate.promptTokens() * 1.0 / 1e6, within(1e-12));
+    assertThat(same.costUsd()).isCloseTo(same.promptTokens() * 2.0 / 1e6, within(1e-12));
+    assertThat(estimate.assumptions()).anyMatch(a -> a.contains("simulation calls go to gpt-y"));
+  }
 }

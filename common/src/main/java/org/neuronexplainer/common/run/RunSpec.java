@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  * @param batch whether the run's LLM calls go through the provider's Batch API, at batch prices: a
  *     neuron parks while its calls wait for their batch, and runs again once they are answered;
  *     false (absent in older specs) calls the API synchronously
+ * @param simulatorModel the model that simulates, where it is not {@code llmModel} (the worker's
+ *     simulator endpoint of its own, or a run's choice); null (absent in older specs) for {@code
+ *     llmModel}
  */
 public record RunSpec(
     String runId,
@@ -59,7 +62,8 @@ public record RunSpec(
     boolean escapeTokens,
     String publish,
     @JsonInclude(JsonInclude.Include.NON_NULL) Double budgetUsd,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean batch) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean batch,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String simulatorModel) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -149,6 +153,8 @@ public record RunSpec(
       throw new IllegalArgumentException("maxAttempts must be in 1..100, got " + maxAttempts);
     }
     checkBudget(budgetUsd);
+    simulatorModel =
+        simulatorModel == null || simulatorModel.isBlank() ? null : simulatorModel.strip();
   }
 
   /**
@@ -160,6 +166,46 @@ public record RunSpec(
       throw new IllegalArgumentException(
           "budget must be a positive number of US dollars, such as 5 or 0.25, got " + budgetUsd);
     }
+  }
+
+  /** A run simulated by its {@code llmModel}: the shape of every spec before the split. */
+  public RunSpec(
+      String runId,
+      String source,
+      String layers,
+      String neurons,
+      String explainer,
+      String simulator,
+      String calibration,
+      String llmModel,
+      int maxAttempts,
+      CaptureRun capture,
+      RunInput promptTexts,
+      RunInput explainerFewShot,
+      RunInput simulatorFewShot,
+      boolean escapeTokens,
+      String publish,
+      Double budgetUsd,
+      boolean batch) {
+    this(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        publish,
+        budgetUsd,
+        batch,
+        null);
   }
 
   /** A run without batching: the shape of every spec before batch-priced calls existed. */
@@ -344,7 +390,8 @@ public record RunSpec(
         escape,
         publish,
         budgetUsd,
-        batch);
+        batch,
+        simulatorModel);
   }
 
   /** The same spec with the publish policy named {@code policy}. */
@@ -366,7 +413,8 @@ public record RunSpec(
         escapeTokens,
         policy,
         budgetUsd,
-        batch);
+        batch,
+        simulatorModel);
   }
 
   /** The same spec with a budget of {@code usd} US dollars (null for none). */
@@ -388,7 +436,8 @@ public record RunSpec(
         escapeTokens,
         publish,
         usd,
-        batch);
+        batch,
+        simulatorModel);
   }
 
   /** The same spec with its LLM calls sent through the Batch API, or not. */
@@ -410,7 +459,31 @@ public record RunSpec(
         escapeTokens,
         publish,
         budgetUsd,
-        batched);
+        batched,
+        simulatorModel);
+  }
+
+  /** The same spec simulated by {@code model} (null or blank: by {@code llmModel}). */
+  public RunSpec withSimulatorModel(String model) {
+    return new RunSpec(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        publish,
+        budgetUsd,
+        batch,
+        model);
   }
 
   /** The same spec with the inputs' contents left out, as it is stored. */
@@ -452,6 +525,10 @@ public record RunSpec(
     for (RunInput input : new RunInput[] {promptTexts, explainerFewShot, simulatorFewShot}) {
       version += input == null ? "" : "|" + input.sha256().substring(0, 12);
     }
-    return escapeTokens ? version + "|escaped" : version;
+    version = escapeTokens ? version + "|escaped" : version;
+    // Added only when another model simulates, so that every older spec keeps its version.
+    return simulatorModel == null || simulatorModel.equals(llmModel)
+        ? version
+        : version + "|simulator=" + simulatorModel;
   }
 }

@@ -142,4 +142,13 @@ class RunSpecTest {
         .hasMessageContaining("capture command");
     CaptureRun.of("m", List.of("a")).requirePipelineQuantiles();
   }
+
+  @Test
+  void anotherSimulatorModelChangesTheMethodVersionAndTheSameOneDoesNot() {
+    RunSpec spec = new RunSpec("r", "store", null, null, "token-space", "json", "linear", "m", 3);
+    assertThat(spec.withSimulatorModel("m").methodVersion()).isEqualTo(spec.methodVersion());
+    assertThat(spec.withSimulatorModel(" ").simulatorModel()).isNull();
+    assertThat(spec.withSimulatorModel("small").methodVersion())
+        .isEqualTo(spec.methodVersion() + "|simulator=small");
+  }
 }

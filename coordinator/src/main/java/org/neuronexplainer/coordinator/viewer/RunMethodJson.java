@@ -38,6 +38,9 @@ final class RunMethodJson {
     if (spec.llmModel() != null) {
       node.put("llmModel", spec.llmModel());
     }
+    if (spec.simulatorModel() != null) {
+      node.put("simulatorModel", spec.simulatorModel());
+    }
     // A spec from before escaping was a setting reads as false, though those runs escaped: left
     // out when the spec records nothing about its prompts, rather than shown wrong.
     if (spec.escapeTokens()

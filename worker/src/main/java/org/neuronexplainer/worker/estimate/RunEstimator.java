@@ -3,8 +3,10 @@ package org.neuronexplainer.worker.estimate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.NeuronRecord;
@@ -76,6 +78,9 @@ public final class RunEstimator {
     private final ExplainerKind explainerKind;
     private final SimulatorKind simulatorKind;
     private final String model;
+    private final String simulatorModel;
+    // Prompt and completion tokens by the model that is sent them, each priced at its own rate.
+    private final Map<String, long[]> tokensByModel = new LinkedHashMap<>();
     private final Explainer explainer;
     private final SimulationProtocol protocol;
     private final boolean calibrates;
@@ -92,13 +97,14 @@ public final class RunEstimator {
       simulatorKind = SimulatorKind.fromConfigName(spec.simulator());
       boolean llm = explainerKind.needsModel() || simulatorKind.needsModel();
       model = llm ? LlmBackends.model(spec, config) : null;
+      simulatorModel = llm ? LlmBackends.simulatorModel(spec, config) : null;
       explainer =
           explainerKind.needsModel()
               ? LlmBackends.explainer(explainerKind, model, config, inputs)
               : explainerKind.create(null);
       protocol =
           simulatorKind.needsModel()
-              ? LlmBackends.protocol(simulatorKind, model, allAtOnceMaxTokens, inputs)
+              ? LlmBackends.protocol(simulatorKind, simulatorModel, allAtOnceMaxTokens, inputs)
               : null;
       calibrates = !spec.calibration().trim().equalsIgnoreCase("none");
     }
@@ -149,8 +155,28 @@ public final class RunEstimator {
     private void count(LlmRequest request) {
       JsonNode body = request.body();
       Tokenizer tokenizer = tokenizer(body);
-      promptTokens += tokenizer.promptTokens(body);
-      completionTokens += TokenEstimator.completionAllowance(body);
+      long prompt = tokenizer.promptTokens(body);
+      long completion = TokenEstimator.completionAllowance(body);
+      promptTokens += prompt;
+      completionTokens += completion;
+      long[] sum =
+          tokensByModel.computeIfAbsent(body.path("model").asText(model), m -> new long[2]);
+      sum[0] += prompt;
+      sum[1] += completion;
+    }
+
+    // The sum of every model's cost; null when one of them has no price.
+    private Double cost(boolean batch) {
+      double cost = 0;
+      for (Map.Entry<String, long[]> entry : tokensByModel.entrySet()) {
+        Optional<ModelPrice> price = config.prices().lookup(entry.getKey());
+        if (price.isEmpty()) {
+          return null;
+        }
+        long[] sum = entry.getValue();
+        cost += batch ? price.get().batchCost(sum[0], sum[1]) : price.get().cost(sum[0], sum[1]);
+      }
+      return cost;
     }
 
     private Tokenizer tokenizer(JsonNode body) {
@@ -188,6 +214,14 @@ public final class RunEstimator {
       if (model != null && price.isEmpty()) {
         assumptions.add("the model " + model + " has no price in LLM_PRICES: no cost is given");
       }
+      if (protocol != null && !simulatorModel.equals(model)) {
+        assumptions.add(
+            "simulation calls go to "
+                + simulatorModel
+                + (config.prices().lookup(simulatorModel).isPresent()
+                    ? ", at its own price"
+                    : ", which has no price in LLM_PRICES: no cost is given"));
+      }
       return new RunEstimate(
           neurons,
           explanationCalls + simulationCalls,
@@ -198,12 +232,8 @@ public final class RunEstimator {
           model,
           tokenizer == null ? null : tokenizer.configName(),
           !assumed && (tokenizer == null || tokenizer.exact()),
-          model == null
-              ? Double.valueOf(0)
-              : price.map(p -> p.cost(promptTokens, completionTokens)).orElse(null),
-          model == null
-              ? Double.valueOf(0)
-              : price.map(p -> p.batchCost(promptTokens, completionTokens)).orElse(null),
+          model == null ? Double.valueOf(0) : cost(false),
+          model == null ? Double.valueOf(0) : cost(true),
           assumptions);
     }
   }

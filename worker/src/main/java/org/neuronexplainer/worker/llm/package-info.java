@@ -34,6 +34,10 @@
  *   <tr><td>LLM_TOKENIZER</td><td>how prompt tokens are counted: {@code auto} (default, the
  *       model's encoding), {@code cl100k_base}, {@code o200k_base}, {@code p50k_base}, {@code
  *       r50k_base} or {@code estimate}</td></tr>
+ *   <tr><td>LLM_SIMULATOR_BASE_URL, LLM_SIMULATOR_MODEL, LLM_SIMULATOR_*</td><td>the
+ *       simulator's own endpoint, with a client of its own; unset settings fall back to the
+ *       LLM_* ones, the key, flavor, headers and rate limits only when it has no URL of its
+ *       own</td></tr>
  * </table>
  *
  * <p><b>Invariants.</b> A call takes, in order: the cache lookup, a concurrency permit, the rate

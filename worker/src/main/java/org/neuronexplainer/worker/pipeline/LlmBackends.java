@@ -27,15 +27,18 @@ import org.neuronexplainer.worker.simulate.SimulatorSettings;
 import org.neuronexplainer.worker.texts.PromptInputs;
 
 /**
- * Every backend, model-backed ones over the worker's one {@link LlmClient} (its connections,
- * concurrency limit, rate budget and cache are per process, so they must be shared by all jobs).
- * The model is the run spec's {@code llmModel} when it names one, else the client's {@code
- * LLM_MODEL}; prompt tokens are counted with the client's {@code LLM_TOKENIZER}. The client belongs
- * to the caller, which closes it after the runners stopped.
+ * Every backend, model-backed ones over the worker's {@link LlmClient}s: the explainer's, and the
+ * simulator's, which is the same client unless the simulator has an endpoint of its own ({@code
+ * LLM_SIMULATOR_*}). A client's connections, concurrency limit, rate budget and cache are per
+ * process, so they must be shared by all jobs. The explainer's model is the run spec's {@code
+ * llmModel} when it names one, else {@code LLM_MODEL}; the simulator's see {@link #simulatorModel}.
+ * Prompt tokens are counted with each client's tokenizer. The clients belong to the caller, which
+ * closes them after the runners stopped.
  */
 public final class LlmBackends implements Backends {
 
   private final LlmClient client;
+  private final LlmClient simulatorClient;
   private final Function<RunSpec, PromptInputs> prompts;
   private final int allAtOnceMaxTokens;
 
@@ -57,7 +60,21 @@ public final class LlmBackends implements Backends {
    */
   public LlmBackends(
       LlmClient client, Function<RunSpec, PromptInputs> prompts, int allAtOnceMaxTokens) {
+    this(client, client, prompts, allAtOnceMaxTokens);
+  }
+
+  /**
+   * @param client the explainer's client
+   * @param simulatorClient the simulator's client: {@code client}, or one whose usage accumulator
+   *     is {@code client}'s, so that the run's totals count every call once
+   */
+  public LlmBackends(
+      LlmClient client,
+      LlmClient simulatorClient,
+      Function<RunSpec, PromptInputs> prompts,
+      int allAtOnceMaxTokens) {
     this.client = Objects.requireNonNull(client, "client");
+    this.simulatorClient = Objects.requireNonNull(simulatorClient, "simulatorClient");
     this.prompts = Objects.requireNonNull(prompts, "prompts");
     this.allAtOnceMaxTokens = allAtOnceMaxTokens;
   }
@@ -74,27 +91,42 @@ public final class LlmBackends implements Backends {
 
   @Override
   public NeuronBackends forNeuron(RunSpec spec, CallBudget budget, String neuron) {
-    // A fresh account under the client's totals, shared by the explainer's and simulator's calls.
+    // A fresh account under the clients' totals, shared by the explainer's and simulator's calls.
     UsageAccumulator account = client.usage().child();
     LlmTransport transport;
+    LlmTransport simulating;
     Runnable written = () -> {};
     if (spec.batch() && neuron != null) {
+      if (split()) {
+        throw new PermanentException(
+            "a batch run sends all its calls through one endpoint's Batch API, and this worker"
+                + " simulates at an endpoint of its own (LLM_SIMULATOR_BASE_URL or"
+                + " LLM_SIMULATOR_MODEL): run it without batching, or on workers without them");
+      }
       BatchCaller caller = new BatchCaller(spec.runId(), neuron);
       transport = new BatchTransport(client, account, caller);
+      simulating = transport;
       written = () -> client.forgetCounted(caller);
     } else {
       transport = new ClientTransport(client, account);
+      simulating = split() ? new ClientTransport(simulatorClient, account) : transport;
     }
     if (budget.limited()) {
       budget.track(account);
       transport = new BudgetedTransport(transport, budget, client.config());
+      simulating =
+          split() ? new BudgetedTransport(simulating, budget, simulatorClient.config()) : transport;
     }
     return new NeuronBackends(
         explainer(spec),
-        simulator(spec, transport),
+        simulator(spec, simulating),
         transport,
         needsModel(spec) ? account : null,
         written);
+  }
+
+  private boolean split() {
+    return simulatorClient != client;
   }
 
   @Override
@@ -123,7 +155,7 @@ public final class LlmBackends implements Backends {
 
   @Override
   public Simulator simulator(RunSpec spec) {
-    return simulator(spec, transport(spec));
+    return simulator(spec, ClientTransport.forNeuron(simulatorClient));
   }
 
   @Override
@@ -137,7 +169,7 @@ public final class LlmBackends implements Backends {
       return kind.create((String) null, transport);
     }
     return new LlmSimulator(
-        protocol(kind, model(spec), allAtOnceMaxTokens, prompts.apply(spec)), transport);
+        protocol(kind, simulatorModel(spec), allAtOnceMaxTokens, prompts.apply(spec)), transport);
   }
 
   /**
@@ -161,8 +193,26 @@ public final class LlmBackends implements Backends {
     return spec.llmModel() != null && !spec.llmModel().isBlank() ? spec.llmModel() : config.model();
   }
 
+  /**
+   * The model of a run's model-backed simulator: the spec's {@code simulatorModel}, else the
+   * simulator endpoint's own {@code LLM_SIMULATOR_MODEL}, else the explainer's {@link #model}.
+   */
+  public static String simulatorModel(RunSpec spec, LlmConfig config) {
+    if (spec.simulatorModel() != null) {
+      return spec.simulatorModel();
+    }
+    return config.splitSimulator() ? config.simulatorEndpoint().model() : model(spec, config);
+  }
+
   private String model(RunSpec spec) {
     return model(spec, client.config());
+  }
+
+  private String simulatorModel(RunSpec spec) {
+    if (spec.simulatorModel() != null) {
+      return spec.simulatorModel();
+    }
+    return split() ? simulatorClient.config().model() : model(spec);
   }
 
   private static boolean needsModel(RunSpec spec) {

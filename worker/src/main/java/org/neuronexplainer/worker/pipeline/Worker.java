@@ -50,8 +50,9 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Starts the runners with every backend: one {@link LlmClient} for the process, from {@code llm}
-   * (see {@link LlmConfig#fromEnv}), caching responses under {@code llm-cache/} of {@code store}
-   * and feeding the worker's LLM meters. The worker closes the client after its runners.
+   * (see {@link LlmConfig#fromEnv}), and a second for simulation calls when the simulator has an
+   * endpoint of its own; both cache responses under {@code llm-cache/} of {@code store}, feed the
+   * worker's LLM meters and add to one usage total. The worker closes them after its runners.
    */
   public static Worker startWithLlm(
       WorkerConfig config,
@@ -60,19 +61,19 @@ public final class Worker implements AutoCloseable {
       MetricsSetup metricsSetup,
       RunnerSettings settings) {
     WorkerMetrics metrics = new WorkerMetrics(metricsSetup.registry());
-    LlmClient client = LlmClient.builder(llm).cache(store).listener(metrics).build();
+    LlmClients clients = LlmClients.open(llm, store, metrics);
     try {
       RunPrompts prompts = new RunPrompts(new RunRecords(store), config.promptTexts());
       return start(
           config,
           store,
-          new LlmBackends(client, prompts::forRun, config.allAtOnceMaxTokens()),
+          clients.backends(prompts::forRun, config.allAtOnceMaxTokens()),
           metricsSetup,
           settings,
           metrics,
-          client);
+          clients);
     } catch (RuntimeException e) {
-      client.close();
+      clients.close();
       throw e;
     }
   }

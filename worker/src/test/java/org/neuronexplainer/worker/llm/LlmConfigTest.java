@@ -135,4 +135,99 @@ class LlmConfigTest {
     assertThat(shown).doesNotContain("sk-very-secret").doesNotContain("tok-secret");
     assertThat(shown).contains("<redacted>").contains("X-Token");
   }
+
+  @Test
+  void withoutSimulatorVariablesTheSimulatorCallsTheExplainersEndpoint() {
+    LlmConfig config = LlmConfig.fromEnv(env("LLM_MODEL", "gpt-4o"));
+
+    assertThat(config.splitSimulator()).isFalse();
+    assertThat(config.simulatorEndpoint()).isSameAs(config);
+  }
+
+  @Test
+  void aSimulatorAtItsOwnUrlInheritsHowCallsAreMadeButNotTheKeyOrLimits() {
+    LlmConfig config =
+        LlmConfig.fromEnv(
+            env(
+                "LLM_MODEL", "gpt-4o",
+                "LLM_API_KEY", "sk-openai",
+                "LLM_EXTRA_HEADERS", "X-Org=o",
+                "LLM_REQUESTS_PER_MINUTE", "500",
+                "LLM_MAX_ATTEMPTS", "3",
+                "LLM_PRICES", "gpt-4o=2.5:10",
+                "LLM_SIMULATOR_BASE_URL", "http://vllm:8000/v1",
+                "LLM_SIMULATOR_MODEL", "llama",
+                "LLM_SIMULATOR_MAX_CONCURRENCY", "128"));
+
+    LlmConfig simulator = config.simulatorEndpoint();
+    assertThat(config.splitSimulator()).isTrue();
+    assertThat(config.model()).isEqualTo("gpt-4o");
+    assertThat(config.maxConcurrency()).isEqualTo(16);
+    assertThat(simulator.endpoint(EndpointKind.COMPLETIONS))
+        .isEqualTo(URI.create("http://vllm:8000/v1/completions"));
+    assertThat(simulator.model()).isEqualTo("llama");
+    assertThat(simulator.maxConcurrency()).isEqualTo(128);
+    assertThat(simulator.maxAttempts()).isEqualTo(3);
+    assertThat(simulator.prices().lookup("gpt-4o")).isPresent();
+    // The OpenAI key, headers and limits are not the vLLM server's.
+    assertThat(simulator.apiKey()).isEmpty();
+    assertThat(simulator.extraHeaders()).isEmpty();
+    assertThat(simulator.requestsPerMinute()).isZero();
+    assertThat(simulator.splitSimulator()).isFalse();
+  }
+
+  @Test
+  void aSimulatorModelAloneKeepsTheExplainersEndpointAndKey() {
+    LlmConfig config =
+        LlmConfig.fromEnv(
+            env(
+                "LLM_BASE_URL", "http://gateway:8080/v1",
+                "LLM_API_KEY", "sk-gw",
+                "LLM_MODEL", "gpt-4o",
+                "LLM_REQUESTS_PER_MINUTE", "500",
+                "LLM_SIMULATOR_MODEL", "gpt-4o-mini",
+                "LLM_SIMULATOR_API_KEY", "sk-other"));
+
+    LlmConfig simulator = config.simulatorEndpoint();
+    assertThat(simulator.baseUrl()).isEqualTo(config.baseUrl());
+    assertThat(simulator.model()).isEqualTo("gpt-4o-mini");
+    assertThat(simulator.apiKey()).isEqualTo("sk-other");
+    assertThat(simulator.requestsPerMinute()).isEqualTo(500);
+  }
+
+  @Test
+  void simulatorSettingsAreCheckedInTheirOwnNames() {
+    assertThatThrownBy(
+            () -> LlmConfig.fromEnv(env("LLM_SIMULATOR_BASE_URL", "http://vllm:8000/v1")))
+        .hasMessageContaining("LLM_SIMULATOR_MODEL is not set");
+    assertThatThrownBy(() -> LlmConfig.fromEnv(env("LLM_SIMULATOR_API_KEY", "k")))
+        .hasMessageContaining("LLM_SIMULATOR_API_KEY is set, but neither LLM_SIMULATOR_BASE_URL");
+    assertThatThrownBy(
+            () ->
+                LlmConfig.fromEnv(
+                    env("LLM_SIMULATOR_MODEL", "m", "LLM_SIMULATOR_MAX_ATTEMPTS", "zero")))
+        .hasMessageContaining("LLM_SIMULATOR_MAX_ATTEMPTS is 'zero'");
+    assertThatThrownBy(
+            () ->
+                LlmConfig.fromEnv(
+                    env(
+                        "LLM_SIMULATOR_BASE_URL", "https://x.openai.azure.com",
+                        "LLM_SIMULATOR_MODEL", "m",
+                        "LLM_SIMULATOR_API_FLAVOR", "azure")))
+        .hasMessage("LLM_SIMULATOR_API_FLAVOR=azure needs LLM_SIMULATOR_API_KEY");
+  }
+
+  @Test
+  void theSimulatorsKeyIsRedactedToo() {
+    String text =
+        LlmConfig.fromEnv(
+                env(
+                    "LLM_SIMULATOR_BASE_URL", "http://vllm:8000/v1",
+                    "LLM_SIMULATOR_MODEL", "llama",
+                    "LLM_SIMULATOR_API_KEY", "sk-sim-secret"))
+            .toString();
+    assertThat(text)
+        .contains("simulator=LlmConfig[baseUrl=http://vllm:8000/v1")
+        .doesNotContain("sk-sim-secret");
+  }
 }

@@ -15,7 +15,9 @@ import org.neuronexplainer.worker.TestNeurons;
 import org.neuronexplainer.worker.explain.ExplainRequest;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.LlmExplainer;
+import org.neuronexplainer.worker.llm.CallBudget;
 import org.neuronexplainer.worker.llm.ClientTransport;
+import org.neuronexplainer.worker.llm.LlmCallListener;
 import org.neuronexplainer.worker.llm.LlmClient;
 import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.llm.LlmRequest;
@@ -107,5 +109,36 @@ class LlmBackendsTest {
     assertThat(sent).isNotEmpty();
     assertThat(sent.get(0).body().path("echo").asBoolean()).isTrue();
     return sent.get(0).body().path("max_tokens").asInt(-1);
+  }
+
+  @Test
+  void aSimulatorOfItsOwnGetsItsOwnClientAndModelAndABatchRunIsRefused() {
+    LlmConfig split =
+        LlmConfig.fromEnv(
+            Map.of(
+                "LLM_BASE_URL", "http://127.0.0.1:9/v1",
+                "LLM_MODEL", "m",
+                "LLM_SIMULATOR_BASE_URL", "http://127.0.0.1:10/v1",
+                "LLM_SIMULATOR_MODEL", "small"));
+    try (LlmClients clients = LlmClients.open(split, null, LlmCallListener.NONE)) {
+      LlmBackends two = clients.backends(spec -> PromptInputs.defaults(), 1);
+      NeuronBackends job = two.forNeuron(spec("token-activation-pair", "json"));
+      assertThat(((ClientTransport) job.transport()).client()).isSameAs(clients.explainer());
+      assertThat(clients.simulator()).isNotSameAs(clients.explainer());
+      assertThat(clients.simulator().usage()).isSameAs(clients.explainer().usage());
+      assertThat(job.account().rollsUpTo(clients.simulator().usage())).isTrue();
+      assertThat(LlmBackends.simulatorModel(spec("token-activation-pair", "json"), split))
+          .isEqualTo("small");
+      assertThat(
+              LlmBackends.simulatorModel(
+                  spec("token-activation-pair", "json").withSimulatorModel("other"), split))
+          .isEqualTo("other");
+
+      RunSpec batch = spec("token-activation-pair", "json").withBatch(true);
+      assertThatThrownBy(() -> two.forNeuron(batch, CallBudget.NONE, "0:1"))
+          .isInstanceOf(PermanentException.class)
+          .hasMessageContaining("Batch API")
+          .hasMessageContaining("LLM_SIMULATOR_BASE_URL");
+    }
   }
 }

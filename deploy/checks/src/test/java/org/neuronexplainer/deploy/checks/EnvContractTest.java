@@ -49,7 +49,9 @@ class EnvContractTest {
             Chart.parse(Chart.templateDefaults()),
             Chart.parse(Chart.template(Chart.GPU_VALUES)),
             Chart.parse(Chart.template(Chart.VLLM_VALUES)),
-            Chart.parse(Chart.template(List.of(), Map.of("batcher.enabled", "true"))))) {
+            Chart.parse(Chart.template(List.of(), Map.of("batcher.enabled", "true"))),
+            vllmServing("explainer"),
+            vllmServing("simulator"))) {
       for (Manifest d : projectDeployments(rendered)) {
         Set<String> unread = new TreeSet<>(environment(rendered, d).keySet());
         unread.removeAll(read);
@@ -79,7 +81,9 @@ class EnvContractTest {
             Chart.parse(Chart.templateDefaults()),
             Chart.parse(Chart.template(Chart.GPU_VALUES)),
             Chart.parse(Chart.template(Chart.VLLM_VALUES)),
-            Chart.parse(Chart.template(List.of(), Map.of("batcher.enabled", "true"))))) {
+            Chart.parse(Chart.template(List.of(), Map.of("batcher.enabled", "true"))),
+            vllmServing("explainer"),
+            vllmServing("simulator"))) {
       for (Manifest d : projectDeployments(rendered)) {
         JsonNode c = d.at("/spec/template/spec/containers/0");
         Map<String, String> env = environment(rendered, d);
@@ -142,6 +146,18 @@ class EnvContractTest {
   }
 
   /** The container's environment: its ConfigMap's data, then its own env (Secrets as SECRET). */
+  // The chart with its vLLM server answering one of the workers' two kinds of call.
+  private static List<Manifest> vllmServing(String endpointFor) {
+    return Chart.parse(
+        Chart.template(
+            List.of(Chart.VLLM_VALUES),
+            Map.of(
+                "vllm.workers.endpointFor",
+                endpointFor,
+                "secrets.llm.name",
+                "neuron-explainer-llm")));
+  }
+
   static Map<String, String> environment(List<Manifest> rendered, Manifest d) {
     JsonNode c = d.at("/spec/template/spec/containers/0");
     Map<String, String> env = new LinkedHashMap<>();
@@ -207,6 +223,9 @@ class EnvContractTest {
     Pattern literal = Pattern.compile("\"([A-Z][A-Z0-9_]+)\"");
     Set<String> names = new TreeSet<>(READ_BY_THE_RUNTIME);
     KafkaConfig.PASS_THROUGH.stream().map(KafkaConfig::envName).forEach(names::add);
+    // Read by prefix and setting name, not spelt out.
+    names.addAll(LlmConfig.VARIABLES);
+    names.addAll(LlmConfig.SIMULATOR_VARIABLES);
     List<Path> sources;
     try (Stream<Path> files = Files.walk(Tools.ROOT)) {
       sources =

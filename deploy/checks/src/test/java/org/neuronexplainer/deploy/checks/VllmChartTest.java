@@ -167,6 +167,54 @@ class VllmChartTest {
   }
 
   @Test
+  void withEndpointForSimulatorOnlySimulationsGoToTheServerAndTheKeyStaysWithTheExplainer() {
+    List<Manifest> all =
+        render(
+            Map.of(
+                "vllm.workers.endpointFor", "simulator",
+                "secrets.llm.name", "neuron-explainer-llm"));
+    Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
+    Map<String, String> env = EnvContractTest.environment(all, cpu);
+    LlmConfig llm = LlmConfig.fromEnv(env);
+    assertThat(llm.baseUrl()).isEqualTo(URI.create("https://api.openai.com/v1"));
+    assertThat(llm.model()).isEqualTo("gpt-4o-mini");
+    assertThat(llm.apiKey()).isNotEmpty();
+    LlmConfig simulator = llm.simulatorEndpoint();
+    assertThat(simulator.endpoint(EndpointKind.COMPLETIONS))
+        .isEqualTo(URI.create("http://ne-neuron-explainer-vllm:8000/v1/completions"));
+    assertThat(simulator.model()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
+    // The hosted endpoint's key is never sent to the cluster's server.
+    assertThat(simulator.apiKey()).isEmpty();
+    assertThat(WorkerConfig.fromEnv(env).allAtOnceMaxTokens()).isEqualTo(1);
+    assertThat(cpu.at("/spec/template/spec/initContainers/0/name").asText())
+        .isEqualTo("wait-for-vllm");
+  }
+
+  @Test
+  void withEndpointForExplainerOnlyExplanationsGoToTheServerAndTheKeyGoesToTheSimulator() {
+    List<Manifest> all =
+        render(
+            Map.of(
+                "vllm.workers.endpointFor", "explainer",
+                "secrets.llm.name", "neuron-explainer-llm",
+                "config.llm.requestsPerMinute", "500"));
+    Manifest cpu = named(all, "Deployment", "ne-neuron-explainer-worker-cpu");
+    Map<String, String> env = EnvContractTest.environment(all, cpu);
+    assertThat(env).doesNotContainKey("LLM_API_KEY");
+    LlmConfig llm = LlmConfig.fromEnv(env);
+    assertThat(llm.endpoint(EndpointKind.CHAT))
+        .isEqualTo(URI.create("http://ne-neuron-explainer-vllm:8000/v1/chat/completions"));
+    assertThat(llm.apiKey()).isEmpty();
+    LlmConfig simulator = llm.simulatorEndpoint();
+    assertThat(simulator.baseUrl()).isEqualTo(URI.create("https://api.openai.com/v1"));
+    assertThat(simulator.model()).isEqualTo("gpt-4o-mini");
+    assertThat(simulator.apiKey()).isNotEmpty();
+    assertThat(simulator.requestsPerMinute()).isEqualTo(500);
+    // The hosted simulator takes max_tokens 0, as the original sends.
+    assertThat(WorkerConfig.fromEnv(env).allAtOnceMaxTokens()).isZero();
+  }
+
+  @Test
   void aModelOnAClaimIsMountedReadOnlyAndServedWithoutTheHub() {
     Manifest server =
         named(
@@ -218,7 +266,7 @@ class VllmChartTest {
         "vllm.workers.endpointFor=all needs config.llm.apiFlavor=openai");
     // The schema, before any template runs.
     refused(Map.of("vllm.gpus", "0"), "/vllm/gpus", "minimum");
-    refused(Map.of("vllm.workers.endpointFor", "simulator"), "/vllm/workers/endpointFor");
+    refused(Map.of("vllm.workers.endpointFor", "both"), "/vllm/workers/endpointFor");
     refused(Map.of("vllm.workers.allAtOnceMaxTokens", "2"), "/vllm/workers/allAtOnceMaxTokens");
     refused(Map.of("vllm.gpuMemoryUtilization", "1.5"), "/vllm/gpuMemoryUtilization");
     refused(Map.of("vllm.image.tag", ""), "/vllm/image/tag");
