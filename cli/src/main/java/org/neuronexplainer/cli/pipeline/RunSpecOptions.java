@@ -174,16 +174,16 @@ public final class RunSpecOptions {
     try {
       RunSpec spec =
           new RunSpec(
-              id,
-              capture == null ? "store" : "capture",
-              layers,
-              neurons,
-              explainer,
-              simulator,
-              calibration,
-              llmModel,
-              maxAttempts,
-              capture);
+                  id,
+                  null,
+                  layers,
+                  neurons,
+                  explainer,
+                  simulator,
+                  calibration,
+                  llmModel,
+                  maxAttempts)
+              .withCapture(capture);
       // The files go with the spec: the store keeps them beside it, so every worker reads them.
       PromptOptions.Chosen chosen =
           prompts.read(

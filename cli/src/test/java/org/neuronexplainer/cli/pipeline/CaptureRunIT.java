@@ -109,8 +109,8 @@ class CaptureRunIT {
             .withPrecision("float32")
             .withQuantileKeys(QUANTILE_KEYS)
             .withQuantiles(quantiles);
-    return new RunSpec(
-        runId, "capture", layers, "0-19", "baseline", "baseline", "linear", null, 2, capture);
+    return new RunSpec(runId, null, layers, "0-19", "baseline", "baseline", "linear", null, 2)
+        .withCapture(capture);
   }
 
   private Map<String, String> env(String prefix) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -168,185 +169,11 @@ public record RunSpec(
     }
   }
 
-  /** A run simulated by its {@code llmModel}: the shape of every spec before the split. */
-  public RunSpec(
-      String runId,
-      String source,
-      String layers,
-      String neurons,
-      String explainer,
-      String simulator,
-      String calibration,
-      String llmModel,
-      int maxAttempts,
-      CaptureRun capture,
-      RunInput promptTexts,
-      RunInput explainerFewShot,
-      RunInput simulatorFewShot,
-      boolean escapeTokens,
-      String publish,
-      Double budgetUsd,
-      boolean batch) {
-    this(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        publish,
-        budgetUsd,
-        batch,
-        null);
-  }
-
-  /** A run without batching: the shape of every spec before batch-priced calls existed. */
-  public RunSpec(
-      String runId,
-      String source,
-      String layers,
-      String neurons,
-      String explainer,
-      String simulator,
-      String calibration,
-      String llmModel,
-      int maxAttempts,
-      CaptureRun capture,
-      RunInput promptTexts,
-      RunInput explainerFewShot,
-      RunInput simulatorFewShot,
-      boolean escapeTokens,
-      String publish,
-      Double budgetUsd) {
-    this(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        publish,
-        budgetUsd,
-        false);
-  }
-
-  /** A run without a budget: the shape of every spec before budgets existed. */
-  public RunSpec(
-      String runId,
-      String source,
-      String layers,
-      String neurons,
-      String explainer,
-      String simulator,
-      String calibration,
-      String llmModel,
-      int maxAttempts,
-      CaptureRun capture,
-      RunInput promptTexts,
-      RunInput explainerFewShot,
-      RunInput simulatorFewShot,
-      boolean escapeTokens,
-      String publish) {
-    this(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        publish,
-        null,
-        false);
-  }
-
-  /** A run with the default publish policy: the shape of every spec before policies existed. */
-  public RunSpec(
-      String runId,
-      String source,
-      String layers,
-      String neurons,
-      String explainer,
-      String simulator,
-      String calibration,
-      String llmModel,
-      int maxAttempts,
-      CaptureRun capture,
-      RunInput promptTexts,
-      RunInput explainerFewShot,
-      RunInput simulatorFewShot,
-      boolean escapeTokens) {
-    this(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        null);
-  }
-
-  /** A run with the prompts' default inputs: the shape of every spec before they were recorded. */
-  public RunSpec(
-      String runId,
-      String source,
-      String layers,
-      String neurons,
-      String explainer,
-      String simulator,
-      String calibration,
-      String llmModel,
-      int maxAttempts,
-      CaptureRun capture) {
-    this(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        null,
-        null,
-        null,
-        false);
-  }
-
-  /** A run without capture settings: the shape of every spec before capture runs. */
+  /**
+   * A run with every later field at its default: no capture settings, the prompts' default inputs,
+   * the default publish policy, no budget, no batching, simulated by {@code llmModel}. The {@code
+   * with*} methods set the rest.
+   */
   public RunSpec(
       String runId,
       String source,
@@ -367,123 +194,117 @@ public record RunSpec(
         calibration,
         llmModel,
         maxAttempts,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        null,
+        false,
         null);
+  }
+
+  /**
+   * The same spec capturing its NeuronRecords with {@code settings} ({@code source=capture}), or,
+   * with null, reading them from the store ({@code source=store}).
+   */
+  public RunSpec withCapture(CaptureRun settings) {
+    return copy(
+        c -> {
+          c.source = settings == null ? "store" : "capture";
+          c.capture = settings;
+        });
   }
 
   /** The same spec with {@code inputs} and {@code escape} for its prompts. */
   public RunSpec withPrompts(
       RunInput texts, RunInput explainerSet, RunInput simulatorSet, boolean escape) {
-    return new RunSpec(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        texts,
-        explainerSet,
-        simulatorSet,
-        escape,
-        publish,
-        budgetUsd,
-        batch,
-        simulatorModel);
+    return copy(
+        c -> {
+          c.promptTexts = texts;
+          c.explainerFewShot = explainerSet;
+          c.simulatorFewShot = simulatorSet;
+          c.escapeTokens = escape;
+        });
   }
 
   /** The same spec with the publish policy named {@code policy}. */
   public RunSpec withPublish(String policy) {
-    return new RunSpec(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        policy,
-        budgetUsd,
-        batch,
-        simulatorModel);
+    return copy(c -> c.publish = policy);
   }
 
   /** The same spec with a budget of {@code usd} US dollars (null for none). */
   public RunSpec withBudget(Double usd) {
-    return new RunSpec(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        publish,
-        usd,
-        batch,
-        simulatorModel);
+    return copy(c -> c.budgetUsd = usd);
   }
 
   /** The same spec with its LLM calls sent through the Batch API, or not. */
   public RunSpec withBatch(boolean batched) {
-    return new RunSpec(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        publish,
-        budgetUsd,
-        batched,
-        simulatorModel);
+    return copy(c -> c.batch = batched);
   }
 
   /** The same spec simulated by {@code model} (null or blank: by {@code llmModel}). */
   public RunSpec withSimulatorModel(String model) {
-    return new RunSpec(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        publish,
-        budgetUsd,
-        batch,
-        model);
+    return copy(c -> c.simulatorModel = model);
+  }
+
+  /** This spec with what {@code change} sets changed, checked as a new spec is. */
+  private RunSpec copy(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** A spec's fields, to be changed and built into another spec. */
+  private static final class Copy {
+    private final RunSpec from;
+    String source;
+    CaptureRun capture;
+    RunInput promptTexts;
+    RunInput explainerFewShot;
+    RunInput simulatorFewShot;
+    boolean escapeTokens;
+    String publish;
+    Double budgetUsd;
+    boolean batch;
+    String simulatorModel;
+
+    Copy(RunSpec from) {
+      this.from = from;
+      source = from.source;
+      capture = from.capture;
+      promptTexts = from.promptTexts;
+      explainerFewShot = from.explainerFewShot;
+      simulatorFewShot = from.simulatorFewShot;
+      escapeTokens = from.escapeTokens;
+      publish = from.publish;
+      budgetUsd = from.budgetUsd;
+      batch = from.batch;
+      simulatorModel = from.simulatorModel;
+    }
+
+    RunSpec build() {
+      return new RunSpec(
+          from.runId,
+          source,
+          from.layers,
+          from.neurons,
+          from.explainer,
+          from.simulator,
+          from.calibration,
+          from.llmModel,
+          from.maxAttempts,
+          capture,
+          promptTexts,
+          explainerFewShot,
+          simulatorFewShot,
+          escapeTokens,
+          publish,
+          budgetUsd,
+          batch,
+          simulatorModel);
+    }
   }
 
   /** The same spec with the inputs' contents left out, as it is stored. */

@@ -107,9 +107,21 @@ class RunSpecTest {
     assertThat(custom.withShards(0).context()).isEqualTo(16);
 
     RunRecords records = new RunRecords(new InMemoryBlobStore());
-    RunSpec spec = new RunSpec("w", null, null, null, null, null, null, null, 0, custom);
+    RunSpec spec =
+        new RunSpec("w", null, null, null, null, null, null, null, 0).withCapture(custom);
     records.putSpec(spec);
     assertThat(records.spec("w")).contains(spec);
+  }
+
+  @Test
+  void withCaptureMakesACaptureRunAndNullMakesAStoreRunAgain() {
+    RunSpec store = new RunSpec("r", null, "0", null, null, null, null, null, 0).withBudget(2.0);
+    RunSpec captures = store.withCapture(capture(1, 8));
+    assertThat(captures.source()).isEqualTo("capture");
+    assertThat(captures.capture()).isEqualTo(capture(1, 8));
+    assertThat(captures.budgetUsd()).isEqualTo(2.0);
+    assertThat(captures.methodVersion()).isEqualTo(store.methodVersion());
+    assertThat(captures.withCapture(null)).isEqualTo(store);
   }
 
   @Test
@@ -117,7 +129,26 @@ class RunSpecTest {
     assertThatThrownBy(() -> new RunSpec("r", "capture", null, null, null, null, null, null, 0))
         .hasMessageContaining("source=capture needs capture settings");
     assertThatThrownBy(
-            () -> new RunSpec("r", "store", null, null, null, null, null, null, 0, capture(1, 8)))
+            () ->
+                new RunSpec(
+                    "r",
+                    "store",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    capture(1, 8),
+                    null,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    false,
+                    null))
         .hasMessageContaining("source is store");
     assertThatThrownBy(() -> capture(2, 7)).hasMessageContaining("capture.batch 7 must divide 64");
     assertThat(capture(1, 7).batch()).isEqualTo(7);

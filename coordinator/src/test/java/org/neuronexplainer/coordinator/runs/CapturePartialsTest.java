@@ -70,7 +70,9 @@ class CapturePartialsTest {
     CaptureRun capture =
         CaptureRun.of(model.toString(), List.of("c.txt")).withShards(2).withCollateBlock(2);
     spec =
-        runs.submit(new RunSpec("r", null, "0", "0-3", null, null, null, null, 1, capture)).spec();
+        runs.submit(
+                new RunSpec("r", null, "0", "0-3", null, null, null, null, 1).withCapture(capture))
+            .spec();
     for (int shard = 0; shard < 2; shard++) {
       store.put(partial(shard), new byte[1024]);
     }

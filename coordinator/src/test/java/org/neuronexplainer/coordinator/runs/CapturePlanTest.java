@@ -25,7 +25,7 @@ class CapturePlanTest {
             .withLayersPerJob(layersPerJob)
             .withCollateBlock(block)
             .withWeights(CaptureRun.DEFAULT_WEIGHTS_TOP);
-    return new RunSpec("r", null, layers, neurons, null, null, null, null, 0, capture);
+    return new RunSpec("r", null, layers, neurons, null, null, null, null, 0).withCapture(capture);
   }
 
   @Test
@@ -75,7 +75,8 @@ class CapturePlanTest {
             .withShards(3)
             .withQuantileKeys(100)
             .withQuantiles(CaptureRun.TWO_PASS);
-    RunSpec spec = new RunSpec("r", null, null, null, null, null, null, null, 0, twoPass);
+    RunSpec spec =
+        new RunSpec("r", null, null, null, null, null, null, null, 0).withCapture(twoPass);
     assertThatThrownBy(() -> CapturePlan.of(spec, SHAPE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("two-pass is not supported by pipeline runs")

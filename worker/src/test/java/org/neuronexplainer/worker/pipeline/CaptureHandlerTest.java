@@ -76,7 +76,8 @@ class CaptureHandlerTest {
             .withSamples(5, 3, 10)
             .withBatch(BATCH)
             .withQuantileKeys(7);
-    records.putSpec(new RunSpec(RUN, "capture", "0-1", "0-9", null, null, null, null, 1, capture));
+    records.putSpec(
+        new RunSpec(RUN, null, "0-1", "0-9", null, null, null, null, 1).withCapture(capture));
     records.putStatus(new RunStatus(RUN, RunState.RUNNING, 20, 0, 0));
     return new CaptureJob(
         JobHeader.first(RUN, 1),

@@ -96,8 +96,8 @@ class CorpusShardsTest {
     InMemoryBlobStore store = new InMemoryBlobStore();
     RunRecords records = new RunRecords(store);
     records.putSpec(
-        new RunSpec(
-            "r", null, null, null, null, null, null, null, 0, capture(List.of("c.txt"), 2)));
+        new RunSpec("r", null, null, null, null, null, null, null, 0)
+            .withCapture(capture(List.of("c.txt"), 2)));
     CaptureHandler handler = new CaptureHandler(records, null, null);
     CaptureJob job =
         new CaptureJob(
