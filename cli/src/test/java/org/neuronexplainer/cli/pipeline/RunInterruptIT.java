@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.cli.pipeline.broker.BrokerJars;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunState;
@@ -38,58 +35,22 @@ class RunInterruptIT {
   private static final int NEURONS = 800;
 
   @TempDir Path dir;
-  private Path projectHome;
-  private final List<Process> processes = new ArrayList<>();
+  private RunProcesses runs;
 
   @BeforeEach
   void broker() {
-    projectHome = BrokerJars.builtOrSkip().toAbsolutePath().resolve("../../../..").normalize();
+    runs =
+        new RunProcesses(
+            dir, BrokerJars.builtOrSkip().toAbsolutePath().resolve("../../../..").normalize());
   }
 
   @AfterEach
   void leaveNothingBehind() throws Exception {
-    for (Process p : processes) {
-      p.destroyForcibly();
-      p.waitFor(30, TimeUnit.SECONDS);
-    }
-    // A broker outliving its run (it should not) is stopped here, not left to the machine.
-    Path pid = dir.resolve("kafka").resolve("broker.pid");
-    if (Files.exists(pid)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
-          .ifPresent(
-              h -> {
-                h.destroyForcibly();
-                h.onExit().join();
-              });
-    }
+    runs.close();
   }
 
   private Process run(String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Duser.home=" + dir.resolve("home"));
-    command.add("-Dneuron.explainer.home=" + projectHome);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.add("run");
-    command.addAll(
-        List.of(
-            "--store",
-            dir.resolve("store").toString(),
-            "--data-dir",
-            dir.resolve("kafka").toString(),
-            "--no-viewer",
-            "--partitions",
-            "2"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove("COORDINATOR_API_TOKEN");
-    builder.redirectError(dir.resolve(name + ".log").toFile());
-    builder.redirectOutput(dir.resolve(name + ".out").toFile());
-    Process process = builder.start();
-    processes.add(process);
-    return process;
+    return runs.start(name, args);
   }
 
   private int exit(Process process, String name) throws Exception {
@@ -100,11 +61,7 @@ class RunInterruptIT {
   }
 
   private String log(String name) {
-    try {
-      return Files.readString(dir.resolve(name + ".log"));
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return runs.log(name);
   }
 
   /** The run's done markers with their modification times. */
@@ -137,7 +94,7 @@ class RunInterruptIT {
           return doneMarkers("run-a").size();
         },
         done -> done >= 5);
-    new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).inheritIO().start().waitFor();
+    RunProcesses.interrupt(first);
 
     assertThat(exit(first, "first")).as(log("first")).isEqualTo(130);
     RunStatus stopped = records.status("run-a").orElseThrow();

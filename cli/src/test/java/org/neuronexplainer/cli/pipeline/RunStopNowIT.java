@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.cli.pipeline.broker.BrokerJars;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunState;
@@ -45,14 +43,15 @@ class RunStopNowIT {
   private static final Duration STOP_NOW_BOUND = Duration.ofSeconds(15);
 
   @TempDir Path dir;
-  private Path projectHome;
-  private final List<Process> processes = new ArrayList<>();
+  private RunProcesses runs;
   private final CountDownLatch answering = new CountDownLatch(1);
   private ScriptedLlmServer llm;
 
   @BeforeEach
   void start() throws IOException {
-    projectHome = BrokerJars.builtOrSkip().toAbsolutePath().resolve("../../../..").normalize();
+    runs =
+        new RunProcesses(
+            dir, BrokerJars.builtOrSkip().toAbsolutePath().resolve("../../../..").normalize());
     ScriptedModel model = new ScriptedModel();
     llm = new ScriptedLlmServer();
     // Until the test says otherwise, every request is held without an answer.
@@ -70,70 +69,19 @@ class RunStopNowIT {
 
   @AfterEach
   void leaveNothingBehind() throws Exception {
-    for (Process p : processes) {
-      p.destroyForcibly();
-      p.waitFor(30, TimeUnit.SECONDS);
-    }
+    runs.close();
     answering.countDown();
     llm.close();
-    // A broker outliving its run (it should not) is stopped here, not left to the machine.
-    brokerPid().flatMap(ProcessHandle::of).ifPresent(RunStopNowIT::kill);
-  }
-
-  private static void kill(ProcessHandle process) {
-    process.destroyForcibly();
-    process.onExit().join();
-  }
-
-  private Optional<Long> brokerPid() throws IOException {
-    Path pid = dir.resolve("kafka").resolve("broker.pid");
-    return Files.exists(pid)
-        ? Optional.of(Long.parseLong(Files.readString(pid).strip()))
-        : Optional.empty();
   }
 
   private Process run(String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Duser.home=" + dir.resolve("home"));
-    command.add("-Dneuron.explainer.home=" + projectHome);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.add("run");
-    command.addAll(
-        List.of(
-            "--store",
-            dir.resolve("store").toString(),
-            "--data-dir",
-            dir.resolve("kafka").toString(),
-            "--no-viewer",
-            "--partitions",
-            "2",
-            "--llm-url",
-            llm.root() + "/v1"));
+    List<String> command = new ArrayList<>(List.of("--llm-url", llm.root() + "/v1"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove("COORDINATOR_API_TOKEN");
-    // The endpoint is the scripted one alone, with the defaults for everything else.
-    builder.environment().keySet().removeIf(variable -> variable.startsWith("LLM_"));
-    builder.redirectError(dir.resolve(name + ".log").toFile());
-    builder.redirectOutput(dir.resolve(name + ".out").toFile());
-    Process process = builder.start();
-    processes.add(process);
-    return process;
-  }
-
-  private void interrupt(Process process) throws Exception {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+    return runs.start(name, command.toArray(String[]::new));
   }
 
   private String log(String name) {
-    try {
-      return Files.readString(dir.resolve(name + ".log"));
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return runs.log(name);
   }
 
   private long doneMarkers() throws IOException {
@@ -177,9 +125,9 @@ class RunStopNowIT {
           return llm.requests().size();
         },
         held -> held >= 1);
-    long broker = brokerPid().orElseThrow();
+    long broker = runs.brokerPid().orElseThrow();
 
-    interrupt(first);
+    RunProcesses.interrupt(first);
     RunStatus stopped =
         Await.until(
             Duration.ofSeconds(30),
@@ -191,7 +139,7 @@ class RunStopNowIT {
     assertThat(stopped.finishedMillis()).isBetween(before, System.currentTimeMillis());
     assertThat(stopped.left()).isEqualTo(NEURONS);
 
-    interrupt(first);
+    RunProcesses.interrupt(first);
     assertThat(first.waitFor(STOP_NOW_BOUND.toSeconds(), TimeUnit.SECONDS))
         .as(
             () ->
