@@ -13,9 +13,9 @@ import org.neuronexplainer.worker.capture.ActivationBuffers;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.FloatTensor;
 import org.neuronexplainer.worker.capture.ForwardResult;
-import org.neuronexplainer.worker.capture.Gpt2Config;
-import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.SubjectConfig;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsWriter;
 import org.neuronexplainer.worker.capture.safetensors.TensorDtype;
 import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
@@ -117,8 +117,8 @@ public final class ActivationsCommand implements Callable<Integer> {
     // The input is checked first: a mistake there should not wait for a model download.
     int[][] ids = TokenInput.read(tokens);
     Path dir = ModelDirectory.require(model);
-    try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(dir, compute))) {
-      Gpt2Config config = gpt2.config();
+    try (SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
+      SubjectConfig config = gpt2.config();
       int[] selected = CaptureErrors.select(layers, "--layers", config.layers(), "layer");
       checkInput(ids, config);
       write(gpt2, ids, selected);
@@ -145,7 +145,7 @@ public final class ActivationsCommand implements Callable<Integer> {
   }
 
   /** Bad ids are reported before the output file is started. */
-  private void checkInput(int[][] ids, Gpt2Config config) {
+  private void checkInput(int[][] ids, SubjectConfig config) {
     if (ids[0].length > config.positions()) {
       throw new UserException(
           tokens
@@ -166,14 +166,14 @@ public final class ActivationsCommand implements Callable<Integer> {
     }
   }
 
-  private void write(Gpt2Model gpt2, int[][] ids, int[] selected) {
-    Gpt2Config config = gpt2.config();
+  private void write(SubjectModel gpt2, int[][] ids, int[] selected) {
+    SubjectConfig config = gpt2.config();
     long sequences = ids.length;
     long length = ids[0].length;
     List<TensorSpec> specs = new ArrayList<>();
     specs.add(new TensorSpec("input_ids", TensorDtype.I64, new long[] {sequences, length}));
     for (int layer : selected) {
-      specs.add(TensorSpec.f32("mlp_post_act." + layer, sequences, length, config.innerSize()));
+      specs.add(TensorSpec.f32("mlp_post_act." + layer, sequences, length, config.neurons()));
     }
     if (logits) {
       specs.add(TensorSpec.f32("logits", sequences, length, config.vocabSize()));
@@ -190,7 +190,7 @@ public final class ActivationsCommand implements Callable<Integer> {
         ForwardResult result = gpt2.forward(chunk, selected, logits, buffers);
         writer.writeLongs("input_ids", start * length, flatten(chunk));
         for (Map.Entry<Integer, FloatTensor> layer : result.mlpActivations().entrySet()) {
-          long offset = start * length * config.innerSize();
+          long offset = start * length * config.neurons();
           writer.writeFloats("mlp_post_act." + layer.getKey(), offset, layer.getValue().data());
         }
         if (logits) {

@@ -7,16 +7,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.worker.capture.ComputeOptions;
-import org.neuronexplainer.worker.capture.Gpt2Config;
-import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.SubjectConfig;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.bench.CaptureBench;
 import org.neuronexplainer.worker.capture.bench.CaptureBenchPlan;
 import org.neuronexplainer.worker.capture.bench.CaptureBenchReport;
 import org.neuronexplainer.worker.capture.bench.PeakMemory;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -138,8 +138,8 @@ public final class BenchCommand implements Runnable {
               context, batch, excerpts, rounds, warm, replays, !noContinued, twoPass);
       Path dir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
       ComputeOptions compute = new ComputeOptions(device, Precision.FLOAT32);
-      try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(dir, compute))) {
-        Gpt2Config config = gpt2.config();
+      try (SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
+        SubjectConfig config = gpt2.config();
         if (context > config.positions()) {
           throw new UserException(
               "need 1 <= --context <= n_positions, --batch and --excerpts >= 1");
@@ -171,11 +171,11 @@ public final class BenchCommand implements Runnable {
     }
 
     /** {@code count} excerpts of random token ids, or the first {@code count} of the corpus. */
-    private int[][] tokenIds(Path dir, int count, Gpt2Config config) {
+    private int[][] tokenIds(Path dir, int count, SubjectConfig config) {
       if (corpus == null) {
         return CaptureBench.randomTokenIds(count, context, config.vocabSize());
       }
-      Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(dir));
+      SubjectTokenizer tokenizer = CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(dir));
       CaptureCommand.requireVocabularyFits(tokenizer, config);
       Excerpts cut = CaptureCommand.cut(corpus, tokenizer, context, count);
       if (cut.count() < count) {

@@ -10,15 +10,15 @@ import org.neuronexplainer.cli.pipeline.StoreDirectory;
 import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.worker.capture.ComputeOptions;
-import org.neuronexplainer.worker.capture.Gpt2Config;
-import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.SubjectConfig;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.CorpusException;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.run.Capture;
 import org.neuronexplainer.worker.capture.run.CaptureJob;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,9 +121,10 @@ public final class CaptureCommand implements Callable<Integer> {
     Path modelDir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
     List<Path> files = corpus == null ? SmokeModel.corpus() : corpus;
     ComputeOptions compute = computeOptions();
-    Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(modelDir));
-    try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(modelDir, compute))) {
-      Gpt2Config config = gpt2.config();
+    SubjectTokenizer tokenizer = CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(modelDir));
+    try (SubjectModel gpt2 =
+        CaptureErrors.asUserErrors(() -> SubjectModel.load(modelDir, compute))) {
+      SubjectConfig config = gpt2.config();
       if (excerpt.context > config.positions()) {
         throw new UserException(
             "--context "
@@ -137,7 +138,7 @@ public final class CaptureCommand implements Callable<Integer> {
       int[] neuronList =
           Selection.isAll(neurons)
               ? null
-              : CaptureErrors.select(neurons, "--neurons", config.innerSize(), "neuron");
+              : CaptureErrors.select(neurons, "--neurons", config.neurons(), "neuron");
       Excerpts excerpts = cut(files, tokenizer, excerpt.context, excerpt.maxExcerpts);
       CaptureJob job =
           new CaptureJob(
@@ -181,7 +182,7 @@ public final class CaptureCommand implements Callable<Integer> {
   }
 
   /** Every token id the tokenizer gives must be a row of the model's embedding. */
-  static void requireVocabularyFits(Gpt2Tokenizer tokenizer, Gpt2Config config) {
+  static void requireVocabularyFits(SubjectTokenizer tokenizer, SubjectConfig config) {
     if (tokenizer.vocabSize() > config.vocabSize()) {
       throw new UserException(
           "the tokenizer has "
@@ -192,7 +193,7 @@ public final class CaptureCommand implements Callable<Integer> {
   }
 
   /** The corpus cut into excerpts of {@code context} tokens, at least one of them. */
-  static Excerpts cut(List<Path> files, Gpt2Tokenizer tokenizer, int context, int maxExcerpts) {
+  static Excerpts cut(List<Path> files, SubjectTokenizer tokenizer, int context, int maxExcerpts) {
     try {
       Excerpts excerpts = Excerpts.cut(files, tokenizer::encode, context, maxExcerpts);
       if (excerpts.count() == 0) {

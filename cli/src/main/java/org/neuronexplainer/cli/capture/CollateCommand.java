@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.worker.capture.run.Collator;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,8 +44,8 @@ public final class CollateCommand implements Callable<Integer> {
     int written;
     try {
       String modelDir = model != null ? model : Collator.spec(blobs, run).model();
-      Gpt2Tokenizer tokenizer =
-          CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(ModelDirectory.require(modelDir)));
+      SubjectTokenizer tokenizer =
+          CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(ModelDirectory.require(modelDir)));
       written = Collator.collate(blobs, run, tokenizer);
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new UserException(e.getMessage());

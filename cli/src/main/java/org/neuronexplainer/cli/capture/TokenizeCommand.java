@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,8 +49,8 @@ public final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws JsonProcessingException {
-    Gpt2Tokenizer tokenizer =
-        CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(ModelDirectory.require(model)));
+    SubjectTokenizer tokenizer =
+        CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(ModelDirectory.require(model)));
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper = new ObjectMapper();
     ArrayNode all = mapper.createArrayNode();

@@ -6,9 +6,9 @@ import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.worker.capture.ComputeOptions;
-import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.Precision;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.SubjectModel;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import org.neuronexplainer.worker.capture.weights.WeightSummaries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,8 +61,8 @@ public final class WeightsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    Gpt2Tokenizer tokenizer = CaptureErrors.asUserErrors(() -> Gpt2Tokenizer.load(dir));
-    try (Gpt2Model gpt2 = CaptureErrors.asUserErrors(() -> Gpt2Model.load(dir, compute))) {
+    SubjectTokenizer tokenizer = CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(dir));
+    try (SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
       int[] selected = CaptureErrors.select(layers, "--layers", gpt2.config().layers(), "layer");
       int written =
           WeightSummaries.write(gpt2, tokenizer, selected, top, new LocalDirectoryStore(out));

@@ -8,23 +8,38 @@ import java.util.TreeMap;
 /**
  * What one forward pass yields.
  *
- * @param mlpActivations per selected layer, in layer order, the MLP post-activations (the gelu_new
- *     output), {@code [batch, tokens, neurons]}
+ * @param activations per requested hook, {@code [batch, tokens, width]}
  * @param logits {@code [batch, tokens, vocab]} when asked for
  */
-public record ForwardResult(
-    Map<Integer, FloatTensor> mlpActivations, Optional<FloatTensor> logits) {
+public record ForwardResult(Map<Hook, FloatTensor> activations, Optional<FloatTensor> logits) {
 
   public ForwardResult {
-    mlpActivations = Collections.unmodifiableMap(new TreeMap<>(mlpActivations));
+    activations = Collections.unmodifiableMap(new TreeMap<>(activations));
   }
 
-  /** The activations of one layer; it must have been selected. */
+  /** The MLP neurons of each layer asked for, by layer, in layer order. */
+  public Map<Integer, FloatTensor> mlpActivations() {
+    Map<Integer, FloatTensor> byLayer = new TreeMap<>();
+    activations.forEach(
+        (hook, tensor) -> {
+          if (hook.kind() == Hook.Kind.MLP_NEURONS) {
+            byLayer.put(hook.layer(), tensor);
+          }
+        });
+    return Collections.unmodifiableMap(byLayer);
+  }
+
+  /** The MLP neurons of one layer; they must have been asked for. */
   public FloatTensor layer(int layer) {
-    FloatTensor tensor = mlpActivations.get(layer);
+    return hook(Hook.mlpNeurons(layer));
+  }
+
+  /** The activations at one hook; it must have been asked for. */
+  public FloatTensor hook(Hook hook) {
+    FloatTensor tensor = activations.get(hook);
     if (tensor == null) {
       throw new IllegalArgumentException(
-          "layer " + layer + " was not selected (selected: " + mlpActivations.keySet() + ")");
+          hook + " was not asked for (asked: " + activations.keySet() + ")");
     }
     return tensor;
   }

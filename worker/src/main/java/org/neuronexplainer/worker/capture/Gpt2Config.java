@@ -22,7 +22,8 @@ public record Gpt2Config(
     int vocabSize,
     int positions,
     double layerNormEpsilon,
-    boolean scaleAttentionWeights) {
+    boolean scaleAttentionWeights)
+    implements SubjectConfig {
 
   // Both names denote the tanh-approximated GELU of the original GPT-2 (docs/method.md section 10).
   private static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh");
@@ -42,6 +43,26 @@ public record Gpt2Config(
     if (!(layerNormEpsilon > 0)) {
       throw new CheckpointException("layer_norm_epsilon must be positive: " + layerNormEpsilon);
     }
+  }
+
+  @Override
+  public String architecture() {
+    return "GPT2LMHeadModel";
+  }
+
+  @Override
+  public int neurons() {
+    return innerSize;
+  }
+
+  @Override
+  public int hiddenSize() {
+    return embeddingSize;
+  }
+
+  @Override
+  public String neuronActivation() {
+    return "gelu_new";
   }
 
   public int headSize() {

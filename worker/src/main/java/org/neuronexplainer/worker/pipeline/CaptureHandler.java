@@ -13,8 +13,8 @@ import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.common.storage.BlobStore;
-import org.neuronexplainer.worker.capture.Gpt2Config;
-import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.SubjectConfig;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.run.CaptureLayout;
 import org.neuronexplainer.worker.capture.run.CaptureRunner;
@@ -22,7 +22,7 @@ import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 
 /**
  * The capture job: one corpus shard through one layer range, in one pass of the process's model
@@ -78,11 +78,12 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     RunSpec spec = specs.spec(runId);
     CaptureRun capture = capture(spec);
     Path dir = models.directory(capture.model());
-    Gpt2Tokenizer tokenizer = models.tokenizer(dir);
+    SubjectTokenizer tokenizer = models.tokenizer(dir);
     return models.use(dir, capture.precision(), model -> capture(job, spec, model, tokenizer));
   }
 
-  private JobMetrics capture(CaptureJob job, RunSpec spec, Gpt2Model model, Gpt2Tokenizer tok) {
+  private JobMetrics capture(
+      CaptureJob job, RunSpec spec, SubjectModel model, SubjectTokenizer tok) {
     String runId = spec.runId();
     CaptureRun capture = spec.capture();
     int[] layers = IntStream.rangeClosed(job.layers().first(), job.layers().last()).toArray();
@@ -149,7 +150,8 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
   }
 
   /** Checks the run against the model; returns the neurons to keep per layer. */
-  private static int[] check(RunSpec spec, Gpt2Config config, Gpt2Tokenizer tok, int[] layers) {
+  private static int[] check(
+      RunSpec spec, SubjectConfig config, SubjectTokenizer tok, int[] layers) {
     for (int layer : layers) {
       if (layer >= config.layers()) {
         throw new PermanentException(
@@ -169,12 +171,12 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     }
     int[] neurons =
         spec.neurons() == null
-            ? IntStream.range(0, config.innerSize()).toArray()
+            ? IntStream.range(0, config.neurons()).toArray()
             : Selection.parse(spec.neurons(), "neurons").indices().toArray();
     for (int n : neurons) {
-      if (n >= config.innerSize()) {
+      if (n >= config.neurons()) {
         throw new PermanentException(
-            "neuron " + n + " does not exist: layers have neurons 0.." + (config.innerSize() - 1));
+            "neuron " + n + " does not exist: layers have neurons 0.." + (config.neurons() - 1));
       }
     }
     return neurons;

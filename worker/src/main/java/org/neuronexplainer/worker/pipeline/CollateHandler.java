@@ -25,7 +25,7 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
 import org.neuronexplainer.worker.capture.stats.PartialReader;
 import org.neuronexplainer.worker.capture.stats.RecordAssembler;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 
 /**
  * The collate job: reads its block's neurons from every shard's partial of one layer (only the
@@ -65,7 +65,7 @@ final class CollateHandler implements StageHandler<CollateJob> {
         CorpusShards.manifest(store, runId)
             .orElseThrow(() -> new RetryableException("run " + runId + ": no corpus manifest yet"));
     Path dir = models.directory(capture.model());
-    Gpt2Tokenizer tokenizer = models.tokenizer(dir);
+    SubjectTokenizer tokenizer = models.tokenizer(dir);
     LayerStats merged = null;
     Map<Integer, int[]> tokens = new HashMap<>();
     int last = block.first() + block.count() - 1;

@@ -19,7 +19,7 @@ import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.capture.corpus.CorpusException;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 
 /**
  * A capture run's corpus, tokenized and cut once into shards stored under {@code
@@ -56,7 +56,7 @@ final class CorpusShards {
 
   /** The run's manifest, cutting and storing the corpus first when no job has yet. */
   static Manifest prepare(
-      BlobStore store, String runId, CaptureRun capture, Gpt2Tokenizer tokenizer) {
+      BlobStore store, String runId, CaptureRun capture, SubjectTokenizer tokenizer) {
     Optional<Manifest> existing = manifest(store, runId);
     if (existing.isPresent()) {
       return existing.get();
@@ -76,7 +76,7 @@ final class CorpusShards {
     return manifest;
   }
 
-  private static Excerpts cut(BlobStore store, CaptureRun capture, Gpt2Tokenizer tokenizer) {
+  private static Excerpts cut(BlobStore store, CaptureRun capture, SubjectTokenizer tokenizer) {
     List<Path> copies = new ArrayList<>();
     try {
       List<Path> files = new ArrayList<>();

@@ -9,13 +9,13 @@ import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.worker.capture.CheckpointException;
 import org.neuronexplainer.worker.capture.ComputeOptions;
-import org.neuronexplainer.worker.capture.Gpt2Model;
 import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.hub.HubException;
 import org.neuronexplainer.worker.capture.hub.HubId;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsException;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import org.neuronexplainer.worker.capture.tokenizer.TokenizerException;
 
 /**
@@ -29,8 +29,8 @@ public final class SubjectModels implements AutoCloseable {
   private final HubModelCache hub;
   private final String device;
   private final WorkerMetrics metrics;
-  private final Map<Path, Gpt2Tokenizer> tokenizers = new ConcurrentHashMap<>();
-  private Gpt2Model model;
+  private final Map<Path, SubjectTokenizer> tokenizers = new ConcurrentHashMap<>();
+  private SubjectModel model;
   private String loaded;
 
   /**
@@ -65,22 +65,23 @@ public final class SubjectModels implements AutoCloseable {
   }
 
   /** The tokenizer of a checkpoint directory, read once. */
-  Gpt2Tokenizer tokenizer(Path directory) {
+  SubjectTokenizer tokenizer(Path directory) {
     try {
-      return tokenizers.computeIfAbsent(directory, Gpt2Tokenizer::load);
+      return tokenizers.computeIfAbsent(directory, SubjectTokenizer::load);
     } catch (TokenizerException e) {
       throw new PermanentException("the tokenizer of " + directory + ": " + e.getMessage(), e);
     }
   }
 
   /** Runs {@code work} with the model of {@code directory} in {@code precision}, loaded once. */
-  synchronized <T> T use(Path directory, String precision, Function<Gpt2Model, T> work) {
+  synchronized <T> T use(Path directory, String precision, Function<SubjectModel, T> work) {
     String key = directory.toAbsolutePath().normalize() + "|" + precision;
     if (!key.equals(loaded)) {
       closeModel();
       long start = System.nanoTime();
       try {
-        model = Gpt2Model.load(directory, new ComputeOptions(device, Precision.parse(precision)));
+        model =
+            SubjectModel.load(directory, new ComputeOptions(device, Precision.parse(precision)));
       } catch (CheckpointException | SafetensorsException | IllegalArgumentException e) {
         throw new PermanentException("the model in " + directory + ": " + e.getMessage(), e);
       }

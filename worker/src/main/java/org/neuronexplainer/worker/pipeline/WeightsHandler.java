@@ -10,7 +10,7 @@ import org.neuronexplainer.common.run.CaptureKeys;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import org.neuronexplainer.worker.capture.weights.WeightSummaries;
 
 /**
@@ -41,7 +41,7 @@ final class WeightsHandler implements StageHandler<WeightsJob> {
     specs.requireActive(runId);
     CaptureRun capture = CaptureHandler.capture(specs.spec(runId));
     Path dir = models.directory(capture.model());
-    Gpt2Tokenizer tokenizer = models.tokenizer(dir);
+    SubjectTokenizer tokenizer = models.tokenizer(dir);
     int layer = job.block().layer();
     int written =
         models.use(

@@ -124,7 +124,7 @@ class CheckpointLoadingTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("token id 512 at sequence 0, position 1 is outside the vocabulary");
       assertThatThrownBy(() -> model.forward(new int[][] {new int[65]}))
-          .hasMessageContaining("65 tokens is longer than the model's n_positions 64");
+          .hasMessageContaining("65 tokens is longer than the model's 64 positions");
       assertThatThrownBy(() -> model.forward(new int[][] {{1, 2}, {3}}))
           .hasMessageContaining("same length");
       assertThatThrownBy(() -> model.forward(new int[][] {{1}}, new int[] {2}, false))

@@ -12,8 +12,8 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.neuronexplainer.worker.capture.ActivationBuffers;
 import org.neuronexplainer.worker.capture.ForwardResult;
-import org.neuronexplainer.worker.capture.Gpt2Config;
-import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.SubjectConfig;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.run.CaptureProgress;
 import org.neuronexplainer.worker.capture.run.CaptureRunner;
@@ -51,28 +51,27 @@ public final class CaptureBench {
    * The Java heap both sets of statistics need at once: the capture's from empty statistics, on the
    * first {@code excerpts} rows, and the continued one's, on the rest.
    */
-  public static long statisticsBytes(Gpt2Config config, CaptureBenchPlan plan, int[][] ids) {
+  public static long statisticsBytes(SubjectConfig config, CaptureBenchPlan plan, int[][] ids) {
     Excerpts all = Excerpts.of(ids);
     int[] first = IntStream.range(0, plan.excerpts()).toArray();
     int[] rest = IntStream.range(plan.excerpts(), ids.length).toArray();
     CaptureSettings settings = plan.settings();
     return StatsMemory.of(
-                config.layers(), config.innerSize(), settings, config.vocabSize(), all, first)
+                config.layers(), config.neurons(), settings, config.vocabSize(), all, first)
             .total()
-        + StatsMemory.of(
-                config.layers(), config.innerSize(), settings, config.vocabSize(), all, rest)
+        + StatsMemory.of(config.layers(), config.neurons(), settings, config.vocabSize(), all, rest)
             .total();
   }
 
   /** Runs the plan on {@code ids}, {@link CaptureBenchPlan#rows} excerpts of its context. */
-  public static Result run(Gpt2Model gpt2, int[][] ids, CaptureBenchPlan plan) {
+  public static Result run(SubjectModel gpt2, int[][] ids, CaptureBenchPlan plan) {
     if (ids.length != plan.rows()) {
       throw new IllegalArgumentException(
           "the plan reads " + plan.rows() + " excerpts, not " + ids.length);
     }
-    Gpt2Config config = gpt2.config();
+    SubjectConfig config = gpt2.config();
     int[] layers = IntStream.range(0, config.layers()).toArray();
-    int[] neurons = IntStream.range(0, config.innerSize()).toArray();
+    int[] neurons = IntStream.range(0, config.neurons()).toArray();
     int excerpts = plan.excerpts();
     int warm = plan.warmUp();
     CaptureSettings settings = plan.settings();
@@ -157,7 +156,7 @@ public final class CaptureBench {
    * repeats under excerpt ids past every row's.
    */
   private static void warmUp(
-      Gpt2Model gpt2,
+      SubjectModel gpt2,
       Map<Integer, LayerStats> stats,
       int[][] ids,
       CaptureBenchPlan plan,

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
-import org.neuronexplainer.worker.capture.Gpt2Config;
-import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.SubjectConfig;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 
 /**
@@ -19,7 +19,7 @@ public final class CaptureBenchReport {
    * What the benchmark ran on.
    *
    * @param model the model, as the user named it
-   * @param compute where the forward pass ran ({@link Gpt2Model#describeCompute})
+   * @param compute where the forward pass ran ({@link SubjectModel#describeCompute})
    * @param engineVersion the libtorch version
    * @param kernel the statistics' inner loop ({@link LayerStats#kernel})
    * @param tokens where the token ids came from, e.g. {@code random token ids}
@@ -35,12 +35,12 @@ public final class CaptureBenchReport {
       String tokens) {
 
     /** The setup of a run on {@code gpt2} in this process. */
-    public static Setup of(String model, Gpt2Model gpt2, String tokens) {
-      Gpt2Config config = gpt2.config();
+    public static Setup of(String model, SubjectModel gpt2, String tokens) {
+      SubjectConfig config = gpt2.config();
       return new Setup(
           model,
           config.layers(),
-          config.innerSize(),
+          config.neurons(),
           gpt2.describeCompute(),
           gpt2.engineVersion(),
           Runtime.getRuntime().availableProcessors(),

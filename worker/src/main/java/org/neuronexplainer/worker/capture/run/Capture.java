@@ -3,13 +3,13 @@ package org.neuronexplainer.worker.capture.run;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.neuronexplainer.common.storage.BlobStore;
-import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
 import org.neuronexplainer.worker.capture.stats.RecordAssembler;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 
 /**
  * The capture stage: runs one shard and either writes the records (a single pass) or the shard's
@@ -23,13 +23,13 @@ public final class Capture {
   public record Outcome(int excerpts, int shardExcerpts, int neuronsWritten, boolean partials) {}
 
   public static Outcome run(
-      Gpt2Model model,
-      Gpt2Tokenizer tokenizer,
+      SubjectModel model,
+      SubjectTokenizer tokenizer,
       Excerpts excerpts,
       CaptureJob job,
       BlobStore store,
       CaptureProgress progress) {
-    int innerSize = model.config().innerSize();
+    int innerSize = model.config().neurons();
     int[] neurons =
         job.neurons() == null ? IntStream.range(0, innerSize).toArray() : job.neurons().clone();
     for (int n : neurons) {

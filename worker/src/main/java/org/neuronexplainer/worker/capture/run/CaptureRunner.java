@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.neuronexplainer.worker.capture.ActivationBuffers;
 import org.neuronexplainer.worker.capture.ForwardResult;
-import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
@@ -39,7 +39,7 @@ public final class CaptureRunner {
    * CPU is otherwise idle then.
    */
   public static Map<Integer, LayerStats> run(
-      Gpt2Model model,
+      SubjectModel model,
       Excerpts excerpts,
       int[] shardIds,
       int[] layers,
@@ -73,7 +73,7 @@ public final class CaptureRunner {
    */
   public static void runInto(
       Map<Integer, LayerStats> stats,
-      Gpt2Model model,
+      SubjectModel model,
       Excerpts excerpts,
       int[] shardIds,
       CaptureSettings settings,
@@ -111,7 +111,7 @@ public final class CaptureRunner {
   private static void stream(
       CompletableFuture<Map<Integer, LayerStats>> statsReady,
       int[] layers,
-      Gpt2Model model,
+      SubjectModel model,
       Excerpts excerpts,
       int[] shardIds,
       CaptureSettings settings,
@@ -175,7 +175,7 @@ public final class CaptureRunner {
    * without, best rounds; 70% and 78% as medians of the rounds' own ratios). The system property
    * {@code neuron.explainer.capture.overlap} overrides this choice.
    */
-  static boolean overlap(Gpt2Model model) {
+  static boolean overlap(SubjectModel model) {
     String forced = System.getProperty(OVERLAP_PROPERTY);
     return forced == null ? model.onGpu() : Boolean.parseBoolean(forced);
   }

@@ -9,7 +9,7 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
 import org.neuronexplainer.worker.capture.stats.PartialReader;
 import org.neuronexplainer.worker.capture.stats.RecordAssembler;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 
 /**
  * The collate stage: merges every shard's partials of a run, layer by layer, into the records a
@@ -21,7 +21,7 @@ public final class Collator {
   private Collator() {}
 
   /** Returns the number of neurons written. */
-  public static int collate(BlobStore store, String runId, Gpt2Tokenizer tokenizer) {
+  public static int collate(BlobStore store, String runId, SubjectTokenizer tokenizer) {
     CaptureSpec spec = spec(store, runId);
     List<String> missing = new ArrayList<>();
     for (int layer : spec.layers()) {
@@ -61,7 +61,7 @@ public final class Collator {
   }
 
   private static int collateLayer(
-      BlobStore store, String runId, CaptureSpec spec, int layer, Gpt2Tokenizer tokenizer) {
+      BlobStore store, String runId, CaptureSpec spec, int layer, SubjectTokenizer tokenizer) {
     LayerStats merged = null;
     Map<Integer, int[]> tokens = new HashMap<>();
     for (int shard = 0; shard < spec.shards(); shard++) {

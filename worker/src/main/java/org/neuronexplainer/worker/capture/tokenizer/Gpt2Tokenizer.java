@@ -20,7 +20,7 @@ import java.util.Map;
  * form a character (a stray continuation byte, a character cut off at the end of the sequence)
  * become U+FFFD.
  */
-public final class Gpt2Tokenizer {
+public final class Gpt2Tokenizer implements SubjectTokenizer {
   private final Map<String, Integer> vocab;
   private final String[] tokens;
   private final BytePairMerger merger;
@@ -70,14 +70,16 @@ public final class Gpt2Tokenizer {
 
   /** Reads {@code tokenizer.json}, or else {@code vocab.json} and {@code merges.txt}, in a dir. */
   public static Gpt2Tokenizer load(Path directory) {
-    return TokenizerFiles.load(directory);
+    return TokenizerFiles.loadGpt2(directory);
   }
 
   /** One more than the largest token id. */
+  @Override
   public int vocabSize() {
     return tokens.length;
   }
 
+  @Override
   public int[] encode(String text) {
     List<Integer> ids = new ArrayList<>();
     int start = 0;
@@ -129,11 +131,13 @@ public final class Gpt2Tokenizer {
   }
 
   /** One token decoded alone, e.g. {@code " cat"}; a partial character becomes U+FFFD. */
+  @Override
   public String tokenText(int id) {
     return new String(tokenBytes(id), StandardCharsets.UTF_8);
   }
 
   /** The texts of a sequence's tokens, which join to the decoded sequence (see class doc). */
+  @Override
   public List<String> tokenTexts(int[] ids) {
     Utf8Splitter splitter = new Utf8Splitter();
     List<String> texts = new ArrayList<>(ids.length);
@@ -148,6 +152,7 @@ public final class Gpt2Tokenizer {
   }
 
   /** The text of a sequence of tokens. */
+  @Override
   public String decode(int[] ids) {
     return String.join("", tokenTexts(ids));
   }

@@ -11,14 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a GPT-2 tokenizer from Hugging Face's files. */
+/** Reads a subject model's tokenizer from Hugging Face's files. */
 final class TokenizerFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String END_OF_TEXT = "<|endoftext|>";
 
   private TokenizerFiles() {}
 
-  static Gpt2Tokenizer load(Path directory) {
+  /** The tokenizer of a checkpoint directory, of whatever kind its files describe. */
+  static SubjectTokenizer load(Path directory) {
+    return loadGpt2(directory);
+  }
+
+  static Gpt2Tokenizer loadGpt2(Path directory) {
     Path tokenizerJson = directory.resolve("tokenizer.json");
     if (Files.isRegularFile(tokenizerJson)) {
       return fromTokenizerJson(tokenizerJson);

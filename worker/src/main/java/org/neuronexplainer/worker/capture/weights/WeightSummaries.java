@@ -11,10 +11,10 @@ import org.neuronexplainer.common.dataset.WeightBasedSummaryOfNeuron;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.capture.FloatTensor;
-import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.WeightProduct;
 import org.neuronexplainer.worker.capture.run.CaptureLayout;
-import org.neuronexplainer.worker.capture.tokenizer.Gpt2Tokenizer;
+import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 
 /**
  * The weight-based datasets of docs/method.md 11 for the selected layers: per neuron the input and
@@ -28,9 +28,9 @@ public final class WeightSummaries {
 
   /** Writes both files for every neuron of {@code layers}; returns the number of neurons. */
   public static int write(
-      Gpt2Model model, Gpt2Tokenizer tokenizer, int[] layers, int k, BlobStore store) {
+      SubjectModel model, SubjectTokenizer tokenizer, int[] layers, int k, BlobStore store) {
     int layerCount = model.config().layers();
-    int width = model.config().innerSize();
+    int width = model.config().neurons();
     int vocab = Math.min(model.config().vocabSize(), tokenizer.vocabSize());
     Map<Integer, Sides> sides = new HashMap<>();
     for (int layer : layers) {
@@ -93,7 +93,7 @@ public final class WeightSummaries {
 
   /** The top k of one row over the vocabulary, largest (sign 1) or most negative (sign -1). */
   private static TokensAndWeights tokens(
-      float[] data, int offset, int vocab, int k, int sign, Gpt2Tokenizer tokenizer) {
+      float[] data, int offset, int vocab, int k, int sign, SubjectTokenizer tokenizer) {
     TopLists top = new TopLists(1, k);
     for (int t = 0; t < vocab; t++) {
       top.offer(0, sign * data[offset + t], t);

@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.worker.capture.FloatTensor;
 import org.neuronexplainer.worker.capture.ForwardResult;
+import org.neuronexplainer.worker.capture.Hook;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
@@ -33,13 +34,13 @@ class StatsPoolTest {
 
   static ForwardResult batch(int seed, int excerpts, int... layers) {
     Random random = new Random(seed);
-    Map<Integer, FloatTensor> acts = new HashMap<>();
+    Map<Hook, FloatTensor> acts = new HashMap<>();
     for (int layer : layers) {
       float[] data = new float[excerpts * CONTEXT * WIDTH];
       for (int i = 0; i < data.length; i++) {
         data[i] = (float) random.nextGaussian();
       }
-      acts.put(layer, new FloatTensor(new int[] {excerpts, CONTEXT, WIDTH}, data));
+      acts.put(Hook.mlpNeurons(layer), new FloatTensor(new int[] {excerpts, CONTEXT, WIDTH}, data));
     }
     return new ForwardResult(acts, Optional.empty());
   }

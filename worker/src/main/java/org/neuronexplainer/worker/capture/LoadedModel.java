@@ -1,0 +1,169 @@
+package org.neuronexplainer.worker.capture;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * What every architecture's model shares: the ownership of its native memory (one manager, freed on
+ * close), the checks of a pass's input before any native work, one pass at a time each in its own
+ * scope, and the copier thread that moves activations to Java beside the next blocks.
+ */
+abstract class LoadedModel implements SubjectModel {
+  private final SubjectConfig config;
+  private final ExecutorService copier;
+  final Compute compute;
+  final NDManager manager;
+
+  LoadedModel(SubjectConfig config, Compute compute, NDManager manager) {
+    this.config = config;
+    this.compute = compute;
+    this.manager = manager;
+    this.copier =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "activation-copy");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /**
+   * The architecture's forward pass: offers each hook's activations to {@code taps}, and returns
+   * the logits when asked for.
+   *
+   * @param ids {@code [batch, tokens]} int64 on the compute device
+   */
+  abstract Optional<FloatTensor> run(NDManager batch, NDArray ids, Taps taps);
+
+  /** The weight product, computed in the model's weights; the caller holds a scope. */
+  abstract FloatTensor product(WeightProduct product);
+
+  @Override
+  public SubjectConfig config() {
+    return config;
+  }
+
+  @Override
+  public boolean onGpu() {
+    return compute.device().isGpu();
+  }
+
+  @Override
+  public String engineVersion() {
+    return compute.engine().getVersion();
+  }
+
+  @Override
+  public String describeCompute() {
+    String device = compute.device().isGpu() ? "gpu:" + compute.device().getDeviceId() : "cpu";
+    return device + " " + compute.dataType().name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public final synchronized ForwardResult forward(
+      int[][] tokenIds, ForwardRequest request, ActivationBuffers buffers) {
+    long[] flat = flatten(tokenIds);
+    checkHooks(request);
+    try (NDScope scope = new NDScope();
+        NDManager batch = manager.newSubManager()) {
+      scope.suppressNotUsedWarning();
+      NDArray ids = batch.create(flat, new Shape(tokenIds.length, tokenIds[0].length));
+      Taps taps = new Taps(request, buffers, copier, batch);
+      try {
+        Optional<FloatTensor> logits = run(batch, ids, taps);
+        return new ForwardResult(taps.collect(), logits);
+      } finally {
+        taps.awaitAll();
+      }
+    }
+  }
+
+  @Override
+  public final synchronized FloatTensor weightProduct(WeightProduct product) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      return product(product);
+    }
+  }
+
+  @Override
+  public void close() {
+    copier.shutdownNow();
+    manager.close();
+  }
+
+  private long[] flatten(int[][] tokenIds) {
+    if (tokenIds.length == 0) {
+      throw new IllegalArgumentException("no sequences to run");
+    }
+    int length = tokenIds[0].length;
+    if (length == 0) {
+      throw new IllegalArgumentException("sequence 0 is empty");
+    }
+    if (length > config.positions()) {
+      throw new IllegalArgumentException(
+          length + " tokens is longer than the model's " + config.positions() + " positions");
+    }
+    long[] flat = new long[tokenIds.length * length];
+    for (int s = 0; s < tokenIds.length; s++) {
+      if (tokenIds[s].length != length) {
+        throw new IllegalArgumentException(
+            "sequences in a batch must have the same length: sequence 0 has "
+                + length
+                + " tokens, sequence "
+                + s
+                + " has "
+                + tokenIds[s].length);
+      }
+      for (int t = 0; t < length; t++) {
+        int id = tokenIds[s][t];
+        if (id < 0 || id >= config.vocabSize()) {
+          throw new IllegalArgumentException(
+              "token id "
+                  + id
+                  + " at sequence "
+                  + s
+                  + ", position "
+                  + t
+                  + " is outside the vocabulary (0.."
+                  + (config.vocabSize() - 1)
+                  + ")");
+        }
+        flat[s * length + t] = id;
+      }
+    }
+    return flat;
+  }
+
+  private void checkHooks(ForwardRequest request) {
+    for (Hook hook : request.hooks()) {
+      if (hook.layer() >= config.layers()) {
+        throw new IllegalArgumentException(
+            "layer "
+                + hook.layer()
+                + " does not exist (the model has layers 0.."
+                + (config.layers() - 1)
+                + ")");
+      }
+    }
+  }
+
+  /** {@code layer}, if the model has it. */
+  static int checkLayer(SubjectConfig config, int layer) {
+    if (layer < 0 || layer >= config.layers()) {
+      throw new IllegalArgumentException(
+          "layer "
+              + layer
+              + " does not exist (the model has layers 0.."
+              + (config.layers() - 1)
+              + ")");
+    }
+    return layer;
+  }
+}

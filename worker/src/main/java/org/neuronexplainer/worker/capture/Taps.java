@@ -1,0 +1,105 @@
+package org.neuronexplainer.worker.capture;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+/**
+ * The hooks of one forward pass: a forward pass offers its activations at each hook, and those
+ * asked for are copied to Java beside the blocks that follow (on the model's copier thread).
+ */
+final class Taps {
+  private final ForwardRequest request;
+  private final ActivationBuffers buffers;
+  private final ExecutorService copier;
+  private final NDManager pass;
+  private final Map<Hook, Future<FloatTensor>> copies = new LinkedHashMap<>();
+
+  /**
+   * @param pass the pass's manager: what is taken is kept in it until the pass ends
+   */
+  Taps(ForwardRequest request, ActivationBuffers buffers, ExecutorService copier, NDManager pass) {
+    this.request = request;
+    this.buffers = buffers;
+    this.copier = copier;
+    this.pass = pass;
+  }
+
+  ForwardRequest request() {
+    return request;
+  }
+
+  boolean wants(Hook hook) {
+    return request.hooks().contains(hook);
+  }
+
+  /** Offers the activations at {@code hook}; copies them out if they were asked for. */
+  void offer(Hook hook, NDArray activations) {
+    if (!wants(hook)) {
+      return;
+    }
+    activations.attach(pass);
+    int slot = request.hooks().indexOf(hook);
+    copies.put(hook, copier.submit(() -> toJava(activations, size -> buffers.take(slot, size))));
+  }
+
+  /** Every copy, once done; a failed copy is rethrown. */
+  Map<Hook, FloatTensor> collect() {
+    Map<Hook, FloatTensor> activations = new LinkedHashMap<>();
+    for (Map.Entry<Hook, Future<FloatTensor>> copy : copies.entrySet()) {
+      try {
+        activations.put(copy.getKey(), copy.getValue().get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while copying activations", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+      }
+    }
+    return activations;
+  }
+
+  /** Waits, uninterruptibly, until no copy still reads the pass's tensors. */
+  void awaitAll() {
+    boolean interrupted = false;
+    for (Future<FloatTensor> copy : copies.values()) {
+      while (true) {
+        try {
+          copy.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          break; // reported by collect, or the pass failed first
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Copies the array to the host, as float32, into {@code into.apply(its size)}. */
+  static FloatTensor toJava(NDArray array, IntFunction<float[]> into) {
+    int[] shape = new int[array.getShape().dimension()];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = Math.toIntExact(array.getShape().get(i));
+    }
+    NDArray host = array.toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false);
+    // A view of the tensor's own memory (no intermediate direct buffer), copied once into the
+    // Java array; valid while the array lives, which is until the pass's scope closes.
+    float[] values = into.apply(Math.toIntExact(host.size()));
+    host.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
+    return new FloatTensor(shape, values);
+  }
+}

@@ -1,0 +1,38 @@
+package org.neuronexplainer.worker.capture.tokenizer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A subject model's tokenizer: text to token ids as the model was trained on them, and ids back to
+ * the token texts records show.
+ */
+public interface SubjectTokenizer {
+
+  /**
+   * The tokenizer of a checkpoint directory: GPT-2's byte-level BPE ({@link Gpt2Tokenizer}) for
+   * GPT-2's files, else any Hugging Face {@code tokenizer.json} through the tokenizers library.
+   *
+   * @throws TokenizerException naming the directory and what is missing or unreadable
+   */
+  static SubjectTokenizer load(Path directory) {
+    return TokenizerFiles.load(directory);
+  }
+
+  /** One more than the largest token id. */
+  int vocabSize();
+
+  /** The ids of {@code text}, without any special tokens the tokenizer would add around it. */
+  int[] encode(String text);
+
+  /** One token decoded alone, e.g. {@code " cat"}; a partial character becomes U+FFFD. */
+  String tokenText(int id);
+
+  /** The texts of a sequence's tokens, which join to the decoded sequence. */
+  List<String> tokenTexts(int[] ids);
+
+  /** The text of a sequence of tokens. */
+  default String decode(int[] ids) {
+    return String.join("", tokenTexts(ids));
+  }
+}
