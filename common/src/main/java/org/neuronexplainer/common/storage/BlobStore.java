@@ -66,6 +66,17 @@ public interface BlobStore {
   List<String> list(String prefix);
 
   /**
+   * This store seen from a folder: {@code under("saes/x/").get("a")} reads {@code saes/x/a}, and
+   * lists give keys relative to the folder. A dataset kept inside another store's folder (an SAE's
+   * latents under {@code saes/{name}/}) is read and written through such a view.
+   *
+   * @param folder a valid key followed by {@code /}
+   */
+  default BlobStore under(String folder) {
+    return PrefixedStore.of(this, folder);
+  }
+
+  /**
    * Returns {@code key} when it is a valid relative key, else throws IllegalArgumentException that
    * names it.
    */
