@@ -104,7 +104,8 @@ public final class CaptureOptions {
               weights,
               weightsTop,
               excerpt.quantileKeys,
-              excerpt.quantiles);
+              excerpt.quantiles,
+              null);
       capture.requirePipelineQuantiles();
       return capture;
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package org.neuronexplainer.common.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -35,6 +36,11 @@ import java.util.function.Consumer;
  *     pool). Unlike the other fields, a missing value (null) takes the default, not a zero
  * @param quantiles how the quantile buckets are sampled: {@code one-pass} (the default; the only
  *     mode pipeline runs support, see {@link #requirePipelineQuantiles}) or {@code two-pass}
+ * @param sae a sparse autoencoder's directory (SAELens layout) whose latents the run captures and
+ *     explains instead of the model's MLP neurons, as a path the coordinator and the capture
+ *     workers can read; null (absent in older specs) for the MLP neurons. The run's store is then
+ *     the SAE's dataset (a store's {@code saes/{name}/} folder): its latents are written at that
+ *     store's root, under the SAE's hook layer
  */
 public record CaptureRun(
     String model,
@@ -53,7 +59,8 @@ public record CaptureRun(
     boolean weights,
     int weightsTop,
     Integer quantileKeys,
-    String quantiles) {
+    String quantiles,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String sae) {
 
   /** Excerpts are dealt to shards in blocks of this many ids (the capture code's block). */
   public static final int SHARD_BLOCK = 64;
@@ -141,6 +148,11 @@ public record CaptureRun(
       throw new IllegalArgumentException(
           "capture.quantileKeys must be in 0.." + MAX_QUANTILE_KEYS + ", got " + quantileKeys);
     }
+    sae = sae == null || sae.isBlank() ? null : sae.trim();
+    if (sae != null && weights) {
+      throw new IllegalArgumentException(
+          "capture.weights is for MLP neurons; an SAE run (capture.sae) captures latents only");
+    }
     quantiles = quantiles == null ? ONE_PASS : quantiles.trim().toLowerCase(Locale.ROOT);
     if (!quantiles.equals(ONE_PASS) && !quantiles.equals(TWO_PASS)) {
       throw new IllegalArgumentException(
@@ -172,7 +184,8 @@ public record CaptureRun(
    * takes the default.
    */
   public static CaptureRun of(String model, List<String> corpus) {
-    return new CaptureRun(model, corpus, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, null);
+    return new CaptureRun(
+        model, corpus, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, null, null, null);
   }
 
   /** These settings with excerpts of {@code context} tokens. */
@@ -247,6 +260,16 @@ public record CaptureRun(
     return with(d -> d.quantiles = quantiles);
   }
 
+  /** These settings capturing the latents of the SAE in directory {@code sae}, null for none. */
+  public CaptureRun withSae(String sae) {
+    return with(d -> d.sae = sae);
+  }
+
+  /** Whether the run captures an SAE's latents rather than the model's MLP neurons. */
+  public boolean capturesSae() {
+    return sae != null;
+  }
+
   private CaptureRun with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -272,6 +295,7 @@ public record CaptureRun(
     private int weightsTop;
     private Integer quantileKeys;
     private String quantiles;
+    private String sae;
 
     Draft(CaptureRun run) {
       model = run.model;
@@ -291,6 +315,7 @@ public record CaptureRun(
       weightsTop = run.weightsTop;
       quantileKeys = run.quantileKeys;
       quantiles = run.quantiles;
+      sae = run.sae;
     }
 
     CaptureRun toRun() {
@@ -311,7 +336,8 @@ public record CaptureRun(
           weights,
           weightsTop,
           quantileKeys,
-          quantiles);
+          quantiles,
+          sae);
     }
   }
 

@@ -12,7 +12,12 @@ public enum NeuronState {
   /** The explain-and-score job works on it: explain, simulate, score. */
   EXPLAINING,
   DONE,
-  FAILED;
+  FAILED,
+  /**
+   * Settled without a result, by design: an SAE latent never active over the corpus (dead), which
+   * has nothing to explain. Neither done nor failed.
+   */
+  SKIPPED;
 
   @JsonValue
   public String id() {
@@ -26,7 +31,9 @@ public enum NeuronState {
       }
     }
     throw new IllegalArgumentException(
-        "unknown state '" + id + "' (pending, capturing, collating, explaining, done, failed)");
+        "unknown state '"
+            + id
+            + "' (pending, capturing, collating, explaining, done, failed, skipped)");
   }
 
   /** The state while a stage works on the neuron. */

@@ -1,5 +1,6 @@
 package org.neuronexplainer.coordinator.progress;
 
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,10 @@ public final class ProgressBoard {
   /** Marks a capture run's failed units of a stage pending again, as they are re-queued. */
   public synchronized void requeuedUnits(String runId, Stage stage, List<String> units) {
     run(runId).requeuedUnits(stage, units);
+  }
+
+  public synchronized void skipped(String runId, Collection<String> units, String reason) {
+    run(runId).skipped(units, reason);
   }
 
   public synchronized void requeued(String runId, List<String> units) {

@@ -2,6 +2,7 @@ package org.neuronexplainer.coordinator.progress;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -195,6 +196,22 @@ public final class RunProgress {
     units.requeued(stage, requeued);
   }
 
+  /**
+   * Marks neurons {@link NeuronState#SKIPPED} for {@code reason}: they get no explain-and-score
+   * job. Later capture and collate events leave them so; a done neuron stays done.
+   */
+  public void skipped(Collection<String> units, String reason) {
+    for (String unit : units) {
+      NeuronProgress n = neuron(unit);
+      if (n.state == NeuronState.DONE || n.state == NeuronState.SKIPPED) {
+        continue;
+      }
+      n.stage = Stage.EXPLAIN_AND_SCORE;
+      n.reason = reason;
+      move(n, NeuronState.SKIPPED);
+    }
+  }
+
   /** Marks neurons pending again (a re-queue), before their new events arrive. */
   public void requeued(List<String> units) {
     for (String unit : units) {
@@ -284,16 +301,17 @@ public final class RunProgress {
   }
 
   /**
-   * True when every neuron is done or failed, every capture and weights unit succeeded or failed
-   * for good, and no collate unit is running: a capture run is not settled while a job that may
-   * still fail (or that a re-queue would have to send again) is out.
+   * True when every neuron is done, failed or skipped, every capture and weights unit succeeded or
+   * failed for good, and no collate unit is running: a capture run is not settled while a job that
+   * may still fail (or that a re-queue would have to send again) is out.
    */
   public boolean settled() {
     return units.settled(Stage.WEIGHTS)
         && units.settled(Stage.CAPTURE)
         && units.noneWorking(Stage.COLLATE)
         && total() > 0
-        && count(NeuronState.DONE) + count(NeuronState.FAILED) == total();
+        && count(NeuronState.DONE) + count(NeuronState.FAILED) + count(NeuronState.SKIPPED)
+            == total();
   }
 
   /** True when a neuron or a weights unit failed for good. */
@@ -321,7 +339,8 @@ public final class RunProgress {
 
   /** Seconds left at the current throughput; NaN when unknown, 0 when settled. */
   public double etaSeconds() {
-    int left = total() - count(NeuronState.DONE) - count(NeuronState.FAILED);
+    int left =
+        total() - count(NeuronState.DONE) - count(NeuronState.FAILED) - count(NeuronState.SKIPPED);
     if (left == 0) {
       return 0;
     }

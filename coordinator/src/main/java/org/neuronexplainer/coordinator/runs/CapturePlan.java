@@ -1,6 +1,7 @@
 package org.neuronexplainer.coordinator.runs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.messaging.LayerRange;
@@ -43,10 +44,46 @@ public record CapturePlan(
    *     or the capture settings ask for what the pipeline does not do (two-pass quantiles)
    */
   public static CapturePlan of(RunSpec spec, ModelShape shape) {
+    return of(spec, shape, null);
+  }
+
+  /**
+   * Plans a capture run of an SAE's latents ({@link CaptureRun#sae()}): one layer, the one its hook
+   * is in, with the SAE's latents as its units; {@code sae} null plans the MLP neurons.
+   *
+   * @throws IllegalArgumentException also when the SAE's hook is not in the model, or the run
+   *     selects other layers
+   */
+  public static CapturePlan of(RunSpec spec, ModelShape shape, SaeShape sae) {
     CaptureRun capture = spec.capture();
     capture.requirePipelineQuantiles();
-    int[] layers = Selection.within(spec.layers(), "layers", shape.layers(), "layer");
-    int[] neurons = Selection.within(spec.neurons(), "neurons", shape.neurons(), "neuron");
+    int[] layers;
+    int[] neurons;
+    if (sae == null) {
+      layers = Selection.within(spec.layers(), "layers", shape.layers(), "layer");
+      neurons = Selection.within(spec.neurons(), "neurons", shape.neurons(), "neuron");
+    } else {
+      if (sae.layer() >= shape.layers()) {
+        throw new IllegalArgumentException(
+            "capture.sae reads "
+                + sae.hook()
+                + ", but the model has layers 0.."
+                + (shape.layers() - 1));
+      }
+      layers = new int[] {sae.layer()};
+      if (spec.layers() != null
+          && !Arrays.equals(
+              Selection.within(spec.layers(), "layers", shape.layers(), "layer"), layers)) {
+        throw new IllegalArgumentException(
+            "an SAE run captures the layer of its hook, "
+                + sae.layer()
+                + " ("
+                + sae.hook()
+                + "); leave the layers out or select "
+                + sae.layer());
+      }
+      neurons = Selection.within(spec.neurons(), "neurons", sae.latents(), "latent");
+    }
     List<LayerRange> ranges = new ArrayList<>();
     for (int[] run : runs(layers)) {
       int step = capture.layersPerJob() == 0 ? run[1] - run[0] + 1 : capture.layersPerJob();

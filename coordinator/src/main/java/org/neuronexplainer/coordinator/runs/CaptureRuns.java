@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.neuronexplainer.common.dataset.NeuronId;
@@ -21,6 +23,7 @@ import org.neuronexplainer.common.messaging.NeuronBlock;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.messaging.WeightsJob;
 import org.neuronexplainer.common.run.CaptureKeys;
+import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.progress.ProgressBoard;
@@ -56,6 +59,8 @@ final class CaptureRuns {
   private final Map<String, StoredPlan> plans = new ConcurrentHashMap<>();
   private final Set<String> published = ConcurrentHashMap.newKeySet();
   private final Set<String> partialsRemoved = ConcurrentHashMap.newKeySet();
+  // Collate blocks whose dead latents the board knows, by run id and block.
+  private final Set<String> deadApplied = ConcurrentHashMap.newKeySet();
 
   CaptureRuns(BlobStore store, JobPublisher jobs, ProgressBoard board) {
     this.store = store;
@@ -65,7 +70,11 @@ final class CaptureRuns {
 
   /** Plans a capture run from its spec and the model's shape (read, never loaded). */
   static CapturePlan plan(RunSpec spec) {
-    return CapturePlan.of(spec, ModelShape.of(spec.capture().model()));
+    CaptureRun capture = spec.capture();
+    return CapturePlan.of(
+        spec,
+        ModelShape.of(capture.model()),
+        capture.capturesSae() ? SaeShape.of(capture.sae()) : null);
   }
 
   /** Writes the plan and registers its units; {@link #publishFirst} then sends the first jobs. */
@@ -128,6 +137,7 @@ final class CaptureRuns {
     if (plan == null) {
       return;
     }
+    skipDeadLatents(spec.runId(), plan);
     for (LayerRange range : plan.ranges()) {
       String marker = CaptureKeys.collatePublished(spec.runId(), range);
       if (published.contains(marker)) {
@@ -152,6 +162,69 @@ final class CaptureRuns {
         published.add(marker);
       }
     }
+  }
+
+  /**
+   * Marks skipped the dead latents (never active over the corpus) of every collated block not yet
+   * seen: its collate job wrote no record and queued no job for them, and says which they were in
+   * its marker.
+   */
+  private void skipDeadLatents(String runId, StoredPlan plan) {
+    for (NeuronBlock block : plan.blocks()) {
+      String key = runId + "/" + block;
+      if (deadApplied.contains(key)) {
+        continue;
+      }
+      Optional<List<NeuronId>> dead = deadIn(runId, block);
+      if (dead.isEmpty()) {
+        continue; // not collated yet
+      }
+      if (!dead.get().isEmpty()) {
+        board.skipped(
+            runId, dead.get().stream().map(NeuronId::toString).toList(), DEAD_LATENT_REASON);
+      }
+      deadApplied.add(key);
+    }
+  }
+
+  /** Why a dead latent is skipped, as the run's neuron list says. */
+  static final String DEAD_LATENT_REASON = "dead latent: never active over the corpus";
+
+  /**
+   * The dead latents of a collated block, from its marker; empty when the block is not collated
+   * yet. A marker without the list (MLP neurons) has none.
+   */
+  Optional<List<NeuronId>> deadIn(String runId, NeuronBlock block) {
+    return store
+        .get(CaptureKeys.collated(runId, block))
+        .map(
+            bytes -> {
+              try {
+                List<NeuronId> dead = new ArrayList<>();
+                for (var n : json.readTree(bytes).path("dead")) {
+                  dead.add(new NeuronId(block.layer(), n.asInt()));
+                }
+                return dead;
+              } catch (IOException e) {
+                throw new UncheckedIOException(
+                    CaptureKeys.collated(runId, block) + " is not a collate marker", e);
+              }
+            });
+  }
+
+  /** Every dead latent the run's collated blocks recorded. */
+  Set<NeuronId> deadLatents(String runId) {
+    if (!plans.containsKey(runId)) {
+      load(runId);
+    }
+    StoredPlan plan = plans.get(runId);
+    Set<NeuronId> dead = new HashSet<>();
+    if (plan != null) {
+      for (NeuronBlock block : plan.blocks()) {
+        deadIn(runId, block).ifPresent(dead::addAll);
+      }
+    }
+    return dead;
   }
 
   /**

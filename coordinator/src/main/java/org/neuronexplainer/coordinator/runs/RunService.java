@@ -704,7 +704,11 @@ public final class RunService implements AutoCloseable {
     Map<String, Double> done = new HashMap<>();
     List<String> left = new ArrayList<>();
     List<NeuronId> toExplain = new ArrayList<>();
+    Set<NeuronId> dead = spec.captures() ? captures.deadLatents(runId) : Set.of();
     for (NeuronId neuron : records.plan(runId)) {
+      if (dead.contains(neuron)) {
+        continue; // nothing to explain: skipped again below
+      }
       Optional<RunRecords.DoneMarker> marker = records.done(runId, neuron);
       if (marker.isPresent()) {
         Double score = marker.get().score();
@@ -733,6 +737,8 @@ public final class RunService implements AutoCloseable {
       requeued.computeIfAbsent(runId, id -> new ConcurrentSkipListMap<>()).put(key, work);
     }
     board.resumed(runId, done, left);
+    board.skipped(
+        runId, dead.stream().map(NeuronId::toString).toList(), CaptureRuns.DEAD_LATENT_REASON);
     leftCountedAt.remove(runId);
     RunStatus next = status.resumed(clock.getAsLong(), budget);
     if (budget != null) {

@@ -143,6 +143,31 @@ class RunProgressTest {
   }
 
   @Test
+  void deadLatentsSkippedAtCollateSettleTheRunWithoutFailingIt() {
+    RunProgress p = new RunProgress("r");
+    p.plan(List.of("3:0", "3:1", "3:2"));
+    p.planUnits(Stage.CAPTURE, List.of("layers:3-3/shard:0"));
+    p.planUnits(Stage.COLLATE, List.of("layer:3/neurons:0-2"));
+    p.apply(
+        new StageEvent.Succeeded(V, "r", Stage.CAPTURE, "layers:3-3/shard:0", 1, 1, false, null));
+    p.apply(
+        new StageEvent.Succeeded(V, "r", Stage.COLLATE, "layer:3/neurons:0-2", 1, 2, false, null));
+    p.skipped(List.of("3:1"), "dead latent");
+    // A replayed collate event does not bring the skipped latent back.
+    p.apply(
+        new StageEvent.Succeeded(V, "r", Stage.COLLATE, "layer:3/neurons:0-2", 1, 2, true, null));
+    assertThat(p.count(NeuronState.SKIPPED)).isEqualTo(1);
+    assertThat(p.neurons(NeuronState.SKIPPED).get(0).reason()).isEqualTo("dead latent");
+    p.apply(ok("3:0", 3, 0.4));
+    assertThat(p.settled()).isFalse();
+    p.apply(ok("3:2", 4, 0.6));
+    assertThat(p.settled()).isTrue();
+    assertThat(p.anyFailed()).isFalse();
+    assertThat(p.etaSeconds()).isZero();
+    assertThat(p.summary().states()).containsEntry("skipped", 1).containsEntry("done", 2);
+  }
+
+  @Test
   void foldsStartedSucceededAndFailedIntoStates() {
     RunProgress p = new RunProgress("r");
     p.plan(List.of("0:1", "0:2", "0:3"));

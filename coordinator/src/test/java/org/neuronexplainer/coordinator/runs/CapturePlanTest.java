@@ -42,6 +42,51 @@ class CapturePlanTest {
   }
 
   @Test
+  void anSaeRunCapturesTheLayerOfItsHookWithItsLatentsAsUnits() {
+    CaptureRun capture =
+        CaptureRun.of("m", List.of("c.txt")).withSae("saes/res-2").withCollateBlock(16);
+    RunSpec sae =
+        new RunSpec("r", null, null, null, null, null, null, null, 0).withCapture(capture);
+    SaeShape shape = new SaeShape("blocks.2.hook_resid_pre", 2, 40, 8);
+    CapturePlan plan = CapturePlan.of(sae, SHAPE, shape);
+    assertThat(plan.ranges()).containsExactly(new LayerRange(2, 2));
+    assertThat(plan.blocks())
+        .containsExactly(
+            new NeuronBlock(2, 0, 16), new NeuronBlock(2, 16, 16), new NeuronBlock(2, 32, 8));
+    assertThat(plan.neurons()).hasSize(40).endsWith(new NeuronId(2, 39));
+    assertThat(plan.weightLayers()).isEmpty();
+
+    RunSpec otherLayer =
+        new RunSpec("r", null, "0-3", null, null, null, null, null, 0).withCapture(capture);
+    assertThatThrownBy(() -> CapturePlan.of(otherLayer, SHAPE, shape))
+        .hasMessageContaining("an SAE run captures the layer of its hook, 2");
+    RunSpec tooMany =
+        new RunSpec("r", null, null, "0-99", null, null, null, null, 0).withCapture(capture);
+    assertThatThrownBy(() -> CapturePlan.of(tooMany, SHAPE, shape)).hasMessageContaining("latent");
+    assertThatThrownBy(
+            () -> CapturePlan.of(sae, SHAPE, new SaeShape("blocks.9.hook_resid_post", 9, 40, 8)))
+        .hasMessageContaining("blocks.9.hook_resid_post, but the model has layers 0..5");
+    assertThatThrownBy(() -> capture.withWeights(20)).hasMessageContaining("capture.weights");
+  }
+
+  @Test
+  void anSaeShapeComesFromItsSaeLensConfig(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("cfg.json"),
+        "{\"d_in\": 64, \"d_sae\": 256, \"hook_name\": \"blocks.1.hook_mlp_out\"}");
+    assertThat(SaeShape.of(dir.toString()))
+        .isEqualTo(new SaeShape("blocks.1.hook_mlp_out", 1, 256, 64));
+    Files.writeString(
+        dir.resolve("cfg.json"),
+        "{\"d_in\": 64, \"d_sae\": 256, \"hook_name\": \"blocks.1.attn.hook_z\"}");
+    assertThatThrownBy(() -> SaeShape.of(dir.toString()))
+        .hasMessageContaining("blocks.1.attn.hook_z")
+        .hasMessageContaining("hook_resid_pre");
+    assertThatThrownBy(() -> SaeShape.of(dir.resolve("none").toString()))
+        .hasMessageContaining("no such directory");
+  }
+
+  @Test
   void aSelectionIsCutIntoContiguousRangesAndBlocks() {
     CapturePlan plan = CapturePlan.of(spec("0-1,3-5", "2-3,7", 0, 512), SHAPE);
     // A range never spans a gap in the selection: layer 2 is not captured.
