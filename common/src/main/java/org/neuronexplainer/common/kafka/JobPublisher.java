@@ -41,7 +41,7 @@ public final class JobPublisher {
 
   /**
    * One {@link ExplainAndScoreJob} per neuron, each reading the neuron's record from the public
-   * layout, with the run's attempt budget.
+   * layout of the run's dataset ({@link RunSpec#dataset()}), with the run's attempt budget.
    *
    * @throws RetryableException as {@link #publish} does
    */
@@ -49,7 +49,8 @@ public final class JobPublisher {
     List<ExplainAndScoreJob> jobs = new ArrayList<>(neurons.size());
     for (NeuronId neuron : neurons) {
       JobHeader header = JobHeader.first(spec.runId(), spec.maxAttempts());
-      jobs.add(new ExplainAndScoreJob(header, neuron, RunRecords.recordKey(neuron)));
+      jobs.add(
+          new ExplainAndScoreJob(header, neuron, spec.dataset() + RunRecords.recordKey(neuron)));
     }
     publish(jobs);
   }

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.neuronexplainer.common.dataset.DatasetSubject;
+import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * What a run is asked to do; stored at {@code runs/{runId}/spec.json}, read by the coordinator to
@@ -45,6 +47,11 @@ import java.util.regex.Pattern;
  * @param simulatorModel the model that simulates, where it is not {@code llmModel} (the worker's
  *     simulator endpoint of its own, or a run's choice); null (absent in older specs) for {@code
  *     llmModel}
+ * @param sae the name of the SAE whose latents the run explains: its dataset is the store's folder
+ *     {@code saes/{sae}/} ({@link #dataset()}), where the records are read (and, for a capture with
+ *     {@link CaptureRun#sae()}, written) and the explanations view is kept; the run's own records
+ *     stay under {@code runs/}. Null (absent in older specs) for the model's MLP neurons at the
+ *     store's root
  */
 public record RunSpec(
     String runId,
@@ -64,7 +71,8 @@ public record RunSpec(
     String publish,
     @JsonInclude(JsonInclude.Include.NON_NULL) Double budgetUsd,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean batch,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String simulatorModel) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String simulatorModel,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String sae) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -156,6 +164,31 @@ public record RunSpec(
     checkBudget(budgetUsd);
     simulatorModel =
         simulatorModel == null || simulatorModel.isBlank() ? null : simulatorModel.strip();
+    sae = sae == null || sae.isBlank() ? null : DatasetSubject.checkSaeName(sae.strip());
+    if (capture != null && capture.capturesSae() && sae == null) {
+      throw new IllegalArgumentException(
+          "capture.sae needs the SAE's name (sae), the folder saes/{name}/ its latents go to");
+    }
+    if (capture != null && !capture.capturesSae() && sae != null) {
+      throw new IllegalArgumentException(
+          "sae "
+              + sae
+              + " was given for a capture of the model's MLP neurons; give capture.sae, the SAE's"
+              + " directory, too");
+    }
+  }
+
+  /**
+   * The folder of the store that holds the run's dataset (records, token tables, the explanations
+   * view): {@code ""} for the model's MLP neurons, {@code saes/{sae}/} for an SAE's latents.
+   */
+  public String dataset() {
+    return sae == null ? "" : DatasetSubject.saeFolder(sae);
+  }
+
+  /** The run's dataset in {@code store}: the store itself, or its SAE folder. */
+  public BlobStore datasetStore(BlobStore store) {
+    return sae == null ? store : store.under(dataset());
   }
 
   /**
@@ -202,6 +235,7 @@ public record RunSpec(
         null,
         null,
         false,
+        null,
         null);
   }
 
@@ -244,6 +278,11 @@ public record RunSpec(
     return copy(c -> c.batch = batched);
   }
 
+  /** The same spec explaining the latents of the SAE named {@code name} (null: MLP neurons). */
+  public RunSpec withSae(String name) {
+    return copy(c -> c.sae = name);
+  }
+
   /** The same spec simulated by {@code model} (null or blank: by {@code llmModel}). */
   public RunSpec withSimulatorModel(String model) {
     return copy(c -> c.simulatorModel = model);
@@ -269,6 +308,7 @@ public record RunSpec(
     Double budgetUsd;
     boolean batch;
     String simulatorModel;
+    String sae;
 
     Copy(RunSpec from) {
       this.from = from;
@@ -282,6 +322,7 @@ public record RunSpec(
       budgetUsd = from.budgetUsd;
       batch = from.batch;
       simulatorModel = from.simulatorModel;
+      sae = from.sae;
     }
 
     RunSpec build() {
@@ -303,7 +344,8 @@ public record RunSpec(
           publish,
           budgetUsd,
           batch,
-          simulatorModel);
+          simulatorModel,
+          sae);
     }
   }
 

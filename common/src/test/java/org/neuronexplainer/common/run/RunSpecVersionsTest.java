@@ -21,7 +21,7 @@ class RunSpecVersionsTest {
   private static final RunSpec DEFAULTS =
       new RunSpec(
           "a", "store", null, null, null, null, null, null, 0, null, null, null, null, false, null,
-          null, false, null);
+          null, false, null, null);
 
   private static final RunSpec NAMED =
       new RunSpec(
@@ -42,6 +42,7 @@ class RunSpecVersionsTest {
           null,
           null,
           false,
+          null,
           null);
 
   private static final RunSpec EVERYTHING =
@@ -63,7 +64,8 @@ class RunSpecVersionsTest {
           "best",
           5.0,
           true,
-          "small");
+          "small",
+          null);
 
   private static final RunSpec CAPTURE =
       new RunSpec(
@@ -84,7 +86,8 @@ class RunSpecVersionsTest {
           null,
           null,
           false,
-          "");
+          "",
+          null);
 
   @Test
   void methodVersionsArePinned() {

@@ -39,7 +39,7 @@ public final class RunPlanner {
     Selection layers = spec.layers() == null ? null : Selection.parse(spec.layers(), "layers");
     Selection neurons = spec.neurons() == null ? null : Selection.parse(spec.neurons(), "neurons");
     List<NeuronId> planned = new ArrayList<>();
-    for (String key : store.list("collated-activations/")) {
+    for (String key : spec.datasetStore(store).list("collated-activations/")) {
       Matcher m = RECORD.matcher(key);
       if (!m.matches()) {
         continue;
@@ -53,7 +53,9 @@ public final class RunPlanner {
     }
     if (planned.isEmpty()) {
       throw new IllegalArgumentException(
-          "no NeuronRecords under collated-activations/ in the store match layers "
+          "no NeuronRecords under "
+              + spec.dataset()
+              + "collated-activations/ in the store match layers "
               + (spec.layers() == null ? "(all)" : spec.layers())
               + " and neurons "
               + (spec.neurons() == null ? "(all)" : spec.neurons()));

@@ -46,7 +46,9 @@ class CapturePlanTest {
     CaptureRun capture =
         CaptureRun.of("m", List.of("c.txt")).withSae("saes/res-2").withCollateBlock(16);
     RunSpec sae =
-        new RunSpec("r", null, null, null, null, null, null, null, 0).withCapture(capture);
+        new RunSpec("r", null, null, null, null, null, null, null, 0)
+            .withSae("res-2")
+            .withCapture(capture);
     SaeShape shape = new SaeShape("blocks.2.hook_resid_pre", 2, 40, 8);
     CapturePlan plan = CapturePlan.of(sae, SHAPE, shape);
     assertThat(plan.ranges()).containsExactly(new LayerRange(2, 2));
@@ -57,11 +59,15 @@ class CapturePlanTest {
     assertThat(plan.weightLayers()).isEmpty();
 
     RunSpec otherLayer =
-        new RunSpec("r", null, "0-3", null, null, null, null, null, 0).withCapture(capture);
+        new RunSpec("r", null, "0-3", null, null, null, null, null, 0)
+            .withSae("res-2")
+            .withCapture(capture);
     assertThatThrownBy(() -> CapturePlan.of(otherLayer, SHAPE, shape))
         .hasMessageContaining("an SAE run captures the layer of its hook, 2");
     RunSpec tooMany =
-        new RunSpec("r", null, null, "0-99", null, null, null, null, 0).withCapture(capture);
+        new RunSpec("r", null, null, "0-99", null, null, null, null, 0)
+            .withSae("res-2")
+            .withCapture(capture);
     assertThatThrownBy(() -> CapturePlan.of(tooMany, SHAPE, shape)).hasMessageContaining("latent");
     assertThatThrownBy(
             () -> CapturePlan.of(sae, SHAPE, new SaeShape("blocks.9.hook_resid_post", 9, 40, 8)))

@@ -41,6 +41,21 @@ class RunPlannerTest {
   }
 
   @Test
+  void anSaeRunPlansTheLatentsOfItsSaesFolderOnly() {
+    InMemoryBlobStore store = store();
+    store.put("saes/res-1/collated-activations/1/5.json", new byte[] {'{', '}'});
+    store.put("saes/res-1/collated-activations/1/9.json", new byte[] {'{', '}'});
+    RunSpec sae = spec("store", null, null).withSae("res-1");
+    assertThat(sae.dataset()).isEqualTo("saes/res-1/");
+    assertThat(new RunPlanner(store).plan(sae))
+        .containsExactly(new NeuronId(1, 5), new NeuronId(1, 9));
+    assertThatThrownBy(() -> new RunPlanner(store).plan(spec("store", null, null).withSae("x")))
+        .hasMessageContaining("no NeuronRecords under saes/x/collated-activations/");
+    assertThatThrownBy(() -> spec("store", null, null).withSae("../up"))
+        .hasMessageContaining("malformed SAE name");
+  }
+
+  @Test
   void refusesAnEmptyPlan() {
     RunPlanner planner = new RunPlanner(store());
     assertThatThrownBy(() -> planner.plan(spec("store", "7", null)))

@@ -92,7 +92,7 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     ExplanationView.policy(spec); // an unknown policy fails the neuron before any LLM call
     NeuronRecord record =
         source
-            .record(job.neuron())
+            .record(job.recordKey())
             .orElseThrow(() -> new PermanentException("no NeuronRecord at " + job.recordKey()));
     NeuronBackends backends = this.backends.forNeuron(spec, budget, job.neuron().toString());
     List<String> explanations =

@@ -51,11 +51,14 @@ final class ExplanationView {
     if (policy == PublishPolicy.NONE) {
       return false;
     }
-    BlobStore store = records.store();
+    // The view of the run's dataset: the store's root, or an SAE's folder.
+    BlobStore store = spec.datasetStore(records.store());
+    RunRecords dataset = store == records.store() ? records : new RunRecords(store);
     String key = RunRecords.explanationKey(neuron);
     Optional<byte[]> current = store.get(key);
     Optional<ExplanationSource> recorded =
-        current.flatMap(bytes -> recorded(neuron).filter(source -> source.describes(bytes)));
+        current.flatMap(
+            bytes -> recorded(dataset, neuron).filter(source -> source.describes(bytes)));
     boolean same = current.map(bytes -> Arrays.equals(bytes, results)).orElse(false);
     if (same && recorded.map(s -> spec.runId().equals(s.runId())).orElse(false)) {
       return true; // a redo of a neuron this run published already
@@ -73,7 +76,7 @@ final class ExplanationView {
         store.put(key, results);
       }
     }
-    records.putExplanationSource(
+    dataset.putExplanationSource(
         neuron,
         new ExplanationSource(
             spec.runId(),
@@ -95,9 +98,9 @@ final class ExplanationView {
   }
 
   /** The recorded source; an unreadable one counts as none, since the file's hash decides. */
-  private Optional<ExplanationSource> recorded(NeuronId neuron) {
+  private static Optional<ExplanationSource> recorded(RunRecords dataset, NeuronId neuron) {
     try {
-      return records.explanationSource(neuron);
+      return dataset.explanationSource(neuron);
     } catch (UncheckedIOException e) {
       return Optional.empty();
     }

@@ -1,7 +1,6 @@
 package org.neuronexplainer.worker.pipeline;
 
 import java.util.Optional;
-import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 
 /**
@@ -12,6 +11,9 @@ import org.neuronexplainer.common.dataset.NeuronRecord;
  */
 public interface NeuronRecordSource {
 
-  /** The record, or empty when the store has none for this neuron. */
-  Optional<NeuronRecord> record(NeuronId neuron);
+  /**
+   * The record stored at {@code key} (a job's {@code recordKey}: the public layout's key in the
+   * run's dataset), or empty when the store has none there.
+   */
+  Optional<NeuronRecord> record(String key);
 }

@@ -9,7 +9,7 @@ import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
 
-/** NeuronRecords from {@code collated-activations/{layer}/{neuron}.json} of a store. */
+/** NeuronRecords from {@code collated-activations/{layer}/{neuron}.json} of a store's datasets. */
 public final class StoreNeuronRecords implements NeuronRecordSource {
 
   private final BlobStore store;
@@ -18,9 +18,13 @@ public final class StoreNeuronRecords implements NeuronRecordSource {
     this.store = store;
   }
 
-  @Override
+  /** The record of {@code neuron} at the store's root. */
   public Optional<NeuronRecord> record(NeuronId neuron) {
-    String key = RunRecords.recordKey(neuron);
+    return record(RunRecords.recordKey(neuron));
+  }
+
+  @Override
+  public Optional<NeuronRecord> record(String key) {
     return store
         .get(key)
         .map(
