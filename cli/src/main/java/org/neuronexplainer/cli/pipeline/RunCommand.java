@@ -296,19 +296,21 @@ public final class RunCommand implements Callable<Integer> {
       err.println(
           "store: "
               + storeDir
-              + "; capturing from "
-              + captureRun.model()
+              + "; capturing "
+              + (spec.sae() == null
+                  ? ""
+                  : "the latents of SAE " + spec.sae() + " (into " + spec.dataset() + ") ")
+              + "from "
+              + spec.capture().model()
               + " over "
-              + captureRun.corpus().size()
+              + spec.capture().corpus().size()
               + " corpus file(s)");
     } else if (store == null) {
       int n = SyntheticNeurons.write(blobs, synthetic).size();
       err.println(
           "store: " + storeDir + " (" + n + " synthetic neurons: invented data, not a model's)");
     }
-    if (!capturing) {
-      checkPlannable(spec, blobs, storeDir);
-    }
+    checkPlannable(spec, blobs, storeDir);
     if (dryRun) {
       DryRun.print(
           spec,
@@ -360,13 +362,16 @@ public final class RunCommand implements Callable<Integer> {
 
   /**
    * Plans the run against the store as the coordinator will, before anything starts: a store with
-   * no NeuronRecords matching the selection is named at once, not after the broker is up.
+   * no NeuronRecords matching the selection, a layer the model lacks or an SAE that does not fit it
+   * is named at once, not after the broker is up.
    */
   private static void checkPlannable(RunSpec spec, BlobStore blobs, Path storeDir) {
     try {
       new RunPlanner(blobs).plan(spec);
     } catch (IllegalArgumentException e) {
-      throw new UserException("--store " + storeDir + ": " + e.getMessage(), 2);
+      // A capture run's plan comes from the model (and SAE), a store run's from the store.
+      throw new UserException(
+          (spec.captures() ? "" : "--store " + storeDir + ": ") + e.getMessage(), 2);
     }
   }
 

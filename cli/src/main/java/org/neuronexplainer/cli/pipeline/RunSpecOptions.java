@@ -1,8 +1,11 @@
 package org.neuronexplainer.cli.pipeline;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.explain.PromptOptions;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.PublishPolicy;
 import org.neuronexplainer.common.run.RunSpec;
@@ -72,6 +75,17 @@ public final class RunSpecOptions {
               + " under runs/ID/explanations/): latest (this run's), best (only a higher mean"
               + " score) or none (default: ${DEFAULT-VALUE})")
   String publish;
+
+  @Option(
+      names = "--sae",
+      paramLabel = "[NAME=]DIR|NAME",
+      description =
+          "explain a sparse autoencoder's latents instead of the model's MLP neurons. With a"
+              + " capture (--capture, --model): the SAE's directory (SAELens layout: cfg.json,"
+              + " sae_weights.safetensors), named NAME or after the directory; its latents are"
+              + " captured at its hook into the store's folder saes/NAME/. Without a capture:"
+              + " the NAME of an SAE already captured there.")
+  String sae;
 
   @Option(
       names = "--batch-api",
@@ -171,6 +185,12 @@ public final class RunSpecOptions {
     needsLlmModel();
     checkSelections();
     Double usd = budget();
+    String saeName = null;
+    if (sae != null) {
+      SaeFlag flag = SaeFlag.parse(sae, capture != null);
+      saeName = flag.name();
+      capture = capture == null ? null : capture.withSae(flag.directory());
+    }
     try {
       RunSpec spec =
           new RunSpec(
@@ -183,6 +203,7 @@ public final class RunSpecOptions {
                   calibration,
                   llmModel,
                   maxAttempts)
+              .withSae(saeName)
               .withCapture(capture);
       // The files go with the spec: the store keeps them beside it, so every worker reads them.
       PromptOptions.Chosen chosen =
@@ -195,6 +216,52 @@ public final class RunSpecOptions {
           .withBatch(batch);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
+    }
+  }
+
+  /**
+   * What {@code --sae} names: the SAE's name, and its directory when the run captures.
+   *
+   * @param directory absolute when it exists here (a local run's workers read it), else as given (a
+   *     coordinator elsewhere reads it); null without a capture
+   */
+  record SaeFlag(String name, String directory) {
+    static SaeFlag parse(String value, boolean capturing) {
+      String text = value.strip();
+      int eq = text.indexOf('=');
+      String name = eq < 0 ? null : text.substring(0, eq).strip();
+      String path = eq < 0 ? text : text.substring(eq + 1).strip();
+      if (!capturing) {
+        if (eq >= 0 || path.contains("/")) {
+          throw new UserException(
+              "--sae "
+                  + value
+                  + ": without a capture (--capture, --model) give the NAME of an SAE dataset"
+                  + " already in the store's saes/ folder; a directory is for a capture run",
+              2);
+        }
+        return new SaeFlag(checked(path, value), null);
+      }
+      if (path.isEmpty()) {
+        throw new UserException("--sae " + value + ": no SAE directory given", 2);
+      }
+      Path dir = Path.of(path);
+      if (name == null) {
+        Path last = dir.toAbsolutePath().normalize().getFileName();
+        name = last == null ? "" : last.toString();
+      }
+      String directory =
+          Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : path;
+      return new SaeFlag(checked(name, value), directory);
+    }
+
+    private static String checked(String name, String value) {
+      try {
+        return DatasetSubject.checkSaeName(name);
+      } catch (IllegalArgumentException e) {
+        throw new UserException(
+            "--sae " + value + ": " + e.getMessage() + " (NAME=DIR names it)", 2);
+      }
     }
   }
 }

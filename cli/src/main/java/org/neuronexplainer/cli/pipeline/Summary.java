@@ -59,17 +59,22 @@ final class Summary {
           view.status().reason() == null ? "" : "; paused: " + view.status().reason());
     }
     Path root = store.toAbsolutePath();
+    // An SAE run's view is in the SAE's folder; its run records stay at the root.
+    Path dataset =
+        view.spec() == null || view.spec().dataset().isEmpty()
+            ? root
+            : root.resolve(view.spec().dataset());
     out.println(
         "results: "
             + root.resolve(RunRecords.runExplanationsPrefix(view.runId()))
             + "/{layer}/{neuron}.jsonl");
     out.println(
         "view: "
-            + root.resolve("explanations")
+            + dataset.resolve("explanations")
             + "/{layer}/{neuron}.jsonl, "
             + publishing(view.spec())
             + "; each file's run in "
-            + root.resolve("explanation-sources"));
+            + dataset.resolve("explanation-sources"));
     out.println("run records: " + root.resolve("runs").resolve(view.runId()));
     printFailures(
         out, failures, store.toAbsolutePath().resolve(RunRecords.failuresKey(view.runId())));

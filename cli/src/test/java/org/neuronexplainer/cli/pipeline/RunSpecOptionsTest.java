@@ -52,6 +52,63 @@ class RunSpecOptionsTest {
   }
 
   @Test
+  void saeNamesTheDatasetAndWithACaptureTheDirectoryToo(@TempDir Path dir) throws Exception {
+    Path saeDir = Files.createDirectories(dir.resolve("res-3"));
+    RunSpec captured =
+        new ObjectMapper()
+            .readValue(
+                submit(
+                        "--run-id",
+                        "s-1",
+                        "--model",
+                        "m",
+                        "--corpus",
+                        "c.txt",
+                        "--sae",
+                        saeDir.toString())
+                    .body()
+                    .toString(),
+                RunSpec.class);
+    assertThat(captured.sae()).isEqualTo("res-3");
+    assertThat(captured.dataset()).isEqualTo("saes/res-3/");
+    assertThat(captured.capture().sae()).isEqualTo(saeDir.toAbsolutePath().toString());
+
+    RunSpec named =
+        new ObjectMapper()
+            .readValue(
+                submit(
+                        "--run-id",
+                        "s-2",
+                        "--model",
+                        "m",
+                        "--corpus",
+                        "c.txt",
+                        "--sae",
+                        "mine=/far/away")
+                    .body()
+                    .toString(),
+                RunSpec.class);
+    assertThat(named.sae()).isEqualTo("mine");
+    assertThat(named.capture().sae()).as("not here: as given").isEqualTo("/far/away");
+
+    RunSpec overStore =
+        new ObjectMapper()
+            .readValue(
+                submit("--run-id", "s-3", "--sae", "res-3").body().toString(), RunSpec.class);
+    assertThat(overStore.sae()).isEqualTo("res-3");
+    assertThat(overStore.capture()).isNull();
+
+    assertThatThrownBy(() -> submit("--run-id", "s-4", "--sae", "saes/res-3").body())
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("give the NAME of an SAE dataset");
+    assertThatThrownBy(
+            () ->
+                submit("--run-id", "s-5", "--model", "m", "--corpus", "c", "--sae", "bad name=x")
+                    .body())
+        .hasMessageContaining("malformed SAE name");
+  }
+
+  @Test
   void batchApiAsksForBatchPricedCallsAndIsLeftOutWithout() throws Exception {
     ObjectNode batched = submit("--run-id", "b-1", "--batch-api").body();
     assertThat(batched.get("batch").asBoolean()).isTrue();
