@@ -74,7 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
       paramLabel = "LAYERSxNEURONS",
       description =
           "The model's size, e.g. 48x6400, for the jump form, prev/next and the random neuron"
-              + " (for every store given)."
+              + " (for every store given; an SAE dataset found in one has its own)."
               + " Default: the store's model.json, or the known size of a public container.")
   String modelDims;
 
