@@ -67,13 +67,51 @@ NX.replace = function (node, ...children) {
   node.replaceChildren(...children.flat().filter((c) => c));
 };
 
-/** The header: site links, the jump form and the random-neuron button. */
+/** What one unit of the store is called: "neuron", or "latent" for an SAE's dataset. */
+NX.unit = function (info) {
+  return (info && info.unit) || "neuron";
+};
+
+/** The unit's name with a capital, for titles: "Neuron", "Latent". */
+NX.Unit = function (info) {
+  const unit = NX.unit(info);
+  return unit.charAt(0).toUpperCase() + unit.slice(1);
+};
+
+NX.plural = function (count, unit) {
+  return count + " " + unit + (count === 1 ? "" : "s");
+};
+
+/**
+ * What the store's units are, in a line: the SAE (name, architecture, width, dead latents) and
+ * the hook and model it reads, or the model and architecture of MLP neurons; null without a
+ * subject record.
+ */
+NX.subjectLine = function (info) {
+  const s = info && info.subject;
+  if (!s) return null;
+  const model = [s.model, s.architecture ? "(" + s.architecture + ")" : null].filter((x) => x).join(" ");
+  if (s.kind === "sae-latents") {
+    return NX.el("p", { class: "subject", id: "subject" },
+      "Latents of the SAE ", NX.el("strong", { class: "sae-name" }, s.sae),
+      " (" + [s.saeArchitecture, NX.plural(s.width, "latent"), s.deadLatentCount + " dead"].filter((x) => x).join(", ") + ")",
+      " at ", NX.el("code", {}, s.hook), model ? " of " + model : "", ".");
+  }
+  return NX.el("p", { class: "subject", id: "subject" },
+    "MLP neurons" + (model ? " of " + model : "") + ", " + s.width + " per layer.");
+};
+
+/** The header: site links, the jump form and the random-unit button. */
 NX.header = function (info) {
+  const unit = NX.unit(info);
   const layer = NX.el("input", { type: "number", min: 0, name: "layer", placeholder: "layer", "aria-label": "layer", required: true });
-  const neuron = NX.el("input", { type: "number", min: 0, name: "neuron", placeholder: "neuron", "aria-label": "neuron", required: true });
+  const neuron = NX.el("input", { type: "number", min: 0, name: "neuron", placeholder: unit, "aria-label": unit, required: true });
   if (info && info.dims) {
+    layer.min = info.dims.firstLayer || 0;
     layer.max = info.dims.layers - 1;
     neuron.max = info.dims.neuronsPerLayer - 1;
+    // An SAE's latents are all at its hook's layer: nothing to choose.
+    if (layer.min === layer.max) layer.value = layer.min;
   }
   const jump = NX.el("form", {
     id: "jump",
@@ -93,7 +131,7 @@ NX.header = function (info) {
         alert(e.message);
       }
     },
-  }, "Random neuron");
+  }, "Random " + unit);
   const top = document.getElementById("top");
   NX.replace(top,
     NX.el("a", { class: "brand", href: NX.withStore("/") }, "neuron viewer"),

@@ -195,20 +195,29 @@ function guarded(title, build) {
   }
 }
 
-NX.start(async (main) => {
+NX.start(async (main, info) => {
   const match = location.pathname.match(/^\/neurons\/(\d+)\/(\d+)$/);
   if (!match) throw new Error("Not a neuron address: " + location.pathname);
   const page = await NX.fetchJson("/api/viewer/neurons/" + match[1] + "/" + match[2]);
   const id = page.neuron;
-  document.title = "Neuron " + id.layer + ":" + id.neuron + " · neuron viewer";
+  const Unit = NX.Unit(page.unit ? { unit: page.unit } : info);
+  const latents = page.unit === "latent";
+  document.title = Unit + " " + id.layer + ":" + id.neuron + " · neuron viewer";
   const f = page.files;
   const nav = NX.el("nav", { class: "prevnext" },
     page.prev ? NX.neuronLink(page.prev.layer, page.prev.neuron, "← " + page.prev.layer + ":" + page.prev.neuron) : null,
     page.next ? NX.neuronLink(page.next.layer, page.next.neuron, page.next.layer + ":" + page.next.neuron + " →") : null);
+  // A dead latent was never active over the corpus: capture wrote no record and no run explains it.
+  const dead = page.dead
+    ? NX.notice("info", "Latent " + id.layer + ":" + id.neuron + " is dead: it was never active over the captured corpus, so it has no record and no explanation.")
+    : null;
   NX.replace(main,
-    NX.el("div", { class: "title" }, NX.el("h1", {}, "Neuron " + id.layer + ":" + id.neuron), nav),
+    NX.el("div", { class: "title" }, NX.el("h1", {}, Unit + " " + id.layer + ":" + id.neuron), nav),
+    NX.subjectLine(info), dead,
     guarded("Explanation", () => explanationPane(f.explanations, page.source)),
     guarded("Activations", () => NX.el("div", {}, ...activationPanes(f.collatedActivations))),
     guarded("Related tokens", () => relatedTokensPane(f.relatedTokensActivationBased, f.relatedTokensWeightBased)),
-    guarded("Related neurons", () => relatedNeuronsPane(f.relatedNeurons, page.relatedSummaries)));
+    // Related neurons come from a model's MLP weights; an SAE's latents have no such file.
+    latents && f.relatedNeurons.status === "missing" ? null
+      : guarded("Related neurons", () => relatedNeuronsPane(f.relatedNeurons, page.relatedSummaries)));
 });

@@ -36,18 +36,48 @@ function indexState(main, info, overview) {
 
 NX.start(render);
 
+/**
+ * Which SAE the latents are, and its dead latents (never active over the corpus, so not
+ * explained): the count and the first ones the server sends, with the subject record for all.
+ */
+function subjectPane(info) {
+  const s = info && info.subject;
+  if (!s) return null;
+  const rows = s.kind === "sae-latents"
+    ? [["SAE", s.sae], ["architecture", s.saeArchitecture], ["hook", s.hook], ["latents", String(s.width)], ["read from", s.saeSource], ["model", s.model], ["model architecture", s.architecture], ["excerpts captured", String(s.excerpts)]]
+    : [["units", "MLP neurons, " + s.width + " per layer"], ["model", s.model], ["architecture", s.architecture], ["excerpts captured", String(s.excerpts)]];
+  const pane = NX.pane(s.kind === "sae-latents" ? "Sparse autoencoder" : "Model", "subject-details",
+    NX.el("table", { class: "moments" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "null")
+      .map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
+  if (s.kind !== "sae-latents") return pane;
+  const raw = NX.el("a", { class: "raw", href: NX.withStore("/raw/" + s.key) }, "subject record");
+  if (s.deadLatentCount === 0) {
+    pane.append(NX.el("p", { id: "dead-latents" }, "No dead latents: every latent was active somewhere in the corpus."));
+    return pane;
+  }
+  const shown = s.deadLatents.length < s.deadLatentCount ? " (the first " + s.deadLatents.length + "; all in the " : " (also in the ";
+  pane.append(NX.el("p", { id: "dead-latents" },
+    NX.plural(s.deadLatentCount, "dead latent") + ", never active over the corpus and not explained" + shown, raw, "): ",
+    NX.el("span", { class: "dead-list" }, s.deadLatents.join(", ")), "."));
+  return pane;
+}
+
 async function render(main, info) {
   const overview = await NX.fetchJson("/api/viewer/overview");
-  const intro = NX.el("div", { class: "title" }, NX.el("h1", {}, "Model overview"));
+  const unit = NX.unit(info);
+  const latents = info && info.subject && info.subject.kind === "sae-latents";
+  const intro = NX.el("div", { class: "title" }, NX.el("h1", {}, latents ? "SAE " + info.subject.sae + " overview" : "Model overview"));
+  const subject = [NX.subjectLine(info), subjectPane(info)];
   if (!overview.available) {
-    const dims = info && info.dims ? "This model has " + info.dims.layers + " layers of " + info.dims.neuronsPerLayer + " neurons: jump to one above, or pick a random one." : "Jump to a neuron above.";
-    NX.replace(main, intro, NX.notice(overview.state === "building" ? "missing" : "info", overview.reason), NX.el("p", {}, dims));
+    const dims = latents && info.dims ? "This SAE has " + info.dims.neuronsPerLayer + " latents at layer " + info.dims.firstLayer + ": jump to one above, or pick a random one."
+      : info && info.dims ? "This model has " + info.dims.layers + " layers of " + info.dims.neuronsPerLayer + " " + unit + "s: jump to one above, or pick a random one." : "Jump to a " + unit + " above.";
+    NX.replace(main, intro, subject, NX.notice(overview.state === "building" ? "missing" : "info", overview.reason), NX.el("p", {}, dims));
     if (overview.state === "building") setTimeout(() => location.reload(), 5000);
     return;
   }
-  const summary = NX.el("p", { class: "summary" }, overview.neurons + " neurons explained (" + overview.explanations + " explanations in " + overview.files + " files), mean score " + NX.score(overview.meanScore) + ".");
+  const summary = NX.el("p", { class: "summary" }, NX.plural(overview.neurons, unit) + " explained (" + overview.explanations + " explanations in " + overview.files + " files), mean score " + NX.score(overview.meanScore) + ".");
   const table = NX.el("table", { class: "layers" },
-    NX.el("tr", {}, ["layer", "neurons", "mean score", "score distribution", "best explained", "worst explained"].map((h) => NX.el("th", {}, h))));
+    NX.el("tr", {}, ["layer", unit + "s", "mean score", "score distribution", "best explained", "worst explained"].map((h) => NX.el("th", {}, h))));
   for (const layer of overview.layers) {
     table.append(NX.el("tr", {},
       NX.el("td", {}, String(layer.layer)),
@@ -58,6 +88,6 @@ async function render(main, info) {
       NX.el("td", {}, neuronList(layer.worst))));
   }
   const bad = overview.badFiles.length === 0 ? null : NX.el("details", { class: "notice error" }, NX.el("summary", {}, overview.badFiles.length + " files could not be read"), NX.el("ul", {}, overview.badFiles.map((b) => NX.el("li", {}, b))));
-  NX.replace(main, intro, summary, indexState(main, info, overview), bad, table);
+  NX.replace(main, intro, subject, summary, indexState(main, info, overview), bad, table);
   if (overview.refreshing) setTimeout(() => render(main, info).catch((e) => NX.replace(main, NX.notice("error", e.message))), 3000);
 }

@@ -19,7 +19,7 @@ function runRow(run, live) {
     NX.el("td", {}, NX.time(run.status.createdMillis)));
 }
 
-async function render(main) {
+async function render(main, info) {
   const answer = await NX.fetchJson("/api/viewer/runs");
   const title = NX.el("div", { class: "title" }, NX.el("h1", {}, "Runs"));
   const parts = [title];
@@ -28,14 +28,14 @@ async function render(main) {
     parts.push(NX.el("p", { class: "muted", id: "no-runs" }, "No runs in this store yet."));
   } else {
     const table = NX.el("table", { class: "layers", id: "runs" },
-      NX.el("tr", {}, ["run", "state", "neurons", "done", "failed", "explainer / simulator", "submitted"].map((h) => NX.el("th", {}, h))));
+      NX.el("tr", {}, ["run", "state", NX.unit(info) + "s", "done", "failed", "explainer / simulator", "submitted"].map((h) => NX.el("th", {}, h))));
     const newestFirst = [...answer.runs].sort((a, b) => b.status.createdMillis - a.status.createdMillis);
     newestFirst.forEach((run) => table.append(runRow(run, answer.live)));
     parts.push(table);
   }
   NX.replace(main, parts);
   if (answer.live && answer.runs.some((r) => r.state === "running")) {
-    setTimeout(() => render(main).catch((e) => NX.replace(main, NX.notice("error", e.message))), LIST_REFRESH_MILLIS);
+    setTimeout(() => render(main, info).catch((e) => NX.replace(main, NX.notice("error", e.message))), LIST_REFRESH_MILLIS);
   }
 }
 

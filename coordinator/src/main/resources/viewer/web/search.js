@@ -4,7 +4,7 @@
 
 const FIELDS = ["q", "minLayer", "maxLayer", "minScore", "maxScore"];
 
-NX.start(async (main) => {
+NX.start(async (main, info) => {
   const params = new URLSearchParams(location.search);
   const inputs = {
     q: NX.el("input", { type: "search", name: "q", id: "q", placeholder: "words in explanations, e.g. canada", size: 40 }),
@@ -20,7 +20,7 @@ NX.start(async (main) => {
     NX.storeIndex ? NX.el("input", { type: "hidden", name: "store", value: NX.storeIndex }) : null,
     NX.el("button", { type: "submit" }, "Search"));
   const results = NX.el("div", { id: "results" });
-  NX.replace(main, NX.el("div", { class: "title" }, NX.el("h1", {}, "Search explanations")), form, results);
+  NX.replace(main, NX.el("div", { class: "title" }, NX.el("h1", {}, "Search explanations")), NX.subjectLine(info), form, results);
   if (![...params.keys()].some((k) => FIELDS.includes(k))) {
     results.append(NX.el("p", { class: "muted" }, "Words match whole words (plurals fold: \"numbers\" finds \"number\"). Leave the words empty to list by score."));
     return;
@@ -36,7 +36,7 @@ NX.start(async (main) => {
   }
   results.append(NX.el("p", { class: "muted", id: "result-count" }, answer.total + " matching explanations" + (answer.total > answer.hits.length ? ", the best " + answer.hits.length + " shown" : "")));
   results.append(NX.el("ol", { class: "hits" }, answer.hits.map((h) =>
-    NX.el("li", { class: "hit" }, NX.neuronLink(h.layer, h.neuron, "Neuron " + h.layer + ":" + h.neuron), " ",
+    NX.el("li", { class: "hit" }, NX.neuronLink(h.layer, h.neuron, NX.Unit(info) + " " + h.layer + ":" + h.neuron), " ",
       NX.el("span", { class: "score-chip" }, NX.score(h.score)), " ",
       NX.el("span", { class: "hit-text" }, h.explanation)))));
 });

@@ -38,7 +38,12 @@ import picocli.CommandLine.Spec;
       "work, its overview and search do not. Give --store more than once to choose",
       "between stores in the page. The run pages (/runs) show each run's recorded state",
       "and done count from the store; live progress, failures and re-queue are on the",
-      "viewer that the coordinator (and so `run`) serves. Runs until interrupted (Ctrl-C)."
+      "viewer that the coordinator (and so `run`) serves.",
+      "",
+      "A listable store's SAE datasets (saes/NAME/ with a subject.json, written by",
+      "capture --sae) are served too, each after its store, as latents of that SAE;",
+      "ones written while the viewer runs are added at the end of the list within",
+      "about 30 seconds of a page load. Runs until interrupted (Ctrl-C)."
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -69,7 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
       paramLabel = "LAYERSxNEURONS",
       description =
           "The model's size, e.g. 48x6400, for the jump form, prev/next and the random neuron"
-              + " (for every store given)."
+              + " (for every store given; an SAE dataset found in one has its own)."
               + " Default: the store's model.json, or the known size of a public container.")
   String modelDims;
 
@@ -114,6 +119,12 @@ public final class ServeCommand implements Callable<Integer> {
             + ":"
             + server.port()
             + "/");
+    List<ViewerStores.Entry> served = stores.entries();
+    for (int i = 0; i < served.size(); i++) {
+      if (!entries.contains(served.get(i))) {
+        out.println("  and ?store=" + i + ": " + served.get(i).label());
+      }
+    }
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -28,7 +28,8 @@ class ServeCommandTest {
   @Test
   void helpNamesTheStoreKindsInShortLines() {
     assertThat(run("serve", "--help")).isZero();
-    assertThat(out.toString()).contains("--store=STORE", "--port=PORT", "gpt2_small_data");
+    assertThat(out.toString())
+        .contains("--store=STORE", "--port=PORT", "gpt2_small_data", "saes/NAME/");
     assertThat(out.toString().lines())
         .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
   }

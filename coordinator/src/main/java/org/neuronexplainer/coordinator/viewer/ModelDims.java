@@ -10,9 +10,13 @@ import org.neuronexplainer.common.storage.HttpsBlobStore;
 
 /**
  * How many layers and neurons per layer a store's model has, which bounds the jump form, prev/next
- * and the random neuron where the store cannot be listed.
+ * and the random neuron where the store cannot be listed. An SAE's dataset has units in one layer
+ * only, the hook's: its dims start at {@code firstLayer}.
+ *
+ * @param layers one past the last layer with units
+ * @param firstLayer the first layer with units (0 for a model's neurons)
  */
-public record ModelDims(int layers, int neuronsPerLayer) {
+public record ModelDims(int layers, int neuronsPerLayer, int firstLayer) {
 
   /** The file a store may carry at its root: {@code {"layers": 48, "neurons_per_layer": 6400}}. */
   public static final String MODEL_FILE = "model.json";
@@ -22,6 +26,20 @@ public record ModelDims(int layers, int neuronsPerLayer) {
       throw new IllegalArgumentException(
           "model dimensions must be positive, got " + layers + " x " + neuronsPerLayer);
     }
+    if (firstLayer < 0 || firstLayer >= layers) {
+      throw new IllegalArgumentException(
+          "the first layer must be in [0, " + layers + "), got " + firstLayer);
+    }
+  }
+
+  /** A model's layers 0 to {@code layers - 1}. */
+  public ModelDims(int layers, int neuronsPerLayer) {
+    this(layers, neuronsPerLayer, 0);
+  }
+
+  /** The one layer of an SAE's latents: {@code width} latents at {@code layer}. */
+  public static ModelDims oneLayer(int layer, int width) {
+    return new ModelDims(layer + 1, width, layer);
   }
 
   /** GPT-2 XL, OpenAI's {@code neuron-explainer/data/} container (docs/method.md 8.1). */
@@ -31,7 +49,9 @@ public record ModelDims(int layers, int neuronsPerLayer) {
   public static final ModelDims GPT2_SMALL = new ModelDims(12, 3072);
 
   public boolean contains(NeuronId id) {
-    return id.layerIndex() < layers && id.neuronIndex() < neuronsPerLayer;
+    return id.layerIndex() >= firstLayer
+        && id.layerIndex() < layers
+        && id.neuronIndex() < neuronsPerLayer;
   }
 
   /**

@@ -14,7 +14,7 @@ final class NeuronNavigation {
     if (id.neuronIndex() > 0) {
       return Optional.of(new NeuronId(id.layerIndex(), id.neuronIndex() - 1));
     }
-    if (id.layerIndex() > 0 && dims.isPresent()) {
+    if (dims.isPresent() && id.layerIndex() > dims.get().firstLayer()) {
       return Optional.of(new NeuronId(id.layerIndex() - 1, dims.get().neuronsPerLayer() - 1));
     }
     return Optional.empty();

@@ -4,12 +4,42 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.dataset.NeuronId;
 
 /** The JSON shapes of the viewer API that are not dataset files. Undefined scores are null. */
 final class ViewerJson {
 
+  /** Dead latents listed in the header's answer; all of them are in the raw subject file. */
+  static final int DEAD_LATENTS_SHOWN = 100;
+
   private ViewerJson() {}
+
+  /**
+   * A dataset's subject as the pages show it: the record's fields, the unit's name, and the dead
+   * latents as a count and the first {@value #DEAD_LATENTS_SHOWN}, since a wide SAE can have
+   * thousands and every page asks for this.
+   */
+  static ObjectNode subject(ObjectMapper json, DatasetSubject subject) {
+    ObjectNode node = json.createObjectNode();
+    node.put("kind", subject.kind());
+    node.put("unit", subject.unitName());
+    node.put("model", subject.model());
+    node.put("architecture", subject.architecture());
+    node.put("sae", subject.sae());
+    node.put("saeSource", subject.saeSource());
+    node.put("saeArchitecture", subject.saeArchitecture());
+    node.put("hook", subject.hook());
+    node.put("layer", subject.layer());
+    node.put("width", subject.width());
+    node.put("excerpts", subject.excerpts());
+    List<Integer> dead = subject.deadLatents();
+    node.put("deadLatentCount", dead.size());
+    ArrayNode shown = node.putArray("deadLatents");
+    dead.subList(0, Math.min(DEAD_LATENTS_SHOWN, dead.size())).forEach(shown::add);
+    node.put("key", DatasetSubject.KEY);
+    return node;
+  }
 
   static ObjectNode neuron(ObjectMapper json, NeuronId id) {
     ObjectNode node = json.createObjectNode();

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.coordinator.http.JsonResponses;
 import org.neuronexplainer.coordinator.progress.NeuronState;
@@ -180,6 +181,7 @@ public final class ViewerRoutes {
   }
 
   private void info(RoutingContext ctx) {
+    stores.rescanSoon(); // the store list is asked for on every page: new SAE datasets show up
     withStore(
         ctx,
         s ->
@@ -232,6 +234,7 @@ public final class ViewerRoutes {
     String key = ctx.pathParam("*");
     if (key == null
         || !(NeuronFile.isLayoutKey(key)
+            || key.equals(DatasetSubject.KEY)
             || RunMethodJson.isInputKey(key)
             || RunPageJson.isFailuresKey(key)
             || RunResultsJson.isResultsKey(key)
@@ -239,8 +242,8 @@ public final class ViewerRoutes {
       error(
           ctx,
           404,
-          "not a dataset file of this layout, a view file's source, or a run's input, failures or"
-              + " results: "
+          "not a dataset file of this layout, its subject record, a view file's source, or a run's"
+              + " input, failures or results: "
               + key);
       return;
     }

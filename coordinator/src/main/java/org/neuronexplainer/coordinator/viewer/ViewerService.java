@@ -2,6 +2,7 @@ package org.neuronexplainer.coordinator.viewer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -11,13 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
  * The viewer's answers as JSON trees, computed with blocking store reads; {@link ViewerRoutes} runs
  * these on worker threads. The catalog (index and overview) is built on first use and kept up to
- * date by a {@link LiveCatalog}.
+ * date by a {@link LiveCatalog}. What the store's units are (a model's MLP neurons or an SAE's
+ * latents) comes from its {@link DatasetSubject}, where it has one.
  */
 public final class ViewerService implements AutoCloseable {
 
@@ -25,6 +28,8 @@ public final class ViewerService implements AutoCloseable {
   private static final long CATALOG_WAIT_MILLIS = 15_000;
   // How often, at most, a request makes the viewer look for new or rewritten explanation files.
   private static final long REFRESH_MILLIS = 10_000;
+  // Tries at picking a random latent that is not dead before taking whatever came up.
+  private static final int LIVE_PICKS = 64;
 
   private final long catalogWaitMillis;
 
@@ -36,6 +41,7 @@ public final class ViewerService implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final Random random = new Random();
   private final LiveCatalog catalogs;
+  private final StoreSubject subject;
   private volatile Optional<ModelDims> storeDims;
 
   /** {@code dims} overrides what the store says of its model (its model.json, or nothing). */
@@ -75,6 +81,7 @@ public final class ViewerService implements AutoCloseable {
     this.reads = Executors.newFixedThreadPool(8, daemon("viewer-read"));
     this.loader = new NeuronPageLoader(store, reads);
     this.catalogs = new LiveCatalog(store, reads, refreshMillis);
+    this.subject = new StoreSubject(store, REFRESH_MILLIS);
   }
 
   public BlobStore store() {
@@ -86,9 +93,15 @@ public final class ViewerService implements AutoCloseable {
     return runs;
   }
 
+  /** What the store's units are, from its {@link DatasetSubject#KEY}; empty without one. */
+  public Optional<DatasetSubject> subject() {
+    return subject.get();
+  }
+
   /**
-   * The model's dimensions where known for sure: configured, or the store's own. Never guessed from
-   * the explanations found, since a partial store would then cut prev/next and the jump form short.
+   * The model's dimensions where known for sure: configured, the store's own, or for an SAE's
+   * latents the hook's layer and the SAE's width. Never guessed from the explanations found, since
+   * a partial store would then cut prev/next and the jump form short.
    */
   public Optional<ModelDims> dims() {
     if (configuredDims.isPresent()) {
@@ -97,23 +110,41 @@ public final class ViewerService implements AutoCloseable {
     if (storeDims == null) {
       storeDims = ModelDims.of(store);
     }
-    return storeDims;
+    if (storeDims.isPresent()) {
+      return storeDims;
+    }
+    return subject()
+        .filter(DatasetSubject::holdsSaeLatents)
+        .map(s -> ModelDims.oneLayer(s.layer(), s.width()));
   }
 
   /**
-   * The store, its dimensions and whether it can be listed: what every page shows in its header.
+   * The store, its dimensions, what its units are and whether it can be listed: what every page
+   * shows in its header.
    */
   public ObjectNode info() {
     ObjectNode node = json.createObjectNode();
     node.put("store", store.toString());
     node.put("liveRuns", runs.live());
     putDims(node, dims());
+    Optional<DatasetSubject> known = subject();
+    node.put("unit", known.map(DatasetSubject::unitName).orElse("neuron"));
+    if (known.isPresent()) {
+      node.set("subject", ViewerJson.subject(json, known.get()));
+    } else {
+      node.putNull("subject");
+    }
     return node;
   }
 
   public ObjectNode neuron(NeuronId id) {
     ObjectNode page = loader.page(id);
     page.set("neuron", ViewerJson.neuron(json, id));
+    Optional<DatasetSubject> known = subject();
+    page.put("unit", known.map(DatasetSubject::unitName).orElse("neuron"));
+    if (known.isPresent() && known.get().holdsSaeLatents()) {
+      page.put("dead", isDead(known.get(), id));
+    }
     Optional<ModelDims> dims = dims();
     putDims(page, dims);
     NeuronNavigation.previous(id, dims)
@@ -141,8 +172,29 @@ public final class ViewerService implements AutoCloseable {
       var entries = built.index().entries();
       return Optional.of(entries.get(random.nextInt(entries.size())).neuron());
     }
-    return dims()
-        .map(d -> new NeuronId(random.nextInt(d.layers()), random.nextInt(d.neuronsPerLayer())));
+    Optional<ModelDims> dims = dims();
+    if (dims.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<DatasetSubject> known = subject();
+    NeuronId picked = pick(dims.get());
+    for (int i = 1; i < LIVE_PICKS && known.isPresent() && isDead(known.get(), picked); i++) {
+      picked = pick(dims.get());
+    }
+    return Optional.of(picked);
+  }
+
+  private NeuronId pick(ModelDims d) {
+    return new NeuronId(
+        d.firstLayer() + random.nextInt(d.layers() - d.firstLayer()),
+        random.nextInt(d.neuronsPerLayer()));
+  }
+
+  /** Whether {@code id} is one of the SAE's dead latents: never active over the corpus. */
+  private static boolean isDead(DatasetSubject subject, NeuronId id) {
+    return subject.holdsSaeLatents()
+        && id.layerIndex() == subject.layer()
+        && Collections.binarySearch(subject.deadLatents(), id.neuronIndex()) >= 0;
   }
 
   private StoreCatalog catalogNow() {
@@ -209,6 +261,7 @@ public final class ViewerService implements AutoCloseable {
       ObjectNode d = node.putObject("dims");
       d.put("layers", dims.get().layers());
       d.put("neuronsPerLayer", dims.get().neuronsPerLayer());
+      d.put("firstLayer", dims.get().firstLayer());
     } else {
       node.putNull("dims");
     }

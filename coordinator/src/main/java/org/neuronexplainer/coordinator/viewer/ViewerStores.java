@@ -1,24 +1,74 @@
 package org.neuronexplainer.coordinator.viewer;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+import org.neuronexplainer.common.dataset.DatasetSubject;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stores one viewer serves, chosen in the page ({@code ?store=INDEX}; the first by default):
- * for example our own output beside OpenAI's GPT-2 XL and GPT-2 small containers.
+ * for example our own output beside OpenAI's GPT-2 XL and GPT-2 small containers. Each listable
+ * store given is followed by one entry per SAE dataset it holds ({@code saes/{name}/subject.json},
+ * read through {@link BlobStore#under}). SAE datasets written while the viewer runs are found when
+ * the store list is next asked for (at most once per interval, in the background) and added at the
+ * end, so that the index of every entry already shown stays what it was.
  */
 public final class ViewerStores implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ViewerStores.class);
+  // Listing saes/ lists every file of every SAE dataset: often enough to see a new capture soon.
+  private static final long RESCAN_MILLIS = 30_000;
+  private static final String SUBJECT_SUFFIX = "/" + DatasetSubject.KEY;
 
   /** A store's service and the label the page shows for it. */
   public record Entry(String label, ViewerService service) {}
 
-  private final List<Entry> entries;
+  private final List<Entry> roots;
+  private final List<Entry> entries = new CopyOnWriteArrayList<>();
+  private final Set<String> known = new HashSet<>();
+  private final Set<String> reported = new HashSet<>();
+  private final long rescanMillis;
+  private final LongSupplier clock;
+  private final ExecutorService scans =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "viewer-sae-scan");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private long lastScanMillis;
+  private boolean scanning;
+  private boolean closed;
 
-  public ViewerStores(List<Entry> entries) {
-    if (entries.isEmpty()) {
+  /** Serves {@code roots} in this order, each followed by the SAE datasets found in it. */
+  public ViewerStores(List<Entry> roots) {
+    this(roots, RESCAN_MILLIS, System::currentTimeMillis);
+  }
+
+  /** {@code rescanMillis}: the least time between two looks for new SAE datasets. */
+  ViewerStores(List<Entry> roots, long rescanMillis, LongSupplier clock) {
+    if (roots.isEmpty()) {
       throw new IllegalArgumentException("a viewer needs at least one store");
     }
-    this.entries = List.copyOf(entries);
+    this.roots = List.copyOf(roots);
+    this.rescanMillis = rescanMillis;
+    this.clock = clock;
+    List<Entry> first = new ArrayList<>();
+    for (Entry root : this.roots) {
+      first.add(root);
+      first.addAll(saesOf(root));
+    }
+    entries.addAll(first);
+    lastScanMillis = clock.getAsLong();
   }
 
   public static ViewerStores of(ViewerService service) {
@@ -27,6 +77,118 @@ public final class ViewerStores implements AutoCloseable {
 
   public List<Entry> entries() {
     return entries;
+  }
+
+  /**
+   * Starts a look for SAE datasets written since the last, unless one ran within the interval or is
+   * running; what it finds is in {@link #entries} once it is done.
+   */
+  void rescanSoon() {
+    synchronized (this) {
+      if (scanning || clock.getAsLong() - lastScanMillis < rescanMillis) {
+        return;
+      }
+      scanning = true;
+    }
+    scans.execute(
+        () -> {
+          try {
+            for (Entry root : roots) {
+              add(saesOf(root));
+            }
+          } finally {
+            synchronized (this) {
+              scanning = false;
+              lastScanMillis = clock.getAsLong();
+            }
+          }
+        });
+  }
+
+  /**
+   * The SAE datasets of {@code root} not yet served, sorted by name; none where the store cannot be
+   * listed. A malformed subject record is logged and its SAE left out.
+   */
+  private List<Entry> saesOf(Entry root) {
+    BlobStore store = root.service().store();
+    List<String> keys;
+    try {
+      keys = store.list(DatasetSubject.SAES);
+    } catch (UnsupportedOperationException e) {
+      return List.of(); // an https container: its SAE datasets, if any, cannot be found
+    } catch (RuntimeException e) {
+      LOG.warn("cannot look for SAE datasets in {}: {}", store, e.toString());
+      return List.of();
+    }
+    List<Entry> found = new ArrayList<>();
+    for (String key : keys) {
+      String name = saeName(key);
+      if (name == null || !firstLook(root, name)) {
+        continue;
+      }
+      String folder = DatasetSubject.SAES + name + "/";
+      BlobStore sae = store.under(folder);
+      try {
+        Optional<DatasetSubject> subject = StoreSubject.read(sae);
+        if (subject.isEmpty()) {
+          forget(root, name); // removed since the listing; looked at again next time
+          continue;
+        }
+        if (!subject.get().holdsSaeLatents()) {
+          report(
+              root, name, store + "/" + folder + DatasetSubject.KEY + " is not an SAE's latents");
+          continue;
+        }
+        // Its own service: runs on an SAE's dataset are recorded inside its folder.
+        found.add(
+            new Entry(label(root, name, subject.get()), new ViewerService(sae, Optional.empty())));
+      } catch (RuntimeException e) {
+        report(root, name, e.getMessage());
+      }
+    }
+    return found;
+  }
+
+  private synchronized void add(List<Entry> found) {
+    if (closed) {
+      found.forEach(e -> e.service().close());
+    } else {
+      entries.addAll(found);
+    }
+  }
+
+  /** {@code name} for a key {@code saes/{name}/subject.json}, else null. */
+  private static String saeName(String key) {
+    if (!key.startsWith(DatasetSubject.SAES) || !key.endsWith(SUBJECT_SUFFIX)) {
+      return null;
+    }
+    String name =
+        key.substring(DatasetSubject.SAES.length(), key.length() - SUBJECT_SUFFIX.length());
+    try {
+      return DatasetSubject.checkSaeName(name);
+    } catch (IllegalArgumentException e) {
+      return null; // deeper, or not a folder name capture writes
+    }
+  }
+
+  private synchronized boolean firstLook(Entry root, String name) {
+    return known.add(roots.indexOf(root) + "/" + name);
+  }
+
+  private synchronized void forget(Entry root, String name) {
+    known.remove(roots.indexOf(root) + "/" + name);
+  }
+
+  /** Logs why an SAE dataset is left out, once; the next look tries it again. */
+  private synchronized void report(Entry root, String name, String why) {
+    forget(root, name);
+    if (reported.add(roots.indexOf(root) + "/" + name + ": " + why)) {
+      LOG.warn("SAE dataset {} of {} left out of the viewer: {}", name, root.label(), why);
+    }
+  }
+
+  private static String label(Entry root, String name, DatasetSubject subject) {
+    return root.label() + " · SAE " + name + " latents (" + subject.hook() + ")";
   }
 
   /** The store a request names: {@code null} or blank is the first; otherwise its index. */
@@ -46,6 +208,10 @@ public final class ViewerStores implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    scans.shutdownNow();
     entries.forEach(e -> e.service().close());
   }
 }

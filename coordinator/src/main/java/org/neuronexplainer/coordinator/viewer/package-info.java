@@ -17,5 +17,10 @@
  * view, and says so when the source no longer matches the file. They never change a run (re-queue
  * and cancel go through the token-guarded API). Dataset and run text is untrusted: the pages build
  * the DOM with {@code textContent} only.
+ *
+ * <p>A store's {@code subject.json} says what its units are; the pages call them neurons or latents
+ * from it, and a store without one is shown as a model's neurons. Each SAE dataset of a listable
+ * store ({@code saes/{name}/}) is served as a store of its own, after the store that holds it; a
+ * malformed subject record leaves that SAE out with a log line, never the viewer.
  */
 package org.neuronexplainer.coordinator.viewer;

@@ -41,6 +41,7 @@ class ViewerBrowserIT {
     browser = HeadlessChromium.start(temp.resolve("profile"));
     Path store = ViewerFixture.write(Files.createDirectories(temp.resolve("store")));
     empty = Files.createDirectories(temp.resolve("empty"));
+    Path withSae = SaeFixture.write(Files.createDirectories(temp.resolve("with-sae")));
     ViewerStores stores =
         new ViewerStores(
             List.of(
@@ -49,7 +50,11 @@ class ViewerBrowserIT {
                     new ViewerService(new LocalDirectoryStore(store), Optional.empty())),
                 new ViewerStores.Entry(
                     "an empty store",
-                    new ViewerService(new LocalDirectoryStore(empty), Optional.empty()))));
+                    new ViewerService(new LocalDirectoryStore(empty), Optional.empty())),
+                // Followed by its SAE's dataset, found by the viewer: store=3.
+                new ViewerStores.Entry(
+                    "a model with an SAE",
+                    new ViewerService(new LocalDirectoryStore(withSae), Optional.empty()))));
     server = ViewerServer.start(stores, "127.0.0.1", 0);
   }
 
@@ -196,7 +201,45 @@ class ViewerBrowserIT {
     new WebDriverWait(browser, Duration.ofSeconds(20))
         .until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table.layers tr"), 2));
     assertThat(browser.findElement(By.cssSelector(".summary")).getText())
-        .startsWith("1 neurons explained");
+        .startsWith("1 neuron explained");
     assertThat(browser.findElement(By.cssSelector("table.layers")).getText()).contains("30:5");
+  }
+
+  @Test
+  void anSaeLatentsPageSaysLatentAndNamesTheSae() throws Exception {
+    open("/neurons/8/5?store=3");
+    assertThat(await(By.cssSelector("h1")).getText()).isEqualTo("Latent 8:5");
+    assertThat(browser.getTitle()).startsWith("Latent 8:5");
+    assertThat(await(By.cssSelector("#explanation .text")).getText())
+        .isEqualTo(SaeFixture.EXPLANATION);
+    String subject = browser.findElement(By.id("subject")).getText();
+    assertThat(subject)
+        .contains("SAE " + SaeFixture.SAE)
+        .contains("jumprelu")
+        .contains("16 latents, 2 dead")
+        .contains(SaeFixture.HOOK)
+        .contains("GPT2LMHeadModel");
+    assertThat(browser.findElement(By.id("random")).getText()).isEqualTo("Random latent");
+    assertThat(browser.findElements(By.id("related-neurons")))
+        .as("an SAE has no weight-based related neurons")
+        .isEmpty();
+    screenshot("sae-latent-page.png");
+
+    open("/neurons/8/3?store=3");
+    assertThat(await(By.cssSelector(".notice.info")).getText()).contains("Latent 8:3 is dead");
+
+    open("/?store=3");
+    assertThat(await(By.id("dead-latents")).getText())
+        .startsWith("2 dead latents")
+        .endsWith("3, 7.");
+    assertThat(browser.findElement(By.cssSelector(".summary")).getText())
+        .startsWith("1 latent explained");
+    assertThat(browser.findElement(By.cssSelector("table.layers")).getText()).contains("8:5");
+    screenshot("sae-overview-page.png");
+
+    open("/?store=2");
+    assertThat(await(By.id("subject")).getText())
+        .isEqualTo("MLP neurons of gpt2-small-test (GPT2LMHeadModel), 3072 per layer.");
+    assertThat(browser.findElement(By.id("random")).getText()).isEqualTo("Random neuron");
   }
 }

@@ -68,7 +68,7 @@ final class ViewerFixture {
     DatasetJson.writeFile(file, value);
   }
 
-  private static NeuronRecord record(NeuronId id) {
+  static NeuronRecord record(NeuronId id) {
     ActivationRecord top1 =
         new ActivationRecord(
             List.of("The", " Prime", " Minister", " of", " Canada", " said"),
