@@ -30,11 +30,12 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
       "Writes a model's MLP activations for given token ids.",
-      "It runs the subject model on pre-tokenized input and writes the MLP activations",
-      "of the chosen layers (the output of GPT-2's own GELU, gelu_new) to a",
-      "safetensors file:",
+      "It runs the subject model on pre-tokenized input and writes the MLP neurons",
+      "of the chosen layers to a safetensors file:",
       "  input_ids          int64   [sequences, tokens]",
-      "  mlp_post_act.LAYER float32 [sequences, tokens, neurons]   one per layer",
+      "  mlp_post_act.LAYER float32 [sequences, tokens, neurons]   GPT-2: its gelu_new output",
+      "  mlp_neurons.LAYER  float32 [sequences, tokens, neurons]   Llama, Mistral, Qwen 2:",
+      "                                                             silu(gate_proj) * up_proj",
       "  logits             float32 [sequences, tokens, vocab]     with --logits",
       "",
       "The file appears only when complete: it is written under a temporary name first.",
@@ -53,7 +54,8 @@ public final class ActivationsCommand implements Callable<Integer> {
       required = true,
       paramLabel = "DIR|ID",
       description =
-          "A Hugging Face GPT-2 checkpoint directory: config.json and model.safetensors"
+          "A Hugging Face checkpoint directory (GPT-2, Llama, Mistral or Qwen 2):"
+              + " config.json and model.safetensors"
               + " (or sharded, with model.safetensors.index.json). Or a hub id (gpt2,"
               + " gpt2-xl, owner/name@revision) downloaded once into the local cache"
               + " (where: NEURON_EXPLAINER_CACHE).")
@@ -117,11 +119,11 @@ public final class ActivationsCommand implements Callable<Integer> {
     // The input is checked first: a mistake there should not wait for a model download.
     int[][] ids = TokenInput.read(tokens);
     Path dir = ModelDirectory.require(model);
-    try (SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
-      SubjectConfig config = gpt2.config();
+    try (SubjectModel subject = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
+      SubjectConfig config = subject.config();
       int[] selected = CaptureErrors.select(layers, "--layers", config.layers(), "layer");
       checkInput(ids, config);
-      write(gpt2, ids, selected);
+      write(subject, ids, selected);
       PrintWriter stdout = spec.commandLine().getOut();
       stdout.printf(
           "wrote %s: %d sequences x %d tokens, layers %s%s (%s)%n",
@@ -130,7 +132,7 @@ public final class ActivationsCommand implements Callable<Integer> {
           ids[0].length,
           Arrays.toString(selected),
           logits ? ", logits" : "",
-          gpt2.describeCompute());
+          subject.describeCompute());
       stdout.flush();
     }
     return 0;
@@ -151,8 +153,9 @@ public final class ActivationsCommand implements Callable<Integer> {
           tokens
               + ": sequences of "
               + ids[0].length
-              + " tokens are longer than the model's n_positions "
-              + config.positions());
+              + " tokens are longer than the model's "
+              + config.positions()
+              + " positions");
     }
     for (int s = 0; s < ids.length; s++) {
       for (int t = 0; t < ids[s].length; t++) {
@@ -166,32 +169,42 @@ public final class ActivationsCommand implements Callable<Integer> {
     }
   }
 
-  private void write(SubjectModel gpt2, int[][] ids, int[] selected) {
-    SubjectConfig config = gpt2.config();
+  /**
+   * The tensor name of a layer's neurons: GPT-2 keeps the name its files have always had, other
+   * architectures name what they hold.
+   */
+  static String neuronsName(SubjectConfig config, int layer) {
+    return (config.architecture().equals("GPT2LMHeadModel") ? "mlp_post_act." : "mlp_neurons.")
+        + layer;
+  }
+
+  private void write(SubjectModel subject, int[][] ids, int[] selected) {
+    SubjectConfig config = subject.config();
     long sequences = ids.length;
     long length = ids[0].length;
     List<TensorSpec> specs = new ArrayList<>();
     specs.add(new TensorSpec("input_ids", TensorDtype.I64, new long[] {sequences, length}));
     for (int layer : selected) {
-      specs.add(TensorSpec.f32("mlp_post_act." + layer, sequences, length, config.neurons()));
+      specs.add(TensorSpec.f32(neuronsName(config, layer), sequences, length, config.neurons()));
     }
     if (logits) {
       specs.add(TensorSpec.f32("logits", sequences, length, config.vocabSize()));
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("model", model.toString());
-    metadata.put("activation", "gelu_new");
-    metadata.put("compute", gpt2.describeCompute());
+    metadata.put("architecture", config.architecture());
+    metadata.put("activation", config.neuronActivation());
+    metadata.put("compute", subject.describeCompute());
     // Each batch is written out before the next runs, so its arrays can take the next one's.
     ActivationBuffers buffers = new ActivationBuffers();
     try (SafetensorsWriter writer = SafetensorsWriter.create(out, specs, metadata)) {
       for (int start = 0; start < ids.length; start += batch) {
         int[][] chunk = Arrays.copyOfRange(ids, start, Math.min(ids.length, start + batch));
-        ForwardResult result = gpt2.forward(chunk, selected, logits, buffers);
+        ForwardResult result = subject.forward(chunk, selected, logits, buffers);
         writer.writeLongs("input_ids", start * length, flatten(chunk));
         for (Map.Entry<Integer, FloatTensor> layer : result.mlpActivations().entrySet()) {
           long offset = start * length * config.neurons();
-          writer.writeFloats("mlp_post_act." + layer.getKey(), offset, layer.getValue().data());
+          writer.writeFloats(neuronsName(config, layer.getKey()), offset, layer.getValue().data());
         }
         if (logits) {
           long offset = start * length * config.vocabSize();

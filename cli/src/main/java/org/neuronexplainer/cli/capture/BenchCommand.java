@@ -57,7 +57,12 @@ public final class BenchCommand implements Runnable {
   static final class Capture implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Default: the smoke model.")
+    @Option(
+        names = "--model",
+        paramLabel = "DIR",
+        description =
+            "A checkpoint directory, GPT-2, Llama, Mistral or Qwen 2 (default: the smoke"
+                + " model).")
     String model;
 
     @Option(names = "--batch", defaultValue = "8", description = "Excerpts per pass (8).")

@@ -53,7 +53,9 @@ public final class CaptureCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "DIR",
-      description = "A GPT-2 checkpoint directory or hub id (default: the smoke model).")
+      description =
+          "A checkpoint directory (GPT-2, Llama, Mistral or Qwen 2) or hub id (default: the"
+              + " smoke model).")
   String model;
 
   @Option(

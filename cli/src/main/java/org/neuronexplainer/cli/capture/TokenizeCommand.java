@@ -36,7 +36,8 @@ public final class TokenizeCommand implements Callable<Integer> {
       required = true,
       paramLabel = "DIR|ID",
       description =
-          "A Hugging Face GPT-2 checkpoint directory (only its tokenizer files are read),"
+          "A Hugging Face checkpoint directory, GPT-2 or Llama-family (only its tokenizer"
+              + " files are read),"
               + " or a hub id (gpt2, owner/name@revision) downloaded once into the local"
               + " cache (where: NEURON_EXPLAINER_CACHE).")
   String model;

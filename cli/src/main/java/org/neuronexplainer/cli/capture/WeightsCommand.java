@@ -34,7 +34,9 @@ public final class WeightsCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "DIR",
-      description = "A Hugging Face GPT-2 checkpoint directory (default: the smoke model).")
+      description =
+          "A Hugging Face checkpoint directory, GPT-2, Llama, Mistral or Qwen 2 (default: the"
+              + " smoke model).")
   String model;
 
   @Option(names = "--out", required = true, paramLabel = "STORE_DIR", description = "The store.")

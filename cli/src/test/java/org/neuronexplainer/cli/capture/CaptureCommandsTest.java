@@ -68,6 +68,78 @@ class CaptureCommandsTest {
   }
 
   @Test
+  void activationsOfALlamaAreItsMlpNeuronsAndMatchHuggingFace() {
+    Path llama = Fixtures.hfLlamaReference();
+    Path reference = llama.resolve("reference-activations.safetensors");
+    Path output = dir.resolve("llama.safetensors");
+    int code = activations(llama, reference, output, "--logits", "--batch", "2", "--device", "cpu");
+    assertThat(code).as(err.toString()).isZero();
+    try (SafetensorsFile written = SafetensorsFile.open(output);
+        SafetensorsFile expected = SafetensorsFile.open(reference)) {
+      assertThat(written.entries().keySet())
+          .containsExactly("input_ids", "mlp_neurons.0", "mlp_neurons.1", "logits");
+      assertThat(written.metadata())
+          .containsEntry("architecture", "LlamaForCausalLM")
+          .containsEntry("activation", "silu(gate_proj) * up_proj");
+      for (String name : new String[] {"mlp_neurons.0", "mlp_neurons.1", "logits"}) {
+        FloatTensor actual = tensor(written, name);
+        FloatTensor hf = tensor(expected, name);
+        assertThat(actual.shape()).containsExactly(hf.shape());
+        // Per element, relative to max(|expected|, 1): these values reach tens.
+        double worst = 0;
+        for (int i = 0; i < hf.data().length; i++) {
+          double b = hf.data()[i];
+          worst = Math.max(worst, Math.abs(actual.data()[i] - b) / Math.max(Math.abs(b), 1));
+        }
+        assertThat(worst).as(name).isLessThan(1e-4);
+      }
+    }
+  }
+
+  @Test
+  void createModelWritesALlamaFamilyCheckpointThatActivationsRuns() throws Exception {
+    System.setProperty("neuron.explainer.home", Path.of("..").toAbsolutePath().toString());
+    try {
+      Path model = dir.resolve("mistral");
+      int code =
+          run(
+              "create-model",
+              "--out",
+              model.toString(),
+              "--architecture",
+              "mistral",
+              "--layers",
+              "2",
+              "--width",
+              "32",
+              "--heads",
+              "4",
+              "--kv-heads",
+              "2",
+              "--positions",
+              "64",
+              "--dtype",
+              "bf16",
+              "--shards",
+              "2");
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(model.resolve("model.safetensors.index.json")).exists();
+      Path tokens = dir.resolve("tokens.json");
+      Files.writeString(tokens, "[[83, 258, 269, 265]]");
+      Path output = dir.resolve("acts.safetensors");
+      assertThat(activations(model, tokens, output, "--layers", "1")).as(err.toString()).isZero();
+      try (SafetensorsFile written = SafetensorsFile.open(output)) {
+        assertThat(written.entry("mlp_neurons.1").orElseThrow().shape()).containsExactly(1, 4, 128);
+      }
+      assertThat(run("create-model", "--out", model.toString(), "--architecture", "gemma"))
+          .isNotZero();
+      assertThat(err.toString()).contains("unknown architecture gemma");
+    } finally {
+      System.clearProperty("neuron.explainer.home");
+    }
+  }
+
+  @Test
   void activationsFromJsonForOneLayerWithoutLogits() throws Exception {
     Path tokens = dir.resolve("tokens.json");
     Files.writeString(tokens, "[[83, 258, 269, 265], [1, 2, 3, 4]]");

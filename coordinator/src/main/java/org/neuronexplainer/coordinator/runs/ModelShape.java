@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * The two numbers of a subject model that planning needs: its layers and the MLP neurons per layer.
- * Read from the checkpoint's {@code config.json} (the coordinator never loads weights), or, for the
- * GPT-2 hub ids, from their published configs, so a run can name {@code gpt2-xl} without the
- * coordinator downloading it.
+ * Read from the checkpoint's {@code config.json} (the coordinator never loads weights): GPT-2's
+ * {@code n_layer} and {@code n_inner}, or a Llama-family model's {@code num_hidden_layers} and
+ * {@code intermediate_size}. Or, for the GPT-2 hub ids, from their published configs, so a run can
+ * name {@code gpt2-xl} without the coordinator downloading it.
  */
 public record ModelShape(int layers, int neurons) {
 
@@ -56,6 +57,13 @@ public record ModelShape(int layers, int neurons) {
     return known;
   }
 
+  // The Llama-family architectures capture runs; their configs share these field names.
+  private static final Map<String, String> LLAMA_FAMILY =
+      Map.of(
+          "LlamaForCausalLM", "llama",
+          "MistralForCausalLM", "mistral",
+          "Qwen2ForCausalLM", "qwen2");
+
   private static ModelShape read(Path config) {
     JsonNode root;
     try {
@@ -64,17 +72,63 @@ public record ModelShape(int layers, int neurons) {
       throw new IllegalArgumentException(
           "capture.model: cannot read " + config + " (" + e.getMessage() + ")", e);
     }
-    if (root == null || !root.path("n_layer").canConvertToInt() || !root.has("n_embd")) {
-      throw new IllegalArgumentException(
-          "capture.model: " + config + " has no n_layer and n_embd: not a GPT-2 config");
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("capture.model: " + config + " is not a JSON object");
     }
-    int layers = root.path("n_layer").asInt();
-    JsonNode inner = root.path("n_inner");
-    int neurons = inner.isNumber() ? inner.asInt() : 4 * root.path("n_embd").asInt();
+    String architecture = architecture(root);
+    int layers;
+    int neurons;
+    if (architecture.equals("GPT2LMHeadModel")) {
+      if (!root.path("n_layer").canConvertToInt() || !root.has("n_embd")) {
+        throw new IllegalArgumentException(
+            "capture.model: " + config + " has no n_layer and n_embd: not a GPT-2 config");
+      }
+      layers = root.path("n_layer").asInt();
+      JsonNode inner = root.path("n_inner");
+      neurons = inner.isNumber() ? inner.asInt() : 4 * root.path("n_embd").asInt();
+    } else if (LLAMA_FAMILY.containsKey(architecture)) {
+      if (!root.path("num_hidden_layers").canConvertToInt()
+          || !root.path("intermediate_size").canConvertToInt()) {
+        throw new IllegalArgumentException(
+            "capture.model: "
+                + config
+                + " has no num_hidden_layers and intermediate_size: not a "
+                + architecture
+                + " config");
+      }
+      layers = root.path("num_hidden_layers").asInt();
+      neurons = root.path("intermediate_size").asInt();
+    } else {
+      throw new IllegalArgumentException(
+          "capture.model: "
+              + config
+              + " declares "
+              + architecture
+              + ", which capture does not run (GPT2LMHeadModel, LlamaForCausalLM,"
+              + " MistralForCausalLM, Qwen2ForCausalLM)");
+    }
     if (layers < 1 || neurons < 1) {
       throw new IllegalArgumentException(
           "capture.model: " + config + " gives " + layers + " layers of " + neurons + " neurons");
     }
     return new ModelShape(layers, neurons);
+  }
+
+  /** As the capture worker reads it: architectures[0], else the model_type, else GPT-2. */
+  private static String architecture(JsonNode root) {
+    JsonNode declared = root.path("architectures");
+    if (declared.isArray() && !declared.isEmpty()) {
+      String first = declared.get(0).asText();
+      return first.equals("GPT2Model") ? "GPT2LMHeadModel" : first;
+    }
+    String type = root.path("model_type").asText("gpt2");
+    if (type.equals("gpt2")) {
+      return "GPT2LMHeadModel";
+    }
+    return LLAMA_FAMILY.entrySet().stream()
+        .filter(e -> e.getValue().equals(type))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse("model_type " + type);
   }
 }

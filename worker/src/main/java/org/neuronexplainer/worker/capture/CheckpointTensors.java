@@ -21,7 +21,9 @@ import org.neuronexplainer.worker.capture.torchbin.TorchCheckpointException;
 /**
  * The tensors of a checkpoint directory, in one {@code model.safetensors}, sharded with a {@code
  * model.safetensors.index.json}, or in a {@code pytorch_model.bin} (safetensors first), looked up
- * by GPT-2 name with or without the {@code transformer.} prefix that {@code GPT2LMHeadModel} adds.
+ * by their Hugging Face names: a Llama-family model's as stored ({@code model.layers.0.mlp.up_proj
+ * .weight}), a GPT-2's with or without the {@code transformer.} prefix that {@code GPT2LMHeadModel}
+ * adds.
  */
 final class CheckpointTensors implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -151,7 +153,10 @@ final class CheckpointTensors implements AutoCloseable {
     return paths;
   }
 
-  /** The entry of a tensor by its GPT-2 name without prefix, e.g. {@code h.0.ln_1.weight}. */
+  /**
+   * The entry of a tensor by its name, a GPT-2's without prefix ({@code h.0.ln_1.weight}), others
+   * in full ({@code model.norm.weight}).
+   */
   Optional<TensorEntry> entry(String name) {
     TensorFile file = byName.get(name);
     if (file == null) {

@@ -13,7 +13,8 @@ import java.util.List;
  */
 public final class Checkpoints {
   /** The architectures a forward pass exists for, as Hugging Face names them. */
-  public static final List<String> ARCHITECTURES = List.of("GPT2LMHeadModel");
+  public static final List<String> ARCHITECTURES =
+      List.of("GPT2LMHeadModel", "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,6 +24,8 @@ public final class Checkpoints {
     String architecture = architecture(directory);
     return switch (architecture) {
       case "GPT2LMHeadModel" -> Gpt2Model.load(directory, options);
+      case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM" ->
+          LlamaModel.load(directory, options);
       default -> throw unsupported(directory, architecture);
     };
   }

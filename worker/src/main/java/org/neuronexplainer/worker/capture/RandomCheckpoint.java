@@ -18,7 +18,7 @@ import org.neuronexplainer.worker.capture.safetensors.TensorSpec;
  * Writes a GPT-2 checkpoint in Hugging Face format with fixed-seed random weights: the first-run
  * smoke model (docs/architecture.md, "The first run on a fresh machine") and the GPT-2-small-shaped
  * model of the capture benchmark. Same shape and seed give the same bytes. Its neurons mean
- * nothing.
+ * nothing. {@link RandomLlamaCheckpoint} does the same for the Llama family.
  *
  * @param std the standard deviation of the weight matrices; layer-norm gains are 1 + noise and
  *     biases are small noise, so that no part of the forward pass is trivially the identity

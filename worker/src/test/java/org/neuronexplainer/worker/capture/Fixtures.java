@@ -25,7 +25,16 @@ public final class Fixtures {
           "reference-activations.safetensors",
           "vocab.json");
 
+  private static final String HF_LLAMA_REFERENCE = "fixtures/hf-llama-reference";
+  private static final List<String> HF_LLAMA_REFERENCE_FILES =
+      List.of(
+          "config.json",
+          "generation_config.json",
+          "model.safetensors",
+          "reference-activations.safetensors");
+
   private static Path hfGpt2Reference;
+  private static Path hfLlamaReference;
 
   private Fixtures() {}
 
@@ -35,6 +44,14 @@ public final class Fixtures {
       hfGpt2Reference = folder(HF_GPT2_REFERENCE, HF_GPT2_REFERENCE_FILES);
     }
     return hfGpt2Reference;
+  }
+
+  /** The tiny random Llama and the activations Hugging Face computed on it (see its README). */
+  public static synchronized Path hfLlamaReference() {
+    if (hfLlamaReference == null) {
+      hfLlamaReference = folder(HF_LLAMA_REFERENCE, HF_LLAMA_REFERENCE_FILES);
+    }
+    return hfLlamaReference;
   }
 
   private static Path folder(String resource, List<String> files) {
