@@ -70,6 +70,16 @@ public record CapturePlan(
                 + ", but the model has layers 0.."
                 + (shape.layers() - 1));
       }
+      if (shape.hidden() > 0 && sae.inputWidth() != shape.hidden()) {
+        throw new IllegalArgumentException(
+            "capture.sae reads "
+                + sae.inputWidth()
+                + "-wide activations (d_in) at "
+                + sae.hook()
+                + ", but the model's residual stream is "
+                + shape.hidden()
+                + " wide: the SAE was trained on another model");
+      }
       layers = new int[] {sae.layer()};
       if (spec.layers() != null
           && !Arrays.equals(

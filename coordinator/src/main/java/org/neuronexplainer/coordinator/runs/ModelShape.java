@@ -9,22 +9,28 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The two numbers of a subject model that planning needs: its layers and the MLP neurons per layer.
+ * The numbers of a subject model that planning needs: its layers, the MLP neurons per layer, and
+ * the residual stream's width ({@code hidden}, which an SAE's input must have; 0 when unknown).
  * Read from the checkpoint's {@code config.json} (the coordinator never loads weights): GPT-2's
  * {@code n_layer} and {@code n_inner}, or a Llama-family model's {@code num_hidden_layers} and
  * {@code intermediate_size}. Or, for the GPT-2 hub ids, from their published configs, so a run can
  * name {@code gpt2-xl} without the coordinator downloading it.
  */
-public record ModelShape(int layers, int neurons) {
+public record ModelShape(int layers, int neurons, int hidden) {
 
-  // n_layer and 4 * n_embd of the published GPT-2 configs.
+  /** A shape whose residual-stream width is not known (0). */
+  public ModelShape(int layers, int neurons) {
+    this(layers, neurons, 0);
+  }
+
+  // n_layer, 4 * n_embd and n_embd of the published GPT-2 configs.
   private static final Map<String, ModelShape> HUB =
       Map.of(
-          "gpt2", new ModelShape(12, 3072),
-          "gpt2-medium", new ModelShape(24, 4096),
-          "gpt2-large", new ModelShape(36, 5120),
-          "gpt2-xl", new ModelShape(48, 6400),
-          "distilgpt2", new ModelShape(6, 3072));
+          "gpt2", new ModelShape(12, 3072, 768),
+          "gpt2-medium", new ModelShape(24, 4096, 1024),
+          "gpt2-large", new ModelShape(36, 5120, 1280),
+          "gpt2-xl", new ModelShape(48, 6400, 1600),
+          "distilgpt2", new ModelShape(6, 3072, 768));
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,6 +84,7 @@ public record ModelShape(int layers, int neurons) {
     String architecture = architecture(root);
     int layers;
     int neurons;
+    int hidden;
     if (architecture.equals("GPT2LMHeadModel")) {
       if (!root.path("n_layer").canConvertToInt() || !root.has("n_embd")) {
         throw new IllegalArgumentException(
@@ -86,6 +93,7 @@ public record ModelShape(int layers, int neurons) {
       layers = root.path("n_layer").asInt();
       JsonNode inner = root.path("n_inner");
       neurons = inner.isNumber() ? inner.asInt() : 4 * root.path("n_embd").asInt();
+      hidden = root.path("n_embd").asInt();
     } else if (LLAMA_FAMILY.containsKey(architecture)) {
       if (!root.path("num_hidden_layers").canConvertToInt()
           || !root.path("intermediate_size").canConvertToInt()) {
@@ -98,6 +106,7 @@ public record ModelShape(int layers, int neurons) {
       }
       layers = root.path("num_hidden_layers").asInt();
       neurons = root.path("intermediate_size").asInt();
+      hidden = root.path("hidden_size").asInt(0);
     } else {
       throw new IllegalArgumentException(
           "capture.model: "
@@ -111,7 +120,7 @@ public record ModelShape(int layers, int neurons) {
       throw new IllegalArgumentException(
           "capture.model: " + config + " gives " + layers + " layers of " + neurons + " neurons");
     }
-    return new ModelShape(layers, neurons);
+    return new ModelShape(layers, neurons, hidden);
   }
 
   /** As the capture worker reads it: architectures[0], else the model_type, else GPT-2. */

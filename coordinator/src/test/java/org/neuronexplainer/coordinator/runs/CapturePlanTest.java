@@ -73,6 +73,9 @@ class CapturePlanTest {
             () -> CapturePlan.of(sae, SHAPE, new SaeShape("blocks.9.hook_resid_post", 9, 40, 8)))
         .hasMessageContaining("blocks.9.hook_resid_post, but the model has layers 0..5");
     assertThatThrownBy(() -> capture.withWeights(20)).hasMessageContaining("capture.weights");
+    assertThatThrownBy(() -> CapturePlan.of(sae, new ModelShape(6, 10, 768), shape))
+        .hasMessageContaining("reads 8-wide activations (d_in) at blocks.2.hook_resid_pre")
+        .hasMessageContaining("residual stream is 768 wide");
   }
 
   @Test
@@ -137,12 +140,12 @@ class CapturePlanTest {
   @Test
   void theShapeComesFromConfigJsonOrAKnownHubId(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"n_layer\": 4, \"n_embd\": 64}");
-    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(4, 256));
+    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(4, 256, 64));
     Files.writeString(
         dir.resolve("config.json"), "{\"n_layer\": 2, \"n_embd\": 64, \"n_inner\": 100}");
-    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(2, 100));
-    assertThat(ModelShape.of("openai-community/gpt2-xl")).isEqualTo(new ModelShape(48, 6400));
-    assertThat(ModelShape.of("gpt2@main")).isEqualTo(new ModelShape(12, 3072));
+    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(2, 100, 64));
+    assertThat(ModelShape.of("openai-community/gpt2-xl")).isEqualTo(new ModelShape(48, 6400, 1600));
+    assertThat(ModelShape.of("gpt2@main")).isEqualTo(new ModelShape(12, 3072, 768));
     assertThatThrownBy(() -> ModelShape.of(dir.resolve("missing").toString()))
         .hasMessageContaining("no such directory");
     Files.writeString(dir.resolve("config.json"), "{\"hidden_size\": 64}");

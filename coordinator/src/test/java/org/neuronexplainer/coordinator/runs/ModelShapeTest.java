@@ -16,13 +16,13 @@ class ModelShapeTest {
   @Test
   void gpt2AndLlamaFamilyConfigsAreRead() throws IOException {
     write("{\"model_type\": \"gpt2\", \"n_layer\": 4, \"n_embd\": 64, \"n_inner\": null}");
-    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(4, 256));
+    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(4, 256, 64));
     write(
         "{\"architectures\": [\"MistralForCausalLM\"], \"num_hidden_layers\": 32,"
             + " \"hidden_size\": 4096, \"intermediate_size\": 14336}");
-    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(32, 14336));
+    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(32, 14336, 4096));
     write("{\"model_type\": \"qwen2\", \"num_hidden_layers\": 2, \"intermediate_size\": 96}");
-    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(2, 96));
+    assertThat(ModelShape.of(dir.toString())).isEqualTo(new ModelShape(2, 96, 0));
   }
 
   @Test
