@@ -51,6 +51,16 @@ public interface SubjectModel extends AutoCloseable {
   }
 
   /**
+   * Loads a sparse autoencoder's encoder into this model's memory (freed with the model), after
+   * checking it fits: its hook's layer must exist and its {@code d_in} must be the width the hook
+   * reads. Loading the same name from the same directory again gives the SAE already loaded.
+   *
+   * @throws CheckpointException naming the SAE, its hook and d_in and the model's, or a missing or
+   *     mis-shaped tensor
+   */
+  Sae loadSae(SaeFiles files);
+
+  /**
    * A product of weight matrices (docs/method.md 11), computed on the model's device and returned
    * as float32.
    */
