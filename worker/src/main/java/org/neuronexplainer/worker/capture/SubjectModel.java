@@ -34,6 +34,11 @@ public interface SubjectModel extends AutoCloseable {
    */
   ForwardResult forward(int[][] tokenIds, ForwardRequest request, ActivationBuffers buffers);
 
+  /** What {@code request} asks for, into new arrays that the caller may keep. */
+  default ForwardResult forward(int[][] tokenIds, ForwardRequest request) {
+    return forward(tokenIds, request, new ActivationBuffers());
+  }
+
   /** The MLP neurons of every layer, no logits. */
   default ForwardResult forward(int[][] tokenIds) {
     return forward(tokenIds, IntStream.range(0, config().layers()).toArray(), false);
