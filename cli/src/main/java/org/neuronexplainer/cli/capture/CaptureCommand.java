@@ -2,15 +2,21 @@ package org.neuronexplainer.cli.capture;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.pipeline.StoreDirectory;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.Sae;
+import org.neuronexplainer.worker.capture.SaeFiles;
 import org.neuronexplainer.worker.capture.SubjectConfig;
 import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.CorpusException;
@@ -41,9 +47,20 @@ import picocli.CommandLine.Spec;
       "pass writes. Without --model it uses the smoke model (random weights: its",
       "neurons mean nothing) and, without --corpus, the shipped examples/corpus.",
       "",
+      "With --sae DIR (repeatable) it captures the latents of sparse autoencoders in",
+      "SAELens' layout (cfg.json, sae_weights.safetensors; standard, jumprelu or topk, at",
+      "blocks.L.hook_resid_pre, hook_resid_post or hook_mlp_out) instead of the MLP",
+      "neurons, all on one forward pass: each SAE's records go to saes/{name}/ of the",
+      "store, with its subject.json, under its hook's layer. Latents never active over",
+      "the corpus get no record; subject.json lists them. --neurons picks latents. A",
+      "sharded capture (--shard, --partials-only) reads one SAE per run; collate it",
+      "with `collate --sae NAME`.",
+      "",
       "Example:",
       "  neuron-explainer capture --model ./gpt2 --corpus webtext.jsonl --out ./store \\",
       "      --max-excerpts 50000 --layers 0-5",
+      "  neuron-explainer capture --model ./gpt2 --sae res-8=./saes/blocks.8.hook_resid_pre \\",
+      "      --corpus webtext.jsonl --out ./store",
       ""
     })
 public final class CaptureCommand implements Callable<Integer> {
@@ -83,6 +100,14 @@ public final class CaptureCommand implements Callable<Integer> {
       description = "Neurons to keep in each layer: all, 5, 0,2 or 0-99.")
   String neurons;
 
+  @Option(
+      names = "--sae",
+      paramLabel = "[NAME=]DIR",
+      description =
+          "An SAE directory in SAELens' layout, named NAME or after the directory; repeatable."
+              + " Captures its latents instead of the MLP neurons.")
+  List<String> saes;
+
   @Option(names = "--shard", paramLabel = "i/n", defaultValue = "0/1", description = "Shard.")
   String shard;
 
@@ -120,6 +145,7 @@ public final class CaptureCommand implements Callable<Integer> {
     if (excerpt.batch < 1) {
       throw new UserException("--batch must be at least 1");
     }
+    List<SaeFiles> saeFiles = saeFiles(shardOf);
     Path modelDir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
     List<Path> files = corpus == null ? SmokeModel.corpus() : corpus;
     ComputeOptions compute = computeOptions();
@@ -135,12 +161,23 @@ public final class CaptureCommand implements Callable<Integer> {
                 + config.positions());
       }
       requireVocabularyFits(tokenizer, config);
-      int[] layerList = CaptureErrors.select(layers, "--layers", config.layers(), "layer");
+      // Every SAE is checked against the model (and its weights read) before the corpus is cut.
+      List<Sae> loaded =
+          saeFiles.stream().map(f -> CaptureErrors.asUserErrors(() -> gpt2.loadSae(f))).toList();
+      int[] layerList =
+          loaded.isEmpty()
+              ? CaptureErrors.select(layers, "--layers", config.layers(), "layer")
+              : loaded.stream().mapToInt(sae -> sae.hook().layer()).distinct().sorted().toArray();
+      int width =
+          loaded.isEmpty()
+              ? config.neurons()
+              : loaded.stream().mapToInt(Sae::dSae).min().orElseThrow();
       // null keeps every neuron of a layer
       int[] neuronList =
           Selection.isAll(neurons)
               ? null
-              : CaptureErrors.select(neurons, "--neurons", config.neurons(), "neuron");
+              : CaptureErrors.select(
+                  neurons, "--neurons", width, loaded.isEmpty() ? "neuron" : "latent");
       Excerpts excerpts = cut(files, tokenizer, excerpt.context, excerpt.maxExcerpts);
       CaptureJob job =
           new CaptureJob(
@@ -157,18 +194,63 @@ public final class CaptureCommand implements Callable<Integer> {
       var store = new LocalDirectoryStore(out);
       Capture.Outcome outcome;
       try {
-        outcome =
-            Capture.run(
-                gpt2, tokenizer, excerpts, job, store, ProgressBar.of(progress, System.err));
+        var bar = ProgressBar.of(progress, System.err);
+        if (loaded.isEmpty()) {
+          outcome = Capture.run(gpt2, tokenizer, excerpts, job, store, bar);
+        } else {
+          List<Capture.SaeTarget> targets =
+              loaded.stream()
+                  .map(
+                      sae ->
+                          new Capture.SaeTarget(
+                              sae, store.under(DatasetSubject.saeFolder(sae.name()))))
+                  .toList();
+          outcome = Capture.runSaes(gpt2, tokenizer, excerpts, job, targets, bar);
+        }
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage()); // the run's settings against the model or memory
       }
       PrintWriter stdout = spec.commandLine().getOut();
-      if (outcome.partials()) {
+      if (outcome.partials() && !loaded.isEmpty()) {
+        String name = loaded.get(0).name();
+        stdout.printf(
+            "wrote partials of shard %s (%d of %d excerpts, SAE %s) to %s under saes/%s/runs/%s;"
+                + " run `collate --store %s --run %s --sae %s` when every shard is done%n",
+            shard,
+            outcome.shardExcerpts(),
+            outcome.excerpts(),
+            name,
+            out,
+            name,
+            run,
+            out,
+            run,
+            name);
+      } else if (outcome.partials()) {
         stdout.printf(
             "wrote partials of shard %s (%d of %d excerpts, layers %s) to %s under runs/%s;"
                 + " run `collate --store %s --run %s` when every shard is done%n",
             shard, outcome.shardExcerpts(), outcome.excerpts(), layers, out, run, out, run);
+      } else if (!loaded.isEmpty()) {
+        stdout.printf(
+            "wrote %d latent records and token tables of %d SAEs (%d excerpts of %d tokens, %s)"
+                + " to %s under saes/%n",
+            outcome.neuronsWritten(),
+            loaded.size(),
+            outcome.excerpts(),
+            excerpt.context,
+            gpt2.describeCompute(),
+            out);
+        for (Sae sae : loaded) {
+          List<Integer> dead = outcome.deadLatents().getOrDefault(sae.name(), List.of());
+          stdout.printf(
+              "  SAE %s (%s, %s): %d of %d latents dead (never active), not written%n",
+              sae.name(),
+              sae.config().architecture().label(),
+              sae.hook(),
+              dead.size(),
+              neuronList == null ? sae.dSae() : neuronList.length);
+        }
       } else {
         stdout.printf(
             "wrote %d NeuronRecords and token tables (%d excerpts of %d tokens, %s) to %s%n",
@@ -181,6 +263,42 @@ public final class CaptureCommand implements Callable<Integer> {
       stdout.flush();
     }
     return 0;
+  }
+
+  /**
+   * The SAEs of {@code --sae}, their settings read and checked before the model loads: names
+   * unique, one SAE for a sharded run, no {@code --layers} (an SAE's layer is its hook's).
+   */
+  private List<SaeFiles> saeFiles(int[] shardOf) {
+    if (saes == null || saes.isEmpty()) {
+      return List.of();
+    }
+    if (!layers.equals("all")) {
+      throw new UserException(
+          "--layers does not apply with --sae: an SAE's latents are filed under its hook's layer");
+    }
+    if (saes.size() > 1 && (partialsOnly || shardOf[1] > 1)) {
+      throw new UserException(
+          "a sharded capture (--shard, --partials-only) reads one SAE per run; "
+              + saes.size()
+              + " --sae were given");
+    }
+    List<SaeFiles> files = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (String argument : saes) {
+      SaeFiles sae;
+      try {
+        sae = CaptureErrors.asUserErrors(() -> SaeFiles.parse(argument));
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--sae " + argument + ": " + e.getMessage());
+      }
+      if (!names.add(sae.name())) {
+        throw new UserException(
+            "two --sae are named " + sae.name() + "; name them apart with --sae NAME=DIR");
+      }
+      files.add(sae);
+    }
+    return files;
   }
 
   /** Every token id the tokenizer gives must be a row of the model's embedding. */

@@ -130,6 +130,26 @@ final class CheckpointTensors implements AutoCloseable {
     return new CheckpointTensors(files, byName);
   }
 
+  /**
+   * The tensors of one safetensors file, looked up by their names as stored, e.g. an SAE's {@code
+   * sae_weights.safetensors}.
+   *
+   * @throws CheckpointException naming the missing or unreadable file
+   */
+  static CheckpointTensors openFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException("missing " + file);
+    }
+    try {
+      TensorFile tensors = TensorFile.of(SafetensorsFile.open(file));
+      Map<String, TensorFile> byName = new LinkedHashMap<>();
+      tensors.entries().keySet().forEach(name -> byName.put(name, tensors));
+      return new CheckpointTensors(List.of(tensors), byName);
+    } catch (SafetensorsException e) {
+      throw new CheckpointException(e.getMessage(), e);
+    }
+  }
+
   private static List<Path> shards(Path index) {
     JsonNode weightMap;
     try {

@@ -1,24 +1,64 @@
 package org.neuronexplainer.worker.capture;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
- * What one forward pass hands back: the activations at some hooks, and the logits or not.
+ * What one forward pass hands back: the activations at some hooks, the latents of some SAEs, and
+ * the logits or not. An SAE's hook is read for it on the device; the hook's activations themselves
+ * come back only when {@code hooks} names it.
  *
  * @param hooks the hooks whose activations to copy out, each once
+ * @param saes the SAEs (loaded into the model that runs the pass) whose latents to copy out, each
+ *     name once
  * @param logits also compute the logits (which runs every block)
  */
-public record ForwardRequest(List<Hook> hooks, boolean logits) {
+public record ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits) {
 
   public ForwardRequest {
     hooks = List.copyOf(new TreeSet<>(hooks));
+    saes = List.copyOf(saes);
+    Set<String> names = new HashSet<>();
+    for (Sae sae : saes) {
+      if (!names.add(sae.name())) {
+        throw new IllegalArgumentException("two SAEs named " + sae.name() + " in one request");
+      }
+    }
+  }
+
+  public ForwardRequest(List<Hook> hooks, boolean logits) {
+    this(hooks, List.of(), logits);
   }
 
   /** The MLP neurons of {@code layers}. */
   public static ForwardRequest mlp(int[] layers, boolean logits) {
     return new ForwardRequest(Arrays.stream(layers).mapToObj(Hook::mlpNeurons).toList(), logits);
+  }
+
+  /** The latents of {@code saes}, no raw activations, no logits. */
+  public static ForwardRequest latents(List<Sae> saes) {
+    return new ForwardRequest(List.of(), saes, false);
+  }
+
+  /** Whether the pass must stop at {@code hook}: its activations or an SAE's latents are wanted. */
+  boolean reads(Hook hook) {
+    return hooks.contains(hook) || saes.stream().anyMatch(sae -> sae.hook().equals(hook));
+  }
+
+  /** Where each copy goes in {@link ActivationBuffers}: the hooks first, then the SAEs. */
+  int slotOf(Sae sae) {
+    return hooks.size()
+        + IntStream.range(0, saes.size()).filter(i -> saes.get(i) == sae).findFirst().orElseThrow();
+  }
+
+  /** Every hook a pass reads, for its own sake or an SAE's. */
+  List<Hook> hooksRead() {
+    return Stream.concat(hooks.stream(), saes.stream().map(Sae::hook)).distinct().toList();
   }
 
   /** The last block the pass must run: every block for logits, else up to the latest hook. */
@@ -27,6 +67,6 @@ public record ForwardRequest(List<Hook> hooks, boolean logits) {
       return layers - 1;
     }
     // A block offers its input (resid_pre) as it starts, so that hook runs its block too.
-    return hooks.stream().mapToInt(Hook::layer).max().orElse(-1);
+    return hooksRead().stream().mapToInt(Hook::layer).max().orElse(-1);
   }
 }

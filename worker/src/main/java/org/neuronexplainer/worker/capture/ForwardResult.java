@@ -9,12 +9,21 @@ import java.util.TreeMap;
  * What one forward pass yields.
  *
  * @param activations per requested hook, {@code [batch, tokens, width]}
+ * @param latents per requested SAE, by name, {@code [batch, tokens, d_sae]}
  * @param logits {@code [batch, tokens, vocab]} when asked for
  */
-public record ForwardResult(Map<Hook, FloatTensor> activations, Optional<FloatTensor> logits) {
+public record ForwardResult(
+    Map<Hook, FloatTensor> activations,
+    Map<String, FloatTensor> latents,
+    Optional<FloatTensor> logits) {
 
   public ForwardResult {
     activations = Collections.unmodifiableMap(new TreeMap<>(activations));
+    latents = Collections.unmodifiableMap(new TreeMap<>(latents));
+  }
+
+  public ForwardResult(Map<Hook, FloatTensor> activations, Optional<FloatTensor> logits) {
+    this(activations, Map.of(), logits);
   }
 
   /** The MLP neurons of each layer asked for, by layer, in layer order. */
@@ -40,6 +49,16 @@ public record ForwardResult(Map<Hook, FloatTensor> activations, Optional<FloatTe
     if (tensor == null) {
       throw new IllegalArgumentException(
           hook + " was not asked for (asked: " + activations.keySet() + ")");
+    }
+    return tensor;
+  }
+
+  /** The latents of the SAE named {@code sae}; it must have been asked for. */
+  public FloatTensor latents(String sae) {
+    FloatTensor tensor = latents.get(sae);
+    if (tensor == null) {
+      throw new IllegalArgumentException(
+          "the latents of SAE " + sae + " were not asked for (asked: " + latents.keySet() + ")");
     }
     return tensor;
   }

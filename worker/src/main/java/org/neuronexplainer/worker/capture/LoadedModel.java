@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +21,10 @@ abstract class LoadedModel implements SubjectModel {
   private final ExecutorService copier;
   final Compute compute;
   final NDManager manager;
+  // The SAEs loaded into this model, by name; their arrays live in their own sub-manager.
+  private final Map<String, LoadedSae> saes = new LinkedHashMap<>();
+
+  private record LoadedSae(Sae sae, NDManager memory) {}
 
   LoadedModel(SubjectConfig config, Compute compute, NDManager manager) {
     this.config = config;
@@ -77,10 +83,60 @@ abstract class LoadedModel implements SubjectModel {
       Taps taps = new Taps(request, buffers, copier, batch);
       try {
         Optional<FloatTensor> logits = run(batch, ids, taps);
-        return new ForwardResult(taps.collect(), logits);
+        return new ForwardResult(taps.collect(), taps.collectLatents(), logits);
       } finally {
         taps.awaitAll();
       }
+    }
+  }
+
+  @Override
+  public final synchronized Sae loadSae(SaeFiles files) {
+    LoadedSae loaded = saes.get(files.name());
+    if (loaded != null && loaded.sae().files().equals(files)) {
+      return loaded.sae();
+    }
+    checkFits(files);
+    NDManager memory = manager.newSubManager();
+    try {
+      Sae sae = new Sae(files, SaeEncoder.load(files, memory, compute), this);
+      if (loaded != null) {
+        loaded.memory().close(); // the name now reads another SAE
+      }
+      saes.put(files.name(), new LoadedSae(sae, memory));
+      return sae;
+    } catch (RuntimeException e) {
+      memory.close();
+      throw e;
+    }
+  }
+
+  /** Whether an SAE's hook and width fit this model, checked before its weights are read. */
+  private void checkFits(SaeFiles files) {
+    SaeConfig sae = files.config();
+    Hook hook = sae.hook();
+    String what = "SAE " + files.name() + " reads " + hook + " with d_in " + sae.dIn();
+    if (hook.layer() >= config.layers()) {
+      throw new CheckpointException(
+          what
+              + ", but the model ("
+              + config.architecture()
+              + ") has layers 0.."
+              + (config.layers() - 1));
+    }
+    int width = hook.kind() == Hook.Kind.MLP_NEURONS ? config.neurons() : config.hiddenSize();
+    if (sae.dIn() != width) {
+      throw new CheckpointException(
+          what
+              + ", but the model's "
+              + hook
+              + " is "
+              + width
+              + " wide ("
+              + config.architecture()
+              + ", hidden size "
+              + config.hiddenSize()
+              + ")");
     }
   }
 
@@ -142,6 +198,12 @@ abstract class LoadedModel implements SubjectModel {
   }
 
   private void checkHooks(ForwardRequest request) {
+    for (Sae sae : request.saes()) {
+      LoadedSae loaded = saes.get(sae.name());
+      if (sae.owner() != this || loaded == null || loaded.sae() != sae) {
+        throw new IllegalArgumentException(sae + " is not loaded into this model");
+      }
+    }
     for (Hook hook : request.hooks()) {
       if (hook.layer() >= config.layers()) {
         throw new IllegalArgumentException(

@@ -34,6 +34,11 @@ public interface SubjectModel extends AutoCloseable {
    */
   ForwardResult forward(int[][] tokenIds, ForwardRequest request, ActivationBuffers buffers);
 
+  /** What {@code request} asks for, into new arrays that the caller may keep. */
+  default ForwardResult forward(int[][] tokenIds, ForwardRequest request) {
+    return forward(tokenIds, request, new ActivationBuffers());
+  }
+
   /** The MLP neurons of every layer, no logits. */
   default ForwardResult forward(int[][] tokenIds) {
     return forward(tokenIds, IntStream.range(0, config().layers()).toArray(), false);
@@ -49,6 +54,16 @@ public interface SubjectModel extends AutoCloseable {
       int[][] tokenIds, int[] layers, boolean withLogits, ActivationBuffers buffers) {
     return forward(tokenIds, ForwardRequest.mlp(layers, withLogits), buffers);
   }
+
+  /**
+   * Loads a sparse autoencoder's encoder into this model's memory (freed with the model), after
+   * checking it fits: its hook's layer must exist and its {@code d_in} must be the width the hook
+   * reads. Loading the same name from the same directory again gives the SAE already loaded.
+   *
+   * @throws CheckpointException naming the SAE, its hook and d_in and the model's, or a missing or
+   *     mis-shaped tensor
+   */
+  Sae loadSae(SaeFiles files);
 
   /**
    * A product of weight matrices (docs/method.md 11), computed on the model's device and returned

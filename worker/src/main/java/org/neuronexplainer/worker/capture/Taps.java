@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +24,7 @@ final class Taps {
   private final ExecutorService copier;
   private final NDManager pass;
   private final Map<Hook, Future<FloatTensor>> copies = new LinkedHashMap<>();
+  private final Map<String, Future<FloatTensor>> latentCopies = new LinkedHashMap<>();
 
   /**
    * @param pass the pass's manager: what is taken is kept in it until the pass ends
@@ -38,23 +41,46 @@ final class Taps {
   }
 
   boolean wants(Hook hook) {
-    return request.hooks().contains(hook);
+    return request.reads(hook);
   }
 
-  /** Offers the activations at {@code hook}; copies them out if they were asked for. */
+  /**
+   * Offers the activations at {@code hook}: copies them out if they were asked for, and the latents
+   * of each SAE that reads them, encoded here on the device.
+   */
   void offer(Hook hook, NDArray activations) {
     if (!wants(hook)) {
       return;
     }
-    activations.attach(pass);
-    int slot = request.hooks().indexOf(hook);
-    copies.put(hook, copier.submit(() -> toJava(activations, size -> buffers.take(slot, size))));
+    for (Sae sae : request.saes()) {
+      if (sae.hook().equals(hook)) {
+        NDArray latents = sae.encoder().encode(activations);
+        latents.attach(pass);
+        int slot = request.slotOf(sae);
+        latentCopies.put(
+            sae.name(), copier.submit(() -> toJava(latents, size -> buffers.take(slot, size))));
+      }
+    }
+    if (request.hooks().contains(hook)) {
+      activations.attach(pass);
+      int slot = request.hooks().indexOf(hook);
+      copies.put(hook, copier.submit(() -> toJava(activations, size -> buffers.take(slot, size))));
+    }
+  }
+
+  /** Every copy of latents, by SAE, once done; a failed copy is rethrown. */
+  Map<String, FloatTensor> collectLatents() {
+    return collect(latentCopies);
   }
 
   /** Every copy, once done; a failed copy is rethrown. */
   Map<Hook, FloatTensor> collect() {
-    Map<Hook, FloatTensor> activations = new LinkedHashMap<>();
-    for (Map.Entry<Hook, Future<FloatTensor>> copy : copies.entrySet()) {
+    return collect(copies);
+  }
+
+  private static <K> Map<K, FloatTensor> collect(Map<K, Future<FloatTensor>> copies) {
+    Map<K, FloatTensor> activations = new LinkedHashMap<>();
+    for (Map.Entry<K, Future<FloatTensor>> copy : copies.entrySet()) {
       try {
         activations.put(copy.getKey(), copy.getValue().get());
       } catch (InterruptedException e) {
@@ -72,7 +98,9 @@ final class Taps {
   /** Waits, uninterruptibly, until no copy still reads the pass's tensors. */
   void awaitAll() {
     boolean interrupted = false;
-    for (Future<FloatTensor> copy : copies.values()) {
+    List<Future<FloatTensor>> all = new ArrayList<>(copies.values());
+    all.addAll(latentCopies.values());
+    for (Future<FloatTensor> copy : all) {
       while (true) {
         try {
           copy.get();

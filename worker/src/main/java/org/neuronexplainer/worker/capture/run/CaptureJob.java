@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.capture.run;
 
 import java.util.List;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 
 /**
@@ -30,6 +31,21 @@ public record CaptureJob(
 
   CaptureSpec spec(int excerpts) {
     return new CaptureSpec(
-        CaptureSpec.VERSION, model, corpus, excerpts, shards, layers, neurons, settings);
+        CaptureSpec.VERSION, model, corpus, excerpts, shards, layers, neurons, settings, null);
+  }
+
+  /** The spec of one dataset of the run: its units' layers, and what they are. */
+  CaptureSpec spec(int excerpts, List<CaptureUnit> units, DatasetSubject subject) {
+    int[] unitLayers = units.stream().mapToInt(CaptureUnit::layer).toArray();
+    return new CaptureSpec(
+        CaptureSpec.VERSION,
+        model,
+        corpus,
+        excerpts,
+        shards,
+        unitLayers,
+        neurons,
+        settings,
+        subject);
   }
 }

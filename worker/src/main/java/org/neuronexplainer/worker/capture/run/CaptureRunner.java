@@ -2,13 +2,18 @@ package org.neuronexplainer.worker.capture.run;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
 import org.neuronexplainer.worker.capture.ActivationBuffers;
+import org.neuronexplainer.worker.capture.ForwardRequest;
 import org.neuronexplainer.worker.capture.ForwardResult;
+import org.neuronexplainer.worker.capture.Hook;
+import org.neuronexplainer.worker.capture.Sae;
 import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
@@ -47,24 +52,77 @@ public final class CaptureRunner {
       CaptureSettings settings,
       int batch,
       CaptureProgress progress) {
+    List<CaptureUnit> units =
+        Arrays.stream(layers).<CaptureUnit>mapToObj(CaptureUnit.MlpLayer::new).toList();
+    Map<Integer, LayerStats> byLayer = new LinkedHashMap<>();
+    runUnits(model, excerpts, shardIds, units, neurons, settings, batch, progress)
+        .forEach((unit, stats) -> byLayer.put(unit.layer(), stats));
+    return byLayer;
+  }
+
+  /**
+   * Captures the shard into new statistics per unit: MLP layers and SAEs alike, all read on each
+   * batch's one forward pass.
+   *
+   * @param neurons the indices kept in every unit, or null for all of each unit's
+   */
+  public static Map<CaptureUnit, LayerStats> runUnits(
+      SubjectModel model,
+      Excerpts excerpts,
+      int[] shardIds,
+      List<CaptureUnit> units,
+      int[] neurons,
+      CaptureSettings settings,
+      int batch,
+      CaptureProgress progress) {
     check(excerpts, settings, batch);
     int vocab = model.config().vocabSize();
-    CompletableFuture<Map<Integer, LayerStats>> created =
-        CompletableFuture.supplyAsync(() -> create(layers, neurons, settings, vocab, shardIds));
-    stream(created, layers, model, excerpts, shardIds, settings, batch, progress);
+    CompletableFuture<Map<CaptureUnit, LayerStats>> created =
+        CompletableFuture.supplyAsync(
+            () -> create(units, model, neurons, settings, vocab, shardIds));
+    stream(created, request(units), model, excerpts, shardIds, settings, batch, progress);
     return ready(created);
   }
 
-  private static Map<Integer, LayerStats> create(
-      int[] layers, int[] neurons, CaptureSettings settings, int vocab, int[] shardIds) {
+  private static Map<CaptureUnit, LayerStats> create(
+      List<CaptureUnit> units,
+      SubjectModel model,
+      int[] neurons,
+      CaptureSettings settings,
+      int vocab,
+      int[] shardIds) {
     List<LayerStats> created =
-        Arrays.stream(layers)
-            .parallel()
-            .mapToObj(layer -> LayerStats.forExcerpts(layer, neurons, settings, vocab, shardIds))
+        units.parallelStream()
+            .map(
+                unit ->
+                    LayerStats.forExcerpts(
+                        unit.layer(),
+                        neurons != null
+                            ? neurons
+                            : IntStream.range(0, unit.width(model.config())).toArray(),
+                        settings,
+                        vocab,
+                        shardIds))
             .toList();
-    Map<Integer, LayerStats> stats = new LinkedHashMap<>();
-    created.forEach(layer -> stats.put(layer.layer(), layer));
+    Map<CaptureUnit, LayerStats> stats = new LinkedHashMap<>();
+    for (int i = 0; i < units.size(); i++) {
+      stats.put(units.get(i), created.get(i));
+    }
     return stats;
+  }
+
+  /** The forward pass that serves every unit: MLP layers as hooks, SAEs as latents only. */
+  static ForwardRequest request(Collection<CaptureUnit> units) {
+    List<Hook> hooks = new ArrayList<>();
+    List<Sae> saes = new ArrayList<>();
+    for (CaptureUnit unit : units) {
+      if (unit instanceof CaptureUnit.SaeLatents latents) {
+        saes.add(latents.sae());
+      } else {
+        hooks.add(Hook.mlpNeurons(unit.layer()));
+      }
+    }
+    return new ForwardRequest(hooks, saes, false);
   }
 
   /**
@@ -83,10 +141,11 @@ public final class CaptureRunner {
     if (settings.twoPassQuantiles() && stats.values().stream().anyMatch(s -> s.excerpts() > 0)) {
       throw new IllegalArgumentException("two-pass quantiles need the whole corpus in one run");
     }
-    int[] layers = stats.keySet().stream().mapToInt(Integer::intValue).toArray();
+    Map<CaptureUnit, LayerStats> byUnit = new LinkedHashMap<>();
+    stats.forEach((layer, layerStats) -> byUnit.put(new CaptureUnit.MlpLayer(layer), layerStats));
     stream(
-        CompletableFuture.completedFuture(stats),
-        layers,
+        CompletableFuture.completedFuture(byUnit),
+        request(byUnit.keySet()),
         model,
         excerpts,
         shardIds,
@@ -109,8 +168,8 @@ public final class CaptureRunner {
    * forward pass (later waits return at once).
    */
   private static void stream(
-      CompletableFuture<Map<Integer, LayerStats>> statsReady,
-      int[] layers,
+      CompletableFuture<Map<CaptureUnit, LayerStats>> statsReady,
+      ForwardRequest request,
       SubjectModel model,
       Excerpts excerpts,
       int[] shardIds,
@@ -141,9 +200,9 @@ public final class CaptureRunner {
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
           ActivationBuffers into = buffers[batchesRun++ % buffers.length];
-          ForwardResult result = model.forward(batchTokens, layers, false, into);
+          ForwardResult result = model.forward(batchTokens, request, into);
           long waitStart = System.nanoTime();
-          statsPool.submit(ready(statsReady).values(), batchIds, batchTokens, result);
+          statsPool.submit(ready(statsReady), batchIds, batchTokens, result);
           if (!overlap) {
             statsPool.await();
           }
@@ -160,7 +219,7 @@ public final class CaptureRunner {
   }
 
   /** The statistics once allocated; an error of the allocation (out of heap) is rethrown as is. */
-  static Map<Integer, LayerStats> ready(CompletableFuture<Map<Integer, LayerStats>> stats) {
+  static <K> Map<K, LayerStats> ready(CompletableFuture<Map<K, LayerStats>> stats) {
     try {
       return stats.join();
     } catch (CompletionException e) {

@@ -1,10 +1,12 @@
 package org.neuronexplainer.worker.capture.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 
 /**
@@ -16,6 +18,8 @@ import org.neuronexplainer.worker.capture.stats.CaptureSettings;
  * @param shards the number of corpus shards
  * @param layers the captured layers
  * @param neurons the neurons written per layer, or null for all
+ * @param subject what the units are (an SAE's latents: the SAE and its hook), for the dataset's
+ *     {@link DatasetSubject#KEY} once collated; null in specs written before it was kept
  */
 public record CaptureSpec(
     int version,
@@ -25,7 +29,8 @@ public record CaptureSpec(
     int shards,
     int[] layers,
     int[] neurons,
-    CaptureSettings settings) {
+    CaptureSettings settings,
+    @JsonInclude(JsonInclude.Include.NON_NULL) DatasetSubject subject) {
   static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,6 +52,12 @@ public record CaptureSpec(
     } catch (IOException e) {
       throw new IllegalArgumentException(where + " is not a capture spec: " + e.getMessage(), e);
     }
+  }
+
+  /** This spec for the units {@code subject} says. */
+  public CaptureSpec withSubject(DatasetSubject subject) {
+    return new CaptureSpec(
+        version, model, corpus, excerpts, shards, layers, neurons, settings, subject);
   }
 
   /** Equal in content (arrays by value). */

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
@@ -42,11 +44,25 @@ public final class Collator {
               + missing.get(0));
     }
     int written = 0;
+    List<Integer> dead = new ArrayList<>();
     for (int layer : spec.layers()) {
-      written += collateLayer(store, runId, spec, layer, tokenizer);
+      written += collateLayer(store, runId, spec, layer, tokenizer, dead);
+    }
+    if (spec.subject() != null) {
+      RecordWriter.writeSubject(Capture.withDeadLatents(spec.subject(), dead), store);
     }
     store.put(CaptureLayout.collated(runId), spec.toJson());
     return written;
+  }
+
+  /**
+   * The dataset's subject record once collated: for an SAE, with its dead latents. Empty before
+   * collate, or for a run whose spec predates the record.
+   */
+  public static Optional<DatasetSubject> subject(BlobStore store) {
+    return store
+        .get(DatasetSubject.KEY)
+        .map(bytes -> DatasetSubject.fromJson(bytes, DatasetSubject.KEY));
   }
 
   /** The spec of a run, or a named error when there is none. */
@@ -61,7 +77,12 @@ public final class Collator {
   }
 
   private static int collateLayer(
-      BlobStore store, String runId, CaptureSpec spec, int layer, SubjectTokenizer tokenizer) {
+      BlobStore store,
+      String runId,
+      CaptureSpec spec,
+      int layer,
+      SubjectTokenizer tokenizer,
+      List<Integer> dead) {
     LayerStats merged = null;
     Map<Integer, int[]> tokens = new HashMap<>();
     for (int shard = 0; shard < spec.shards(); shard++) {
@@ -89,6 +110,9 @@ public final class Collator {
     }
     RecordAssembler assembler =
         new RecordAssembler(tokens::get, tokenizer::tokenTexts, tokenizer::tokenText);
-    return RecordWriter.write(merged, assembler, store);
+    boolean latents = spec.subject() != null && spec.subject().holdsSaeLatents();
+    List<Integer> skipped = latents ? RecordWriter.deadLatents(merged) : List.of();
+    dead.addAll(skipped);
+    return RecordWriter.write(merged, assembler, store, skipped);
   }
 }

@@ -1,7 +1,9 @@
 package org.neuronexplainer.worker.capture.run;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,15 +50,26 @@ final class StatsPool implements AutoCloseable {
   /** Starts the statistics of a batch for every layer in {@code stats}; returns at once. */
   void submit(
       Iterable<LayerStats> stats, int[] ids, int[][] tokenIds, ForwardResult forwardResult) {
+    Map<CaptureUnit, LayerStats> byUnit = new LinkedHashMap<>();
+    stats.forEach(layer -> byUnit.put(new CaptureUnit.MlpLayer(layer.layer()), layer));
+    submit(byUnit, ids, tokenIds, forwardResult);
+  }
+
+  /** Starts the statistics of a batch for every unit in {@code stats}; returns at once. */
+  void submit(
+      Map<CaptureUnit, LayerStats> stats,
+      int[] ids,
+      int[][] tokenIds,
+      ForwardResult forwardResult) {
     await();
-    List<CompletableFuture<LayerStats.Batch>> layers = new ArrayList<>();
-    for (LayerStats layer : stats) {
-      layers.add(
-          CompletableFuture.supplyAsync(
-                  () -> layer.begin(ids, tokenIds, forwardResult.layer(layer.layer())), pool)
-              .thenCompose(this::runParts));
-    }
-    running = layers;
+    List<CompletableFuture<LayerStats.Batch>> units = new ArrayList<>();
+    stats.forEach(
+        (unit, layer) ->
+            units.add(
+                CompletableFuture.supplyAsync(
+                        () -> layer.begin(ids, tokenIds, unit.from(forwardResult)), pool)
+                    .thenCompose(this::runParts)));
+    running = units;
   }
 
   private CompletableFuture<LayerStats.Batch> runParts(LayerStats.Batch batch) {

@@ -182,6 +182,18 @@ public final class LayerStats {
     return tokens.vocabSize();
   }
 
+  /**
+   * The {@code j}-th neuron's largest activation over the excerpts added so far, or negative
+   * infinity before any: the first of its top excerpts.
+   */
+  public float maxActivation(int j) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (BottomK.Entry entry : top.sorted(j)) {
+      max = Math.max(max, entry.max());
+    }
+    return max;
+  }
+
   public long excerpts() {
     return excerpts;
   }

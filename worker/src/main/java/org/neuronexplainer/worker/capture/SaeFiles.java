@@ -1,0 +1,66 @@
+package org.neuronexplainer.worker.capture;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.neuronexplainer.common.dataset.DatasetSubject;
+
+/**
+ * A sparse autoencoder on disk in SAELens' layout, its settings read and its files found: {@code
+ * cfg.json} and {@code sae_weights.safetensors}. Its weights are read by {@link
+ * SubjectModel#loadSae}.
+ *
+ * @param name what the SAE is called: its dataset's folder under {@code saes/}
+ * @param directory where it was read
+ * @param config its {@code cfg.json}
+ */
+public record SaeFiles(String name, Path directory, SaeConfig config) {
+
+  public static final String WEIGHTS = "sae_weights.safetensors";
+
+  public SaeFiles {
+    DatasetSubject.checkSaeName(name);
+  }
+
+  /**
+   * Reads {@code NAME=DIR} or {@code DIR} (then named after the directory).
+   *
+   * @throws IllegalArgumentException for a malformed name
+   * @throws CheckpointException naming a missing directory, file or unsupported setting
+   */
+  public static SaeFiles parse(String argument) {
+    int equals = argument.indexOf('=');
+    if (equals > 0) {
+      return open(argument.substring(0, equals), Path.of(argument.substring(equals + 1)));
+    }
+    Path directory = Path.of(argument);
+    Path fileName = directory.toAbsolutePath().normalize().getFileName();
+    return open(fileName == null ? "" : fileName.toString(), directory);
+  }
+
+  /**
+   * Reads the SAE in {@code directory} under {@code name}.
+   *
+   * @throws CheckpointException naming a missing directory, file or unsupported setting
+   */
+  public static SaeFiles open(String name, Path directory) {
+    DatasetSubject.checkSaeName(name);
+    if (!Files.isDirectory(directory)) {
+      throw new CheckpointException("SAE " + name + ": no directory " + directory);
+    }
+    Path weights = directory.resolve(WEIGHTS);
+    SaeConfig config;
+    try {
+      config = SaeConfig.read(directory.resolve(SaeConfig.FILE));
+    } catch (CheckpointException e) {
+      throw new CheckpointException("SAE " + name + ": " + e.getMessage(), e);
+    }
+    if (!Files.isRegularFile(weights)) {
+      throw new CheckpointException("SAE " + name + ": missing " + weights);
+    }
+    return new SaeFiles(name, directory, config);
+  }
+
+  public Path weights() {
+    return directory.resolve(WEIGHTS);
+  }
+}
