@@ -99,6 +99,22 @@ public record DatasetSubject(
     return SAES + checkSaeName(name) + "/";
   }
 
+  /** This record with {@code dead} (in any order) as its dead latents. */
+  public DatasetSubject withDeadLatents(List<Integer> dead) {
+    return new DatasetSubject(
+        kind,
+        model,
+        architecture,
+        sae,
+        saeSource,
+        saeArchitecture,
+        hook,
+        layer,
+        width,
+        excerpts,
+        dead.stream().sorted().toList());
+  }
+
   public boolean holdsSaeLatents() {
     return kind.equals(SAE_LATENTS);
   }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.messaging.CaptureJob;
@@ -255,6 +256,7 @@ final class CaptureRuns {
         || !plan.blocks().stream().allMatch(b -> store.exists(CaptureKeys.collated(runId, b)))) {
       return 0;
     }
+    completeSubject(spec, plan);
     int removed = 0;
     for (String key : store.list(CaptureKeys.partialsPrefix(runId))) {
       if (store.delete(key)) {
@@ -263,6 +265,28 @@ final class CaptureRuns {
     }
     partialsRemoved.add(runId);
     return removed;
+  }
+
+  /**
+   * Gives an SAE run's dataset record the dead latents of all its blocks: each collate job knows
+   * only its own (they are in its marker), and the first one wrote the record.
+   */
+  private void completeSubject(RunSpec spec, StoredPlan plan) {
+    if (spec.sae() == null) {
+      return;
+    }
+    BlobStore dataset = spec.datasetStore(store);
+    Optional<byte[]> stored = dataset.get(DatasetSubject.KEY);
+    if (stored.isEmpty()) {
+      return;
+    }
+    List<Integer> dead = new ArrayList<>();
+    for (NeuronBlock block : plan.blocks()) {
+      deadIn(spec.runId(), block).ifPresent(ids -> ids.forEach(n -> dead.add(n.neuronIndex())));
+    }
+    DatasetSubject subject =
+        DatasetSubject.fromJson(stored.get(), spec.dataset() + DatasetSubject.KEY);
+    dataset.put(DatasetSubject.KEY, subject.withDeadLatents(dead).toJson());
   }
 
   /** Capture and collate units of a run, by {@link Job#unit()}. */

@@ -1,6 +1,8 @@
 package org.neuronexplainer.worker.pipeline;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
@@ -13,11 +15,15 @@ import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.Selection;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.capture.CheckpointException;
+import org.neuronexplainer.worker.capture.Sae;
+import org.neuronexplainer.worker.capture.SaeFiles;
 import org.neuronexplainer.worker.capture.SubjectConfig;
 import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.run.CaptureLayout;
 import org.neuronexplainer.worker.capture.run.CaptureRunner;
+import org.neuronexplainer.worker.capture.run.CaptureUnit;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
@@ -87,18 +93,20 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     String runId = spec.runId();
     CaptureRun capture = spec.capture();
     int[] layers = IntStream.rangeClosed(job.layers().first(), job.layers().last()).toArray();
-    int[] neurons = check(spec, model.config(), tok, layers);
+    List<CaptureUnit> units = units(spec, model, layers);
+    int width = units.get(0).width(model.config());
+    int[] neurons = check(spec, model.config(), tok, layers, width);
     CorpusShards.Manifest manifest = CorpusShards.prepare(store, runId, capture, tok);
     CorpusShards.Shard shard = CorpusShards.read(store, job.corpusShardKey());
     Excerpts excerpts = CorpusShards.view(manifest, shard);
-    requireHeap(layers.length, neurons, capture, model.config().vocabSize(), excerpts, shard.ids());
+    requireHeap(units.size(), neurons, capture, model.config().vocabSize(), excerpts, shard.ids());
     long[] counted = {0};
-    Map<Integer, LayerStats> stats =
-        CaptureRunner.run(
+    Map<CaptureUnit, LayerStats> stats =
+        CaptureRunner.runUnits(
             model,
             excerpts,
             shard.ids(),
-            layers,
+            units,
             neurons,
             settings(capture),
             capture.batch(),
@@ -107,13 +115,40 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
               counted[0] = tokens;
               specs.requireActive(runId);
             });
-    for (int layer : layers) {
+    for (CaptureUnit unit : units) {
       store.put(
-          CaptureLayout.partial(runId, layer, job.shard(), capture.shards()),
+          CaptureLayout.partial(runId, unit.layer(), job.shard(), capture.shards()),
           // Chunked by the run's collate blocks: each collate job reads only its own chunks.
-          PartialCodec.encode(stats.get(layer), excerpts::tokens, capture.collateBlock()));
+          PartialCodec.encode(stats.get(unit), excerpts::tokens, capture.collateBlock()));
     }
     return JobMetrics.NONE;
+  }
+
+  /**
+   * What the job captures: the MLP neurons of its layers, or, in an SAE run, the latents of the
+   * run's SAE, loaded into the model (which owns it from then on) and read at its hook.
+   */
+  private static List<CaptureUnit> units(RunSpec spec, SubjectModel model, int[] layers) {
+    CaptureRun capture = spec.capture();
+    if (!capture.capturesSae()) {
+      return Arrays.stream(layers).<CaptureUnit>mapToObj(CaptureUnit.MlpLayer::new).toList();
+    }
+    Sae sae;
+    try {
+      sae = model.loadSae(SaeFiles.open(spec.sae(), Path.of(capture.sae())));
+    } catch (CheckpointException | IllegalArgumentException e) {
+      throw new PermanentException("capture.sae " + capture.sae() + ": " + e.getMessage(), e);
+    }
+    if (layers.length != 1 || layers[0] != sae.hook().layer()) {
+      throw new PermanentException(
+          "SAE "
+              + sae.name()
+              + " reads "
+              + sae.hook()
+              + ", but this capture job is for layers "
+              + Arrays.toString(layers));
+    }
+    return List.of(new CaptureUnit.SaeLatents(sae));
   }
 
   /** Refuses a job whose statistics would not fit in this worker's heap, saying what to change. */
@@ -149,9 +184,12 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
         .withQuantiles(capture.quantileKeys(), false);
   }
 
-  /** Checks the run against the model; returns the neurons to keep per layer. */
+  /**
+   * Checks the run against the model; returns the neurons (or latents) to keep per unit, each unit
+   * {@code width} wide.
+   */
   private static int[] check(
-      RunSpec spec, SubjectConfig config, SubjectTokenizer tok, int[] layers) {
+      RunSpec spec, SubjectConfig config, SubjectTokenizer tok, int[] layers, int width) {
     for (int layer : layers) {
       if (layer >= config.layers()) {
         throw new PermanentException(
@@ -162,21 +200,22 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
       throw new PermanentException(
           "capture.context "
               + spec.capture().context()
-              + " is longer than the model's n_positions "
+              + " is longer than the model's positions, "
               + config.positions());
     }
     if (tok.vocabSize() > config.vocabSize()) {
       throw new PermanentException(
           "the tokenizer has " + tok.vocabSize() + " tokens, the model " + config.vocabSize());
     }
+    String unit = spec.capture().capturesSae() ? "latent" : "neuron";
     int[] neurons =
         spec.neurons() == null
-            ? IntStream.range(0, config.neurons()).toArray()
+            ? IntStream.range(0, width).toArray()
             : Selection.parse(spec.neurons(), "neurons").indices().toArray();
     for (int n : neurons) {
-      if (n >= config.neurons()) {
+      if (n >= width) {
         throw new PermanentException(
-            "neuron " + n + " does not exist: layers have neurons 0.." + (config.neurons() - 1));
+            unit + " " + n + " does not exist: there are " + unit + "s 0.." + (width - 1));
       }
     }
     return neurons;

@@ -1,13 +1,15 @@
 package org.neuronexplainer.worker.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.dataset.NeuronId;
-import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.kafka.StageHandler;
 import org.neuronexplainer.common.messaging.CollateJob;
@@ -20,7 +22,11 @@ import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.capture.CheckpointException;
+import org.neuronexplainer.worker.capture.Checkpoints;
+import org.neuronexplainer.worker.capture.SaeFiles;
 import org.neuronexplainer.worker.capture.run.CaptureLayout;
+import org.neuronexplainer.worker.capture.run.RecordWriter;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 import org.neuronexplainer.worker.capture.stats.PartialCodec;
 import org.neuronexplainer.worker.capture.stats.PartialReader;
@@ -36,6 +42,8 @@ import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
  * block (the same files again, jobs that the explain-and-score stage skips when done).
  */
 final class CollateHandler implements StageHandler<CollateJob> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BlobStore store;
   private final RunSpecs specs;
@@ -97,28 +105,56 @@ final class CollateHandler implements StageHandler<CollateJob> {
               + " excerpts, the corpus "
               + manifest.excerpts());
     }
-    List<NeuronId> written =
-        write(
-            merged,
-            block,
-            new RecordAssembler(tokens::get, tokenizer::tokenTexts, tokenizer::tokenText));
+    // The records go to the run's dataset: the store's root, or its SAE's folder. An SAE's dead
+    // latents (never active) get no record and no job; the marker names them for the coordinator.
+    BlobStore dataset = spec.datasetStore(store);
+    List<Integer> dead =
+        capture.capturesSae() ? RecordWriter.deadLatents(merged) : List.<Integer>of();
+    RecordWriter.write(
+        merged,
+        new RecordAssembler(tokens::get, tokenizer::tokenTexts, tokenizer::tokenText),
+        dataset,
+        dead);
+    List<NeuronId> written = new ArrayList<>();
+    for (int neuron : merged.neurons()) {
+      if (!dead.contains(neuron)) {
+        written.add(new NeuronId(block.layer(), neuron));
+      }
+    }
+    if (capture.capturesSae() && !dataset.exists(DatasetSubject.KEY)) {
+      RecordWriter.writeSubject(saeSubject(spec, dir, manifest.excerpts()), dataset);
+    }
     jobs.explainAndScore(spec, written);
+    ObjectNode marker = JSON.createObjectNode().put("neurons", written.size());
+    marker.set("dead", JSON.valueToTree(dead));
     store.put(
-        CaptureKeys.collated(runId, block),
-        ("{\"neurons\":" + written.size() + "}").getBytes(StandardCharsets.UTF_8));
+        CaptureKeys.collated(runId, block), marker.toString().getBytes(StandardCharsets.UTF_8));
     return JobMetrics.NONE;
   }
 
-  private List<NeuronId> write(LayerStats merged, NeuronBlock block, RecordAssembler assembler) {
-    List<NeuronId> written = new ArrayList<>();
-    int[] neurons = merged.neurons(); // the block's, as read from the partials
-    for (int j = 0; j < neurons.length; j++) {
-      String recordKey = CaptureLayout.neuronRecord(block.layer(), neurons[j]);
-      store.put(recordKey, DatasetJson.toBytes(assembler.neuronRecord(merged, j), recordKey));
-      String tableKey = CaptureLayout.tokenTable(block.layer(), neurons[j]);
-      store.put(tableKey, DatasetJson.toBytes(assembler.tokenTable(merged, j), tableKey));
-      written.add(new NeuronId(block.layer(), neurons[j]));
+  /**
+   * What an SAE run's dataset holds, written by its first collate job; the coordinator fills in the
+   * dead latents of every block once all are collated.
+   */
+  private static DatasetSubject saeSubject(RunSpec spec, Path modelDir, int excerpts) {
+    CaptureRun capture = spec.capture();
+    SaeFiles sae;
+    try {
+      sae = SaeFiles.open(spec.sae(), Path.of(capture.sae()));
+    } catch (CheckpointException e) {
+      throw new PermanentException("capture.sae " + capture.sae() + ": " + e.getMessage(), e);
     }
-    return written;
+    return new DatasetSubject(
+        DatasetSubject.SAE_LATENTS,
+        capture.model(),
+        Checkpoints.architecture(modelDir),
+        spec.sae(),
+        capture.sae(),
+        sae.config().architecture().label(),
+        sae.config().hook().name(),
+        sae.config().hook().layer(),
+        sae.config().dSae(),
+        excerpts,
+        List.of());
   }
 }

@@ -176,7 +176,7 @@ public final class Capture {
         deadLatents.addAll(skipped);
         written += RecordWriter.write(layer, assembler, dataset.store(), skipped);
       }
-      DatasetSubject subject = withDeadLatents(dataset.subject(), deadLatents);
+      DatasetSubject subject = dataset.subject().withDeadLatents(deadLatents);
       if (subject.holdsSaeLatents()) {
         dead.put(subject.sae(), subject.deadLatents());
       }
@@ -249,20 +249,5 @@ public final class Capture {
             });
     store.put(specKey, spec.toJson());
     return spec;
-  }
-
-  static DatasetSubject withDeadLatents(DatasetSubject s, List<Integer> dead) {
-    return new DatasetSubject(
-        s.kind(),
-        s.model(),
-        s.architecture(),
-        s.sae(),
-        s.saeSource(),
-        s.saeArchitecture(),
-        s.hook(),
-        s.layer(),
-        s.width(),
-        s.excerpts(),
-        dead.stream().sorted().toList());
   }
 }

@@ -49,7 +49,7 @@ public final class Collator {
       written += collateLayer(store, runId, spec, layer, tokenizer, dead);
     }
     if (spec.subject() != null) {
-      RecordWriter.writeSubject(Capture.withDeadLatents(spec.subject(), dead), store);
+      RecordWriter.writeSubject(spec.subject().withDeadLatents(dead), store);
     }
     store.put(CaptureLayout.collated(runId), spec.toJson());
     return written;

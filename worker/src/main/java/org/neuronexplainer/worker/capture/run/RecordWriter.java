@@ -1,7 +1,9 @@
 package org.neuronexplainer.worker.capture.run;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.storage.BlobStore;
@@ -13,20 +15,21 @@ import org.neuronexplainer.worker.capture.stats.RecordAssembler;
  * dataset's {@link DatasetSubject} record. Each file is one atomic put, so a reader never sees half
  * a record.
  */
-final class RecordWriter {
+public final class RecordWriter {
   private RecordWriter() {}
 
-  static int write(LayerStats stats, RecordAssembler assembler, BlobStore store) {
+  public static int write(LayerStats stats, RecordAssembler assembler, BlobStore store) {
     return write(stats, assembler, store, List.of());
   }
 
   /** Writes every neuron but those listed in {@code skipped} (by index, sorted or not). */
-  static int write(
+  public static int write(
       LayerStats stats, RecordAssembler assembler, BlobStore store, List<Integer> skipped) {
+    Set<Integer> skip = new HashSet<>(skipped);
     int[] neurons = stats.neurons();
     int written = 0;
     for (int j = 0; j < neurons.length; j++) {
-      if (skipped.contains(neurons[j])) {
+      if (skip.contains(neurons[j])) {
         continue;
       }
       String recordKey = CaptureLayout.neuronRecord(stats.layer(), neurons[j]);
@@ -42,7 +45,7 @@ final class RecordWriter {
    * The latents of an SAE that were never active over the corpus (their largest activation is not
    * above 0): no record is written for them (docs/method.md, SAE latents).
    */
-  static List<Integer> deadLatents(LayerStats stats) {
+  public static List<Integer> deadLatents(LayerStats stats) {
     List<Integer> dead = new ArrayList<>();
     int[] neurons = stats.neurons();
     for (int j = 0; j < neurons.length; j++) {
@@ -55,7 +58,7 @@ final class RecordWriter {
   }
 
   /** Writes the dataset's subject record at the store's root. */
-  static void writeSubject(DatasetSubject subject, BlobStore store) {
+  public static void writeSubject(DatasetSubject subject, BlobStore store) {
     store.put(DatasetSubject.KEY, subject.toJson());
   }
 }
