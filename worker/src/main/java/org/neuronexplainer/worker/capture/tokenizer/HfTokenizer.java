@@ -39,12 +39,15 @@ public final class HfTokenizer implements SubjectTokenizer {
   private static final Map<String, String> OPTIONS =
       Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
+  private final Path file;
   private final HuggingFaceTokenizer library;
   private final String[] tokens;
   private final OptionalInt bos;
   private final Optional<PieceDecoder> pieces;
 
-  private HfTokenizer(HuggingFaceTokenizer library, HfVocabulary vocabulary, JsonNode decoder) {
+  private HfTokenizer(
+      Path file, HuggingFaceTokenizer library, HfVocabulary vocabulary, JsonNode decoder) {
+    this.file = file;
     this.library = library;
     this.tokens = vocabulary.tokens();
     this.bos = vocabulary.bos();
@@ -74,7 +77,7 @@ public final class HfTokenizer implements SubjectTokenizer {
       throw new TokenizerException(
           file + ": the tokenizers library cannot read it: " + e.getMessage(), e);
     }
-    return new HfTokenizer(library, vocabulary, root.path("decoder"));
+    return new HfTokenizer(file, library, vocabulary, root.path("decoder"));
   }
 
   /** What to do when libtokenizers does not load, in plain words. */
@@ -111,7 +114,7 @@ public final class HfTokenizer implements SubjectTokenizer {
 
   @Override
   public int[] encode(String text) {
-    long[] ids = library.encode(text, false, false).getIds();
+    long[] ids = open().encode(text, false, false).getIds();
     int[] result = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
       result[i] = Math.toIntExact(ids[i]);
@@ -131,7 +134,7 @@ public final class HfTokenizer implements SubjectTokenizer {
     if (pieces.isPresent()) {
       return pieces.get().bytes(tokens[id]);
     }
-    return library.decode(new long[] {id}, false).getBytes(StandardCharsets.UTF_8);
+    return open().decode(new long[] {id}, false).getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -151,12 +154,20 @@ public final class HfTokenizer implements SubjectTokenizer {
       checkId(ids[i]);
       longs[i] = ids[i];
     }
-    return library.decode(longs, false);
+    return open().decode(longs, false);
   }
 
   @Override
   public void close() {
     library.close();
+  }
+
+  /** The library's tokenizer, unless this was closed (its native memory is gone then). */
+  private HuggingFaceTokenizer open() {
+    if (library.isReleased()) {
+      throw new TokenizerException("the tokenizer of " + file + " is closed");
+    }
+    return library;
   }
 
   private void checkId(int id) {
