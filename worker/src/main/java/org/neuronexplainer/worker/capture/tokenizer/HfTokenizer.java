@@ -29,8 +29,8 @@ import java.util.OptionalInt;
  * sequence join to the library's decoding with the one leading space its decoder strips put back.
  * Where the decoder is of another kind, a token's text is the library's decoding of it alone.
  *
- * <p>The library's tokenizer holds native memory: close this when done. Encoding is safe from
- * several threads; closing is not, while another thread encodes.
+ * <p>The library's tokenizer holds native memory: its owner closes this when done, and not while
+ * another thread still encodes with it.
  */
 public final class HfTokenizer implements SubjectTokenizer {
   /**
