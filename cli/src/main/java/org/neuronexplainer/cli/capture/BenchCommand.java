@@ -180,9 +180,12 @@ public final class BenchCommand implements Runnable {
       if (corpus == null) {
         return CaptureBench.randomTokenIds(count, context, config.vocabSize());
       }
-      SubjectTokenizer tokenizer = CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(dir));
-      CaptureCommand.requireVocabularyFits(tokenizer, config);
-      Excerpts cut = CaptureCommand.cut(corpus, tokenizer, context, count);
+      Excerpts cut;
+      try (SubjectTokenizer tokenizer =
+          CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(dir))) {
+        CaptureCommand.requireVocabularyFits(tokenizer, config);
+        cut = CaptureCommand.cut(corpus, tokenizer, context, count);
+      }
       if (cut.count() < count) {
         throw new UserException(
             String.format(

@@ -149,9 +149,10 @@ public final class CaptureCommand implements Callable<Integer> {
     Path modelDir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
     List<Path> files = corpus == null ? SmokeModel.corpus() : corpus;
     ComputeOptions compute = computeOptions();
-    SubjectTokenizer tokenizer = CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(modelDir));
-    try (SubjectModel gpt2 =
-        CaptureErrors.asUserErrors(() -> SubjectModel.load(modelDir, compute))) {
+    try (SubjectTokenizer tokenizer =
+            CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(modelDir));
+        SubjectModel gpt2 =
+            CaptureErrors.asUserErrors(() -> SubjectModel.load(modelDir, compute))) {
       SubjectConfig config = gpt2.config();
       if (excerpt.context > config.positions()) {
         throw new UserException(

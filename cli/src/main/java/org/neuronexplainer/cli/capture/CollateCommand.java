@@ -57,9 +57,11 @@ public final class CollateCommand implements Callable<Integer> {
         blobs = blobs.under(DatasetSubject.saeFolder(sae));
       }
       String modelDir = model != null ? model : Collator.spec(blobs, run).model();
-      SubjectTokenizer tokenizer =
-          CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(ModelDirectory.require(modelDir)));
-      written = Collator.collate(blobs, run, tokenizer);
+      try (SubjectTokenizer tokenizer =
+          CaptureErrors.asUserErrors(
+              () -> SubjectTokenizer.load(ModelDirectory.require(modelDir)))) {
+        written = Collator.collate(blobs, run, tokenizer);
+      }
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

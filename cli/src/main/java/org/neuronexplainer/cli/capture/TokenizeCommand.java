@@ -20,12 +20,16 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
       "Prints the token ids and token strings of each TEXT.",
-      "The tokenizer is the subject model's GPT-2 byte-level BPE, read from",
-      "tokenizer.json or from vocab.json and merges.txt.",
+      "The tokenizer is the subject model's own: GPT-2's byte-level BPE (vocab.json and",
+      "merges.txt, or GPT-2's tokenizer.json), or any other Hugging Face tokenizer.json",
+      "(Llama, Mistral, Qwen 2, ...) through the tokenizers library. No special tokens",
+      "are added (no BOS or EOS); special tokens written in the TEXT are matched.",
       "",
-      "Token strings are decoded text with their leading spaces, so joined they give",
-      "the text back. A character split across tokens is shown on the token that",
-      "completes it; the tokens before it show as empty strings."
+      "Token strings are decoded text with their leading spaces (SentencePiece's \u2581",
+      "shows as a space, a byte token as its byte), so joined they give the text back,",
+      "with the one space a SentencePiece tokenizer puts in front of it. A character",
+      "split across tokens is shown on the token that completes it; the tokens before",
+      "it show as empty strings."
     })
 public final class TokenizeCommand implements Callable<Integer> {
 
@@ -36,8 +40,8 @@ public final class TokenizeCommand implements Callable<Integer> {
       required = true,
       paramLabel = "DIR|ID",
       description =
-          "A Hugging Face checkpoint directory, GPT-2 or Llama-family (only its tokenizer"
-              + " files are read),"
+          "A Hugging Face checkpoint directory, GPT-2 or any other with a tokenizer.json (only"
+              + " its tokenizer files are read),"
               + " or a hub id (gpt2, owner/name@revision) downloaded once into the local"
               + " cache (where: NEURON_EXPLAINER_CACHE).")
   String model;
@@ -50,8 +54,14 @@ public final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws JsonProcessingException {
-    SubjectTokenizer tokenizer =
-        CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(ModelDirectory.require(model)));
+    try (SubjectTokenizer tokenizer =
+        CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(ModelDirectory.require(model)))) {
+      print(tokenizer);
+    }
+    return 0;
+  }
+
+  private void print(SubjectTokenizer tokenizer) throws JsonProcessingException {
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper = new ObjectMapper();
     ArrayNode all = mapper.createArrayNode();
@@ -77,6 +87,5 @@ public final class TokenizeCommand implements Callable<Integer> {
       out.println(mapper.writeValueAsString(all));
     }
     out.flush();
-    return 0;
   }
 }

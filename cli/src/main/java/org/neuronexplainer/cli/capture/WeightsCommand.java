@@ -63,8 +63,8 @@ public final class WeightsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    SubjectTokenizer tokenizer = CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(dir));
-    try (SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
+    try (SubjectTokenizer tokenizer = CaptureErrors.asUserErrors(() -> SubjectTokenizer.load(dir));
+        SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
       int[] selected = CaptureErrors.select(layers, "--layers", gpt2.config().layers(), "layer");
       int written =
           WeightSummaries.write(gpt2, tokenizer, selected, top, new LocalDirectoryStore(out));

@@ -22,7 +22,8 @@ import org.neuronexplainer.worker.capture.tokenizer.TokenizerException;
  * The one owner of a worker's subject model: loaded on the first job that needs it, kept for the
  * next ones, replaced only when a job names another model or precision, closed with the worker.
  * Loading a GPT-2 onto a GPU takes seconds to minutes, so a model per job would cost more than the
- * capture itself. Jobs use it one at a time (the forward pass holds the device).
+ * capture itself. Jobs use it one at a time (the forward pass holds the device). It also keeps each
+ * checkpoint's tokenizer, read once, and closes them with the model.
  */
 public final class SubjectModels implements AutoCloseable {
 
@@ -102,5 +103,8 @@ public final class SubjectModels implements AutoCloseable {
   @Override
   public synchronized void close() {
     closeModel();
+    // A tokenizer read by the tokenizers library holds native memory too.
+    tokenizers.values().forEach(SubjectTokenizer::close);
+    tokenizers.clear();
   }
 }

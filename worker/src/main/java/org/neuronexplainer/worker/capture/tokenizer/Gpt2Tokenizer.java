@@ -139,16 +139,7 @@ public final class Gpt2Tokenizer implements SubjectTokenizer {
   /** The texts of a sequence's tokens, which join to the decoded sequence (see class doc). */
   @Override
   public List<String> tokenTexts(int[] ids) {
-    Utf8Splitter splitter = new Utf8Splitter();
-    List<String> texts = new ArrayList<>(ids.length);
-    for (int id : ids) {
-      texts.add(splitter.feed(tokenBytes(id)));
-    }
-    String rest = splitter.finish();
-    if (!rest.isEmpty()) {
-      texts.set(texts.size() - 1, texts.get(texts.size() - 1) + rest);
-    }
-    return texts;
+    return Utf8Splitter.tokenTexts(ids, this::tokenBytes);
   }
 
   /** The text of a sequence of tokens. */

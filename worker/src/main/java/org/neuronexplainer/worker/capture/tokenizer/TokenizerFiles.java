@@ -18,9 +18,39 @@ final class TokenizerFiles {
 
   private TokenizerFiles() {}
 
-  /** The tokenizer of a checkpoint directory, of whatever kind its files describe. */
+  /**
+   * The tokenizer of a checkpoint directory, of whatever kind its files describe: GPT-2's files
+   * (vocab.json and merges.txt, or a tokenizer.json of GPT-2's byte-level BPE) are read by {@link
+   * Gpt2Tokenizer}, any other tokenizer.json by the tokenizers library ({@link HfTokenizer}).
+   */
   static SubjectTokenizer load(Path directory) {
+    Path tokenizerJson = directory.resolve("tokenizer.json");
+    if (Files.isRegularFile(tokenizerJson)) {
+      JsonNode root = readJson(tokenizerJson);
+      return isGpt2(root)
+          ? fromTokenizerJson(tokenizerJson)
+          : HfTokenizer.open(tokenizerJson, root);
+    }
     return loadGpt2(directory);
+  }
+
+  /**
+   * Whether a tokenizer.json is GPT-2's byte-level BPE: a BPE model on bytes, GPT-2's own
+   * pre-tokenizer (ByteLevel with its regex, no prefix space) and no normalizer. Llama 3 and Qwen 2
+   * are byte-level too but split text by their own regex first, so they are not.
+   */
+  static boolean isGpt2(JsonNode root) {
+    JsonNode model = root.path("model");
+    JsonNode preTokenizer = root.path("pre_tokenizer");
+    JsonNode normalizer = root.path("normalizer");
+    return model.path("type").asText("BPE").equals("BPE")
+        && preTokenizer.path("type").asText().equals("ByteLevel")
+        && !preTokenizer.path("add_prefix_space").asBoolean(false)
+        && preTokenizer.path("use_regex").asBoolean(true)
+        && (normalizer.isMissingNode() || normalizer.isNull())
+        && !model.path("byte_fallback").asBoolean(false)
+        && model.path("continuing_subword_prefix").asText("").isEmpty()
+        && model.path("end_of_word_suffix").asText("").isEmpty();
   }
 
   static Gpt2Tokenizer loadGpt2(Path directory) {
@@ -111,7 +141,7 @@ final class TokenizerFiles {
     return parts;
   }
 
-  private static JsonNode readJson(Path file) {
+  static JsonNode readJson(Path file) {
     try {
       return JSON.readTree(file.toFile());
     } catch (IOException e) {

@@ -2,6 +2,9 @@ package org.neuronexplainer.worker.capture.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Decodes a byte stream that arrives in pieces, returning for each piece the characters it
@@ -9,6 +12,24 @@ import java.nio.charset.StandardCharsets;
  */
 final class Utf8Splitter {
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+  /**
+   * The texts of a sequence of tokens that join to its decoded bytes: each character goes to the
+   * token holding its last byte, a token holding only the leading bytes of one gets {@code ""}, and
+   * bytes that never form a character become U+FFFD.
+   */
+  static List<String> tokenTexts(int[] ids, IntFunction<byte[]> tokenBytes) {
+    Utf8Splitter splitter = new Utf8Splitter();
+    List<String> texts = new ArrayList<>(ids.length);
+    for (int id : ids) {
+      texts.add(splitter.feed(tokenBytes.apply(id)));
+    }
+    String rest = splitter.finish();
+    if (!rest.isEmpty()) {
+      texts.set(texts.size() - 1, texts.get(texts.size() - 1) + rest);
+    }
+    return texts;
+  }
 
   /** The text completed by these bytes. */
   String feed(byte[] bytes) {

@@ -34,4 +34,36 @@ final class TokenizerJsonFixture {
     }
     json.writeValue(target.toFile(), root);
   }
+
+  /**
+   * The same tokenizer with every setting written out as the library saves GPT-2's (the
+   * pre-tokenizer's and decoder's ByteLevel options, the model's BPE options), so that the library
+   * itself can read it.
+   */
+  static void writeComplete(Path modelDir, Path target) throws IOException {
+    write(modelDir, target, true);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(target.toFile());
+    ObjectNode added = (ObjectNode) root.path("added_tokens").path(0);
+    added.put("single_word", false).put("lstrip", false).put("rstrip", false);
+    added.put("normalized", false);
+    root.putNull("normalizer");
+    ObjectNode byteLevel = json.createObjectNode();
+    byteLevel.put("type", "ByteLevel");
+    byteLevel.put("add_prefix_space", false);
+    byteLevel.put("trim_offsets", true);
+    byteLevel.put("use_regex", true);
+    root.set("pre_tokenizer", byteLevel);
+    root.set("post_processor", byteLevel.deepCopy());
+    root.set("decoder", byteLevel.deepCopy());
+    ObjectNode model = (ObjectNode) root.path("model");
+    model.putNull("dropout");
+    model.putNull("unk_token");
+    model.putNull("continuing_subword_prefix");
+    model.putNull("end_of_word_suffix");
+    model.put("fuse_unk", false);
+    model.put("byte_fallback", false);
+    model.put("ignore_merges", false);
+    json.writeValue(target.toFile(), root);
+  }
 }
