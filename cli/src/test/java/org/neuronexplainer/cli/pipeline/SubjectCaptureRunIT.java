@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.capture.SmokeModel;
+import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.testing.TestBroker;
 import org.neuronexplainer.common.ops.MetricsSetup;
@@ -34,7 +35,9 @@ import org.neuronexplainer.coordinator.runs.RunView;
 import org.neuronexplainer.coordinator.viewer.ViewerServer;
 import org.neuronexplainer.coordinator.viewer.ViewerService;
 import org.neuronexplainer.coordinator.viewer.ViewerStores;
+import org.neuronexplainer.worker.capture.Gpt2Config;
 import org.neuronexplainer.worker.capture.RandomLlamaCheckpoint;
+import org.neuronexplainer.worker.capture.SaeFixture;
 import org.neuronexplainer.worker.capture.safetensors.TensorDtype;
 import org.neuronexplainer.worker.pipeline.Backends;
 import org.neuronexplainer.worker.pipeline.Worker;
@@ -42,8 +45,8 @@ import org.neuronexplainer.worker.pipeline.WorkerConfig;
 
 /**
  * Capture runs of the subjects beyond GPT-2's MLP neurons, end to end through a real broker: a
- * Llama-family model's MLP neurons, captured, collated, explained and scored, and shown by the
- * viewer over HTTP.
+ * Llama-family model's MLP neurons, and an SAE's latents over GPT-2 (its dead latents skipped),
+ * captured, collated, explained and scored, and shown by the viewer over HTTP.
  */
 class SubjectCaptureRunIT {
 
@@ -159,5 +162,73 @@ class SubjectCaptureRunIT {
     }
     assertThat(Files.readString(dir.resolve("runs/run-llama/spec.json")))
         .contains(llama.toString());
+  }
+
+  @Test
+  void anSaeCaptureRunOverGpt2ExplainsItsLiveLatentsAndSkipsTheDeadOnes() throws Exception {
+    Path smoke = SmokeModel.ensure();
+    Path saeDir =
+        SaeFixture.random(
+                "standard",
+                "blocks.1.hook_resid_pre",
+                Gpt2Config.read(smoke.resolve("config.json")),
+                24,
+                5)
+            .withDeadLatent(5)
+            .write(dir.resolve("sae-in"));
+    BlobStore store = new LocalDirectoryStore(dir.resolve("store"));
+    Map<String, String> env = env("sae.");
+    RunSpec spec =
+        new RunSpec("run-sae", null, null, null, "baseline", "baseline", "linear", null, 2)
+            .withSae("res-1")
+            .withCapture(capture(smoke.toString()).withSae(saeDir.toString()));
+    RunView view;
+    try (MetricsSetup metrics = new MetricsSetup();
+        Worker w = worker(env, store, metrics);
+        Coordinator c = PipelineIT.coordinator(env, store, metrics)) {
+      assertThat(c.runs().submit(spec).status().neuronCount()).isEqualTo(24);
+      view = PipelineIT.awaitFinished(c, "run-sae", Duration.ofSeconds(180));
+      assertThat(view.status().state())
+          .as("%s %s", view.progress(), c.runs().neurons("run-sae", NeuronState.FAILED))
+          .isEqualTo(RunState.SUCCEEDED);
+      List<String> skipped =
+          c.runs().neurons("run-sae", NeuronState.SKIPPED).stream().map(n -> n.neuron()).toList();
+      assertThat(skipped).contains("1:5");
+      assertThat(view.progress().states().get("done") + skipped.size()).isEqualTo(24);
+      Path sae = dir.resolve("store/saes/res-1");
+      DatasetSubject subject =
+          DatasetSubject.fromJson(Files.readAllBytes(sae.resolve("subject.json")), "subject.json");
+      assertThat(subject.hook()).isEqualTo("blocks.1.hook_resid_pre");
+      assertThat(subject.width()).isEqualTo(24);
+      assertThat(subject.deadLatents())
+          .containsExactlyElementsOf(
+              skipped.stream().map(n -> Integer.parseInt(n.substring(2))).sorted().toList());
+      for (int latent = 0; latent < 24; latent++) {
+        boolean dead = subject.deadLatents().contains(latent);
+        assertThat(Files.exists(sae.resolve("collated-activations/1/" + latent + ".json")))
+            .as("record of latent %d", latent)
+            .isEqualTo(!dead);
+        assertThat(Files.exists(sae.resolve("explanations/1/" + latent + ".jsonl")))
+            .as("explanation of latent %d", latent)
+            .isEqualTo(!dead);
+      }
+      // The model's own dataset at the root is untouched; the run's records are at the root.
+      assertThat(dir.resolve("store/collated-activations")).doesNotExist();
+      assertThat(dir.resolve("store/runs/run-sae/spec.json")).exists();
+    }
+    try (ViewerServer viewer =
+        ViewerServer.start(
+            new ViewerStores(
+                List.of(
+                    new ViewerStores.Entry("ours", new ViewerService(store, Optional.empty())))),
+            "127.0.0.1",
+            0)) {
+      JsonNode info = get(viewer, "/api/viewer/info?store=1");
+      assertThat(info.get("unit").asText()).isEqualTo("latent");
+      assertThat(info.at("/subject/sae").asText()).isEqualTo("res-1");
+      JsonNode latent = get(viewer, "/api/viewer/neurons/1/0?store=1");
+      assertThat(latent.at("/files/collatedActivations/status").asText()).isEqualTo("ok");
+      assertThat(latent.at("/files/explanations/status").asText()).isEqualTo("ok");
+    }
   }
 }
