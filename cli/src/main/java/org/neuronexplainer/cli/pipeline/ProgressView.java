@@ -83,17 +83,19 @@ final class ProgressView {
     int done = st.getOrDefault("done", 0);
     int failed = st.getOrDefault("failed", 0);
     int working = st.getOrDefault("explaining", 0);
+    int skipped = st.getOrDefault("skipped", 0);
     int total = Math.max(1, s.neurons());
-    int filled = (int) Math.round(WIDTH * (double) (done + failed) / total);
+    int filled = (int) Math.round(WIDTH * (double) (done + failed + skipped) / total);
     String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
     return units(s.units())
         + String.format(
             Locale.ROOT,
-            "explain-and-score [%s] %d/%d done, %d failed, %d in progress, %.0f neurons/s%s",
+            "explain-and-score [%s] %d/%d done, %d failed, %s%d in progress, %.0f neurons/s%s",
             bar,
             done,
             s.neurons(),
             failed,
+            skipped == 0 ? "" : skipped + " skipped (dead), ",
             working,
             s.throughputPerSecond(),
             s.etaSeconds() == null || s.etaSeconds() == 0

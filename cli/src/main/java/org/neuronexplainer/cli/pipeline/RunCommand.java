@@ -37,6 +37,9 @@ import org.neuronexplainer.coordinator.runs.RunConflictException;
 import org.neuronexplainer.coordinator.runs.RunPlanner;
 import org.neuronexplainer.coordinator.runs.RunService;
 import org.neuronexplainer.coordinator.runs.RunView;
+import org.neuronexplainer.worker.capture.CheckpointException;
+import org.neuronexplainer.worker.capture.Checkpoints;
+import org.neuronexplainer.worker.capture.SaeFiles;
 import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.pipeline.BatchLoop;
 import org.neuronexplainer.worker.pipeline.BatchSettings;
@@ -311,6 +314,9 @@ public final class RunCommand implements Callable<Integer> {
           "store: " + storeDir + " (" + n + " synthetic neurons: invented data, not a model's)");
     }
     checkPlannable(spec, blobs, storeDir);
+    if (capturing) {
+      checkCheckpoints(spec);
+    }
     if (dryRun) {
       DryRun.print(
           spec,
@@ -372,6 +378,23 @@ public final class RunCommand implements Callable<Integer> {
       // A capture run's plan comes from the model (and SAE), a store run's from the store.
       throw new UserException(
           (spec.captures() ? "" : "--store " + storeDir + ": ") + e.getMessage(), 2);
+    }
+  }
+
+  /**
+   * Checks a capture run's model (and SAE) as the capture workers will load them, from their
+   * configs and the tensor files' headers: a missing or mis-shaped tensor is named before the
+   * broker starts, not when the first capture job fails.
+   */
+  private static void checkCheckpoints(RunSpec spec) {
+    CaptureRun capture = spec.capture();
+    try {
+      Checkpoints.check(Path.of(capture.model()));
+      if (capture.capturesSae()) {
+        SaeFiles.open(spec.sae(), Path.of(capture.sae())).checkWeights();
+      }
+    } catch (CheckpointException e) {
+      throw new UserException(e.getMessage(), 2);
     }
   }
 

@@ -34,15 +34,20 @@ final class Summary {
     RunProgress.Summary s = view.progress();
     int done = s.states().getOrDefault("done", 0);
     int failed = s.states().getOrDefault("failed", 0);
+    int skipped = s.states().getOrDefault("skipped", 0);
+    String unit = view.spec() != null && view.spec().sae() != null ? "latents" : "neurons";
     out.printf(
         Locale.ROOT,
-        "run %s %s: %d neurons done, %d failed in %.1f s (%.0f neurons/s)%n",
+        "run %s %s: %d %s done, %d failed%s in %.1f s (%.0f %s/s)%n",
         view.runId(),
         view.state(),
         done,
+        unit,
         failed,
+        skipped == 0 ? "" : ", " + skipped + " dead latents skipped (never active)",
         seconds,
-        (done + failed) / Math.max(seconds, 1e-9));
+        (done + failed) / Math.max(seconds, 1e-9),
+        unit);
     out.printf(
         Locale.ROOT,
         "mean score %s; LLM tokens %d prompt (%d cached) + %d completion, cost $%.4f%n",

@@ -31,6 +31,34 @@ public final class Checkpoints {
   }
 
   /**
+   * Checks a checkpoint directory as loading it would, from its config and the tensor files'
+   * headers alone (no weights read, no engine started): an unsupported architecture or setting, a
+   * missing or mis-shaped tensor.
+   *
+   * @return the checkpoint's config
+   * @throws CheckpointException naming the problem
+   */
+  public static SubjectConfig check(Path directory) {
+    String architecture = architecture(directory);
+    Path file = configFile(directory);
+    try (CheckpointTensors tensors = CheckpointTensors.open(directory)) {
+      switch (architecture) {
+        case "GPT2LMHeadModel" -> {
+          Gpt2Config config = Gpt2Config.read(file);
+          WeightShapes.check(config, tensors, directory.toString());
+          return config;
+        }
+        case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM" -> {
+          LlamaConfig config = LlamaConfig.read(file);
+          WeightShapes.check(config, tensors, directory.toString());
+          return config;
+        }
+        default -> throw unsupported(directory, architecture);
+      }
+    }
+  }
+
+  /**
    * The architecture a checkpoint declares: its {@code architectures} entry, or the one its {@code
    * model_type} implies; GPT-2 when it declares neither (as old GPT-2 configs do).
    *

@@ -41,19 +41,7 @@ final class SaeEncoder {
     int dSae = config.dSae();
     Compute float32 = new Compute(compute.engine(), compute.device(), DataType.FLOAT32);
     try (CheckpointTensors tensors = CheckpointTensors.openFile(files.weights())) {
-      check(tensors, where, "W_enc", dIn, dSae);
-      check(tensors, where, "b_enc", dSae);
-      check(tensors, where, "W_dec", dSae, dIn);
-      check(tensors, where, "b_dec", dIn);
-      String thresholdName = null;
-      if (config.architecture() == SaeConfig.Architecture.JUMPRELU) {
-        // Training checkpoints keep log(threshold); saved inference weights the threshold itself.
-        thresholdName = tensors.entry("threshold").isPresent() ? "threshold" : "log_threshold";
-        if (tensors.entry(thresholdName).isEmpty()) {
-          throw new CheckpointException(where + ": missing tensor threshold (a jumprelu SAE)");
-        }
-        check(tensors, where, thresholdName, dSae);
-      }
+      String thresholdName = checkTensors(files, tensors);
       TensorLoader loader = new TensorLoader(tensors, manager, float32);
       NDArray wEnc = loader.plain("W_enc");
       NDArray bEnc = loader.plain("b_enc");
@@ -70,6 +58,40 @@ final class SaeEncoder {
       }
       return new SaeEncoder(config, wEnc, bEnc, bDec, threshold);
     }
+  }
+
+  /**
+   * Checks that the SAE's weights file holds every tensor its config needs, in the shapes it
+   * implies, reading only the file's header; for a capture that must not start with a broken SAE.
+   *
+   * @throws CheckpointException naming the SAE and the missing or mis-shaped tensor
+   */
+  static void checkTensors(SaeFiles files) {
+    try (CheckpointTensors tensors = CheckpointTensors.openFile(files.weights())) {
+      checkTensors(files, tensors);
+    }
+  }
+
+  /** The checks of {@link #checkTensors(SaeFiles)}; returns the threshold's name for JumpReLU. */
+  private static String checkTensors(SaeFiles files, CheckpointTensors tensors) {
+    SaeConfig config = files.config();
+    String where = "SAE " + files.name() + " (" + files.weights() + ")";
+    int dIn = config.dIn();
+    int dSae = config.dSae();
+    check(tensors, where, "W_enc", dIn, dSae);
+    check(tensors, where, "b_enc", dSae);
+    check(tensors, where, "W_dec", dSae, dIn);
+    check(tensors, where, "b_dec", dIn);
+    if (config.architecture() != SaeConfig.Architecture.JUMPRELU) {
+      return null;
+    }
+    // Training checkpoints keep log(threshold); saved inference weights the threshold itself.
+    String thresholdName = tensors.entry("threshold").isPresent() ? "threshold" : "log_threshold";
+    if (tensors.entry(thresholdName).isEmpty()) {
+      throw new CheckpointException(where + ": missing tensor threshold (a jumprelu SAE)");
+    }
+    check(tensors, where, thresholdName, dSae);
+    return thresholdName;
   }
 
   private static void check(CheckpointTensors tensors, String where, String name, long... shape) {

@@ -63,4 +63,14 @@ public record SaeFiles(String name, Path directory, SaeConfig config) {
   public Path weights() {
     return directory.resolve(WEIGHTS);
   }
+
+  /**
+   * Checks, from the weights file's header alone, that it holds every tensor the config needs in
+   * the shapes it implies.
+   *
+   * @throws CheckpointException naming the SAE and the missing or mis-shaped tensor
+   */
+  public void checkWeights() {
+    SaeEncoder.checkTensors(this);
+  }
 }
