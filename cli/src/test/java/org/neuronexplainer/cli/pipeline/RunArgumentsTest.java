@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.worker.capture.Checkpoints;
+import org.neuronexplainer.worker.capture.RandomLlamaCheckpoint;
+import org.neuronexplainer.worker.capture.SaeFixture;
+import org.neuronexplainer.worker.capture.SubjectConfig;
+import org.neuronexplainer.worker.capture.safetensors.TensorDtype;
 import picocli.CommandLine;
 
 /**
@@ -69,6 +75,68 @@ class RunArgumentsTest {
     assertThat(err.toString().strip())
         .isEqualTo("run: --layers: '0-x' is not an index or a range like 0-9 (in '0-x')");
     assertNothingStarted();
+  }
+
+  @Test
+  void aCaptureOfABrokenCheckpointOrAnSaeThatDoesNotFitFailsAtOnceNamingIt() throws Exception {
+    Path model = dir.resolve("llama");
+    new RandomLlamaCheckpoint(
+            RandomLlamaCheckpoint.Variant.LLAMA,
+            2,
+            32,
+            48,
+            4,
+            2,
+            512,
+            64,
+            0.2,
+            1,
+            TensorDtype.F32,
+            1)
+        .write(model, Path.of("..").toAbsolutePath().resolve("examples/smoke-model"));
+    Path corpus = Files.writeString(dir.resolve("c.txt"), "some text to cut into excerpts");
+    String store = dir.resolve("store").toString();
+    String[] capture = {"run", "--store", store, "--corpus", corpus.toString(), "--model"};
+
+    Path config = model.resolve("config.json");
+    String good = Files.readString(config);
+    Files.writeString(
+        config, good.replace("\"num_hidden_layers\" : 2", "\"num_hidden_layers\" : 3"));
+    assertThat(execute(concat(capture, model.toString()))).isEqualTo(2);
+    assertThat(err.toString()).contains("missing tensor model.layers.2.");
+    Files.writeString(config, good.replace("LlamaForCausalLM", "GemmaForCausalLM"));
+    assertThat(execute(concat(capture, model.toString()))).isEqualTo(2);
+    assertThat(err.toString()).contains("GemmaForCausalLM");
+    Files.writeString(config, good);
+
+    SubjectConfig shape = Checkpoints.check(model);
+    Path wide =
+        SaeFixture.random("standard", "blocks.1.hook_resid_pre", shape, 8, 1)
+            .write(dir.resolve("wide"));
+    Files.writeString(
+        wide.resolve("cfg.json"),
+        Files.readString(wide.resolve("cfg.json")).replace("\"d_in\" : 32", "\"d_in\" : 64"));
+    assertThat(execute(concat(capture, model.toString(), "--sae", wide.toString()))).isEqualTo(2);
+    assertThat(err.toString()).contains("reads 64-wide activations (d_in)", "32 wide");
+    Path late =
+        SaeFixture.random("standard", "blocks.5.hook_mlp_out", shape, 8, 1)
+            .write(dir.resolve("late"));
+    assertThat(execute(concat(capture, model.toString(), "--sae", late.toString()))).isEqualTo(2);
+    assertThat(err.toString()).contains("blocks.5.hook_mlp_out, but the model has layers 0..1");
+    Path broken =
+        SaeFixture.random("standard", "blocks.1.hook_resid_pre", shape, 8, 1)
+            .write(dir.resolve("broken"));
+    Files.writeString(broken.resolve("sae_weights.safetensors"), "not safetensors");
+    assertThat(execute(concat(capture, model.toString(), "--sae", broken.toString()))).isEqualTo(2);
+    assertThat(err.toString()).contains("broken").contains("sae_weights.safetensors");
+    assertThat(dir.resolve("store/runs")).doesNotExist();
+    assertNothingStarted();
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   @Test
