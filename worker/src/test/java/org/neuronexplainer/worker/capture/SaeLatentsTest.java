@@ -27,6 +27,8 @@ class SaeLatentsTest {
 
   private static Gpt2Model model;
   private static int[][] ids;
+  private static SubjectModel llama;
+  private static int[][] llamaIds;
 
   @TempDir static Path temp;
 
@@ -34,21 +36,55 @@ class SaeLatentsTest {
   static void load() {
     Path dir = Fixtures.hfGpt2Reference();
     model = Gpt2Model.load(dir, ComputeOptions.cpu());
+    ids = inputIds(dir);
+    llama = SubjectModel.load(Fixtures.hfLlamaReference(), ComputeOptions.cpu());
+    llamaIds = inputIds(Fixtures.hfLlamaReference());
+  }
+
+  /** The reference's {@code input_ids}. */
+  private static int[][] inputIds(Path dir) {
     try (SafetensorsFile reference =
         SafetensorsFile.open(dir.resolve("reference-activations.safetensors"))) {
       TensorEntry entry = reference.entry("input_ids").orElseThrow();
       long[] flat = reference.longs("input_ids");
       int cols = (int) entry.shape()[1];
-      ids = new int[(int) entry.shape()[0]][cols];
+      int[][] read = new int[(int) entry.shape()[0]][cols];
       for (int i = 0; i < flat.length; i++) {
-        ids[i / cols][i % cols] = Math.toIntExact(flat[i]);
+        read[i / cols][i % cols] = Math.toIntExact(flat[i]);
       }
+      return read;
     }
   }
 
   @AfterAll
   static void close() {
     model.close();
+    llama.close();
+  }
+
+  @ParameterizedTest(name = "Llama: {0} at {1}")
+  @CsvSource({
+    "standard, blocks.1.hook_resid_pre",
+    "jumprelu, blocks.0.hook_mlp_out",
+    "topk, blocks.1.hook_resid_post"
+  })
+  void aLlamaModelsLatentsAreTheEncoderAppliedToItsHookActivations(
+      String architecture, String hookName) {
+    SaeFixture fixture = SaeFixture.random(architecture, hookName, llama.config(), 48, 9);
+    Sae sae =
+        llama.loadSae(
+            SaeFiles.open(
+                "llama-" + architecture,
+                fixture.write(temp.resolve("llama-" + architecture + hookName))));
+    Hook hook = Hook.parse(hookName);
+    ForwardResult result =
+        llama.forward(
+            llamaIds,
+            new ForwardRequest(List.of(hook), List.of(sae), false),
+            new ActivationBuffers());
+    assertThat(result.latents(sae.name()).shape())
+        .containsExactly(llamaIds.length, llamaIds[0].length, 48);
+    assertMatches(fixture, result.hook(hook), result.latents(sae.name()));
   }
 
   @ParameterizedTest(name = "{0} at {1}")
