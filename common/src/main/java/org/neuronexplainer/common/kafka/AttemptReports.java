@@ -132,7 +132,12 @@ final class AttemptReports<J extends Job> {
   }
 
   static String reason(Throwable e) {
-    String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+    // The message is the reason users read; only an error without one is named by its kind.
+    String message = e.getMessage();
+    String text =
+        message == null || message.isBlank()
+            ? "an unexpected error without a message (" + e.getClass().getName() + ")"
+            : message;
     return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text;
   }
 }
