@@ -29,18 +29,13 @@ public final class Gpt2Model extends LoadedModel {
    */
   public static Gpt2Model load(Path directory, ComputeOptions options) {
     Gpt2Config config = Gpt2Config.read(Checkpoints.configFile(directory));
-    try (CheckpointTensors tensors = CheckpointTensors.open(directory)) {
-      WeightShapes.check(config, tensors, directory.toString());
-      Compute compute = Compute.of(options);
-      NDManager manager = NDManager.newBaseManager(compute.device(), Compute.ENGINE);
-      try {
-        return new Gpt2Model(
-            config, compute, manager, Gpt2Weights.load(tensors, config, manager, compute));
-      } catch (RuntimeException e) {
-        manager.close();
-        throw e;
-      }
-    }
+    return load(
+        directory,
+        options,
+        tensors -> WeightShapes.check(config, tensors, directory.toString()),
+        (tensors, compute, manager) ->
+            new Gpt2Model(
+                config, compute, manager, Gpt2Weights.load(tensors, config, manager, compute)));
   }
 
   @Override

@@ -30,18 +30,13 @@ public final class LlamaModel extends LoadedModel {
    */
   public static LlamaModel load(Path directory, ComputeOptions options) {
     LlamaConfig config = LlamaConfig.read(Checkpoints.configFile(directory));
-    try (CheckpointTensors tensors = CheckpointTensors.open(directory)) {
-      WeightShapes.check(config, tensors, directory.toString());
-      Compute compute = Compute.of(options);
-      NDManager manager = NDManager.newBaseManager(compute.device(), Compute.ENGINE);
-      try {
-        return new LlamaModel(
-            config, compute, manager, LlamaWeights.load(tensors, config, manager, compute));
-      } catch (RuntimeException e) {
-        manager.close();
-        throw e;
-      }
-    }
+    return load(
+        directory,
+        options,
+        tensors -> WeightShapes.check(config, tensors, directory.toString()),
+        (tensors, compute, manager) ->
+            new LlamaModel(
+                config, compute, manager, LlamaWeights.load(tensors, config, manager, compute)));
   }
 
   @Override

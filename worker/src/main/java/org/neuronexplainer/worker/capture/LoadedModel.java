@@ -4,12 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * What every architecture's model shares: the ownership of its native memory (one manager, freed on
@@ -37,6 +39,33 @@ abstract class LoadedModel implements SubjectModel {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  /** Builds a model of one architecture from its checked tensors, once the engine is up. */
+  interface Builder<M extends LoadedModel> {
+    M build(CheckpointTensors tensors, Compute compute, NDManager manager);
+  }
+
+  /**
+   * Opens a checkpoint's tensors, checks them with {@code check} before any native work, starts the
+   * engine and builds the model, whose device memory is freed again if building fails.
+   */
+  static <M extends LoadedModel> M load(
+      Path directory,
+      ComputeOptions options,
+      Consumer<CheckpointTensors> check,
+      Builder<M> builder) {
+    try (CheckpointTensors tensors = CheckpointTensors.open(directory)) {
+      check.accept(tensors);
+      Compute compute = Compute.of(options);
+      NDManager manager = NDManager.newBaseManager(compute.device(), Compute.ENGINE);
+      try {
+        return builder.build(tensors, compute, manager);
+      } catch (RuntimeException e) {
+        manager.close();
+        throw e;
+      }
+    }
   }
 
   /**
