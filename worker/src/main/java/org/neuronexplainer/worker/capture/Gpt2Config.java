@@ -1,9 +1,6 @@
 package org.neuronexplainer.worker.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -27,7 +24,6 @@ public record Gpt2Config(
 
   // Both names denote the tanh-approximated GELU of the original GPT-2 (docs/method.md section 10).
   private static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public Gpt2Config {
     positive("n_layer", layers);
@@ -71,15 +67,7 @@ public record Gpt2Config(
 
   /** Reads and checks {@code config.json}, rejecting settings this forward pass does not do. */
   public static Gpt2Config read(Path file) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new CheckpointException(file + " is not a JSON object");
-    }
+    JsonNode root = Checkpoints.readConfig(file);
     try {
       return parse(root);
     } catch (CheckpointException e) {

@@ -124,22 +124,11 @@ public final class Gpt2Tokenizer implements SubjectTokenizer {
   }
 
   /** The token's bytes; a special token's are its UTF-8 text. */
+  @Override
   public byte[] tokenBytes(int id) {
     checkId(id);
     byte[] bytes = ByteUnicode.decode(tokens[id]);
     return bytes != null ? bytes : tokens[id].getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** One token decoded alone, e.g. {@code " cat"}; a partial character becomes U+FFFD. */
-  @Override
-  public String tokenText(int id) {
-    return new String(tokenBytes(id), StandardCharsets.UTF_8);
-  }
-
-  /** The texts of a sequence's tokens, which join to the decoded sequence (see class doc). */
-  @Override
-  public List<String> tokenTexts(int[] ids) {
-    return Utf8Splitter.tokenTexts(ids, this::tokenBytes);
   }
 
   /** The text of a sequence of tokens. */

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -129,22 +128,13 @@ public final class HfTokenizer implements SubjectTokenizer {
   }
 
   /** The bytes the token stands for (see the class doc). */
+  @Override
   public byte[] tokenBytes(int id) {
     checkId(id);
     if (pieces.isPresent()) {
       return pieces.get().bytes(tokens[id]);
     }
     return open().decode(new long[] {id}, false).getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public String tokenText(int id) {
-    return new String(tokenBytes(id), StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public List<String> tokenTexts(int[] ids) {
-    return Utf8Splitter.tokenTexts(ids, this::tokenBytes);
   }
 
   /** The library's own decoding of a sequence, special tokens kept (its decoder steps all run). */

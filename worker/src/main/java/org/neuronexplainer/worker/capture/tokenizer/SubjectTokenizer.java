@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.capture.tokenizer;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
@@ -37,11 +38,21 @@ public interface SubjectTokenizer extends AutoCloseable {
   /** The ids of {@code text}, without any special tokens the tokenizer would add around it. */
   int[] encode(String text);
 
-  /** One token decoded alone, e.g. {@code " cat"}; a partial character becomes U+FFFD. */
-  String tokenText(int id);
+  /** The bytes the token stands for (of a special token, its UTF-8 text). */
+  byte[] tokenBytes(int id);
 
-  /** The texts of a sequence's tokens, which join to the decoded sequence. */
-  List<String> tokenTexts(int[] ids);
+  /** One token decoded alone, e.g. {@code " cat"}; a partial character becomes U+FFFD. */
+  default String tokenText(int id) {
+    return new String(tokenBytes(id), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The texts of a sequence's tokens, which join to the decoded sequence: a character split over
+   * tokens goes to the token that completes it.
+   */
+  default List<String> tokenTexts(int[] ids) {
+    return Utf8Splitter.tokenTexts(ids, this::tokenBytes);
+  }
 
   /** The text of a sequence of tokens. */
   default String decode(int[] ids) {
