@@ -159,6 +159,8 @@ class SubjectCaptureRunIT {
           .isNotBlank();
       JsonNode info = get(viewer, "/api/viewer/info");
       assertThat(info.get("unit").asText()).isEqualTo("neuron");
+      assertThat(info.at("/subject/architecture").asText()).isEqualTo("LlamaForCausalLM");
+      assertThat(info.at("/subject/width").asInt()).isEqualTo(48);
     }
     assertThat(Files.readString(dir.resolve("runs/run-llama/spec.json")))
         .contains(llama.toString());

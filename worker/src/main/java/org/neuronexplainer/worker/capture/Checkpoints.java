@@ -39,23 +39,31 @@ public final class Checkpoints {
    * @throws CheckpointException naming the problem
    */
   public static SubjectConfig check(Path directory) {
-    String architecture = architecture(directory);
-    Path file = configFile(directory);
+    SubjectConfig config = config(directory);
     try (CheckpointTensors tensors = CheckpointTensors.open(directory)) {
-      switch (architecture) {
-        case "GPT2LMHeadModel" -> {
-          Gpt2Config config = Gpt2Config.read(file);
-          WeightShapes.check(config, tensors, directory.toString());
-          return config;
-        }
-        case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM" -> {
-          LlamaConfig config = LlamaConfig.read(file);
-          WeightShapes.check(config, tensors, directory.toString());
-          return config;
-        }
-        default -> throw unsupported(directory, architecture);
+      if (config instanceof Gpt2Config gpt2) {
+        WeightShapes.check(gpt2, tensors, directory.toString());
+      } else {
+        WeightShapes.check((LlamaConfig) config, tensors, directory.toString());
       }
     }
+    return config;
+  }
+
+  /**
+   * A checkpoint's config, read and checked as loading it would (no tensors opened).
+   *
+   * @throws CheckpointException for a missing or unreadable config.json, an unsupported
+   *     architecture or setting
+   */
+  public static SubjectConfig config(Path directory) {
+    String architecture = architecture(directory);
+    Path file = configFile(directory);
+    return switch (architecture) {
+      case "GPT2LMHeadModel" -> Gpt2Config.read(file);
+      case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM" -> LlamaConfig.read(file);
+      default -> throw unsupported(directory, architecture);
+    };
   }
 
   /**

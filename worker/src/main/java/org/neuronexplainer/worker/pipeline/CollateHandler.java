@@ -25,6 +25,7 @@ import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.capture.CheckpointException;
 import org.neuronexplainer.worker.capture.Checkpoints;
 import org.neuronexplainer.worker.capture.SaeFiles;
+import org.neuronexplainer.worker.capture.SubjectConfig;
 import org.neuronexplainer.worker.capture.run.CaptureLayout;
 import org.neuronexplainer.worker.capture.run.RecordWriter;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
@@ -121,7 +122,9 @@ final class CollateHandler implements StageHandler<CollateJob> {
         written.add(new NeuronId(block.layer(), neuron));
       }
     }
-    if (capture.capturesSae() && !dataset.exists(DatasetSubject.KEY)) {
+    if (!capture.capturesSae()) {
+      RecordWriter.writeSubject(mlpSubject(capture, dir, manifest.excerpts()), dataset);
+    } else if (!dataset.exists(DatasetSubject.KEY)) {
       RecordWriter.writeSubject(saeSubject(spec, dir, manifest.excerpts()), dataset);
     }
     jobs.explainAndScore(spec, written);
@@ -130,6 +133,18 @@ final class CollateHandler implements StageHandler<CollateJob> {
     store.put(
         CaptureKeys.collated(runId, block), marker.toString().getBytes(StandardCharsets.UTF_8));
     return JobMetrics.NONE;
+  }
+
+  /** What a capture of MLP neurons holds: the model's, in every collate job the same record. */
+  private static DatasetSubject mlpSubject(CaptureRun capture, Path modelDir, int excerpts) {
+    SubjectConfig config;
+    try {
+      config = Checkpoints.config(modelDir);
+    } catch (CheckpointException e) {
+      throw new PermanentException("capture.model " + capture.model() + ": " + e.getMessage(), e);
+    }
+    return DatasetSubject.mlpNeurons(
+        capture.model(), config.architecture(), config.neurons(), excerpts);
   }
 
   /**
