@@ -154,10 +154,12 @@ public final class CaptureCommand implements Callable<Integer> {
         SubjectModel gpt2 =
             CaptureErrors.asUserErrors(() -> SubjectModel.load(modelDir, compute))) {
       SubjectConfig config = gpt2.config();
-      if (excerpt.context > config.positions()) {
+      int bos = tokenizer.bosId().isPresent() ? 1 : 0;
+      if (excerpt.context + bos > config.positions()) {
         throw new UserException(
             "--context "
                 + excerpt.context
+                + (bos == 0 ? "" : " (after the BOS token each excerpt starts with)")
                 + " is longer than the model's n_positions "
                 + config.positions());
       }

@@ -17,10 +17,15 @@ import java.util.stream.Stream;
  * @param saes the SAEs (loaded into the model that runs the pass) whose latents to copy out, each
  *     name once
  * @param logits also compute the logits (which runs every block)
+ * @param prefix leading positions of every sequence whose activations and latents are not handed
+ *     back (a BOS token run before each excerpt); the logits keep every position
  */
-public record ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits) {
+public record ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits, int prefix) {
 
   public ForwardRequest {
+    if (prefix < 0) {
+      throw new IllegalArgumentException("a prefix is 0 or more positions: " + prefix);
+    }
     hooks = List.copyOf(new TreeSet<>(hooks));
     saes = List.copyOf(saes);
     Set<String> names = new HashSet<>();
@@ -31,8 +36,17 @@ public record ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits) {
     }
   }
 
+  public ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits) {
+    this(hooks, saes, logits, 0);
+  }
+
   public ForwardRequest(List<Hook> hooks, boolean logits) {
     this(hooks, List.of(), logits);
+  }
+
+  /** This request with the first {@code positions} of each sequence left out of what comes back. */
+  public ForwardRequest withPrefix(int positions) {
+    return new ForwardRequest(hooks, saes, logits, positions);
   }
 
   /** The MLP neurons of {@code layers}. */

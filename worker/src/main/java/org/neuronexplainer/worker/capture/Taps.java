@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.capture;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -48,10 +49,15 @@ final class Taps {
    * Offers the activations at {@code hook}: copies them out if they were asked for, and the latents
    * of each SAE that reads them, encoded here on the device.
    */
-  void offer(Hook hook, NDArray activations) {
+  void offer(Hook hook, NDArray offered) {
     if (!wants(hook)) {
       return;
     }
+    // Positions of a prefix (a BOS before each excerpt) are run but not handed back.
+    NDArray activations =
+        request.prefix() == 0
+            ? offered
+            : offered.get(new NDIndex(":, {}:", request.prefix())).duplicate();
     for (Sae sae : request.saes()) {
       if (sae.hook().equals(hook)) {
         NDArray latents = sae.encoder().encode(activations);

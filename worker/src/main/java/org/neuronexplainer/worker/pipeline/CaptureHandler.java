@@ -110,6 +110,7 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
             neurons,
             settings(capture),
             capture.batch(),
+            tok.bosId(),
             (done, total, tokens) -> {
               metrics.capturedTokens(tokens - counted[0]);
               counted[0] = tokens;
@@ -196,12 +197,15 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
             "layer " + layer + " does not exist: the model has layers 0.." + (config.layers() - 1));
       }
     }
-    if (spec.capture().context() > config.positions()) {
+    int bos = tok.bosId().isPresent() ? 1 : 0;
+    if (spec.capture().context() + bos > config.positions()) {
       throw new PermanentException(
           "capture.context "
               + spec.capture().context()
-              + " is longer than the model's positions, "
-              + config.positions());
+              + (bos == 0 ? "" : " (after the BOS token each excerpt starts with)")
+              + " is longer than the model's "
+              + config.positions()
+              + " positions");
     }
     if (tok.vocabSize() > config.vocabSize()) {
       throw new PermanentException(

@@ -150,7 +150,15 @@ public final class Capture {
     }
     Map<CaptureUnit, LayerStats> stats =
         CaptureRunner.runUnits(
-            model, excerpts, shardIds, units, job.neurons(), job.settings(), job.batch(), progress);
+            model,
+            excerpts,
+            shardIds,
+            units,
+            job.neurons(),
+            job.settings(),
+            job.batch(),
+            tokenizer.bosId(),
+            progress);
     boolean partials = job.partialsOnly() || job.shards() > 1;
     int written = 0;
     Map<String, List<Integer>> dead = new LinkedHashMap<>();

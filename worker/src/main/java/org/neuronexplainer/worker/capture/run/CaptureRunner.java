@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
@@ -75,12 +76,41 @@ public final class CaptureRunner {
       CaptureSettings settings,
       int batch,
       CaptureProgress progress) {
+    return runUnits(
+        model, excerpts, shardIds, units, neurons, settings, batch, OptionalInt.empty(), progress);
+  }
+
+  /**
+   * The same capture with {@code bos}, where present, run before every excerpt: the model sees each
+   * excerpt as the start of a text, as its tokenizer feeds it, while the statistics and the records
+   * hold the excerpt's own tokens only (docs/method.md 2.3).
+   */
+  public static Map<CaptureUnit, LayerStats> runUnits(
+      SubjectModel model,
+      Excerpts excerpts,
+      int[] shardIds,
+      List<CaptureUnit> units,
+      int[] neurons,
+      CaptureSettings settings,
+      int batch,
+      OptionalInt bos,
+      CaptureProgress progress) {
     check(excerpts, settings, batch);
     int vocab = model.config().vocabSize();
     CompletableFuture<Map<CaptureUnit, LayerStats>> created =
         CompletableFuture.supplyAsync(
             () -> create(units, model, neurons, settings, vocab, shardIds));
-    stream(created, request(units), model, excerpts, shardIds, settings, batch, progress);
+    int[] prefix = bos.isPresent() ? new int[] {bos.getAsInt()} : new int[0];
+    stream(
+        created,
+        request(units).withPrefix(prefix.length),
+        prefix,
+        model,
+        excerpts,
+        shardIds,
+        settings,
+        batch,
+        progress);
     return ready(created);
   }
 
@@ -146,6 +176,7 @@ public final class CaptureRunner {
     stream(
         CompletableFuture.completedFuture(byUnit),
         request(byUnit.keySet()),
+        new int[0],
         model,
         excerpts,
         shardIds,
@@ -170,6 +201,7 @@ public final class CaptureRunner {
   private static void stream(
       CompletableFuture<Map<CaptureUnit, LayerStats>> statsReady,
       ForwardRequest request,
+      int[] prefix,
       SubjectModel model,
       Excerpts excerpts,
       int[] shardIds,
@@ -200,7 +232,7 @@ public final class CaptureRunner {
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
           ActivationBuffers into = buffers[batchesRun++ % buffers.length];
-          ForwardResult result = model.forward(batchTokens, request, into);
+          ForwardResult result = model.forward(prefixed(prefix, batchTokens), request, into);
           long waitStart = System.nanoTime();
           statsPool.submit(ready(statsReady), batchIds, batchTokens, result);
           if (!overlap) {
@@ -216,6 +248,20 @@ public final class CaptureRunner {
         progress.statisticsWaited(System.nanoTime() - waitStart);
       }
     }
+  }
+
+  /** The sequences with {@code prefix} before each; themselves when it is empty. */
+  private static int[][] prefixed(int[] prefix, int[][] tokens) {
+    if (prefix.length == 0) {
+      return tokens;
+    }
+    int[][] out = new int[tokens.length][];
+    for (int i = 0; i < tokens.length; i++) {
+      out[i] = new int[prefix.length + tokens[i].length];
+      System.arraycopy(prefix, 0, out[i], 0, prefix.length);
+      System.arraycopy(tokens[i], 0, out[i], prefix.length, tokens[i].length);
+    }
+    return out;
   }
 
   /** The statistics once allocated; an error of the allocation (out of heap) is rethrown as is. */
