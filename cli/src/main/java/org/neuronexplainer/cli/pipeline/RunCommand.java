@@ -679,7 +679,13 @@ public final class RunCommand implements Callable<Integer> {
         if (json) {
           System.out.println(
               Summary.json(
-                  id, view.state(), view.status().reason(), view.progress(), seconds, storeDir));
+                  id,
+                  view.state(),
+                  view.status().reason(),
+                  view.progress(),
+                  seconds,
+                  storeDir,
+                  view.spec() == null ? "" : view.spec().dataset()));
           System.out.flush();
         }
         ended = view.status().state();

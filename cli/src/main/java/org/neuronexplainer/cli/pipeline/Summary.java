@@ -159,7 +159,8 @@ final class Summary {
       String reason,
       RunProgress.Summary s,
       double seconds,
-      Path store) {
+      Path store,
+      String dataset) {
     ObjectNode json = JSON.createObjectNode();
     json.put("runId", runId);
     json.put("state", state);
@@ -169,6 +170,7 @@ final class Summary {
     json.put("neurons", s.neurons());
     json.put("done", s.states().getOrDefault("done", 0));
     json.put("failed", s.states().getOrDefault("failed", 0));
+    json.put("skipped", s.states().getOrDefault("skipped", 0));
     if (s.meanScore() == null || !Double.isFinite(s.meanScore())) {
       json.putNull("meanScore");
     } else {
@@ -182,7 +184,7 @@ final class Summary {
     json.put(
         "results",
         store.toAbsolutePath().resolve(RunRecords.runExplanationsPrefix(runId)).toString());
-    json.put("view", store.toAbsolutePath().resolve("explanations").toString());
+    json.put("view", store.toAbsolutePath().resolve(dataset).resolve("explanations").toString());
     json.put("runRecords", store.toAbsolutePath().resolve("runs").resolve(runId).toString());
     return json.toString();
   }

@@ -97,7 +97,7 @@ class SummaryTest {
   void theJsonSummaryIsOneObjectWithCountsTokensCostAndPaths() throws Exception {
     Path store = Path.of("/tmp/store");
 
-    String line = Summary.json("run-1", "failed", null, progress(0.4321), 12.34567, store);
+    String line = Summary.json("run-1", "failed", null, progress(0.4321), 12.34567, store, "");
 
     assertThat(line).doesNotContain("\n");
     JsonNode json = new ObjectMapper().readTree(line);
@@ -116,12 +116,21 @@ class SummaryTest {
     assertThat(json.get("view").asText()).isEqualTo("/tmp/store/explanations");
     assertThat(json.get("runRecords").asText()).isEqualTo("/tmp/store/runs/run-1");
     assertThat(json.has("reason")).isFalse();
+    assertThat(json.get("skipped").asInt()).isZero();
+
+    JsonNode sae =
+        new ObjectMapper()
+            .readTree(
+                Summary.json("run-1", "succeeded", null, progress(0.5), 1, store, "saes/res-8/"));
+    assertThat(sae.get("view").asText()).isEqualTo("/tmp/store/saes/res-8/explanations");
+    assertThat(sae.get("runRecords").asText()).isEqualTo("/tmp/store/runs/run-1");
   }
 
   @Test
   void aPausedRunsJsonSummarySaysWhy() throws Exception {
     String line =
-        Summary.json("run-1", "paused", "budget of $1.00 reached", progress(0.5), 2, Path.of("/s"));
+        Summary.json(
+            "run-1", "paused", "budget of $1.00 reached", progress(0.5), 2, Path.of("/s"), "");
 
     JsonNode json = new ObjectMapper().readTree(line);
     assertThat(json.get("state").asText()).isEqualTo("paused");
@@ -130,7 +139,7 @@ class SummaryTest {
 
   @Test
   void anUndefinedMeanScoreIsNull() throws Exception {
-    String line = Summary.json("run-1", "succeeded", null, progress(null), 1, Path.of("/s"));
+    String line = Summary.json("run-1", "succeeded", null, progress(null), 1, Path.of("/s"), "");
 
     assertThat(new ObjectMapper().readTree(line).get("meanScore").isNull()).isTrue();
   }
