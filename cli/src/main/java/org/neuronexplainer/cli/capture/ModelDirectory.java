@@ -2,7 +2,7 @@ package org.neuronexplainer.cli.capture;
 
 import java.nio.file.Path;
 import org.neuronexplainer.cli.UserException;
-import org.neuronexplainer.worker.capture.hub.HubException;
+import org.neuronexplainer.common.hub.HubException;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
 
 /**

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.UserException;
-import org.neuronexplainer.worker.capture.hub.HubConfig;
+import org.neuronexplainer.common.hub.HubConfig;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
 
 class ModelDirectoryTest {

@@ -200,10 +200,7 @@ class StageRunnerTest {
     assertThat(letter.offset()).isZero();
     assertThat(letter.error()).startsWith("not JSON");
     assertThat(letter.runId()).isNull();
-    assertThat(handler.malformed)
-        .singleElement()
-        .asString()
-        .startsWith("not JSON");
+    assertThat(handler.malformed).singleElement().asString().startsWith("not JSON");
     assertThat(handler.runs.get()).isEqualTo(1);
     assertThat(events().get(events().size() - 1)).isInstanceOf(StageEvent.Succeeded.class);
   }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.hub.HubConfig;
 import org.neuronexplainer.common.messaging.CaptureJob;
 import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.messaging.LayerRange;
@@ -32,7 +33,6 @@ import org.neuronexplainer.common.storage.testing.ForwardingStore;
 import org.neuronexplainer.worker.capture.Fixtures;
 import org.neuronexplainer.worker.capture.Gpt2Config;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
-import org.neuronexplainer.worker.capture.hub.HubConfig;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
 

@@ -17,6 +17,10 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.neuronexplainer.common.hub.HubConfig;
+import org.neuronexplainer.common.hub.HubException;
+import org.neuronexplainer.common.hub.HubId;
+import org.neuronexplainer.common.hub.HubRequests;
 
 /**
  * Resolves a {@code --model} argument to a checkpoint directory: an existing directory is itself; a
@@ -36,15 +40,7 @@ public final class HubModelCache {
   private final PrintStream log;
 
   public HubModelCache(HubConfig config, PrintStream log, boolean tty) {
-    this(
-        config,
-        HttpClient.newBuilder()
-            // HubRequests follows redirects itself, to keep the token on the hub.
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(20))
-            .build(),
-        log,
-        tty);
+    this(config, HubRequests.client(Duration.ofSeconds(20)), log, tty);
   }
 
   HubModelCache(HubConfig config, HttpClient client, PrintStream log, boolean tty) {

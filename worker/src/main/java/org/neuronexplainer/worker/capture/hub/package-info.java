@@ -21,9 +21,9 @@
  *       without a lock or a request.
  * </ul>
  *
- * <p>Failure modes: every failure is a {@link org.neuronexplainer.worker.capture.hub.HubException}
- * whose message says what to do: offline (DNS, refused or timed-out connection) points to {@code
- * --model DIR} and {@code HF_ENDPOINT}; 401/403 to {@code HF_TOKEN}; a missing repository or
- * required file is "no such model or file"; a cut-off or corrupt file asks for a retry.
+ * <p>Failure modes: every failure is a {@link org.neuronexplainer.common.hub.HubException} whose
+ * message says what to do: offline (DNS, refused or timed-out connection) points to {@code --model
+ * DIR} and {@code HF_ENDPOINT}; 401/403 to {@code HF_TOKEN}; a missing repository or required file
+ * is "no such model or file"; a cut-off or corrupt file asks for a retry.
  */
 package org.neuronexplainer.worker.capture.hub;

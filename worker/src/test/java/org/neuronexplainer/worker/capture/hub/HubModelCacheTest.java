@@ -21,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.hub.HubConfig;
+import org.neuronexplainer.common.hub.HubException;
+import org.neuronexplainer.common.hub.ScriptedHub;
 import org.neuronexplainer.worker.capture.CheckpointFixture;
 import org.neuronexplainer.worker.capture.Fixtures;
 
