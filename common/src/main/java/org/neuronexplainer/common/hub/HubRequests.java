@@ -36,7 +36,7 @@ public final class HubRequests {
    *
    * @param sha256 from X-Linked-Etag (the hub's redirect for an LFS file) or a 64-hex ETag
    */
-  public record Fetched(HttpResponse<InputStream> response, Optional<String> sha256) {}
+  public record Fetched<T>(HttpResponse<T> response, Optional<String> sha256) {}
 
   private final HubConfig config;
   private final HttpClient client;
@@ -67,21 +67,25 @@ public final class HubRequests {
     return URI.create(config.endpoint() + "/" + id.repo() + "/resolve/" + revision + "/" + file);
   }
 
-  /** GET {@code uri}, waiting at most two minutes for the response headers of each hop. */
-  public Fetched get(URI uri) throws IOException, InterruptedException {
-    return get(uri, Duration.ofMinutes(2));
+  /**
+   * GET {@code uri} as a stream, waiting at most two minutes for the response headers of each hop
+   * (not for the body of a large file).
+   */
+  public Fetched<InputStream> get(URI uri) throws IOException, InterruptedException {
+    return get(uri, Duration.ofMinutes(2), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /**
    * GET {@code uri}, following the hub's redirects.
    *
-   * @param timeout how long each hop may take to answer with its headers (not the body)
+   * @param timeout how long each hop may take to answer: until the headers for a stream, until the
+   *     whole body for a body read into memory
    */
-  public Fetched get(URI uri, Duration timeout) throws IOException, InterruptedException {
+  public <T> Fetched<T> get(URI uri, Duration timeout, HttpResponse.BodyHandler<T> body)
+      throws IOException, InterruptedException {
     Optional<String> sha = Optional.empty();
     for (int hop = 0; ; hop++) {
-      HttpResponse<InputStream> response =
-          client.send(request(uri, timeout), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<T> response = client.send(request(uri, timeout), body);
       if (sha.isEmpty()) {
         sha = sha256(response.headers());
       }
@@ -89,7 +93,9 @@ public final class HubRequests {
       if (!isRedirect(response.statusCode()) || location.isEmpty()) {
         return new Fetched(response, sha);
       }
-      response.body().close();
+      if (response.body() instanceof InputStream stream) {
+        stream.close();
+      }
       if (hop == MAX_REDIRECTS) {
         throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + uri);
       }

@@ -41,7 +41,7 @@ final class FileDownloader {
 
   /** Downloads {@code file} to {@code target}; false when the repository has no such file. */
   boolean download(HubId id, String file, Path target) {
-    HubRequests.Fetched fetched;
+    HubRequests.Fetched<InputStream> fetched;
     try {
       fetched = requests.get(requests.uri(id, file));
     } catch (IOException e) {
