@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.neuronexplainer.common.hub.HubException;
 import org.neuronexplainer.common.hub.HubId;
+import org.neuronexplainer.common.hub.HubSaeRef;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.worker.capture.CheckpointException;
@@ -62,6 +63,28 @@ public final class SubjectModels implements AutoCloseable {
       return hub.resolve(model);
     } catch (HubException e) {
       throw new RetryableException("capture.model " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The directory of a run's SAE: a directory as itself, an SAE on the hub ({@code
+   * hf:owner/name/folder}) from the cache (downloaded on first use). A malformed reference fails
+   * the job for good; a failed download is retried.
+   */
+  Path saeDirectory(String sae) {
+    if (!HubSaeRef.isRef(sae)) {
+      return Path.of(sae);
+    }
+    HubSaeRef ref;
+    try {
+      ref = HubSaeRef.parse(sae);
+    } catch (IllegalArgumentException e) {
+      throw new PermanentException("capture.sae " + sae + ": " + e.getMessage(), e);
+    }
+    try {
+      return hub.download(ref);
+    } catch (HubException e) {
+      throw new RetryableException("capture.sae " + sae + ": " + e.getMessage(), e);
     }
   }
 
