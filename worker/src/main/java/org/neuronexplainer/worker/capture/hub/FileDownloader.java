@@ -39,13 +39,23 @@ final class FileDownloader {
     this.tty = tty;
   }
 
-  /** Downloads {@code file} to {@code target}; false when the repository has no such file. */
+  /** Downloads {@code file} of a model to {@code target}; false when the repository lacks it. */
   boolean download(HubId id, String file, Path target) {
+    return download(id, file, target, "--model");
+  }
+
+  /**
+   * Downloads {@code file} to {@code target}; false when the repository has no such file.
+   *
+   * @param flag the option that takes a directory instead ({@code --model}, {@code --sae}), for the
+   *     message when the hub cannot be reached
+   */
+  boolean download(HubId id, String file, Path target, String flag) {
     HubRequests.Fetched<InputStream> fetched;
     try {
       fetched = requests.get(requests.uri(id, file));
     } catch (IOException e) {
-      throw offline(id, e);
+      throw offline(id, flag, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubException("interrupted while downloading " + id, e);
@@ -138,7 +148,7 @@ final class FileDownloader {
         cause);
   }
 
-  private HubException offline(HubId id, IOException e) {
+  private HubException offline(HubId id, String flag, IOException e) {
     return new HubException(
         "cannot download "
             + id
@@ -146,8 +156,11 @@ final class FileDownloader {
             + config.endpoint()
             + ": "
             + HubRequests.reason(e)
-            + ". This machine may be offline: download the model elsewhere and pass its directory"
-            + " with --model DIR, or set HF_ENDPOINT to a mirror",
+            + ". This machine may be offline: download "
+            + (flag.equals("--sae") ? "the SAE" : "the model")
+            + " elsewhere and pass its directory with "
+            + flag
+            + " DIR, or set HF_ENDPOINT to a mirror",
         e);
   }
 }

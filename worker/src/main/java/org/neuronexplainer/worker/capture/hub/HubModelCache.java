@@ -195,7 +195,8 @@ public final class HubModelCache {
     deleteLeftoverParts(dir);
     for (String file : new String[] {SAE_CONFIG, SAE_WEIGHTS}) {
       Path target = dir.resolve(file);
-      if (!Files.exists(target) && !downloader.download(sae.id(), sae.file(file), target)) {
+      if (!Files.exists(target)
+          && !downloader.download(sae.id(), sae.file(file), target, "--sae")) {
         throw new HubException(
             "no such SAE or file: "
                 + sae.id()
