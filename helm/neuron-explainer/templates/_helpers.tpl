@@ -158,9 +158,19 @@ Rendered once, from the ConfigMap.
 {{/* Call with (dict "root" $ "llm" true|false): only pods that call the LLM get its key. */}}
 {{- define "ne.env" -}}
 {{- $llm := .llm }}
+{{- $hub := .hub }}
 {{- with .root }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ .Values.javaOptions | quote }}
+{{- if and $hub .Values.secrets.hub.name }}
+# Gated or private hub models and SAEs: the coordinator reads their configs, capture and collate
+# download them.
+- name: HF_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.hub.name }}
+      key: {{ .Values.secrets.hub.key }}
+{{- end }}
 {{- if and $llm .Values.secrets.llm.name }}
 - name: {{ include "ne.llmKeyVariable" . }}
   valueFrom:

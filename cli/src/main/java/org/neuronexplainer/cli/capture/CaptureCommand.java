@@ -54,13 +54,18 @@ import picocli.CommandLine.Spec;
       "store, with its subject.json, under its hook's layer. Latents never active over",
       "the corpus get no record; subject.json lists them. --neurons picks latents. A",
       "sharded capture (--shard, --partials-only) reads one SAE per run; collate it",
-      "with `collate --sae NAME`.",
+      "with `collate --sae NAME`. An SAE on the Hugging Face hub is given as",
+      "hf:owner/repo/folder[@revision] (the folder holding cfg.json and",
+      "sae_weights.safetensors), downloaded once into the cache beside hub models and",
+      "named after its folder unless NAME= is given.",
       "",
       "Example:",
       "  neuron-explainer capture --model ./gpt2 --corpus webtext.jsonl --out ./store \\",
       "      --max-excerpts 50000 --layers 0-5",
       "  neuron-explainer capture --model ./gpt2 --sae res-8=./saes/blocks.8.hook_resid_pre \\",
       "      --corpus webtext.jsonl --out ./store",
+      "  neuron-explainer capture --model gpt2 --corpus webtext.jsonl --out ./store \\",
+      "      --sae hf:jbloom/GPT2-Small-SAEs-Reloaded/blocks.8.hook_resid_pre",
       ""
     })
 public final class CaptureCommand implements Callable<Integer> {
@@ -102,10 +107,11 @@ public final class CaptureCommand implements Callable<Integer> {
 
   @Option(
       names = "--sae",
-      paramLabel = "[NAME=]DIR",
+      paramLabel = "[NAME=]DIR|hf:REPO/FOLDER",
       description =
-          "An SAE directory in SAELens' layout, named NAME or after the directory; repeatable."
-              + " Captures its latents instead of the MLP neurons.")
+          "An SAE directory in SAELens' layout, or an SAE on the hub as"
+              + " hf:owner/repo/folder[@revision], named NAME or after the (last) folder;"
+              + " repeatable. Captures its latents instead of the MLP neurons.")
   List<String> saes;
 
   @Option(names = "--shard", paramLabel = "i/n", defaultValue = "0/1", description = "Shard.")
@@ -291,7 +297,8 @@ public final class CaptureCommand implements Callable<Integer> {
     for (String argument : saes) {
       SaeFiles sae;
       try {
-        sae = CaptureErrors.asUserErrors(() -> SaeFiles.parse(argument));
+        sae =
+            CaptureErrors.asUserErrors(() -> SaeFiles.parse(argument, ModelDirectory::requireSae));
       } catch (IllegalArgumentException e) {
         throw new UserException("--sae " + argument + ": " + e.getMessage());
       }

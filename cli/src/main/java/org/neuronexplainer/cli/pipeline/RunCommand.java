@@ -19,6 +19,7 @@ import org.neuronexplainer.cli.capture.SmokeModel;
 import org.neuronexplainer.cli.explain.LlmOptions;
 import org.neuronexplainer.cli.pipeline.broker.LocalKafkaBroker;
 import org.neuronexplainer.common.config.Env;
+import org.neuronexplainer.common.hub.HubSaeRef;
 import org.neuronexplainer.common.kafka.KafkaClients;
 import org.neuronexplainer.common.kafka.KafkaConfig;
 import org.neuronexplainer.common.kafka.RunnerSettings;
@@ -238,6 +239,19 @@ public final class RunCommand implements Callable<Integer> {
     return captureOptions.toCapture(model, corpus);
   }
 
+  /**
+   * The spec with an SAE on the hub downloaded first and named by its local copy, as the model is:
+   * this process plans and captures from them, with no further request to the hub.
+   */
+  private static RunSpec localSae(RunSpec spec) {
+    CaptureRun capture = spec.capture();
+    if (capture == null || !capture.capturesSae() || !HubSaeRef.isRef(capture.sae())) {
+      return spec;
+    }
+    Path dir = ModelDirectory.requireSae(capture.sae());
+    return spec.withCapture(capture.withSae(dir.toAbsolutePath().toString()));
+  }
+
   /** The bounds of {@code run}'s waits, from the environment. */
   record Waits(Duration start, Duration stall) {
     static Waits fromEnv(Map<String, String> env) {
@@ -292,7 +306,7 @@ public final class RunCommand implements Callable<Integer> {
     String id =
         runSpec.runId() != null ? runSpec.runId() : RunService.newRunId(System.currentTimeMillis());
     // Checked before anything starts, as the LLM settings are.
-    RunSpec spec = simulatedBy(runSpec.spec(id, llmModel, captureRun), llmConfig);
+    RunSpec spec = localSae(simulatedBy(runSpec.spec(id, llmModel, captureRun), llmConfig));
     Path storeDir = store != null ? store : home.resolve(capturing ? "capture-store" : "store");
     BlobStore blobs = new LocalDirectoryStore(storeDir.toAbsolutePath());
     if (capturing) {

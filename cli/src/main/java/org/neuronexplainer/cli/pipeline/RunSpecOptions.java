@@ -6,6 +6,7 @@ import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.explain.PromptOptions;
 import org.neuronexplainer.common.dataset.DatasetSubject;
+import org.neuronexplainer.common.hub.HubSaeRef;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.PublishPolicy;
 import org.neuronexplainer.common.run.RunSpec;
@@ -78,13 +79,14 @@ public final class RunSpecOptions {
 
   @Option(
       names = "--sae",
-      paramLabel = "[NAME=]DIR|NAME",
+      paramLabel = "[NAME=]DIR|[NAME=]hf:REPO/FOLDER|NAME",
       description =
           "explain a sparse autoencoder's latents instead of the model's MLP neurons. With a"
               + " capture (--capture, --model): the SAE's directory (SAELens layout: cfg.json,"
-              + " sae_weights.safetensors), named NAME or after the directory; its latents are"
-              + " captured at its hook into the store's folder saes/NAME/. Without a capture:"
-              + " the NAME of an SAE already captured there.")
+              + " sae_weights.safetensors) or an SAE on the hub as"
+              + " hf:owner/repo/folder[@revision], named NAME or after the (last) folder; its"
+              + " latents are captured at its hook into the store's folder saes/NAME/. Without a"
+              + " capture: the NAME of an SAE already captured there.")
   String sae;
 
   @Option(
@@ -223,7 +225,8 @@ public final class RunSpecOptions {
    * What {@code --sae} names: the SAE's name, and its directory when the run captures.
    *
    * @param directory absolute when it exists here (a local run's workers read it), else as given (a
-   *     coordinator elsewhere reads it); null without a capture
+   *     coordinator elsewhere reads it; an SAE on the hub, {@code hf:...}, always as given); null
+   *     without a capture
    */
   record SaeFlag(String name, String directory) {
     static SaeFlag parse(String value, boolean capturing) {
@@ -244,6 +247,15 @@ public final class RunSpecOptions {
       }
       if (path.isEmpty()) {
         throw new UserException("--sae " + value + ": no SAE directory given", 2);
+      }
+      if (HubSaeRef.isRef(path)) {
+        // As given: whoever captures (this process for `run`, the workers) downloads it.
+        try {
+          HubSaeRef ref = HubSaeRef.parse(path);
+          return new SaeFlag(checked(name == null ? ref.defaultName() : name, value), path);
+        } catch (IllegalArgumentException e) {
+          throw new UserException("--sae " + value + ": " + e.getMessage(), 2);
+        }
       }
       Path dir = Path.of(path);
       if (name == null) {

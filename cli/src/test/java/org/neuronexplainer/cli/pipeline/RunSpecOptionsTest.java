@@ -91,6 +91,22 @@ class RunSpecOptionsTest {
     assertThat(named.sae()).isEqualTo("mine");
     assertThat(named.capture().sae()).as("not here: as given").isEqualTo("/far/away");
 
+    String ref = "hf:jbloom/GPT2-Small-SAEs-Reloaded/blocks.8.hook_resid_pre";
+    RunSpec fromHub =
+        new ObjectMapper()
+            .readValue(
+                submit("--run-id", "s-6", "--model", "gpt2", "--corpus", "c.txt", "--sae", ref)
+                    .body()
+                    .toString(),
+                RunSpec.class);
+    assertThat(fromHub.sae()).isEqualTo("blocks.8.hook_resid_pre");
+    assertThat(fromHub.capture().sae()).as("the workers download it").isEqualTo(ref);
+    assertThatThrownBy(
+            () ->
+                submit("--run-id", "s-7", "--model", "m", "--corpus", "c", "--sae", "hf:gpt2")
+                    .body())
+        .hasMessageContaining("owner/repository");
+
     RunSpec overStore =
         new ObjectMapper()
             .readValue(

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
  * settings (docs/method.md 1.4 and 2.1), and how the work is cut for the pipeline. A zero (or a
  * missing field in the stored JSON) takes the default, so older and shorter specs read the same.
  *
- * @param model a GPT-2 checkpoint directory (readable by the coordinator and the capture workers)
- *     or a hub id such as {@code gpt2}
+ * @param model a checkpoint directory (readable by the coordinator and the capture workers) or a
+ *     hub id such as {@code gpt2} or {@code meta-llama/Llama-3.2-1B} (the coordinator reads its
+ *     {@code config.json} from the hub, the workers download it)
  * @param corpus corpus files ({@code .jsonl} with a {@code text} field, or plain UTF-8 text), as
  *     paths the capture workers can read, or {@code store:KEY} for a file in the run's store
  * @param context tokens per excerpt, default 64
@@ -36,11 +37,12 @@ import java.util.function.Consumer;
  *     pool). Unlike the other fields, a missing value (null) takes the default, not a zero
  * @param quantiles how the quantile buckets are sampled: {@code one-pass} (the default; the only
  *     mode pipeline runs support, see {@link #requirePipelineQuantiles}) or {@code two-pass}
- * @param sae a sparse autoencoder's directory (SAELens layout) whose latents the run captures and
- *     explains instead of the model's MLP neurons, as a path the coordinator and the capture
- *     workers can read; null (absent in older specs) for the MLP neurons. The run's store is then
- *     the SAE's dataset (a store's {@code saes/{name}/} folder): its latents are written at that
- *     store's root, under the SAE's hook layer
+ * @param sae a sparse autoencoder (SAELens layout) whose latents the run captures and explains
+ *     instead of the model's MLP neurons: a directory the coordinator and the capture workers can
+ *     read, or an SAE on the hub as {@code hf:owner/name/folder[@revision]} (the coordinator reads
+ *     its {@code cfg.json} from the hub, the workers download it); null (absent in older specs) for
+ *     the MLP neurons. The run's store is then the SAE's dataset (a store's {@code saes/{name}/}
+ *     folder): its latents are written at that store's root, under the SAE's hook layer
  */
 public record CaptureRun(
     String model,
@@ -260,7 +262,10 @@ public record CaptureRun(
     return with(d -> d.quantiles = quantiles);
   }
 
-  /** These settings capturing the latents of the SAE in directory {@code sae}, null for none. */
+  /**
+   * These settings capturing the latents of the SAE in directory {@code sae} (or on the hub, {@code
+   * hf:...}), null for none.
+   */
   public CaptureRun withSae(String sae) {
     return with(d -> d.sae = sae);
   }

@@ -7,14 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.neuronexplainer.common.hub.HubConfigFiles;
+import org.neuronexplainer.common.hub.HubException;
+import org.neuronexplainer.common.hub.HubId;
 
 /**
  * The numbers of a subject model that planning needs: its layers, the MLP neurons per layer, and
  * the residual stream's width ({@code hidden}, which an SAE's input must have; 0 when unknown).
  * Read from the checkpoint's {@code config.json} (the coordinator never loads weights): GPT-2's
  * {@code n_layer} and {@code n_inner}, or a Llama-family model's {@code num_hidden_layers} and
- * {@code intermediate_size}. Or, for the GPT-2 hub ids, from their published configs, so a run can
- * name {@code gpt2-xl} without the coordinator downloading it.
+ * {@code intermediate_size}. For a hub id, the file is read from the hub (never the weights), once
+ * per process; the GPT-2 ids need no request: their published configs are built in.
  */
 public record ModelShape(int layers, int neurons, int hidden) {
 
@@ -35,32 +40,65 @@ public record ModelShape(int layers, int neurons, int hidden) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * The shape of a checkpoint directory or known hub id.
+   * The shape of a checkpoint directory or hub id, a hub id's config read from the hub the
+   * environment names ({@code HF_ENDPOINT}, {@code HF_TOKEN}).
    *
    * @throws IllegalArgumentException naming the model and the problem
    */
   public static ModelShape of(String model) {
+    return of(model, PlanningHub::files);
+  }
+
+  /**
+   * The shape of a checkpoint directory, or of a hub id: the GPT-2 ids from their published configs
+   * (no request), any other from its {@code config.json} on {@code hub}.
+   *
+   * @throws IllegalArgumentException naming the model and the problem; for a hub id the endpoint
+   *     too, and what to do (a token for a gated model, a directory, a mirror)
+   */
+  public static ModelShape of(String model, Supplier<HubConfigFiles> hub) {
     Path dir = Path.of(model);
     if (Files.isDirectory(dir)) {
       return read(dir.resolve("config.json"));
     }
+    ModelShape known = gpt2(model);
+    if (known != null) {
+      return known;
+    }
+    Optional<HubId> id = HubId.parse(model);
+    if (id.isEmpty()) {
+      throw new IllegalArgumentException(
+          "capture.model "
+              + model
+              + ": no such directory here, and not a hub id like meta-llama/Llama-3.2-1B or"
+              + " owner/name@revision; give a checkpoint directory that the coordinator and the"
+              + " capture workers can read, or a hub id");
+    }
+    byte[] config;
+    try {
+      config = hub.get().read(id.get(), "config.json");
+    } catch (HubException e) {
+      throw new IllegalArgumentException(
+          "capture.model "
+              + model
+              + ": "
+              + e.getMessage()
+              + " (or give a checkpoint directory that the coordinator and the capture workers"
+              + " can read)",
+          e);
+    }
+    return parse(config, "config.json of " + id.get() + " on " + hub.get().config().endpoint());
+  }
+
+  /** A GPT-2 hub id's shape from the table, or null. */
+  private static ModelShape gpt2(String model) {
     String id = model.toLowerCase(Locale.ROOT);
     int at = id.indexOf('@');
     id = at < 0 ? id : id.substring(0, at);
     for (String owner : new String[] {"openai-community/", "distilbert/"}) {
       id = id.startsWith(owner) ? id.substring(owner.length()) : id;
     }
-    ModelShape known = HUB.get(id);
-    if (known == null) {
-      throw new IllegalArgumentException(
-          "capture.model "
-              + model
-              + ": no such directory here, and not one of the GPT-2 hub ids "
-              + HUB.keySet().stream().sorted().toList()
-              + "; give a checkpoint directory that the coordinator and the capture workers can"
-              + " read");
-    }
-    return known;
+    return HUB.get(id);
   }
 
   // The Llama-family architectures capture runs; their configs share these field names.
@@ -71,9 +109,25 @@ public record ModelShape(int layers, int neurons, int hidden) {
           "Qwen2ForCausalLM", "qwen2");
 
   private static ModelShape read(Path config) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(config);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "capture.model: cannot read " + config + " (" + e.getMessage() + ")", e);
+    }
+    return parse(bytes, config.toString());
+  }
+
+  /**
+   * Reads a model's {@code config.json}.
+   *
+   * @param config where it came from, for messages
+   */
+  private static ModelShape parse(byte[] bytes, String config) {
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(config));
+      root = JSON.readTree(bytes);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "capture.model: cannot read " + config + " (" + e.getMessage() + ")", e);

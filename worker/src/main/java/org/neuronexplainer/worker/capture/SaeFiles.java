@@ -2,7 +2,9 @@ package org.neuronexplainer.worker.capture;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import org.neuronexplainer.common.dataset.DatasetSubject;
+import org.neuronexplainer.common.hub.HubSaeRef;
 
 /**
  * A sparse autoencoder on disk in SAELens' layout, its settings read and its files found: {@code
@@ -22,19 +24,28 @@ public record SaeFiles(String name, Path directory, SaeConfig config) {
   }
 
   /**
-   * Reads {@code NAME=DIR} or {@code DIR} (then named after the directory).
+   * Reads {@code [NAME=]DIR} or {@code [NAME=]hf:owner/name/folder[@revision]}; without a name the
+   * SAE is named after its directory, or its folder on the hub.
    *
-   * @throws IllegalArgumentException for a malformed name
+   * @param locate the local directory of a location: a directory itself, an SAE on the hub its
+   *     downloaded copy ({@link org.neuronexplainer.worker.capture.hub.HubModelCache#resolveSae})
+   * @throws IllegalArgumentException for a malformed name or hub reference
    * @throws CheckpointException naming a missing directory, file or unsupported setting
    */
-  public static SaeFiles parse(String argument) {
+  public static SaeFiles parse(String argument, Function<String, Path> locate) {
     int equals = argument.indexOf('=');
+    String location = equals > 0 ? argument.substring(equals + 1) : argument;
+    String name;
     if (equals > 0) {
-      return open(argument.substring(0, equals), Path.of(argument.substring(equals + 1)));
+      name = argument.substring(0, equals);
+    } else if (HubSaeRef.isRef(location)) {
+      name = HubSaeRef.parse(location).defaultName();
+    } else {
+      Path fileName = Path.of(location).toAbsolutePath().normalize().getFileName();
+      name = fileName == null ? "" : fileName.toString();
     }
-    Path directory = Path.of(argument);
-    Path fileName = directory.toAbsolutePath().normalize().getFileName();
-    return open(fileName == null ? "" : fileName.toString(), directory);
+    DatasetSubject.checkSaeName(name);
+    return open(name, locate.apply(location));
   }
 
   /**

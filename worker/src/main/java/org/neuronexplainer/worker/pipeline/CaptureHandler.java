@@ -85,15 +85,18 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
     CaptureRun capture = capture(spec);
     Path dir = models.directory(capture.model());
     SubjectTokenizer tokenizer = models.tokenizer(dir);
-    return models.use(dir, capture.precision(), model -> capture(job, spec, model, tokenizer));
+    // An SAE on the hub is downloaded before the model is taken: the download holds no device.
+    Path saeDir = capture.capturesSae() ? models.saeDirectory(capture.sae()) : null;
+    return models.use(
+        dir, capture.precision(), model -> capture(job, spec, model, tokenizer, saeDir));
   }
 
   private JobMetrics capture(
-      CaptureJob job, RunSpec spec, SubjectModel model, SubjectTokenizer tok) {
+      CaptureJob job, RunSpec spec, SubjectModel model, SubjectTokenizer tok, Path saeDir) {
     String runId = spec.runId();
     CaptureRun capture = spec.capture();
     int[] layers = IntStream.rangeClosed(job.layers().first(), job.layers().last()).toArray();
-    List<CaptureUnit> units = units(spec, model, layers);
+    List<CaptureUnit> units = units(spec, model, layers, saeDir);
     int width = units.get(0).width(model.config());
     int[] neurons = check(spec, model.config(), tok, layers, width);
     CorpusShards.Manifest manifest = CorpusShards.prepare(store, runId, capture, tok);
@@ -129,14 +132,15 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
    * What the job captures: the MLP neurons of its layers, or, in an SAE run, the latents of the
    * run's SAE, loaded into the model (which owns it from then on) and read at its hook.
    */
-  private static List<CaptureUnit> units(RunSpec spec, SubjectModel model, int[] layers) {
+  private static List<CaptureUnit> units(
+      RunSpec spec, SubjectModel model, int[] layers, Path saeDir) {
     CaptureRun capture = spec.capture();
     if (!capture.capturesSae()) {
       return Arrays.stream(layers).<CaptureUnit>mapToObj(CaptureUnit.MlpLayer::new).toList();
     }
     Sae sae;
     try {
-      sae = model.loadSae(SaeFiles.open(spec.sae(), Path.of(capture.sae())));
+      sae = model.loadSae(SaeFiles.open(spec.sae(), saeDir));
     } catch (CheckpointException | IllegalArgumentException e) {
       throw new PermanentException("capture.sae " + capture.sae() + ": " + e.getMessage(), e);
     }

@@ -125,7 +125,8 @@ final class CollateHandler implements StageHandler<CollateJob> {
     if (!capture.capturesSae()) {
       RecordWriter.writeSubject(mlpSubject(capture, dir, manifest.excerpts()), dataset);
     } else if (!dataset.exists(DatasetSubject.KEY)) {
-      RecordWriter.writeSubject(saeSubject(spec, dir, manifest.excerpts()), dataset);
+      Path saeDir = models.saeDirectory(capture.sae());
+      RecordWriter.writeSubject(saeSubject(spec, dir, saeDir, manifest.excerpts()), dataset);
     }
     jobs.explainAndScore(spec, written);
     ObjectNode marker = JSON.createObjectNode().put("neurons", written.size());
@@ -151,11 +152,11 @@ final class CollateHandler implements StageHandler<CollateJob> {
    * What an SAE run's dataset holds, written by its first collate job; the coordinator fills in the
    * dead latents of every block once all are collated.
    */
-  private static DatasetSubject saeSubject(RunSpec spec, Path modelDir, int excerpts) {
+  private static DatasetSubject saeSubject(RunSpec spec, Path modelDir, Path saeDir, int excerpts) {
     CaptureRun capture = spec.capture();
     SaeFiles sae;
     try {
-      sae = SaeFiles.open(spec.sae(), Path.of(capture.sae()));
+      sae = SaeFiles.open(spec.sae(), saeDir);
     } catch (CheckpointException e) {
       throw new PermanentException("capture.sae " + capture.sae() + ": " + e.getMessage(), e);
     }

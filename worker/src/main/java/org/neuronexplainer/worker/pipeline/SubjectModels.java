@@ -5,14 +5,15 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.neuronexplainer.common.hub.HubException;
+import org.neuronexplainer.common.hub.HubId;
+import org.neuronexplainer.common.hub.HubSaeRef;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.worker.capture.CheckpointException;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.Precision;
 import org.neuronexplainer.worker.capture.SubjectModel;
-import org.neuronexplainer.worker.capture.hub.HubException;
-import org.neuronexplainer.worker.capture.hub.HubId;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
 import org.neuronexplainer.worker.capture.safetensors.SafetensorsException;
 import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
@@ -62,6 +63,28 @@ public final class SubjectModels implements AutoCloseable {
       return hub.resolve(model);
     } catch (HubException e) {
       throw new RetryableException("capture.model " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The directory of a run's SAE: a directory as itself, an SAE on the hub ({@code
+   * hf:owner/name/folder}) from the cache (downloaded on first use). A malformed reference fails
+   * the job for good; a failed download is retried.
+   */
+  Path saeDirectory(String sae) {
+    if (!HubSaeRef.isRef(sae)) {
+      return Path.of(sae);
+    }
+    HubSaeRef ref;
+    try {
+      ref = HubSaeRef.parse(sae);
+    } catch (IllegalArgumentException e) {
+      throw new PermanentException("capture.sae " + sae + ": " + e.getMessage(), e);
+    }
+    try {
+      return hub.download(ref);
+    } catch (HubException e) {
+      throw new RetryableException("capture.sae " + sae + ": " + e.getMessage(), e);
     }
   }
 

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.hub.HubConfig;
+import org.neuronexplainer.common.hub.ScriptedHub;
 import org.neuronexplainer.common.messaging.CaptureJob;
 import org.neuronexplainer.common.messaging.JobHeader;
 import org.neuronexplainer.common.messaging.LayerRange;
@@ -31,8 +33,8 @@ import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.common.storage.testing.ForwardingStore;
 import org.neuronexplainer.worker.capture.Fixtures;
 import org.neuronexplainer.worker.capture.Gpt2Config;
+import org.neuronexplainer.worker.capture.SaeFixture;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
-import org.neuronexplainer.worker.capture.hub.HubConfig;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
 
@@ -177,5 +179,66 @@ class CaptureHandlerTest {
     assertThatThrownBy(() -> handler(inner, perLayer / 2).run(job))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("one layer alone does not fit");
+  }
+
+  @Test
+  void anSaeOnTheHubIsDownloadedOnceAndCaptured() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    Gpt2Config config = Gpt2Config.read(Fixtures.hfGpt2Reference().resolve("config.json"));
+    SaeFixture.random("standard", "blocks.1.hook_resid_pre", config, 16, 5)
+        .write(repo.resolve("blocks.1.hook_resid_pre"));
+    String ref = "hf:someone/tiny-saes/blocks.1.hook_resid_pre";
+    try (ScriptedHub hub = new ScriptedHub().serve("someone/tiny-saes", repo);
+        SubjectModels fromHub =
+            new SubjectModels(
+                new HubModelCache(
+                    new HubConfig(hub.endpoint(), Optional.empty(), dir.resolve("cache")),
+                    new PrintStream(OutputStream.nullOutputStream()),
+                    false),
+                "cpu",
+                new WorkerMetrics(registry))) {
+      RunRecords records = new RunRecords(inner);
+      CaptureJob mlp = submit(records);
+      RunSpec spec = records.spec(RUN).orElseThrow();
+      records.putSpec(
+          new RunSpec(RUN, null, null, "0-9", null, null, null, null, 1)
+              .withSae("blocks.1.hook_resid_pre")
+              .withCapture(spec.capture().withSae(ref)));
+      CaptureJob job =
+          new CaptureJob(
+              mlp.header(), new LayerRange(1, 1), 0, mlp.corpusShardKey(), mlp.partialsPrefix());
+      CaptureHandler handler =
+          new CaptureHandler(
+              records,
+              fromHub,
+              new WorkerMetrics(registry),
+              System::currentTimeMillis,
+              () -> Long.MAX_VALUE);
+
+      handler.run(job);
+      assertThat(inner.list(CaptureKeys.partialsPrefix(RUN))).hasSize(1);
+      Path cached = dir.resolve("cache/someone--tiny-saes/main/blocks.1.hook_resid_pre");
+      assertThat(cached.resolve("sae_weights.safetensors"))
+          .hasSameBinaryContentAs(repo.resolve("blocks.1.hook_resid_pre/sae_weights.safetensors"));
+      assertThat(hub.requests())
+          .contains(
+              "/someone/tiny-saes/resolve/main/blocks.1.hook_resid_pre/cfg.json",
+              "/cdn/someone/tiny-saes/resolve/main/blocks.1.hook_resid_pre/"
+                  + "sae_weights.safetensors");
+
+      int before = hub.requests().size();
+      inner.list(CaptureKeys.partialsPrefix(RUN)).forEach(inner::delete);
+      handler.run(job);
+      assertThat(inner.list(CaptureKeys.partialsPrefix(RUN))).hasSize(1);
+      assertThat(fromHub.saeDirectory(ref)).isEqualTo(cached);
+      assertThat(hub.requests()).as("served from the cache").hasSize(before);
+    }
+  }
+
+  @Test
+  void aMalformedHubReferenceFailsTheJobForGood() {
+    assertThatThrownBy(() -> models.saeDirectory("hf:no-owner"))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("capture.sae hf:no-owner");
   }
 }

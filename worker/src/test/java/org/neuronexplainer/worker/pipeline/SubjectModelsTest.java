@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neuronexplainer.worker.capture.hub.HubConfig;
+import org.neuronexplainer.common.hub.HubConfig;
 import org.neuronexplainer.worker.capture.hub.HubModelCache;
 import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import org.neuronexplainer.worker.capture.tokenizer.TinyTokenizers;

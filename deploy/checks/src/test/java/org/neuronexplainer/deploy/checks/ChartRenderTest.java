@@ -131,6 +131,42 @@ class ChartRenderTest {
   }
 
   @Test
+  void theHubTokenGoesToThoseThatReadTheHubAndTheEndpointToAll() {
+    List<Manifest> none = Chart.parse(Chart.templateDefaults());
+    assertThat(secretRef(named(none, "Deployment", "ne-neuron-explainer-coordinator"), "HF_TOKEN"))
+        .isNull();
+    assertThat(
+            named(none, "ConfigMap", "ne-neuron-explainer-config")
+                .at("/data/HF_ENDPOINT")
+                .isMissingNode())
+        .isTrue();
+
+    List<Manifest> all =
+        Chart.parse(
+            Chart.template(
+                List.of(),
+                Map.of(
+                    "secrets.hub.name", "hf-token",
+                    "config.hub.endpoint", "https://hub-mirror.example.com",
+                    "batcher.enabled", "true")));
+    // The coordinator plans from hub configs; capture and collate download models and SAEs.
+    for (String name :
+        List.of(
+            "ne-neuron-explainer-coordinator",
+            "ne-neuron-explainer-worker-gpu",
+            "ne-neuron-explainer-worker-cpu")) {
+      assertThat(secretRef(named(all, "Deployment", name), "HF_TOKEN"))
+          .as(name)
+          .isEqualTo("hf-token/HF_TOKEN");
+    }
+    assertThat(secretRef(named(all, "Deployment", "ne-neuron-explainer-batcher"), "HF_TOKEN"))
+        .isNull();
+    assertThat(
+            named(all, "ConfigMap", "ne-neuron-explainer-config").at("/data/HF_ENDPOINT").asText())
+        .isEqualTo("https://hub-mirror.example.com");
+  }
+
+  @Test
   void gpuAutoscalingStrimziConfigurationRendersEveryPiece() {
     List<Manifest> all = Chart.parse(Chart.template(Chart.GPU_VALUES));
 

@@ -4,15 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +13,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.neuronexplainer.common.hub.HubConfig;
+import org.neuronexplainer.common.hub.HubException;
+import org.neuronexplainer.common.hub.HubId;
+import org.neuronexplainer.common.hub.HubRequests;
 
 /**
  * Downloads one file of a hub repository into place: streamed to a temporary file next to the
@@ -42,68 +39,38 @@ final class FileDownloader {
     this.tty = tty;
   }
 
-  /** Downloads {@code file} to {@code target}; false when the repository has no such file. */
+  /** Downloads {@code file} of a model to {@code target}; false when the repository lacks it. */
   boolean download(HubId id, String file, Path target) {
-    HubRequests.Fetched fetched;
+    return download(id, file, target, "--model");
+  }
+
+  /**
+   * Downloads {@code file} to {@code target}; false when the repository has no such file.
+   *
+   * @param flag the option that takes a directory instead ({@code --model}, {@code --sae}), for the
+   *     message when the hub cannot be reached
+   */
+  boolean download(HubId id, String file, Path target, String flag) {
+    HubRequests.Fetched<InputStream> fetched;
     try {
-      fetched = requests.get(uri(id, file));
+      fetched = requests.get(requests.uri(id, file));
     } catch (IOException e) {
-      throw offline(id, e);
+      throw offline(id, flag, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubException("interrupted while downloading " + id, e);
     }
     HttpResponse<InputStream> response = fetched.response();
     try (InputStream body = response.body()) {
-      if (!checkStatus(id, file, response)) {
+      if (!requests.found(id, file, response)) {
         return false;
       }
       save(id, file, response, fetched.sha256(), body, target);
       return true;
     } catch (IOException e) {
       // Reading the body is handled in copy(); this is the local disk (temp file, rename).
-      throw new HubException("cannot save " + target + ": " + reason(e), e);
+      throw new HubException("cannot save " + target + ": " + HubRequests.reason(e), e);
     }
-  }
-
-  private URI uri(HubId id, String file) {
-    String revision = URLEncoder.encode(id.revision(), StandardCharsets.UTF_8);
-    return URI.create(config.endpoint() + "/" + id.repo() + "/resolve/" + revision + "/" + file);
-  }
-
-  private boolean checkStatus(HubId id, String file, HttpResponse<?> response) {
-    int status = response.statusCode();
-    // The hub answers 401 for a repository that does not exist (so as not to reveal private ones).
-    String errorCode = response.headers().firstValue("X-Error-Code").orElse("");
-    if (status == 200) {
-      return true;
-    }
-    if (errorCode.equals("RepositoryNotFound") || (status == 404 && file.equals("config.json"))) {
-      throw new HubException(
-          "no such model or file: "
-              + id
-              + " on "
-              + config.endpoint()
-              + " (if it is private or gated, set HF_TOKEN to a token with access)");
-    }
-    if (status == 404 || errorCode.equals("EntryNotFound")) {
-      return false;
-    }
-    if (status == 401 || status == 403) {
-      throw new HubException(
-          "access to "
-              + id
-              + " on "
-              + config.endpoint()
-              + " was refused (HTTP "
-              + status
-              + "): "
-              + (config.token().isPresent()
-                  ? "the token in HF_TOKEN is invalid or has no access to this model"
-                  : "the model may be gated or private: set HF_TOKEN to a token with access"));
-    }
-    throw new HubException(
-        "cannot download " + file + " of " + id + ": HTTP " + status + " from " + response.uri());
   }
 
   private void save(
@@ -176,47 +143,24 @@ final class FileDownloader {
             + bytes
             + (expected >= 0 ? " of " + expected : "")
             + " bytes"
-            + (cause == null ? "" : " (" + reason(cause) + ")")
+            + (cause == null ? "" : " (" + HubRequests.reason(cause) + ")")
             + "; nothing was kept: run again to retry",
         cause);
   }
 
-  private HubException offline(HubId id, IOException e) {
+  private HubException offline(HubId id, String flag, IOException e) {
     return new HubException(
         "cannot download "
             + id
             + " from "
             + config.endpoint()
             + ": "
-            + reason(e)
-            + ". This machine may be offline: download the model elsewhere and pass its directory"
-            + " with --model DIR, or set HF_ENDPOINT to a mirror",
+            + HubRequests.reason(e)
+            + ". This machine may be offline: download "
+            + (flag.equals("--sae") ? "the SAE" : "the model")
+            + " elsewhere and pass its directory with "
+            + flag
+            + " DIR, or set HF_ENDPOINT to a mirror",
         e);
-  }
-
-  /** A short reason; the JDK client often leaves the message of a refused connection empty. */
-  static String reason(Throwable e) {
-    // The JDK wraps a DNS failure in a ConnectException: look down the whole chain first.
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-        return "host not found (no DNS)";
-      }
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof HttpConnectTimeoutException) {
-        return "connection timed out";
-      }
-      if (t instanceof ConnectException) {
-        return t.getMessage() == null || t.getMessage().isBlank()
-            ? "connection refused"
-            : t.getMessage();
-      }
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && !t.getMessage().isBlank()) {
-        return t.getMessage();
-      }
-    }
-    return e.getClass().getSimpleName();
   }
 }

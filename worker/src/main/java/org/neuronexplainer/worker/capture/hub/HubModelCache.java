@@ -17,6 +17,11 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.neuronexplainer.common.hub.HubConfig;
+import org.neuronexplainer.common.hub.HubException;
+import org.neuronexplainer.common.hub.HubId;
+import org.neuronexplainer.common.hub.HubRequests;
+import org.neuronexplainer.common.hub.HubSaeRef;
 
 /**
  * Resolves a {@code --model} argument to a checkpoint directory: an existing directory is itself; a
@@ -27,6 +32,15 @@ public final class HubModelCache {
   /** Written last: a folder without it is an interrupted download, never a model. */
   static final String COMPLETE = ".complete";
 
+  /**
+   * Written last in an SAE's folder; not {@link #COMPLETE}, so that an SAE at a repository's root
+   * and a model of the same repository do not vouch for each other.
+   */
+  static final String SAE_COMPLETE = ".complete-sae";
+
+  static final String SAE_CONFIG = "cfg.json";
+  static final String SAE_WEIGHTS = "sae_weights.safetensors";
+
   private static final String LOCK = ".lock";
   // FileLock is per process; threads of one process queue on this first.
   private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
@@ -36,15 +50,7 @@ public final class HubModelCache {
   private final PrintStream log;
 
   public HubModelCache(HubConfig config, PrintStream log, boolean tty) {
-    this(
-        config,
-        HttpClient.newBuilder()
-            // HubRequests follows redirects itself, to keep the token on the hub.
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(20))
-            .build(),
-        log,
-        tty);
+    this(config, HubRequests.client(Duration.ofSeconds(20)), log, tty);
   }
 
   HubModelCache(HubConfig config, HttpClient client, PrintStream log, boolean tty) {
@@ -85,7 +91,44 @@ public final class HubModelCache {
   /** The hub id's directory, downloading whatever is not there yet. */
   public Path download(HubId id) {
     Path dir = config.modelsRoot().resolve(id.cacheFolder());
-    if (Files.exists(dir.resolve(COMPLETE))) {
+    return locked(id.toString(), dir, COMPLETE, () -> fetchAll(id, dir));
+  }
+
+  /**
+   * An SAE directory as itself, or an SAE on the hub ({@code hf:owner/name/folder}) from its cached
+   * copy, downloaded first if needed.
+   *
+   * @throws HubException for a malformed reference or a failed download
+   */
+  public Path resolveSae(String location) {
+    if (!HubSaeRef.isRef(location)) {
+      return Path.of(location);
+    }
+    HubSaeRef ref;
+    try {
+      ref = HubSaeRef.parse(location);
+    } catch (IllegalArgumentException e) {
+      throw new HubException(e.getMessage(), e);
+    }
+    return download(ref);
+  }
+
+  /**
+   * The SAE's folder in the cache, beside the models ({@code owner--name/revision/folder}), holding
+   * its {@code cfg.json} and {@code sae_weights.safetensors}; downloaded once, as a model is.
+   */
+  public Path download(HubSaeRef sae) {
+    Path dir = config.modelsRoot().resolve(sae.cacheFolder());
+    return locked(sae.toString(), dir, SAE_COMPLETE, () -> fetchSae(sae, dir));
+  }
+
+  private interface Fetch {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code fetch} under the folder's locks unless {@code complete} says it is done. */
+  private Path locked(String what, Path dir, String complete, Fetch fetch) {
+    if (Files.exists(dir.resolve(complete))) {
       return dir;
     }
     ReentrantLock threads =
@@ -96,10 +139,10 @@ public final class HubModelCache {
       try (FileChannel channel =
               FileChannel.open(
                   dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = acquire(channel, id)) {
+          FileLock lock = acquire(channel, what)) {
         // Another process may have finished while this one waited.
-        if (!Files.exists(dir.resolve(COMPLETE))) {
-          fetchAll(id, dir);
+        if (!Files.exists(dir.resolve(complete))) {
+          fetch.run();
         }
       }
     } catch (IOException e) {
@@ -110,10 +153,10 @@ public final class HubModelCache {
     return dir;
   }
 
-  private FileLock acquire(FileChannel channel, HubId id) throws IOException {
+  private FileLock acquire(FileChannel channel, String what) throws IOException {
     FileLock lock = channel.tryLock();
     if (lock == null) {
-      log.println("waiting for another process that is downloading " + id + " ...");
+      log.println("waiting for another process that is downloading " + what + " ...");
       lock = channel.lock();
     }
     return lock;
@@ -145,6 +188,30 @@ public final class HubModelCache {
       }
     }
     Files.writeString(dir.resolve(COMPLETE), id + System.lineSeparator());
+  }
+
+  private void fetchSae(HubSaeRef sae, Path dir) throws IOException {
+    log.println("downloading SAE " + sae + " from " + config.endpoint() + " into " + dir);
+    deleteLeftoverParts(dir);
+    for (String file : new String[] {SAE_CONFIG, SAE_WEIGHTS}) {
+      Path target = dir.resolve(file);
+      if (!Files.exists(target)
+          && !downloader.download(sae.id(), sae.file(file), target, "--sae")) {
+        throw new HubException(
+            "no such SAE or file: "
+                + sae.id()
+                + " on "
+                + config.endpoint()
+                + " has no "
+                + sae.file(file)
+                + " (an SAE on the hub is a folder with "
+                + SAE_CONFIG
+                + " and "
+                + SAE_WEIGHTS
+                + ", SAELens' layout)");
+      }
+    }
+    Files.writeString(dir.resolve(SAE_COMPLETE), sae + System.lineSeparator());
   }
 
   /** Temporary files of a process that was killed mid-download; the lock says none is running. */

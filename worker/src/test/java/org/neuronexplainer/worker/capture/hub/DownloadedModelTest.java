@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.hub.HubConfig;
+import org.neuronexplainer.common.hub.ScriptedHub;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.Fixtures;
 import org.neuronexplainer.worker.capture.FloatTensor;

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.hub.HubConfig;
+import org.neuronexplainer.common.hub.HubException;
+import org.neuronexplainer.common.hub.ScriptedHub;
 import org.neuronexplainer.worker.capture.CheckpointFixture;
 import org.neuronexplainer.worker.capture.Fixtures;
 
@@ -304,5 +307,47 @@ class HubModelCacheTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(".part")).toList();
     }
+  }
+
+  @Test
+  void anSaeOnTheHubIsDownloadedOnceIntoItsRepositorysFolder() throws IOException {
+    Path saes = repos.resolve("saes");
+    Path weights =
+        Files.createDirectories(saes.resolve("blocks.1.hook_resid_pre"))
+            .resolve("sae_weights.safetensors");
+    Files.writeString(weights.resolveSibling("cfg.json"), "{\"d_in\": 8}");
+    Files.write(weights, new byte[] {1, 2, 3, 4});
+    hub.serve("someone/saes", saes);
+    HubModelCache cache = cache(hub.endpoint());
+
+    Path dir = cache.resolveSae("hf:someone/saes/blocks.1.hook_resid_pre");
+    assertThat(dir)
+        .isEqualTo(cacheRoot.resolve("models/someone--saes/main/blocks.1.hook_resid_pre"));
+    assertThat(dir.resolve("sae_weights.safetensors")).hasSameBinaryContentAs(weights);
+    assertThat(dir.resolve(HubModelCache.SAE_COMPLETE)).exists();
+    int before = hub.requests().size();
+    assertThat(cache(hub.endpoint()).resolveSae("hf:someone/saes/blocks.1.hook_resid_pre"))
+        .isEqualTo(dir);
+    assertThat(hub.requests()).hasSize(before);
+    // A directory is itself.
+    assertThat(cache.resolveSae(saes.toString())).isEqualTo(saes);
+  }
+
+  @Test
+  void anSaeFolderWithoutItsWeightsIsRefusedAndNotMarkedComplete() throws IOException {
+    Path saes = repos.resolve("saes");
+    Files.createDirectories(saes.resolve("half"));
+    Files.writeString(saes.resolve("half/cfg.json"), "{}");
+    hub.serve("someone/saes", saes);
+
+    assertThatThrownBy(() -> cache(hub.endpoint()).resolveSae("hf:someone/saes/half"))
+        .isInstanceOf(HubException.class)
+        .hasMessageContaining("someone/saes on " + hub.endpoint())
+        .hasMessageContaining("has no half/sae_weights.safetensors");
+    assertThat(cacheRoot.resolve("models/someone--saes/main/half/" + HubModelCache.SAE_COMPLETE))
+        .doesNotExist();
+    assertThatThrownBy(() -> cache(hub.endpoint()).resolveSae("hf:gpt2"))
+        .isInstanceOf(HubException.class)
+        .hasMessageContaining("owner/repository");
   }
 }

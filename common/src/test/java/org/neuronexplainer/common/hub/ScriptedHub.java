@@ -1,4 +1,4 @@
-package org.neuronexplainer.worker.capture.hub;
+package org.neuronexplainer.common.hub;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * safetensors files are redirected to a "CDN" (another port) with their sha256 in X-Linked-Etag, as
  * the hub does for LFS files. Faults are scripted per file.
  */
-final class ScriptedHub implements AutoCloseable {
+public final class ScriptedHub implements AutoCloseable {
   private final HttpServer server;
   // The hub's CDN is another origin: it must not be sent the token.
   private final HttpServer cdnServer;
@@ -35,7 +35,7 @@ final class ScriptedHub implements AutoCloseable {
   private final Set<String> wrongSha = ConcurrentHashMap.newKeySet();
   private volatile int forcedStatus;
 
-  ScriptedHub() throws IOException {
+  public ScriptedHub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -44,43 +44,43 @@ final class ScriptedHub implements AutoCloseable {
     cdnServer.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** Serves the files of {@code dir} as repository {@code repo}, revision main. */
-  ScriptedHub serve(String repo, Path dir) {
+  public ScriptedHub serve(String repo, Path dir) {
     repos.put(repo, dir);
     return this;
   }
 
   /** Requests for {@code from} get a relative 307 to {@code to}, as the hub does for gpt2. */
-  ScriptedHub alias(String from, String to) {
+  public ScriptedHub alias(String from, String to) {
     aliases.put(from, to);
     return this;
   }
 
   /** The next request for {@code file} announces its full length but sends half and hangs up. */
-  void truncateOnce(String file) {
+  public void truncateOnce(String file) {
     truncateOnce.add(file);
   }
 
   /** {@code file} is sent with an X-Linked-Etag that is not its sha256. */
-  void wrongSha(String file) {
+  public void wrongSha(String file) {
     wrongSha.add(file);
   }
 
   /** Every request is answered with this status (401, 403), no body. */
-  void answerAll(int status) {
+  public void answerAll(int status) {
     forcedStatus = status;
   }
 
   /** The Authorization header of each request ("null" when absent). */
-  List<String> authorizations() {
+  public List<String> authorizations() {
     return List.copyOf(authorizations);
   }
 
-  List<String> requests() {
+  public List<String> requests() {
     return List.copyOf(requests);
   }
 
@@ -143,7 +143,7 @@ final class ScriptedHub implements AutoCloseable {
     }
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

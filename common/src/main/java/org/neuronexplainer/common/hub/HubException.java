@@ -1,4 +1,4 @@
-package org.neuronexplainer.worker.capture.hub;
+package org.neuronexplainer.common.hub;
 
 /** A hub model that could not be downloaded; the message says why and what to do. */
 public class HubException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.neuronexplainer.worker.capture.hub;
+package org.neuronexplainer.common.hub;
 
 import java.util.Map;
 import java.util.Optional;

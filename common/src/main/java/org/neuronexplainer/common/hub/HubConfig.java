@@ -1,4 +1,4 @@
-package org.neuronexplainer.worker.capture.hub;
+package org.neuronexplainer.common.hub;
 
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.neuronexplainer.worker.capture.hub;
+package org.neuronexplainer.common.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
