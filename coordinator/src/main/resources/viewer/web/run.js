@@ -11,8 +11,10 @@
 const REFRESH_MILLIS = 2000;
 const RESULTS_MILLIS = 10000; // a run's results are read at most this often while it runs
 const TOKEN_KEY = "neuron-viewer.api-token";
-const STATE_ORDER = ["done", "explaining", "collating", "capturing", "pending", "failed"];
+const STATE_ORDER = ["done", "skipped", "explaining", "collating", "capturing", "pending", "failed"];
 const WORKING = new Set(["capturing", "collating", "explaining"]);
+// Shown only when some neuron is in them: dead latents of an SAE run, skipped.
+const RARE = new Set(["skipped"]);
 
 const runId = decodeURIComponent(location.pathname.split("/")[2] || "");
 const page = {
@@ -101,7 +103,7 @@ function progressPart(run, stages) {
     return pane;
   }
   // Working states show once a neuron is in them; done, failed and pending always.
-  const states = STATE_ORDER.filter((s) => p.states[s] !== undefined && (p.states[s] > 0 || !WORKING.has(s)));
+  const states = STATE_ORDER.filter((s) => p.states[s] !== undefined && (p.states[s] > 0 || !(WORKING.has(s) || RARE.has(s))));
   pane.append(stackedBar(p.neurons, states.map((s) => [s, p.states[s], segmentClass(s)])));
   pane.append(NX.el("p", { class: "legend", id: "state-counts" },
     states.map((s) => NX.el("span", { class: "key " + segmentClass(s) }, s + " " + p.states[s]))));
@@ -113,7 +115,8 @@ function progressPart(run, stages) {
       NX.el("td", {}, row.stage),
       NX.el("td", { class: "bar-cell" }, stackedBar(row.total, [
         ["passed", row.passed, "done"], ["working", row.working, "working"],
-        ["failed", row.failed, "failed"], ["waiting", row.waiting, "pending"]])),
+        ["failed", row.failed, "failed"], ["skipped", row.skipped || 0, "skipped"],
+        ["waiting", row.waiting, "pending"]])),
       NX.el("td", { "data-count": "passed" }, String(row.passed)),
       NX.el("td", { "data-count": "working" }, String(row.working)),
       NX.el("td", { "data-count": "failed" }, String(row.failed)),

@@ -78,11 +78,12 @@ final class RunPageJson {
   }
 
   /**
-   * One row per stage that the run uses: {@code passed}, {@code working}, {@code failed} and {@code
-   * waiting}, which add up to the row's {@code total}. The neuron stages count the run's neurons;
-   * capture and collate get a row only once a neuron was seen there (a run from stored records
-   * skips them), explain-and-score always has one. The weights row, for a capture run, counts its
-   * layers ({@code passed} are those whose weight-based files are written).
+   * One row per stage that the run uses: {@code passed}, {@code working}, {@code failed}, {@code
+   * waiting} and {@code skipped} (dead latents, at explain-and-score), which add up to the row's
+   * {@code total}. The neuron stages count the run's neurons; capture and collate get a row only
+   * once a neuron was seen there (a run from stored records skips them), explain-and-score always
+   * has one. The weights row, for a capture run, counts its layers ({@code passed} are those whose
+   * weight-based files are written).
    */
   static ArrayNode stages(RunProgress.Summary summary) {
     ArrayNode rows = JSON.createArrayNode();
@@ -94,12 +95,15 @@ final class RunPageJson {
       failed[i] = count(summary.stages(), STAGES.get(i).getKey(), NeuronState.FAILED.id());
     }
     int done = states.getOrDefault(NeuronState.DONE.id(), 0);
+    // Dead latents got past capture and collate, and are skipped, not explained.
+    int skipped = states.getOrDefault(NeuronState.SKIPPED.id(), 0);
     for (int i = 0; i < STAGES.size(); i++) {
       Stage stage = STAGES.get(i).getKey();
       if (working[i] == 0 && failed[i] == 0 && stage != Stage.EXPLAIN_AND_SCORE) {
         continue;
       }
-      int passed = done;
+      boolean explain = stage == Stage.EXPLAIN_AND_SCORE;
+      int passed = explain ? done : done + skipped;
       int stoppedBefore = 0;
       for (int j = 0; j < STAGES.size(); j++) {
         if (j > i) {
@@ -108,9 +112,12 @@ final class RunPageJson {
           stoppedBefore += failed[j];
         }
       }
+      int skippedHere = explain ? skipped : 0;
       int waiting =
-          Math.max(0, summary.neurons() - passed - working[i] - failed[i] - stoppedBefore);
-      row(rows, stage, summary.neurons(), passed, working[i], failed[i], waiting);
+          Math.max(
+              0, summary.neurons() - passed - working[i] - failed[i] - stoppedBefore - skippedHere);
+      row(rows, stage, summary.neurons(), passed, working[i], failed[i], waiting)
+          .put("skipped", skippedHere);
     }
     Map<String, Integer> units = summary.units();
     int layers = 0;
@@ -130,7 +137,7 @@ final class RunPageJson {
     return rows;
   }
 
-  private static void row(
+  private static ObjectNode row(
       ArrayNode rows, Stage stage, int total, int passed, int working, int failed, int waiting) {
     ObjectNode row = rows.addObject();
     row.put("stage", stage.id());
@@ -139,6 +146,7 @@ final class RunPageJson {
     row.put("working", working);
     row.put("failed", failed);
     row.put("waiting", waiting);
+    return row;
   }
 
   /** A count of {@code stage:state}, as the summary keys them. */

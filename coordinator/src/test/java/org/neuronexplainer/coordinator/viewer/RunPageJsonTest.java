@@ -91,6 +91,21 @@ class RunPageJsonTest {
   }
 
   @Test
+  void deadLatentsPassCaptureAndCollateAndAreSkippedAtExplainAndScore() {
+    JsonNode rows =
+        RunPageJson.stages(
+            summary(
+                10,
+                Map.of("explaining", 1, "done", 6, "skipped", 3),
+                Map.of("explain-and-score:explaining", 1)));
+    JsonNode explain = row(rows, "explain-and-score");
+    assertThat(explain.get("passed").asInt()).isEqualTo(6);
+    assertThat(explain.get("working").asInt()).isEqualTo(1);
+    assertThat(explain.get("skipped").asInt()).isEqualTo(3);
+    assertThat(explain.get("waiting").asInt()).isZero();
+  }
+
+  @Test
   void theWeightsRowCountsACaptureRunsLayers() {
     JsonNode rows =
         RunPageJson.stages(
