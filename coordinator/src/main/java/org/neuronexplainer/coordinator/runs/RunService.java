@@ -601,11 +601,15 @@ public final class RunService implements AutoCloseable {
     return board.read(runId, RunProgress::completed).orElse(0L);
   }
 
-  /** The planned neurons without this run's done marker: what it has still to do. */
+  /**
+   * The planned neurons without this run's done marker: what it has still to do. Dead latents an
+   * SAE run skipped have nothing to do.
+   */
   private int withoutResult(String runId) {
+    Set<NeuronId> dead = captures.deadLatents(runId);
     int left = 0;
     for (NeuronId neuron : records.plan(runId)) {
-      if (!records.doneExists(runId, neuron)) {
+      if (!dead.contains(neuron) && !records.doneExists(runId, neuron)) {
         left++;
       }
     }
