@@ -48,32 +48,33 @@ public final class Gpt2Model extends LoadedModel {
     return forward.run(batch, ids, taps);
   }
 
+  /** GPT-2's: c_fc and c_proj, ln_2's and ln_f's gains, the tied token embedding. */
   @Override
-  FloatTensor product(WeightProduct product) {
-    NDArray result;
-    // Gpt2Weights holds Linear weights as [out, in]: fcWeight is [neurons, d], mlpProjWeight is
-    // [d, neurons].
-    if (product instanceof WeightProduct.InputTokens in) {
-      Gpt2Weights.Block b = weights.blocks().get(checkLayer(config, in.layer()));
-      result = b.fcWeight().mul(b.ln2Weight()).matMul(weights.wte().transpose());
-    } else if (product instanceof WeightProduct.OutputTokens out) {
-      Gpt2Weights.Block b = weights.blocks().get(checkLayer(config, out.layer()));
-      result =
-          b.mlpProjWeight().transpose().mul(weights.lnFWeight()).matMul(weights.wte().transpose());
-    } else {
-      WeightProduct.Neurons n = (WeightProduct.Neurons) product;
-      if (checkLayer(config, n.source()) >= checkLayer(config, n.target())) {
-        throw new IllegalArgumentException("the source layer must come before the target layer");
+  WeightProduct.PathWeights pathWeights() {
+    return new WeightProduct.PathWeights() {
+      public NDArray neuronIn(int layer) {
+        return weights.blocks().get(layer).fcWeight();
       }
-      Gpt2Weights.Block source = weights.blocks().get(n.source());
-      Gpt2Weights.Block target = weights.blocks().get(n.target());
-      result =
-          source
-              .mlpProjWeight()
-              .transpose()
-              .mul(target.ln2Weight())
-              .matMul(target.fcWeight().transpose());
-    }
-    return WeightProduct.toJava(result);
+
+      public NDArray mlpNormGain(int layer) {
+        return weights.blocks().get(layer).ln2Weight();
+      }
+
+      public NDArray neuronOut(int layer) {
+        return weights.blocks().get(layer).mlpProjWeight();
+      }
+
+      public NDArray finalNormGain() {
+        return weights.lnFWeight();
+      }
+
+      public NDArray embedding() {
+        return weights.wte();
+      }
+
+      public NDArray unembedding() {
+        return weights.wte();
+      }
+    };
   }
 }

@@ -53,32 +53,35 @@ public final class LlamaModel extends LoadedModel {
    * The products of docs/method.md 11 with gate_proj as "Win": a SiLU-gated neuron fires where its
    * gate is large and positive, up_proj only scales it (and its sign can flip it), so the gate's
    * direction is what a token must point along to turn the neuron on. "Wout" is down_proj; the
-   * gains are post_attention_layernorm's before the MLP and model.norm's before the unembedding.
+   * gains are post_attention_layernorm's before the MLP and model.norm's before the unembedding
+   * (lm_head, or embed_tokens when tied).
    */
   @Override
-  FloatTensor product(WeightProduct product) {
-    NDArray result;
-    // [out, in] layouts: gate is [neurons, d], down is [d, neurons].
-    if (product instanceof WeightProduct.InputTokens in) {
-      LlamaWeights.Block b = weights.blocks().get(checkLayer(config, in.layer()));
-      result = b.gate().mul(b.postAttentionNorm()).matMul(weights.embed().transpose());
-    } else if (product instanceof WeightProduct.OutputTokens out) {
-      LlamaWeights.Block b = weights.blocks().get(checkLayer(config, out.layer()));
-      result = b.down().transpose().mul(weights.norm()).matMul(weights.lmHead().transpose());
-    } else {
-      WeightProduct.Neurons n = (WeightProduct.Neurons) product;
-      if (checkLayer(config, n.source()) >= checkLayer(config, n.target())) {
-        throw new IllegalArgumentException("the source layer must come before the target layer");
+  WeightProduct.PathWeights pathWeights() {
+    return new WeightProduct.PathWeights() {
+      public NDArray neuronIn(int layer) {
+        return weights.blocks().get(layer).gate();
       }
-      LlamaWeights.Block source = weights.blocks().get(n.source());
-      LlamaWeights.Block target = weights.blocks().get(n.target());
-      result =
-          source
-              .down()
-              .transpose()
-              .mul(target.postAttentionNorm())
-              .matMul(target.gate().transpose());
-    }
-    return WeightProduct.toJava(result);
+
+      public NDArray mlpNormGain(int layer) {
+        return weights.blocks().get(layer).postAttentionNorm();
+      }
+
+      public NDArray neuronOut(int layer) {
+        return weights.blocks().get(layer).down();
+      }
+
+      public NDArray finalNormGain() {
+        return weights.norm();
+      }
+
+      public NDArray embedding() {
+        return weights.embed();
+      }
+
+      public NDArray unembedding() {
+        return weights.lmHead();
+      }
+    };
   }
 }

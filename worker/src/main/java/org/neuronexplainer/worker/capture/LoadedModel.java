@@ -76,8 +76,8 @@ abstract class LoadedModel implements SubjectModel {
    */
   abstract Optional<FloatTensor> run(NDManager batch, NDArray ids, Taps taps);
 
-  /** The weight product, computed in the model's weights; the caller holds a scope. */
-  abstract FloatTensor product(WeightProduct product);
+  /** The matrices of the weight products (docs/method.md 11). */
+  abstract WeightProduct.PathWeights pathWeights();
 
   @Override
   public SubjectConfig config() {
@@ -173,7 +173,7 @@ abstract class LoadedModel implements SubjectModel {
   public final synchronized FloatTensor weightProduct(WeightProduct product) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      return product(product);
+      return product.compute(pathWeights(), config);
     }
   }
 
