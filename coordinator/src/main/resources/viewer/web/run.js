@@ -53,12 +53,17 @@ function stackedBar(total, segments) {
 function summaryPart(run) {
   const spec = run.spec || {};
   const status = run.status;
+  // An SAE run explains latents, kept in the store's saes/NAME/ folder (its own viewer entry).
+  const unit = spec.sae ? "latents" : "neurons";
   const lines = [
-    ["selection", "layers " + (spec.layers || "all") + ", neurons " + (spec.neurons || "all")],
-    ["neurons", String(status.neuronCount)],
+    ["selection", "layers " + (spec.layers || "all") + ", " + unit + " " + (spec.neurons || "all")],
+    [unit, String(status.neuronCount)],
     ["submitted", NX.time(status.createdMillis)],
     ["finished", NX.time(status.finishedMillis)],
   ];
+  if (spec.sae) {
+    lines.splice(0, 0, ["SAE", spec.sae + " (its dataset: saes/" + spec.sae + "/, a store of its own in the store choice)"]);
+  }
   return NX.pane("Run", "run-spec", NX.el("table", { class: "moments" },
     lines.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
 }
