@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -117,6 +118,20 @@ abstract class LoadedModel implements SubjectModel {
         taps.awaitAll();
       }
     }
+  }
+
+  @Override
+  public final synchronized int unloadSaesExcept(Set<String> keep) {
+    int freed = 0;
+    for (var it = saes.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      if (!keep.contains(entry.getKey())) {
+        entry.getValue().memory().close();
+        it.remove();
+        freed++;
+      }
+    }
+    return freed;
   }
 
   @Override

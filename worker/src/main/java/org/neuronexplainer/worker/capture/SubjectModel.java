@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.capture;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -64,6 +65,15 @@ public interface SubjectModel extends AutoCloseable {
    *     mis-shaped tensor
    */
   Sae loadSae(SaeFiles files);
+
+  /**
+   * Frees the device memory of every loaded SAE whose name is not in {@code keep}; their handles
+   * are refused by later passes. A worker that serves run after run keeps only what the current one
+   * reads.
+   *
+   * @return how many were freed
+   */
+  int unloadSaesExcept(Set<String> keep);
 
   /**
    * A product of weight matrices (docs/method.md 11), computed on the model's device and returned

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.neuronexplainer.common.kafka.StageHandler;
@@ -136,10 +137,13 @@ final class CaptureHandler implements StageHandler<CaptureJob> {
       RunSpec spec, SubjectModel model, int[] layers, Path saeDir) {
     CaptureRun capture = spec.capture();
     if (!capture.capturesSae()) {
+      model.unloadSaesExcept(Set.of()); // earlier SAE runs' weights leave the device
       return Arrays.stream(layers).<CaptureUnit>mapToObj(CaptureUnit.MlpLayer::new).toList();
     }
     Sae sae;
     try {
+      // Only this run's SAE stays on the device: earlier runs' are freed first.
+      model.unloadSaesExcept(Set.of(spec.sae()));
       sae = model.loadSae(SaeFiles.open(spec.sae(), saeDir));
     } catch (CheckpointException | IllegalArgumentException e) {
       throw new PermanentException("capture.sae " + capture.sae() + ": " + e.getMessage(), e);

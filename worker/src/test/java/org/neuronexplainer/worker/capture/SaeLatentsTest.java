@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,29 @@ class SaeLatentsTest {
     assertMatches(a, mlpOut, result.latents("a"));
     assertMatches(b, mlpOut, result.latents("b"));
     assertThat(model.loadSae(SaeFiles.open("a", temp.resolve("a")))).isSameAs(first);
+  }
+
+  @Test
+  void unloadedSaesFreeTheirWeightsAndTheirHandlesAreRefused() {
+    Sae kept =
+        model.loadSae(
+            SaeFiles.open(
+                "kept",
+                SaeFixture.random("standard", "blocks.0.hook_resid_post", model.config(), 8, 1)
+                    .write(temp.resolve("kept"))));
+    Sae dropped =
+        model.loadSae(
+            SaeFiles.open(
+                "dropped",
+                SaeFixture.random("standard", "blocks.1.hook_resid_post", model.config(), 8, 2)
+                    .write(temp.resolve("dropped"))));
+    assertThat(model.unloadSaesExcept(Set.of("kept"))).isGreaterThanOrEqualTo(1);
+    assertThat(model.forward(ids, ForwardRequest.latents(List.of(kept))).latents("kept").shape())
+        .containsExactly(ids.length, ids[0].length, 8);
+    assertThatThrownBy(() -> model.forward(ids, ForwardRequest.latents(List.of(dropped))))
+        .hasMessageContaining("dropped")
+        .hasMessageContaining("not loaded");
+    model.unloadSaesExcept(Set.of());
   }
 
   @Test
