@@ -211,7 +211,7 @@ function failedPart(neurons, file) {
       row.append(NX.el("td", {}, box));
     }
     row.append(
-      NX.el("td", {}, NX.neuronLink(layer, index, n.neuron)),
+      NX.el("td", {}, unitLink(layer, index, n.neuron)),
       NX.el("td", {}, n.stage || "–"),
       NX.el("td", {}, String(n.attempt)),
       NX.el("td", { class: "reason" }, n.reason || "(no reason given)"));
@@ -247,7 +247,7 @@ function resultsPart(results) {
   for (const r of results.neurons) {
     const [layer, index] = r.neuron.split(":");
     table.append(NX.el("tr", { "data-neuron": r.neuron },
-      NX.el("td", {}, NX.neuronLink(layer, index, r.neuron)),
+      NX.el("td", {}, unitLink(layer, index, r.neuron)),
       r.status === "ok"
         ? NX.el("td", {}, NX.el("a", { href: NX.withStore("/raw/" + r.key) }, r.explanation || "(none)"))
         : NX.el("td", { class: "reason" }, r.message || r.status),
@@ -406,6 +406,29 @@ function tokenLost() {
 
 // --- loading -----------------------------------------------------------------------------------
 
+/**
+ * An SAE run's latents are in the SAE's dataset, which the viewer serves as a store entry of its
+ * own: its neuron links go there. Found once, from the store list; null where there is none.
+ */
+async function findUnitStore(run) {
+  if (page.unitStore !== undefined) return;
+  page.unitStore = null;
+  const sae = run.spec && run.spec.sae;
+  if (!sae) return;
+  try {
+    const info = await NX.fetchJson("/api/viewer/info");
+    const entry = (info.stores || []).find((s) => s.sae === sae && s.parent === info.current);
+    if (entry) page.unitStore = entry.index;
+  } catch (e) {
+    // the links stay on this store
+  }
+}
+
+function unitLink(layer, index, label) {
+  if (page.unitStore === null || page.unitStore === undefined) return NX.neuronLink(layer, index, label);
+  return NX.el("a", { href: "/neurons/" + layer + "/" + index + "?store=" + page.unitStore }, label || layer + ":" + index);
+}
+
 async function refresh() {
   clearTimeout(page.timer);
   const id = encodeURIComponent(runId);
@@ -423,6 +446,7 @@ async function refresh() {
   }
   page.run = answer.run;
   const run = answer.run;
+  await findUnitStore(run);
   NX.replace(page.parts.state, NX.stateChip(run.state),
     run.state === "running" ? NX.el("span", { class: "muted" }, " updates every " + REFRESH_MILLIS / 1000 + " s") : null);
   NX.replace(page.parts.body, summaryPart(run), methodPart(answer.method), progressPart(run, answer.stages), figuresPart(run), batchesPart(run));

@@ -225,6 +225,12 @@ class SubjectCaptureRunIT {
                     new ViewerStores.Entry("ours", new ViewerService(store, Optional.empty())))),
             "127.0.0.1",
             0)) {
+      JsonNode stores = get(viewer, "/api/viewer/info");
+      assertThat(stores.at("/stores/1/sae").asText()).isEqualTo("res-1");
+      assertThat(stores.at("/stores/1/parent").asInt()).isZero();
+      // The run's own results are at the root; the view they went to is the SAE's.
+      JsonNode results = get(viewer, "/api/viewer/runs/run-sae/results");
+      assertThat(results.at("/neurons/0/inView").asBoolean()).isTrue();
       JsonNode info = get(viewer, "/api/viewer/info?store=1");
       assertThat(info.get("unit").asText()).isEqualTo("latent");
       assertThat(info.at("/subject/sae").asText()).isEqualTo("res-1");

@@ -57,11 +57,28 @@ final class RunResultsJson {
     node.put("listable", true);
     node.put("total", neurons.size());
     ArrayNode rows = node.putArray("neurons");
-    RunRecords records = new RunRecords(store);
+    RunRecords view = viewOf(runId, store);
     for (NeuronId id : neurons.subList(0, Math.min(SHOWN, neurons.size()))) {
-      rows.add(row(runId, id, store, records));
+      rows.add(row(runId, id, store, view));
     }
     return node;
+  }
+
+  /**
+   * The records of the view the run publishes to: the store's own, or, for a run over an SAE's
+   * latents, its SAE folder's.
+   */
+  private static RunRecords viewOf(String runId, BlobStore store) {
+    RunRecords records = new RunRecords(store);
+    try {
+      return records
+          .spec(runId)
+          .filter(spec -> spec.sae() != null)
+          .map(spec -> new RunRecords(spec.datasetStore(store)))
+          .orElse(records);
+    } catch (RuntimeException e) {
+      return records; // an unreadable spec: its results are still listed, against the root view
+    }
   }
 
   private static ObjectNode row(String runId, NeuronId id, BlobStore store, RunRecords records) {

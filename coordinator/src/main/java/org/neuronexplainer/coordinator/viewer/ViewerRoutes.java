@@ -192,7 +192,12 @@ public final class ViewerRoutes {
                   var list = node.putArray("stores");
                   for (int i = 0; i < stores.entries().size(); i++) {
                     ViewerStores.Entry entry = stores.entries().get(i);
-                    list.addObject().put("index", i).put("label", entry.label());
+                    ObjectNode item = list.addObject().put("index", i).put("label", entry.label());
+                    if (entry.sae() != null) {
+                      // Where the runs of the parent store find this SAE's latents.
+                      item.put("sae", entry.sae())
+                          .put("parent", stores.entries().indexOf(entry.parent()));
+                    }
                     if (entry.service() == s) {
                       node.put("current", i);
                     }

@@ -30,7 +30,17 @@ public final class ViewerStores implements AutoCloseable {
   private static final String SUBJECT_SUFFIX = "/" + DatasetSubject.KEY;
 
   /** A store's service and the label the page shows for it. */
-  public record Entry(String label, ViewerService service) {}
+  /**
+   * A store's service and the label the page shows for it.
+   *
+   * @param parent for an SAE's dataset, the entry of the store it was found in; else null
+   * @param sae for an SAE's dataset, its name; else null
+   */
+  public record Entry(String label, ViewerService service, Entry parent, String sae) {
+    public Entry(String label, ViewerService service) {
+      this(label, service, null, null);
+    }
+  }
 
   private final List<Entry> roots;
   private final List<Entry> entries = new CopyOnWriteArrayList<>();
@@ -141,7 +151,11 @@ public final class ViewerStores implements AutoCloseable {
         }
         // Its own service: runs on an SAE's dataset are recorded inside its folder.
         found.add(
-            new Entry(label(root, name, subject.get()), new ViewerService(sae, Optional.empty())));
+            new Entry(
+                label(root, name, subject.get()),
+                new ViewerService(sae, Optional.empty()),
+                root,
+                name));
       } catch (RuntimeException e) {
         report(root, name, e.getMessage());
       }
