@@ -3,11 +3,15 @@ package org.neuronexplainer.worker.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.classify.ClassificationMetrics;
 import org.neuronexplainer.common.classify.ClassifiedExplanation;
 import org.neuronexplainer.common.classify.ClassifierKind;
+import org.neuronexplainer.common.dataset.ActivationRecord;
+import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
+import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.records.SliceParams;
 
 class BaselineClassifierTest {
@@ -54,6 +58,48 @@ class BaselineClassifierTest {
     assertThat(scored.metrics().accuracy()).isEqualTo(1.0);
     assertThat(scored.wrong()).isEmpty();
     assertThat(score(ClassifierKind.FUZZING, "nothing quoted").metrics().recall()).isEqualTo(0.0);
+  }
+
+  @Test
+  void aSilentNeuronGetsUndefinedMetricsNotZeros() {
+    List<ActivationRecord> records =
+        IntStream.range(0, 30)
+            .mapToObj(i -> new ActivationRecord(List.of(" x" + i, " y"), new double[] {0, 0}))
+            .toList();
+    NeuronRecord silent =
+        new NeuronRecord(
+            new NeuronId(3, 3),
+            records,
+            null,
+            null,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            records);
+    ClassifierSettings settings = ClassifierSettings.defaults();
+
+    ClassificationMetrics detection =
+        new ClassificationScorer(ClassifierKind.DETECTION, settings, SliceParams.paper())
+            .score(silent, "the token \" x1\"", baseline)
+            .toCompletableFuture()
+            .join()
+            .metrics();
+    assertThat(detection.excerpts()).isEqualTo(settings.nonActivating());
+    assertThat(detection.recall()).isNull();
+    assertThat(detection.balancedAccuracy()).isNull();
+    assertThat(detection.f1()).isNull();
+    assertThat(detection.accuracy()).isLessThan(1.0);
+
+    // Fuzzing has nothing to show: no call is made (this transport fails any call).
+    ClassifiedExplanation fuzzing =
+        new ClassificationScorer(ClassifierKind.FUZZING, settings, SliceParams.paper())
+            .score(silent, "x", new LlmClassifier("m", LlmTransport.none(), settings))
+            .toCompletableFuture()
+            .join();
+    assertThat(fuzzing.excerpts()).isEmpty();
+    assertThat(fuzzing.metrics().accuracy()).isNull();
+    assertThat(fuzzing.metrics().auroc()).isNull();
   }
 
   @Test

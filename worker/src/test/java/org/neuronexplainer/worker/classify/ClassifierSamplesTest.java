@@ -100,6 +100,40 @@ class ClassifierSamplesTest {
   }
 
   @Test
+  void quantileSamplesAreCandidatesNamedByBucketAndIndex() {
+    List<List<ActivationRecord>> buckets =
+        List.of(
+            neuron.randomSample().subList(0, 20),
+            List.of(
+                new ActivationRecord(List.of(" late", " Friday"), new double[] {0, 2.9}),
+                new ActivationRecord(List.of(" early", " Sunday"), new double[] {0, 2.8})));
+    NeuronRecord withQuantiles =
+        new NeuronRecord(
+            neuron.neuronId(),
+            neuron.randomSample(),
+            buckets,
+            new double[] {1.0},
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            neuron.mostPositiveActivationRecords());
+    ClassifierSamples wide =
+        new ClassifierSamples(
+            new ClassifierSettings(1, 100, 100, 0, 10, 0.3, 0.1, true, 3), SliceParams.paper());
+
+    List<String> ids = wide.detection(withQuantiles).stream().map(Excerpt::id).toList();
+
+    assertThat(ids).contains("quantile:1:0", "quantile:1:1");
+    // The first bucket repeats the first 20 random records: each is shown once, under the id
+    // that comes first (top, then quantile, then random).
+    assertThat(ids).anyMatch(id -> id.startsWith("quantile:0:"));
+    assertThat(ids)
+        .noneMatch(id -> id.startsWith("random:") && Integer.parseInt(id.substring(7)) < 20);
+    assertThat(ids).doesNotHaveDuplicates();
+  }
+
+  @Test
   void theSameNeuronGetsTheSameSampleAndAnotherNeuronAnother() {
     NeuronRecord again = DayNeuron.neuron();
     NeuronRecord other = DayNeuron.neuron(new NeuronId(1, 8), 24, 20, 40);
