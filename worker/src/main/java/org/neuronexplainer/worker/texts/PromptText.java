@@ -9,10 +9,12 @@ import java.util.TreeSet;
 
 /**
  * The names of the fixed texts that prompts are built from, each with the placeholders its text may
- * use: {@code {neuron}}, a neuron's position in the prompt, and {@code {sequence}}, a sequence's
- * position within its neuron. The layout (newlines, tabs, {@code <start>}/{@code <end>}, where a
- * text goes, the line breaks before and after it) belongs to the code; the words belong to a {@link
- * PromptTexts} file. docs/llm.md lists every name.
+ * use: {@code {neuron}}, a neuron's position in the prompt, {@code {sequence}}, a sequence's
+ * position within its neuron, and for the classification scorers {@code {excerpt}}, an excerpt's
+ * number in its call, and {@code {count}}, the number of excerpts in the call. The layout
+ * (newlines, tabs, {@code <start>}/{@code <end>}, where a text goes, the line breaks before and
+ * after it) belongs to the code; the words belong to a {@link PromptTexts} file. docs/llm.md lists
+ * every name.
  */
 public enum PromptText {
   /** The neuron section's first line, shared by the explainer and the simulators. */
@@ -54,7 +56,17 @@ public enum PromptText {
   /** The line before the same tokens with their values. */
   LINE_VALUES_HEADING("line.values-heading", Set.of(), Set.of("sequence")),
   /** The JSON simulator's system message. */
-  JSON_SYSTEM("json.system", Set.of(), Set.of());
+  JSON_SYSTEM("json.system", Set.of(), Set.of()),
+  /** The detection scorer's system message. */
+  DETECTION_SYSTEM("detection.system", Set.of(), Set.of()),
+  /** The fuzzing scorer's system message. */
+  FUZZING_SYSTEM("fuzzing.system", Set.of(), Set.of()),
+  /** The words before the explanation a classification scorer judges by. */
+  CLASSIFIER_EXPLANATION_HEADING("classifier.explanation-heading", Set.of(), Set.of()),
+  /** The start of each excerpt's line; {@code excerpt} is its number in the call. */
+  CLASSIFIER_EXCERPT_HEADING("classifier.excerpt-heading", Set.of("excerpt"), Set.of()),
+  /** The last line, asking for the answers; {@code count} is the number of excerpts. */
+  CLASSIFIER_ANSWER_REQUEST("classifier.answer-request", Set.of("count"), Set.of());
 
   private final String key;
   private final Set<String> required;

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.neuronexplainer.common.classify.ClassifierKind;
 import org.neuronexplainer.common.dataset.ActivationRecord;
+import org.neuronexplainer.worker.classify.ClassifierProtocol;
+import org.neuronexplainer.worker.classify.Excerpt;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
 import org.neuronexplainer.worker.explain.TokenActivationPairExplainer;
@@ -87,6 +90,12 @@ class PromptTextsSwapTest {
                   requests(texts -> simulator(kind, format, texts, escape))));
         }
       }
+      for (ClassifierKind kind : ClassifierKind.values()) {
+        cases.add(
+            Arguments.of(
+                kind.wireName() + " CHAT" + escaped(escape),
+                requests(texts -> classifier(kind, texts))));
+      }
       cases.add(
           Arguments.of(
               "json CHAT" + escaped(escape),
@@ -131,6 +140,19 @@ class PromptTextsSwapTest {
     PromptInputs inputs = new PromptInputs(texts, null, FewShotSet.TEST.examples(), escape);
     return kind.protocol(SimulatorSettings.defaults("m").withFormat(format), inputs)
         .requests("numbers\nand nothing else", TOKENS);
+  }
+
+  private static List<LlmRequest> classifier(ClassifierKind kind, PromptTexts texts) {
+    Excerpt excerpt =
+        new Excerpt(
+            "top:0",
+            Excerpt.ACTIVATING,
+            new ActivationRecord(TOKENS, new double[] {0, 3, 0}),
+            List.of(1),
+            true);
+    return List.of(
+        new ClassifierProtocol(kind, "m", texts, true)
+            .request("numbers\nand nothing else", List.of(excerpt, excerpt)));
   }
 
   @ParameterizedTest(name = "{0}")
