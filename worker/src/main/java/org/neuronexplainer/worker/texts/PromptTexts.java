@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,6 +50,18 @@ public final class PromptTexts {
 
   private final String source;
   private final Map<PromptText, String> texts;
+
+  /**
+   * Texts added after the file format was set (the classification scorers'): a file may leave them
+   * out, and then has the shipped ones.
+   */
+  private static final Set<PromptText> LATER =
+      EnumSet.of(
+          PromptText.DETECTION_SYSTEM,
+          PromptText.FUZZING_SYSTEM,
+          PromptText.CLASSIFIER_EXPLANATION_HEADING,
+          PromptText.CLASSIFIER_EXCERPT_HEADING,
+          PromptText.CLASSIFIER_ANSWER_REQUEST);
 
   private PromptTexts(String source, Map<PromptText, String> texts) {
     this.source = source;
@@ -130,7 +144,14 @@ public final class PromptTexts {
     }
     List<String> missing = new ArrayList<>();
     for (PromptText name : PromptText.values()) {
-      if (!texts.containsKey(name)) {
+      if (texts.containsKey(name)) {
+        continue;
+      }
+      if (LATER.contains(name) && !source.equals(DEFAULT_NAME)) {
+        // A file written before these texts existed (the original's texts among them) still
+        // reads: the shipped ones fill in.
+        texts.put(name, defaults().get(name));
+      } else {
         missing.add("\"" + name.key() + "\"");
       }
     }

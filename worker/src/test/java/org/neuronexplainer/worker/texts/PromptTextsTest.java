@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +117,26 @@ class PromptTextsTest {
     assertThatThrownBy(() -> PromptTexts.read(write("missing.json", json)))
         .isInstanceOf(PromptTextsException.class)
         .hasMessageContaining("missing.json: missing text \"json.system\"");
+  }
+
+  @Test
+  void aFileWrittenBeforeTheClassifierTextsReadsWithTheShippedOnes() throws Exception {
+    ObjectNode json = defaultsJson();
+    for (String key :
+        List.of(
+            "detection.system",
+            "fuzzing.system",
+            "classifier.explanation-heading",
+            "classifier.excerpt-heading",
+            "classifier.answer-request")) {
+      json.remove(key);
+    }
+    json.put("json.system", "My own simulator text.");
+
+    PromptTexts read = PromptTexts.read(write("older.json", json));
+    assertThat(read.get(PromptText.JSON_SYSTEM)).isEqualTo("My own simulator text.");
+    assertThat(read.get(PromptText.DETECTION_SYSTEM))
+        .isEqualTo(PromptTexts.defaults().get(PromptText.DETECTION_SYSTEM));
   }
 
   @Test
