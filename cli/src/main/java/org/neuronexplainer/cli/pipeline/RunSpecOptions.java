@@ -2,6 +2,8 @@ package org.neuronexplainer.cli.pipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.neuronexplainer.cli.SelectionFlag;
 import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.cli.explain.PromptOptions;
@@ -60,6 +62,19 @@ public final class RunSpecOptions {
   String calibration;
 
   @Mixin PromptOptions prompts;
+
+  @Option(
+      names = "--scorers",
+      paramLabel = "NAMES",
+      split = ",",
+      defaultValue = "simulation",
+      description =
+          "how each explanation is scored, in this order: simulation (always, first), then"
+              + " detection (does the neuron fire on an excerpt?) and fuzzing (are the highlighted"
+              + " tokens the ones that fire?), each written under classifications/SCORER/ beside"
+              + " explanations/, through the simulator's model, or without one with the baseline"
+              + " simulator (default: ${DEFAULT-VALUE})")
+  List<String> scorers;
 
   @Option(
       names = "--max-attempts",
@@ -158,9 +173,9 @@ public final class RunSpecOptions {
   }
 
   /**
-   * Checks {@code --run-id}, {@code --layers}, {@code --neurons} and {@code --publish}, with the
-   * messages every command gives for them, so that an error names the flag rather than the spec's
-   * field.
+   * Checks {@code --run-id}, {@code --layers}, {@code --neurons}, {@code --publish} and {@code
+   * --scorers}, with the messages every command gives for them, so that an error names the flag
+   * rather than the spec's field.
    */
   void checkSelections() {
     if (runId != null) {
@@ -173,6 +188,16 @@ public final class RunSpecOptions {
     } catch (IllegalArgumentException e) {
       throw new UserException("--publish: " + e.getMessage(), 2);
     }
+    try {
+      RunSpec.checkScorers(scorers());
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--scorers: " + e.getMessage(), 2);
+    }
+  }
+
+  /** The scorers given with {@code --scorers}, trimmed and in lower case, as a spec keeps them. */
+  List<String> scorers() {
+    return scorers.stream().map(name -> name.strip().toLowerCase(Locale.ROOT)).toList();
   }
 
   /**
@@ -215,7 +240,8 @@ public final class RunSpecOptions {
               chosen.texts(), chosen.explainerSet(), chosen.simulatorSet(), prompts.escapeTokens())
           .withPublish(PublishPolicy.fromConfigName(publish).configName())
           .withBudget(usd)
-          .withBatch(batch);
+          .withBatch(batch)
+          .withScorers(scorers());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }

@@ -135,6 +135,27 @@ class RunSpecOptionsTest {
   }
 
   @Test
+  void scorersGoWithTheSpecOnlyWhenChosenAndAnUnknownOneIsRefusedWithTheValidNames()
+      throws Exception {
+    ObjectNode plain = submit("--run-id", "s-1").body();
+    assertThat(plain.has("scorers")).as("a spec as it always was").isFalse();
+    assertThat(new ObjectMapper().readValue(plain.toString(), RunSpec.class).scorerNames())
+        .containsExactly("simulation");
+    ObjectNode all = submit("--run-id", "s-2", "--scorers", "simulation,Detection, fuzzing").body();
+    RunSpec read = new ObjectMapper().readValue(all.toString(), RunSpec.class);
+    assertThat(read.scorers()).containsExactly("simulation", "detection", "fuzzing");
+    assertThat(read.methodVersion()).endsWith("|scorers=simulation,detection,fuzzing");
+    assertThatThrownBy(() -> submit("--scorers", "simulation,judge").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessage(
+            "--scorers: unknown scorer \"judge\": expected one of simulation, detection,"
+                + " fuzzing");
+    assertThatThrownBy(() -> submit("--scorers", "detection").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessageStartingWith("--scorers: scorers must start with simulation");
+  }
+
+  @Test
   void withoutARunIdTheCoordinatorNamesTheRun() {
     ObjectNode body = submit("--neurons", "0-9", "--calibration", "none").body();
     assertThat(body.has("runId")).isFalse();

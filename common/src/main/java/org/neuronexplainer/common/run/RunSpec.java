@@ -1,11 +1,13 @@
 package org.neuronexplainer.common.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.neuronexplainer.common.classify.ClassifierKind;
 import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.storage.BlobStore;
 
@@ -52,6 +54,10 @@ import org.neuronexplainer.common.storage.BlobStore;
  *     {@link CaptureRun#sae()}, written) and the explanations view is kept; the run's own records
  *     stay under {@code runs/}. Null (absent in older specs) for the model's MLP neurons at the
  *     store's root
+ * @param scorers the scorers of the run's explanations, by config name: {@code simulation} first,
+ *     then any of {@code detection} and {@code fuzzing} (docs/method.md 15); null (absent in older
+ *     specs, and how the default is stored) for {@code simulation} alone, see {@link
+ *     #scorerNames()}
  */
 public record RunSpec(
     String runId,
@@ -72,7 +78,8 @@ public record RunSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL) Double budgetUsd,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean batch,
     @JsonInclude(JsonInclude.Include.NON_NULL) String simulatorModel,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String sae) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String sae,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> scorers) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -91,17 +98,60 @@ public record RunSpec(
   public static final List<String> CALIBRATIONS =
       List.of("none", "linear", "percentile", "percentile-midrank");
 
+  /** The scorer every run has, always first in {@link #scorerNames()}. */
+  public static final String SIMULATION = "simulation";
+
+  /** The scorers a worker has, by config name: simulation and the classification scorers. */
+  public static final List<String> SCORERS = List.of(SIMULATION, "detection", "fuzzing");
+
   /**
-   * Refuses a spec whose explainer, simulator, calibration or publish policy no worker has, so that
-   * a submission fails at once rather than every neuron of the run in the workers. Names are read
-   * as the workers read them: trimmed, in any case. Not part of the constructor, so that a stored
-   * spec still loads whatever it names.
+   * Refuses a spec whose explainer, simulator, calibration, publish policy or scorers no worker
+   * has, so that a submission fails at once rather than every neuron of the run in the workers.
+   * Names are read as the workers read them: trimmed, in any case. Not part of the constructor, so
+   * that a stored spec still loads whatever it names.
    */
   public void checkBackends() {
     checkName("explainer", explainer, EXPLAINERS);
     checkName("simulator", simulator, SIMULATORS);
     checkName("calibration", calibration, CALIBRATIONS);
     PublishPolicy.fromConfigName(publish);
+    checkScorers(scorerNames());
+  }
+
+  /**
+   * Refuses a list of scorers that is not {@code simulation} followed by distinct known ones, in
+   * the words every command and the API use for it.
+   */
+  public static void checkScorers(List<String> names) {
+    for (String name : names) {
+      checkName("scorer", name, SCORERS);
+    }
+    if (names.isEmpty() || !names.get(0).equals(SIMULATION)) {
+      throw new IllegalArgumentException(
+          "scorers must start with simulation, which every run scores with, got "
+              + String.join(",", names));
+    }
+    if (new HashSet<>(names).size() != names.size()) {
+      throw new IllegalArgumentException(
+          "scorers name one scorer twice: " + String.join(",", names));
+    }
+  }
+
+  /** The run's scorers by config name, {@code simulation} first. */
+  public List<String> scorerNames() {
+    return scorers == null ? List.of(SIMULATION) : scorers;
+  }
+
+  /**
+   * The classification scorers the run scores with after simulation, in the order given.
+   *
+   * @throws IllegalArgumentException when the spec names a scorer no worker has
+   */
+  public List<ClassifierKind> classifiers() {
+    return scorerNames().stream()
+        .filter(name -> !name.equals(SIMULATION))
+        .map(ClassifierKind::fromWireName)
+        .toList();
   }
 
   /**
@@ -169,6 +219,7 @@ public record RunSpec(
       throw new IllegalArgumentException(
           "capture.sae needs the SAE's name (sae), the folder saes/{name}/ its latents go to");
     }
+    scorers = scorers(scorers);
     if (capture != null && !capture.capturesSae() && sae != null) {
       throw new IllegalArgumentException(
           "sae "
@@ -200,6 +251,60 @@ public record RunSpec(
       throw new IllegalArgumentException(
           "budget must be a positive number of US dollars, such as 5 or 0.25, got " + budgetUsd);
     }
+  }
+
+  /** Normalised scorer names (trimmed, lower case); null for the default, simulation alone. */
+  private static List<String> scorers(List<String> names) {
+    if (names == null) {
+      return null;
+    }
+    List<String> normal =
+        names.stream().map(name -> name.strip().toLowerCase(Locale.ROOT)).toList();
+    return normal.equals(List.of(SIMULATION)) ? null : normal;
+  }
+
+  /** A spec scored by simulation alone: the fields a spec had before the scorers were chosen. */
+  public RunSpec(
+      String runId,
+      String source,
+      String layers,
+      String neurons,
+      String explainer,
+      String simulator,
+      String calibration,
+      String llmModel,
+      int maxAttempts,
+      CaptureRun capture,
+      RunInput promptTexts,
+      RunInput explainerFewShot,
+      RunInput simulatorFewShot,
+      boolean escapeTokens,
+      String publish,
+      Double budgetUsd,
+      boolean batch,
+      String simulatorModel,
+      String sae) {
+    this(
+        runId,
+        source,
+        layers,
+        neurons,
+        explainer,
+        simulator,
+        calibration,
+        llmModel,
+        maxAttempts,
+        capture,
+        promptTexts,
+        explainerFewShot,
+        simulatorFewShot,
+        escapeTokens,
+        publish,
+        budgetUsd,
+        batch,
+        simulatorModel,
+        sae,
+        null);
   }
 
   /**
@@ -235,6 +340,7 @@ public record RunSpec(
         null,
         null,
         false,
+        null,
         null,
         null);
   }
@@ -288,6 +394,13 @@ public record RunSpec(
     return copy(c -> c.simulatorModel = model);
   }
 
+  /**
+   * The same spec scored by {@code names} ({@code simulation} first; null for simulation alone).
+   */
+  public RunSpec withScorers(List<String> names) {
+    return copy(c -> c.scorers = names);
+  }
+
   /** This spec with what {@code change} sets changed, checked as a new spec is. */
   private RunSpec copy(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -309,6 +422,7 @@ public record RunSpec(
     boolean batch;
     String simulatorModel;
     String sae;
+    List<String> scorers;
 
     Copy(RunSpec from) {
       this.from = from;
@@ -323,6 +437,7 @@ public record RunSpec(
       batch = from.batch;
       simulatorModel = from.simulatorModel;
       sae = from.sae;
+      scorers = from.scorers;
     }
 
     RunSpec build() {
@@ -345,7 +460,8 @@ public record RunSpec(
           budgetUsd,
           batch,
           simulatorModel,
-          sae);
+          sae,
+          scorers);
     }
   }
 
@@ -390,8 +506,11 @@ public record RunSpec(
     }
     version = escapeTokens ? version + "|escaped" : version;
     // Added only when another model simulates, so that every older spec keeps its version.
-    return simulatorModel == null || simulatorModel.equals(llmModel)
-        ? version
-        : version + "|simulator=" + simulatorModel;
+    version =
+        simulatorModel == null || simulatorModel.equals(llmModel)
+            ? version
+            : version + "|simulator=" + simulatorModel;
+    // Added only when a scorer besides simulation is chosen, for the same reason.
+    return scorers == null ? version : version + "|scorers=" + String.join(",", scorers);
   }
 }

@@ -183,4 +183,53 @@ class RunSpecTest {
     assertThat(spec.withSimulatorModel("small").methodVersion())
         .isEqualTo(spec.methodVersion() + "|simulator=small");
   }
+
+  @Test
+  void scorersDefaultToSimulationWhichIsNeitherStoredNorInTheMethodVersion() {
+    RunSpec plain = new RunSpec("s", "store", null, null, null, null, null, null, 0);
+    assertThat(plain.scorers()).isNull();
+    assertThat(plain.scorerNames()).containsExactly("simulation");
+    assertThat(plain.classifiers()).isEmpty();
+    RunSpec explicit = plain.withScorers(List.of(" Simulation "));
+    assertThat(explicit).isEqualTo(plain);
+    assertThat(explicit.methodVersion()).isEqualTo(plain.methodVersion());
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    new RunRecords(store).putSpec(explicit);
+    assertThat(new String(store.get(RunRecords.specKey("s")).orElseThrow(), StandardCharsets.UTF_8))
+        .doesNotContain("scorers");
+  }
+
+  @Test
+  void chosenScorersSurviveTheStoreAndChangeTheMethodVersion() {
+    RunSpec plain = new RunSpec("s", "store", null, null, null, null, null, null, 0);
+    RunSpec all = plain.withScorers(List.of("simulation", "detection", "FUZZING"));
+    assertThat(all.scorers()).containsExactly("simulation", "detection", "fuzzing");
+    assertThat(all.classifiers())
+        .containsExactly(
+            org.neuronexplainer.common.classify.ClassifierKind.DETECTION,
+            org.neuronexplainer.common.classify.ClassifierKind.FUZZING);
+    assertThat(all.methodVersion())
+        .isEqualTo(plain.methodVersion() + "|scorers=simulation,detection,fuzzing");
+    assertThat(plain.withScorers(List.of("simulation", "fuzzing")).methodVersion())
+        .isNotEqualTo(all.methodVersion());
+    all.checkBackends();
+    RunRecords records = new RunRecords(new InMemoryBlobStore());
+    records.putSpec(all);
+    assertThat(records.spec("s")).contains(all);
+  }
+
+  @Test
+  void checkBackendsRefusesUnknownMisplacedOrRepeatedScorers() {
+    RunSpec plain = new RunSpec("s", "store", null, null, null, null, null, null, 0);
+    assertThatThrownBy(() -> plain.withScorers(List.of("simulation", "judge")).checkBackends())
+        .hasMessageContaining("unknown scorer \"judge\"")
+        .hasMessageContaining("simulation, detection, fuzzing");
+    assertThatThrownBy(() -> plain.withScorers(List.of("detection")).checkBackends())
+        .hasMessageContaining("must start with simulation");
+    assertThatThrownBy(() -> plain.withScorers(List.of()).checkBackends())
+        .hasMessageContaining("must start with simulation");
+    assertThatThrownBy(
+            () -> plain.withScorers(List.of("simulation", "fuzzing", "fuzzing")).checkBackends())
+        .hasMessageContaining("twice");
+  }
 }
