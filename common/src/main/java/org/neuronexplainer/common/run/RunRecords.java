@@ -127,6 +127,26 @@ public final class RunRecords {
     return RUNS + runId + "/" + explanationKey(neuron);
   }
 
+  /**
+   * A neuron's results under the classification scorer {@code scorer} ({@code detection} or {@code
+   * fuzzing}, docs/method.md 15.5), beside {@code explanations/}: in a dataset, the view, showing
+   * the scores of the explanations the view shows.
+   */
+  public static String classificationKey(String scorer, NeuronId neuron) {
+    return "classifications/"
+        + scorer
+        + "/"
+        + neuron.layerIndex()
+        + "/"
+        + neuron.neuronIndex()
+        + ".json";
+  }
+
+  /** A run's own results for a neuron under a classification scorer: no later run writes them. */
+  public static String runClassificationKey(String runId, String scorer, NeuronId neuron) {
+    return RUNS + runId + "/" + classificationKey(scorer, neuron);
+  }
+
   /** The folder of a run's own results, {@code runs/{runId}/explanations/}. */
   public static String runExplanationsPrefix(String runId) {
     return RUNS + runId + "/explanations/";

@@ -1,12 +1,18 @@
 package org.neuronexplainer.worker.pipeline;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.neuronexplainer.common.classify.ClassificationJson;
+import org.neuronexplainer.common.classify.ClassificationResults;
+import org.neuronexplainer.common.classify.ClassifierKind;
+import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.NeuronSimulationResults;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
@@ -18,12 +24,17 @@ import org.neuronexplainer.common.messaging.RetryableException;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.classify.BaselineClassifier;
+import org.neuronexplainer.worker.classify.ClassificationScorer;
+import org.neuronexplainer.worker.classify.Classifier;
+import org.neuronexplainer.worker.classify.ClassifierSettings;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.Explanation;
 import org.neuronexplainer.worker.llm.CallBudget;
 import org.neuronexplainer.worker.llm.UsageTotals;
 import org.neuronexplainer.worker.records.SliceParams;
 import org.neuronexplainer.worker.score.NeuronScorer;
+import org.neuronexplainer.worker.simulate.SimulatorKind;
 import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
 
 /**
@@ -35,12 +46,21 @@ import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
  * <p>Outputs, in order: the run's own results {@code
  * runs/{runId}/explanations/{layer}/{neuron}.jsonl} (in the public layout's format; no other run
  * writes them), then the store's view {@code explanations/{layer}/{neuron}.jsonl} with its source,
- * when the run's publish policy says so ({@link ExplanationView}), then the run's done marker. The
- * marker is written last, so a crash before it redoes the neuron rather than leaving results
- * without a marker; the job counts as done only when the marker holds this run's method version.
- * Results the store already holds byte for byte are not written again, so such a redo of a
- * deterministic neuron writes its results once in all. A neuron that fails writes nothing: the view
- * keeps what it showed, with the source that names the run it came from.
+ * when the run's publish policy says so ({@link ExplanationView}), then the run's done marker.
+ *
+ * <p>A run that chose classification scorers ({@link RunSpec#classifiers()}, docs/method.md 15)
+ * scores the same explanations with each after simulation, through the job's classifier ({@link
+ * NeuronBackends#classifier()}), and writes, after the run's explanations, {@code
+ * runs/{runId}/classifications/{scorer}/{layer}/{neuron}.json}; when the view shows the run's
+ * explanations, the dataset's {@code classifications/{scorer}/{layer}/{neuron}.json} are written
+ * beside them, and the view's files of scorers the run did not choose are removed, so the view's
+ * scores always describe the explanations it shows. A scorer that fails (its answers never parsed)
+ * fails the neuron with the scorer's reason before anything is written. The marker is written last,
+ * so a crash before it redoes the neuron rather than leaving results without a marker; the job
+ * counts as done only when the marker holds this run's method version. Results the store already
+ * holds byte for byte are not written again, so such a redo of a deterministic neuron writes its
+ * results once in all. A neuron that fails writes nothing: the view keeps what it showed, with the
+ * source that names the run it came from.
  */
 public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScoreJob> {
 
@@ -103,10 +123,20 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     NeuronScorer scorer = new NeuronScorer(SliceParams.paper(), calibration(spec.calibration()));
     NeuronSimulationResults results =
         await(scorer.scoreAll(record, explanations, backends.simulator()));
+    List<ClassificationResults> classified = classify(spec, record, explanations, backends);
     byte[] bytes = DatasetJson.toBytes(results, "results.jsonl");
     Double scored = ExplanationView.meanScore(results.scoredExplanations());
-    writeOnce(RunRecords.runExplanationKey(runId, job.neuron()), bytes);
-    view.publish(spec, job.neuron(), bytes, scored);
+    BlobStore store = records.store();
+    writeOnce(store, RunRecords.runExplanationKey(runId, job.neuron()), bytes);
+    for (ClassificationResults one : classified) {
+      writeOnce(
+          store,
+          RunRecords.runClassificationKey(runId, one.scorer().wireName(), job.neuron()),
+          ClassificationJson.toBytes(one));
+    }
+    if (view.publish(spec, job.neuron(), bytes, scored)) {
+      publishClassifications(spec, job.neuron(), classified);
+    }
     records.putDone(job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored));
     backends.written().run();
     if (backends.account() == null) {
@@ -123,16 +153,86 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
   }
 
   /**
+   * Each classification scorer the run chose, over the same explanations, in the order chosen; they
+   * run concurrently. Any failure fails the neuron.
+   */
+  private List<ClassificationResults> classify(
+      RunSpec spec, NeuronRecord record, List<String> explanations, NeuronBackends backends) {
+    List<ClassifierKind> kinds;
+    try {
+      kinds = spec.classifiers();
+    } catch (IllegalArgumentException e) {
+      throw new PermanentException(e.getMessage(), e);
+    }
+    if (kinds.isEmpty()) {
+      return List.of();
+    }
+    Classifier classifier = classifier(spec, backends);
+    List<CompletionStage<ClassificationResults>> started = new ArrayList<>();
+    for (ClassifierKind kind : kinds) {
+      ClassificationScorer scorer =
+          new ClassificationScorer(kind, ClassifierSettings.defaults(), SliceParams.paper());
+      started.add(scorer.scoreAll(record, explanations, classifier));
+    }
+    List<ClassificationResults> results = new ArrayList<>();
+    for (CompletionStage<ClassificationResults> stage : started) {
+      results.add(await(stage));
+    }
+    return results;
+  }
+
+  /** The job's classifier; backends made without one classify only a baseline-simulated run. */
+  private static Classifier classifier(RunSpec spec, NeuronBackends backends) {
+    if (backends.classifier() != null) {
+      return backends.classifier();
+    }
+    if (!parsed(() -> SimulatorKind.fromConfigName(spec.simulator())).needsModel()) {
+      return new BaselineClassifier();
+    }
+    throw new PermanentException(
+        "the run asks for the scorers "
+            + String.join(",", spec.scorerNames())
+            + " and this worker has no classifier for simulator "
+            + spec.simulator());
+  }
+
+  /**
+   * The dataset view's classification files, once the view shows this run's explanations: this
+   * run's for each scorer it chose, and none for the others (they scored other explanations).
+   */
+  private void publishClassifications(
+      RunSpec spec, NeuronId neuron, List<ClassificationResults> classified) {
+    BlobStore dataset = spec.datasetStore(records.store());
+    for (ClassifierKind kind : ClassifierKind.values()) {
+      String key = RunRecords.classificationKey(kind.wireName(), neuron);
+      ClassificationResults mine =
+          classified.stream().filter(one -> one.scorer() == kind).findFirst().orElse(null);
+      if (mine != null) {
+        writeOnce(dataset, key, ClassificationJson.toBytes(mine));
+      } else if (dataset.exists(key)) {
+        dataset.delete(key);
+      }
+    }
+  }
+
+  /**
    * Writes the results unless the store holds these very bytes already: a neuron redone after a
    * crash between its results and its marker (a deterministic backend, or an LLM run served by its
    * cache) then writes its results once, not twice.
    */
-  private void writeOnce(String key, byte[] bytes) {
-    BlobStore store = records.store();
+  private static void writeOnce(BlobStore store, String key, byte[] bytes) {
     if (store.exists(key) && store.get(key).map(old -> Arrays.equals(old, bytes)).orElse(false)) {
       return;
     }
     store.put(key, bytes);
+  }
+
+  private static <T> T parsed(Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new PermanentException(e.getMessage(), e);
+    }
   }
 
   private static CalibrationMethod calibration(String name) {

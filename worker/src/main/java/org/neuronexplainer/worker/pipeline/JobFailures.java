@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import org.neuronexplainer.common.messaging.DroppedJobException;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
+import org.neuronexplainer.worker.classify.ClassificationParseException;
 import org.neuronexplainer.worker.explain.ExplanationParseException;
 import org.neuronexplainer.worker.llm.PermanentLlmException;
 import org.neuronexplainer.worker.simulate.SimulationParseException;
@@ -39,6 +40,11 @@ final class JobFailures {
     if (cause instanceof SimulationParseException || cause instanceof ExplanationParseException) {
       return new PermanentException(
           "LLM answers did not parse: " + cause.getMessage() + reason(cause.getCause()), cause);
+    }
+    if (cause instanceof ClassificationParseException unparsed) {
+      // Its message names the scorer, the attempts and the last reason already.
+      return new PermanentException(
+          "LLM answers did not parse: " + unparsed.getMessage(), unparsed);
     }
     if (cause instanceof IllegalArgumentException bad) {
       // Too few records for the splits, no model configured and the like: the same input fails

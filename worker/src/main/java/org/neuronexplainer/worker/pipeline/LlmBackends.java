@@ -5,6 +5,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.classify.BaselineClassifier;
+import org.neuronexplainer.worker.classify.Classifier;
+import org.neuronexplainer.worker.classify.ClassifierSettings;
+import org.neuronexplainer.worker.classify.LlmClassifier;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
@@ -121,6 +125,7 @@ public final class LlmBackends implements Backends {
         explainer(spec),
         simulator(spec, simulating),
         transport,
+        classifier(spec, simulating),
         needsModel(spec) ? account : null,
         written);
   }
@@ -170,6 +175,24 @@ public final class LlmBackends implements Backends {
     }
     return new LlmSimulator(
         protocol(kind, simulatorModel(spec), allAtOnceMaxTokens, prompts.apply(spec)), transport);
+  }
+
+  /**
+   * What answers the run's classification scorers: the simulator's model with the run's prompt
+   * texts over the simulator's {@code transport} (so its calls are cached, budgeted, batched and
+   * counted as the simulator's are), or, when the run simulates with the baseline, the baseline
+   * classifier, which calls no model.
+   */
+  Classifier classifier(RunSpec spec, LlmTransport transport) {
+    SimulatorKind kind = parse(() -> SimulatorKind.fromConfigName(spec.simulator()));
+    if (!kind.needsModel()) {
+      return new BaselineClassifier();
+    }
+    return new LlmClassifier(
+        simulatorModel(spec),
+        prompts.apply(spec).texts(),
+        transport,
+        ClassifierSettings.defaults());
   }
 
   /**

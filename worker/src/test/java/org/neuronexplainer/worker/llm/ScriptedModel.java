@@ -10,16 +10,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.neuronexplainer.worker.simulate.EchoResponses;
 import org.neuronexplainer.worker.simulate.LineSimulator;
+import org.neuronexplainer.worker.texts.PromptText;
+import org.neuronexplainer.worker.texts.PromptTexts;
 
 /**
  * A model behind {@link ScriptedLlmServer} that answers every backend's requests the way a
  * well-behaved server would, for a days-of-the-week neuron: explainers get an explanation per
  * {@code n}, simulators predict 10 on day names and 0 elsewhere (echoed prompt logprobs, chat top
- * logprobs, JSON or {@code token<TAB>value} lines). Its {@code usage} reports the request's prompt
- * tokens counted with the model's encoding ({@link Tokenizer#forModel}), as a server would.
+ * logprobs, JSON or {@code token<TAB>value} lines), and the classification scorers' requests (told
+ * by their system message, the project's texts) get a JSON list of 0s and 1s, a yes where an
+ * excerpt (detection) or every highlighted run (fuzzing) holds a day name, with logprobs. Its
+ * {@code usage} reports the request's prompt tokens counted with the model's encoding ({@link
+ * Tokenizer#forModel}), as a server would.
  */
 public final class ScriptedModel
     implements Function<ScriptedLlmServer.Seen, ScriptedLlmServer.Reply> {
@@ -47,7 +53,10 @@ public final class ScriptedModel
       boolean chat = seen.pathAndQuery().contains("/chat/completions");
       ObjectNode response;
       long completion;
-      if (!chat && body.path("echo").asBoolean()) {
+      if (chat && classifier(body) != null) {
+        response = classify(body, classifier(body) == PromptText.FUZZING_SYSTEM);
+        completion = 2L * response.path("choices").path(0).path("logprobs").path("content").size();
+      } else if (!chat && body.path("echo").asBoolean()) {
         response = echo(body.path("prompt").asText());
         completion = 0;
       } else if (chat && body.has("top_logprobs")) {
@@ -80,6 +89,75 @@ public final class ScriptedModel
     } catch (Exception e) {
       return ScriptedLlmServer.Reply.json(500, "{\"error\":\"" + e + "\"}");
     }
+  }
+
+  private static final PromptTexts TEXTS = PromptTexts.defaults();
+  private static final Pattern DAY_WORD = Pattern.compile("[A-Za-z]+");
+  private static final Pattern HIGHLIGHT = Pattern.compile("<<(.*?)>>");
+
+  /** The classification scorer a request is for, by its system message; null for none. */
+  private static PromptText classifier(JsonNode body) {
+    String system = body.path("messages").path(0).path("content").asText();
+    for (PromptText text : List.of(PromptText.DETECTION_SYSTEM, PromptText.FUZZING_SYSTEM)) {
+      if (system.equals(TEXTS.get(text))) {
+        return text;
+      }
+    }
+    return null;
+  }
+
+  /** A classification answer: one digit per excerpt line, each with top logprobs (0.9 chosen). */
+  private static ObjectNode classify(JsonNode body, boolean fuzzing) {
+    String user = lastMessage(body);
+    List<Integer> answers = new ArrayList<>();
+    for (int i = 1; ; i++) {
+      String prefix =
+          TEXTS.format(PromptText.CLASSIFIER_EXCERPT_HEADING, Map.of("excerpt", i)) + " ";
+      int at = user.indexOf("\n" + prefix);
+      if (at < 0) {
+        break;
+      }
+      int start = at + 1 + prefix.length();
+      int end = user.indexOf('\n', start);
+      String line = user.substring(start, end < 0 ? user.length() : end);
+      boolean yes;
+      if (fuzzing) {
+        Matcher runs = HIGHLIGHT.matcher(line);
+        yes = true;
+        while (runs.find()) {
+          yes &= hasDay(runs.group(1));
+        }
+      } else {
+        yes = hasDay(line);
+      }
+      answers.add(yes ? 1 : 0);
+    }
+    ObjectNode response = JSON.createObjectNode();
+    ObjectNode choice = response.putArray("choices").addObject();
+    choice.putObject("message").put("role", "assistant").put("content", answers.toString());
+    ArrayNode tokens = choice.putObject("logprobs").putArray("content");
+    tokens.addObject().put("token", "[").put("logprob", 0.0);
+    for (int i = 0; i < answers.size(); i++) {
+      String digit = answers.get(i).toString();
+      ObjectNode entry = tokens.addObject().put("token", (i == 0 ? "" : " ") + digit);
+      entry.put("logprob", Math.log(0.9));
+      ArrayNode top = entry.putArray("top_logprobs");
+      top.addObject().put("token", digit).put("logprob", Math.log(0.9));
+      top.addObject().put("token", digit.equals("1") ? "0" : "1").put("logprob", Math.log(0.1));
+      tokens.addObject().put("token", i + 1 < answers.size() ? "," : "]").put("logprob", 0.0);
+    }
+    choice.put("finish_reason", "stop");
+    return response;
+  }
+
+  private static boolean hasDay(String text) {
+    Matcher words = DAY_WORD.matcher(text);
+    while (words.find()) {
+      if (fires(words.group())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String lastPrompt(JsonNode body, boolean chat) {
