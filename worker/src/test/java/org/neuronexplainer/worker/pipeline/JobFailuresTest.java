@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.messaging.RetryableException;
+import org.neuronexplainer.worker.classify.ClassificationParseException;
 import org.neuronexplainer.worker.explain.ExplanationParseException;
 import org.neuronexplainer.worker.llm.PermanentLlmException;
 import org.neuronexplainer.worker.simulate.SimulationParseException;
@@ -47,6 +48,15 @@ class JobFailuresTest {
                 PermanentLlmException.unparseableAnswer("not a JSON object", 200, "<html>", 1)))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("did not parse");
+    assertThat(
+            JobFailures.classify(
+                new CompletionException(
+                    new ClassificationParseException(
+                        "fuzzing: no parseable answer after 3 attempts: not a JSON list"))))
+        .isInstanceOf(PermanentException.class)
+        .hasMessage(
+            "LLM answers did not parse: fuzzing: no parseable answer after 3 attempts: not a JSON"
+                + " list");
   }
 
   @Test
