@@ -263,50 +263,6 @@ public record RunSpec(
     return normal.equals(List.of(SIMULATION)) ? null : normal;
   }
 
-  /** A spec scored by simulation alone: the fields a spec had before the scorers were chosen. */
-  public RunSpec(
-      String runId,
-      String source,
-      String layers,
-      String neurons,
-      String explainer,
-      String simulator,
-      String calibration,
-      String llmModel,
-      int maxAttempts,
-      CaptureRun capture,
-      RunInput promptTexts,
-      RunInput explainerFewShot,
-      RunInput simulatorFewShot,
-      boolean escapeTokens,
-      String publish,
-      Double budgetUsd,
-      boolean batch,
-      String simulatorModel,
-      String sae) {
-    this(
-        runId,
-        source,
-        layers,
-        neurons,
-        explainer,
-        simulator,
-        calibration,
-        llmModel,
-        maxAttempts,
-        capture,
-        promptTexts,
-        explainerFewShot,
-        simulatorFewShot,
-        escapeTokens,
-        publish,
-        budgetUsd,
-        batch,
-        simulatorModel,
-        sae,
-        null);
-  }
-
   /**
    * A run with every later field at its default: no capture settings, the prompts' default inputs,
    * the default publish policy, no budget, no batching, simulated by {@code llmModel}. The {@code

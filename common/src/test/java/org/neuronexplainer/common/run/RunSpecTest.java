@@ -149,6 +149,7 @@ class RunSpecTest {
                     null,
                     false,
                     null,
+                    null,
                     null))
         .hasMessageContaining("source is store");
     assertThatThrownBy(() -> capture(2, 7)).hasMessageContaining("capture.batch 7 must divide 64");

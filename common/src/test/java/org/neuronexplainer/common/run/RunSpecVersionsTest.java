@@ -21,7 +21,7 @@ class RunSpecVersionsTest {
   private static final RunSpec DEFAULTS =
       new RunSpec(
           "a", "store", null, null, null, null, null, null, 0, null, null, null, null, false, null,
-          null, false, null, null);
+          null, false, null, null, null);
 
   private static final RunSpec NAMED =
       new RunSpec(
@@ -42,6 +42,7 @@ class RunSpecVersionsTest {
           null,
           null,
           false,
+          null,
           null,
           null);
 
@@ -65,6 +66,7 @@ class RunSpecVersionsTest {
           5.0,
           true,
           "small",
+          null,
           null);
 
   private static final RunSpec CAPTURE =
@@ -87,6 +89,7 @@ class RunSpecVersionsTest {
           null,
           false,
           "",
+          null,
           null);
 
   @Test
