@@ -1,6 +1,7 @@
 package org.neuronexplainer.cli.dataset;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,11 @@ import picocli.CommandLine.Spec;
       "",
       "PATH is an explanation file (.jsonl) or a directory searched for them, such as",
       "the explanations/ folder of a dataset in the public layout.",
+      "",
+      "Classification files (classifications/{scorer}/{layer}/{neuron}.json, written by",
+      "runs with --scorers detection or fuzzing) are rescored too: each explanation's",
+      "balanced accuracy, F1 and AUROC derived again from the stored answers, with `!`",
+      "where the stored metrics differ from them.",
       "",
       "Exit status: 0 when every file was read, 1 when any file could not be."
     })
@@ -69,13 +75,27 @@ public final class RescoreCommand implements Callable<Integer> {
       throw new UserException("--top-count must not be negative, got " + topCount);
     }
     List<DatasetPaths.Target> targets =
-        DatasetPaths.expand(paths, DatasetPaths::isExplanationFile, "explanation (.jsonl) files");
+        DatasetPaths.expand(
+            paths,
+            f -> DatasetPaths.isExplanationFile(f) || ClassificationRescore.isClassificationFile(f),
+            "explanation (.jsonl) or classification (classifications/.../*.json) files");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     RescoreReport report = json ? new RescoreReport.Json(out) : new RescoreReport.Table(out);
     List<RescoreReport.Row> rows = new ArrayList<>();
+    ClassificationRescore classifications = new ClassificationRescore(out, json);
     int failed = 0;
     for (DatasetPaths.Target target : targets) {
+      if (ClassificationRescore.isClassificationFile(target.file())) {
+        try {
+          classifications.rescore(target.file());
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+          failed++;
+          err.println("FAIL  " + e.getMessage());
+          err.flush();
+        }
+        continue;
+      }
       DatasetFileCheck.Result result = DatasetFileCheck.check(target.file());
       if (!result.valid()) {
         failed++;
@@ -109,6 +129,7 @@ public final class RescoreCommand implements Callable<Integer> {
         report.row(row);
       }
     }
+    classifications.summary();
     report.summary(RescoreReport.Summary.of(rows, targets.size(), failed));
     out.flush();
     return failed == 0 ? 0 : 1;

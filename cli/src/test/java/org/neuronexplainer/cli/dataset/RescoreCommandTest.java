@@ -12,6 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
+import org.neuronexplainer.common.classify.ClassificationJson;
+import org.neuronexplainer.common.classify.ClassificationMetrics;
+import org.neuronexplainer.common.classify.ClassificationResults;
+import org.neuronexplainer.common.classify.ClassifiedExcerpt;
+import org.neuronexplainer.common.classify.ClassifiedExplanation;
+import org.neuronexplainer.common.classify.ClassifierKind;
+import org.neuronexplainer.common.dataset.NeuronId;
 import picocli.CommandLine;
 
 class RescoreCommandTest {
@@ -47,6 +54,53 @@ class RescoreCommandTest {
     assertThat(out.toString()).contains("4 explanations in 4 files", "2 at or above 0.8");
     // Every stored score is reproduced by the recomputation.
     assertThat(out.toString()).doesNotContain("!").doesNotContain("differ from");
+  }
+
+  @Test
+  void classificationFilesAreRescoredFromTheirStoredAnswers() throws Exception {
+    List<ClassifiedExcerpt> excerpts =
+        List.of(
+            new ClassifiedExcerpt(
+                "top:0", "activating", List.of(" Monday"), List.of(), true, true, 0.9),
+            new ClassifiedExcerpt(
+                "top:1", "activating", List.of(" Friday"), List.of(), true, false, 0.4),
+            new ClassifiedExcerpt(
+                "random:0", "random", List.of(" cat"), List.of(), false, false, 0.1),
+            new ClassifiedExcerpt(
+                "random:1", "random", List.of(" dog"), List.of(), false, true, 0.6));
+    ClassifiedExplanation right = ClassifiedExplanation.of("days of the week", excerpts);
+    // A file whose stored metrics were changed by hand: the answers give other ones.
+    ClassifiedExplanation tampered =
+        new ClassifiedExplanation(
+            "weekdays", excerpts, ClassificationMetrics.of(excerpts.subList(0, 1)));
+    Path folder = Files.createDirectories(dir.resolve("classifications/detection/3"));
+    Files.write(
+        folder.resolve("7.json"),
+        ClassificationJson.toBytes(
+            ClassificationResults.of(
+                ClassifierKind.DETECTION, new NeuronId(3, 7), List.of(right, tampered))));
+
+    assertThat(run("rescore", dir.resolve("classifications").toString())).isZero();
+    List<String> lines = out.toString().lines().toList();
+    // 2 of 4 right: balanced accuracy 0.5, F1 0.5; AUROC from the probabilities 0.75.
+    assertThat(lines.get(0))
+        .contains("3:7 detection \"days of the week\"", "balanced accuracy 0.500", "F1 0.500")
+        .contains("AUROC 0.750")
+        .doesNotContain("!");
+    assertThat(lines.get(1)).contains("\"weekdays\"").contains("! stored metrics differ");
+    assertThat(out.toString()).contains("classification: 2 explanations, 1 whose stored metrics");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("rescore", "--json", dir.resolve("classifications").toString())).isZero();
+    JsonNode first = new ObjectMapper().readTree(out.toString().lines().findFirst().orElseThrow());
+    assertThat(first.get("scorer").asText()).isEqualTo("detection");
+    assertThat(first.at("/recomputed/auroc").asDouble()).isEqualTo(0.75);
+    assertThat(first.get("reproduced").asBoolean()).isTrue();
+
+    Files.writeString(folder.resolve("8.json"), "{\"version\": 2}");
+    out.getBuffer().setLength(0);
+    assertThat(run("rescore", dir.resolve("classifications").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("FAIL", "8.json");
   }
 
   @Test
