@@ -1,14 +1,22 @@
 package org.neuronexplainer.coordinator.viewer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.neuronexplainer.common.classify.ClassificationJson;
+import org.neuronexplainer.common.classify.ClassificationResults;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.NeuronSimulationResults;
 import org.neuronexplainer.common.dataset.RelatedNeurons;
 import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
 import org.neuronexplainer.common.dataset.WeightBasedSummaryOfNeuron;
+import org.neuronexplainer.common.dataset.json.DatasetFormatException;
+import org.neuronexplainer.common.dataset.json.DatasetJson;
 
-/** The per-neuron files of the public layout (docs/architecture.md, storage layout). */
+/**
+ * The per-neuron files of the public layout (docs/architecture.md, storage layout), and the
+ * classification scorers' files a run writes beside the explanations (docs/method.md 15.5).
+ */
 public enum NeuronFile {
   EXPLANATIONS("explanations", "explanations", ".jsonl", NeuronSimulationResults.class),
   COLLATED_ACTIVATIONS("collatedActivations", "collated-activations", ".json", NeuronRecord.class),
@@ -22,7 +30,9 @@ public enum NeuronFile {
       "related-tokens/weight-based",
       ".json",
       WeightBasedSummaryOfNeuron.class),
-  RELATED_NEURONS("relatedNeurons", "related-neurons/weight-based", ".json", RelatedNeurons.class);
+  RELATED_NEURONS("relatedNeurons", "related-neurons/weight-based", ".json", RelatedNeurons.class),
+  DETECTION("detection", "classifications/detection", ".json", ClassificationResults.class),
+  FUZZING("fuzzing", "classifications/fuzzing", ".json", ClassificationResults.class);
 
   private final String apiName;
   private final String folder;
@@ -47,6 +57,25 @@ public enum NeuronFile {
 
   public String key(NeuronId id) {
     return folder + "/" + id.layerIndex() + "/" + id.neuronIndex() + extension;
+  }
+
+  /**
+   * The file's value.
+   *
+   * @throws DatasetFormatException or {@link IllegalArgumentException}, naming {@code key}, when
+   *     the bytes do not fit the file's layout
+   */
+  Object read(byte[] bytes, String key) throws DatasetFormatException {
+    return type == ClassificationResults.class
+        ? ClassificationJson.read(bytes, key)
+        : DatasetJson.read(bytes, key, type);
+  }
+
+  /** A value read by {@link #read} as the file's canonical JSON (NaN written as null). */
+  String toJson(Object value) {
+    return value instanceof ClassificationResults results
+        ? new String(ClassificationJson.toBytes(results), StandardCharsets.UTF_8)
+        : DatasetJson.toJson(value);
   }
 
   /** Whether {@code key} is a file of this layout, the only keys the raw route serves. */

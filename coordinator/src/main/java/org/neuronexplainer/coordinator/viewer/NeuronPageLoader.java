@@ -18,7 +18,6 @@ import org.neuronexplainer.common.dataset.NeuronSimulationResults;
 import org.neuronexplainer.common.dataset.RelatedNeurons;
 import org.neuronexplainer.common.dataset.ScoredExplanation;
 import org.neuronexplainer.common.dataset.json.DatasetFormatException;
-import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.common.run.ExplanationSource;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
@@ -48,16 +47,27 @@ final class NeuronPageLoader {
 
   <T> Loaded<T> load(NeuronFile file, NeuronId id, Class<T> type) {
     String key = file.key(id);
+    Optional<byte[]> bytes;
     try {
-      Optional<byte[]> bytes = store.get(key);
-      if (bytes.isEmpty()) {
-        return new Loaded<>(key, "missing", null, null);
-      }
-      return new Loaded<>(key, "ok", DatasetJson.read(bytes.get(), key, type), null);
-    } catch (DatasetFormatException e) {
-      return new Loaded<>(key, "error", null, e.getMessage());
+      bytes = store.get(key);
     } catch (UncheckedIOException | IllegalArgumentException e) {
       return new Loaded<>(key, "error", null, "cannot read " + key + ": " + e.getMessage());
+    }
+    if (bytes.isEmpty()) {
+      return new Loaded<>(key, "missing", null, null);
+    }
+    try {
+      return new Loaded<>(key, "ok", type.cast(file.read(bytes.get(), key)), null);
+    } catch (DatasetFormatException e) {
+      return new Loaded<>(key, "error", null, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // The classification reader's messages start with the key already.
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      return new Loaded<>(
+          key,
+          "error",
+          null,
+          message.startsWith(key) ? message : "cannot read " + key + ": " + message);
     }
   }
 
@@ -70,7 +80,7 @@ final class NeuronPageLoader {
     RelatedNeurons related = null;
     for (var entry : pending.entrySet()) {
       Loaded<?> loaded = entry.getValue().join();
-      files.set(entry.getKey().apiName(), describe(loaded));
+      files.set(entry.getKey().apiName(), describe(entry.getKey(), loaded));
       if (loaded.value() instanceof RelatedNeurons r) {
         related = r;
       }
@@ -118,7 +128,7 @@ final class NeuronPageLoader {
     return node;
   }
 
-  private ObjectNode describe(Loaded<?> loaded) {
+  private ObjectNode describe(NeuronFile file, Loaded<?> loaded) {
     ObjectNode node = json.createObjectNode();
     node.put("key", loaded.key());
     node.put("status", loaded.status());
@@ -128,7 +138,7 @@ final class NeuronPageLoader {
     if (loaded.value() != null) {
       try {
         // Canonical JSON: NaN becomes null, so the browser's JSON.parse always succeeds.
-        node.set("data", json.readTree(DatasetJson.toJson(loaded.value())));
+        node.set("data", json.readTree(file.toJson(loaded.value())));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -1,5 +1,6 @@
 package org.neuronexplainer.coordinator.viewer;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.classify.ClassificationJson;
+import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 
 /** The JSON API over a fixture store, through a real server on a random port. */
@@ -89,6 +92,44 @@ class ViewerApiTest {
     assertThat(files.at("/collatedActivations/status").asText()).isEqualTo("error");
     assertThat(files.at("/collatedActivations/message").asText())
         .contains("collated-activations/9/388.json");
+  }
+
+  @Test
+  void classificationFilesComeWithEveryExcerptAndAnUnsupportedOneIsAnErrorNamingIt()
+      throws Exception {
+    JsonNode files = getJson("/api/viewer/neurons/21/2932", 200).get("files");
+    assertThat(files.at("/detection/status").asText()).isEqualTo("ok");
+    assertThat(files.at("/detection/key").asText())
+        .isEqualTo("classifications/detection/21/2932.json");
+    JsonNode detection = files.at("/detection/data/explanations/0");
+    assertThat(detection.get("explanation").asText()).isEqualTo(ViewerFixture.CANADA);
+    // One of each: true positive, missed activation, false alarm, true negative.
+    assertThat(detection.at("/metrics/balanced_accuracy").asDouble()).isEqualTo(0.5);
+    assertThat(detection.at("/metrics/f1").asDouble()).isEqualTo(0.5);
+    // Positives 0.9 and 0.3 against negatives 0.6 and 0.1: three of four pairs ordered right.
+    assertThat(detection.at("/metrics/auroc").asDouble()).isEqualTo(0.75);
+    assertThat(detection.at("/excerpts/1/label").asBoolean()).isTrue();
+    assertThat(detection.at("/excerpts/1/answer").asBoolean()).isFalse();
+    JsonNode fuzzing = files.at("/fuzzing/data/explanations/0");
+    assertThat(fuzzing.at("/metrics/auroc").isNull()).as("no probabilities").isTrue();
+    assertThat(fuzzing.at("/excerpts/1/highlighted/0").asInt()).isEqualTo(2);
+
+    JsonNode other = getJson("/api/viewer/neurons/9/388", 200).get("files");
+    assertThat(other.at("/explanations/status").asText()).isEqualTo("ok");
+    assertThat(other.at("/detection/status").asText()).isEqualTo("error");
+    assertThat(other.at("/detection/message").asText())
+        .startsWith("classifications/detection/9/388.json")
+        .contains("version 99");
+    assertThat(other.at("/fuzzing/status").asText()).isEqualTo("missing");
+  }
+
+  @Test
+  void theRawRouteServesAClassificationFile() throws Exception {
+    HttpResponse<String> raw = get("/raw/classifications/fuzzing/21/2932.json");
+    assertThat(raw.statusCode()).isEqualTo(200);
+    assertThat(ClassificationJson.read(raw.body().getBytes(UTF_8), "served"))
+        .isEqualTo(ViewerFixture.fuzzing(new NeuronId(21, 2932)));
+    assertThat(get("/raw/classifications/other/21/2932.json").statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -6,6 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.neuronexplainer.common.classify.ClassificationJson;
+import org.neuronexplainer.common.classify.ClassificationResults;
+import org.neuronexplainer.common.classify.ClassifiedExcerpt;
+import org.neuronexplainer.common.classify.ClassifiedExplanation;
+import org.neuronexplainer.common.classify.ClassifierKind;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.NeuronConnections;
 import org.neuronexplainer.common.dataset.NeuronId;
@@ -18,8 +23,9 @@ import org.neuronexplainer.common.dataset.json.DatasetJson;
 
 /**
  * A store of invented files: the four example explanations of {@code examples/}, every file kind
- * for neuron 21:2932 (with a {@code <script>} token and a newline among its tokens), and a
- * malformed collated-activations file for 9:388.
+ * for neuron 21:2932 (with a {@code <script>} token and a newline among its tokens, and both
+ * classification scorers' files, each with excerpts answered wrong), and a malformed
+ * collated-activations file and detection file for 9:388.
  */
 final class ViewerFixture {
 
@@ -57,10 +63,96 @@ final class ViewerFixture {
                 List.of("20_77"), new double[] {-0.15}),
             new NeuronConnections(
                 List.of("9_388"), new double[] {0.2}, List.of(), new double[] {})));
+    writeClassifications(root, ClassifierKind.DETECTION, detection(canada));
+    writeClassifications(root, ClassifierKind.FUZZING, fuzzing(canada));
     Path broken = root.resolve("collated-activations/9/388.json");
     Files.createDirectories(broken.getParent());
     Files.writeString(broken, "{\"neuron_id\": {\"layer_index\": 9,", StandardCharsets.UTF_8);
+    Path unsupported = root.resolve("classifications/detection/9/388.json");
+    Files.createDirectories(unsupported.getParent());
+    Files.writeString(
+        unsupported,
+        "{\"version\": 99, \"scorer\": \"detection\", \"layer_index\": 9,"
+            + " \"neuron_index\": 388, \"explanations\": []}",
+        StandardCharsets.UTF_8);
     return root;
+  }
+
+  /** The explanation of 21:2932 in the examples, as the classification files name it. */
+  static final String CANADA = "references to Canada and Canadian people, places and institutions";
+
+  /** Detection of 21:2932: one activation missed (top:1) and one false alarm (random:0). */
+  static ClassificationResults detection(NeuronId id) {
+    return ClassificationResults.of(
+        ClassifierKind.DETECTION,
+        id,
+        List.of(
+            ClassifiedExplanation.of(
+                CANADA,
+                List.of(
+                    new ClassifiedExcerpt(
+                        "top:0", "activating", List.of(" of", " Canada"), null, true, true, 0.9),
+                    new ClassifiedExcerpt(
+                        "top:1",
+                        "activating",
+                        List.of(" from", " Toronto"),
+                        null,
+                        true,
+                        false,
+                        0.3),
+                    new ClassifiedExcerpt(
+                        "random:0",
+                        "random",
+                        List.of(" the", " Maple", " Leafs"),
+                        null,
+                        false,
+                        true,
+                        0.6),
+                    new ClassifiedExcerpt(
+                        "random:1", "random", List.of(" it", " was"), null, false, false, 0.1)))));
+  }
+
+  /** Fuzzing of 21:2932, without probabilities: one wrong highlighting taken as right. */
+  static ClassificationResults fuzzing(NeuronId id) {
+    return ClassificationResults.of(
+        ClassifierKind.FUZZING,
+        id,
+        List.of(
+            ClassifiedExplanation.of(
+                CANADA,
+                List.of(
+                    new ClassifiedExcerpt(
+                        "top:0",
+                        "activating",
+                        List.of(" of", " Canada"),
+                        List.of(1),
+                        true,
+                        true,
+                        null),
+                    new ClassifiedExcerpt(
+                        "quantile:2:0",
+                        "activating",
+                        List.of(" a", " Canadian", " said"),
+                        List.of(2),
+                        false,
+                        true,
+                        null)))));
+  }
+
+  private static void writeClassifications(
+      Path root, ClassifierKind scorer, ClassificationResults results) throws IOException {
+    NeuronId id = results.neuronId();
+    Path file =
+        root.resolve(
+            "classifications/"
+                + scorer.wireName()
+                + "/"
+                + id.layerIndex()
+                + "/"
+                + id.neuronIndex()
+                + ".json");
+    Files.createDirectories(file.getParent());
+    Files.write(file, ClassificationJson.toBytes(results));
   }
 
   private static void writeFile(Path file, Object value) throws IOException {
