@@ -1,6 +1,7 @@
-// The neuron page: explanations (and the run they come from) and scoring details, activations,
-// distribution, related tokens and related neurons, each pane from its own file and each saying
-// when that file is missing.
+// The neuron page: explanations (and the run they come from) with their simulation scoring
+// details and, where a run wrote them, their detection and fuzzing scores and wrong excerpts;
+// activations, distribution, related tokens and related neurons. Each pane comes from its own file
+// and says when that file is missing.
 "use strict";
 
 const QUANTILE_LABELS = ["[0, 0.5]", "[0.5, 0.9]", "[0.9, 0.99]", "[0.99, 0.999]"];
@@ -43,11 +44,16 @@ function sourceLine(source) {
     source.runResults ? NX.el("a", { href: NX.withStore("/raw/" + source.runResults), class: "raw" }, "the run's own copy") : null);
 }
 
-function explanationPane(file, source) {
+function explanationPane(file, source, classifications) {
   const pane = NX.pane("Explanation", "explanation", rawLink(file));
   const problem = fileState(file, "explanations");
   if (problem) return pane.append(problem), pane;
   pane.append(sourceLine(source) || "");
+  // A classification file that cannot be read is said once; one that is missing says nothing.
+  for (const scorer of SCORERS) {
+    const f = classifications[scorer.name];
+    if (f && f.status === "error") pane.append(NX.notice("error", f.message));
+  }
   const explained = file.data.scored_explanations;
   if (explained.length === 0) pane.append(NX.notice("missing", "The file holds no explanations."));
   explained.forEach((one, index) => {
@@ -56,9 +62,55 @@ function explanationPane(file, source) {
       NX.el("p", { class: "text" }, one.explanation),
       NX.el("p", { class: "score" }, "score ", NX.el("strong", { class: "score-value" }, NX.score(sim.ev_correlation_score)),
         NX.el("span", { class: "muted" }, "  ·  r² " + NX.num(sim.rsquared_score, 2) + "  ·  abs. dev. explained " + NX.num(sim.absolute_dev_explained_score, 2))),
+      SCORERS.map((scorer) => classification(scorer, classifications[scorer.name], one.explanation)),
       scoringDetails(sim)));
   });
   return pane;
+}
+
+/** The classification scorers (docs/method.md 15), as the API names their files, and their labels' words. */
+const SCORERS = [
+  { name: "detection", yes: "fires", no: "silent" },
+  { name: "fuzzing", yes: "highlighting fits", no: "highlighting off" },
+];
+
+/**
+ * One scorer's line for one explanation: balanced accuracy, F1 and AUROC (a dash where the answers
+ * leave one undefined), and the excerpts it got wrong, collapsed. Nothing where the scorer's file
+ * is missing or holds no entry for this explanation.
+ */
+function classification(scorer, file, text) {
+  if (!file || file.status !== "ok") return null;
+  const scored = file.data.explanations.find((e) => e.explanation === text);
+  if (!scored) return null;
+  const m = scored.metrics;
+  const wrong = scored.excerpts.filter((e) => e.label !== e.answer);
+  const box = NX.el("div", { class: "classification " + scorer.name },
+    NX.el("p", { class: "score" }, scorer.name + " ",
+      NX.el("span", { class: "metric balanced-accuracy" }, "balanced acc. ", NX.el("strong", {}, NX.num(m.balanced_accuracy, 2))),
+      NX.el("span", { class: "metric f1" }, "F1 ", NX.el("strong", {}, NX.num(m.f1, 2))),
+      NX.el("span", { class: "metric auroc" }, "AUROC ", NX.el("strong", {}, NX.num(m.auroc, 2))),
+      NX.el("span", { class: "metric muted" }, m.excerpts + " excerpts")));
+  if (wrong.length === 0) return box;
+  const details = NX.el("details", { class: "wrong" },
+    NX.el("summary", {}, "Excerpts " + scorer.name + " got wrong (" + wrong.length + " of " + m.excerpts + ")"));
+  for (const excerpt of wrong) details.append(wrongExcerpt(scorer, excerpt));
+  box.append(details);
+  return box;
+}
+
+/** A wrong excerpt: its tokens (the highlighted ones marked) and what it was against what was answered. */
+function wrongExcerpt(scorer, excerpt) {
+  const highlighted = new Set(excerpt.highlighted);
+  const tokens = NX.el("div", { class: "tokens" },
+    excerpt.tokens.map((token, i) => NX.el("span", { class: highlighted.has(i) ? "tok highlighted" : "tok" }, Heat.visible(token))));
+  const truth = excerpt.label ? scorer.yes : scorer.no;
+  const answer = excerpt.answer ? scorer.yes : scorer.no;
+  const probability = excerpt.probability === null ? "" : " (p(yes) " + NX.num(excerpt.probability, 2) + ")";
+  return NX.el("div", { class: "sequence wrong-excerpt" },
+    NX.el("span", { class: "muted seq-score verdict" },
+      (excerpt.label ? "missed: " : "false alarm: ") + truth + ", answered " + answer + probability + " · " + excerpt.source + " " + excerpt.id),
+    tokens);
 }
 
 function scoringDetails(sim) {
@@ -214,7 +266,7 @@ NX.start(async (main, info) => {
   NX.replace(main,
     NX.el("div", { class: "title" }, NX.el("h1", {}, Unit + " " + id.layer + ":" + id.neuron), nav),
     NX.subjectLine(info), dead,
-    guarded("Explanation", () => explanationPane(f.explanations, page.source)),
+    guarded("Explanation", () => explanationPane(f.explanations, page.source, { detection: f.detection, fuzzing: f.fuzzing })),
     guarded("Activations", () => NX.el("div", {}, ...activationPanes(f.collatedActivations))),
     guarded("Related tokens", () => relatedTokensPane(f.relatedTokensActivationBased, f.relatedTokensWeightBased)),
     // Related neurons come from a model's MLP weights; an SAE's latents have no such file.

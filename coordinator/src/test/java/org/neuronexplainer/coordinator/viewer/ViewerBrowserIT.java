@@ -107,10 +107,52 @@ class ViewerBrowserIT {
     assertThat(browser.findElement(By.cssSelector("#related-neurons")).getText())
         .contains("names of days of the week");
 
-    browser.findElement(By.cssSelector("#explanation summary")).click();
-    assertThat(await(By.cssSelector("#explanation .sequence")).getText()).contains("Canada");
+    browser.findElement(By.cssSelector("#explanation details.scoring summary")).click();
+    assertThat(await(By.cssSelector("#explanation .scoring .sequence")).getText())
+        .contains("Canada");
 
     screenshot("neuron-page.png");
+  }
+
+  @Test
+  void eachExplanationShowsItsClassificationScoresAndTheExcerptsGotWrong() throws Exception {
+    open("/neurons/21/2932");
+    WebElement detection = await(By.cssSelector("#explanation .classification.detection"));
+    assertThat(detection.findElement(By.cssSelector(".balanced-accuracy")).getText())
+        .isEqualTo("balanced acc. 0.50");
+    assertThat(detection.findElement(By.cssSelector(".auroc")).getText()).isEqualTo("AUROC 0.75");
+    WebElement fuzzing =
+        browser.findElement(By.cssSelector("#explanation .classification.fuzzing"));
+    assertThat(fuzzing.findElement(By.cssSelector(".f1")).getText()).isEqualTo("F1 0.67");
+    assertThat(fuzzing.findElement(By.cssSelector(".auroc")).getText())
+        .as("no probabilities, no AUROC")
+        .isEqualTo("AUROC –");
+
+    detection.findElement(By.cssSelector("details.wrong summary")).click();
+    List<WebElement> wrong =
+        detection.findElements(By.cssSelector(".wrong-excerpt")).stream()
+            .filter(WebElement::isDisplayed)
+            .toList();
+    assertThat(wrong).hasSize(2);
+    assertThat(wrong.get(0).getText())
+        .contains("missed: fires, answered silent")
+        .contains("Toronto");
+    assertThat(wrong.get(1).getText()).contains("false alarm: silent, answered fires");
+
+    fuzzing.findElement(By.cssSelector("details.wrong summary")).click();
+    WebElement marked = await(By.cssSelector(".classification.fuzzing .tok.highlighted"));
+    assertThat(marked.getText()).isEqualTo(" said");
+
+    screenshot("neuron-classifications.png");
+  }
+
+  @Test
+  void anUnreadableClassificationFileIsAnErrorAndTheExplanationStillShows() {
+    open("/neurons/9/388");
+    await(By.cssSelector("#explanation .text"));
+    assertThat(browser.findElement(By.cssSelector("#explanation .notice.error")).getText())
+        .contains("classifications/detection/9/388.json");
+    assertThat(browser.findElements(By.cssSelector("#explanation .classification"))).isEmpty();
   }
 
   @Test
