@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * A flat store of byte blobs under '/'-separated relative keys, such as {@code
@@ -64,6 +65,26 @@ public interface BlobStore {
    * (as in Azure Blob and S3 listings): {@code "runs/"} lists a folder, {@code ""} lists all.
    */
   List<String> list(String prefix);
+
+  /**
+   * The names of the folders directly under {@code folder} ({@code ""} for the root, else ending in
+   * '/') that hold at least one blob, sorted: {@code folders("saes/")} gives {@code ["a", "b"]} for
+   * {@code saes/a/x} and {@code saes/b/y/z}. This default lists every key below; a store that can
+   * name its folders without that overrides it.
+   */
+  default List<String> folders(String folder) {
+    if (!folder.isEmpty() && !folder.endsWith("/")) {
+      throw new IllegalArgumentException("a store folder ends with '/': " + folder);
+    }
+    TreeSet<String> names = new TreeSet<>();
+    for (String key : list(folder)) {
+      int slash = key.indexOf('/', folder.length());
+      if (slash > folder.length()) {
+        names.add(key.substring(folder.length(), slash));
+      }
+    }
+    return List.copyOf(names);
+  }
 
   /**
    * This store seen from a folder: {@code under("saes/x/").get("a")} reads {@code saes/x/a}, and

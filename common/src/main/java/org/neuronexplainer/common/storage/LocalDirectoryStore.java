@@ -174,6 +174,38 @@ public final class LocalDirectoryStore implements BlobStore {
   }
 
   @Override
+  public List<String> folders(String folder) {
+    BlobStore.requireValidPrefix(folder);
+    if (!folder.isEmpty() && !folder.endsWith("/")) {
+      throw new IllegalArgumentException("a store folder ends with '/': " + folder);
+    }
+    Path dir = root.resolve(folder).normalize();
+    if (!dir.startsWith(root) || !Files.isDirectory(dir)) {
+      return List.of();
+    }
+    // The directories themselves, each kept when it holds a blob: no walk of everything below.
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(Files::isDirectory)
+          .filter(this::holdsABlob)
+          .map(path -> path.getFileName().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw failure("cannot list the folders of " + folder, dir, e);
+    }
+  }
+
+  /** Whether a blob (not a temporary file of a put) lies anywhere under {@code dir}. */
+  private boolean holdsABlob(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.anyMatch(path -> Files.isRegularFile(path) && !isTemp(path));
+    } catch (IOException | UncheckedIOException e) {
+      return false; // gone or unreadable meanwhile: not listed, as a list would not show it
+    }
+  }
+
+  @Override
   public List<String> list(String prefix) {
     BlobStore.requireValidPrefix(prefix);
     // Walk only the deepest directory the prefix names in full, then filter by the string prefix.

@@ -62,6 +62,11 @@ final class PrefixedStore implements BlobStore {
   }
 
   @Override
+  public List<String> folders(String folder) {
+    return base.folders(this.folder + BlobStore.requireValidPrefix(folder));
+  }
+
+  @Override
   public String toString() {
     return base + "/" + folder.substring(0, folder.length() - 1);
   }

@@ -64,6 +64,18 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  void foldersNamesTheFoldersDirectlyUnderAFolderThatHoldBlobs() {
+    for (String key : new String[] {"saes/b/cfg", "saes/a/x/deep", "saes/top", "saesx/c", "z"}) {
+      store().put(key, new byte[0]);
+    }
+    assertThat(store().folders("saes/")).containsExactly("a", "b");
+    assertThat(store().folders("saes/a/")).containsExactly("x");
+    assertThat(store().folders("")).containsExactly("saes", "saesx");
+    assertThat(store().folders("absent/")).isEmpty();
+    assertThat(store().under("saes/").folders("")).containsExactly("a", "b");
+  }
+
+  @Test
   void listReturnsSortedKeysUnderAStringPrefix() {
     for (String key : new String[] {"runs/r2/a", "runs/r1/b", "runs/r1/a/deep", "runsx/c", "z"}) {
       store().put(key, new byte[0]);

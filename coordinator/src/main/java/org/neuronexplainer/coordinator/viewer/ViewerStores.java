@@ -27,7 +27,6 @@ public final class ViewerStores implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ViewerStores.class);
   // Listing saes/ lists every file of every SAE dataset: often enough to see a new capture soon.
   private static final long RESCAN_MILLIS = 30_000;
-  private static final String SUBJECT_SUFFIX = "/" + DatasetSubject.KEY;
 
   /** A store's service and the label the page shows for it. */
   /**
@@ -121,9 +120,10 @@ public final class ViewerStores implements AutoCloseable {
    */
   private List<Entry> saesOf(Entry root) {
     BlobStore store = root.service().store();
-    List<String> keys;
+    List<String> folders;
     try {
-      keys = store.list(DatasetSubject.SAES);
+      // The folders alone: a store need not list every file of every SAE for them.
+      folders = store.folders(DatasetSubject.SAES);
     } catch (UnsupportedOperationException e) {
       return List.of(); // an https container: its SAE datasets, if any, cannot be found
     } catch (RuntimeException e) {
@@ -131,8 +131,8 @@ public final class ViewerStores implements AutoCloseable {
       return List.of();
     }
     List<Entry> found = new ArrayList<>();
-    for (String key : keys) {
-      String name = saeName(key);
+    for (String folderName : folders) {
+      String name = saeName(folderName);
       if (name == null || !firstLook(root, name)) {
         continue;
       }
@@ -171,17 +171,12 @@ public final class ViewerStores implements AutoCloseable {
     }
   }
 
-  /** {@code name} for a key {@code saes/{name}/subject.json}, else null. */
-  private static String saeName(String key) {
-    if (!key.startsWith(DatasetSubject.SAES) || !key.endsWith(SUBJECT_SUFFIX)) {
-      return null;
-    }
-    String name =
-        key.substring(DatasetSubject.SAES.length(), key.length() - SUBJECT_SUFFIX.length());
+  /** The folder's name if capture could have written it, else null. */
+  private static String saeName(String folder) {
     try {
-      return DatasetSubject.checkSaeName(name);
+      return DatasetSubject.checkSaeName(folder);
     } catch (IllegalArgumentException e) {
-      return null; // deeper, or not a folder name capture writes
+      return null; // not a folder name capture writes
     }
   }
 
