@@ -23,10 +23,19 @@ public final class ClassificationJson {
 
   /** The file's bytes, UTF-8 JSON. */
   public static byte[] toBytes(ClassificationResults results) {
+    return write(results);
+  }
+
+  /** The rounds file's bytes, UTF-8 JSON. */
+  public static byte[] toBytes(ExplanationRounds rounds) {
+    return write(rounds);
+  }
+
+  private static byte[] write(Object file) {
     try {
-      return MAPPER.writeValueAsBytes(results);
+      return MAPPER.writeValueAsBytes(file);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("classification results could not be written", e);
+      throw new IllegalStateException(file.getClass().getSimpleName() + " could not be written", e);
     }
   }
 
@@ -37,8 +46,22 @@ public final class ClassificationJson {
    * @throws IllegalArgumentException naming {@code source} when the file does not fit the layout
    */
   public static ClassificationResults read(byte[] json, String source) {
+    return read(json, ClassificationResults.class, source);
+  }
+
+  /**
+   * The explanation rounds in {@code json}.
+   *
+   * @param source how errors name the file
+   * @throws IllegalArgumentException naming {@code source} when the file does not fit the layout
+   */
+  public static ExplanationRounds readRounds(byte[] json, String source) {
+    return read(json, ExplanationRounds.class, source);
+  }
+
+  private static <T> T read(byte[] json, Class<T> type, String source) {
     try {
-      return MAPPER.readValue(json, ClassificationResults.class);
+      return MAPPER.readValue(json, type);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalArgumentException(source + ": " + cause.getMessage(), e);

@@ -147,6 +147,19 @@ public final class RunRecords {
     return RUNS + runId + "/" + classificationKey(scorer, neuron);
   }
 
+  /**
+   * A neuron's explanation rounds (docs/method.md 16.3): which round each explanation came from and
+   * which is best. In a dataset, the view's, describing the explanations the view shows.
+   */
+  public static String roundsKey(NeuronId neuron) {
+    return "rounds/" + neuron.layerIndex() + "/" + neuron.neuronIndex() + ".json";
+  }
+
+  /** A run's own explanation rounds for a neuron: no later run writes them. */
+  public static String runRoundsKey(String runId, NeuronId neuron) {
+    return RUNS + runId + "/" + roundsKey(neuron);
+  }
+
   /** The folder of a run's own results, {@code runs/{runId}/explanations/}. */
   public static String runExplanationsPrefix(String runId) {
     return RUNS + runId + "/explanations/";

@@ -58,6 +58,9 @@ import org.neuronexplainer.common.storage.BlobStore;
  *     then any of {@code detection} and {@code fuzzing} (docs/method.md 15); null (absent in older
  *     specs, and how the default is stored) for {@code simulation} alone, see {@link
  *     #scorerNames()}
+ * @param refinement best of k and revision rounds ({@link Refinement}); null (absent in older
+ *     specs, and how the default is stored) for the explainer's own explanations, picked by
+ *     simulation, see {@link #refinementOrNone()}
  */
 public record RunSpec(
     String runId,
@@ -79,7 +82,8 @@ public record RunSpec(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean batch,
     @JsonInclude(JsonInclude.Include.NON_NULL) String simulatorModel,
     @JsonInclude(JsonInclude.Include.NON_NULL) String sae,
-    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> scorers) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> scorers,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Refinement refinement) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -220,6 +224,17 @@ public record RunSpec(
           "capture.sae needs the SAE's name (sae), the folder saes/{name}/ its latents go to");
     }
     scorers = scorers(scorers);
+    refinement = refinement == null || refinement.isDefault() ? null : refinement;
+    // The fields are set only after this body: the chosen scorers are read from the parameter.
+    List<String> chosen = scorers == null ? List.of(SIMULATION) : scorers;
+    if (refinement != null && !chosen.contains(refinement.selectBy())) {
+      throw new IllegalArgumentException(
+          "the best explanation is picked by "
+              + refinement.selectBy()
+              + ", which is not one of the run's scorers ("
+              + String.join(",", chosen)
+              + "): add it to the scorers");
+    }
     if (capture != null && !capture.capturesSae() && sae != null) {
       throw new IllegalArgumentException(
           "sae "
@@ -298,6 +313,7 @@ public record RunSpec(
         false,
         null,
         null,
+        null,
         null);
   }
 
@@ -357,6 +373,16 @@ public record RunSpec(
     return copy(c -> c.scorers = names);
   }
 
+  /** The same spec with best of k and revision rounds as {@code settings} (null: none). */
+  public RunSpec withRefinement(Refinement settings) {
+    return copy(c -> c.refinement = settings);
+  }
+
+  /** The run's refinement settings, {@link Refinement#none()} when it asks for none. */
+  public Refinement refinementOrNone() {
+    return refinement == null ? Refinement.none() : refinement;
+  }
+
   /** This spec with what {@code change} sets changed, checked as a new spec is. */
   private RunSpec copy(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -379,6 +405,7 @@ public record RunSpec(
     String simulatorModel;
     String sae;
     List<String> scorers;
+    Refinement refinement;
 
     Copy(RunSpec from) {
       this.from = from;
@@ -394,6 +421,7 @@ public record RunSpec(
       simulatorModel = from.simulatorModel;
       sae = from.sae;
       scorers = from.scorers;
+      refinement = from.refinement;
     }
 
     RunSpec build() {
@@ -417,7 +445,8 @@ public record RunSpec(
           batch,
           simulatorModel,
           sae,
-          scorers);
+          scorers,
+          refinement);
     }
   }
 
@@ -467,6 +496,7 @@ public record RunSpec(
             ? version
             : version + "|simulator=" + simulatorModel;
     // Added only when a scorer besides simulation is chosen, for the same reason.
-    return scorers == null ? version : version + "|scorers=" + String.join(",", scorers);
+    version = scorers == null ? version : version + "|scorers=" + String.join(",", scorers);
+    return refinement == null ? version : version + "|" + refinement.version();
   }
 }

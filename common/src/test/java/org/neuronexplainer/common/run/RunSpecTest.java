@@ -150,6 +150,7 @@ class RunSpecTest {
                     false,
                     null,
                     null,
+                    null,
                     null))
         .hasMessageContaining("source is store");
     assertThatThrownBy(() -> capture(2, 7)).hasMessageContaining("capture.batch 7 must divide 64");

@@ -1,6 +1,7 @@
 package org.neuronexplainer.common.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,7 +22,7 @@ class RunSpecVersionsTest {
   private static final RunSpec DEFAULTS =
       new RunSpec(
           "a", "store", null, null, null, null, null, null, 0, null, null, null, null, false, null,
-          null, false, null, null, null);
+          null, false, null, null, null, null);
 
   private static final RunSpec NAMED =
       new RunSpec(
@@ -42,6 +43,7 @@ class RunSpecVersionsTest {
           null,
           null,
           false,
+          null,
           null,
           null,
           null);
@@ -67,6 +69,7 @@ class RunSpecVersionsTest {
           true,
           "small",
           null,
+          null,
           null);
 
   private static final RunSpec CAPTURE =
@@ -90,6 +93,7 @@ class RunSpecVersionsTest {
           false,
           "",
           null,
+          null,
           null);
 
   @Test
@@ -104,6 +108,31 @@ class RunSpecVersionsTest {
     assertThat(CAPTURE.methodVersion()).isEqualTo("v1|baseline|baseline|none|-");
     assertThat(EVERYTHING.withSimulatorModel("m").methodVersion())
         .isEqualTo("v1|baseline|json|linear|m|a4b992ab4296|6ee0eb490ff8|507a9a8be3d1|escaped");
+  }
+
+  @Test
+  void refinementIsPartOfTheVersionOnlyWhenAsked() {
+    RunSpec scored = DEFAULTS.withScorers(List.of("simulation", "detection"));
+    assertThat(scored.withRefinement(Refinement.none())).isEqualTo(scored);
+    assertThat(scored.withRefinement(Refinement.none()).refinement()).isNull();
+    assertThat(scored.withRefinement(new Refinement(8, 2, "Detection")).methodVersion())
+        .isEqualTo(
+            "v1|baseline|baseline|linear|-|scorers=simulation,detection"
+                + "|k=8,revisions=2,by=detection");
+    assertThat(DEFAULTS.withRefinement(new Refinement(null, 1, null)).methodVersion())
+        .isEqualTo("v1|baseline|baseline|linear|-|k=-,revisions=1,by=simulation");
+  }
+
+  @Test
+  void refinementIsRefusedWithTheProblemNamed() {
+    assertThatThrownBy(() -> new Refinement(0, 0, null))
+        .hasMessage("explanations per neuron must be 1 to 20, got 0");
+    assertThatThrownBy(() -> new Refinement(null, 11, null))
+        .hasMessage("revision rounds must be 0 to 10, got 11");
+    assertThatThrownBy(() -> new Refinement(null, 1, "vibes"))
+        .hasMessageContaining("unknown scorer \"vibes\"");
+    assertThatThrownBy(() -> DEFAULTS.withRefinement(new Refinement(null, 1, "fuzzing")))
+        .hasMessageContaining("picked by fuzzing, which is not one of the run's scorers");
   }
 
   @Test
