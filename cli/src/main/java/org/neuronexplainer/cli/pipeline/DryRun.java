@@ -138,10 +138,13 @@ final class DryRun {
         spec.calibration());
     out.printf(
         Locale.ROOT,
-        "calls: %d (%d explanation, %d simulation)%s%n",
+        "calls: %d (%d explanation, %d simulation%s)%s%n",
         e.calls(),
         e.explanationCalls(),
         e.simulationCalls(),
+        e.calls() == e.explanationCalls() + e.simulationCalls()
+            ? ""
+            : ", " + (e.calls() - e.explanationCalls() - e.simulationCalls()) + " classification",
         e.model() == null ? "" : " to " + e.model());
     if (e.model() != null) {
       out.printf(
@@ -152,6 +155,17 @@ final class DryRun {
           e.exact() ? "exact" : "see the assumptions below",
           e.completionTokens());
     }
+    for (RunEstimate.Scorer scorer : e.scorers()) {
+      if (e.scorers().size() > 1 || scorer.calls() > 0) {
+        out.printf(
+            Locale.ROOT,
+            "  %s: %d calls, %d prompt tokens, at most %d completion%n",
+            scorer.scorer(),
+            scorer.calls(),
+            scorer.promptTokens(),
+            scorer.completionTokens());
+      }
+    }
     if (e.costUsd() == null) {
       out.println("price: unknown (set LLM_PRICES, e.g. LLM_PRICES=" + e.model() + "=2.5:10)");
     } else {
@@ -160,6 +174,21 @@ final class DryRun {
           "price: $%.4f sent one by one, $%.4f through the batch API%n",
           e.costUsd(),
           e.batchCostUsd());
+    }
+    RunEstimate.Revisions revisions = e.revisions();
+    if (revisions != null) {
+      out.printf(
+          Locale.ROOT,
+          "revision: up to %d round%s, each about one explanation's scoring plus one explainer"
+              + " call: at most %d calls, %d prompt tokens, %d completion more%s%n",
+          revisions.rounds(),
+          revisions.rounds() == 1 ? "" : "s",
+          revisions.calls(),
+          revisions.promptTokens(),
+          revisions.completionTokens(),
+          revisions.costUsd() == null || e.model() == null
+              ? ""
+              : String.format(Locale.ROOT, " ($%.4f)", revisions.costUsd()));
     }
     if (spec.budgetUsd() != null) {
       out.printf(Locale.ROOT, "budget: $%.4f%n", spec.budgetUsd());

@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.estimate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,10 +9,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.neuronexplainer.common.classify.ClassifierKind;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.NeuronRecord;
+import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunEstimate;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.classify.ClassificationScorer;
+import org.neuronexplainer.worker.classify.ClassifierSamples;
+import org.neuronexplainer.worker.classify.ClassifierSettings;
+import org.neuronexplainer.worker.classify.LlmClassifier;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.ExplainerKind;
@@ -33,12 +40,15 @@ import org.neuronexplainer.worker.texts.PromptInputs;
 
 /**
  * Counts what a run would send, neuron by neuron, from the very requests a worker would build
- * ({@link LlmBackends#explainer} and {@link LlmBackends#protocol}), sending nothing. Explanation
- * prompts are exact. Simulation prompts hold an explanation that does not exist before the run:
- * with the baseline explainer it is computed, so they are exact too; with a model-backed one each
- * of the {@code n} explanations a call asks for is taken to be {@link #assumedExplanation} of the
- * explanation's {@code max_tokens} words, its longest. Completion tokens are each call's {@code
- * max_tokens × n}, the most it can be billed.
+ * ({@link LlmBackends#explainer}, {@link LlmBackends#protocol}, and {@link LlmClassifier#requests}
+ * on the neuron's {@link ClassifierSamples} for each classification scorer), sending nothing.
+ * Explanation prompts are exact. Scoring prompts hold an explanation that does not exist before the
+ * run: with the baseline explainer it is computed, so they are exact too; with a model-backed one
+ * each of the {@code n} explanations a call asks for (k when the run's refinement sets it) is taken
+ * to be {@link #assumedExplanation} of the explanation's {@code max_tokens} words, its longest.
+ * Completion tokens are each call's {@code max_tokens × n}, the most it can be billed. Revision
+ * rounds are given as a bound beside the count (docs/method.md 16.2): their prompts hold the
+ * excerpts the scorers got wrong, which only the run finds out.
  */
 public final class RunEstimator {
 
@@ -75,26 +85,28 @@ public final class RunEstimator {
 
   /** The counts of one run, added to neuron by neuron. Not thread-safe. */
   public final class Tally {
-    private final ExplainerKind explainerKind;
-    private final SimulatorKind simulatorKind;
     private final String model;
     private final String simulatorModel;
-    // Prompt and completion tokens by the model that is sent them, each priced at its own rate.
-    private final Map<String, long[]> tokensByModel = new LinkedHashMap<>();
     private final Explainer explainer;
     private final SimulationProtocol protocol;
     private final boolean calibrates;
+    private final Refinement refinement;
+    // Each classification scorer with the classifier that builds its requests; empty when the
+    // run's classifications call no model (the baseline classifier).
+    private final Map<ClassifierKind, ClassificationScorer> classifiers = new LinkedHashMap<>();
+    private final LlmClassifier classifier;
+    private final Counts explaining = new Counts();
+    private final Counts simulating = new Counts();
+    private final Map<ClassifierKind, Counts> classifying = new LinkedHashMap<>();
+    // One revision round of every neuron: one explainer call and one explanation's scoring.
+    private final Counts round = new Counts();
     private int neurons;
-    private long explanationCalls;
-    private long simulationCalls;
-    private long promptTokens;
-    private long completionTokens;
     private int assumedTokens = -1;
     private int explanationsPerNeuron = 1;
 
     private Tally(RunSpec spec, PromptInputs inputs) {
-      explainerKind = ExplainerKind.fromConfigName(spec.explainer());
-      simulatorKind = SimulatorKind.fromConfigName(spec.simulator());
+      ExplainerKind explainerKind = ExplainerKind.fromConfigName(spec.explainer());
+      SimulatorKind simulatorKind = SimulatorKind.fromConfigName(spec.simulator());
       boolean llm = explainerKind.needsModel() || simulatorKind.needsModel();
       model = llm ? LlmBackends.model(spec, config) : null;
       simulatorModel = llm ? LlmBackends.simulatorModel(spec, config) : null;
@@ -107,43 +119,99 @@ public final class RunEstimator {
               ? LlmBackends.protocol(simulatorKind, simulatorModel, allAtOnceMaxTokens, inputs)
               : null;
       calibrates = !spec.calibration().trim().equalsIgnoreCase("none");
+      refinement = spec.refinementOrNone();
+      // As a worker builds them: the simulator's model and the run's texts, default settings.
+      classifier =
+          simulatorKind.needsModel()
+              ? new LlmClassifier(
+                  simulatorModel,
+                  inputs.texts(),
+                  LlmTransport.none(),
+                  ClassifierSettings.defaults())
+              : null;
+      for (ClassifierKind kind : spec.classifiers()) {
+        classifying.put(kind, new Counts());
+        if (classifier != null) {
+          classifiers.put(
+              kind,
+              new ClassificationScorer(kind, ClassifierSettings.defaults(), SliceParams.paper()));
+        }
+      }
     }
 
     /** Adds one neuron's calls. */
     public void add(NeuronRecord record) {
       neurons++;
-      ExplainerInput input = ExplainerInput.of(record);
-      List<String> explanations;
+      List<String> explanations = explain(ExplainerInput.of(record));
+      List<List<List<String>>> splits = protocol == null ? List.of() : splits(record);
+      for (int i = 0; i < explanations.size(); i++) {
+        Counts one = new Counts();
+        score(record, explanations.get(i), splits, one);
+        if (i == 0) {
+          round.addAll(one);
+        }
+      }
+    }
+
+    /**
+     * The neuron's explanations, counting the explainer's call: k of them when the refinement sets
+     * k (one call asking for {@code n = k}), else the explainer's own number.
+     */
+    private List<String> explain(ExplainerInput input) {
+      Integer k = refinement.explanations();
       if (explainer instanceof LlmExplainer llm) {
-        LlmRequest request = llm.request(input).request();
-        count(request);
-        explanationCalls++;
-        JsonNode body = request.body();
+        ObjectNode body = llm.request(input).request().body().deepCopy();
+        if (k != null) {
+          body.put("n", k);
+        }
+        count(body, explaining);
         explanationsPerNeuron = Math.max(1, body.path("n").asInt(1));
         assumedTokens = body.path("max_tokens").asInt(body.path("max_completion_tokens").asInt(0));
-        explanations =
-            Collections.nCopies(explanationsPerNeuron, assumedExplanation(assumedTokens));
-      } else {
-        explanations =
-            explainer.explain(input, LlmTransport.none()).toCompletableFuture().join().stream()
-                .map(Explanation::text)
-                .toList();
+        if (refinement.revisions() > 0) {
+          count(body.deepCopy().put("n", 1), round);
+        }
+        return Collections.nCopies(explanationsPerNeuron, assumedExplanation(assumedTokens));
       }
-      if (protocol == null) {
-        return;
+      List<String> own =
+          explainer.explain(input, LlmTransport.none()).toCompletableFuture().join().stream()
+              .map(Explanation::text)
+              .toList();
+      if (k == null || own.isEmpty()) {
+        return own;
       }
-      // Split by split, as the scorer simulates them (a multi-sequence simulator groups each).
+      // A model-free explainer asked for k gives its own explanations over again.
+      List<String> cycled = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        cycled.add(own.get(i % own.size()));
+      }
+      return cycled;
+    }
+
+    // Split by split, as the scorer simulates them (a multi-sequence simulator groups each).
+    private List<List<List<String>>> splits(NeuronRecord record) {
       List<List<List<String>>> splits = new ArrayList<>();
       if (calibrates) {
         splits.add(tokens(Splits.records(record, Split.CALIBRATION, SliceParams.paper())));
       }
       splits.add(tokens(Splits.records(record, Split.VALID, SliceParams.paper())));
-      for (String explanation : explanations) {
-        for (List<List<String>> split : splits) {
-          for (LlmRequest request : protocol.requestsForAll(explanation, split)) {
-            count(request);
-            simulationCalls++;
-          }
+      return splits;
+    }
+
+    /** One explanation's scoring by every scorer, into the scorers' counts and {@code into}. */
+    private void score(
+        NeuronRecord record, String explanation, List<List<List<String>>> splits, Counts into) {
+      for (List<List<String>> split : splits) {
+        for (LlmRequest request : protocol.requestsForAll(explanation, split)) {
+          count(request.body(), simulating);
+          count(request.body(), into);
+        }
+      }
+      for (Map.Entry<ClassifierKind, ClassificationScorer> entry : classifiers.entrySet()) {
+        ClassifierKind kind = entry.getKey();
+        for (LlmRequest request :
+            classifier.requests(kind, explanation, entry.getValue().sample(record))) {
+          count(request.body(), classifying.get(kind));
+          count(request.body(), into);
         }
       }
     }
@@ -152,43 +220,69 @@ public final class RunEstimator {
       return records.stream().map(ActivationRecord::tokens).toList();
     }
 
-    private void count(LlmRequest request) {
-      JsonNode body = request.body();
-      Tokenizer tokenizer = tokenizer(body);
-      long prompt = tokenizer.promptTokens(body);
-      long completion = TokenEstimator.completionAllowance(body);
-      promptTokens += prompt;
-      completionTokens += completion;
-      long[] sum =
-          tokensByModel.computeIfAbsent(body.path("model").asText(model), m -> new long[2]);
-      sum[0] += prompt;
-      sum[1] += completion;
+    private void count(JsonNode body, Counts into) {
+      String sentTo = body.path("model").asText(model);
+      long prompt = config.tokenizerFor(sentTo).promptTokens(body);
+      into.add(sentTo, prompt, TokenEstimator.completionAllowance(body));
     }
 
-    // The sum of every model's cost; null when one of them has no price.
-    private Double cost(boolean batch) {
-      double cost = 0;
-      for (Map.Entry<String, long[]> entry : tokensByModel.entrySet()) {
-        Optional<ModelPrice> price = config.prices().lookup(entry.getKey());
-        if (price.isEmpty()) {
-          return null;
-        }
-        long[] sum = entry.getValue();
-        cost += batch ? price.get().batchCost(sum[0], sum[1]) : price.get().cost(sum[0], sum[1]);
-      }
-      return cost;
-    }
-
-    private Tokenizer tokenizer(JsonNode body) {
-      return config.tokenizerFor(body.path("model").asText(model));
+    private Counts total() {
+      Counts total = new Counts();
+      total.addAll(explaining);
+      total.addAll(simulating);
+      classifying.values().forEach(total::addAll);
+      return total;
     }
 
     /** The counts so far, priced with the configuration's price for the model. */
     public RunEstimate result() {
       Optional<ModelPrice> price = config.prices().lookup(model);
       Tokenizer tokenizer = model == null ? null : config.tokenizerFor(model);
+      boolean scored = protocol != null || !classifiers.isEmpty();
+      boolean assumed = assumedTokens >= 0 && scored;
+      Counts total = total();
+      List<RunEstimate.Scorer> scorers = new ArrayList<>();
+      scorers.add(scorer(RunSpec.SIMULATION, simulating));
+      classifying.forEach((kind, counts) -> scorers.add(scorer(kind.wireName(), counts)));
+      return new RunEstimate(
+          neurons,
+          total.calls(),
+          explaining.calls(),
+          simulating.calls(),
+          total.promptTokens(),
+          total.completionTokens(),
+          model,
+          tokenizer == null ? null : tokenizer.configName(),
+          !assumed && (tokenizer == null || tokenizer.exact()),
+          model == null ? Double.valueOf(0) : total.cost(config.prices(), false),
+          model == null ? Double.valueOf(0) : total.cost(config.prices(), true),
+          assumptions(tokenizer, price, assumed),
+          scorers,
+          revisions());
+    }
+
+    private static RunEstimate.Scorer scorer(String name, Counts counts) {
+      return new RunEstimate.Scorer(
+          name, counts.calls(), counts.promptTokens(), counts.completionTokens());
+    }
+
+    private RunEstimate.Revisions revisions() {
+      int rounds = refinement.revisions();
+      if (rounds == 0) {
+        return null;
+      }
+      Double cost = model == null ? Double.valueOf(0) : round.cost(config.prices(), false);
+      return new RunEstimate.Revisions(
+          rounds,
+          round.calls(),
+          round.promptTokens(),
+          round.completionTokens(),
+          cost == null ? null : cost * rounds);
+    }
+
+    private List<String> assumptions(
+        Tokenizer tokenizer, Optional<ModelPrice> price, boolean assumed) {
       List<String> assumptions = new ArrayList<>();
-      boolean assumed = assumedTokens >= 0 && protocol != null;
       if (model == null) {
         assumptions.add("the baseline explainer and simulator call no model: nothing to pay");
       }
@@ -198,9 +292,25 @@ public final class RunEstimator {
                 Locale.ROOT,
                 "each neuron's %d explanations are scored, and each is taken to be %d tokens"
                     + " long (the explanation call's max_tokens, its longest) in the simulation"
-                    + " prompts",
+                    + " and classification prompts",
                 explanationsPerNeuron,
                 assumedTokens));
+      }
+      if (refinement.explanations() != null && explainer instanceof LlmExplainer) {
+        assumptions.add(
+            "the "
+                + refinement.explanations()
+                + " explanations of a neuron come from one explainer call asking for n = "
+                + refinement.explanations());
+      }
+      if (refinement.revisions() > 0) {
+        assumptions.add(
+            "revision rounds are not in the totals: up to "
+                + refinement.revisions()
+                + " rounds a neuron, each about one explanation's scoring plus one explainer call"
+                + " (the revision prompt adds the best explanation and the excerpts the scorers got"
+                + " wrong, which only the run finds out); a round that finds nothing to revise"
+                + " costs nothing");
       }
       if (model != null) {
         assumptions.add(
@@ -216,25 +326,13 @@ public final class RunEstimator {
       }
       if (protocol != null && !simulatorModel.equals(model)) {
         assumptions.add(
-            "simulation calls go to "
+            (classifiers.isEmpty() ? "simulation calls go to " : "scoring calls go to ")
                 + simulatorModel
                 + (config.prices().lookup(simulatorModel).isPresent()
                     ? ", at its own price"
                     : ", which has no price in LLM_PRICES: no cost is given"));
       }
-      return new RunEstimate(
-          neurons,
-          explanationCalls + simulationCalls,
-          explanationCalls,
-          simulationCalls,
-          promptTokens,
-          completionTokens,
-          model,
-          tokenizer == null ? null : tokenizer.configName(),
-          !assumed && (tokenizer == null || tokenizer.exact()),
-          model == null ? Double.valueOf(0) : cost(false),
-          model == null ? Double.valueOf(0) : cost(true),
-          assumptions);
+      return assumptions;
     }
   }
 }
