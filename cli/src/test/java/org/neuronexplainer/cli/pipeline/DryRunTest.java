@@ -3,9 +3,11 @@ package org.neuronexplainer.cli.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunEstimate;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
@@ -194,5 +197,47 @@ class DryRunTest {
     assertThat(estimate.costUsd()).isCloseTo(estimate.promptTokens() * 1.0 / 1e6, within(1e-12));
     assertThat(same.costUsd()).isCloseTo(same.promptTokens() * 2.0 / 1e6, within(1e-12));
     assertThat(estimate.assumptions()).anyMatch(a -> a.contains("simulation calls go to gpt-y"));
+  }
+
+  @Test
+  void printsEachScorerBesideSimulationAndTheRevisionBound() throws Exception {
+    storeRecord();
+    RunSpec spec =
+        new RunSpec(
+                "dry", "store", null, null, "token-activation-pair", "all-at-once", "none", null, 3)
+            .withScorers(List.of("simulation", "detection", "fuzzing"))
+            .withRefinement(new Refinement(2, 3, "fuzzing"));
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+    RunEstimate estimate =
+        DryRun.print(
+            spec,
+            PromptInputs.defaults(),
+            new LocalDirectoryStore(dir),
+            llm(),
+            0,
+            false,
+            new PrintStream(text, true, StandardCharsets.UTF_8),
+            quiet);
+
+    String printed = text.toString(StandardCharsets.UTF_8);
+    RunEstimate.Scorer detection = estimate.scorers().get(1);
+    assertThat(detection.scorer()).isEqualTo("detection");
+    assertThat(printed)
+        .contains(
+            String.format(
+                "  detection: %d calls, %d prompt tokens, at most %d completion",
+                detection.calls(), detection.promptTokens(), detection.completionTokens()))
+        .contains("  fuzzing: ")
+        .contains("  simulation: ")
+        .contains(
+            "revision: up to 3 rounds, each about one explanation's scoring plus one explainer"
+                + " call: at most "
+                + estimate.revisions().calls()
+                + " calls");
+    assertThat(estimate.calls())
+        .isEqualTo(
+            estimate.explanationCalls()
+                + estimate.scorers().stream().mapToLong(RunEstimate.Scorer::calls).sum());
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -153,10 +154,7 @@ class ScorersBenchmark {
 
   /** Runs {@code work} on a transport of its own and prints what its account counted. */
   private static void line(
-      LlmClient client,
-      String name,
-      String excerpts,
-      java.util.function.Consumer<ClientTransport> work) {
+      LlmClient client, String name, String excerpts, Consumer<ClientTransport> work) {
     ClientTransport transport = ClientTransport.forNeuron(client);
     work.accept(transport);
     UsageTotals usage = transport.account().snapshot();
