@@ -41,6 +41,13 @@ import picocli.CommandLine.Spec;
       "balanced accuracy, F1 and AUROC derived again from the stored answers, with `!`",
       "where the stored metrics differ from them.",
       "",
+      "Rounds files (rounds/{layer}/{neuron}.json, written by runs with --explanations,",
+      "--revisions or --select-by) are rescored from the results beside them: each",
+      "scorer's scores set again from the recomputed simulation scores and balanced",
+      "accuracies, the best explanation picked again, and the file rewritten where that",
+      "changes it. A rounds file whose explanations are not those of its results, in",
+      "the same order, fails and is left as it is.",
+      "",
       "Exit status: 0 when every file was read, 1 when any file could not be."
     })
 public final class RescoreCommand implements Callable<Integer> {
@@ -77,15 +84,30 @@ public final class RescoreCommand implements Callable<Integer> {
     List<DatasetPaths.Target> targets =
         DatasetPaths.expand(
             paths,
-            f -> DatasetPaths.isExplanationFile(f) || ClassificationRescore.isClassificationFile(f),
-            "explanation (.jsonl) or classification (classifications/.../*.json) files");
+            f ->
+                DatasetPaths.isExplanationFile(f)
+                    || RoundsRescore.isRoundsFile(f)
+                    || ClassificationRescore.isClassificationFile(f),
+            "explanation (.jsonl), classification (classifications/.../*.json) or rounds"
+                + " (rounds/.../*.json) files");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     RescoreReport report = json ? new RescoreReport.Json(out) : new RescoreReport.Table(out);
     List<RescoreReport.Row> rows = new ArrayList<>();
     ClassificationRescore classifications = new ClassificationRescore(out, json);
+    RoundsRescore rounds = new RoundsRescore(out, json, topCount);
     int failed = 0;
     for (DatasetPaths.Target target : targets) {
+      if (RoundsRescore.isRoundsFile(target.file())) {
+        try {
+          rounds.rescore(target.file());
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+          failed++;
+          err.println("FAIL  " + e.getMessage());
+          err.flush();
+        }
+        continue;
+      }
       if (ClassificationRescore.isClassificationFile(target.file())) {
         try {
           classifications.rescore(target.file());
@@ -130,6 +152,7 @@ public final class RescoreCommand implements Callable<Integer> {
       }
     }
     classifications.summary();
+    rounds.summary();
     report.summary(RescoreReport.Summary.of(rows, targets.size(), failed));
     out.flush();
     return failed == 0 ? 0 : 1;

@@ -699,7 +699,8 @@ public final class RunCommand implements Callable<Integer> {
                   view.progress(),
                   seconds,
                   storeDir,
-                  view.spec() == null ? "" : view.spec().dataset()));
+                  view.spec() == null ? "" : view.spec().dataset(),
+                  view.spec() == null ? null : view.spec().refinement()));
           System.out.flush();
         }
         ended = view.status().state();

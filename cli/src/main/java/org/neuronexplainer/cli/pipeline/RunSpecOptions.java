@@ -11,6 +11,7 @@ import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.hub.HubSaeRef;
 import org.neuronexplainer.common.run.CaptureRun;
 import org.neuronexplainer.common.run.PublishPolicy;
+import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
@@ -75,6 +76,38 @@ public final class RunSpecOptions {
               + " explanations/, through the simulator's model, or without one with the baseline"
               + " simulator (default: ${DEFAULT-VALUE})")
   List<String> scorers;
+
+  @Option(
+      names = "--explanations",
+      paramLabel = "K",
+      description =
+          "how many explanations the explainer writes per neuron, 1 to "
+              + Refinement.MAX_EXPLANATIONS
+              + ": each is scored and kept, and the best by --select-by is marked (default: the"
+              + " explainer's own, 5 for a model-backed explainer and 1 for the baseline)")
+  Integer explanations;
+
+  @Option(
+      names = "--revisions",
+      paramLabel = "R",
+      defaultValue = "0",
+      description =
+          "the most revision rounds per neuron, 0 to "
+              + Refinement.MAX_REVISIONS
+              + ": in each the explainer sees its best explanation with the excerpts the scorers"
+              + " got wrong and writes a revised one, scored and kept as best when it scores"
+              + " higher by --select-by; every round is written under rounds/ (default:"
+              + " ${DEFAULT-VALUE}, none)")
+  int revisions;
+
+  @Option(
+      names = "--select-by",
+      paramLabel = "SCORER",
+      defaultValue = RunSpec.SIMULATION,
+      description =
+          "the scorer whose score picks the best explanation: simulation, detection or fuzzing,"
+              + " one of --scorers (default: ${DEFAULT-VALUE})")
+  String selectBy;
 
   @Option(
       names = "--max-attempts",
@@ -173,9 +206,9 @@ public final class RunSpecOptions {
   }
 
   /**
-   * Checks {@code --run-id}, {@code --layers}, {@code --neurons}, {@code --publish} and {@code
-   * --scorers}, with the messages every command gives for them, so that an error names the flag
-   * rather than the spec's field.
+   * Checks {@code --run-id}, {@code --layers}, {@code --neurons}, {@code --publish}, {@code
+   * --scorers} and the refinement's flags ({@link #refinement()}), with the messages every command
+   * gives for them, so that an error names the flag rather than the spec's field.
    */
   void checkSelections() {
     if (runId != null) {
@@ -193,6 +226,43 @@ public final class RunSpecOptions {
     } catch (IllegalArgumentException e) {
       throw new UserException("--scorers: " + e.getMessage(), 2);
     }
+    refinement();
+  }
+
+  /**
+   * The refinement {@code --explanations}, {@code --revisions} and {@code --select-by} ask for
+   * (docs/method.md 16), null for none; a bad value is a user error naming the flag and what to do.
+   */
+  Refinement refinement() {
+    String by = selectBy.strip().toLowerCase(Locale.ROOT);
+    try {
+      new Refinement(explanations, 0, null);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--explanations: " + e.getMessage(), 2);
+    }
+    try {
+      new Refinement(null, revisions, null);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--revisions: " + e.getMessage(), 2);
+    }
+    try {
+      new Refinement(null, 0, by);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--select-by: " + e.getMessage(), 2);
+    }
+    if (!scorers().contains(by)) {
+      throw new UserException(
+          "--select-by "
+              + by
+              + ": add "
+              + by
+              + " to --scorers (the run scores by "
+              + String.join(",", scorers())
+              + ", and the best explanation is picked by one of them)",
+          2);
+    }
+    Refinement refinement = new Refinement(explanations, revisions, by);
+    return refinement.isDefault() ? null : refinement;
   }
 
   /** The scorers given with {@code --scorers}, trimmed and in lower case, as a spec keeps them. */
@@ -241,7 +311,8 @@ public final class RunSpecOptions {
           .withPublish(PublishPolicy.fromConfigName(publish).configName())
           .withBudget(usd)
           .withBatch(batch)
-          .withScorers(scorers());
+          .withScorers(scorers())
+          .withRefinement(refinement());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.neuronexplainer.common.run.PublishPolicy;
+import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
@@ -151,7 +152,8 @@ final class Summary {
   /**
    * The summary of {@code run --json}: one JSON object, for scripts. Scores and costs are numbers
    * (the mean score null when no neuron has one), paths absolute; {@code reason} (why a run paused)
-   * only when there is one.
+   * only when there is one, {@code refinement} (best of k and revision rounds, as the spec keeps
+   * it) only when the run asked for one.
    */
   static String json(
       String runId,
@@ -160,7 +162,8 @@ final class Summary {
       RunProgress.Summary s,
       double seconds,
       Path store,
-      String dataset) {
+      String dataset,
+      Refinement refinement) {
     ObjectNode json = JSON.createObjectNode();
     json.put("runId", runId);
     json.put("state", state);
@@ -186,6 +189,9 @@ final class Summary {
         store.toAbsolutePath().resolve(RunRecords.runExplanationsPrefix(runId)).toString());
     json.put("view", store.toAbsolutePath().resolve(dataset).resolve("explanations").toString());
     json.put("runRecords", store.toAbsolutePath().resolve("runs").resolve(runId).toString());
+    if (refinement != null) {
+      json.set("refinement", JSON.valueToTree(refinement));
+    }
     return json.toString();
   }
 

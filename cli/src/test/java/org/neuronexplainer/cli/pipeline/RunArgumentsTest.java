@@ -140,6 +140,28 @@ class RunArgumentsTest {
   }
 
   @Test
+  void aBadRefinementFlagFailsAtOnceNamingTheFlagBeforeTheStoreIsTouched() throws Exception {
+    Path store = Files.createDirectory(dir.resolve("store"));
+    String[] base = {"run", "--store", store.toString()};
+
+    assertThat(execute(concat(base, "--explanations", "0"))).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo("run: --explanations: explanations per neuron must be 1 to 20, got 0");
+    assertThat(execute(concat(base, "--revisions", "12"))).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo("run: --revisions: revision rounds must be 0 to 10, got 12");
+    assertThat(execute(concat(base, "--select-by", "fuzzing"))).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .startsWith("run: --select-by fuzzing: add fuzzing to --scorers");
+    assertThat(execute("run", "--capture", "--select-by", "votes")).isEqualTo(2);
+    assertThat(err.toString().strip()).startsWith("run: --select-by: unknown scorer \"votes\"");
+    try (var left = Files.list(store)) {
+      assertThat(left).as("the store is not touched").isEmpty();
+    }
+    assertNothingStarted();
+  }
+
+  @Test
   void aHostThatIsNoAddressFailsAtOnce() {
     assertThat(execute("run", "--host", "0.0.0.0:8080")).isEqualTo(2);
     assertThat(err.toString().strip())

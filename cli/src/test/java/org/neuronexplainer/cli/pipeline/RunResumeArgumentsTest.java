@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
+import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -81,6 +83,39 @@ class RunResumeArgumentsTest {
         .isEqualTo(
             "run: --resume runs the run with its stored spec: --neurons, --explainer change it"
                 + " (start a new run for that)");
+    assertThat(home.resolve(".neuron-explainer")).doesNotExist();
+  }
+
+  @Test
+  void aResumedRunKeepsItsRefinementAndRefusesNewRefinementFlags() {
+    RunRecords records = new RunRecords(new LocalDirectoryStore(store));
+    Refinement refinement = new Refinement(6, 3, "detection");
+    records.putSpec(
+        new RunSpec("k", "store", null, null, null, null, null, null, 3)
+            .withScorers(List.of("simulation", "detection"))
+            .withRefinement(refinement));
+    records.putStatus(new RunStatus("k", RunState.INTERRUPTED, 4, 1_000L, 2_000L));
+
+    assertThat(RunResume.check(store, "k").refinement()).isEqualTo(refinement);
+
+    assertThat(
+            execute(
+                "run",
+                "--resume",
+                "k",
+                "--store",
+                store.toString(),
+                "--explanations",
+                "2",
+                "--revisions",
+                "1",
+                "--select-by",
+                "simulation"))
+        .isEqualTo(2);
+    assertThat(message())
+        .isEqualTo(
+            "run: --resume runs the run with its stored spec: --explanations, --revisions,"
+                + " --select-by change it (start a new run for that)");
     assertThat(home.resolve(".neuron-explainer")).doesNotExist();
   }
 

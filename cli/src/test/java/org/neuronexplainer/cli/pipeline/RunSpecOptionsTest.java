@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunInput;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.fewshot.FewShotSet;
@@ -156,6 +157,86 @@ class RunSpecOptionsTest {
   }
 
   @Test
+  void refinementGoesWithTheSpecOnlyWhenAskedForAndReadsBack() throws Exception {
+    ObjectNode plain = submit("--run-id", "k-1").body();
+    assertThat(plain.has("refinement")).as("a spec as it always was").isFalse();
+    ObjectNode asked =
+        submit(
+                "--run-id",
+                "k-2",
+                "--scorers",
+                "simulation,detection",
+                "--explanations",
+                "8",
+                "--revisions",
+                "2",
+                "--select-by",
+                "Detection")
+            .body();
+    RunSpec read = new ObjectMapper().readValue(asked.toString(), RunSpec.class);
+    assertThat(read.refinement()).isEqualTo(new Refinement(8, 2, "detection"));
+    assertThat(read.methodVersion()).endsWith("|k=8,revisions=2,by=detection");
+    RunSpec revisionsOnly =
+        new ObjectMapper()
+            .readValue(
+                submit("--run-id", "k-3", "--revisions", "1").body().toString(), RunSpec.class);
+    assertThat(revisionsOnly.refinement()).isEqualTo(new Refinement(null, 1, "simulation"));
+    RunSpec defaults =
+        new ObjectMapper()
+            .readValue(
+                submit("--run-id", "k-4", "--revisions", "0", "--select-by", "simulation")
+                    .body()
+                    .toString(),
+                RunSpec.class);
+    assertThat(defaults.refinement())
+        .as("what the flags say by default is stored as none")
+        .isNull();
+  }
+
+  @Test
+  void aBadRefinementFlagIsRefusedNamingTheFlagAndWhatToDo() {
+    assertThatThrownBy(() -> submit("--explanations", "0").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessage("--explanations: explanations per neuron must be 1 to 20, got 0");
+    assertThatThrownBy(() -> submit("--explanations", "21").runSpec.checkSelections())
+        .hasMessage("--explanations: explanations per neuron must be 1 to 20, got 21");
+    assertThatThrownBy(() -> submit("--revisions", "11").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessage("--revisions: revision rounds must be 0 to 10, got 11");
+    assertThatThrownBy(() -> submit("--revisions", "-1").runSpec.checkSelections())
+        .hasMessageStartingWith("--revisions: revision rounds must be 0 to 10");
+    assertThatThrownBy(() -> submit("--select-by", "judge").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessage(
+            "--select-by: unknown scorer \"judge\" to pick the best explanation by: expected one"
+                + " of simulation, detection, fuzzing");
+    assertThatThrownBy(() -> submit("--select-by", "detection").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessageStartingWith("--select-by detection: add detection to --scorers");
+    assertThatThrownBy(
+            () -> submit("--scorers", "simulation,fuzzing", "--select-by", "detection").body())
+        .isInstanceOf(UserException.class)
+        .hasMessageStartingWith("--select-by detection: add detection to --scorers");
+  }
+
+  @Test
+  void eachRefinementFlagHasHelpSayingItsRangeAndDefault() {
+    CommandSpec command = new CommandLine(new ApiCommands.Submit()).getCommandSpec();
+    assertThat(help(command, "--explanations")).contains("1 to 20").contains("default");
+    assertThat(help(command, "--revisions")).contains("0 to 10").contains("default: 0");
+    assertThat(help(command, "--select-by"))
+        .contains("one of --scorers")
+        .contains("default: simulation");
+  }
+
+  private static String help(CommandSpec command, String name) {
+    OptionSpec option = command.findOption(name);
+    assertThat(option).as(name).isNotNull();
+    return String.join(" ", option.description())
+        .replace("${DEFAULT-VALUE}", String.valueOf(option.defaultValue()));
+  }
+
+  @Test
   void withoutARunIdTheCoordinatorNamesTheRun() {
     ObjectNode body = submit("--neurons", "0-9", "--calibration", "none").body();
     assertThat(body.has("runId")).isFalse();
@@ -210,7 +291,11 @@ class RunSpecOptionsTest {
             "--few-shot",
             "--explainer-few-shot",
             "--simulator-few-shot",
-            "--escape-tokens");
+            "--escape-tokens",
+            "--scorers",
+            "--explanations",
+            "--revisions",
+            "--select-by");
     for (String name : shared) {
       OptionSpec inRun = run.findOption(name);
       OptionSpec inSubmit = submit.findOption(name);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.common.run.RunState;
@@ -97,7 +98,8 @@ class SummaryTest {
   void theJsonSummaryIsOneObjectWithCountsTokensCostAndPaths() throws Exception {
     Path store = Path.of("/tmp/store");
 
-    String line = Summary.json("run-1", "failed", null, progress(0.4321), 12.34567, store, "");
+    String line =
+        Summary.json("run-1", "failed", null, progress(0.4321), 12.34567, store, "", null);
 
     assertThat(line).doesNotContain("\n");
     JsonNode json = new ObjectMapper().readTree(line);
@@ -116,12 +118,14 @@ class SummaryTest {
     assertThat(json.get("view").asText()).isEqualTo("/tmp/store/explanations");
     assertThat(json.get("runRecords").asText()).isEqualTo("/tmp/store/runs/run-1");
     assertThat(json.has("reason")).isFalse();
+    assertThat(json.has("refinement")).as("a run without best of k or revision").isFalse();
     assertThat(json.get("skipped").asInt()).isZero();
 
     JsonNode sae =
         new ObjectMapper()
             .readTree(
-                Summary.json("run-1", "succeeded", null, progress(0.5), 1, store, "saes/res-8/"));
+                Summary.json(
+                    "run-1", "succeeded", null, progress(0.5), 1, store, "saes/res-8/", null));
     assertThat(sae.get("view").asText()).isEqualTo("/tmp/store/saes/res-8/explanations");
     assertThat(sae.get("runRecords").asText()).isEqualTo("/tmp/store/runs/run-1");
   }
@@ -130,7 +134,14 @@ class SummaryTest {
   void aPausedRunsJsonSummarySaysWhy() throws Exception {
     String line =
         Summary.json(
-            "run-1", "paused", "budget of $1.00 reached", progress(0.5), 2, Path.of("/s"), "");
+            "run-1",
+            "paused",
+            "budget of $1.00 reached",
+            progress(0.5),
+            2,
+            Path.of("/s"),
+            "",
+            null);
 
     JsonNode json = new ObjectMapper().readTree(line);
     assertThat(json.get("state").asText()).isEqualTo("paused");
@@ -139,8 +150,44 @@ class SummaryTest {
 
   @Test
   void anUndefinedMeanScoreIsNull() throws Exception {
-    String line = Summary.json("run-1", "succeeded", null, progress(null), 1, Path.of("/s"), "");
+    String line =
+        Summary.json("run-1", "succeeded", null, progress(null), 1, Path.of("/s"), "", null);
 
     assertThat(new ObjectMapper().readTree(line).get("meanScore").isNull()).isTrue();
+  }
+
+  @Test
+  void aRunWithBestOfKAndRevisionShowsItsRefinement() throws Exception {
+    String line =
+        Summary.json(
+            "run-1",
+            "succeeded",
+            null,
+            progress(0.5),
+            1,
+            Path.of("/s"),
+            "",
+            new Refinement(8, 2, "detection"));
+
+    JsonNode refinement = new ObjectMapper().readTree(line).get("refinement");
+    assertThat(refinement.get("explanations").asInt()).isEqualTo(8);
+    assertThat(refinement.get("revisions").asInt()).isEqualTo(2);
+    assertThat(refinement.get("selectBy").asText()).isEqualTo("detection");
+    assertThat(refinement.size()).as("the spec's fields alone").isEqualTo(3);
+    JsonNode ownK =
+        new ObjectMapper()
+            .readTree(
+                Summary.json(
+                    "run-1",
+                    "succeeded",
+                    null,
+                    progress(0.5),
+                    1,
+                    Path.of("/s"),
+                    "",
+                    new Refinement(null, 1, null)))
+            .get("refinement");
+    assertThat(ownK.has("explanations")).as("the explainer's own number").isFalse();
+    assertThat(ownK.get("selectBy").asText()).isEqualTo("simulation");
   }
 }

@@ -1,5 +1,6 @@
 package org.neuronexplainer.common.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Locale;
 
@@ -53,6 +54,7 @@ public record Refinement(Integer explanations, int revisions, String selectBy) {
   }
 
   /** True when the run asks for nothing beyond the explainer's own explanations. */
+  @JsonIgnore // not a field: a mapper that reads getters would write it, and readers refuse it
   public boolean isDefault() {
     return equals(none());
   }

@@ -244,6 +244,45 @@ class ApiRoutesTest {
   }
 
   @Test
+  void aSubmittedRefinementIsKeptInTheSpecAndABadOneIsRefused() throws Exception {
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/api/runs",
+            TOKEN,
+            "{\"runId\":\"api-k\",\"layers\":\"0\","
+                + "\"scorers\":[\"simulation\",\"detection\"],"
+                + "\"refinement\":{\"explanations\":4,\"revisions\":2,\"selectBy\":\"detection\"}}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode view = json.readTree(send("GET", "/api/runs/api-k", TOKEN, null).body());
+    assertThat(view.at("/spec/refinement/explanations").asInt()).isEqualTo(4);
+    assertThat(view.at("/spec/refinement/revisions").asInt()).isEqualTo(2);
+    assertThat(view.at("/spec/refinement/selectBy").asText()).isEqualTo("detection");
+    assertThat(records.spec("api-k").orElseThrow().refinement().revisions()).isEqualTo(2);
+
+    assertThat(
+            error(
+                send(
+                    "POST",
+                    "/api/runs",
+                    TOKEN,
+                    "{\"runId\":\"k1\",\"refinement\":{\"revisions\":11}}"),
+                400))
+        .isEqualTo("revision rounds must be 0 to 10, got 11");
+    assertThat(
+            error(
+                send(
+                    "POST",
+                    "/api/runs",
+                    TOKEN,
+                    "{\"runId\":\"k2\",\"refinement\":{\"selectBy\":\"fuzzing\"}}"),
+                400))
+        .startsWith("the best explanation is picked by fuzzing, which is not one of the run's");
+    assertThat(records.status("k1")).isEmpty();
+    assertThat(records.status("k2")).isEmpty();
+  }
+
+  @Test
   void requeueRefusesNeuronsThatAreNotAList() throws Exception {
     HttpResponse<String> created =
         send("POST", "/api/runs", TOKEN, "{\"runId\":\"api-requeue\",\"layers\":\"0\"}");
