@@ -1,5 +1,6 @@
 package org.neuronexplainer.worker.revise;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -67,12 +68,12 @@ public record Disagreement(
         && scorer.equals(other.scorer)
         && missed == other.missed
         && tokens.equals(other.tokens)
-        && java.util.Arrays.equals(activations, other.activations)
+        && Arrays.equals(activations, other.activations)
         && marked.equals(other.marked);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(scorer, missed, tokens, java.util.Arrays.hashCode(activations), marked);
+    return Objects.hash(scorer, missed, tokens, Arrays.hashCode(activations), marked);
   }
 }

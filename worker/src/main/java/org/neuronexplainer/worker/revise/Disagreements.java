@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.neuronexplainer.common.classify.ClassifiedExcerpt;
 import org.neuronexplainer.common.classify.ClassifiedExplanation;
@@ -162,7 +163,7 @@ public final class Disagreements {
     return positions(activations.length, t -> activations[t] >= FIRES_SHARE * peak);
   }
 
-  private static List<Integer> positions(int length, java.util.function.IntPredicate keep) {
+  private static List<Integer> positions(int length, IntPredicate keep) {
     return IntStream.range(0, length).filter(keep).boxed().toList();
   }
 
