@@ -19,6 +19,11 @@ import org.neuronexplainer.worker.records.Normalization;
  * unless no token has that many. The best tokens within half of the top mean are named, at most
  * {@code maxTokens}, ties broken by count and then by text, so the result is deterministic.
  *
+ * <p>Asked for k explanations (docs/method.md 16.1), it writes up to k distinct ones: the i-th
+ * (from 0) names the best i + 1 tokens, ranked as above but without the half-of-the-top cutoff and
+ * the {@code maxTokens} limit; fewer than k when fewer tokens fire. One explanation (k of 1, or
+ * none asked for) is the single explanation above, unchanged.
+ *
  * <p>Tokens are written as JSON string literals ({@code the tokens " Canada", " Canadian" and "
  * Ottawa"}), which {@code BaselineSimulator} reads back exactly.
  */
@@ -31,22 +36,58 @@ public final class BaselineExplainer implements Explainer {
 
   private final int minOccurrences;
   private final int maxTokens;
+  private final int explanations;
 
-  public BaselineExplainer(int minOccurrences, int maxTokens) {
-    if (minOccurrences < 1 || maxTokens < 1) {
-      throw new IllegalArgumentException("min occurrences and max tokens must be at least 1");
+  /**
+   * @param explanations k, the most explanations per neuron; 1 for the single one
+   */
+  public BaselineExplainer(int minOccurrences, int maxTokens, int explanations) {
+    if (minOccurrences < 1 || maxTokens < 1 || explanations < 1) {
+      throw new IllegalArgumentException(
+          "min occurrences, max tokens and explanations must be at least 1");
     }
     this.minOccurrences = minOccurrences;
     this.maxTokens = maxTokens;
+    this.explanations = explanations;
+  }
+
+  public BaselineExplainer(int minOccurrences, int maxTokens) {
+    this(minOccurrences, maxTokens, 1);
   }
 
   public BaselineExplainer() {
     this(DEFAULT_MIN_OCCURRENCES, DEFAULT_MAX_TOKENS);
   }
 
+  /** The default explainer writing up to {@code explanations} explanations; null means one. */
+  public static BaselineExplainer withExplanations(Integer explanations) {
+    return new BaselineExplainer(
+        DEFAULT_MIN_OCCURRENCES, DEFAULT_MAX_TOKENS, explanations == null ? 1 : explanations);
+  }
+
   @Override
   public CompletionStage<List<Explanation>> explain(ExplainerInput input, LlmTransport llm) {
-    return CompletableFuture.completedFuture(List.of(explain(input.trainRecords())));
+    List<ActivationRecord> records = input.trainRecords();
+    if (explanations == 1) {
+      return CompletableFuture.completedFuture(List.of(explain(records)));
+    }
+    return CompletableFuture.completedFuture(variants(records, explanations));
+  }
+
+  /**
+   * Up to {@code k} distinct explanations: the i-th names the best i + 1 tokens of the uncut
+   * ranking; the {@link #NOTHING} explanation alone when no token fires.
+   */
+  public List<Explanation> variants(List<ActivationRecord> records, int k) {
+    List<String> ranked = ranked(records).stream().map(s -> s.token).toList();
+    if (ranked.isEmpty()) {
+      return List.of(Explanation.of(NOTHING));
+    }
+    List<Explanation> variants = new ArrayList<>();
+    for (int i = 0; i < Math.min(k, ranked.size()); i++) {
+      variants.add(Explanation.of(sentence(ranked.subList(0, i + 1))));
+    }
+    return variants;
   }
 
   /** The explanation of a neuron whose train records are {@code records}. */
@@ -57,6 +98,20 @@ public final class BaselineExplainer implements Explainer {
 
   /** The tokens the explanation names, best first. */
   public List<String> characteristicTokens(List<ActivationRecord> records) {
+    List<TokenStats> ranked = ranked(records);
+    if (ranked.isEmpty()) {
+      return List.of();
+    }
+    double floor = ranked.get(0).mean() / 2;
+    return ranked.stream()
+        .filter(s -> s.mean() >= floor)
+        .limit(maxTokens)
+        .map(s -> s.token)
+        .toList();
+  }
+
+  /** Every firing token, best first, before any cutoff. */
+  private List<TokenStats> ranked(List<ActivationRecord> records) {
     double max = Normalization.maxActivation(records);
     Map<String, TokenStats> stats = new LinkedHashMap<>();
     for (ActivationRecord record : records) {
@@ -73,19 +128,11 @@ public final class BaselineExplainer implements Explainer {
             .reversed()
             .thenComparing(Comparator.comparingInt((TokenStats s) -> s.count).reversed())
             .thenComparing(s -> s.token));
-    if (ranked.isEmpty()) {
-      return List.of();
-    }
-    double floor = ranked.get(0).mean() / 2;
-    return ranked.stream()
-        .filter(s -> s.mean() >= floor)
-        .limit(maxTokens)
-        .map(s -> s.token)
-        .toList();
+    return ranked;
   }
 
   /** {@code the token "a"}, {@code the tokens "a" and "b"}, {@code the tokens "a", "b" and "c"}. */
-  static String sentence(List<String> tokens) {
+  public static String sentence(List<String> tokens) {
     List<String> quoted = tokens.stream().map(t -> new TextNode(t).toString()).toList();
     if (quoted.size() == 1) {
       return "the token " + quoted.get(0);

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The generated text of each choice of a chat or completions response body. */
-final class CompletionTexts {
+public final class CompletionTexts {
   private CompletionTexts() {}
 
   /**
@@ -14,7 +14,7 @@ final class CompletionTexts {
    *
    * @throws ExplanationParseException when there is no {@code choices} array
    */
-  static List<String> of(JsonNode response) {
+  public static List<String> of(JsonNode response) {
     JsonNode choices = response == null ? null : response.get("choices");
     if (choices == null || !choices.isArray()) {
       throw new ExplanationParseException("the response has no choices array: " + response);

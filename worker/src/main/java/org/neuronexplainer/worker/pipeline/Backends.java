@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.pipeline;
 import java.util.function.Supplier;
 import org.neuronexplainer.common.messaging.PermanentException;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.explain.BaselineExplainer;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.llm.CallBudget;
@@ -54,7 +55,7 @@ public interface Backends {
           throw new PermanentException(
               "explainer " + spec.explainer() + " needs an LLM, which this worker is not wired to");
         }
-        return kind.create(null);
+        return BaselineExplainer.withExplanations(spec.refinementOrNone().explanations());
       }
 
       @Override

@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 import org.neuronexplainer.common.classify.ClassificationJson;
 import org.neuronexplainer.common.classify.ClassificationResults;
 import org.neuronexplainer.common.classify.ClassifierKind;
+import org.neuronexplainer.common.classify.ExplanationRounds;
+import org.neuronexplainer.common.classify.RoundExplanation;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.NeuronSimulationResults;
@@ -29,10 +31,15 @@ import org.neuronexplainer.worker.classify.ClassificationScorer;
 import org.neuronexplainer.worker.classify.Classifier;
 import org.neuronexplainer.worker.classify.ClassifierSettings;
 import org.neuronexplainer.worker.explain.ExplainerInput;
+import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.Explanation;
 import org.neuronexplainer.worker.llm.CallBudget;
 import org.neuronexplainer.worker.llm.UsageTotals;
 import org.neuronexplainer.worker.records.SliceParams;
+import org.neuronexplainer.worker.revise.BaselineReviser;
+import org.neuronexplainer.worker.revise.NeuronScores;
+import org.neuronexplainer.worker.revise.Refiner;
+import org.neuronexplainer.worker.revise.Reviser;
 import org.neuronexplainer.worker.score.NeuronScorer;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
@@ -55,12 +62,20 @@ import org.neuronexplainer.worker.simulate.calibration.CalibrationMethod;
  * explanations, the dataset's {@code classifications/{scorer}/{layer}/{neuron}.json} are written
  * beside them, and the view's files of scorers the run did not choose are removed, so the view's
  * scores always describe the explanations it shows. A scorer that fails (its answers never parsed)
- * fails the neuron with the scorer's reason before anything is written. The marker is written last,
- * so a crash before it redoes the neuron rather than leaving results without a marker; the job
- * counts as done only when the marker holds this run's method version. Results the store already
- * holds byte for byte are not written again, so such a redo of a deterministic neuron writes its
- * results once in all. A neuron that fails writes nothing: the view keeps what it showed, with the
- * source that names the run it came from.
+ * fails the neuron with the scorer's reason before anything is written.
+ *
+ * <p>A run with refinement ({@link RunSpec#refinement()}, docs/method.md 16) has its explainer
+ * write k explanations, scores them as above, then runs its revision rounds ({@link Refiner}), each
+ * revision scored by every scorer on the same samples; the results and classification files list
+ * all explanations in order, and after the classification files it writes {@code
+ * runs/{runId}/rounds/{layer}/{neuron}.json}, published to the view's {@code
+ * rounds/{layer}/{neuron}.json} with the explanations (a run without refinement that publishes
+ * removes the view's). Its marker's score is the simulation score of its best explanation, not the
+ * mean. The marker is written last, so a crash before it redoes the neuron rather than leaving
+ * results without a marker; the job counts as done only when the marker holds this run's method
+ * version. Results the store already holds byte for byte are not written again, so such a redo of a
+ * deterministic neuron writes its results once in all. A neuron that fails writes nothing: the view
+ * keeps what it showed, with the source that names the run it came from.
  */
 public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScoreJob> {
 
@@ -115,17 +130,30 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
             .record(job.recordKey())
             .orElseThrow(() -> new PermanentException("no NeuronRecord at " + job.recordKey()));
     NeuronBackends backends = this.backends.forNeuron(spec, budget, job.neuron().toString());
+    ExplainerInput input = ExplainerInput.of(record);
     List<String> explanations =
-        await(backends.explainer().explain(ExplainerInput.of(record), backends.transport()))
-            .stream()
+        await(backends.explainer().explain(input, backends.transport())).stream()
             .map(Explanation::text)
             .toList();
-    NeuronScorer scorer = new NeuronScorer(SliceParams.paper(), calibration(spec.calibration()));
-    NeuronSimulationResults results =
-        await(scorer.scoreAll(record, explanations, backends.simulator()));
-    List<ClassificationResults> classified = classify(spec, record, explanations, backends);
+    Refiner.Scorer scoring = texts -> score(spec, record, texts, backends);
+    NeuronScores scores = scoring.score(explanations);
+    ExplanationRounds rounds = null;
+    if (spec.refinement() != null) {
+      Reviser reviser = reviser(spec, backends);
+      Refiner.Outcome outcome =
+          new Refiner(
+                  spec.refinement(),
+                  scoring,
+                  revision -> await(reviser.revise(revision, backends.transport())))
+              .refine(record, input, scores);
+      scores = outcome.scores();
+      rounds = outcome.rounds();
+    }
+    NeuronSimulationResults results = scores.simulation();
+    List<ClassificationResults> classified = scores.classifications();
     byte[] bytes = DatasetJson.toBytes(results, "results.jsonl");
-    Double scored = ExplanationView.meanScore(results.scoredExplanations());
+    Double scored =
+        rounds == null ? ExplanationView.meanScore(results.scoredExplanations()) : best(rounds);
     BlobStore store = records.store();
     writeOnce(store, RunRecords.runExplanationKey(runId, job.neuron()), bytes);
     for (ClassificationResults one : classified) {
@@ -134,8 +162,13 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
           RunRecords.runClassificationKey(runId, one.scorer().wireName(), job.neuron()),
           ClassificationJson.toBytes(one));
     }
+    if (rounds != null) {
+      writeOnce(
+          store, RunRecords.runRoundsKey(runId, job.neuron()), ClassificationJson.toBytes(rounds));
+    }
     if (view.publish(spec, job.neuron(), bytes, scored)) {
       publishClassifications(spec, job.neuron(), classified);
+      publishRounds(spec, job.neuron(), rounds);
     }
     records.putDone(job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored));
     backends.written().run();
@@ -150,6 +183,54 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
         used.costUsd(),
         scored,
         used.cachedPromptTokens());
+  }
+
+  /**
+   * {@code explanations} simulated and classified by every scorer the run chose, on the neuron's
+   * samples (the same for every explanation).
+   */
+  private NeuronScores score(
+      RunSpec spec, NeuronRecord record, List<String> explanations, NeuronBackends backends) {
+    NeuronScorer scorer = new NeuronScorer(SliceParams.paper(), calibration(spec.calibration()));
+    NeuronSimulationResults results =
+        await(scorer.scoreAll(record, explanations, backends.simulator()));
+    return new NeuronScores(results, classify(spec, record, explanations, backends));
+  }
+
+  /**
+   * The done marker's score of a run with refinement: the simulation score of its best explanation
+   * (docs/method.md 16.3), null when it has none.
+   */
+  private static Double best(ExplanationRounds rounds) {
+    RoundExplanation best = rounds.bestExplanation();
+    return best == null ? null : best.score(RunSpec.SIMULATION);
+  }
+
+  /** The job's reviser; backends made without one revise only a baseline-explained run. */
+  private static Reviser reviser(RunSpec spec, NeuronBackends backends) {
+    if (backends.reviser() != null) {
+      return backends.reviser();
+    }
+    if (!parsed(() -> ExplainerKind.fromConfigName(spec.explainer())).needsModel()) {
+      return new BaselineReviser();
+    }
+    throw new PermanentException(
+        "the run asks for revision rounds and this worker has no reviser for explainer "
+            + spec.explainer());
+  }
+
+  /**
+   * The dataset view's rounds file, once the view shows this run's explanations: this run's when it
+   * has refinement, else none (an older one describes other explanations).
+   */
+  private void publishRounds(RunSpec spec, NeuronId neuron, ExplanationRounds rounds) {
+    BlobStore dataset = spec.datasetStore(records.store());
+    String key = RunRecords.roundsKey(neuron);
+    if (rounds != null) {
+      writeOnce(dataset, key, ClassificationJson.toBytes(rounds));
+    } else if (dataset.exists(key)) {
+      dataset.delete(key);
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import org.neuronexplainer.worker.classify.BaselineClassifier;
 import org.neuronexplainer.worker.classify.Classifier;
 import org.neuronexplainer.worker.classify.ClassifierSettings;
 import org.neuronexplainer.worker.classify.LlmClassifier;
+import org.neuronexplainer.worker.explain.BaselineExplainer;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
@@ -23,6 +24,9 @@ import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.llm.UsageAccumulator;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.revise.BaselineReviser;
+import org.neuronexplainer.worker.revise.LlmReviser;
+import org.neuronexplainer.worker.revise.Reviser;
 import org.neuronexplainer.worker.simulate.LlmSimulator;
 import org.neuronexplainer.worker.simulate.SimulationProtocol;
 import org.neuronexplainer.worker.simulate.Simulator;
@@ -126,6 +130,7 @@ public final class LlmBackends implements Backends {
         simulator(spec, simulating),
         transport,
         classifier(spec, simulating),
+        reviser(spec),
         needsModel(spec) ? account : null,
         written);
   }
@@ -134,13 +139,43 @@ public final class LlmBackends implements Backends {
     return simulatorClient != client;
   }
 
+  /**
+   * The run's explainer, writing the run's number of explanations per neuron ({@link
+   * org.neuronexplainer.common.run.Refinement#explanations()}, docs/method.md 16.1).
+   */
   @Override
   public Explainer explainer(RunSpec spec) {
     ExplainerKind kind = parse(() -> ExplainerKind.fromConfigName(spec.explainer()));
+    Integer k = spec.refinementOrNone().explanations();
     if (!kind.needsModel()) {
-      return kind.create(null);
+      return BaselineExplainer.withExplanations(k);
     }
-    return explainer(kind, model(spec), client.config(), prompts.apply(spec));
+    return explainer(kind, settings(spec, k), client.config());
+  }
+
+  /**
+   * What revises the run's explanations (docs/method.md 16.2): the explainer's model, transport and
+   * prompt texts, or, for the baseline explainer, the baseline reviser.
+   */
+  Reviser reviser(RunSpec spec) {
+    ExplainerKind kind = parse(() -> ExplainerKind.fromConfigName(spec.explainer()));
+    if (!kind.needsModel()) {
+      return new BaselineReviser();
+    }
+    return new LlmReviser(settings(spec, null));
+  }
+
+  /** The explainer's settings for the run, with {@code k} samples unless it is null. */
+  private ExplainerSettings settings(RunSpec spec, Integer k) {
+    ExplainerSettings settings =
+        ExplainerSettings.defaults(model(spec), PromptFormat.CHAT).withPrompts(prompts.apply(spec));
+    return k == null ? settings : settings.withSamples(k);
+  }
+
+  private static Explainer explainer(
+      ExplainerKind kind, ExplainerSettings settings, LlmConfig config) {
+    TokenCounter counter = TokenCounter.of(config.tokenizerFor(settings.model()));
+    return parse(() -> kind.create(settings, counter));
   }
 
   /**

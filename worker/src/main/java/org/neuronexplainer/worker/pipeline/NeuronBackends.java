@@ -4,6 +4,7 @@ import org.neuronexplainer.worker.classify.Classifier;
 import org.neuronexplainer.worker.explain.Explainer;
 import org.neuronexplainer.worker.llm.LlmTransport;
 import org.neuronexplainer.worker.llm.UsageAccumulator;
+import org.neuronexplainer.worker.revise.Reviser;
 import org.neuronexplainer.worker.simulate.Simulator;
 
 /**
@@ -15,6 +16,10 @@ import org.neuronexplainer.worker.simulate.Simulator;
  *     simulator's model over the simulator's transport, or the baseline classifier; null when the
  *     backends were made without one, and then a run whose simulator is the baseline is classified
  *     by the baseline classifier and any other run asking for a classification scorer fails
+ * @param reviser what revises the explanations of a run with revision rounds (docs/method.md 16.2):
+ *     the explainer's model over the explainer's transport, or the baseline reviser; null when the
+ *     backends were made without one, and then a run whose explainer is the baseline is revised by
+ *     the baseline reviser and any other run asking for revision fails
  * @param account the job's LLM usage, or null when its backends call no model
  * @param written run once the job's results are written (a batch run's job forgets the batch
  *     answers whose cost it counted)
@@ -24,8 +29,19 @@ public record NeuronBackends(
     Simulator simulator,
     LlmTransport transport,
     Classifier classifier,
+    Reviser reviser,
     UsageAccumulator account,
     Runnable written) {
+
+  public NeuronBackends(
+      Explainer explainer,
+      Simulator simulator,
+      LlmTransport transport,
+      Classifier classifier,
+      UsageAccumulator account,
+      Runnable written) {
+    this(explainer, simulator, transport, classifier, null, account, written);
+  }
 
   public NeuronBackends(
       Explainer explainer,

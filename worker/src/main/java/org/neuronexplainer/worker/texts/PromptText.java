@@ -66,7 +66,19 @@ public enum PromptText {
   /** The start of each excerpt's line; {@code excerpt} is its number in the call. */
   CLASSIFIER_EXCERPT_HEADING("classifier.excerpt-heading", Set.of("excerpt"), Set.of()),
   /** The last line, asking for the answers; {@code count} is the number of excerpts. */
-  CLASSIFIER_ANSWER_REQUEST("classifier.answer-request", Set.of("count"), Set.of());
+  CLASSIFIER_ANSWER_REQUEST("classifier.answer-request", Set.of("count"), Set.of()),
+  /** The reviser's system message (docs/method.md 16.2). */
+  REVISION_SYSTEM("revision.system", Set.of(), Set.of()),
+  /** The words before the explanation being revised. */
+  REVISION_CURRENT_HEADING("revision.current-heading", Set.of(), Set.of()),
+  /** The line before the excerpts the explanation missed. */
+  REVISION_MISSED_HEADING("revision.missed-heading", Set.of(), Set.of()),
+  /** The line before the excerpts the explanation wrongly claimed. */
+  REVISION_FALSE_ALARMS_HEADING("revision.false-alarms-heading", Set.of(), Set.of()),
+  /** What stands in for an empty list of excerpts. */
+  REVISION_NONE("revision.none", Set.of(), Set.of()),
+  /** The last line, asking for the revised explanation; the explanation prefix follows it. */
+  REVISION_REQUEST("revision.request", Set.of(), Set.of());
 
   private final String key;
   private final Set<String> required;

@@ -52,8 +52,8 @@ public final class PromptTexts {
   private final Map<PromptText, String> texts;
 
   /**
-   * Texts added after the file format was set (the classification scorers'): a file may leave them
-   * out, and then has the shipped ones.
+   * Texts added after the file format was set (the classification scorers' and the reviser's): a
+   * file may leave them out, and then has the shipped ones.
    */
   private static final Set<PromptText> LATER =
       EnumSet.of(
@@ -61,7 +61,13 @@ public final class PromptTexts {
           PromptText.FUZZING_SYSTEM,
           PromptText.CLASSIFIER_EXPLANATION_HEADING,
           PromptText.CLASSIFIER_EXCERPT_HEADING,
-          PromptText.CLASSIFIER_ANSWER_REQUEST);
+          PromptText.CLASSIFIER_ANSWER_REQUEST,
+          PromptText.REVISION_SYSTEM,
+          PromptText.REVISION_CURRENT_HEADING,
+          PromptText.REVISION_MISSED_HEADING,
+          PromptText.REVISION_FALSE_ALARMS_HEADING,
+          PromptText.REVISION_NONE,
+          PromptText.REVISION_REQUEST);
 
   private PromptTexts(String source, Map<PromptText, String> texts) {
     this.source = source;

@@ -23,8 +23,9 @@ import org.neuronexplainer.worker.texts.PromptTexts;
  * {@code n}, simulators predict 10 on day names and 0 elsewhere (echoed prompt logprobs, chat top
  * logprobs, JSON or {@code token<TAB>value} lines), and the classification scorers' requests (told
  * by their system message, the project's texts) get a JSON list of 0s and 1s, a yes where an
- * excerpt (detection) or every highlighted run (fuzzing) holds a day name, with logprobs. Its
- * {@code usage} reports the request's prompt tokens counted with the model's encoding ({@link
+ * excerpt (detection) or every highlighted run (fuzzing) holds a day name, with logprobs; the
+ * reviser's requests (told by their system message) get {@link #REVISION}. Its {@code usage}
+ * reports the request's prompt tokens counted with the model's encoding ({@link
  * Tokenizer#forModel}), as a server would.
  */
 public final class ScriptedModel
@@ -35,6 +36,9 @@ public final class ScriptedModel
           " days of the week, such as Monday or Friday.",
           " names of weekdays in schedules.",
           " the day of the week on which something happens.");
+
+  /** The revised explanation it writes, whatever it is shown. */
+  public static final String REVISION = " the names of the days of the week, wherever they occur.";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> DAYS =
@@ -56,6 +60,9 @@ public final class ScriptedModel
       if (chat && classifier(body) != null) {
         response = classify(body, classifier(body) == PromptText.FUZZING_SYSTEM);
         completion = 2L * response.path("choices").path(0).path("logprobs").path("content").size();
+      } else if (chat && revision(body)) {
+        response = chatText(List.of(REVISION));
+        completion = 12;
       } else if (!chat && body.path("echo").asBoolean()) {
         response = echo(body.path("prompt").asText());
         completion = 0;
@@ -94,6 +101,12 @@ public final class ScriptedModel
   private static final PromptTexts TEXTS = PromptTexts.defaults();
   private static final Pattern DAY_WORD = Pattern.compile("[A-Za-z]+");
   private static final Pattern HIGHLIGHT = Pattern.compile("<<(.*?)>>");
+
+  /** Whether a request asks for a revised explanation, by its system message. */
+  private static boolean revision(JsonNode body) {
+    String system = body.path("messages").path(0).path("content").asText();
+    return system.equals(TEXTS.get(PromptText.REVISION_SYSTEM));
+  }
 
   /** The classification scorer a request is for, by its system message; null for none. */
   private static PromptText classifier(JsonNode body) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.neuronexplainer.common.classify.ClassifierKind;
 import org.neuronexplainer.common.dataset.ActivationRecord;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.worker.classify.ClassifierProtocol;
 import org.neuronexplainer.worker.classify.Excerpt;
+import org.neuronexplainer.worker.explain.ExplainerInput;
 import org.neuronexplainer.worker.explain.ExplainerKind;
 import org.neuronexplainer.worker.explain.ExplainerSettings;
 import org.neuronexplainer.worker.explain.TokenActivationPairExplainer;
@@ -32,6 +36,9 @@ import org.neuronexplainer.worker.fewshot.FewShotSet;
 import org.neuronexplainer.worker.llm.LlmRequest;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.prompt.TokenCounter;
+import org.neuronexplainer.worker.revise.Disagreement;
+import org.neuronexplainer.worker.revise.LlmReviser;
+import org.neuronexplainer.worker.revise.Revision;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 import org.neuronexplainer.worker.simulate.SimulatorSettings;
 
@@ -98,6 +105,9 @@ class PromptTextsSwapTest {
       }
       cases.add(
           Arguments.of(
+              "reviser CHAT" + escaped(escape), requests(texts -> reviser(texts, escape))));
+      cases.add(
+          Arguments.of(
               "json CHAT" + escaped(escape),
               requests(texts -> simulator(SimulatorKind.JSON, PromptFormat.CHAT, texts, escape))));
     }
@@ -153,6 +163,31 @@ class PromptTextsSwapTest {
     return List.of(
         new ClassifierProtocol(kind, "m", texts, true)
             .request("numbers\nand nothing else", List.of(excerpt, excerpt)));
+  }
+
+  /** A revision with no missed activation (the empty list's text) and one false alarm. */
+  private static List<LlmRequest> reviser(PromptTexts texts, boolean escape) {
+    ExplainerSettings settings =
+        ExplainerSettings.defaults("m", PromptFormat.CHAT)
+            .withPrompts(new PromptInputs(texts, null, null, escape));
+    NeuronRecord neuron =
+        new NeuronRecord(
+            new NeuronId(0, 0),
+            List.of(TARGET),
+            null,
+            null,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Collections.nCopies(20, TARGET));
+    Revision revision =
+        new Revision(
+            ExplainerInput.of(neuron),
+            "numbers\nand nothing else",
+            List.of(),
+            List.of(new Disagreement("simulation", false, TOKENS, null, List.of(1))));
+    return List.of(new LlmReviser(settings).request(revision));
   }
 
   @ParameterizedTest(name = "{0}")
