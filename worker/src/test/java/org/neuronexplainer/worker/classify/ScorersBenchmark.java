@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.classify.ClassifiedExplanation;
 import org.neuronexplainer.common.classify.ClassifierKind;
 import org.neuronexplainer.common.dataset.NeuronRecord;
+import org.neuronexplainer.common.dataset.ScoredExplanation;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 import org.neuronexplainer.worker.TestNeurons;
 import org.neuronexplainer.worker.explain.Explainer;
@@ -33,6 +35,9 @@ import org.neuronexplainer.worker.llm.Tokenizer;
 import org.neuronexplainer.worker.llm.UsageTotals;
 import org.neuronexplainer.worker.prompt.PromptFormat;
 import org.neuronexplainer.worker.records.SliceParams;
+import org.neuronexplainer.worker.revise.Disagreements;
+import org.neuronexplainer.worker.revise.LlmReviser;
+import org.neuronexplainer.worker.revise.Revision;
 import org.neuronexplainer.worker.score.NeuronScorer;
 import org.neuronexplainer.worker.simulate.SimulatorKind;
 
@@ -60,17 +65,26 @@ class ScorersBenchmark {
             LlmClient.builder(
                     LlmConfig.fromEnv(
                         Map.of("LLM_BASE_URL", server.root() + "/v1", "LLM_MODEL", "m")))
+                .build();
+        LlmClient fresh =
+            LlmClient.builder(
+                    LlmConfig.fromEnv(
+                        Map.of("LLM_BASE_URL", server.root() + "/v1", "LLM_MODEL", "m")))
                 .build()) {
-      report(client, "synthetic Canada neuron (TestNeurons.canada)", TestNeurons.canada());
-      report(client, "synthetic days neuron (DayNeuron)", DayNeuron.neuron());
+      report(client, fresh, "synthetic Canada neuron (TestNeurons.canada)", TestNeurons.canada());
+      report(client, fresh, "synthetic days neuron (DayNeuron)", DayNeuron.neuron());
       report(
           client,
+          fresh,
           "examples/collated-activations/6/1017.json",
           DatasetJson.read(EXAMPLE, NeuronRecord.class));
     }
   }
 
-  private static void report(LlmClient client, String title, NeuronRecord neuron) {
+  /**
+   * @param fresh a second client on the same server, for the line that repeats a call of another
+   */
+  private static void report(LlmClient client, LlmClient fresh, String title, NeuronRecord neuron) {
     System.out.printf("%n%s%n", title);
     System.out.printf(
         "%-42s %8s %6s %8s %11s%n", "line", "excerpts", "calls", "prompt", "completion");
@@ -91,17 +105,20 @@ class ScorersBenchmark {
         t ->
             explain(ExplainerKind.TOKEN_ACTIVATION_PAIR.create(settings.withSamples(1)), input, t));
     String explanation = explanations.get(0);
+    List<ScoredExplanation> simulated = new ArrayList<>();
     for (SimulatorKind kind : List.of(SimulatorKind.ALL_AT_ONCE, SimulatorKind.JSON_MULTI)) {
       line(
           client,
           "simulation, " + kind.configName(),
           "",
           t ->
-              NeuronScorer.paper()
-                  .score(neuron, explanation, kind.create("m", t))
-                  .toCompletableFuture()
-                  .join());
+              simulated.add(
+                  NeuronScorer.paper()
+                      .score(neuron, explanation, kind.create("m", t))
+                      .toCompletableFuture()
+                      .join()));
     }
+    Map<ClassifierKind, ClassifiedExplanation> judged = new EnumMap<>(ClassifierKind.class);
     ClassifierSettings defaults = ClassifierSettings.defaults();
     for (int perCall : List.of(10, 5, 20)) {
       for (ClassifierKind kind : ClassifierKind.values()) {
@@ -123,9 +140,40 @@ class ScorersBenchmark {
                       .toCompletableFuture()
                       .join();
               assertThat(scored.excerpts()).hasSize(scorer.sample(neuron).size());
+              if (perCall == defaults.excerptsPerCall()) {
+                judged.put(kind, scored);
+              }
             });
       }
     }
+    // A revision round: the reviser's call, shown the all-at-once simulation's and the default
+    // classifiers' wrong excerpts, then the revised explanation scored by all three scorers.
+    Disagreements wrong = Disagreements.of(neuron, simulated.get(0).scoredSimulation(), judged);
+    Revision revision = new Revision(input, explanation, wrong.missed(), wrong.falseAlarms());
+    LlmReviser reviser = new LlmReviser(settings.withSamples(1));
+    line(
+        client,
+        "reviser (" + wrong.missed().size() + " missed, " + wrong.falseAlarms().size() + " false)",
+        "",
+        t -> reviser.revise(revision, t).toCompletableFuture().join());
+    // Its own client, whose cache has not seen the reviser's call above.
+    line(
+        fresh,
+        "revision round: reviser + all three scorers",
+        "",
+        t -> {
+          String text = reviser.revise(revision, t).toCompletableFuture().join().text();
+          NeuronScorer.paper()
+              .score(neuron, text, SimulatorKind.ALL_AT_ONCE.create("m", t))
+              .toCompletableFuture()
+              .join();
+          for (ClassifierKind kind : ClassifierKind.values()) {
+            new ClassificationScorer(kind, defaults, SliceParams.paper())
+                .score(neuron, text, new LlmClassifier("m", t, defaults))
+                .toCompletableFuture()
+                .join();
+          }
+        });
     line(
         client,
         "baseline explainer, simulator, classifier",
