@@ -100,7 +100,7 @@ class ScorersBenchmark {
                 explain(ExplainerKind.TOKEN_ACTIVATION_PAIR.create(settings), input, t)));
     line(
         client,
-        "explainer (n = 1, a revision call's size)",
+        "explainer (n = 1)",
         "",
         t ->
             explain(ExplainerKind.TOKEN_ACTIVATION_PAIR.create(settings.withSamples(1)), input, t));
