@@ -1,5 +1,6 @@
 // The neuron page: explanations (and the run they come from) with their simulation scoring
-// details and, where a run wrote them, their detection and fuzzing scores and wrong excerpts;
+// details and, where a run wrote them, their detection and fuzzing scores and wrong excerpts and
+// the round each came from (the best marked, and why revision stopped);
 // activations, distribution, related tokens and related neurons. Each pane comes from its own file
 // and says when that file is missing.
 "use strict";
@@ -44,7 +45,7 @@ function sourceLine(source) {
     source.runResults ? NX.el("a", { href: NX.withStore("/raw/" + source.runResults), class: "raw" }, "the run's own copy") : null);
 }
 
-function explanationPane(file, source, classifications) {
+function explanationPane(file, source, classifications, roundsFile) {
   const pane = NX.pane("Explanation", "explanation", rawLink(file));
   const problem = fileState(file, "explanations");
   if (problem) return pane.append(problem), pane;
@@ -55,10 +56,16 @@ function explanationPane(file, source, classifications) {
     if (f && f.status === "error") pane.append(NX.notice("error", f.message));
   }
   const explained = file.data.scored_explanations;
+  const rounds = roundsOf(roundsFile, explained);
+  if (roundsFile && roundsFile.status === "error") pane.append(NX.notice("error", roundsFile.message));
+  if (rounds && rounds.stopped) {
+    pane.append(NX.el("p", { class: "muted rounds-stopped", id: "rounds-stopped" }, "Revision stopped early: " + rounds.stopped + "."));
+  }
   if (explained.length === 0) pane.append(NX.notice("missing", "The file holds no explanations."));
   explained.forEach((one, index) => {
     const sim = one.scored_simulation;
-    pane.append(NX.el("div", { class: "explanation" + (index === 0 ? " first" : "") },
+    pane.append(NX.el("div", { class: "explanation" + (index === 0 ? " first" : "") + (rounds && rounds.best === index ? " best" : "") },
+      rounds ? roundLine(rounds, index) : null,
       NX.el("p", { class: "text" }, one.explanation),
       NX.el("p", { class: "score" }, "score ", NX.el("strong", { class: "score-value" }, NX.score(sim.ev_correlation_score)),
         NX.el("span", { class: "muted" }, "  ·  r² " + NX.num(sim.rsquared_score, 2) + "  ·  abs. dev. explained " + NX.num(sim.absolute_dev_explained_score, 2))),
@@ -66,6 +73,27 @@ function explanationPane(file, source, classifications) {
       scoringDetails(sim)));
   });
   return pane;
+}
+
+/**
+ * The rounds file's data when it describes the explanations shown (docs/method.md 16.3: the same
+ * explanations in the same order), else null: a file of other explanations says nothing.
+ */
+function roundsOf(file, explained) {
+  if (!file || file.status !== "ok") return null;
+  const listed = file.data.explanations;
+  if (listed.length !== explained.length) return null;
+  return listed.every((one, i) => one.explanation === explained[i].explanation) ? file.data : null;
+}
+
+/** Which round an explanation came from ("round 0", "revision 2 of #1"), and whether it is the best. */
+function roundLine(rounds, index) {
+  const one = rounds.explanations[index];
+  const from = one.revised_from === null || one.revised_from === undefined ? "" : " of #" + (one.revised_from + 1);
+  const where = one.round === 0 ? "round 0" : "revision " + one.round + from;
+  return NX.el("p", { class: "muted round", "data-round": String(one.round) },
+    "#" + (index + 1) + " · " + where,
+    rounds.best === index ? NX.el("strong", { class: "best-mark" }, " · best by " + rounds.select_by) : null);
 }
 
 /** The classification scorers (docs/method.md 15), as the API names their files, and their labels' words. */
@@ -266,7 +294,7 @@ NX.start(async (main, info) => {
   NX.replace(main,
     NX.el("div", { class: "title" }, NX.el("h1", {}, Unit + " " + id.layer + ":" + id.neuron), nav),
     NX.subjectLine(info), dead,
-    guarded("Explanation", () => explanationPane(f.explanations, page.source, { detection: f.detection, fuzzing: f.fuzzing })),
+    guarded("Explanation", () => explanationPane(f.explanations, page.source, { detection: f.detection, fuzzing: f.fuzzing }, f.rounds)),
     guarded("Activations", () => NX.el("div", {}, ...activationPanes(f.collatedActivations))),
     guarded("Related tokens", () => relatedTokensPane(f.relatedTokensActivationBased, f.relatedTokensWeightBased)),
     // Related neurons come from a model's MLP weights; an SAE's latents have no such file.

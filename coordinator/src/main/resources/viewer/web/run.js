@@ -141,9 +141,21 @@ function figuresPart(run) {
     ["tokens", p.promptTokens + " prompt (" + p.cachedPromptTokens + " cached), " + p.completionTokens + " completion"],
     ["cost", cost],
     ["mean score", NX.score(p.meanScore)],
+    ...scorerRows(run),
   ];
   return NX.pane("Figures", "figures", NX.el("table", { class: "moments" },
-    rows.map(([k, v]) => NX.el("tr", {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
+    rows.map(([k, v, scorer]) => NX.el("tr", scorer ? { "data-scorer": scorer } : {}, NX.el("th", {}, k), NX.el("td", {}, v)))));
+}
+
+/**
+ * A run with classification scorers: the mean over its done neurons of each classification
+ * scorer's score (a neuron's mean balanced accuracy), for the scorers the run has.
+ */
+function scorerRows(run) {
+  const means = (run.progress && run.progress.meanScores) || {};
+  const chosen = run.spec && run.spec.scorers ? run.spec.scorers : Object.keys(means);
+  return chosen.filter((scorer) => scorer !== "simulation" && scorer in means)
+    .map((scorer) => ["mean " + scorer, NX.score(means[scorer]) + " balanced accuracy", scorer]);
 }
 
 function isBatchRun(run) {

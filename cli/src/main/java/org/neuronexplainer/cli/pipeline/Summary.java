@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import org.neuronexplainer.common.run.PublishPolicy;
 import org.neuronexplainer.common.run.Refinement;
 import org.neuronexplainer.common.run.RunFailure;
@@ -57,6 +58,10 @@ final class Summary {
         s.cachedPromptTokens(),
         s.completionTokens(),
         s.costUsd());
+    String byScorer = classificationMeans(s);
+    if (!byScorer.isEmpty()) {
+      out.println("mean balanced accuracy: " + byScorer);
+    }
     if (view.status() != null && view.status().budgetUsd() != null) {
       out.printf(
           Locale.ROOT,
@@ -84,6 +89,26 @@ final class Summary {
     out.println("run records: " + root.resolve("runs").resolve(view.runId()));
     printFailures(
         out, failures, store.toAbsolutePath().resolve(RunRecords.failuresKey(view.runId())));
+  }
+
+  /**
+   * The run's mean score under each classification scorer, e.g. {@code detection 0.812, fuzzing -};
+   * empty for a run without them.
+   */
+  static String classificationMeans(RunProgress.Summary s) {
+    if (s.meanScores() == null) {
+      return "";
+    }
+    StringJoiner means = new StringJoiner(", ");
+    s.meanScores()
+        .forEach(
+            (scorer, mean) -> {
+              if (!scorer.equals(RunSpec.SIMULATION)) {
+                means.add(
+                    scorer + " " + (mean == null ? "-" : String.format(Locale.ROOT, "%.3f", mean)));
+              }
+            });
+    return means.toString();
   }
 
   /** What the run did to the view, by its publish policy. */
@@ -151,9 +176,10 @@ final class Summary {
 
   /**
    * The summary of {@code run --json}: one JSON object, for scripts. Scores and costs are numbers
-   * (the mean score null when no neuron has one), paths absolute; {@code reason} (why a run paused)
-   * only when there is one, {@code refinement} (best of k and revision rounds, as the spec keeps
-   * it) only when the run asked for one.
+   * (the mean score null when no neuron has one; {@code meanScores}, the mean by scorer, only for a
+   * run with classification scorers), paths absolute; {@code reason} (why a run paused) only when
+   * there is one, {@code refinement} (best of k and revision rounds, as the spec keeps it) only
+   * when the run asked for one.
    */
   static String json(
       String runId,
@@ -178,6 +204,18 @@ final class Summary {
       json.putNull("meanScore");
     } else {
       json.put("meanScore", s.meanScore());
+    }
+    if (s.meanScores() != null) {
+      ObjectNode byScorer = json.putObject("meanScores");
+      s.meanScores()
+          .forEach(
+              (scorer, mean) -> {
+                if (mean == null || !Double.isFinite(mean)) {
+                  byScorer.putNull(scorer);
+                } else {
+                  byScorer.put(scorer, mean);
+                }
+              });
     }
     json.put("promptTokens", s.promptTokens());
     json.put("cachedPromptTokens", s.cachedPromptTokens());

@@ -249,7 +249,7 @@ class PipelineIT {
       file = Path.of("..", "docs", "metrics.md");
     }
     Matcher m =
-        Pattern.compile("^\\| `(neuronexplainer_[a-z_]+)`", Pattern.MULTILINE)
+        Pattern.compile("^\\| `(neuronexplainer_[a-z_]+)` \\| (\\w*) \\|", Pattern.MULTILINE)
             .matcher(Files.readString(file));
     List<String> names = new ArrayList<>();
     while (m.find()) {
@@ -257,8 +257,9 @@ class PipelineIT {
       if (name.startsWith("neuronexplainer_llm_batch")) {
         continue; // only in the process that runs the batcher (BatchLoopTest)
       }
-      // A histogram appears as its _bucket, _count and _sum series.
-      names.add(name.endsWith("_seconds") && !name.contains("eta") ? name + "_count" : name);
+      // A histogram or summary appears as its _count and _sum series (and a histogram's _bucket).
+      boolean distribution = m.group(2).equals("histogram") || m.group(2).equals("summary");
+      names.add(distribution ? name + "_count" : name);
     }
     assertThat(names).hasSizeGreaterThanOrEqualTo(11);
     return names;

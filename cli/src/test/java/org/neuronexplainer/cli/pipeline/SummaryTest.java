@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,42 @@ class SummaryTest {
         .contains(
             "view: /tmp/store/explanations/{layer}/{neuron}.jsonl, replaced where this run scored"
                 + " higher (--publish best); each file's run in /tmp/store/explanation-sources\n");
+  }
+
+  @Test
+  void aRunWithClassificationScorersShowsTheirMeansInTheSummaryAndItsJson() throws Exception {
+    Map<String, Double> means = new LinkedHashMap<>();
+    means.put("simulation", 0.5);
+    means.put("detection", 0.8125);
+    means.put("fuzzing", null);
+    RunProgress.Summary progress =
+        new RunProgress.Summary(
+            1, Map.of("done", 1), Map.of(), Map.of(), 0, 0.0, 0, 0, 0, 0, 0.5, means);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    RunView view =
+        new RunView(
+            "run-z",
+            "succeeded",
+            null,
+            new RunStatus("run-z", RunState.SUCCEEDED, 1, 0, 1_000),
+            progress);
+
+    Summary.print(new PrintStream(bytes, true, UTF_8), view, 1.0, Path.of("/tmp/store"), List.of());
+
+    assertThat(bytes.toString(UTF_8))
+        .contains("mean score 0.500;")
+        .contains("mean balanced accuracy: detection 0.813, fuzzing -\n");
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(Summary.json("run-z", "succeeded", null, progress, 1, Path.of("/s"), ""));
+    assertThat(json.at("/meanScores/simulation").asDouble()).isEqualTo(0.5);
+    assertThat(json.at("/meanScores/detection").asDouble()).isEqualTo(0.8125);
+    assertThat(json.at("/meanScores/fuzzing").isNull()).isTrue();
+    JsonNode plain =
+        new ObjectMapper()
+            .readTree(
+                Summary.json("run-z", "succeeded", null, progress(0.5), 1, Path.of("/s"), ""));
+    assertThat(plain.has("meanScores")).isFalse();
   }
 
   @Test

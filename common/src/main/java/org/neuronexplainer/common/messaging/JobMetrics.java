@@ -1,5 +1,9 @@
 package org.neuronexplainer.common.messaging;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Optional figures a stage reports with its success; every field may be null.
  *
@@ -9,18 +13,36 @@ package org.neuronexplainer.common.messaging;
  * @param score the explanation score, for the score stage
  * @param cachedPromptTokens the part of promptTokens the provider served from its prompt cache
  *     (absent from events written before it existed)
+ * @param scores a run with classification scorers: the neuron's score by scorer ({@code
+ *     simulation}, {@code detection}, {@code fuzzing}), each the mean over its explanations, null
+ *     where undefined; null for a run that scores by simulation only
  */
 public record JobMetrics(
     Long promptTokens,
     Long completionTokens,
     Double costUsd,
     Double score,
-    Long cachedPromptTokens) {
+    Long cachedPromptTokens,
+    Map<String, Double> scores) {
 
   public static final JobMetrics NONE = new JobMetrics(null, null, null, null);
 
+  public JobMetrics {
+    // Sorted, and nulls kept: a scorer whose mean is undefined still scored the neuron.
+    scores = scores == null ? null : Collections.unmodifiableMap(new TreeMap<>(scores));
+  }
+
   public JobMetrics(Long promptTokens, Long completionTokens, Double costUsd, Double score) {
-    this(promptTokens, completionTokens, costUsd, score, null);
+    this(promptTokens, completionTokens, costUsd, score, null, null);
+  }
+
+  public JobMetrics(
+      Long promptTokens,
+      Long completionTokens,
+      Double costUsd,
+      Double score,
+      Long cachedPromptTokens) {
+    this(promptTokens, completionTokens, costUsd, score, cachedPromptTokens, null);
   }
 
   public static JobMetrics score(double score) {

@@ -1,5 +1,6 @@
 package org.neuronexplainer.common.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -178,8 +181,26 @@ public final class RunRecords {
    *
    * @param methodVersion {@link RunSpec#methodVersion()} of the run that wrote the results
    * @param score the mean score of its explanations (NaN when undefined)
+   * @param scores for a run with classification scorers, the neuron's score by scorer (each the
+   *     mean over its explanations: {@code simulation} is {@code score}, {@code detection} and
+   *     {@code fuzzing} the mean balanced accuracy), null where undefined; absent otherwise, so a
+   *     simulation-only run's marker keeps its bytes
    */
-  public record DoneMarker(String runId, String methodVersion, Double score) {}
+  public record DoneMarker(
+      String runId,
+      String methodVersion,
+      Double score,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> scores) {
+
+    public DoneMarker {
+      scores = scores == null ? null : Collections.unmodifiableMap(new TreeMap<>(scores));
+    }
+
+    /** A marker without scores by scorer (a simulation-only run's, or one written before them). */
+    public DoneMarker(String runId, String methodVersion, Double score) {
+      this(runId, methodVersion, score, null);
+    }
+  }
 
   /**
    * Stores the spec: first each input's content at its own key, then the spec without the contents,

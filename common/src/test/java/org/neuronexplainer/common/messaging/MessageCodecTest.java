@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.NeuronId;
 
@@ -46,6 +47,12 @@ class MessageCodecTest {
             StageEvent.started(job, 10),
             StageEvent.succeeded(job, 11, false, new JobMetrics(100L, 20L, 0.003, 0.42)),
             StageEvent.succeeded(job, 11, false, new JobMetrics(100L, 20L, 0.003, 0.42, 64L)),
+            StageEvent.succeeded(
+                job,
+                11,
+                false,
+                new JobMetrics(
+                    100L, 20L, 0.003, 0.42, 64L, Map.of("simulation", 0.42, "detection", 0.8))),
             StageEvent.succeeded(job, 12, true, null),
             StageEvent.failed(job, 13, "RetryableException: timeout", true));
     for (StageEvent event : events) {

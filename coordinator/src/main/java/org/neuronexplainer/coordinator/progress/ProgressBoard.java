@@ -70,6 +70,15 @@ public final class ProgressBoard {
     run(runId).resumed(done, pending);
   }
 
+  /** See {@link RunProgress#resumed(Map, Map, List)}. */
+  public synchronized void resumed(
+      String runId,
+      Map<String, Double> done,
+      Map<String, Map<String, Double>> scores,
+      List<String> pending) {
+    run(runId).resumed(done, scores, pending);
+  }
+
   /** See {@link RunProgress#resumedUnits}. */
   public synchronized void resumedUnits(
       String runId, Stage stage, List<String> succeeded, List<String> pending) {

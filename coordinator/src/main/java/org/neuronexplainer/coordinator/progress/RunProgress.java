@@ -1,5 +1,6 @@
 package org.neuronexplainer.coordinator.progress;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +16,7 @@ import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.Stage;
 import org.neuronexplainer.common.messaging.StageEvent;
 import org.neuronexplainer.common.run.RunFailure;
+import org.neuronexplainer.common.run.RunSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,7 @@ public final class RunProgress {
   private double costUsd;
   private double scoreSum;
   private int scored;
+  private final Map<String, ScorerSum> scorerSums = new HashMap<>();
   private long completed;
   private long ignored;
   private long lastIgnoredLog;
@@ -229,6 +232,15 @@ public final class RunProgress {
    * @param done the neurons with a result and their recorded scores (null when undefined)
    */
   public void resumed(Map<String, Double> done, List<String> pending) {
+    resumed(done, Map.of(), pending);
+  }
+
+  /**
+   * {@link #resumed(Map, List)} with the scores by scorer that the done markers of a run with
+   * classification scorers recorded ({@code scores}, by neuron; absent for the others).
+   */
+  public void resumed(
+      Map<String, Double> done, Map<String, Map<String, Double>> scores, List<String> pending) {
     done.forEach(
         (unit, score) -> {
           NeuronProgress n = neuron(unit);
@@ -236,7 +248,7 @@ public final class RunProgress {
             return;
           }
           if (n.metrics == null) {
-            setMetrics(n, new JobMetrics(null, null, null, score));
+            setMetrics(n, new JobMetrics(null, null, null, score, null, scores.get(unit)));
           }
           n.stage = Stage.EXPLAIN_AND_SCORE;
           n.reason = null;
@@ -290,6 +302,43 @@ public final class RunProgress {
       scoreSum += sign * m.score();
       scored += sign;
     }
+    if (m.scores() != null) {
+      m.scores()
+          .forEach(
+              (scorer, score) -> {
+                if (score != null && Double.isFinite(score)) {
+                  ScorerSum sum = scorerSums.computeIfAbsent(scorer, k -> new ScorerSum());
+                  sum.sum += sign * score;
+                  sum.count += sign;
+                }
+              });
+    }
+  }
+
+  /** A scorer's defined scores over the done neurons, summed. */
+  private static final class ScorerSum {
+    double sum;
+    int count;
+  }
+
+  /**
+   * The mean score by scorer over the done neurons with a defined one, in {@link RunSpec#SCORERS}
+   * order; null when no neuron reported scores by scorer (a run that scores by simulation only).
+   */
+  private Map<String, Double> meanScores() {
+    if (scorerSums.isEmpty()) {
+      return null;
+    }
+    Map<String, Double> means = new LinkedHashMap<>();
+    List<String> order = new ArrayList<>(RunSpec.SCORERS);
+    scorerSums.keySet().stream().sorted().filter(k -> !order.contains(k)).forEach(order::add);
+    for (String scorer : order) {
+      ScorerSum sum = scorerSums.get(scorer);
+      if (sum != null) {
+        means.put(scorer, sum.count > 0 ? sum.sum / sum.count : null);
+      }
+    }
+    return means;
   }
 
   public int count(NeuronState state) {
@@ -370,7 +419,8 @@ public final class RunProgress {
         completionTokens,
         cachedPromptTokens,
         costUsd,
-        scored == 0 ? null : scoreSum / scored);
+        scored == 0 ? null : scoreSum / scored,
+        meanScores());
   }
 
   /** The neurons in a state (all when null), with their last attempt and reason. */
@@ -413,6 +463,9 @@ public final class RunProgress {
    *     pending}, {@code working}, {@code succeeded}, {@code failed}); empty otherwise
    * @param etaSeconds null when unknown
    * @param meanScore mean over done neurons with a defined score, or null
+   * @param meanScores for a run with classification scorers, the mean score by scorer ({@code
+   *     simulation}, {@code detection}, {@code fuzzing}: the neurons' mean balanced accuracies)
+   *     over the done neurons with a defined one (null for a scorer with none); null for other runs
    */
   public record Summary(
       int neurons,
@@ -425,7 +478,37 @@ public final class RunProgress {
       long completionTokens,
       long cachedPromptTokens,
       double costUsd,
-      Double meanScore) {}
+      Double meanScore,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> meanScores) {
+
+    /** A summary without scores by scorer. */
+    public Summary(
+        int neurons,
+        Map<String, Integer> states,
+        Map<String, Integer> stages,
+        Map<String, Integer> units,
+        double throughputPerSecond,
+        Double etaSeconds,
+        long promptTokens,
+        long completionTokens,
+        long cachedPromptTokens,
+        double costUsd,
+        Double meanScore) {
+      this(
+          neurons,
+          states,
+          stages,
+          units,
+          throughputPerSecond,
+          etaSeconds,
+          promptTokens,
+          completionTokens,
+          cachedPromptTokens,
+          costUsd,
+          meanScore,
+          null);
+    }
+  }
 
   /** One neuron for {@code GET /api/runs/{id}/neurons}. */
   public record NeuronView(

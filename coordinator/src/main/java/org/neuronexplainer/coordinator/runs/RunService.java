@@ -706,6 +706,7 @@ public final class RunService implements AutoCloseable {
       records.removeBudgetReached(runId);
     }
     Map<String, Double> done = new HashMap<>();
+    Map<String, Map<String, Double>> scores = new HashMap<>();
     List<String> left = new ArrayList<>();
     List<NeuronId> toExplain = new ArrayList<>();
     Set<NeuronId> dead = spec.captures() ? captures.deadLatents(runId) : Set.of();
@@ -717,6 +718,9 @@ public final class RunService implements AutoCloseable {
       if (marker.isPresent()) {
         Double score = marker.get().score();
         done.put(neuron.toString(), score == null || score.isNaN() ? null : score);
+        if (marker.get().scores() != null) {
+          scores.put(neuron.toString(), marker.get().scores());
+        }
       } else {
         left.add(neuron.toString());
         if (!spec.captures() || captures.collated(runId, neuron)) {
@@ -740,7 +744,7 @@ public final class RunService implements AutoCloseable {
       String key = records.putRequeued(work);
       requeued.computeIfAbsent(runId, id -> new ConcurrentSkipListMap<>()).put(key, work);
     }
-    board.resumed(runId, done, left);
+    board.resumed(runId, done, scores, left);
     board.skipped(
         runId, dead.stream().map(NeuronId::toString).toList(), CaptureRuns.DEAD_LATENT_REASON);
     leftCountedAt.remove(runId);

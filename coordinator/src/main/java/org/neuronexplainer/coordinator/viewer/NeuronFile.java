@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.neuronexplainer.common.classify.ClassificationJson;
 import org.neuronexplainer.common.classify.ClassificationResults;
+import org.neuronexplainer.common.classify.ExplanationRounds;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.NeuronSimulationResults;
@@ -14,8 +15,9 @@ import org.neuronexplainer.common.dataset.json.DatasetFormatException;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
 
 /**
- * The per-neuron files of the public layout (docs/architecture.md, storage layout), and the
- * classification scorers' files a run writes beside the explanations (docs/method.md 15.5).
+ * The per-neuron files of the public layout (docs/architecture.md, storage layout), and the files a
+ * run writes beside the explanations: the classification scorers' (docs/method.md 15.5) and the
+ * explanation rounds (docs/method.md 16.3).
  */
 public enum NeuronFile {
   EXPLANATIONS("explanations", "explanations", ".jsonl", NeuronSimulationResults.class),
@@ -32,7 +34,8 @@ public enum NeuronFile {
       WeightBasedSummaryOfNeuron.class),
   RELATED_NEURONS("relatedNeurons", "related-neurons/weight-based", ".json", RelatedNeurons.class),
   DETECTION("detection", "classifications/detection", ".json", ClassificationResults.class),
-  FUZZING("fuzzing", "classifications/fuzzing", ".json", ClassificationResults.class);
+  FUZZING("fuzzing", "classifications/fuzzing", ".json", ClassificationResults.class),
+  ROUNDS("rounds", "rounds", ".json", ExplanationRounds.class);
 
   private final String apiName;
   private final String folder;
@@ -66,16 +69,24 @@ public enum NeuronFile {
    *     the bytes do not fit the file's layout
    */
   Object read(byte[] bytes, String key) throws DatasetFormatException {
-    return type == ClassificationResults.class
-        ? ClassificationJson.read(bytes, key)
-        : DatasetJson.read(bytes, key, type);
+    if (type == ClassificationResults.class) {
+      return ClassificationJson.read(bytes, key);
+    }
+    if (type == ExplanationRounds.class) {
+      return ClassificationJson.readRounds(bytes, key);
+    }
+    return DatasetJson.read(bytes, key, type);
   }
 
   /** A value read by {@link #read} as the file's canonical JSON (NaN written as null). */
   String toJson(Object value) {
-    return value instanceof ClassificationResults results
-        ? new String(ClassificationJson.toBytes(results), StandardCharsets.UTF_8)
-        : DatasetJson.toJson(value);
+    if (value instanceof ClassificationResults results) {
+      return new String(ClassificationJson.toBytes(results), StandardCharsets.UTF_8);
+    }
+    if (value instanceof ExplanationRounds rounds) {
+      return new String(ClassificationJson.toBytes(rounds), StandardCharsets.UTF_8);
+    }
+    return DatasetJson.toJson(value);
   }
 
   /** Whether {@code key} is a file of this layout, the only keys the raw route serves. */

@@ -1,6 +1,7 @@
 package org.neuronexplainer.coordinator.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -275,5 +276,70 @@ class RunProgressTest {
     assertThat(p.neurons(null))
         .singleElement()
         .satisfies(n -> assertThat(n.score()).isEqualTo(0.75));
+  }
+
+  private static StageEvent scoredBy(String unit, int attempt, Map<String, Double> scores) {
+    return new StageEvent.Succeeded(
+        V,
+        "r",
+        Stage.EXPLAIN_AND_SCORE,
+        unit,
+        attempt,
+        attempt,
+        false,
+        new JobMetrics(null, null, null, scores.get("simulation"), null, scores));
+  }
+
+  private static Map<String, Double> scores(Double simulation, Double detection, Double fuzzing) {
+    Map<String, Double> scores = new LinkedHashMap<>();
+    scores.put("simulation", simulation);
+    scores.put("detection", detection);
+    scores.put("fuzzing", fuzzing);
+    return scores;
+  }
+
+  @Test
+  void theMeanScoreByScorerIsOverTheDoneNeuronsWithADefinedOne() {
+    RunProgress p = new RunProgress("r");
+    p.plan(List.of("0:0", "0:1", "0:2"));
+    p.apply(scoredBy("0:0", 1, scores(0.25, 0.5, null)));
+    p.apply(scoredBy("0:1", 1, scores(0.75, 1.0, 0.6)));
+    // A neuron done again (a re-queue) counts with its newest scores only.
+    p.apply(scoredBy("0:1", 2, scores(0.75, 0.8, 0.6)));
+
+    RunProgress.Summary summary = p.summary();
+
+    assertThat(summary.meanScores())
+        .containsExactly(
+            Map.entry("simulation", 0.5),
+            Map.entry("detection", (0.5 + 0.8) / 2),
+            Map.entry("fuzzing", 0.6));
+    assertThat(summary.meanScore()).isEqualTo(0.5);
+  }
+
+  @Test
+  void aRunScoredBySimulationOnlyHasNoScoresByScorer() {
+    RunProgress p = new RunProgress("r");
+    p.plan(List.of("0:0"));
+    p.apply(ok("0:0", 1, 0.5));
+
+    assertThat(p.summary().meanScores()).isNull();
+    assertThat(p.summary().meanScore()).isEqualTo(0.5);
+  }
+
+  @Test
+  void aResumedRunTakesTheScoresByScorerOfItsDoneMarkers() {
+    RunProgress p = new RunProgress("r");
+    Map<String, Double> done = new LinkedHashMap<>();
+    done.put("0:0", 0.2);
+    done.put("0:1", 0.4);
+    p.resumed(
+        done, Map.of("0:0", scores(0.2, 0.9, 0.7), "0:1", scores(0.4, 0.7, null)), List.of("0:2"));
+    p.apply(scoredBy("0:2", 1, scores(0.6, 0.5, 0.5)));
+
+    Map<String, Double> means = p.summary().meanScores();
+    assertThat(means.get("simulation")).isCloseTo(0.4, within(1e-12));
+    assertThat(means.get("detection")).isCloseTo(0.7, within(1e-12));
+    assertThat(means.get("fuzzing")).isCloseTo(0.6, within(1e-12));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -172,6 +173,26 @@ class RunResumeTest {
 
     assertThat(producer.history()).isEmpty();
     assertThat(stored("r").state()).isEqualTo(RunState.INTERRUPTED);
+  }
+
+  @Test
+  void aResumedRunTakesTheScoresByScorerOfItsDoneMarkers() {
+    submit("r");
+    records.putDone(
+        new NeuronId(0, 0),
+        new RunRecords.DoneMarker(
+            "r", "method-v", 0.5, Map.of("simulation", 0.5, "detection", 0.75)));
+    records.putDone(
+        new NeuronId(0, 1),
+        new RunRecords.DoneMarker(
+            "r", "method-v", 0.25, Map.of("simulation", 0.25, "detection", 0.25)));
+    runs.interrupt("r");
+    restart();
+
+    RunView view = runs.resume("r");
+
+    assertThat(view.progress().meanScores())
+        .containsExactly(Map.entry("simulation", 0.375), Map.entry("detection", 0.5));
   }
 
   @Test

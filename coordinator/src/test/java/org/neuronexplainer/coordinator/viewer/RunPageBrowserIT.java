@@ -111,7 +111,8 @@ class RunPageBrowserIT {
         .runs()
         .submit(
             new RunSpec(RUN, "store", null, null, "baseline", "baseline", "linear", null, 1)
-                .withPrompts(RunInput.of(TEXTS_NAME, TEXTS), null, null, true));
+                .withPrompts(RunInput.of(TEXTS_NAME, TEXTS), null, null, true)
+                .withScorers(List.of("simulation", "detection", "fuzzing")));
     awaitTrue(
         "five done, two failed, three in work",
         () -> {
@@ -209,6 +210,12 @@ class RunPageBrowserIT {
         .contains("done 5", "explaining 3", "failed 2");
     assertThat(browser.findElement(By.id("figures")).getText()).contains("500 prompt", "$0.0050");
     assertThat(browser.findElement(By.id("run-state")).getText()).startsWith("running");
+    // The run's classification scorers: each one's mean over the done neurons.
+    assertThat(browser.findElement(By.cssSelector("#figures tr[data-scorer=detection]")).getText())
+        .isEqualTo("mean detection 0.75 balanced accuracy");
+    assertThat(browser.findElement(By.cssSelector("#figures tr[data-scorer=fuzzing]")).getText())
+        .isEqualTo("mean fuzzing 0.70 balanced accuracy");
+    assertThat(browser.findElements(By.cssSelector("#figures tr[data-scorer]"))).hasSize(2);
 
     List<WebElement> rows = browser.findElements(By.cssSelector("#failures tr[data-neuron]"));
     assertThat(rows).extracting(r -> r.getAttribute("data-neuron")).containsExactly("0:5", "0:6");
@@ -402,7 +409,16 @@ class RunPageBrowserIT {
     private void succeed(ExplainAndScoreJob job) {
       publisher.event(
           StageEvent.succeeded(
-              job, System.currentTimeMillis(), false, new JobMetrics(100L, 20L, 0.001, 0.5)));
+              job,
+              System.currentTimeMillis(),
+              false,
+              new JobMetrics(
+                  100L,
+                  20L,
+                  0.001,
+                  0.5,
+                  null,
+                  Map.of("simulation", 0.5, "detection", 0.75, "fuzzing", 0.7))));
     }
 
     void releaseHeld() {

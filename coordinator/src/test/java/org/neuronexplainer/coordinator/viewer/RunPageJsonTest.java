@@ -1,12 +1,21 @@
 package org.neuronexplainer.coordinator.viewer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.messaging.JobMetrics;
+import org.neuronexplainer.common.messaging.Messages;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.messaging.StageEvent;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.storage.InMemoryBlobStore;
 import org.neuronexplainer.coordinator.progress.RunProgress;
+import org.neuronexplainer.coordinator.runs.RunView;
 
 class RunPageJsonTest {
 
@@ -129,5 +138,54 @@ class RunPageJsonTest {
     assertThat(weights.get("failed").asInt()).isEqualTo(1);
     assertThat(weights.get("waiting").asInt()).isEqualTo(8);
     assertThat(row(rows, "capture").get("total").asInt()).isEqualTo(6);
+  }
+
+  @Test
+  void theRunCarriesItsMeanScoreByScorerOnlyWhenItHasClassificationScorers() {
+    RunProgress p = new RunProgress("r");
+    p.plan(List.of("0:0", "0:1"));
+    Map<String, Double> first = new LinkedHashMap<>();
+    first.put("simulation", 0.2);
+    first.put("detection", 0.9);
+    first.put("fuzzing", null);
+    p.apply(succeeded("0:0", new JobMetrics(null, null, null, 0.2, null, first)));
+    p.apply(
+        succeeded(
+            "0:1",
+            new JobMetrics(
+                null,
+                null,
+                null,
+                0.4,
+                null,
+                Map.of("simulation", 0.4, "detection", 0.7, "fuzzing", 0.5))));
+    RunSpec spec =
+        new RunSpec("r", "store", null, null, "baseline", "baseline", "linear", null, 1)
+            .withScorers(List.of("simulation", "detection", "fuzzing"));
+    RunView view = new RunView("r", "running", spec, null, p.summary());
+
+    JsonNode means =
+        RunPageJson.run(view, true, new InMemoryBlobStore()).at("/run/progress/meanScores");
+
+    assertThat(means.get("simulation").asDouble()).isCloseTo(0.3, within(1e-12));
+    assertThat(means.get("detection").asDouble()).isCloseTo(0.8, within(1e-12));
+    assertThat(means.get("fuzzing").asDouble()).isEqualTo(0.5);
+
+    RunProgress simulationOnly = new RunProgress("s");
+    simulationOnly.plan(List.of("0:0"));
+    simulationOnly.apply(succeeded("0:0", JobMetrics.score(0.5)));
+    JsonNode progress =
+        RunPageJson.run(
+                new RunView("s", "running", null, null, simulationOnly.summary()),
+                true,
+                new InMemoryBlobStore())
+            .at("/run/progress");
+    assertThat(progress.has("meanScores")).isFalse();
+    assertThat(progress.get("meanScore").asDouble()).isEqualTo(0.5);
+  }
+
+  private static StageEvent succeeded(String unit, JobMetrics metrics) {
+    return new StageEvent.Succeeded(
+        Messages.SCHEMA_VERSION, "r", Stage.EXPLAIN_AND_SCORE, unit, 1, 1, false, metrics);
   }
 }

@@ -79,7 +79,8 @@ public final class LlmClassifier implements Classifier {
                     + attempts
                     + " attempts: "
                     + last.getMessage(),
-                last));
+                last,
+                protocol.kind()));
   }
 
   /** {@code excerpts} in consecutive batches of at most {@code size}. */

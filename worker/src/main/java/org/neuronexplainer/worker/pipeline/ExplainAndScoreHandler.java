@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -170,10 +171,12 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
       publishClassifications(spec, job.neuron(), classified);
       publishRounds(spec, job.neuron(), rounds);
     }
-    records.putDone(job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored));
+    Map<String, Double> byScorer = NeuronScores.byScorer(scored, classified);
+    records.putDone(
+        job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored, byScorer));
     backends.written().run();
     if (backends.account() == null) {
-      return new JobMetrics(null, null, null, scored);
+      return new JobMetrics(null, null, null, scored, null, byScorer);
     }
     // This attempt's spend; a failed attempt's is on the LLM meters but not in the run's totals.
     UsageTotals used = backends.account().snapshot();
@@ -182,7 +185,8 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
         used.completionTokens(),
         used.costUsd(),
         scored,
-        used.cachedPromptTokens());
+        used.cachedPromptTokens(),
+        byScorer);
   }
 
   /**

@@ -5,11 +5,19 @@ import org.neuronexplainer.common.kafka.StageHandler;
 import org.neuronexplainer.common.messaging.Job;
 import org.neuronexplainer.common.messaging.JobMetrics;
 import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.messaging.Stage;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.worker.classify.ClassificationParseException;
+import org.neuronexplainer.worker.simulate.SimulationParseException;
 
 /**
  * Counts and times a stage's jobs around its handler. The outcome follows the runner's rules
  * (package {@code common.kafka}): a permanent failure is dead-lettered, any other one is retried
  * until the job's last attempt, where it fails.
+ *
+ * <p>For the explain-and-score stage it also counts each scorer's neurons: a succeeded job scored
+ * its neuron with every scorer its metrics name (simulation alone when they name none), and a job
+ * that failed for good because a scorer's answers never parsed failed that scorer.
  */
 public final class MeteredHandler<J extends Job> implements StageHandler<J> {
 
@@ -26,6 +34,13 @@ public final class MeteredHandler<J extends Job> implements StageHandler<J> {
     this.stage = stage;
     this.inFlight = metrics.inFlight(stage);
     metrics.registerStage(stage);
+    if (scores()) {
+      metrics.registerScorers();
+    }
+  }
+
+  private boolean scores() {
+    return stage.equals(Stage.EXPLAIN_AND_SCORE.id());
   }
 
   @Override
@@ -58,6 +73,9 @@ public final class MeteredHandler<J extends Job> implements StageHandler<J> {
     try {
       JobMetrics result = delegate.run(job);
       end(job, null, t0);
+      if (scores()) {
+        scored(result);
+      }
       return result;
     } catch (RuntimeException e) {
       end(job, e, t0);
@@ -85,5 +103,35 @@ public final class MeteredHandler<J extends Job> implements StageHandler<J> {
       outcome = WorkerMetrics.Outcome.RETRIED;
     }
     metrics.finished(stage, outcome, System.nanoTime() - start);
+    if (scores() && outcome != WorkerMetrics.Outcome.RETRIED && error != null) {
+      String scorer = failedScorer(error);
+      if (scorer != null) {
+        metrics.scorerFailed(scorer);
+      }
+    }
+  }
+
+  private void scored(JobMetrics result) {
+    if (result == null || result.scores() == null) {
+      metrics.scored(RunSpec.SIMULATION, result == null ? null : result.score());
+      return;
+    }
+    result.scores().forEach(metrics::scored);
+  }
+
+  /** The scorer whose unparseable answers caused {@code error}, or null. */
+  static String failedScorer(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ClassificationParseException unparsed && unparsed.scorer() != null) {
+        return unparsed.scorer().wireName();
+      }
+      if (t instanceof SimulationParseException) {
+        return RunSpec.SIMULATION;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 }

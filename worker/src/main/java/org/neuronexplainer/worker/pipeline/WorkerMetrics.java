@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.pipeline;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -9,13 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.neuronexplainer.common.run.RunSpec;
 import org.neuronexplainer.worker.llm.EndpointKind;
 import org.neuronexplainer.worker.llm.LlmCallListener;
 import org.neuronexplainer.worker.llm.TokenUsage;
 
 /**
  * Every meter a worker owns (docs/metrics.md): jobs by stage and outcome, stage durations, jobs in
- * flight, and the LLM calls, latency, tokens and cost. Tag values are bounded: stage, outcome,
+ * flight, neurons scored and failed per scorer with the classification scorers' balanced accuracy,
+ * and the LLM calls, latency, tokens and cost. Tag values are bounded: stage, outcome, scorer,
  * model, endpoint, kind.
  */
 public final class WorkerMetrics implements LlmCallListener {
@@ -69,6 +72,33 @@ public final class WorkerMetrics implements LlmCallListener {
       jobs(stage, outcome);
     }
     duration(stage, Outcome.SUCCEEDED);
+  }
+
+  /** Registers the per-scorer meters at zero, for the stage that scores neurons. */
+  public void registerScorers() {
+    for (String scorer : RunSpec.SCORERS) {
+      scorerNeurons(scorer, "scored");
+      scorerNeurons(scorer, "failed");
+      if (!scorer.equals(RunSpec.SIMULATION)) {
+        balancedAccuracy(scorer);
+      }
+    }
+  }
+
+  /**
+   * A neuron scored by {@code scorer}; {@code score} is its mean balanced accuracy for a
+   * classification scorer (null when undefined), recorded in that scorer's distribution.
+   */
+  void scored(String scorer, Double score) {
+    scorerNeurons(scorer, "scored").increment();
+    if (!scorer.equals(RunSpec.SIMULATION) && score != null && Double.isFinite(score)) {
+      balancedAccuracy(scorer).record(score);
+    }
+  }
+
+  /** A neuron whose {@code scorer} failed for good (its answers never parsed). */
+  void scorerFailed(String scorer) {
+    scorerNeurons(scorer, "failed").increment();
   }
 
   /** Registers the LLM meters of a model at zero. */
@@ -164,6 +194,21 @@ public final class WorkerMetrics implements LlmCallListener {
         .description("time a stage spent on one job")
         .tags("stage", stage, "outcome", outcome.tag)
         .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  private Counter scorerNeurons(String scorer, String outcome) {
+    return Counter.builder("neuronexplainer.scorer.neurons")
+        .description("neurons a scorer scored, or failed for good")
+        .tags("scorer", scorer, "outcome", outcome)
+        .register(registry);
+  }
+
+  private DistributionSummary balancedAccuracy(String scorer) {
+    return DistributionSummary.builder("neuronexplainer.scorer.balanced.accuracy")
+        .description("a neuron's mean balanced accuracy under a classification scorer")
+        .tags("scorer", scorer)
+        .serviceLevelObjectives(0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
         .register(registry);
   }
 
