@@ -99,14 +99,16 @@ class SummaryTest {
         .contains("mean balanced accuracy: detection 0.813, fuzzing -\n");
     JsonNode json =
         new ObjectMapper()
-            .readTree(Summary.json("run-z", "succeeded", null, progress, 1, Path.of("/s"), ""));
+            .readTree(
+                Summary.json("run-z", "succeeded", null, progress, 1, Path.of("/s"), "", null));
     assertThat(json.at("/meanScores/simulation").asDouble()).isEqualTo(0.5);
     assertThat(json.at("/meanScores/detection").asDouble()).isEqualTo(0.8125);
     assertThat(json.at("/meanScores/fuzzing").isNull()).isTrue();
     JsonNode plain =
         new ObjectMapper()
             .readTree(
-                Summary.json("run-z", "succeeded", null, progress(0.5), 1, Path.of("/s"), ""));
+                Summary.json(
+                    "run-z", "succeeded", null, progress(0.5), 1, Path.of("/s"), "", null));
     assertThat(plain.has("meanScores")).isFalse();
   }
 

@@ -171,7 +171,10 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
       publishClassifications(spec, job.neuron(), classified);
       publishRounds(spec, job.neuron(), rounds);
     }
-    Map<String, Double> byScorer = NeuronScores.byScorer(scored, classified);
+    Map<String, Double> byScorer =
+        rounds == null
+            ? ScorerMeans.byScorer(scored, classified)
+            : ScorerMeans.ofBest(rounds, classified);
     records.putDone(
         job.neuron(), new RunRecords.DoneMarker(runId, spec.methodVersion(), scored, byScorer));
     backends.written().run();

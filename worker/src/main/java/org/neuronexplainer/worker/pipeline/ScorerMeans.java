@@ -6,16 +6,19 @@ import java.util.Map;
 import java.util.Objects;
 import org.neuronexplainer.common.classify.ClassificationResults;
 import org.neuronexplainer.common.classify.ClassifiedExplanation;
+import org.neuronexplainer.common.classify.ExplanationRounds;
+import org.neuronexplainer.common.classify.RoundExplanation;
 import org.neuronexplainer.common.run.RunSpec;
 
 /**
  * A neuron's score by scorer, for its done marker and its job's metrics: {@code simulation} is the
  * mean simulation score, each classification scorer's the mean balanced accuracy of its
- * explanations (docs/method.md 15.4). Undefined means (no defined value) are null.
+ * explanations (docs/method.md 15.4). Undefined means (no defined value) are null. A run with best
+ * of k and revision ({@link #ofBest}) scores a neuron by its best explanation instead.
  */
-final class NeuronScores {
+final class ScorerMeans {
 
-  private NeuronScores() {}
+  private ScorerMeans() {}
 
   /**
    * The scores by scorer, or null for a run without classification scorers (its marker and events
@@ -29,6 +32,25 @@ final class NeuronScores {
     scores.put(RunSpec.SIMULATION, simulation);
     for (ClassificationResults one : classified) {
       scores.put(one.scorer().wireName(), meanBalancedAccuracy(one));
+    }
+    return scores;
+  }
+
+  /**
+   * The best explanation's score by each scorer (docs/method.md 16.3), or null for a run without
+   * classification scorers; every score null when no explanation is best.
+   */
+  static Map<String, Double> ofBest(
+      ExplanationRounds rounds, List<ClassificationResults> classified) {
+    if (classified.isEmpty()) {
+      return null;
+    }
+    RoundExplanation best = rounds.bestExplanation();
+    Map<String, Double> scores = new LinkedHashMap<>();
+    scores.put(RunSpec.SIMULATION, best == null ? null : best.score(RunSpec.SIMULATION));
+    for (ClassificationResults one : classified) {
+      String scorer = one.scorer().wireName();
+      scores.put(scorer, best == null ? null : best.score(scorer));
     }
     return scores;
   }
