@@ -78,6 +78,16 @@ public final class RunSpecOptions {
   List<String> scorers;
 
   @Option(
+      names = "--excerpts-per-call",
+      paramLabel = "N",
+      description =
+          "how many excerpts detection and fuzzing send to the model in one call, 1 to "
+              + RunSpec.MAX_EXCERPTS_PER_CALL
+              + "; fewer repeat the instructions more often, more make longer answers"
+              + " (default: 10)")
+  Integer excerptsPerCall;
+
+  @Option(
       names = "--explanations",
       paramLabel = "K",
       description =
@@ -226,6 +236,11 @@ public final class RunSpecOptions {
     } catch (IllegalArgumentException e) {
       throw new UserException("--scorers: " + e.getMessage(), 2);
     }
+    try {
+      RunSpec.checkExcerptsPerCall(excerptsPerCall, scorers());
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--excerpts-per-call: " + e.getMessage(), 2);
+    }
     refinement();
   }
 
@@ -312,7 +327,8 @@ public final class RunSpecOptions {
           .withBudget(usd)
           .withBatch(batch)
           .withScorers(scorers())
-          .withRefinement(refinement());
+          .withRefinement(refinement())
+          .withExcerptsPerCall(excerptsPerCall);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }

@@ -220,6 +220,21 @@ class RunSpecOptionsTest {
   }
 
   @Test
+  void excerptsPerCallAreCheckedAndKeptInTheSpec() {
+    assertThatThrownBy(() -> submit("--excerpts-per-call", "0").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessage("--excerpts-per-call: excerpts per call must be 1 to 100, got 0");
+    assertThatThrownBy(() -> submit("--excerpts-per-call", "5").runSpec.checkSelections())
+        .isInstanceOf(UserException.class)
+        .hasMessageEndingWith("add detection or fuzzing to the scorers");
+    submit("--scorers", "simulation,detection", "--excerpts-per-call", "5")
+        .runSpec
+        .checkSelections();
+    CommandSpec command = new CommandLine(new ApiCommands.Submit()).getCommandSpec();
+    assertThat(help(command, "--excerpts-per-call")).contains("1 to 100").contains("default: 10");
+  }
+
+  @Test
   void eachRefinementFlagHasHelpSayingItsRangeAndDefault() {
     CommandSpec command = new CommandLine(new ApiCommands.Submit()).getCommandSpec();
     assertThat(help(command, "--explanations")).contains("1 to 20").contains("default");

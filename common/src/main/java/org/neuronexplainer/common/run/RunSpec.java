@@ -61,6 +61,9 @@ import org.neuronexplainer.common.storage.BlobStore;
  * @param refinement best of k and revision rounds ({@link Refinement}); null (absent in older
  *     specs, and how the default is stored) for the explainer's own explanations, picked by
  *     simulation, see {@link #refinementOrNone()}
+ * @param excerptsPerCall how many excerpts the classification scorers send in one call, 1 to
+ *     {@value #MAX_EXCERPTS_PER_CALL}; only with a classification scorer; null (absent in older
+ *     specs) for the worker's default (10)
  */
 public record RunSpec(
     String runId,
@@ -83,7 +86,8 @@ public record RunSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL) String simulatorModel,
     @JsonInclude(JsonInclude.Include.NON_NULL) String sae,
     @JsonInclude(JsonInclude.Include.NON_NULL) List<String> scorers,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Refinement refinement) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Refinement refinement,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer excerptsPerCall) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -101,6 +105,9 @@ public record RunSpec(
   /** The calibrations a worker has, by config name (the worker's CalibrationMethod). */
   public static final List<String> CALIBRATIONS =
       List.of("none", "linear", "percentile", "percentile-midrank");
+
+  /** The most excerpts a classification scorer may send in one call. */
+  public static final int MAX_EXCERPTS_PER_CALL = 100;
 
   /** The scorer every run has, always first in {@link #scorerNames()}. */
   public static final String SIMULATION = "simulation";
@@ -227,6 +234,7 @@ public record RunSpec(
     refinement = refinement == null || refinement.isDefault() ? null : refinement;
     // The fields are set only after this body: the chosen scorers are read from the parameter.
     List<String> chosen = scorers == null ? List.of(SIMULATION) : scorers;
+    checkExcerptsPerCall(excerptsPerCall, chosen);
     if (refinement != null && !chosen.contains(refinement.selectBy())) {
       throw new IllegalArgumentException(
           "the best explanation is picked by "
@@ -255,6 +263,26 @@ public record RunSpec(
   /** The run's dataset in {@code store}: the store itself, or its SAE folder. */
   public BlobStore datasetStore(BlobStore store) {
     return sae == null ? store : store.under(dataset());
+  }
+
+  /**
+   * Refuses a number of excerpts per call out of range, or given to a run without a classification
+   * scorer, in the words every command and the API use for it; null (the default) passes.
+   */
+  public static void checkExcerptsPerCall(Integer count, List<String> scorers) {
+    if (count == null) {
+      return;
+    }
+    if (count < 1 || count > MAX_EXCERPTS_PER_CALL) {
+      throw new IllegalArgumentException(
+          "excerpts per call must be 1 to " + MAX_EXCERPTS_PER_CALL + ", got " + count);
+    }
+    if (scorers.stream().allMatch(SIMULATION::equals)) {
+      throw new IllegalArgumentException(
+          "excerpts per call set the calls of detection and fuzzing, and the run scores by "
+              + String.join(",", scorers)
+              + " alone: add detection or fuzzing to the scorers");
+    }
   }
 
   /**
@@ -311,6 +339,7 @@ public record RunSpec(
         null,
         null,
         false,
+        null,
         null,
         null,
         null,
@@ -378,6 +407,11 @@ public record RunSpec(
     return copy(c -> c.refinement = settings);
   }
 
+  /** The same spec whose classification scorers send {@code count} excerpts a call (null: 10). */
+  public RunSpec withExcerptsPerCall(Integer count) {
+    return copy(c -> c.excerptsPerCall = count);
+  }
+
   /** The run's refinement settings, {@link Refinement#none()} when it asks for none. */
   public Refinement refinementOrNone() {
     return refinement == null ? Refinement.none() : refinement;
@@ -406,6 +440,7 @@ public record RunSpec(
     String sae;
     List<String> scorers;
     Refinement refinement;
+    Integer excerptsPerCall;
 
     Copy(RunSpec from) {
       this.from = from;
@@ -422,6 +457,7 @@ public record RunSpec(
       sae = from.sae;
       scorers = from.scorers;
       refinement = from.refinement;
+      excerptsPerCall = from.excerptsPerCall;
     }
 
     RunSpec build() {
@@ -446,7 +482,8 @@ public record RunSpec(
           simulatorModel,
           sae,
           scorers,
-          refinement);
+          refinement,
+          excerptsPerCall);
     }
   }
 
@@ -497,6 +534,7 @@ public record RunSpec(
             : version + "|simulator=" + simulatorModel;
     // Added only when a scorer besides simulation is chosen, for the same reason.
     version = scorers == null ? version : version + "|scorers=" + String.join(",", scorers);
-    return refinement == null ? version : version + "|" + refinement.version();
+    version = refinement == null ? version : version + "|" + refinement.version();
+    return excerptsPerCall == null ? version : version + "|excerpts=" + excerptsPerCall;
   }
 }

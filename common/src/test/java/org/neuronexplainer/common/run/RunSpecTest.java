@@ -151,6 +151,7 @@ class RunSpecTest {
                     null,
                     null,
                     null,
+                    null,
                     null))
         .hasMessageContaining("source is store");
     assertThatThrownBy(() -> capture(2, 7)).hasMessageContaining("capture.batch 7 must divide 64");

@@ -22,7 +22,7 @@ class RunSpecVersionsTest {
   private static final RunSpec DEFAULTS =
       new RunSpec(
           "a", "store", null, null, null, null, null, null, 0, null, null, null, null, false, null,
-          null, false, null, null, null, null);
+          null, false, null, null, null, null, null);
 
   private static final RunSpec NAMED =
       new RunSpec(
@@ -43,6 +43,7 @@ class RunSpecVersionsTest {
           null,
           null,
           false,
+          null,
           null,
           null,
           null,
@@ -70,6 +71,7 @@ class RunSpecVersionsTest {
           "small",
           null,
           null,
+          null,
           null);
 
   private static final RunSpec CAPTURE =
@@ -92,6 +94,7 @@ class RunSpecVersionsTest {
           null,
           false,
           "",
+          null,
           null,
           null,
           null);
@@ -121,6 +124,19 @@ class RunSpecVersionsTest {
                 + "|k=8,revisions=2,by=detection");
     assertThat(DEFAULTS.withRefinement(new Refinement(null, 1, null)).methodVersion())
         .isEqualTo("v1|baseline|baseline|linear|-|k=-,revisions=1,by=simulation");
+  }
+
+  @Test
+  void excerptsPerCallArePartOfTheVersionOnlyWhenSet() {
+    RunSpec scored = DEFAULTS.withScorers(List.of("simulation", "fuzzing"));
+    assertThat(scored.withExcerptsPerCall(null).methodVersion())
+        .isEqualTo("v1|baseline|baseline|linear|-|scorers=simulation,fuzzing");
+    assertThat(scored.withExcerptsPerCall(5).methodVersion())
+        .isEqualTo("v1|baseline|baseline|linear|-|scorers=simulation,fuzzing|excerpts=5");
+    assertThatThrownBy(() -> scored.withExcerptsPerCall(0))
+        .hasMessage("excerpts per call must be 1 to 100, got 0");
+    assertThatThrownBy(() -> DEFAULTS.withExcerptsPerCall(5))
+        .hasMessageContaining("add detection or fuzzing to the scorers");
   }
 
   @Test

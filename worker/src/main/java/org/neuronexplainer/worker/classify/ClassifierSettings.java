@@ -1,5 +1,7 @@
 package org.neuronexplainer.worker.classify;
 
+import org.neuronexplainer.common.run.RunSpec;
+
 /**
  * How the classification scorers draw and send their excerpts (docs/method.md 15.1).
  *
@@ -62,6 +64,13 @@ public record ClassifierSettings(
    */
   public static ClassifierSettings defaults() {
     return new ClassifierSettings(5, 2, 10, 3, 10, 0.3, 0.1, true, 3);
+  }
+
+  /** The defaults with the run's excerpts per call, where its spec sets them. */
+  public static ClassifierSettings forRun(RunSpec spec) {
+    return spec.excerptsPerCall() == null
+        ? defaults()
+        : defaults().withExcerptsPerCall(spec.excerptsPerCall());
   }
 
   public ClassifierSettings withExcerptsPerCall(int count) {

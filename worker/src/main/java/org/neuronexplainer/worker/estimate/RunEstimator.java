@@ -127,14 +127,14 @@ public final class RunEstimator {
                   simulatorModel,
                   inputs.texts(),
                   LlmTransport.none(),
-                  ClassifierSettings.defaults())
+                  ClassifierSettings.forRun(spec))
               : null;
       for (ClassifierKind kind : spec.classifiers()) {
         classifying.put(kind, new Counts());
         if (classifier != null) {
           classifiers.put(
               kind,
-              new ClassificationScorer(kind, ClassifierSettings.defaults(), SliceParams.paper()));
+              new ClassificationScorer(kind, ClassifierSettings.forRun(spec), SliceParams.paper()));
         }
       }
     }

@@ -259,7 +259,7 @@ public final class ExplainAndScoreHandler implements StageHandler<ExplainAndScor
     List<CompletionStage<ClassificationResults>> started = new ArrayList<>();
     for (ClassifierKind kind : kinds) {
       ClassificationScorer scorer =
-          new ClassificationScorer(kind, ClassifierSettings.defaults(), SliceParams.paper());
+          new ClassificationScorer(kind, ClassifierSettings.forRun(spec), SliceParams.paper());
       started.add(scorer.scoreAll(record, explanations, classifier));
     }
     List<ClassificationResults> results = new ArrayList<>();

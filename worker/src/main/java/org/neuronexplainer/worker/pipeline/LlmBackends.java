@@ -227,7 +227,7 @@ public final class LlmBackends implements Backends {
         simulatorModel(spec),
         prompts.apply(spec).texts(),
         transport,
-        ClassifierSettings.defaults());
+        ClassifierSettings.forRun(spec));
   }
 
   /**
