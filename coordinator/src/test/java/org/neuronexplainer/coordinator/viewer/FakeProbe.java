@@ -20,9 +20,15 @@ final class FakeProbe implements NeuronProbe {
   final CountDownLatch started = new CountDownLatch(1);
   final AtomicBoolean closed = new AtomicBoolean();
   private final boolean predicts;
+  private final ModelDims dims;
 
   FakeProbe(boolean predicts) {
+    this(predicts, new ModelDims(2, 8));
+  }
+
+  FakeProbe(boolean predicts, ModelDims dims) {
     this.predicts = predicts;
+    this.dims = dims;
   }
 
   static List<String> tokens(String text) {
@@ -40,7 +46,7 @@ final class FakeProbe implements NeuronProbe {
 
   @Override
   public ModelDims dims() {
-    return new ModelDims(2, 8);
+    return dims;
   }
 
   @Override
@@ -66,8 +72,9 @@ final class FakeProbe implements NeuronProbe {
     if (!predicts || explanation == null) {
       return new ProbeReading(tokens, activations, null, "No LLM endpoint is configured.");
     }
+    List<String> words = Arrays.asList(explanation.split(" "));
     double[] predicted =
-        tokens.stream().mapToDouble(t -> explanation.contains(t.strip()) ? 10 : 0).toArray();
+        tokens.stream().mapToDouble(t -> words.contains(t.strip()) ? 10 : 0).toArray();
     return new ProbeReading(tokens, activations, predicted, null);
   }
 
