@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -170,6 +171,41 @@ class ProbeRoutesTest {
     // The pass still runs and holds its slot until it ends.
     assertThat(post(Map.of("layer", 0, "neuron", 0, "text", "quick")).statusCode()).isEqualTo(503);
     probe.release.countDown();
+  }
+
+  @Test
+  void anSaesLatentsAreNotRunAndThePageIsToldWhy() throws Exception {
+    SaeFixture.write(store);
+    server =
+        ViewerServer.start(
+            new ViewerStores(
+                List.of(
+                    new ViewerStores.Entry(
+                        "with an SAE",
+                        new ViewerService(new LocalDirectoryStore(store), Optional.empty())))),
+            Optional.of(new BoundedProbe(new FakeProbe(false), BoundedProbe.Limits.DEFAULTS)),
+            "127.0.0.1",
+            0);
+    // Entry 0 is the model's own neurons, entry 1 the SAE's latents.
+    assertThat(
+            ViewerHttp.getJson(server, "/api/viewer/probe?store=0", 200)
+                .path("available")
+                .asBoolean())
+        .isTrue();
+    JsonNode latents = ViewerHttp.getJson(server, "/api/viewer/probe?store=1", 200);
+    assertThat(latents.path("available").asBoolean()).isFalse();
+    assertThat(latents.path("reason").asText()).contains("SAE's latents");
+    HttpResponse<String> refused =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/viewer/probe?store=1"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"layer\":0,\"neuron\":1,\"text\":\"a\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(error(refused)).contains("SAE's latents");
   }
 
   @Test
