@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -32,6 +33,8 @@ import org.neuronexplainer.worker.capture.FloatTensor;
 import org.neuronexplainer.worker.capture.RandomCheckpoint;
 import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
+import org.neuronexplainer.worker.llm.ScriptedLlmServer;
+import org.neuronexplainer.worker.llm.ScriptedModel;
 import picocli.CommandLine;
 
 /**
@@ -149,6 +152,60 @@ class ModelProbeTest {
       assertThat(about.path("layers").asInt()).isEqualTo(2);
       assertThat(about.path("neuronsPerLayer").asInt()).isEqualTo(128);
       assertThat(about.path("model").asText()).startsWith("tiny-gpt2 (");
+    }
+  }
+
+  /**
+   * The scripted model's JSON simulator answer with each token's prediction set to its length in
+   * characters (at most 10), so that every token's value is known whatever the tokenizer made.
+   */
+  private static ScriptedLlmServer.Reply byLength(ScriptedLlmServer.Seen seen) {
+    ScriptedLlmServer.Reply reply = new ScriptedModel().apply(seen);
+    try {
+      ObjectMapper json = new ObjectMapper();
+      ObjectNode response = (ObjectNode) json.readTree(reply.body());
+      ObjectNode message = (ObjectNode) response.path("choices").path(0).path("message");
+      ObjectNode answer = (ObjectNode) json.readTree(message.path("content").asText());
+      for (JsonNode item : answer.path("activations")) {
+        ((ObjectNode) item).put("activation", predictedFor(item.path("token").asText()));
+      }
+      message.put("content", answer.toString());
+      return ScriptedLlmServer.Reply.json(200, response.toString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int predictedFor(String token) {
+    return Math.min(10, token.strip().length());
+  }
+
+  @Test
+  void withAnLlmEndpointTheSimulatorsPredictionComesWithTheReading() throws Exception {
+    String text = "See you on Monday, not Friday.";
+    try (ScriptedLlmServer llm = new ScriptedLlmServer().otherwise(ModelProbeTest::byLength);
+        BoundedProbe predicting =
+            ModelProbe.open(
+                model.toString(),
+                "--model",
+                Map.of("LLM_BASE_URL", llm.root() + "/v1", "LLM_MODEL", "gpt-4o-mini"))) {
+      assertThat(predicting.probe().noPrediction()).isEmpty();
+      ProbeReading reading = predicting.read(new NeuronId(0, 3), text, "days of the week");
+      assertThat(reading.noPrediction()).isNull();
+      assertThat(reading.predicted()).hasSize(reading.tokens().size());
+      for (int t = 0; t < reading.tokens().size(); t++) {
+        assertThat(reading.predicted()[t])
+            .as(reading.tokens().get(t))
+            .isEqualTo(predictedFor(reading.tokens().get(t)));
+      }
+      assertThat(reading.predicted()).as("not all alike").contains(1.0, 3.0);
+      assertThat(llm.requests()).hasSize(1);
+      assertThat(llm.requests().get(0).body()).contains("days of the week");
+
+      ProbeReading unexplained = predicting.read(new NeuronId(0, 3), text, null);
+      assertThat(unexplained.predicted()).isNull();
+      assertThat(unexplained.noPrediction())
+          .isEqualTo("No prediction: this neuron has no explanation to predict from.");
     }
   }
 
