@@ -27,6 +27,7 @@ import org.neuronexplainer.coordinator.progress.ProgressBoard;
 import org.neuronexplainer.coordinator.runs.RunEstimates;
 import org.neuronexplainer.coordinator.runs.RunPlanner;
 import org.neuronexplainer.coordinator.runs.RunService;
+import org.neuronexplainer.coordinator.viewer.BoundedProbe;
 import org.neuronexplainer.coordinator.viewer.RunSource;
 import org.neuronexplainer.coordinator.viewer.ViewerRoutes;
 import org.neuronexplainer.coordinator.viewer.ViewerService;
@@ -48,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private final OpsServer server;
   private final ViewerStores viewer;
+  private final Optional<BoundedProbe> probe;
 
   private Coordinator(
       Producer<String, byte[]> producer,
@@ -56,7 +58,9 @@ public final class Coordinator implements AutoCloseable {
       RunService runs,
       ScheduledExecutorService ticker,
       OpsServer server,
-      ViewerStores viewer) {
+      ViewerStores viewer,
+      Optional<BoundedProbe> probe) {
+    this.probe = probe;
     this.producer = producer;
     this.brokerAdmin = brokerAdmin;
     this.follower = follower;
@@ -77,6 +81,19 @@ public final class Coordinator implements AutoCloseable {
    */
   public static Coordinator start(
       CoordinatorConfig config, BlobStore store, MetricsSetup metricsSetup, RunEstimates estimates)
+      throws Exception {
+    return start(config, store, metricsSetup, estimates, Optional.empty());
+  }
+
+  /**
+   * @param probe runs the viewer's "try it on your text" box; closed with the coordinator
+   */
+  public static Coordinator start(
+      CoordinatorConfig config,
+      BlobStore store,
+      MetricsSetup metricsSetup,
+      RunEstimates estimates,
+      Optional<BoundedProbe> probe)
       throws Exception {
     KafkaClients clients = new KafkaClients(config.kafka());
     Topics topics = config.kafka().topics();
@@ -161,11 +178,11 @@ public final class Coordinator implements AutoCloseable {
               if (viewer != null) {
                 // Before the API: its /api/* guard would otherwise ask the read-only viewer
                 // routes (/api/viewer/...) for the token. Re-queue and cancel stay behind it.
-                ViewerRoutes.mount(router, vertx, viewer);
+                ViewerRoutes.mount(router, vertx, viewer, probe);
               }
               new ApiRoutes(vertx, runs, auth, estimates).accept(router);
             });
-    return new Coordinator(producer, brokerAdmin, follower, runs, ticker, holder[0], viewer);
+    return new Coordinator(producer, brokerAdmin, follower, runs, ticker, holder[0], viewer, probe);
   }
 
   public RunService runs() {
@@ -196,6 +213,7 @@ public final class Coordinator implements AutoCloseable {
     if (viewer != null) {
       viewer.close();
     }
+    probe.ifPresent(BoundedProbe::close);
     ticker.shutdownNow();
     runs.close();
     follower.close();

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.cli.viewer.ModelProbe;
 import org.neuronexplainer.common.kafka.BrokerWait;
 import org.neuronexplainer.common.kafka.KafkaClients;
 import org.neuronexplainer.common.kafka.KafkaConfig;
@@ -68,7 +69,8 @@ public final class ProcessCommands {
         "pages (/), /healthz, /readyz, /metrics. Configuration: KAFKA_BOOTSTRAP_SERVERS,",
         "STORE_URL or STORE_DIR, COORDINATOR_API_TOKEN, COORDINATOR_HOST (127.0.0.1: this",
         "machine only; 0.0.0.0 for every interface), COORDINATOR_PORT (8080),",
-        "COORDINATOR_VIEWER (true), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS,",
+        "COORDINATOR_VIEWER (true), COORDINATOR_VIEWER_MODEL (a checkpoint directory: the neuron",
+        "pages try texts on it; LLM_* for the prediction), KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_CREATE_TOPICS,",
         "KAFKA_CONNECT_TIMEOUT_SECONDS (60: how long to wait for the broker at start; 0: forever).",
         "POST /api/runs/estimate counts prompts with the workers' settings, so give it theirs:",
         "LLM_MODEL, LLM_PRICES, LLM_TOKENIZER, WORKER_PROMPT_TEXTS, WORKER_ALL_AT_ONCE_MAX_TOKENS."
@@ -89,7 +91,13 @@ public final class ProcessCommands {
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage(), 2);
       }
-      Coordinator coordinator = Coordinator.start(config, store, metrics, estimates);
+      Coordinator coordinator =
+          Coordinator.start(
+              config,
+              store,
+              metrics,
+              estimates,
+              ModelProbe.fromEnv(System.getenv(), config.viewer()));
       System.err.println(
           "coordinator: listening on " + config.host() + " port " + coordinator.port());
       runUntilStopped(coordinator, metrics);

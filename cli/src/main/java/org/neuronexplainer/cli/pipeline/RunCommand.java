@@ -18,6 +18,7 @@ import org.neuronexplainer.cli.capture.ModelDirectory;
 import org.neuronexplainer.cli.capture.SmokeModel;
 import org.neuronexplainer.cli.explain.LlmOptions;
 import org.neuronexplainer.cli.pipeline.broker.LocalKafkaBroker;
+import org.neuronexplainer.cli.viewer.ModelProbe;
 import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.hub.HubSaeRef;
 import org.neuronexplainer.common.kafka.KafkaClients;
@@ -619,7 +620,8 @@ public final class RunCommand implements Callable<Integer> {
                       blobs,
                       llmConfig,
                       workerConfig.allAtOnceMaxTokens(),
-                      workerConfig.promptTexts()));
+                      workerConfig.promptTexts()),
+                  ModelProbe.fromEnv(env, viewer.viewer));
           Worker worker =
               Worker.startWithLlm(
                   workerConfig, llmConfig, blobs, metrics, RunnerSettings.DEFAULTS);

@@ -11,6 +11,7 @@ import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.config.Env;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.StoreUrl;
+import org.neuronexplainer.coordinator.viewer.BoundedProbe;
 import org.neuronexplainer.coordinator.viewer.ModelDims;
 import org.neuronexplainer.coordinator.viewer.ViewerServer;
 import org.neuronexplainer.coordinator.viewer.ViewerService;
@@ -43,7 +44,12 @@ import picocli.CommandLine.Spec;
       "A listable store's SAE datasets (saes/NAME/ with a subject.json, written by",
       "capture --sae) are served too, each after its store, as latents of that SAE;",
       "ones written while the viewer runs are added at the end of the list within",
-      "about 30 seconds of a page load. Runs until interrupted (Ctrl-C)."
+      "about 30 seconds of a page load.",
+      "",
+      "With --model, each neuron page has a box that runs the model on a text typed in",
+      "and shows the neuron's activation on each token; with an LLM endpoint configured",
+      "(LLM_MODEL, LLM_BASE_URL, LLM_API_KEY as for a run) also the simulator's",
+      "prediction from the explanation. Runs until interrupted (Ctrl-C)."
     })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -78,6 +84,14 @@ public final class ServeCommand implements Callable<Integer> {
               + " Default: the store's model.json, or the known size of a public container.")
   String modelDims;
 
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "The checkpoint directory (or hub id) of the model whose neurons the store holds,"
+              + " loaded once, to try a neuron on your own text from its page.")
+  String model;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -97,6 +111,9 @@ public final class ServeCommand implements Callable<Integer> {
         throw new UserException("--store: " + e.getMessage(), 2);
       }
     }
+    // Loaded before the server starts: a checkpoint that cannot be used is named, not served.
+    Optional<BoundedProbe> probe =
+        Optional.ofNullable(model).map(m -> ModelProbe.open(m, "--model", System.getenv()));
     List<ViewerStores.Entry> entries = new ArrayList<>();
     for (int i = 0; i < blobs.size(); i++) {
       entries.add(new ViewerStores.Entry(storeArgs.get(i), new ViewerService(blobs.get(i), dims)));
@@ -104,7 +121,7 @@ public final class ServeCommand implements Callable<Integer> {
     ViewerStores stores = new ViewerStores(entries);
     ViewerServer server;
     try {
-      server = ViewerServer.start(stores, host, port);
+      server = ViewerServer.start(stores, probe, host, port);
     } catch (IllegalStateException e) {
       stores.close();
       throw new UserException(e.getMessage());
@@ -119,6 +136,9 @@ public final class ServeCommand implements Callable<Integer> {
             + ":"
             + server.port()
             + "/");
+    if (model != null) {
+      out.println("  trying texts on the neuron pages with " + probe.get().probe().describe());
+    }
     List<ViewerStores.Entry> served = stores.entries();
     for (int i = 0; i < served.size(); i++) {
       if (!entries.contains(served.get(i))) {

@@ -47,7 +47,14 @@ public final class ViewerRoutes {
 
   /** Adds the viewer's routes to {@code router}; the coordinator mounts it beside its own API. */
   public static void mount(Router router, Vertx vertx, ViewerStores stores) {
+    mount(router, vertx, stores, Optional.empty());
+  }
+
+  /** As above, with {@code probe} running the neuron page's "try it on your text" box. */
+  public static void mount(
+      Router router, Vertx vertx, ViewerStores stores, Optional<BoundedProbe> probe) {
     new ViewerRoutes(vertx, stores).addTo(router);
+    ProbeRoutes.mount(router, vertx, stores, probe, Map.of("Content-Security-Policy", CSP));
   }
 
   private void addTo(Router router) {

@@ -22,5 +22,12 @@
  * from it, and a store without one is shown as a model's neurons. Each SAE dataset of a listable
  * store ({@code saes/{name}/}) is served as a store of its own, after the store that holds it; a
  * malformed subject record leaves that SAE out with a log line, never the viewer.
+ *
+ * <p>The neuron page's "try it on your text" box runs a {@link
+ * org.neuronexplainer.coordinator.viewer.NeuronProbe} that the serving command hands in (this
+ * module holds no model), always behind a {@link
+ * org.neuronexplainer.coordinator.viewer.BoundedProbe}: text length, a fixed number of texts at
+ * once (the next is turned away, never queued) and a wait, each refusal in words the page shows.
+ * Whoever starts the server with a probe hands it over: the server closes it.
  */
 package org.neuronexplainer.coordinator.viewer;

@@ -165,7 +165,7 @@ class ViewerBrowserIT {
             .toList();
     assertThat(hostile).as("the token in the random sample and the token chip").hasSize(2);
     assertThat(browser.findElements(By.tagName("script")))
-        .hasSize(3); // common.js, heatmap.js and neuron.js
+        .hasSize(4); // common.js, heatmap.js, neuron.js and tryit.js
     boolean alerted;
     try {
       browser.switchTo().alert();
