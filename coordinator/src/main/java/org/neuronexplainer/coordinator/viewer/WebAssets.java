@@ -24,6 +24,7 @@ final class WebAssets {
           "common.js",
           "overview.js",
           "neuron.js",
+          "absent.js",
           "heatmap.js",
           "search.js",
           "runs.js",
