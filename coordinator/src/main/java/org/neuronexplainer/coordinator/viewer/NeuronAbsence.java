@@ -44,6 +44,38 @@ final class NeuronAbsence {
   }
 
   /**
+   * The answer for {@code id} past the layers' {@code width} where only that is known (a store's
+   * {@code subject.json} without a {@code model.json}): it does not exist, whatever the layers.
+   */
+  static ObjectNode outsideWidth(ObjectMapper json, NeuronId id, int width, String unit) {
+    ObjectNode page = json.createObjectNode();
+    page.set("neuron", ViewerJson.neuron(json, id));
+    page.put("unit", unit);
+    page.put("exists", false);
+    page.put("empty", true);
+    page.put(
+        "message",
+        Character.toUpperCase(unit.charAt(0))
+            + unit.substring(1)
+            + " "
+            + id.layerIndex()
+            + ":"
+            + id.neuronIndex()
+            + " does not exist: each layer has "
+            + width
+            + " "
+            + plural(unit, width)
+            + " (0 to "
+            + (width - 1)
+            + "). This store does not record how many layers the model has.");
+    page.putNull("dims");
+    ArrayNode suggestions = page.putArray("suggestions");
+    suggestions.add(ViewerJson.neuron(json, new NeuronId(id.layerIndex(), width - 1)));
+    suggestions.add(ViewerJson.neuron(json, new NeuronId(id.layerIndex(), 0)));
+    return page;
+  }
+
+  /**
    * "Neuron 99:99999 does not exist: the model has 4 layers (0 to 3) of 256 neurons (0 to 255)."
    */
   static String describe(NeuronId id, ModelDims dims, String unit) {

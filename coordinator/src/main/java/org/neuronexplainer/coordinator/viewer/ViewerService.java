@@ -147,6 +147,11 @@ public final class ViewerService implements AutoCloseable {
     if (bounds.isPresent() && !bounds.get().contains(id)) {
       return NeuronAbsence.outsideModel(json, id, bounds.get(), subject());
     }
+    // A store from before capture wrote model.json still has the layers' width in subject.json.
+    Optional<Integer> width = subject().map(DatasetSubject::width);
+    if (bounds.isEmpty() && width.isPresent() && id.neuronIndex() >= width.get()) {
+      return NeuronAbsence.outsideWidth(json, id, width.get(), subject().get().unitName());
+    }
     ObjectNode page = loader.page(id);
     if (bounds.isPresent()) {
       page.put("exists", true);

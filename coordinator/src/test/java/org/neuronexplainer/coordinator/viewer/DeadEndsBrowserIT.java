@@ -134,11 +134,15 @@ class DeadEndsBrowserIT {
     open("/?store=1");
     assertThat(await(By.cssSelector(".summary")).getText())
         .contains("The model's size is not recorded in this store (it has no model.json).");
-    open("/neurons/99/99999?store=1");
+    open("/neurons/99/5?store=1");
     assertThat(await(By.id("absent")).getText())
-        .contains("This store holds nothing for neuron 99:99999")
+        .contains("This store holds nothing for neuron 99:5")
         .contains("whether the model has this neuron is not known");
     assertThat(browser.findElement(By.id("suggestions")).getText()).doesNotContain("→");
+    open("/neurons/0/99999?store=1");
+    assertThat(await(By.id("absent")).getText())
+        .startsWith("Neuron 0:99999 does not exist: each layer has 192 neurons (0 to 191).");
+    assertThat(browser.findElements(By.cssSelector("#suggestions a"))).hasSize(2);
   }
 
   @Test

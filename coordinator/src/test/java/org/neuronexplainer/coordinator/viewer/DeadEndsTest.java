@@ -62,9 +62,17 @@ class DeadEndsTest {
     Files.delete(TinyModelStore.write(dir).resolve(ModelFile.KEY));
     try (ViewerService viewer = new ViewerService(new LocalDirectoryStore(dir), Optional.empty())) {
       assertThat(viewer.info().get("dims").isNull()).isTrue();
-      ObjectNode far = viewer.neuron(new NeuronId(99, 99999));
-      assertThat(far.get("exists").isNull()).isTrue();
+      ObjectNode far = viewer.neuron(new NeuronId(99, 5));
+      assertThat(far.get("exists").isNull()).as("layer 99 may exist").isTrue();
       assertThat(far.get("empty").asBoolean()).isTrue();
+      // subject.json still gives the layers' width: an index past it does not exist.
+      ObjectNode wide = viewer.neuron(new NeuronId(0, 99999));
+      assertThat(wide.get("exists").asBoolean()).isFalse();
+      assertThat(wide.get("message").asText())
+          .isEqualTo(
+              "Neuron 0:99999 does not exist: each layer has 192 neurons (0 to 191). This store"
+                  + " does not record how many layers the model has.");
+      assertThat(names(wide.get("suggestions"))).containsExactly("0:191", "0:0");
       assertThat(viewer.neuron(new NeuronId(0, 1)).get("empty").asBoolean()).isFalse();
     }
   }
