@@ -126,6 +126,23 @@ class DeadEndsTest {
     }
   }
 
+  @Test
+  void theApiAnswersInWordsForAMissingNeuronAndAnUnreadableRawFile() throws Exception {
+    try (ViewerService viewer = tiny();
+        ViewerServer server = ViewerServer.start(viewer, "127.0.0.1", 0)) {
+      JsonNode absent = ViewerHttp.getJson(server, "/api/viewer/neurons/99/99999", 200);
+      assertThat(absent.get("exists").asBoolean()).isFalse();
+      assertThat(absent.get("message").asText()).startsWith("Neuron 99:99999 does not exist");
+      JsonNode raw = ViewerHttp.getJson(server, "/raw/" + TinyModelStore.UNREADABLE, 502);
+      assertThat(raw.get("error").asText())
+          .isEqualTo(
+              TinyModelStore.UNREADABLE
+                  + " cannot be read (permission denied: /srv/store/"
+                  + TinyModelStore.UNREADABLE
+                  + ")");
+    }
+  }
+
   private static List<String> names(JsonNode neurons) {
     List<String> out = new ArrayList<>();
     neurons.forEach(n -> out.add(n.get("layer").asInt() + ":" + n.get("neuron").asInt()));
