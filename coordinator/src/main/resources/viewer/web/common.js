@@ -173,9 +173,9 @@ NX.duration = function (seconds) {
 // The run pages' shared parts.
 NX.runsNotLive = function () {
   return NX.notice("info",
-    "This viewer reads the store's run records on its own (serve): each run's recorded state and how many " +
-    "neurons are done. Live progress, failures with their reasons, re-queue and cancel are on the viewer " +
-    "that the coordinator serves (bin/neuron-explainer run prints its address).");
+    "This viewer reads the store's run records on its own (serve): each run's recorded state, how many " +
+    "neurons are done and which failed, with the reasons the coordinator recorded. Live progress, re-queue " +
+    "and cancel are on the viewer that the coordinator serves (bin/neuron-explainer run prints its address).");
 };
 
 NX.stateChip = function (state) {

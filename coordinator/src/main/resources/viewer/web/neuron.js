@@ -279,6 +279,7 @@ NX.start(async (main, info) => {
   const match = location.pathname.match(/^\/neurons\/(\d+)\/(\d+)$/);
   if (!match) throw new Error("Not a neuron address: " + location.pathname);
   const page = await NX.fetchJson("/api/viewer/neurons/" + match[1] + "/" + match[2]);
+  if (NX.absentNeuron(main, page, info)) return;
   const id = page.neuron;
   const Unit = NX.Unit(page.unit ? { unit: page.unit } : info);
   const latents = page.unit === "latent";

@@ -62,6 +62,13 @@ function subjectPane(info) {
   return pane;
 }
 
+/** The model's size in a sentence, or that this store does not record it. */
+function modelSize(info, unit) {
+  if (!info || !info.dims) return "The model's size is not recorded in this store (it has no model.json).";
+  if (info.subject && info.subject.kind === "sae-latents") return "The SAE has " + NX.plural(info.dims.neuronsPerLayer, "latent") + " at layer " + info.dims.firstLayer + ".";
+  return "The model has " + NX.plural(info.dims.layers, "layer") + " of " + NX.plural(info.dims.neuronsPerLayer, unit) + ".";
+}
+
 async function render(main, info) {
   const overview = await NX.fetchJson("/api/viewer/overview");
   const unit = NX.unit(info);
@@ -75,7 +82,7 @@ async function render(main, info) {
     if (overview.state === "building") setTimeout(() => location.reload(), 5000);
     return;
   }
-  const summary = NX.el("p", { class: "summary" }, NX.plural(overview.neurons, unit) + " explained (" + overview.explanations + " explanations in " + overview.files + " files), mean score " + NX.score(overview.meanScore) + ".");
+  const summary = NX.el("p", { class: "summary" }, NX.plural(overview.neurons, unit) + " explained (" + NX.plural(overview.explanations, "explanation") + " in " + NX.plural(overview.files, "file") + "), mean score " + NX.score(overview.meanScore) + ". " + modelSize(info, unit));
   const table = NX.el("table", { class: "layers" },
     NX.el("tr", {}, ["layer", unit + "s", "mean score", "score distribution", "best explained", "worst explained"].map((h) => NX.el("th", {}, h))));
   for (const layer of overview.layers) {
@@ -87,7 +94,11 @@ async function render(main, info) {
       NX.el("td", {}, neuronList(layer.best)),
       NX.el("td", {}, neuronList(layer.worst))));
   }
-  const bad = overview.badFiles.length === 0 ? null : NX.el("details", { class: "notice error" }, NX.el("summary", {}, overview.badFiles.length + " files could not be read"), NX.el("ul", {}, overview.badFiles.map((b) => NX.el("li", {}, b))));
+  const badCount = overview.badFileCount === undefined ? overview.badFiles.length : overview.badFileCount;
+  const listed = badCount > overview.badFiles.length ? " (the first " + overview.badFiles.length + " listed)" : "";
+  const bad = badCount === 0 ? null : NX.el("details", { class: "notice error", id: "bad-files" },
+    NX.el("summary", {}, (badCount === 1 ? "1 file" : badCount + " files") + " could not be read and " + (badCount === 1 ? "is" : "are") + " left out" + listed),
+    NX.el("ul", {}, overview.badFiles.map((b) => NX.el("li", {}, b))));
   NX.replace(main, intro, subject, summary, indexState(main, info, overview), bad, table);
   if (overview.refreshing) setTimeout(() => render(main, info).catch((e) => NX.replace(main, NX.notice("error", e.message))), 3000);
 }

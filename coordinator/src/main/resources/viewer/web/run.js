@@ -331,7 +331,8 @@ function forgetToken() {
 function renderAuth() {
   const auth = page.parts.auth;
   if (!page.live) {
-    NX.replace(auth, NX.notice("info", "Re-queue and cancel need the coordinator: this viewer reads the store alone."));
+    // One notice says what a store-only viewer shows and where the rest is.
+    NX.replace(auth, NX.runsNotLive());
     return;
   }
   if (page.token) {
@@ -496,7 +497,6 @@ NX.start(async (main) => {
   page.parts.results = NX.el("div", { id: "run-results" });
   NX.replace(main,
     NX.el("div", { class: "title" }, NX.el("h1", {}, "Run " + runId), page.parts.state),
-    page.live ? null : NX.runsNotLive(),
     page.parts.auth, page.parts.actions, page.parts.message, page.parts.body, page.parts.failed, page.parts.results);
   renderAuth();
   const kept = page.live ? sessionStorage.getItem(TOKEN_KEY) : null;

@@ -4,7 +4,7 @@
 
 const LIST_REFRESH_MILLIS = 3000;
 
-function runRow(run, live) {
+function runRow(run) {
   const p = run.progress;
   const states = p ? p.states : {};
   const done = states.done || 0;
@@ -14,7 +14,7 @@ function runRow(run, live) {
     NX.el("td", {}, NX.stateChip(run.state)),
     NX.el("td", {}, String(run.status.neuronCount)),
     NX.el("td", {}, p ? String(done) : "–"),
-    NX.el("td", {}, p && live ? String(failed) : "–"),
+    NX.el("td", {}, p ? String(failed) : "–"),
     NX.el("td", {}, run.spec ? run.spec.explainer + " / " + run.spec.simulator : "–"),
     NX.el("td", {}, NX.time(run.status.createdMillis)));
 }
@@ -30,7 +30,7 @@ async function render(main, info) {
     const table = NX.el("table", { class: "layers", id: "runs" },
       NX.el("tr", {}, ["run", "state", NX.unit(info) + "s", "done", "failed", "explainer / simulator", "submitted"].map((h) => NX.el("th", {}, h))));
     const newestFirst = [...answer.runs].sort((a, b) => b.status.createdMillis - a.status.createdMillis);
-    newestFirst.forEach((run) => table.append(runRow(run, answer.live)));
+    newestFirst.forEach((run) => table.append(runRow(run)));
     parts.push(table);
   }
   NX.replace(main, parts);

@@ -84,6 +84,9 @@ class CaptureCliTest {
     assertThat(read.randomSampleByQuantile()).hasSize(5);
     assertThat(single.resolve("related-tokens/activation-based/1/3.json")).exists();
     assertThat(single.resolve("runs/capture/collated.json")).exists();
+    // The whole model's size although one layer was captured: 2 layers of 4 x 48 neurons.
+    assertThat(Files.readString(single.resolve("model.json")))
+        .isEqualTo("{\"layers\": 2, \"neurons_per_layer\": 192}\n");
     assertThat(run("validate", "--quiet", single.resolve("collated-activations").toString()))
         .as(err.toString())
         .isZero();

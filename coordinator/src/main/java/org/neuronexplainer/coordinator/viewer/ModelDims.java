@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Optional;
+import org.neuronexplainer.common.dataset.ModelFile;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.HttpsBlobStore;
@@ -19,7 +20,7 @@ import org.neuronexplainer.common.storage.HttpsBlobStore;
 public record ModelDims(int layers, int neuronsPerLayer, int firstLayer) {
 
   /** The file a store may carry at its root: {@code {"layers": 48, "neurons_per_layer": 6400}}. */
-  public static final String MODEL_FILE = "model.json";
+  public static final String MODEL_FILE = ModelFile.KEY;
 
   public ModelDims {
     if (layers <= 0 || neuronsPerLayer <= 0) {

@@ -51,7 +51,7 @@ final class NeuronPageLoader {
     try {
       bytes = store.get(key);
     } catch (UncheckedIOException | IllegalArgumentException e) {
-      return new Loaded<>(key, "error", null, "cannot read " + key + ": " + e.getMessage());
+      return new Loaded<>(key, "error", null, key + " " + PlainText.readFailure(key, e));
     }
     if (bytes.isEmpty()) {
       return new Loaded<>(key, "missing", null, null);
@@ -59,10 +59,10 @@ final class NeuronPageLoader {
     try {
       return new Loaded<>(key, "ok", type.cast(file.read(bytes.get(), key)), null);
     } catch (DatasetFormatException e) {
-      return new Loaded<>(key, "error", null, e.getMessage());
+      return new Loaded<>(key, "error", null, PlainText.reason(e));
     } catch (IllegalArgumentException e) {
       // The classification reader's messages start with the key already.
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      String message = PlainText.reason(e);
       return new Loaded<>(
           key,
           "error",
@@ -123,7 +123,7 @@ final class NeuronPageLoader {
       }
     } catch (UncheckedIOException | IllegalArgumentException e) {
       node.put("status", "error");
-      node.put("message", "cannot read " + key + ": " + e.getMessage());
+      node.put("message", key + " " + PlainText.readFailure(key, e));
     }
     return node;
   }

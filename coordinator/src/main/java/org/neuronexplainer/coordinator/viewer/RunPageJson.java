@@ -73,7 +73,22 @@ final class RunPageJson {
   static ObjectNode neurons(List<RunProgress.NeuronView> neurons, boolean live) {
     ObjectNode node = JSON.createObjectNode();
     node.put("live", live);
-    node.set("neurons", JSON.valueToTree(neurons));
+    // Reasons as recorded may start with an exception's name; the page shows the reason alone.
+    List<RunProgress.NeuronView> plain =
+        neurons.stream()
+            .map(
+                n ->
+                    n.reason() == null
+                        ? n
+                        : new RunProgress.NeuronView(
+                            n.neuron(),
+                            n.state(),
+                            n.stage(),
+                            n.attempt(),
+                            PlainText.reason(n.reason()),
+                            n.score()))
+            .toList();
+    node.set("neurons", JSON.valueToTree(plain));
     return node;
   }
 

@@ -69,6 +69,13 @@ public record StoreCatalog(
     return update(store, null, ExplanationListing.of(store), false, progress);
   }
 
+  /**
+   * The number of explanation files that could not be read or parsed (all, not only those kept).
+   */
+  public int badFileCount() {
+    return (int) files.values().stream().filter(f -> f.error() != null).count();
+  }
+
   /** The number of explanation files in the catalog. */
   public int fileCount() {
     return files.size();
@@ -182,7 +189,13 @@ public record StoreCatalog(
     if (place.isEmpty()) {
       return new FileEntries(version, List.of(), null);
     }
-    Optional<byte[]> bytes = store.get(key);
+    Optional<byte[]> bytes;
+    try {
+      bytes = store.get(key);
+    } catch (RuntimeException e) {
+      // One file the store cannot give (permissions, a broken read) leaves the others indexed.
+      return new FileEntries(version, List.of(), PlainText.readFailure(key, e));
+    }
     if (bytes.isEmpty()) {
       return new FileEntries(version, List.of(), null); // deleted since the listing
     }
@@ -190,7 +203,7 @@ public record StoreCatalog(
       return new FileEntries(
           version, List.copyOf(ExplanationSummaryReader.read(bytes.get(), place.get())), null);
     } catch (IOException | RuntimeException e) {
-      return new FileEntries(version, List.of(), e.getMessage());
+      return new FileEntries(version, List.of(), PlainText.reason(e));
     }
   }
 

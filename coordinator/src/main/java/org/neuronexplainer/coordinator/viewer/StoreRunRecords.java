@@ -18,8 +18,8 @@ import org.neuronexplainer.coordinator.runs.RunView;
  * A store's run records read without a coordinator: each run's spec and recorded state, how many of
  * its neurons left a done marker, and the failed neurons with their reasons as the coordinator last
  * wrote them to {@code runs/{id}/failures.jsonl}; a batch run's batches as the batcher last counted
- * them ({@code runs/{id}/batches.json}). Neurons in other states are known only to the coordinator
- * (it folds the events topic), so those are not here.
+ * them ({@code runs/{id}/batches.json}). Neurons in other states (waiting, in a stage) are in the
+ * coordinator's memory alone (it folds the events topic), so those are not here.
  */
 final class StoreRunRecords implements RunSource {
 
@@ -46,9 +46,18 @@ final class StoreRunRecords implements RunSource {
     }
     List<RunView> views = new ArrayList<>();
     for (String runId : ids) {
-      records.status(runId).ifPresent(status -> views.add(view(status, -1)));
+      records.status(runId).ifPresent(status -> views.add(view(status, doneCount(runId))));
     }
     return views;
+  }
+
+  /** The run's done markers, or -1 where the store cannot list them. */
+  private int doneCount(String runId) {
+    try {
+      return store.list("runs/" + runId + "/done/").size();
+    } catch (UnsupportedOperationException e) {
+      return -1;
+    }
   }
 
   @Override
@@ -59,13 +68,7 @@ final class StoreRunRecords implements RunSource {
     } catch (IllegalArgumentException e) {
       throw new RunNotFoundException(runId); // not a valid key, so no such run
     }
-    int done;
-    try {
-      done = store.list("runs/" + runId + "/done/").size();
-    } catch (UnsupportedOperationException e) {
-      done = -1;
-    }
-    return view(status, done);
+    return view(status, doneCount(runId));
   }
 
   @Override
@@ -83,7 +86,7 @@ final class StoreRunRecords implements RunSource {
     return failed;
   }
 
-  /** {@code done}: neurons with a done marker, or -1 when not counted (the list). */
+  /** {@code done}: neurons with a done marker, or -1 where they cannot be counted. */
   private RunView view(RunStatus status, int done) {
     RunProgress.Summary summary = null;
     if (done >= 0) {

@@ -73,6 +73,7 @@ final class ViewerJson {
     node.put("builtAt", catalog.builtAtMillis());
     putScore(node, "meanScore", overview.meanScore());
     node.put("histogramBins", ModelOverview.BINS);
+    node.put("badFileCount", catalog.badFileCount());
     ArrayNode bad = node.putArray("badFiles");
     catalog.badFiles().forEach(bad::add);
     ArrayNode layers = node.putArray("layers");

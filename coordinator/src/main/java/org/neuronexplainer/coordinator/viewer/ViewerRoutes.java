@@ -239,7 +239,7 @@ public final class ViewerRoutes {
                 responses.send(ctx, 200, ViewerJson.neuron(json, found.get()));
               }
             })
-        .onFailure(e -> error(ctx, 500, "cannot pick a neuron: " + e.getMessage()));
+        .onFailure(e -> error(ctx, 500, "cannot pick a neuron: " + PlainText.reason(e)));
   }
 
   private void raw(RoutingContext ctx) {
@@ -275,7 +275,7 @@ public final class ViewerRoutes {
                     .end(Buffer.buffer(bytes.get()));
               }
             })
-        .onFailure(e -> error(ctx, 502, "cannot read " + key + ": " + e.getMessage()));
+        .onFailure(e -> error(ctx, 502, key + " " + PlainText.readFailure(key, e)));
   }
 
   private Optional<NeuronId> neuronId(RoutingContext ctx) {

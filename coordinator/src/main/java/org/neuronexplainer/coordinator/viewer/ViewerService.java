@@ -124,7 +124,7 @@ public final class ViewerService implements AutoCloseable {
    */
   public ObjectNode info() {
     ObjectNode node = json.createObjectNode();
-    node.put("store", store.toString());
+    node.put("store", PlainText.storeName(store));
     node.put("liveRuns", runs.live());
     putDims(node, dims());
     Optional<DatasetSubject> known = subject();
@@ -137,8 +137,28 @@ public final class ViewerService implements AutoCloseable {
     return node;
   }
 
+  /**
+   * The neuron page's data. A neuron outside the model's known dimensions gets no file reads: the
+   * answer says it does not exist ({@code exists: false}), what the model has, and real neurons to
+   * go to instead ({@link NeuronAbsence}).
+   */
   public ObjectNode neuron(NeuronId id) {
+    Optional<ModelDims> bounds = dims();
+    if (bounds.isPresent() && !bounds.get().contains(id)) {
+      return NeuronAbsence.outsideModel(json, id, bounds.get(), subject());
+    }
+    // A store from before capture wrote model.json still has the layers' width in subject.json.
+    Optional<Integer> width = subject().map(DatasetSubject::width);
+    if (bounds.isEmpty() && width.isPresent() && id.neuronIndex() >= width.get()) {
+      return NeuronAbsence.outsideWidth(json, id, width.get(), subject().get().unitName());
+    }
     ObjectNode page = loader.page(id);
+    if (bounds.isPresent()) {
+      page.put("exists", true);
+    } else {
+      page.putNull("exists"); // no model size: only the files can tell
+    }
+    page.put("empty", NeuronAbsence.nothingStored(page));
     page.set("neuron", ViewerJson.neuron(json, id));
     Optional<DatasetSubject> known = subject();
     page.put("unit", known.map(DatasetSubject::unitName).orElse("neuron"));
@@ -226,7 +246,7 @@ public final class ViewerService implements AutoCloseable {
       if (cause instanceof UnsupportedOperationException) {
         return unavailable("unlistable", cause.getMessage());
       }
-      return unavailable("failed", "cannot index this store: " + cause.getMessage());
+      return unavailable("failed", "cannot index this store: " + PlainText.reason(cause));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return unavailable("failed", "interrupted");

@@ -81,7 +81,7 @@ public final class ViewerStores implements AutoCloseable {
   }
 
   public static ViewerStores of(ViewerService service) {
-    return new ViewerStores(List.of(new Entry(service.store().toString(), service)));
+    return new ViewerStores(List.of(new Entry(PlainText.storeName(service.store()), service)));
   }
 
   public List<Entry> entries() {

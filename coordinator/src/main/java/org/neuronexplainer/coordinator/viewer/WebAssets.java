@@ -25,6 +25,7 @@ final class WebAssets {
           "overview.js",
           "neuron.js",
           "tryit.js",
+          "absent.js",
           "heatmap.js",
           "search.js",
           "runs.js",

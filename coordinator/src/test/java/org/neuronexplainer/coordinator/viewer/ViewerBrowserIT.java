@@ -165,7 +165,7 @@ class ViewerBrowserIT {
             .toList();
     assertThat(hostile).as("the token in the random sample and the token chip").hasSize(2);
     assertThat(browser.findElements(By.tagName("script")))
-        .hasSize(4); // common.js, heatmap.js, neuron.js and tryit.js
+        .hasSize(5); // common.js, heatmap.js, absent.js, neuron.js and tryit.js
     boolean alerted;
     try {
       browser.switchTo().alert();
@@ -194,11 +194,12 @@ class ViewerBrowserIT {
     open("/neurons/21/2932");
     await(By.cssSelector("#explanation .text"));
     new Select(browser.findElement(By.id("store"))).selectByVisibleText("an empty store");
-    assertThat(await(By.cssSelector("#explanation .notice")).getText())
-        .contains("No explanations in this store");
+    // The empty store holds nothing for the neuron, and does not know its model's size.
+    assertThat(await(By.id("absent")).getText())
+        .startsWith("This store holds nothing for neuron 21:2932");
     assertThat(browser.getCurrentUrl()).endsWith("/neurons/21/2932?store=1");
-    assertThat(browser.findElement(By.linkText("21:2933 →")).getAttribute("href"))
-        .endsWith("/neurons/21/2933?store=1");
+    assertThat(browser.findElement(By.cssSelector("#suggestions a")).getAttribute("href"))
+        .endsWith("/?store=1");
   }
 
   @Test

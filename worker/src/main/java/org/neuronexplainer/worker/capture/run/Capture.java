@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.neuronexplainer.common.dataset.DatasetSubject;
+import org.neuronexplainer.common.dataset.ModelFile;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.worker.capture.Sae;
 import org.neuronexplainer.worker.capture.SubjectConfig;
@@ -73,8 +74,12 @@ public final class Capture {
     DatasetSubject subject =
         DatasetSubject.mlpNeurons(
             job.model(), config.architecture(), config.neurons(), excerpts.count());
-    return capture(
-        model, tokenizer, excerpts, job, List.of(new Dataset(store, subject, units)), progress);
+    Outcome outcome =
+        capture(
+            model, tokenizer, excerpts, job, List.of(new Dataset(store, subject, units)), progress);
+    // The whole model's size, whichever layers this run captured: the viewer's bounds.
+    store.put(ModelFile.KEY, ModelFile.toJson(config.layers(), config.neurons()));
+    return outcome;
   }
 
   /**
