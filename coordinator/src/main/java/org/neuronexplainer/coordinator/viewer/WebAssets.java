@@ -26,6 +26,7 @@ final class WebAssets {
           "neuron.js",
           "heatmap.js",
           "search.js",
+          "find.js",
           "runs.js",
           "run.js");
 
