@@ -3,7 +3,9 @@ package org.neuronexplainer.coordinator.viewer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.BlobStore;
 
 /**
@@ -158,23 +161,7 @@ final class FindService {
     }
     ActivationIndex index = built == null ? null : built.index();
     if (selection.runId() != null) {
-      StoreCatalog explained = explanationsWaiting(false);
-      out.header();
-      for (var view : viewer.runs().neurons(selection.runId(), null)) {
-        Optional<NeuronId> id = NeuronExport.runNeuron(view);
-        if (id.isEmpty()) {
-          continue;
-        }
-        NeuronActivity activity = index == null ? null : index.get(id.get());
-        Optional<ExplanationEntry> top =
-            explained == null ? Optional.empty() : top(explained, id.get());
-        if (top.isPresent()) {
-          out.row(top.get(), activity, Double.NaN);
-        } else {
-          double score = view.score() == null ? Double.NaN : view.score();
-          out.row(id.get(), 0, null, score, activity, Double.NaN);
-        }
-      }
+      exportRun(selection.runId(), index, out);
       return;
     }
     if (selection.mode().equals("tokens")) {
@@ -219,6 +206,49 @@ final class FindService {
         explained.index().search(selection.query(), accepts, 0, explained.index().size());
     for (ExplanationIndex.Hit hit : result.hits()) {
       out.row(hit.entry(), index == null ? null : index.get(hit.entry().neuron()), Double.NaN);
+    }
+  }
+
+  /**
+   * A run's neurons (its plan; where it kept none, the neurons its records name) with the run's own
+   * results, never the store's view, which may show another run's: one row per explanation of the
+   * run's file, or one empty row for a neuron the run has no result for.
+   */
+  private void exportRun(String runId, ActivationIndex index, NeuronExport out) {
+    viewer.runs().view(runId); // RunNotFoundException for a run the store does not know
+    RunRecords records = new RunRecords(store);
+    List<NeuronId> neurons = new ArrayList<>();
+    try {
+      neurons.addAll(records.plan(runId));
+    } catch (UncheckedIOException e) {
+      // An unreadable plan: the neurons the run's records name are what is left.
+    }
+    if (neurons.isEmpty()) {
+      for (var view : viewer.runs().neurons(runId, null)) {
+        NeuronExport.runNeuron(view).ifPresent(neurons::add);
+      }
+    }
+    out.fromRun(runId);
+    out.header();
+    for (NeuronId id : neurons) {
+      NeuronActivity activity = index == null ? null : index.get(id);
+      List<ExplanationEntry> own = runResults(runId, id);
+      if (own.isEmpty()) {
+        out.row(id, 0, null, Double.NaN, activity, Double.NaN);
+      }
+      for (ExplanationEntry entry : own) {
+        out.row(entry, activity, Double.NaN);
+      }
+    }
+  }
+
+  /** The explanations of the run's own file for {@code id}; none where missing or unreadable. */
+  private List<ExplanationEntry> runResults(String runId, NeuronId id) {
+    try {
+      Optional<byte[]> bytes = store.get(RunRecords.runExplanationKey(runId, id));
+      return bytes.isEmpty() ? List.of() : ExplanationSummaryReader.read(bytes.get(), id);
+    } catch (IOException | RuntimeException e) {
+      return List.of();
     }
   }
 

@@ -13,6 +13,7 @@ import org.neuronexplainer.common.classify.ClassificationResults;
 import org.neuronexplainer.common.classify.ClassifiedExplanation;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.json.DatasetFormatException;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.coordinator.progress.RunProgress;
 
 /**
@@ -70,6 +71,7 @@ final class NeuronExport {
   private final Format format;
   private final Sink sink;
   private final ObjectMapper json = new ObjectMapper();
+  private String runId;
   private NeuronId scoresOf;
   private ClassificationResults detection;
   private ClassificationResults fuzzing;
@@ -78,6 +80,11 @@ final class NeuronExport {
     this.viewer = viewer;
     this.format = format;
     this.sink = sink;
+  }
+
+  /** Reads the scorers' files of run {@code runId}'s own results rather than the store's view. */
+  void fromRun(String runId) {
+    this.runId = runId;
   }
 
   void header() {
@@ -171,8 +178,8 @@ final class NeuronExport {
     if (!id.equals(scoresOf)) {
       // Rows of one neuron come together: its two files are read once.
       scoresOf = id;
-      detection = classifications(NeuronFile.DETECTION, id);
-      fuzzing = classifications(NeuronFile.FUZZING, id);
+      detection = classifications(NeuronFile.DETECTION, "detection", id);
+      fuzzing = classifications(NeuronFile.FUZZING, "fuzzing", id);
     }
     ClassificationResults results = ofDetection ? detection : fuzzing;
     if (results == null) {
@@ -186,8 +193,8 @@ final class NeuronExport {
     return null;
   }
 
-  private ClassificationResults classifications(NeuronFile file, NeuronId id) {
-    String key = file.key(id);
+  private ClassificationResults classifications(NeuronFile file, String scorer, NeuronId id) {
+    String key = runId == null ? file.key(id) : RunRecords.runClassificationKey(runId, scorer, id);
     try {
       Optional<byte[]> bytes = viewer.store().get(key);
       return bytes.isEmpty() ? null : (ClassificationResults) file.read(bytes.get(), key);

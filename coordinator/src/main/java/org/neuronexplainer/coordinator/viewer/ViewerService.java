@@ -279,6 +279,9 @@ public final class ViewerService implements AutoCloseable {
 
   /** See {@link LiveCatalog#refresh(boolean)}. */
   public CompletableFuture<Boolean> refresh(boolean now) {
+    if (now) {
+      find.refresh(); // the overview's Refresh: the token index looks for new records too
+    }
     return catalogs.refresh(now);
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neuronexplainer.common.dataset.NeuronId;
+import org.neuronexplainer.common.run.RunRecords;
+import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 
 /** The token search, densities, the density filter and the export, through a real server. */
@@ -26,6 +32,15 @@ class FindApiTest {
   @BeforeAll
   static void start() throws Exception {
     FindFixture.write(root);
+    // A run over two neurons whose own results hold 21:2932 only.
+    RunRecords records = new RunRecords(new LocalDirectoryStore(root));
+    records.putSpec(
+        new RunSpec("run-x", "store", "0", null, "baseline", "baseline", "linear", null, 2));
+    records.putPlan("run-x", List.of(new NeuronId(21, 2932), new NeuronId(6, 1017)));
+    records.putStatus(new RunStatus("run-x", RunState.SUCCEEDED, 2, 1_000, 2_000));
+    Path own = root.resolve("runs/run-x/explanations/21/2932.jsonl");
+    Files.createDirectories(own.getParent());
+    Files.copy(root.resolve("explanations/21/2932.jsonl"), own);
     server =
         ViewerServer.start(
             new ViewerService(new LocalDirectoryStore(root), Optional.empty()), "127.0.0.1", 0);
@@ -191,6 +206,21 @@ class FindApiTest {
     assertThat(JSON.readTree(hits.get(0)).get("activation").asDouble())
         .isCloseTo(4.91, within(1e-6));
     assertThat(JSON.readTree(hits.get(1)).get("layer").asInt()).isEqualTo(6);
+  }
+
+  @Test
+  void aRunExportsItsPlannedNeuronsWithItsOwnResults() throws Exception {
+    HttpResponse<String> response = ViewerHttp.get(server, "/api/viewer/export?run=run-x");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Disposition"))
+        .hasValue("attachment; filename=\"run-run-x.csv\"");
+    List<List<String>> rows = parseCsv(response.body());
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(1).subList(0, 4)).containsExactly("21", "2932", "0", ViewerFixture.CANADA);
+    // 6:1017 is in the plan but not in the run's results: its row says so with empty fields,
+    // though the store's view has an explanation for it from elsewhere.
+    assertThat(rows.get(2).subList(0, 5)).containsExactly("6", "1017", "", "", "");
+    assertThat(Double.parseDouble(rows.get(2).get(7))).isEqualTo(1.0);
   }
 
   @Test
