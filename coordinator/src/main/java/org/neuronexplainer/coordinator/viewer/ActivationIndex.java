@@ -57,10 +57,6 @@ final class ActivationIndex {
     return neurons.size();
   }
 
-  List<NeuronActivity> neurons() {
-    return neurons;
-  }
-
   /** The summary of {@code id}, or null where the store has no readable record of it. */
   NeuronActivity get(NeuronId id) {
     return byNeuron.get(id);

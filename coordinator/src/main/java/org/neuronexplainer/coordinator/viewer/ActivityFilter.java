@@ -8,8 +8,6 @@ package org.neuronexplainer.coordinator.viewer;
 record ActivityFilter(
     int minLayer, int maxLayer, double minDensity, double maxDensity, boolean dead) {
 
-  static final ActivityFilter ALL = new ActivityFilter(0, Integer.MAX_VALUE, 0, 1, false);
-
   /** Whether this filter asks anything of a neuron's activity, beyond its layer. */
   boolean needsActivity() {
     return dead || minDensity > 0 || maxDensity < 1;

@@ -307,12 +307,6 @@ final class FindService {
     return node;
   }
 
-  /** The activity of {@code id} from the index where it is built; null otherwise or unknown. */
-  NeuronActivity known(NeuronId id) {
-    ActivationCatalog built = activations.ifReady();
-    return built == null ? null : built.index().get(id);
-  }
-
   /** Rebuilds the index where records changed (the overview's Refresh asks for both). */
   void refresh() {
     activations.refresh(true);
