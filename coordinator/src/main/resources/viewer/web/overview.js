@@ -87,7 +87,7 @@ async function render(main, info) {
     NX.el("tr", {}, ["layer", unit + "s", "mean score", "score distribution", "best explained", "worst explained"].map((h) => NX.el("th", {}, h))));
   for (const layer of overview.layers) {
     table.append(NX.el("tr", {},
-      NX.el("td", {}, String(layer.layer)),
+      NX.el("td", {}, NX.el("a", { class: "layer-link", title: "list, filter and export this layer", href: NX.withStore("/search?minLayer=" + layer.layer + "&maxLayer=" + layer.layer) }, String(layer.layer))),
       NX.el("td", {}, String(layer.neurons)),
       NX.el("td", {}, NX.score(layer.meanScore)),
       NX.el("td", {}, sparkline(layer.histogram)),

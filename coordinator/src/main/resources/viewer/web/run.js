@@ -496,7 +496,8 @@ NX.start(async (main) => {
   page.parts.failed = NX.el("div", { id: "run-failures" });
   page.parts.results = NX.el("div", { id: "run-results" });
   NX.replace(main,
-    NX.el("div", { class: "title" }, NX.el("h1", {}, "Run " + runId), page.parts.state),
+    NX.el("div", { class: "title" }, NX.el("h1", {}, "Run " + runId), page.parts.state,
+      NX.el("a", { id: "run-export", href: NX.withStore("/api/viewer/export?format=csv&run=" + encodeURIComponent(runId)), download: "" }, "Export CSV")),
     page.parts.auth, page.parts.actions, page.parts.message, page.parts.body, page.parts.failed, page.parts.results);
   renderAuth();
   const kept = page.live ? sessionStorage.getItem(TOKEN_KEY) : null;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /**
  * An in-memory BM25 index over explanations, built once and then read by many threads. Postings are
@@ -78,6 +79,11 @@ public final class ExplanationIndex {
    * lists the filtered explanations by score, best first.
    */
   public Result search(String query, SearchFilter filter, int offset, int limit) {
+    return search(query, filter::accepts, offset, limit);
+  }
+
+  /** As {@link #search(String, SearchFilter, int, int)}, keeping what {@code accepts}. */
+  public Result search(String query, Predicate<ExplanationEntry> accepts, int offset, int limit) {
     List<String> terms = SearchTerms.of(query == null ? "" : query).stream().distinct().toList();
     int wanted = Math.max(0, offset) + Math.max(0, limit);
     Comparator<Hit> worstFirst =
@@ -88,7 +94,7 @@ public final class ExplanationIndex {
     int total = 0;
     if (terms.isEmpty()) {
       for (ExplanationEntry entry : entries) {
-        if (filter.accepts(entry)) {
+        if (accepts.test(entry)) {
           total++;
           offer(best, new Hit(entry, 0), wanted, worstFirst);
         }
@@ -97,7 +103,7 @@ public final class ExplanationIndex {
       double[] relevance = new double[entries.size()];
       int[] touched = accumulate(terms, relevance);
       for (int doc : touched) {
-        if (filter.accepts(entries.get(doc))) {
+        if (accepts.test(entries.get(doc))) {
           total++;
           offer(best, new Hit(entries.get(doc), relevance[doc]), wanted, worstFirst);
         }

@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
@@ -21,15 +22,20 @@ import org.neuronexplainer.common.storage.LocalDirectoryStore;
 final class ExplanationListing {
 
   static final long UNKNOWN = 0;
-  private static final String PREFIX = "explanations/";
 
   private ExplanationListing() {}
 
   /** Key to version; UnsupportedOperationException where the store cannot be listed. */
   static Map<String, Long> of(BlobStore store) {
+    return of(store, "explanations", key -> StoreCatalog.neuronOf(key).isPresent());
+  }
+
+  /** As {@link #of(BlobStore)} for the per-neuron files under {@code folder} that {@code isKey}. */
+  static Map<String, Long> of(BlobStore store, String folder, Predicate<String> isKey) {
+    String prefix = folder + "/";
     Map<String, Long> versions = new TreeMap<>();
     if (store instanceof LocalDirectoryStore local) {
-      Path root = local.root().resolve("explanations");
+      Path root = local.root().resolve(folder);
       if (!Files.isDirectory(root)) {
         return versions;
       }
@@ -38,8 +44,8 @@ final class ExplanationListing {
           Files.find(root, 2, (path, attributes) -> attributes.isRegularFile())) {
         files.forEach(
             file -> {
-              String key = PREFIX + root.relativize(file).toString().replace('\\', '/');
-              if (StoreCatalog.neuronOf(key).isPresent()) {
+              String key = prefix + root.relativize(file).toString().replace('\\', '/');
+              if (isKey.test(key)) {
                 versions.put(key, version(file));
               }
             });
@@ -48,8 +54,10 @@ final class ExplanationListing {
       }
       return versions;
     }
-    for (String key : store.list(PREFIX)) {
-      versions.put(key, UNKNOWN);
+    for (String key : store.list(prefix)) {
+      if (isKey.test(key)) {
+        versions.put(key, UNKNOWN);
+      }
     }
     return versions;
   }

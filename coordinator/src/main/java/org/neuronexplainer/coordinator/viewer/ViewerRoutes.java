@@ -113,6 +113,11 @@ public final class ViewerRoutes {
                               return RunResultsJson.results(id, s.store());
                             })));
     router.get("/raw/*").handler(this::raw);
+    FindRoutes.mount(
+        router,
+        vertx,
+        stores,
+        Map.of("Content-Security-Policy", CSP, "X-Content-Type-Options", "nosniff"));
   }
 
   private void page(RoutingContext ctx, String name) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.neuronexplainer.common.dataset.DatasetSubject;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
@@ -42,6 +43,7 @@ public final class ViewerService implements AutoCloseable {
   private final Random random = new Random();
   private final LiveCatalog catalogs;
   private final StoreSubject subject;
+  private final FindService find;
   private volatile Optional<ModelDims> storeDims;
 
   /** {@code dims} overrides what the store says of its model (its model.json, or nothing). */
@@ -82,6 +84,12 @@ public final class ViewerService implements AutoCloseable {
     this.loader = new NeuronPageLoader(store, reads);
     this.catalogs = new LiveCatalog(store, reads, refreshMillis);
     this.subject = new StoreSubject(store, REFRESH_MILLIS);
+    this.find = new FindService(this, store, reads);
+  }
+
+  /** The token search and the neurons' densities. */
+  FindService find() {
+    return find;
   }
 
   public BlobStore store() {
@@ -182,6 +190,24 @@ public final class ViewerService implements AutoCloseable {
         built -> ViewerJson.search(json, built.index().search(query, filter, offset, limit)));
   }
 
+  /** As {@link #search}, keeping only the explanations {@code also} accepts. */
+  ObjectNode search(
+      String query, SearchFilter filter, Predicate<ExplanationEntry> also, int offset, int limit) {
+    return withCatalog(
+        built ->
+            ViewerJson.search(
+                json,
+                built
+                    .index()
+                    .search(query, e -> filter.accepts(e) && also.test(e), offset, limit)));
+  }
+
+  /** The newest explanation catalog if one is built, else null (the build is started). */
+  StoreCatalog catalogIfReady() {
+    CompletableFuture<StoreCatalog> first = catalog();
+    return first.isDone() && !first.isCompletedExceptionally() ? catalogNow() : null;
+  }
+
   /**
    * A random neuron: one with an explanation where the store can be listed, else uniform over the
    * known dimensions; empty when neither is known.
@@ -273,6 +299,9 @@ public final class ViewerService implements AutoCloseable {
 
   /** See {@link LiveCatalog#refresh(boolean)}. */
   public CompletableFuture<Boolean> refresh(boolean now) {
+    if (now) {
+      find.refresh(); // the overview's Refresh: the token index looks for new records too
+    }
     return catalogs.refresh(now);
   }
 

@@ -28,6 +28,7 @@ final class WebAssets {
           "absent.js",
           "heatmap.js",
           "search.js",
+          "find.js",
           "runs.js",
           "run.js");
 
