@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Debian's chromium and chromium-driver, started headless (no sandbox, no GPU, a temporary
  * profile). As an extension on a browser test class: where either is missing the class is skipped,
  * and reported as skipped with the reason, or under {@code CI=true} fails, saying what to install.
- * {@code CHROMIUM} and {@code CHROMEDRIVER} name other paths.
+ * {@code CHROMIUM} and {@code CHROMEDRIVER} name other paths. Public for the browser tests of other
+ * modules (the cli's, over a captured store), through this module's test jar.
  */
-final class HeadlessChromium implements ExecutionCondition {
+public final class HeadlessChromium implements ExecutionCondition {
 
   private static final Logger LOG = LoggerFactory.getLogger(HeadlessChromium.class);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
@@ -77,7 +78,7 @@ final class HeadlessChromium implements ExecutionCondition {
     return result;
   }
 
-  static ChromeDriver start(Path profile) throws IOException {
+  public static ChromeDriver start(Path profile) throws IOException {
     Install install = Install.from(System.getenv());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(install.browser().toFile());

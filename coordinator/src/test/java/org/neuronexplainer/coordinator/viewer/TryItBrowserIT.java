@@ -107,7 +107,7 @@ class TryItBrowserIT {
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(
         shot,
-        ViewerBrowserIT.SCREENSHOTS.resolve("viewer-try-it.png"),
+        ViewerBrowserIT.SCREENSHOTS.resolve("try-it-stand-in.png"),
         StandardCopyOption.REPLACE_EXISTING);
   }
 
