@@ -58,7 +58,7 @@ NX.start(async (main, info) => {
   const asked = [...params.keys()].some((k) => FIELDS.includes(k) && k !== "mode" && k !== "page");
   if (!asked || (byToken && !params.get("q"))) {
     results.append(NX.el("p", { class: "muted" }, byToken
-      ? "A token matches whatever its case and the spaces around it; a piece of text finds the neurons whose strongest tokens hold all its words. Neurons are ranked by their largest activation on it, in their top excerpts and token tables."
+      ? "A token or a piece of text matches whatever its case and spacing, as whole words, even where the tokenizer splits a word into pieces: it is looked for in the top excerpts around where each neuron fires most, and a single token in the neuron's token tables too. Neurons are ranked by their largest activation on the tokens it covers."
       : "Words match whole words (plurals fold: \"numbers\" finds \"number\"). Leave the words empty to list by score, or pick a density to list dead or always-on neurons."));
     return;
   }
@@ -73,7 +73,7 @@ NX.start(async (main, info) => {
     if (answer.state === "building") setTimeout(() => location.reload(), 5000);
     return;
   }
-  const what = byToken ? " neurons fire on " + (answer.words || []).map((w) => "“" + w + "”").join(" and ") : " matching explanations";
+  const what = byToken ? " neurons fire on “" + (answer.text || (answer.words || []).join(" ")) + "”" : " matching explanations";
   const first = (page - 1) * PER_PAGE;
   results.append(NX.el("p", { class: "muted", id: "result-count" }, answer.total + what +
     (answer.total > answer.hits.length ? ", " + (first + 1) + " to " + (first + answer.hits.length) + " shown" : "")));

@@ -14,16 +14,26 @@ public final class ModelDirectory {
   private ModelDirectory() {}
 
   public static Path require(String model) {
-    return require(model, HubModelCache.fromEnvironment());
+    return require(model, "--model");
+  }
+
+  /** As {@link #require(String)}, for a model given by {@code flag} (an option or a variable). */
+  public static Path require(String model, String flag) {
+    return require(model, flag, HubModelCache.fromEnvironment());
   }
 
   static Path require(String model, HubModelCache cache) {
+    return require(model, "--model", cache);
+  }
+
+  private static Path require(String model, String flag, HubModelCache cache) {
     try {
       return cache.resolve(model);
     } catch (HubException e) {
       // Messages about the argument itself start with it; download errors stand alone.
       String message = e.getMessage();
-      throw new UserException(message.startsWith(model) ? "--model " + message : message);
+      String named = flag.startsWith("-") ? flag + " " : flag + ": ";
+      throw new UserException(message.startsWith(model) ? named + message : message);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.neuronexplainer.cli.pipeline;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
@@ -15,6 +16,7 @@ import org.neuronexplainer.common.ops.OpsServer;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.coordinator.Coordinator;
 import org.neuronexplainer.coordinator.CoordinatorConfig;
+import org.neuronexplainer.coordinator.viewer.BoundedProbe;
 import org.neuronexplainer.worker.llm.LlmConfig;
 import org.neuronexplainer.worker.pipeline.BatchLoop;
 import org.neuronexplainer.worker.pipeline.BatchSettings;
@@ -78,30 +80,42 @@ public final class ProcessCommands {
   public static final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      CoordinatorConfig config = CoordinatorConfig.fromEnv(System.getenv());
-      System.err.println("coordinator: " + config);
-      awaitBroker(config.kafka(), "coordinator");
       MetricsSetup metrics = new MetricsSetup();
-      BlobStore store = config.store().open();
-      // Estimates count prompts as the workers build them: with the LLM_* and WORKER_PROMPT_TEXTS
-      // settings the workers are given.
-      StoreRunEstimates estimates;
-      try {
-        estimates = StoreRunEstimates.fromEnv(System.getenv(), store);
-      } catch (IllegalArgumentException e) {
-        throw new UserException(e.getMessage(), 2);
-      }
-      Coordinator coordinator =
-          Coordinator.start(
-              config,
-              store,
-              metrics,
-              estimates,
-              ModelProbe.fromEnv(System.getenv(), config.viewer()));
-      System.err.println(
-          "coordinator: listening on " + config.host() + " port " + coordinator.port());
+      Coordinator coordinator = start(System.getenv(), metrics);
       runUntilStopped(coordinator, metrics);
       return 0;
+    }
+
+    /**
+     * Starts a coordinator as the command does, from {@code env}. The try-it model ({@value
+     * ModelProbe#MODEL_VARIABLE}) is loaded before the broker is waited for, so that a wrong
+     * directory ends the start at once, in plain words.
+     *
+     * @throws UserException for settings that cannot work, the model's included
+     */
+    static Coordinator start(Map<String, String> env, MetricsSetup metrics) throws Exception {
+      CoordinatorConfig config = CoordinatorConfig.fromEnv(env);
+      System.err.println("coordinator: " + config);
+      Optional<BoundedProbe> probe = ModelProbe.fromEnv(env, config.viewer());
+      try {
+        awaitBroker(config.kafka(), "coordinator");
+        BlobStore store = config.store().open();
+        // Estimates count prompts as the workers build them: with the LLM_* and
+        // WORKER_PROMPT_TEXTS settings the workers are given.
+        StoreRunEstimates estimates;
+        try {
+          estimates = StoreRunEstimates.fromEnv(env, store);
+        } catch (IllegalArgumentException e) {
+          throw new UserException(e.getMessage(), 2);
+        }
+        Coordinator coordinator = Coordinator.start(config, store, metrics, estimates, probe);
+        System.err.println(
+            "coordinator: listening on " + config.host() + " port " + coordinator.port());
+        return coordinator;
+      } catch (Exception | Error e) {
+        probe.ifPresent(BoundedProbe::close); // the coordinator owns it only once started
+        throw e;
+      }
     }
   }
 

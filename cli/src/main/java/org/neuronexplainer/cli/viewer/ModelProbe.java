@@ -99,7 +99,7 @@ public final class ModelProbe implements NeuronProbe {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), 2);
     }
-    Path dir = ModelDirectory.require(model);
+    Path dir = ModelDirectory.require(model, flag);
     SubjectModel subject = null;
     SubjectTokenizer tokenizer = null;
     try {

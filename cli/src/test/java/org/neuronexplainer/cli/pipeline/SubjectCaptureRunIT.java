@@ -149,6 +149,9 @@ class SubjectCaptureRunIT {
       }
     }
     assertThat(dir.resolve("collated-activations/0/20.json")).doesNotExist();
+    // The whole model's size, not the 20 neurons the run selected: the coordinator wrote it.
+    assertThat(dir.resolve("model.json"))
+        .hasContent("{\"layers\": 2, \"neurons_per_layer\": 48}\n");
     try (ViewerServer viewer =
         ViewerServer.start(
             ViewerStores.of(new ViewerService(store, Optional.empty())), "127.0.0.1", 0)) {
@@ -161,6 +164,8 @@ class SubjectCaptureRunIT {
       assertThat(info.get("unit").asText()).isEqualTo("neuron");
       assertThat(info.at("/subject/architecture").asText()).isEqualTo("LlamaForCausalLM");
       assertThat(info.at("/subject/width").asInt()).isEqualTo(48);
+      assertThat(info.at("/dims/layers").asInt()).isEqualTo(2);
+      assertThat(info.at("/dims/neuronsPerLayer").asInt()).isEqualTo(48);
     }
     assertThat(Files.readString(dir.resolve("runs/run-llama/spec.json")))
         .contains(llama.toString());
@@ -202,6 +207,9 @@ class SubjectCaptureRunIT {
           DatasetSubject.fromJson(Files.readAllBytes(sae.resolve("subject.json")), "subject.json");
       assertThat(subject.hook()).isEqualTo("blocks.1.hook_resid_pre");
       assertThat(subject.width()).isEqualTo(24);
+      // The SAE's size is its subject record's; the model's MLP neurons were not captured.
+      assertThat(sae.resolve("model.json")).doesNotExist();
+      assertThat(dir.resolve("store/model.json")).doesNotExist();
       assertThat(subject.deadLatents())
           .containsExactlyElementsOf(
               skipped.stream().map(n -> Integer.parseInt(n.substring(2))).sorted().toList());

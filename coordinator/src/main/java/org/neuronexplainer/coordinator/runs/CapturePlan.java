@@ -22,13 +22,15 @@ import org.neuronexplainer.common.run.Selection;
  *     to at most {@code collateBlock}
  * @param weightLayers weights units (a whole layer each), empty when weights are not asked for
  * @param neurons every planned neuron, sorted
+ * @param model the whole model's shape, whichever layers and neurons the run selects
  */
 public record CapturePlan(
     List<LayerRange> ranges,
     int shards,
     List<NeuronBlock> blocks,
     List<NeuronBlock> weightLayers,
-    List<NeuronId> neurons) {
+    List<NeuronId> neurons,
+    ModelShape model) {
 
   public CapturePlan {
     ranges = List.copyOf(ranges);
@@ -118,7 +120,7 @@ public record CapturePlan(
         weightLayers.add(new NeuronBlock(layer, 0, shape.neurons()));
       }
     }
-    return new CapturePlan(ranges, capture.shards(), blocks, weightLayers, planned);
+    return new CapturePlan(ranges, capture.shards(), blocks, weightLayers, planned, shape);
   }
 
   /** Sorted indices as maximal runs of consecutive values, {@code [first, last]} each. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.neuronexplainer.common.dataset.DatasetSubject;
+import org.neuronexplainer.common.dataset.ModelFile;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.kafka.JobPublisher;
 import org.neuronexplainer.common.messaging.CaptureJob;
@@ -78,10 +79,19 @@ final class CaptureRuns {
         capture.capturesSae() ? SaeShape.of(capture.sae()) : null);
   }
 
-  /** Writes the plan and registers its units; {@link #publishFirst} then sends the first jobs. */
+  /**
+   * Writes the plan and registers its units; {@link #publishFirst} then sends the first jobs. A
+   * capture of MLP neurons also writes the whole model's size to the store's root ({@link
+   * ModelFile}), as the capture command does: the coordinator is the one that knows it (from the
+   * checkpoint's config), where each worker sees only its own layers. An SAE's dataset, in its own
+   * folder, tells its size by its subject record instead.
+   */
   void prepare(RunSpec spec, CapturePlan plan) {
     StoredPlan stored =
         new StoredPlan(plan.ranges(), plan.shards(), plan.blocks(), plan.weightLayers());
+    if (!spec.capture().capturesSae()) {
+      store.put(ModelFile.KEY, ModelFile.toJson(plan.model().layers(), plan.model().neurons()));
+    }
     store.put(CaptureKeys.plan(spec.runId()), write(stored));
     register(spec.runId(), stored);
   }

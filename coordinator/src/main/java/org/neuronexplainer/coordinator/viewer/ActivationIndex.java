@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.neuronexplainer.common.dataset.NeuronId;
 
 /**
- * The neurons by the tokens they fire on most: for each token key ({@link NeuronActivity#key}) the
- * neurons that keep it among their strongest tokens, with their largest activation on it. Built
- * once from the summaries and then read by many threads.
+ * The neurons by what they fire on: for each token key ({@link NeuronActivity#key}) the neurons
+ * that keep it among their strongest tokens, and each neuron's top excerpts around their peaks for
+ * a piece of text. Built once from the summaries and then read by many threads.
  */
 final class ActivationIndex {
 
@@ -69,19 +70,29 @@ final class ActivationIndex {
   record Result(List<Hit> hits, int total) {}
 
   /**
-   * The neurons whose strongest tokens hold every word of {@code query}, ranked by their largest
-   * activation on any of its words, that pass {@code accepts}; {@code offset} and {@code limit} cut
-   * the page. A query of one token ("Canada", " Canada") is one word.
+   * The neurons whose top excerpts hold {@code query} as text around their peaks ({@link
+   * ExcerptWindows#match}: across token boundaries, whatever its case and spacing), or, for a query
+   * of one word, whose strongest tokens hold it; ranked by the largest activation on the tokens the
+   * match covers (or on the token), which must be above 0, that pass {@code accepts}. {@code
+   * offset} and {@code limit} cut the page. Every neuron's windows are looked through, in parallel.
    */
   Result search(String query, Predicate<NeuronActivity> accepts, int offset, int limit) {
-    List<String> words = words(query);
-    if (words.isEmpty()) {
+    String piece = ExcerptWindows.normalise(query);
+    if (piece.isEmpty()) {
       return new Result(List.of(), 0);
     }
-    int[] candidates = null;
-    for (String word : words) {
-      int[] docs = postings.getOrDefault(word, new int[0]);
-      candidates = candidates == null ? docs : intersect(candidates, docs);
+    List<String> words = words(query);
+    String token = words.size() == 1 ? words.get(0) : null;
+    int[] byToken = token == null ? new int[0] : postings.getOrDefault(token, new int[0]);
+    double[] found = new double[neurons.size()];
+    IntStream.range(0, neurons.size())
+        .parallel()
+        .forEach(i -> found[i] = neurons.get(i).windows().match(piece));
+    for (int doc : byToken) {
+      double onToken = neurons.get(doc).activationOn(token);
+      if (Double.isNaN(found[doc]) || onToken > found[doc]) {
+        found[doc] = onToken;
+      }
     }
     int wanted = Math.max(0, offset) + Math.max(0, limit);
     Comparator<Hit> worstFirst =
@@ -89,17 +100,14 @@ final class ActivationIndex {
             .thenComparing(h -> h.neuron().neuron(), Comparator.reverseOrder());
     PriorityQueue<Hit> best = new PriorityQueue<>(Math.max(1, wanted + 1), worstFirst);
     int total = 0;
-    for (int doc : candidates) {
+    for (int doc = 0; doc < found.length; doc++) {
       NeuronActivity n = neurons.get(doc);
-      if (!accepts.test(n)) {
+      // A match the neuron does not fire on (nothing above 0) is not one, as for tokens.
+      if (!(found[doc] > 0) || !accepts.test(n)) {
         continue;
       }
       total++;
-      double activation = Double.NEGATIVE_INFINITY;
-      for (String word : words) {
-        activation = Math.max(activation, n.activationOn(word));
-      }
-      Hit hit = new Hit(n, activation);
+      Hit hit = new Hit(n, found[doc]);
       if (wanted == 0) {
         continue;
       }
@@ -126,24 +134,5 @@ final class ActivationIndex {
       return List.of();
     }
     return Arrays.stream(whole.split("\\s+")).filter(w -> !w.isEmpty()).distinct().toList();
-  }
-
-  private static int[] intersect(int[] a, int[] b) {
-    int[] out = new int[Math.min(a.length, b.length)];
-    int i = 0;
-    int j = 0;
-    int n = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] < b[j]) {
-        i++;
-      } else if (a[i] > b[j]) {
-        j++;
-      } else {
-        out[n++] = a[i];
-        i++;
-        j++;
-      }
-    }
-    return Arrays.copyOf(out, n);
   }
 }

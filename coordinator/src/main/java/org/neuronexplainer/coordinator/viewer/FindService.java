@@ -84,7 +84,7 @@ final class FindService {
     }
   }
 
-  /** The neurons that fire most on the token or words {@code query}, with their explanations. */
+  /** The neurons that fire most on the token or text {@code query}, with their explanations. */
   ObjectNode tokens(String query, ActivityFilter filter, int offset, int limit) {
     return answer(
         built -> {
@@ -96,6 +96,7 @@ final class FindService {
           node.put("neuronsIndexed", built.index().size());
           ArrayNode words = node.putArray("words");
           ActivationIndex.words(query).forEach(words::add);
+          node.put("text", ExcerptWindows.normalise(query));
           StoreCatalog explained = explanationsIfReady();
           ArrayNode hits = node.putArray("hits");
           for (ActivationIndex.Hit hit : result.hits()) {

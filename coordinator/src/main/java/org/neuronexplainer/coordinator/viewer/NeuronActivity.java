@@ -13,8 +13,9 @@ import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
 
 /**
  * What the token search and the density filter keep of one neuron's collated activations: its
- * density, its largest activation, and the tokens it fires on most with the largest activation on
- * each. A few hundred bytes per neuron, so a whole GPT-2 XL store fits in memory.
+ * density, its largest activation, the tokens it fires on most with the largest activation on each,
+ * and the text around the peak of each top excerpt ({@link ExcerptWindows}). About 4 KB per neuron
+ * with 50 top excerpts ({@link #bytes}): some 1.2 GB for a whole GPT-2 XL store.
  *
  * <p>The capture keeps the moments of each neuron's activations (mean, variance, skewness,
  * kurtosis), not how many tokens were above zero, and moments alone do not give that share. So the
@@ -27,6 +28,7 @@ import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
  * @param maxActivation the largest activation over the top excerpts, NaN without any
  * @param tokens the neuron's strongest tokens as search keys ({@link #key}), distinct
  * @param activations the largest activation on each of {@code tokens}, in the same order
+ * @param windows the top excerpts' text around their peaks, for the search by a piece of text
  */
 record NeuronActivity(
     NeuronId neuron,
@@ -34,7 +36,8 @@ record NeuronActivity(
     int sampleTokens,
     double maxActivation,
     String[] tokens,
-    float[] activations) {
+    float[] activations,
+    ExcerptWindows windows) {
 
   /** Tokens kept per neuron: enough for the tokens it is known for, few enough to stay small. */
   static final int TOKENS_KEPT = 48;
@@ -75,7 +78,13 @@ record NeuronActivity(
       density = sampled[1] == 0 ? Double.NaN : (double) sampled[0] / sampled[1];
     }
     return new NeuronActivity(
-        record.neuronId(), density, (int) sampled[1], max, tokens, activations);
+        record.neuronId(),
+        density,
+        (int) sampled[1],
+        max,
+        tokens,
+        activations,
+        ExcerptWindows.of(record.mostPositiveActivationRecords()));
   }
 
   /** Tokens above 0 and tokens in all among {@code sample}'s defined activations. */
@@ -98,6 +107,16 @@ record NeuronActivity(
   /** Whether the neuron never fired over the corpus: its top excerpts never go above 0. */
   boolean dead() {
     return !Double.isNaN(maxActivation) && maxActivation <= 0;
+  }
+
+  /**
+   * Bytes held, from the sizes of the arrays: the strongest tokens count as references, their
+   * strings being interned and shared by all neurons (a vocabulary's worth in all).
+   */
+  long bytes() {
+    long held =
+        16 + 8 + 4 + 8 + 4 * 4L + 24 + 16 + 4L * tokens.length + 16 + 4L * activations.length;
+    return held + windows.bytes();
   }
 
   /** The largest activation on the token with search key {@code key}, NaN when not kept. */

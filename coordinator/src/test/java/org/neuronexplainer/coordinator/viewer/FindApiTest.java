@@ -74,7 +74,7 @@ class FindApiTest {
   }
 
   @Test
-  void aPieceOfTextFindsTheNeuronsWithAllItsWords() throws Exception {
+  void aPieceOfTextFindsTheNeuronsWhoseTopExcerptsHoldIt() throws Exception {
     JsonNode answer = get("/api/viewer/find?mode=tokens&q=Prime%20Minister");
     assertThat(answer.get("total").asInt()).isEqualTo(1);
     assertThat(answer.get("hits").get(0).get("neuron").asInt()).isEqualTo(2932);
