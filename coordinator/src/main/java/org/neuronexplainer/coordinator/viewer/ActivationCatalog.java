@@ -64,16 +64,7 @@ record ActivationCatalog(
 
   /** Whether {@code listing} differs from the files this catalog was built from. */
   boolean differsFrom(Map<String, Long> listing) {
-    if (listing.size() != files.size()) {
-      return true;
-    }
-    for (Map.Entry<String, Long> file : listing.entrySet()) {
-      FileSummary known = files.get(file.getKey());
-      if (known == null || known.version() != file.getValue()) {
-        return true;
-      }
-    }
-    return false;
+    return VersionedFiles.differ(listing, files, FileSummary::version);
   }
 
   /**
@@ -87,15 +78,13 @@ record ActivationCatalog(
       boolean rereadAll,
       Progress progress) {
     Map<String, FileSummary> files = new TreeMap<>();
-    List<String> toRead = new ArrayList<>();
-    for (Map.Entry<String, Long> file : listing.entrySet()) {
-      FileSummary known = previous == null ? null : previous.files.get(file.getKey());
-      if (!rereadAll && known != null && known.version() == file.getValue()) {
-        files.put(file.getKey(), known);
-      } else {
-        toRead.add(file.getKey());
-      }
-    }
+    List<String> toRead =
+        VersionedFiles.reuse(
+            listing,
+            previous == null ? null : previous.files,
+            FileSummary::version,
+            rereadAll,
+            files);
     progress.listed = toRead.size();
     files.putAll(readAll(store, toRead, listing, progress));
     List<NeuronActivity> summaries = new ArrayList<>(files.size());

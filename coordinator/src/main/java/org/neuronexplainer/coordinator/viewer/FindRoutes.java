@@ -55,8 +55,8 @@ final class FindRoutes {
     int limit;
     try {
       selection = selection(ctx);
-      offset = Math.max(0, intParam(ctx, "offset", 0));
-      limit = Math.min(MAX_LIMIT, Math.max(0, intParam(ctx, "limit", 50)));
+      offset = Math.max(0, QueryParams.intParam(ctx, "offset", 0));
+      limit = Math.min(MAX_LIMIT, Math.max(0, QueryParams.intParam(ctx, "limit", 50)));
     } catch (IllegalArgumentException e) {
       responses.error(ctx, 400, e.getMessage());
       return;
@@ -156,15 +156,16 @@ final class FindRoutes {
     if (!mode.equals("explanations") && !mode.equals("tokens")) {
       throw new IllegalArgumentException("mode must be explanations or tokens, got " + mode);
     }
-    int minLayer = intParam(ctx, "minLayer", 0);
-    int maxLayer = intParam(ctx, "maxLayer", Integer.MAX_VALUE);
-    Integer layer = ctx.request().getParam("layer") == null ? null : intParam(ctx, "layer", 0);
+    int minLayer = QueryParams.intParam(ctx, "minLayer", 0);
+    int maxLayer = QueryParams.intParam(ctx, "maxLayer", Integer.MAX_VALUE);
+    Integer layer =
+        ctx.request().getParam("layer") == null ? null : QueryParams.intParam(ctx, "layer", 0);
     if (layer != null) {
       minLayer = layer;
       maxLayer = layer;
     }
-    double minDensity = doubleParam(ctx, "minDensity", 0);
-    double maxDensity = doubleParam(ctx, "maxDensity", 1);
+    double minDensity = QueryParams.doubleParam(ctx, "minDensity", 0);
+    double maxDensity = QueryParams.doubleParam(ctx, "maxDensity", 1);
     if (minDensity < 0 || maxDensity > 1 || minDensity > maxDensity) {
       throw new IllegalArgumentException(
           "densities are shares between 0 and 1, the least first; got "
@@ -180,8 +181,8 @@ final class FindRoutes {
         new SearchFilter(
             minLayer,
             maxLayer,
-            doubleParam(ctx, "minScore", Double.NEGATIVE_INFINITY),
-            doubleParam(ctx, "maxScore", Double.POSITIVE_INFINITY)),
+            QueryParams.doubleParam(ctx, "minScore", Double.NEGATIVE_INFINITY),
+            QueryParams.doubleParam(ctx, "maxScore", Double.POSITIVE_INFINITY)),
         new ActivityFilter(
             minLayer,
             maxLayer,
@@ -279,33 +280,5 @@ final class FindRoutes {
 
   private void blocking(RoutingContext ctx, java.util.concurrent.Callable<Object> answer) {
     responses.blocking(ctx, 200, answer, e -> 500);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got " + value);
-    }
-  }
-
-  private static double doubleParam(RoutingContext ctx, String name, double fallback) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      double parsed = Double.parseDouble(value.strip());
-      if (Double.isNaN(parsed)) {
-        throw new NumberFormatException();
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, got " + value);
-    }
   }
 }

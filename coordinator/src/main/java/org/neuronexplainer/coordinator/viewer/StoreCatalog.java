@@ -83,16 +83,7 @@ public record StoreCatalog(
 
   /** Whether {@code listing} differs from the files this catalog was built from. */
   boolean differsFrom(Map<String, Long> listing) {
-    if (listing.size() != files.size()) {
-      return true;
-    }
-    for (Map.Entry<String, Long> file : listing.entrySet()) {
-      FileEntries known = files.get(file.getKey());
-      if (known == null || known.version() != file.getValue()) {
-        return true;
-      }
-    }
-    return false;
+    return VersionedFiles.differ(listing, files, FileEntries::version);
   }
 
   /**
@@ -108,15 +99,13 @@ public record StoreCatalog(
       boolean rereadAll,
       Progress progress) {
     Map<String, FileEntries> files = new TreeMap<>();
-    List<String> toRead = new ArrayList<>();
-    for (Map.Entry<String, Long> file : listing.entrySet()) {
-      FileEntries known = previous == null ? null : previous.files.get(file.getKey());
-      if (!rereadAll && known != null && known.version() == file.getValue()) {
-        files.put(file.getKey(), known);
-      } else {
-        toRead.add(file.getKey());
-      }
-    }
+    List<String> toRead =
+        VersionedFiles.reuse(
+            listing,
+            previous == null ? null : previous.files,
+            FileEntries::version,
+            rereadAll,
+            files);
     progress.listed = toRead.size();
     Map<String, FileEntries> read = readAll(store, toRead, listing, progress);
     files.putAll(read);

@@ -139,12 +139,12 @@ public final class ViewerRoutes {
     try {
       filter =
           new SearchFilter(
-              intParam(ctx, "minLayer", 0),
-              intParam(ctx, "maxLayer", Integer.MAX_VALUE),
-              doubleParam(ctx, "minScore", Double.NEGATIVE_INFINITY),
-              doubleParam(ctx, "maxScore", Double.POSITIVE_INFINITY));
-      offset = Math.max(0, intParam(ctx, "offset", 0));
-      limit = Math.min(MAX_LIMIT, Math.max(0, intParam(ctx, "limit", 50)));
+              QueryParams.intParam(ctx, "minLayer", 0),
+              QueryParams.intParam(ctx, "maxLayer", Integer.MAX_VALUE),
+              QueryParams.doubleParam(ctx, "minScore", Double.NEGATIVE_INFINITY),
+              QueryParams.doubleParam(ctx, "maxScore", Double.POSITIVE_INFINITY));
+      offset = Math.max(0, QueryParams.intParam(ctx, "offset", 0));
+      limit = Math.min(MAX_LIMIT, Math.max(0, QueryParams.intParam(ctx, "limit", 50)));
     } catch (IllegalArgumentException e) {
       error(ctx, 400, e.getMessage());
       return;
@@ -306,29 +306,5 @@ public final class ViewerRoutes {
     return response
         .putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Content-Type-Options", "nosniff");
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got " + value);
-    }
-  }
-
-  private static double doubleParam(RoutingContext ctx, String name, double fallback) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, got " + value);
-    }
   }
 }
