@@ -307,6 +307,15 @@ class CapturedStoreBrowserIT {
       assertThat(Double.parseDouble(shown.replace(" %", "")))
           .as("density of %s", label(id))
           .isCloseTo(100 * read.density(), within(read.density() >= 0.1 ? 0.051 : 0.0051));
+      // Its strongest tokens, each a link to the token search (words, not addresses).
+      List<WebElement> strongest = browser.findElements(By.cssSelector("#density .strongest a"));
+      assertThat(strongest).isNotEmpty();
+      for (WebElement token : strongest) {
+        String key = token.getText().strip().toLowerCase(Locale.ROOT);
+        assertThat(read.on()).as("a strongest token of %s", label(id)).containsKey(key);
+        assertThat(token.getAttribute("href")).contains("/search?mode=tokens&q=");
+      }
+      assertThat(browser.findElement(By.id("density")).getText()).doesNotContain("http");
       if (!read.dead()) {
         assertThat(browser.findElement(By.id("density")).getText())
             .contains(
