@@ -31,6 +31,8 @@ import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.TokenLookupTableSummaryOfNeuron;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
+import org.neuronexplainer.common.run.RunFailure;
+import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.coordinator.viewer.HeadlessChromium;
 import org.neuronexplainer.coordinator.viewer.ViewerServer;
@@ -68,6 +70,7 @@ class CapturedStoreBrowserIT {
 
   @TempDir static Path temp;
   private static CapturedTinyStore captured;
+  private static Path bad;
   private static ViewerServer server;
   private static ChromeDriver browser;
 
@@ -79,7 +82,7 @@ class CapturedStoreBrowserIT {
   @BeforeAll
   static void start() throws Exception {
     captured = CapturedTinyStore.build(temp);
-    Path bad = captured.badCopy(Files.createDirectories(temp.resolve("bad")));
+    bad = captured.badCopy(Files.createDirectories(temp.resolve("bad")));
     for (NeuronId id : captured.neurons()) {
       READ.put(id, read(captured.store(), id));
     }
@@ -529,8 +532,14 @@ class CapturedStoreBrowserIT {
 
     open("/runs/" + CapturedTinyStore.FAILED_RUN + "?store=1");
     WebElement failures = await(By.id("failures"));
-    for (NeuronId id : CapturedTinyStore.NOT_CAPTURED) {
-      assertThat(failures.getText()).contains(label(id));
+    List<RunFailure> recorded =
+        new RunRecords(new LocalDirectoryStore(bad)).failures(CapturedTinyStore.FAILED_RUN);
+    assertThat(recorded).hasSize(CapturedTinyStore.NOT_CAPTURED.size());
+    for (RunFailure failure : recorded) {
+      // The reason as the worker said it, without the class name older records put in front.
+      String plain = failure.reason().replaceFirst("^[\\w.$]+Exception: ", "");
+      assertThat(plain).doesNotContain("Exception");
+      assertThat(failures.getText()).contains(failure.neuron()).contains(plain);
     }
     assertThat(browser.findElements(By.cssSelector("#main .notice.info")))
         .hasSizeLessThanOrEqualTo(1);
