@@ -46,7 +46,7 @@ Find.densityLine = function (activity) {
       : " — above 0 on " + Math.round((activity.density || 0) * activity.sampleTokens) + " of the " + activity.sampleTokens + " tokens of its random sample.")));
   if (activity.tokens && activity.tokens.length > 0) {
     box.append(NX.el("p", { class: "strongest" }, NX.el("span", { class: "muted" }, "Fires most on "),
-      activity.tokens.slice(0, 8).map((t) => [NX.el("a", { class: "chip", href: Find.searchHref(t.token), title: "largest activation " + NX.num(t.activation, 2) + "; other neurons that fire on it" }, t.token), " "])));
+      activity.tokens.slice(0, 8).flatMap((t) => [NX.el("a", { class: "chip", href: Find.searchHref(t.token), title: "largest activation " + NX.num(t.activation, 2) + "; other neurons that fire on it" }, t.token), " "])));
   }
   return box;
 };

@@ -86,9 +86,9 @@ NX.start(async (main, info) => {
   results.append(NX.el("ol", { class: "hits", start: first + 1 }, answer.hits.map((h) =>
     NX.el("li", { class: "hit" }, NX.neuronLink(h.layer, h.neuron, NX.Unit(info) + " " + h.layer + ":" + h.neuron), " ",
       byToken ? NX.el("span", { class: "activation-chip", title: "largest activation on it" }, NX.num(h.activation, 2)) : null, byToken ? " " : null,
-      NX.el("span", { class: "score-chip", title: "explanation score" }, NX.score(h.score)), " ",
+      NX.el("span", { class: "score-chip", title: "explanation score" }, unexplained(h) ? "–" : NX.score(h.score)), " ",
       NX.el("span", { class: "density-chip", title: "density: share of sampled tokens above 0" }, Find.percent(h.density)), " ",
-      NX.el("span", { class: "hit-text" }, h.explanation === null || h.explanation === undefined ? NX.el("em", { class: "muted" }, "no explanation") : h.explanation)))));
+      NX.el("span", { class: "hit-text" }, unexplained(h) ? NX.el("em", { class: "muted" }, "no explanation") : h.explanation)))));
   const pages = Math.ceil(answer.total / PER_PAGE);
   if (pages > 1) {
     results.append(NX.el("nav", { class: "pages", id: "pages" },
@@ -103,3 +103,8 @@ NX.start(async (main, info) => {
       NX.el("ul", {}, answer.unreadableRecords.map((r) => NX.el("li", {}, r)))));
   }
 });
+
+/** A hit without an explanation (none written, or its file could not be read) has no score to show. */
+function unexplained(hit) {
+  return hit.explanation === null || hit.explanation === undefined;
+}

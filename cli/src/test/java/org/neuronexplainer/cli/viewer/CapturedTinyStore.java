@@ -7,12 +7,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.messaging.ExplainAndScoreJob;
 import org.neuronexplainer.common.messaging.JobHeader;
+import org.neuronexplainer.common.messaging.PermanentException;
+import org.neuronexplainer.common.run.RunFailure;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.run.RunSpec;
+import org.neuronexplainer.common.run.RunState;
+import org.neuronexplainer.common.run.RunStatus;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.FloatTensor;
@@ -45,6 +50,17 @@ public final class CapturedTinyStore {
   /** The id of the baseline run whose explanations the store shows. */
   public static final String RUN = "baseline";
 
+  /** In {@link #badCopy}: the explanations file that the store cannot read, and a malformed one. */
+  public static final String UNREADABLE = "explanations/1/7.jsonl";
+
+  public static final String MALFORMED = "explanations/0/3.jsonl";
+
+  /** In {@link #badCopy}: a baseline run over layer 0 and two neurons capture never recorded. */
+  public static final String FAILED_RUN = "with-failures";
+
+  public static final List<NeuronId> NOT_CAPTURED =
+      List.of(new NeuronId(0, 40), new NeuronId(0, 41));
+
   private final Path model;
   private final Path store;
 
@@ -71,6 +87,70 @@ public final class CapturedTinyStore {
 
   public Path store() {
     return store;
+  }
+
+  /**
+   * A copy of the store under {@code dir} with {@link #MALFORMED} cut short and a finished run
+   * ({@link #FAILED_RUN}) whose neurons outside the capture failed: its failures file as the
+   * coordinator writes it, one reason as worded now (the exception's message) and one as older
+   * coordinators wrote it (with the exception's class in front). Open it through {@code
+   * unreadable}, a store failing every read of {@link #UNREADABLE}.
+   */
+  public Path badCopy(Path dir) throws Exception {
+    try (Stream<Path> files = Files.walk(store)) {
+      for (Path from : (Iterable<Path>) files::iterator) {
+        Path to = dir.resolve(store.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to);
+        }
+      }
+    }
+    LocalDirectoryStore blobs = new LocalDirectoryStore(dir);
+    RunRecords records = new RunRecords(blobs);
+    RunSpec spec =
+        new RunSpec(FAILED_RUN, "store", null, null, "baseline", "baseline", "linear", null, 1);
+    records.putSpec(spec);
+    ExplainAndScoreHandler handler =
+        new ExplainAndScoreHandler(
+            records,
+            new StoreNeuronRecords(blobs),
+            Backends.withoutModels(),
+            Duration.ofMinutes(1));
+    List<NeuronId> asked = new ArrayList<>();
+    for (int neuron = 0; neuron < CAPTURED_PER_LAYER; neuron++) {
+      asked.add(new NeuronId(0, neuron));
+    }
+    asked.addAll(NOT_CAPTURED);
+    List<RunFailure> failures = new ArrayList<>();
+    for (NeuronId id : asked) {
+      try {
+        handler.run(
+            new ExplainAndScoreJob(JobHeader.first(FAILED_RUN, 1), id, RunRecords.recordKey(id)));
+      } catch (RuntimeException e) {
+        // The coordinator keeps what the worker reported: the message, or after the last of
+        // several attempts the budget spent and the message; older ones kept the class name too.
+        String unit = id.layerIndex() + ":" + id.neuronIndex();
+        String message =
+            e instanceof PermanentException
+                ? e.getMessage()
+                : "attempt budget of 1 spent; last: " + e.getMessage();
+        String reason = failures.isEmpty() ? message : e.getClass().getName() + ": " + message;
+        failures.add(new RunFailure(unit, "explain", 1, reason));
+      }
+    }
+    if (failures.size() != NOT_CAPTURED.size()) {
+      throw new IllegalStateException("expected the uncaptured neurons to fail: " + failures);
+    }
+    records.putFailures(FAILED_RUN, failures);
+    records.putStatus(
+        new RunStatus(
+            FAILED_RUN, RunState.FAILED, asked.size(), 1_700_000_000_000L, 1_700_000_100_000L));
+    // Cut short after the run, which wrote the file anew.
+    Files.writeString(
+        dir.resolve(MALFORMED), "{\"scored_explanations\": [{\"explanation\": \"x\",");
+    return dir;
   }
 
   /** Every neuron captured, layer by layer. */

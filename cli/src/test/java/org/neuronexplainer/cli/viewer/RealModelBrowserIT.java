@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +24,7 @@ import org.neuronexplainer.coordinator.viewer.ViewerServer;
 import org.neuronexplainer.coordinator.viewer.ViewerService;
 import org.neuronexplainer.coordinator.viewer.ViewerStores;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -155,7 +155,7 @@ class RealModelBrowserIT {
   }
 
   @Test
-  void aCapturedNeuronsPageShowsItsExplanationScoreAndExcerpts() {
+  void aCapturedNeuronsPageShowsItsExplanationScoreAndExcerpts() throws Exception {
     open(neuronPath(NEURON));
     assertThat(await(By.cssSelector("h1")).getText()).isEqualTo("Neuron 1:3");
     assertThat(await(By.cssSelector("#explanation .text")).getText()).isNotBlank();
@@ -166,6 +166,16 @@ class RealModelBrowserIT {
         .as("excerpts of 16 tokens")
         .hasSizeGreaterThanOrEqualTo(16);
     assertThat(browser.findElements(By.cssSelector(".notice.error"))).isEmpty();
+    await(By.id("density-value"));
+    await(By.id("try-text"));
+
+    // The whole page, for the docs.
+    Files.createDirectories(SCREENSHOTS);
+    Object height = browser.executeScript("return document.documentElement.scrollHeight");
+    browser.manage().window().setSize(new Dimension(1280, ((Number) height).intValue() + 200));
+    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, SCREENSHOTS.resolve("viewer-neuron.png"), StandardCopyOption.REPLACE_EXISTING);
+    browser.manage().window().setSize(new Dimension(1280, 1000));
   }
 
   @Test
@@ -191,16 +201,30 @@ class RealModelBrowserIT {
 
   @Test
   void theOverviewSaysTheModelsSizeFromWhatCaptureWrote() {
-    Assumptions.assumeTrue(
-        Files.exists(captured.store().resolve(ModelDims.MODEL_FILE)),
-        "skipped: capture wrote no " + ModelDims.MODEL_FILE + " in this build");
+    assertThat(captured.store().resolve(ModelDims.MODEL_FILE)).as("capture writes it").exists();
     open("/");
-    assertThat(await(By.cssSelector("#main")).getText())
+    assertThat(await(By.cssSelector(".summary")).getText())
         .contains(
-            "This model has "
+            "The model has "
                 + CapturedTinyStore.LAYERS
                 + " layers of "
                 + CapturedTinyStore.NEURONS_PER_LAYER
-                + " neurons");
+                + " neurons.");
+  }
+
+  @Test
+  void theHeaderAndOverviewNameTheStoreByItsPathNotByAClass() {
+    open("/");
+    await(By.cssSelector("table.layers"));
+    assertThat(browser.findElement(By.cssSelector("header#top")).getText())
+        .doesNotContain("LocalDirectoryStore")
+        .doesNotContain("Store[");
+    String page = browser.findElement(By.tagName("body")).getText();
+    for (String internal :
+        List.of("LocalDirectoryStore", "Store[", "Exception", "java.", "org.", "[Source:")) {
+      assertThat(page).as("the overview's text").doesNotContain(internal);
+    }
+    assertThat(browser.findElement(By.cssSelector("header .store")).getAttribute("title"))
+        .isEqualTo(captured.store().toString());
   }
 }
