@@ -83,6 +83,12 @@ NX.start(async (main, info) => {
   results.append(NX.el("p", { class: "export", id: "export" }, "Export all " + answer.total + ": ",
     NX.el("a", { id: "export-csv", href: NX.withStore("/api/viewer/export?format=csv&" + exportQuery), download: "" }, "CSV"), " · ",
     NX.el("a", { id: "export-jsonl", href: NX.withStore("/api/viewer/export?format=jsonl&" + exportQuery), download: "" }, "JSON Lines")));
+  if (answer.hits.length > 0) {
+    results.append(NX.el("p", { class: "muted legend", id: "hit-legend" }, "Each neuron: ",
+      byToken ? NX.el("span", { class: "activation-chip" }, "its largest activation on it") : null, byToken ? " " : null,
+      NX.el("span", { class: "score-chip" }, "its explanation's score"), " ",
+      NX.el("span", { class: "density-chip" }, "its density"), " and its explanation."));
+  }
   results.append(NX.el("ol", { class: "hits", start: first + 1 }, answer.hits.map((h) =>
     NX.el("li", { class: "hit" }, NX.neuronLink(h.layer, h.neuron, NX.Unit(info) + " " + h.layer + ":" + h.neuron), " ",
       byToken ? NX.el("span", { class: "activation-chip", title: "largest activation on it" }, NX.num(h.activation, 2)) : null, byToken ? " " : null,

@@ -79,6 +79,10 @@ class FindBrowserIT {
     assertThat(hitNeurons()).containsExactly("Neuron 21:2932", "Neuron 6:1017");
     assertThat(browser.findElement(By.id("result-count")).getText())
         .isEqualTo("2 neurons fire on “canada”");
+    assertThat(browser.findElement(By.id("hit-legend")).getText())
+        .isEqualTo(
+            "Each neuron: its largest activation on it its explanation's score its density and its"
+                + " explanation.");
     List<WebElement> activations = browser.findElements(By.cssSelector(".hit .activation-chip"));
     assertThat(activations.get(0).getText()).isEqualTo("4.91");
     assertThat(activations.get(1).getText()).isEqualTo("2.00");
