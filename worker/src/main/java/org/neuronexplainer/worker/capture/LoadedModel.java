@@ -113,7 +113,8 @@ abstract class LoadedModel implements SubjectModel {
       Taps taps = new Taps(request, buffers, copier, batch);
       try {
         Optional<FloatTensor> logits = run(batch, ids, taps);
-        return new ForwardResult(taps.collect(), taps.collectLatents(), logits);
+        return new ForwardResult(
+            taps.collect(), taps.collectLatents(), logits, taps.collectReduced());
       } finally {
         taps.awaitAll();
       }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.neuronexplainer.worker.capture.ActivationBuffers;
+import org.neuronexplainer.worker.capture.DeviceBounds;
 import org.neuronexplainer.worker.capture.ForwardRequest;
 import org.neuronexplainer.worker.capture.ForwardResult;
 import org.neuronexplainer.worker.capture.Hook;
@@ -214,6 +215,7 @@ public final class CaptureRunner {
     long tokens = 0;
     long done = 0;
     boolean overlap = overlap(model);
+    boolean onDevice = StatsPlacement.configured().onDevice(model);
     // Batch k's activations are read until batch k + 1's statistics start: with overlap, batch
     // k + 1's forward pass runs before that, so two sets of arrays take turns.
     ActivationBuffers[] buffers = new ActivationBuffers[overlap ? 2 : 1];
@@ -232,7 +234,11 @@ public final class CaptureRunner {
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
           ActivationBuffers into = buffers[batchesRun++ % buffers.length];
-          ForwardResult result = model.forward(prefixed(prefix, batchTokens), request, into);
+          ForwardRequest batchRequest =
+              onDevice
+                  ? request.withReduced(bounds(ready(statsReady), batchIds, batchTokens))
+                  : request;
+          ForwardResult result = model.forward(prefixed(prefix, batchTokens), batchRequest, into);
           long waitStart = System.nanoTime();
           statsPool.submit(ready(statsReady), batchIds, batchTokens, result);
           if (!overlap) {
@@ -248,6 +254,23 @@ public final class CaptureRunner {
         progress.statisticsWaited(System.nanoTime() - waitStart);
       }
     }
+  }
+
+  /**
+   * For each MLP layer whose statistics may be reduced on the device, what its next batch may leave
+   * there (read while the previous batch's statistics may still run: see {@link
+   * LayerStats#deviceBounds}).
+   */
+  private static Map<Hook, DeviceBounds> bounds(
+      Map<CaptureUnit, LayerStats> stats, int[] ids, int[][] tokens) {
+    Map<Hook, DeviceBounds> bounds = new LinkedHashMap<>();
+    stats.forEach(
+        (unit, layer) -> {
+          if (unit instanceof CaptureUnit.MlpLayer mlp && layer.reducible()) {
+            bounds.put(Hook.mlpNeurons(mlp.layer()), layer.deviceBounds(ids, tokens));
+          }
+        });
+    return bounds;
   }
 
   /** The sequences with {@code prefix} before each; themselves when it is empty. */

@@ -1,0 +1,31 @@
+package org.neuronexplainer.worker.capture;
+
+/**
+ * What the statistics could still keep of one batch at one hook, so that the forward pass reduces
+ * the activations where they are ({@link ReducedBatch}) and copies only the excerpts that may be
+ * kept. Every bound is conservative: an excerpt outside it is refused by the host's statistics
+ * whatever the other excerpts are, so a bound read from statistics a batch old is still valid.
+ *
+ * @param tokens the batch's excerpts' tokens, {@code [batch][context]}, for the token sums
+ * @param topK the number of top excerpts a neuron keeps: only the batch's {@code topK} highest
+ *     maxima (ties included) can enter
+ * @param topFloor per neuron, the lowest max that can still enter its top excerpts (negative
+ *     infinity while they have room)
+ * @param sampled per excerpt and neuron, {@code [b * neurons + j]}, whether the excerpt's sampling
+ *     priority lets it into the neuron's pool (the sample is drawn on the host, from the seed)
+ */
+public record DeviceBounds(int[][] tokens, int topK, float[] topFloor, boolean[] sampled) {
+  public DeviceBounds {
+    if (tokens.length == 0 || sampled.length != tokens.length * topFloor.length || topK < 1) {
+      throw new IllegalArgumentException(
+          "bounds for "
+              + tokens.length
+              + " excerpts and "
+              + topFloor.length
+              + " neurons hold "
+              + sampled.length
+              + " sampling flags, top "
+              + topK);
+    }
+  }
+}

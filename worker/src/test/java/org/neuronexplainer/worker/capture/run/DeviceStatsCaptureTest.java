@@ -1,0 +1,79 @@
+package org.neuronexplainer.worker.capture.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.neuronexplainer.common.dataset.NeuronRecord;
+import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.worker.capture.stats.CaptureSettings;
+
+/**
+ * Every test of {@link CaptureTest}, with each batch's statistics reduced on the device (here the
+ * CPU engine) instead of computed from every copied activation, and the records of both paths
+ * compared: identical but for the moments, which may differ in their last bits (the power sums are
+ * added in the engine's order; {@code DeviceReduction}).
+ */
+class DeviceStatsCaptureTest extends CaptureTest {
+  /** The moments' tolerance, relative: far above float64 rounding of sums of 16 x 101 terms. */
+  static final double MOMENTS = 1e-12;
+
+  // Hides CaptureTest's: the captures of the shared stores run on the device path too.
+  @BeforeAll
+  static void setUp() throws Exception {
+    System.setProperty(StatsPlacement.PROPERTY, "device");
+    CaptureTest.setUp();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    System.clearProperty(StatsPlacement.PROPERTY);
+    CaptureTest.tearDown();
+  }
+
+  @Test
+  void recordsEqualTheHostPathsWithMomentsWithinTheirTolerance() throws Exception {
+    for (CaptureSettings settings :
+        List.of(settings(20, 11), settings(1000, 11), settings(5, 5).withTop(1))) {
+      BlobStore device = capture(settings, 0, 1, false);
+      BlobStore host;
+      System.setProperty(StatsPlacement.PROPERTY, "host");
+      try {
+        host = capture(settings, 0, 1, false);
+      } finally {
+        System.setProperty(StatsPlacement.PROPERTY, "device");
+      }
+      List<String> keys = host.list("");
+      assertEquals(keys, device.list(""));
+      int sameBits = 0;
+      for (String key : keys) {
+        byte[] expected = host.get(key).orElseThrow();
+        byte[] actual = device.get(key).orElseThrow();
+        if (!key.startsWith("collated-activations/") || !key.endsWith(".json")) {
+          assertArrayEquals(expected, actual, key);
+          continue;
+        }
+        int layer = Integer.parseInt(key.replaceAll(".*/(\\d+)/\\d+\\.json", "$1"));
+        int neuron = Integer.parseInt(key.replaceAll(".*/(\\d+)\\.json", "$1"));
+        NeuronRecord h = record(host, layer, neuron);
+        NeuronRecord d = record(device, layer, neuron);
+        assertEquals(h.mostPositiveActivationRecords(), d.mostPositiveActivationRecords(), key);
+        assertEquals(h.randomSample(), d.randomSample(), key);
+        assertEquals(h.randomSampleByQuantile(), d.randomSampleByQuantile(), key);
+        assertArrayEquals(h.quantileBoundaries(), d.quantileBoundaries(), key);
+        assertEquals(h.mean(), d.mean(), MOMENTS * Math.abs(h.mean()), key);
+        assertEquals(h.variance(), d.variance(), MOMENTS * h.variance(), key);
+        assertEquals(h.skewness(), d.skewness(), MOMENTS * Math.abs(h.skewness()), key);
+        assertEquals(h.kurtosis(), d.kurtosis(), MOMENTS * Math.abs(h.kurtosis()), key);
+        sameBits += java.util.Arrays.equals(expected, actual) ? 1 : 0;
+      }
+      assertTrue(keys.size() > 2 * 192, "records: " + keys.size());
+      System.out.println(
+          "device path: " + sameBits + " of " + (2 * 192) + " records identical byte for byte");
+    }
+  }
+}
