@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.storage.BlobStore;
+import org.neuronexplainer.common.storage.InMemoryBlobStore;
+import org.neuronexplainer.worker.capture.ComputeOptions;
+import org.neuronexplainer.worker.capture.Fixtures;
+import org.neuronexplainer.worker.capture.Gpt2Model;
+import org.neuronexplainer.worker.capture.Precision;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
 
 /**
@@ -47,33 +53,64 @@ class DeviceStatsCaptureTest extends CaptureTest {
       } finally {
         System.setProperty(StatsPlacement.PROPERTY, "device");
       }
-      List<String> keys = host.list("");
-      assertEquals(keys, device.list(""));
-      int sameBits = 0;
-      for (String key : keys) {
-        byte[] expected = host.get(key).orElseThrow();
-        byte[] actual = device.get(key).orElseThrow();
-        if (!key.startsWith("collated-activations/") || !key.endsWith(".json")) {
-          assertArrayEquals(expected, actual, key);
-          continue;
-        }
-        int layer = Integer.parseInt(key.replaceAll(".*/(\\d+)/\\d+\\.json", "$1"));
-        int neuron = Integer.parseInt(key.replaceAll(".*/(\\d+)\\.json", "$1"));
-        NeuronRecord h = record(host, layer, neuron);
-        NeuronRecord d = record(device, layer, neuron);
-        assertEquals(h.mostPositiveActivationRecords(), d.mostPositiveActivationRecords(), key);
-        assertEquals(h.randomSample(), d.randomSample(), key);
-        assertEquals(h.randomSampleByQuantile(), d.randomSampleByQuantile(), key);
-        assertArrayEquals(h.quantileBoundaries(), d.quantileBoundaries(), key);
-        assertEquals(h.mean(), d.mean(), MOMENTS * Math.abs(h.mean()), key);
-        assertEquals(h.variance(), d.variance(), MOMENTS * h.variance(), key);
-        assertEquals(h.skewness(), d.skewness(), MOMENTS * Math.abs(h.skewness()), key);
-        assertEquals(h.kurtosis(), d.kurtosis(), MOMENTS * Math.abs(h.kurtosis()), key);
-        sameBits += java.util.Arrays.equals(expected, actual) ? 1 : 0;
-      }
-      assertTrue(keys.size() > 2 * 192, "records: " + keys.size());
-      System.out.println(
-          "device path: " + sameBits + " of " + (2 * 192) + " records identical byte for byte");
+      assertSameRecords(host, device);
     }
+  }
+
+  @Test
+  void inFloat16TheStatisticsAreThoseOfTheHostPathInFloat32() throws Exception {
+    // A float16 pass: both paths widen its activations to float32 before any statistic.
+    CaptureSettings settings = settings(20, 11);
+    try (Gpt2Model half =
+        Gpt2Model.load(Fixtures.hfGpt2Reference(), new ComputeOptions("cpu", Precision.FLOAT16))) {
+      BlobStore device = new InMemoryBlobStore();
+      BlobStore host = new InMemoryBlobStore();
+      CaptureJob job =
+          new CaptureJob("r", "tiny", List.of("c"), 0, 1, LAYERS, null, settings, BATCH, false);
+      Capture.run(half, tokenizer, excerpts, job, device, CaptureProgress.NONE);
+      System.setProperty(StatsPlacement.PROPERTY, "host");
+      try {
+        Capture.run(half, tokenizer, excerpts, job, host, CaptureProgress.NONE);
+      } finally {
+        System.setProperty(StatsPlacement.PROPERTY, "device");
+      }
+      assertSameRecords(host, device);
+      assertTrue(
+          !Arrays.equals(
+              single.get(CaptureLayout.neuronRecord(0, 17)).orElseThrow(),
+              host.get(CaptureLayout.neuronRecord(0, 17)).orElseThrow()),
+          "float16 computes other activations than float32");
+    }
+  }
+
+  /** The records of both paths: the same but for the moments' last bits. */
+  private static void assertSameRecords(BlobStore host, BlobStore device) throws Exception {
+    List<String> keys = host.list("");
+    assertEquals(keys, device.list(""));
+    int sameBits = 0;
+    for (String key : keys) {
+      byte[] expected = host.get(key).orElseThrow();
+      byte[] actual = device.get(key).orElseThrow();
+      if (!key.startsWith("collated-activations/") || !key.endsWith(".json")) {
+        assertArrayEquals(expected, actual, key);
+        continue;
+      }
+      int layer = Integer.parseInt(key.replaceAll(".*/(\\d+)/\\d+\\.json", "$1"));
+      int neuron = Integer.parseInt(key.replaceAll(".*/(\\d+)\\.json", "$1"));
+      NeuronRecord h = record(host, layer, neuron);
+      NeuronRecord d = record(device, layer, neuron);
+      assertEquals(h.mostPositiveActivationRecords(), d.mostPositiveActivationRecords(), key);
+      assertEquals(h.randomSample(), d.randomSample(), key);
+      assertEquals(h.randomSampleByQuantile(), d.randomSampleByQuantile(), key);
+      assertArrayEquals(h.quantileBoundaries(), d.quantileBoundaries(), key);
+      assertEquals(h.mean(), d.mean(), MOMENTS * Math.abs(h.mean()), key);
+      assertEquals(h.variance(), d.variance(), MOMENTS * h.variance(), key);
+      assertEquals(h.skewness(), d.skewness(), MOMENTS * Math.abs(h.skewness()), key);
+      assertEquals(h.kurtosis(), d.kurtosis(), MOMENTS * Math.abs(h.kurtosis()), key);
+      sameBits += Arrays.equals(expected, actual) ? 1 : 0;
+    }
+    assertTrue(keys.size() > 2 * 192, "records: " + keys.size());
+    System.out.println(
+        "device path: " + sameBits + " of " + (2 * 192) + " records identical byte for byte");
   }
 }
