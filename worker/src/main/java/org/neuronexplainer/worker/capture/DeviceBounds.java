@@ -13,8 +13,11 @@ package org.neuronexplainer.worker.capture;
  *     infinity while they have room)
  * @param sampled per excerpt and neuron, {@code [b * neurons + j]}, whether the excerpt's sampling
  *     priority lets it into the neuron's pool (the sample is drawn on the host, from the seed)
+ * @param residentTokenSums add the token sums to the model's table on the device ({@code
+ *     SubjectModel#takeDeviceTokenSums}) instead of copying them out with the batch
  */
-public record DeviceBounds(int[][] tokens, int topK, float[] topFloor, boolean[] sampled) {
+public record DeviceBounds(
+    int[][] tokens, int topK, float[] topFloor, boolean[] sampled, boolean residentTokenSums) {
   public DeviceBounds {
     if (tokens.length == 0 || sampled.length != tokens.length * topFloor.length || topK < 1) {
       throw new IllegalArgumentException(
@@ -27,5 +30,9 @@ public record DeviceBounds(int[][] tokens, int topK, float[] topFloor, boolean[]
               + " sampling flags, top "
               + topK);
     }
+  }
+
+  public DeviceBounds(int[][] tokens, int topK, float[] topFloor, boolean[] sampled) {
+    this(tokens, topK, topFloor, sampled, false);
   }
 }

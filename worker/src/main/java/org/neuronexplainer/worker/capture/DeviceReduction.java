@@ -36,6 +36,14 @@ final class DeviceReduction {
    * using it).
    */
   static ReducedBatch reduce(NDArray activations, DeviceBounds bounds) {
+    return reduce(activations, bounds, null);
+  }
+
+  /**
+   * As {@link #reduce(NDArray, DeviceBounds)}, with the token sums added to {@code resident}, where
+   * it is not null, instead of copied out: the batch then comes back with no token rows.
+   */
+  static ReducedBatch reduce(NDArray activations, DeviceBounds bounds, ResidentSums resident) {
     Shape shape = activations.getShape();
     int batch = Math.toIntExact(shape.get(0));
     int context = Math.toIntExact(shape.get(1));
@@ -80,11 +88,30 @@ final class DeviceReduction {
       // Positions grouped by token, summed cumulatively: each group's sum is the difference of
       // the running sums at its end and at the previous group's end (exact in int64).
       NDArray running = fixed.get(scope.create(order.positions())).cumSum(0);
-      long[] atEnds = running.get(scope.create(order.ends())).toLongArray();
-      for (int u = order.tokens().length - 1; u > 0; u--) {
-        for (int j = 0; j < width; j++) {
-          atEnds[u * width + j] -= atEnds[(u - 1) * width + j];
+      NDArray atEnds = running.get(scope.create(order.ends()));
+      int[] tokens = order.tokens();
+      long[] tokenSums;
+      if (resident == null) {
+        tokenSums = atEnds.toLongArray();
+        for (int u = tokens.length - 1; u > 0; u--) {
+          for (int j = 0; j < width; j++) {
+            tokenSums[u * width + j] -= tokenSums[(u - 1) * width + j];
+          }
         }
+      } else {
+        NDArray perToken =
+            tokens.length == 1
+                ? atEnds
+                : atEnds
+                    .get(new NDIndex("0:1"))
+                    .concat(atEnds.get(new NDIndex("1:")).sub(atEnds.get(new NDIndex(":-1"))), 0);
+        long[] ids = new long[tokens.length];
+        for (int u = 0; u < ids.length; u++) {
+          ids[u] = tokens[u];
+        }
+        resident.add(scope.create(ids), perToken, scope);
+        tokens = new int[0];
+        tokenSums = new long[0];
       }
 
       int[] rows = candidates(scope, max, bounds, batch, width);
@@ -97,8 +124,7 @@ final class DeviceReduction {
         NDArray byNeuron = x.transpose(0, 2, 1).reshape((long) batch * width, context);
         kept = byNeuron.get(scope.create(index)).toFloatArray();
       }
-      return new ReducedBatch(
-          batch, context, width, maxima, sums, order.tokens(), atEnds, rows, kept);
+      return new ReducedBatch(batch, context, width, maxima, sums, tokens, tokenSums, rows, kept);
     }
   }
 
@@ -127,6 +153,14 @@ final class DeviceReduction {
       }
     }
     return rows;
+  }
+
+  /** Where a hook's token sums stay on the device: {@link DeviceTokenSums} for one hook. */
+  interface ResidentSums {
+    /**
+     * Adds {@code sums}, {@code [tokens, neurons]}, to the rows of the token ids {@code tokens}.
+     */
+    void add(NDArray tokens, NDArray sums, NDManager scope);
   }
 
   /**

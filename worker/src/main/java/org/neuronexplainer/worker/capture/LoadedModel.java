@@ -26,6 +26,7 @@ abstract class LoadedModel implements SubjectModel {
   final NDManager manager;
   // The SAEs loaded into this model, by name; their arrays live in their own sub-manager.
   private final Map<String, LoadedSae> saes = new LinkedHashMap<>();
+  private final DeviceTokenSums tokenSums;
 
   private record LoadedSae(Sae sae, NDManager memory) {}
 
@@ -33,6 +34,7 @@ abstract class LoadedModel implements SubjectModel {
     this.config = config;
     this.compute = compute;
     this.manager = manager;
+    this.tokenSums = new DeviceTokenSums(manager);
     this.copier =
         Executors.newSingleThreadExecutor(
             task -> {
@@ -110,7 +112,7 @@ abstract class LoadedModel implements SubjectModel {
         NDManager batch = manager.newSubManager()) {
       scope.suppressNotUsedWarning();
       NDArray ids = batch.create(flat, new Shape(tokenIds.length, tokenIds[0].length));
-      Taps taps = new Taps(request, buffers, copier, batch);
+      Taps taps = new Taps(request, buffers, copier, batch, tokenSums, config.vocabSize());
       try {
         Optional<FloatTensor> logits = run(batch, ids, taps);
         return new ForwardResult(
@@ -119,6 +121,16 @@ abstract class LoadedModel implements SubjectModel {
         taps.awaitAll();
       }
     }
+  }
+
+  @Override
+  public final synchronized Optional<long[]> takeDeviceTokenSums(Hook hook, int[] tokens) {
+    return tokenSums.take(hook, tokens);
+  }
+
+  @Override
+  public final synchronized void clearDeviceTokenSums() {
+    tokenSums.clear();
   }
 
   @Override

@@ -24,6 +24,8 @@ final class Taps {
   private final ActivationBuffers buffers;
   private final ExecutorService copier;
   private final NDManager pass;
+  private final DeviceTokenSums tokenSums;
+  private final int vocab;
   private final Map<Hook, Future<FloatTensor>> copies = new LinkedHashMap<>();
   private final Map<String, Future<FloatTensor>> latentCopies = new LinkedHashMap<>();
   private final Map<Hook, Future<ReducedBatch>> reductions = new LinkedHashMap<>();
@@ -32,10 +34,26 @@ final class Taps {
    * @param pass the pass's manager: what is taken is kept in it until the pass ends
    */
   Taps(ForwardRequest request, ActivationBuffers buffers, ExecutorService copier, NDManager pass) {
+    this(request, buffers, copier, pass, null, 0);
+  }
+
+  /**
+   * @param tokenSums where the token sums of reductions that keep them on the device go, with
+   *     {@code vocab} rows per hook; null where no reduction does
+   */
+  Taps(
+      ForwardRequest request,
+      ActivationBuffers buffers,
+      ExecutorService copier,
+      NDManager pass,
+      DeviceTokenSums tokenSums,
+      int vocab) {
     this.request = request;
     this.buffers = buffers;
     this.copier = copier;
     this.pass = pass;
+    this.tokenSums = tokenSums;
+    this.vocab = vocab;
   }
 
   ForwardRequest request() {
@@ -71,7 +89,12 @@ final class Taps {
     DeviceBounds bounds = request.reduced().get(hook);
     if (bounds != null) {
       activations.attach(pass);
-      reductions.put(hook, copier.submit(() -> DeviceReduction.reduce(activations, bounds)));
+      DeviceReduction.ResidentSums resident =
+          bounds.residentTokenSums() && tokenSums != null
+              ? (tokens, sums, scope) -> tokenSums.add(hook, vocab, tokens, sums, scope)
+              : null;
+      reductions.put(
+          hook, copier.submit(() -> DeviceReduction.reduce(activations, bounds, resident)));
     } else if (request.hooks().contains(hook)) {
       activations.attach(pass);
       int slot = request.hooks().indexOf(hook);

@@ -36,6 +36,8 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  */
 public final class CaptureRunner {
   private static final String OVERLAP_PROPERTY = "neuron.explainer.capture.overlap";
+  private static final String DEVICE_TOKEN_TABLE_PROPERTY =
+      "neuron.explainer.capture.device-token-table";
 
   private CaptureRunner() {}
 
@@ -216,6 +218,10 @@ public final class CaptureRunner {
     long done = 0;
     boolean overlap = overlap(model);
     boolean onDevice = StatsPlacement.configured().onDevice(model);
+    boolean resident = onDevice && residentTokenSums(model);
+    if (resident) {
+      model.clearDeviceTokenSums();
+    }
     // Batch k's activations are read until batch k + 1's statistics start: with overlap, batch
     // k + 1's forward pass runs before that, so two sets of arrays take turns.
     ActivationBuffers[] buffers = new ActivationBuffers[overlap ? 2 : 1];
@@ -236,7 +242,7 @@ public final class CaptureRunner {
           ActivationBuffers into = buffers[batchesRun++ % buffers.length];
           ForwardRequest batchRequest =
               onDevice
-                  ? request.withReduced(bounds(ready(statsReady), batchIds, batchTokens))
+                  ? request.withReduced(bounds(ready(statsReady), batchIds, batchTokens, resident))
                   : request;
           ForwardResult result = model.forward(prefixed(prefix, batchTokens), batchRequest, into);
           long waitStart = System.nanoTime();
@@ -252,8 +258,34 @@ public final class CaptureRunner {
         long waitStart = System.nanoTime();
         statsPool.await();
         progress.statisticsWaited(System.nanoTime() - waitStart);
+        if (resident && pass == 0) {
+          addDeviceTokenSums(model, ready(statsReady));
+        }
       }
     }
+  }
+
+  /**
+   * Whether the token sums of reduced batches stay on the device until the pass ends: on a GPU,
+   * where they would otherwise be copied out, a row per distinct token, with every batch. The
+   * system property {@code neuron.explainer.capture.device-token-table} overrides this.
+   */
+  static boolean residentTokenSums(SubjectModel model) {
+    String forced = System.getProperty(DEVICE_TOKEN_TABLE_PROPERTY);
+    return forced == null ? model.onGpu() : Boolean.parseBoolean(forced);
+  }
+
+  /** Copies the token sums the device kept for each layer into its statistics. */
+  private static void addDeviceTokenSums(SubjectModel model, Map<CaptureUnit, LayerStats> stats) {
+    stats.forEach(
+        (unit, layer) -> {
+          if (unit instanceof CaptureUnit.MlpLayer mlp) {
+            int[] tokens = layer.tokensSeen();
+            model
+                .takeDeviceTokenSums(Hook.mlpNeurons(mlp.layer()), tokens)
+                .ifPresent(sums -> layer.addTokenSums(tokens, sums));
+          }
+        });
   }
 
   /**
@@ -262,12 +294,12 @@ public final class CaptureRunner {
    * LayerStats#deviceBounds}).
    */
   private static Map<Hook, DeviceBounds> bounds(
-      Map<CaptureUnit, LayerStats> stats, int[] ids, int[][] tokens) {
+      Map<CaptureUnit, LayerStats> stats, int[] ids, int[][] tokens, boolean resident) {
     Map<Hook, DeviceBounds> bounds = new LinkedHashMap<>();
     stats.forEach(
         (unit, layer) -> {
           if (unit instanceof CaptureUnit.MlpLayer mlp && layer.reducible()) {
-            bounds.put(Hook.mlpNeurons(mlp.layer()), layer.deviceBounds(ids, tokens));
+            bounds.put(Hook.mlpNeurons(mlp.layer()), layer.deviceBounds(ids, tokens, resident));
           }
         });
     return bounds;

@@ -256,9 +256,10 @@ public final class LayerStats {
    * What the device may leave out of the batch of excerpts {@code ids}: per neuron the floor of its
    * top excerpts, and per excerpt whether its sampling priority lets it into the neuron's pool.
    * Read while an earlier batch's statistics may still run: every bound only tightens as excerpts
-   * are added, so one read a batch early is looser, never wrong.
+   * are added, so one read a batch early is looser, never wrong. With {@code residentTokenSums} the
+   * token sums stay on the device until {@link #addTokenSums}.
    */
-  public DeviceBounds deviceBounds(int[] ids, int[][] tokenIds) {
+  public DeviceBounds deviceBounds(int[] ids, int[][] tokenIds, boolean residentTokenSums) {
     if (!reducible()) {
       throw new IllegalStateException("layer " + layer + ": only dense first passes reduce");
     }
@@ -271,7 +272,7 @@ public final class LayerStats {
         sampled[b * n + j] = pool.accepts(j, SampleHash.priority(bases[j], ids[b]));
       }
     }
-    return new DeviceBounds(tokenIds, top.capacity(), floor, sampled);
+    return new DeviceBounds(tokenIds, top.capacity(), floor, sampled, residentTokenSums);
   }
 
   /**
@@ -308,6 +309,29 @@ public final class LayerStats {
       offsets[0][u] = tokens.offset(reduced.tokens()[u]);
     }
     return new Batch(ids.clone(), slabs, offsets, null, reduced);
+  }
+
+  /** The tokens the excerpts added so far hold, ascending: the token table's rows. */
+  public int[] tokensSeen() {
+    return tokens.tokensSeen();
+  }
+
+  /**
+   * Adds token sums the device kept for these statistics' batches ({@link
+   * DeviceBounds#residentTokenSums}): {@code sums[i * neurons + j]} to token {@code tokens[i]}'s
+   * row, each a token seen. Call between batches.
+   */
+  public void addTokenSums(int[] tokenIds, long[] sums) {
+    if (sums.length != (long) tokenIds.length * neurons.length) {
+      throw new IllegalArgumentException(
+          sums.length
+              + " token sums for "
+              + tokenIds.length
+              + " tokens of "
+              + neurons.length
+              + " neurons");
+    }
+    tokens.addSums(tokenIds, sums);
   }
 
   /** One batch's work for one layer, in parts over neuron ranges; see {@link #begin}. */

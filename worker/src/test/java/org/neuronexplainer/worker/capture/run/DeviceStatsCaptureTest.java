@@ -28,16 +28,21 @@ class DeviceStatsCaptureTest extends CaptureTest {
   /** The moments' tolerance, relative: far above float64 rounding of sums of 16 x 101 terms. */
   static final double MOMENTS = 1e-12;
 
+  static final String RESIDENT = "neuron.explainer.capture.device-token-table";
+
   // Hides CaptureTest's: the captures of the shared stores run on the device path too.
+  // The token sums stay on the device until each pass ends, as on a GPU.
   @BeforeAll
   static void setUp() throws Exception {
     System.setProperty(StatsPlacement.PROPERTY, "device");
+    System.setProperty(RESIDENT, "true");
     CaptureTest.setUp();
   }
 
   @AfterAll
   static void tearDown() {
     System.clearProperty(StatsPlacement.PROPERTY);
+    System.clearProperty(RESIDENT);
     CaptureTest.tearDown();
   }
 
@@ -46,6 +51,14 @@ class DeviceStatsCaptureTest extends CaptureTest {
     for (CaptureSettings settings :
         List.of(settings(20, 11), settings(1000, 11), settings(5, 5).withTop(1))) {
       BlobStore device = capture(settings, 0, 1, false);
+      // And with the token sums copied out with every batch.
+      System.setProperty(RESIDENT, "false");
+      BlobStore copied;
+      try {
+        copied = capture(settings, 0, 1, false);
+      } finally {
+        System.setProperty(RESIDENT, "true");
+      }
       BlobStore host;
       System.setProperty(StatsPlacement.PROPERTY, "host");
       try {
@@ -54,6 +67,7 @@ class DeviceStatsCaptureTest extends CaptureTest {
         System.setProperty(StatsPlacement.PROPERTY, "device");
       }
       assertSameRecords(host, device);
+      assertSameRecords(host, copied);
     }
   }
 
