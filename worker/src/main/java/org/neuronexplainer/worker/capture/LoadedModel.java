@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.cuda.CudaUtils;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,6 +134,19 @@ abstract class LoadedModel implements SubjectModel {
   @Override
   public final synchronized void clearDeviceTokenSums() {
     tokenSums.clear();
+  }
+
+  @Override
+  public OptionalLong freeDeviceBytes() {
+    if (!compute.device().isGpu()) {
+      return OptionalLong.empty();
+    }
+    try {
+      MemoryUsage memory = CudaUtils.getGpuMemory(compute.device());
+      return OptionalLong.of(memory.getMax() - memory.getUsed());
+    } catch (RuntimeException e) {
+      return OptionalLong.empty(); // no CUDA runtime to ask: decided as if nothing were free
+    }
   }
 
   @Override

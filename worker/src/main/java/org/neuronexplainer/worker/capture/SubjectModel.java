@@ -2,6 +2,7 @@ package org.neuronexplainer.worker.capture;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -93,6 +94,11 @@ public interface SubjectModel extends AutoCloseable {
 
   /** Frees every token table kept on the device, so that a capture starts from none. */
   default void clearDeviceTokenSums() {}
+
+  /** The GPU memory the driver reports free, where the pass runs on a GPU that reports it. */
+  default OptionalLong freeDeviceBytes() {
+    return OptionalLong.empty();
+  }
 
   /** Whether the forward pass runs on a GPU, leaving the CPU cores free while it runs. */
   boolean onGpu();

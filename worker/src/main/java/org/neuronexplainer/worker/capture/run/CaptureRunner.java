@@ -16,6 +16,7 @@ import org.neuronexplainer.worker.capture.ForwardRequest;
 import org.neuronexplainer.worker.capture.ForwardResult;
 import org.neuronexplainer.worker.capture.Hook;
 import org.neuronexplainer.worker.capture.Sae;
+import org.neuronexplainer.worker.capture.SubjectConfig;
 import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
@@ -218,7 +219,9 @@ public final class CaptureRunner {
     long done = 0;
     boolean overlap = overlap(model);
     boolean onDevice = StatsPlacement.configured().onDevice(model);
-    boolean resident = onDevice && residentTokenSums(model);
+    int mlpLayers =
+        (int) request.hooks().stream().filter(h -> h.kind() == Hook.Kind.MLP_NEURONS).count();
+    boolean resident = onDevice && residentTokenSums(model, mlpLayers);
     if (resident) {
       model.clearDeviceTokenSums();
     }
@@ -267,12 +270,19 @@ public final class CaptureRunner {
 
   /**
    * Whether the token sums of reduced batches stay on the device until the pass ends: on a GPU,
-   * where they would otherwise be copied out, a row per distinct token, with every batch. The
-   * system property {@code neuron.explainer.capture.device-token-table} overrides this.
+   * where they would otherwise be copied out, a row per distinct token, with every batch, provided
+   * the tables ({@code layers} x vocabulary x neurons longs) take at most half the GPU memory the
+   * driver reports free. The system property {@code neuron.explainer.capture.device-token-table}
+   * overrides this.
    */
-  static boolean residentTokenSums(SubjectModel model) {
+  static boolean residentTokenSums(SubjectModel model, int layers) {
     String forced = System.getProperty(DEVICE_TOKEN_TABLE_PROPERTY);
-    return forced == null ? model.onGpu() : Boolean.parseBoolean(forced);
+    if (forced != null) {
+      return Boolean.parseBoolean(forced);
+    }
+    SubjectConfig config = model.config();
+    long tables = 8L * layers * config.vocabSize() * config.neurons();
+    return model.onGpu() && model.freeDeviceBytes().orElse(0) / 2 >= tables;
   }
 
   /** Copies the token sums the device kept for each layer into its statistics. */
