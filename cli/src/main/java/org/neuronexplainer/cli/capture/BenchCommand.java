@@ -160,9 +160,14 @@ public final class BenchCommand implements Runnable {
           new CaptureBenchPlan(
               context, batch, excerpts, rounds, warm, replays, !noContinued, twoPass);
       Path dir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
-      StatsPlacement placement = CaptureErrors.asUserErrors(() -> StatsPlacement.parse(stats));
-      ComputeOptions compute =
-          CaptureErrors.asUserErrors(() -> new ComputeOptions(device, Precision.parse(precision)));
+      StatsPlacement placement;
+      ComputeOptions compute;
+      try {
+        placement = StatsPlacement.parse(stats);
+        compute = new ComputeOptions(device, Precision.parse(precision));
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage());
+      }
       String previous = System.getProperty(StatsPlacement.PROPERTY);
       System.setProperty(StatsPlacement.PROPERTY, placement.name().toLowerCase(Locale.ROOT));
       try (SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
