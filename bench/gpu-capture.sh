@@ -2,7 +2,8 @@
 # The capture benchmark on a GPU, in one command: GPT-2 small's shape and GPT-2 XL's (48 layers,
 # 1,600 wide; random weights from create-model), in float32 and float16, with each batch's
 # statistics started on the host (every activation copied out) and on the device (only what a
-# neuron may keep copied out); then, where torch and transformers are installed, PyTorch's own
+# neuron may keep copied out; device-summed: the power sums also summed over each batch there);
+# then, where torch and transformers are installed, PyTorch's own
 # forward pass on the same machine and shapes, for the side-by-side figure.
 #
 #   bench/gpu-capture.sh [OUT_DIR]
@@ -33,17 +34,21 @@ cli="$root/bin/neuron-explainer"
 [ -d "$models/gpt2-xl" ] || "$cli" create-model --out "$models/gpt2-xl" \
   --layers 48 --width 1600 --heads 25
 
-run() { # name excerpts heap precision stats
-  local file="$out/capture-$1-$4-$5.txt"
-  echo "== $1, $4, statistics on the $5" | tee "$file"
-  NEURON_EXPLAINER_JAVA_OPTS="${NEURON_EXPLAINER_JAVA_OPTS:-} -Xmx$3" \
-    "$cli" bench capture --model "$models/$1" --device gpu --precision "$4" --stats "$5" \
+run() { # name excerpts heap precision stats (host, device, or device-summed: power sums per batch)
+  local file="$out/capture-$1-$4-$5.txt" stats="$5" extra=""
+  if [ "$5" = device-summed ]; then
+    stats=device
+    extra="-Dneuron.explainer.capture.batch-moments=true"
+  fi
+  echo "== $1, $4, statistics: $5" | tee "$file"
+  NEURON_EXPLAINER_JAVA_OPTS="${NEURON_EXPLAINER_JAVA_OPTS:-} -Xmx$3 $extra" \
+    "$cli" bench capture --model "$models/$1" --device gpu --precision "$4" --stats "$stats" \
       --batch "$batch" --excerpts "$2" --rounds "$rounds" --no-continued 2>&1 \
     | grep -v '^WARNING' | tee -a "$file" || echo "(failed: see $file)"
 }
 
 for precision in float32 float16; do
-  for stats in host device; do
+  for stats in host device device-summed; do
     run gpt2-small "$excerpts" 16g "$precision" "$stats"
     run gpt2-xl "$xl_excerpts" "${XL_HEAP:-96g}" "$precision" "$stats"
   done

@@ -15,9 +15,18 @@ package org.neuronexplainer.worker.capture;
  *     priority lets it into the neuron's pool (the sample is drawn on the host, from the seed)
  * @param residentTokenSums add the token sums to the model's table on the device ({@code
  *     SubjectModel#takeDeviceTokenSums}) instead of copying them out with the batch
+ * @param batchMoments bring the power sums back summed over the batch's excerpts, per neuron,
+ *     instead of per excerpt ({@link ReducedBatch#summedOverBatch}): the engine's summation order
+ *     then covers the whole batch, so the moments differ from the host path's within a wider
+ *     tolerance
  */
 public record DeviceBounds(
-    int[][] tokens, int topK, float[] topFloor, boolean[] sampled, boolean residentTokenSums) {
+    int[][] tokens,
+    int topK,
+    float[] topFloor,
+    boolean[] sampled,
+    boolean residentTokenSums,
+    boolean batchMoments) {
   public DeviceBounds {
     if (tokens.length == 0 || sampled.length != tokens.length * topFloor.length || topK < 1) {
       throw new IllegalArgumentException(
@@ -33,6 +42,6 @@ public record DeviceBounds(
   }
 
   public DeviceBounds(int[][] tokens, int topK, float[] topFloor, boolean[] sampled) {
-    this(tokens, topK, topFloor, sampled, false);
+    this(tokens, topK, topFloor, sampled, false, false);
   }
 }

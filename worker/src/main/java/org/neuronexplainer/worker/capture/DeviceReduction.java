@@ -72,14 +72,12 @@ final class DeviceReduction {
 
       NDArray d = x.toType(DataType.FLOAT64, false);
       NDArray d2 = d.mul(d);
+      // Per excerpt, [batch, width, 4]; or over the whole batch, [width, 4].
+      int[] over = bounds.batchMoments() ? new int[] {0, 1} : new int[] {1};
       NDArray powers =
           NDArrays.stack(
-              new NDList(
-                  d.sum(new int[] {1}),
-                  d2.sum(new int[] {1}),
-                  d2.mul(d).sum(new int[] {1}),
-                  d2.mul(d2).sum(new int[] {1})),
-              2);
+              new NDList(d.sum(over), d2.sum(over), d2.mul(d).sum(over), d2.mul(d2).sum(over)),
+              over.length == 2 ? 1 : 2);
       double[] sums = powers.toDoubleArray();
 
       TokenOrder order = TokenOrder.of(bounds.tokens());

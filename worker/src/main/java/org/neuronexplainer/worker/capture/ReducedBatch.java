@@ -9,7 +9,8 @@ package org.neuronexplainer.worker.capture;
  * @param width neurons (every column of the hook, in order)
  * @param max per excerpt and neuron, {@code [b * width + j]}: the largest activation
  * @param sums per excerpt and neuron, {@code [(b * width + j) * 4 + p - 1]}: the sum of x^p over
- *     the excerpt's tokens, for p from 1 to 4, in float64
+ *     the excerpt's tokens, for p from 1 to 4, in float64; or, {@link #summedOverBatch}, per
+ *     neuron, {@code [j * 4 + p - 1]}, the sums over every excerpt of the batch
  * @param tokens the distinct token ids of the batch, ascending
  * @param tokenSums per distinct token and neuron, {@code [u * width + j]}: the sum of the neuron's
  *     activations at that token in the token table's fixed point
@@ -31,7 +32,7 @@ public record ReducedBatch(
   public ReducedBatch {
     long cells = (long) batch * width;
     if (max.length != cells
-        || sums.length != cells * 4
+        || (sums.length != cells * 4 && sums.length != width * 4L)
         || tokenSums.length != (long) tokens.length * width
         || activations.length != (long) rows.length * context) {
       throw new IllegalArgumentException(
@@ -44,6 +45,14 @@ public record ReducedBatch(
               + " with parts of sizes"
               + " that do not match it");
     }
+  }
+
+  /**
+   * Whether the power sums are per neuron over the whole batch rather than per excerpt (for a batch
+   * of one, both are the same).
+   */
+  public boolean summedOverBatch() {
+    return sums.length == width * 4 && batch > 1;
   }
 
   /** Where the activations of excerpt b at neuron j start in {@link #activations}, or -1. */

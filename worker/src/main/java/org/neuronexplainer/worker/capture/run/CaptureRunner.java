@@ -37,6 +37,7 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  */
 public final class CaptureRunner {
   private static final String OVERLAP_PROPERTY = "neuron.explainer.capture.overlap";
+  private static final String BATCH_MOMENTS_PROPERTY = "neuron.explainer.capture.batch-moments";
   private static final String DEVICE_TOKEN_TABLE_PROPERTY =
       "neuron.explainer.capture.device-token-table";
 
@@ -285,6 +286,16 @@ public final class CaptureRunner {
     return model.onGpu() && model.freeDeviceBytes().orElse(0) / 2 >= tables;
   }
 
+  /**
+   * Whether reduced batches bring their power sums back summed over the batch, a quarter of what a
+   * batch of 64 excerpts copies out otherwise, at the cost of moments that match the host path's
+   * only within a wider tolerance: off unless the system property {@code
+   * neuron.explainer.capture.batch-moments} is true.
+   */
+  static boolean batchMoments() {
+    return Boolean.getBoolean(BATCH_MOMENTS_PROPERTY);
+  }
+
   /** Copies the token sums the device kept for each layer into its statistics. */
   private static void addDeviceTokenSums(SubjectModel model, Map<CaptureUnit, LayerStats> stats) {
     stats.forEach(
@@ -309,7 +320,9 @@ public final class CaptureRunner {
     stats.forEach(
         (unit, layer) -> {
           if (unit instanceof CaptureUnit.MlpLayer mlp && layer.reducible()) {
-            bounds.put(Hook.mlpNeurons(mlp.layer()), layer.deviceBounds(ids, tokens, resident));
+            bounds.put(
+                Hook.mlpNeurons(mlp.layer()),
+                layer.deviceBounds(ids, tokens, resident, batchMoments()));
           }
         });
     return bounds;

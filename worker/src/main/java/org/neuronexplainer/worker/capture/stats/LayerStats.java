@@ -259,7 +259,8 @@ public final class LayerStats {
    * are added, so one read a batch early is looser, never wrong. With {@code residentTokenSums} the
    * token sums stay on the device until {@link #addTokenSums}.
    */
-  public DeviceBounds deviceBounds(int[] ids, int[][] tokenIds, boolean residentTokenSums) {
+  public DeviceBounds deviceBounds(
+      int[] ids, int[][] tokenIds, boolean residentTokenSums, boolean batchMoments) {
     if (!reducible()) {
       throw new IllegalStateException("layer " + layer + ": only dense first passes reduce");
     }
@@ -272,7 +273,8 @@ public final class LayerStats {
         sampled[b * n + j] = pool.accepts(j, SampleHash.priority(bases[j], ids[b]));
       }
     }
-    return new DeviceBounds(tokenIds, top.capacity(), floor, sampled, residentTokenSums);
+    return new DeviceBounds(
+        tokenIds, top.capacity(), floor, sampled, residentTokenSums, batchMoments);
   }
 
   /**
@@ -446,9 +448,20 @@ public final class LayerStats {
       double[][] out = new double[5][1];
       float[] max = reduced.max();
       double[] sums = reduced.sums();
+      if (reduced.summedOverBatch()) {
+        for (int j = from; j < to; j++) {
+          for (int p = 0; p < 4; p++) {
+            powerSums.add(j * 4 + p, sums[j * 4 + p]);
+          }
+        }
+      }
       for (int b = 0; b < ids.length; b++) {
         for (int j = from; j < to; j++) {
           int cell = b * width + j;
+          if (reduced.summedOverBatch()) {
+            offer(j, ids[b], max[cell], reduced.activations(), reduced.rowStart(b, j), 1);
+            continue;
+          }
           out[0][0] = max[cell];
           for (int p = 0; p < 4; p++) {
             out[p + 1][0] = sums[cell * 4 + p];
@@ -483,7 +496,11 @@ public final class LayerStats {
     for (int power = 0; power < 4; power++) {
       powerSums.add(j * 4 + power, out[power + 1][o]);
     }
-    float m = (float) out[0][o];
+    offer(j, id, (float) out[0][o], source, start, stride);
+  }
+
+  /** {@link #add} but for the power sums: the excerpt's max offered to the heaps and the tail. */
+  private void offer(int j, int id, float m, float[] source, int start, int stride) {
     long topKey = SampleHash.topPriority(m, id);
     // A negative start: a reduced batch left the activations on the device, as the bounds allow.
     if (start >= 0) {
