@@ -15,6 +15,7 @@ import org.neuronexplainer.worker.capture.bench.CaptureBenchPlan;
 import org.neuronexplainer.worker.capture.bench.CaptureBenchReport;
 import org.neuronexplainer.worker.capture.bench.PeakMemory;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
+import org.neuronexplainer.worker.capture.run.StatsPlacement;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
 import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
 import picocli.CommandLine.Command;
@@ -110,6 +111,23 @@ public final class BenchCommand implements Runnable {
     String device;
 
     @Option(
+        names = "--precision",
+        defaultValue = "float32",
+        description =
+            "float32, or float16 (GPUs; the statistics stay float32). bfloat16 is refused: DJL"
+                + " 0.36 cannot hold bfloat16 tensors.")
+    String precision;
+
+    @Option(
+        names = "--stats",
+        defaultValue = "auto",
+        description =
+            "Where each batch's statistics start: host (every activation copied out), device"
+                + " (reduced where the activations are; only what a neuron may keep is copied) or"
+                + " auto (device on a GPU, host on the CPU).")
+    String stats;
+
+    @Option(
         names = "--corpus",
         paramLabel = "FILE",
         arity = "1..*",
@@ -142,7 +160,16 @@ public final class BenchCommand implements Runnable {
           new CaptureBenchPlan(
               context, batch, excerpts, rounds, warm, replays, !noContinued, twoPass);
       Path dir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
-      ComputeOptions compute = new ComputeOptions(device, Precision.FLOAT32);
+      StatsPlacement placement;
+      ComputeOptions compute;
+      try {
+        placement = StatsPlacement.parse(stats);
+        compute = new ComputeOptions(device, Precision.parse(precision));
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage());
+      }
+      String previous = System.getProperty(StatsPlacement.PROPERTY);
+      System.setProperty(StatsPlacement.PROPERTY, placement.name().toLowerCase(Locale.ROOT));
       try (SubjectModel gpt2 = CaptureErrors.asUserErrors(() -> SubjectModel.load(dir, compute))) {
         SubjectConfig config = gpt2.config();
         if (context > config.positions()) {
@@ -156,12 +183,19 @@ public final class BenchCommand implements Runnable {
             corpus == null ? "random token ids" : "cut from " + corpus.size() + " corpus file(s)";
         PrintWriter out = spec.commandLine().getOut();
         CaptureBenchReport.lines(
-                CaptureBenchReport.Setup.of(dir.toString(), gpt2, tokens),
+                CaptureBenchReport.Setup.of(dir.toString(), gpt2, tokens)
+                    .withStatistics(placement.onDevice(gpt2)),
                 plan,
                 result,
                 PeakMemory.ofThisProcess())
             .forEach(out::println);
         out.flush();
+      } finally {
+        if (previous == null) {
+          System.clearProperty(StatsPlacement.PROPERTY);
+        } else {
+          System.setProperty(StatsPlacement.PROPERTY, previous);
+        }
       }
       return 0;
     }

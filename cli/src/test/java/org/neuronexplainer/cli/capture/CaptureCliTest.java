@@ -2,6 +2,7 @@ package org.neuronexplainer.cli.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.engine.Engine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -179,6 +180,28 @@ class CaptureCliTest {
     assertThat(err.toString())
         .contains("--quantiles 3-pass: expected one-pass or two-pass")
         .doesNotContain(absent);
+  }
+
+  @Test
+  void benchCaptureSaysWhereTheStatisticsStartAndRefusesWhatCannotRun() {
+    assertThat(smallBench("--stats", "device", "--no-continued")).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .containsPattern("device-reduced, then \\w+ statistics")
+        .containsPattern("full capture, empty statistics: +[0-9.]+ tokens/s");
+    out.getBuffer().setLength(0);
+    assertThat(smallBench("--no-continued")).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("cpu float32, .*, host \\w+ statistics");
+    assertThat(run("bench", "capture", "--model", MODEL.toString(), "--stats", "sideways"))
+        .isNotZero();
+    assertThat(err.toString()).contains("unknown statistics placement sideways");
+    assertThat(run("bench", "capture", "--model", MODEL.toString(), "--precision", "bf16"))
+        .isNotZero();
+    assertThat(err.toString()).contains("bfloat16 is not available");
+    if (Engine.getEngine("PyTorch").getGpuCount() == 0) {
+      assertThat(run("bench", "capture", "--model", MODEL.toString(), "--device", "gpu"))
+          .isNotZero();
+      assertThat(err.toString()).contains("no GPU is present");
+    }
   }
 
   @Test

@@ -34,6 +34,10 @@ record Compute(Engine engine, Device device, DataType dataType) {
       return Device.cpu();
     }
     int id = name.contains(":") ? Integer.parseInt(name.substring(name.indexOf(':') + 1)) : 0;
+    if (engine.getGpuCount() == 0) {
+      throw new CheckpointException(
+          "device " + name + " asked for, but no GPU is present: the PyTorch engine sees none");
+    }
     if (id >= engine.getGpuCount()) {
       throw new CheckpointException(
           "device " + name + " asked for, but the engine sees " + engine.getGpuCount() + " GPUs");

@@ -3,6 +3,7 @@ package org.neuronexplainer.worker.capture;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -19,8 +20,11 @@ import java.util.stream.Stream;
  * @param logits also compute the logits (which runs every block)
  * @param prefix leading positions of every sequence whose activations and latents are not handed
  *     back (a BOS token run before each excerpt); the logits keep every position
+ * @param reduced hooks of {@code hooks} whose activations are reduced on the device ({@link
+ *     DeviceReduction}) within these bounds instead of copied out whole
  */
-public record ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits, int prefix) {
+public record ForwardRequest(
+    List<Hook> hooks, List<Sae> saes, boolean logits, int prefix, Map<Hook, DeviceBounds> reduced) {
 
   public ForwardRequest {
     if (prefix < 0) {
@@ -28,12 +32,20 @@ public record ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits, i
     }
     hooks = List.copyOf(new TreeSet<>(hooks));
     saes = List.copyOf(saes);
+    reduced = Map.copyOf(reduced);
+    if (!hooks.containsAll(reduced.keySet())) {
+      throw new IllegalArgumentException("reduced hooks " + reduced.keySet() + " not asked for");
+    }
     Set<String> names = new HashSet<>();
     for (Sae sae : saes) {
       if (!names.add(sae.name())) {
         throw new IllegalArgumentException("two SAEs named " + sae.name() + " in one request");
       }
     }
+  }
+
+  public ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits, int prefix) {
+    this(hooks, saes, logits, prefix, Map.of());
   }
 
   public ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits) {
@@ -46,7 +58,12 @@ public record ForwardRequest(List<Hook> hooks, List<Sae> saes, boolean logits, i
 
   /** This request with the first {@code positions} of each sequence left out of what comes back. */
   public ForwardRequest withPrefix(int positions) {
-    return new ForwardRequest(hooks, saes, logits, positions);
+    return new ForwardRequest(hooks, saes, logits, positions, reduced);
+  }
+
+  /** This request with the activations of the hooks in {@code bounds} reduced on the device. */
+  public ForwardRequest withReduced(Map<Hook, DeviceBounds> bounds) {
+    return new ForwardRequest(hooks, saes, logits, prefix, bounds);
   }
 
   /** The MLP neurons of {@code layers}. */

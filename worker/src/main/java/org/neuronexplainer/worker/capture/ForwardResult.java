@@ -11,15 +11,26 @@ import java.util.TreeMap;
  * @param activations per requested hook, {@code [batch, tokens, width]}
  * @param latents per requested SAE, by name, {@code [batch, tokens, d_sae]}
  * @param logits {@code [batch, tokens, vocab]} when asked for
+ * @param reduced per hook the request reduced on the device, what came back instead of its
+ *     activations
  */
 public record ForwardResult(
     Map<Hook, FloatTensor> activations,
     Map<String, FloatTensor> latents,
-    Optional<FloatTensor> logits) {
+    Optional<FloatTensor> logits,
+    Map<Hook, ReducedBatch> reduced) {
 
   public ForwardResult {
     activations = Collections.unmodifiableMap(new TreeMap<>(activations));
     latents = Collections.unmodifiableMap(new TreeMap<>(latents));
+    reduced = Collections.unmodifiableMap(new TreeMap<>(reduced));
+  }
+
+  public ForwardResult(
+      Map<Hook, FloatTensor> activations,
+      Map<String, FloatTensor> latents,
+      Optional<FloatTensor> logits) {
+    this(activations, latents, logits, Map.of());
   }
 
   public ForwardResult(Map<Hook, FloatTensor> activations, Optional<FloatTensor> logits) {

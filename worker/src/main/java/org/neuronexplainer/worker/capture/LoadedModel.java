@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.cuda.CudaUtils;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +29,7 @@ abstract class LoadedModel implements SubjectModel {
   final NDManager manager;
   // The SAEs loaded into this model, by name; their arrays live in their own sub-manager.
   private final Map<String, LoadedSae> saes = new LinkedHashMap<>();
+  private final DeviceTokenSums tokenSums;
 
   private record LoadedSae(Sae sae, NDManager memory) {}
 
@@ -33,6 +37,7 @@ abstract class LoadedModel implements SubjectModel {
     this.config = config;
     this.compute = compute;
     this.manager = manager;
+    this.tokenSums = new DeviceTokenSums(manager);
     this.copier =
         Executors.newSingleThreadExecutor(
             task -> {
@@ -110,13 +115,37 @@ abstract class LoadedModel implements SubjectModel {
         NDManager batch = manager.newSubManager()) {
       scope.suppressNotUsedWarning();
       NDArray ids = batch.create(flat, new Shape(tokenIds.length, tokenIds[0].length));
-      Taps taps = new Taps(request, buffers, copier, batch);
+      Taps taps = new Taps(request, buffers, copier, batch, tokenSums, config.vocabSize());
       try {
         Optional<FloatTensor> logits = run(batch, ids, taps);
-        return new ForwardResult(taps.collect(), taps.collectLatents(), logits);
+        return new ForwardResult(
+            taps.collect(), taps.collectLatents(), logits, taps.collectReduced());
       } finally {
         taps.awaitAll();
       }
+    }
+  }
+
+  @Override
+  public final synchronized Optional<long[]> takeDeviceTokenSums(Hook hook, int[] tokens) {
+    return tokenSums.take(hook, tokens);
+  }
+
+  @Override
+  public final synchronized void clearDeviceTokenSums() {
+    tokenSums.clear();
+  }
+
+  @Override
+  public OptionalLong freeDeviceBytes() {
+    if (!compute.device().isGpu()) {
+      return OptionalLong.empty();
+    }
+    try {
+      MemoryUsage memory = CudaUtils.getGpuMemory(compute.device());
+      return OptionalLong.of(memory.getMax() - memory.getUsed());
+    } catch (RuntimeException e) {
+      return OptionalLong.empty(); // no CUDA runtime to ask: decided as if nothing were free
     }
   }
 

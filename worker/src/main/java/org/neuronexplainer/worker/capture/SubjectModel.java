@@ -1,6 +1,8 @@
 package org.neuronexplainer.worker.capture;
 
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -80,6 +82,23 @@ public interface SubjectModel extends AutoCloseable {
    * as float32.
    */
   FloatTensor weightProduct(WeightProduct product);
+
+  /**
+   * The token sums that reductions kept on the device for {@code hook} ({@link
+   * DeviceBounds#residentTokenSums}), the rows of {@code tokens}, {@code [tokens.length * neurons]}
+   * in the token table's fixed point; the device's table is freed. Empty where there is none.
+   */
+  default Optional<long[]> takeDeviceTokenSums(Hook hook, int[] tokens) {
+    return Optional.empty();
+  }
+
+  /** Frees every token table kept on the device, so that a capture starts from none. */
+  default void clearDeviceTokenSums() {}
+
+  /** The GPU memory the driver reports free, where the pass runs on a GPU that reports it. */
+  default OptionalLong freeDeviceBytes() {
+    return OptionalLong.empty();
+  }
 
   /** Whether the forward pass runs on a GPU, leaving the CPU cores free while it runs. */
   boolean onGpu();

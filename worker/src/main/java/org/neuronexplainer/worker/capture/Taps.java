@@ -24,17 +24,36 @@ final class Taps {
   private final ActivationBuffers buffers;
   private final ExecutorService copier;
   private final NDManager pass;
+  private final DeviceTokenSums tokenSums;
+  private final int vocab;
   private final Map<Hook, Future<FloatTensor>> copies = new LinkedHashMap<>();
   private final Map<String, Future<FloatTensor>> latentCopies = new LinkedHashMap<>();
+  private final Map<Hook, Future<ReducedBatch>> reductions = new LinkedHashMap<>();
 
   /**
    * @param pass the pass's manager: what is taken is kept in it until the pass ends
    */
   Taps(ForwardRequest request, ActivationBuffers buffers, ExecutorService copier, NDManager pass) {
+    this(request, buffers, copier, pass, null, 0);
+  }
+
+  /**
+   * @param tokenSums where the token sums of reductions that keep them on the device go, with
+   *     {@code vocab} rows per hook; null where no reduction does
+   */
+  Taps(
+      ForwardRequest request,
+      ActivationBuffers buffers,
+      ExecutorService copier,
+      NDManager pass,
+      DeviceTokenSums tokenSums,
+      int vocab) {
     this.request = request;
     this.buffers = buffers;
     this.copier = copier;
     this.pass = pass;
+    this.tokenSums = tokenSums;
+    this.vocab = vocab;
   }
 
   ForwardRequest request() {
@@ -67,7 +86,16 @@ final class Taps {
             sae.name(), copier.submit(() -> toJava(latents, size -> buffers.take(slot, size))));
       }
     }
-    if (request.hooks().contains(hook)) {
+    DeviceBounds bounds = request.reduced().get(hook);
+    if (bounds != null) {
+      activations.attach(pass);
+      DeviceReduction.ResidentSums resident =
+          bounds.residentTokenSums() && tokenSums != null
+              ? (tokens, sums, scope) -> tokenSums.add(hook, vocab, tokens, sums, scope)
+              : null;
+      reductions.put(
+          hook, copier.submit(() -> DeviceReduction.reduce(activations, bounds, resident)));
+    } else if (request.hooks().contains(hook)) {
       activations.attach(pass);
       int slot = request.hooks().indexOf(hook);
       copies.put(hook, copier.submit(() -> toJava(activations, size -> buffers.take(slot, size))));
@@ -84,9 +112,14 @@ final class Taps {
     return collect(copies);
   }
 
-  private static <K> Map<K, FloatTensor> collect(Map<K, Future<FloatTensor>> copies) {
-    Map<K, FloatTensor> activations = new LinkedHashMap<>();
-    for (Map.Entry<K, Future<FloatTensor>> copy : copies.entrySet()) {
+  /** Every reduction, once done; a failed one is rethrown. */
+  Map<Hook, ReducedBatch> collectReduced() {
+    return collect(reductions);
+  }
+
+  private static <K, V> Map<K, V> collect(Map<K, Future<V>> copies) {
+    Map<K, V> activations = new LinkedHashMap<>();
+    for (Map.Entry<K, Future<V>> copy : copies.entrySet()) {
       try {
         activations.put(copy.getKey(), copy.getValue().get());
       } catch (InterruptedException e) {
@@ -104,9 +137,10 @@ final class Taps {
   /** Waits, uninterruptibly, until no copy still reads the pass's tensors. */
   void awaitAll() {
     boolean interrupted = false;
-    List<Future<FloatTensor>> all = new ArrayList<>(copies.values());
+    List<Future<?>> all = new ArrayList<>(copies.values());
     all.addAll(latentCopies.values());
-    for (Future<FloatTensor> copy : all) {
+    all.addAll(reductions.values());
+    for (Future<?> copy : all) {
       while (true) {
         try {
           copy.get();

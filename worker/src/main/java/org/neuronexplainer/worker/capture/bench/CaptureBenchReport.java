@@ -47,6 +47,15 @@ public final class CaptureBenchReport {
           LayerStats.kernel(),
           tokens);
     }
+
+    /**
+     * This setup with the statistics' start named: reduced on the device, or from every copied
+     * activation on the host (the kernel alone).
+     */
+    public Setup withStatistics(boolean onDevice) {
+      String statistics = onDevice ? "device-reduced, then " + kernel : "host " + kernel;
+      return new Setup(model, layers, neurons, compute, engineVersion, cores, statistics, tokens);
+    }
   }
 
   private CaptureBenchReport() {}

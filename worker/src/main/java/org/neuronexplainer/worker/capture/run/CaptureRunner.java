@@ -11,10 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.neuronexplainer.worker.capture.ActivationBuffers;
+import org.neuronexplainer.worker.capture.DeviceBounds;
 import org.neuronexplainer.worker.capture.ForwardRequest;
 import org.neuronexplainer.worker.capture.ForwardResult;
 import org.neuronexplainer.worker.capture.Hook;
 import org.neuronexplainer.worker.capture.Sae;
+import org.neuronexplainer.worker.capture.SubjectConfig;
 import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
 import org.neuronexplainer.worker.capture.stats.CaptureSettings;
@@ -35,6 +37,9 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  */
 public final class CaptureRunner {
   private static final String OVERLAP_PROPERTY = "neuron.explainer.capture.overlap";
+  private static final String BATCH_MOMENTS_PROPERTY = "neuron.explainer.capture.batch-moments";
+  private static final String DEVICE_TOKEN_TABLE_PROPERTY =
+      "neuron.explainer.capture.device-token-table";
 
   private CaptureRunner() {}
 
@@ -214,6 +219,13 @@ public final class CaptureRunner {
     long tokens = 0;
     long done = 0;
     boolean overlap = overlap(model);
+    boolean onDevice = StatsPlacement.configured().onDevice(model);
+    int mlpLayers =
+        (int) request.hooks().stream().filter(h -> h.kind() == Hook.Kind.MLP_NEURONS).count();
+    boolean resident = onDevice && residentTokenSums(model, mlpLayers);
+    if (resident) {
+      model.clearDeviceTokenSums();
+    }
     // Batch k's activations are read until batch k + 1's statistics start: with overlap, batch
     // k + 1's forward pass runs before that, so two sets of arrays take turns.
     ActivationBuffers[] buffers = new ActivationBuffers[overlap ? 2 : 1];
@@ -232,7 +244,11 @@ public final class CaptureRunner {
           }
           // With overlap, this pass runs while the previous batch's statistics are computed.
           ActivationBuffers into = buffers[batchesRun++ % buffers.length];
-          ForwardResult result = model.forward(prefixed(prefix, batchTokens), request, into);
+          ForwardRequest batchRequest =
+              onDevice
+                  ? request.withReduced(bounds(ready(statsReady), batchIds, batchTokens, resident))
+                  : request;
+          ForwardResult result = model.forward(prefixed(prefix, batchTokens), batchRequest, into);
           long waitStart = System.nanoTime();
           statsPool.submit(ready(statsReady), batchIds, batchTokens, result);
           if (!overlap) {
@@ -246,8 +262,70 @@ public final class CaptureRunner {
         long waitStart = System.nanoTime();
         statsPool.await();
         progress.statisticsWaited(System.nanoTime() - waitStart);
+        if (resident && pass == 0) {
+          addDeviceTokenSums(model, ready(statsReady));
+        }
       }
     }
+  }
+
+  /**
+   * Whether the token sums of reduced batches stay on the device until the pass ends: on a GPU,
+   * where they would otherwise be copied out, a row per distinct token, with every batch, provided
+   * the tables ({@code layers} x vocabulary x neurons longs) take at most half the GPU memory the
+   * driver reports free. The system property {@code neuron.explainer.capture.device-token-table}
+   * overrides this.
+   */
+  static boolean residentTokenSums(SubjectModel model, int layers) {
+    String forced = System.getProperty(DEVICE_TOKEN_TABLE_PROPERTY);
+    if (forced != null) {
+      return Boolean.parseBoolean(forced);
+    }
+    SubjectConfig config = model.config();
+    long tables = 8L * layers * config.vocabSize() * config.neurons();
+    return model.onGpu() && model.freeDeviceBytes().orElse(0) / 2 >= tables;
+  }
+
+  /**
+   * Whether reduced batches bring their power sums back summed over the batch, a quarter of what a
+   * batch of 64 excerpts copies out otherwise, at the cost of moments that match the host path's
+   * only within a wider tolerance: off unless the system property {@code
+   * neuron.explainer.capture.batch-moments} is true.
+   */
+  static boolean batchMoments() {
+    return Boolean.getBoolean(BATCH_MOMENTS_PROPERTY);
+  }
+
+  /** Copies the token sums the device kept for each layer into its statistics. */
+  private static void addDeviceTokenSums(SubjectModel model, Map<CaptureUnit, LayerStats> stats) {
+    stats.forEach(
+        (unit, layer) -> {
+          if (unit instanceof CaptureUnit.MlpLayer mlp) {
+            int[] tokens = layer.tokensSeen();
+            model
+                .takeDeviceTokenSums(Hook.mlpNeurons(mlp.layer()), tokens)
+                .ifPresent(sums -> layer.addTokenSums(tokens, sums));
+          }
+        });
+  }
+
+  /**
+   * For each MLP layer whose statistics may be reduced on the device, what its next batch may leave
+   * there (read while the previous batch's statistics may still run: see {@link
+   * LayerStats#deviceBounds}).
+   */
+  private static Map<Hook, DeviceBounds> bounds(
+      Map<CaptureUnit, LayerStats> stats, int[] ids, int[][] tokens, boolean resident) {
+    Map<Hook, DeviceBounds> bounds = new LinkedHashMap<>();
+    stats.forEach(
+        (unit, layer) -> {
+          if (unit instanceof CaptureUnit.MlpLayer mlp && layer.reducible()) {
+            bounds.put(
+                Hook.mlpNeurons(mlp.layer()),
+                layer.deviceBounds(ids, tokens, resident, batchMoments()));
+          }
+        });
+    return bounds;
   }
 
   /** The sequences with {@code prefix} before each; themselves when it is empty. */

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.neuronexplainer.worker.capture.ForwardResult;
+import org.neuronexplainer.worker.capture.Hook;
+import org.neuronexplainer.worker.capture.ReducedBatch;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 
 /**
@@ -67,9 +69,21 @@ final class StatsPool implements AutoCloseable {
         (unit, layer) ->
             units.add(
                 CompletableFuture.supplyAsync(
-                        () -> layer.begin(ids, tokenIds, unit.from(forwardResult)), pool)
+                        () -> begin(unit, layer, ids, tokenIds, forwardResult), pool)
                     .thenCompose(this::runParts)));
     running = units;
+  }
+
+  /** The batch from what the pass brought back for the unit: reduced on the device, or whole. */
+  private static LayerStats.Batch begin(
+      CaptureUnit unit, LayerStats layer, int[] ids, int[][] tokenIds, ForwardResult result) {
+    ReducedBatch reduced =
+        unit instanceof CaptureUnit.MlpLayer mlp
+            ? result.reduced().get(Hook.mlpNeurons(mlp.layer()))
+            : null;
+    return reduced != null
+        ? layer.begin(ids, tokenIds, reduced)
+        : layer.begin(ids, tokenIds, unit.from(result));
   }
 
   private CompletableFuture<LayerStats.Batch> runParts(LayerStats.Batch batch) {

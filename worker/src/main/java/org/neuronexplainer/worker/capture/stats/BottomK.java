@@ -120,6 +120,15 @@ final class BottomK {
   }
 
   /**
+   * For keys made by {@link SampleHash#topPriority}: the lowest max whose key may still be accepted
+   * for this neuron, or negative infinity while every key is.
+   */
+  float floor(int neuron) {
+    long threshold = thresholds[neuron];
+    return threshold == -1L ? Float.NEGATIVE_INFINITY : SampleHash.maxOfTopPriority(threshold);
+  }
+
+  /**
    * Refuses from now on every key of this neuron above {@code last}. Where the keys a run will
    * offer are known before it starts, the {@code capacity}-th smallest of them is such a bound:
    * what it refuses would be pushed out by keys still to come, and only the entries that stay are

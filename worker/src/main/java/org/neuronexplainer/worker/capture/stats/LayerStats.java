@@ -1,7 +1,9 @@
 package org.neuronexplainer.worker.capture.stats;
 
 import java.util.Arrays;
+import org.neuronexplainer.worker.capture.DeviceBounds;
 import org.neuronexplainer.worker.capture.FloatTensor;
+import org.neuronexplainer.worker.capture.ReducedBatch;
 
 /**
  * What capture keeps for one layer's selected neurons while streaming excerpts, with memory set by
@@ -239,7 +241,99 @@ public final class LayerStats {
         offsets[b][t] = tokens.offset(token);
       }
     }
-    return new Batch(ids.clone(), slabs, offsets, activations);
+    return new Batch(ids.clone(), slabs, offsets, activations, null);
+  }
+
+  /**
+   * Whether a batch may be reduced on the device ({@link #deviceBounds}): first-pass statistics of
+   * every neuron of the layer, in order.
+   */
+  public boolean reducible() {
+    return dense && !inSecondPass();
+  }
+
+  /**
+   * What the device may leave out of the batch of excerpts {@code ids}: per neuron the floor of its
+   * top excerpts, and per excerpt whether its sampling priority lets it into the neuron's pool.
+   * Read while an earlier batch's statistics may still run: every bound only tightens as excerpts
+   * are added, so one read a batch early is looser, never wrong. With {@code residentTokenSums} the
+   * token sums stay on the device until {@link #addTokenSums}.
+   */
+  public DeviceBounds deviceBounds(
+      int[] ids, int[][] tokenIds, boolean residentTokenSums, boolean batchMoments) {
+    if (!reducible()) {
+      throw new IllegalStateException("layer " + layer + ": only dense first passes reduce");
+    }
+    int n = neurons.length;
+    float[] floor = new float[n];
+    boolean[] sampled = new boolean[ids.length * n];
+    for (int j = 0; j < n; j++) {
+      floor[j] = top.floor(j);
+      for (int b = 0; b < ids.length; b++) {
+        sampled[b * n + j] = pool.accepts(j, SampleHash.priority(bases[j], ids[b]));
+      }
+    }
+    return new DeviceBounds(
+        tokenIds, top.capacity(), floor, sampled, residentTokenSums, batchMoments);
+  }
+
+  /**
+   * Starts adding a batch the device reduced within {@link #deviceBounds} (see {@link #begin}): the
+   * same statistics as from its activations, but for the power sums' last bits (see {@code
+   * DeviceReduction}).
+   */
+  public Batch begin(int[] ids, int[][] tokenIds, ReducedBatch reduced) {
+    if (!reducible()
+        || reduced.batch() != ids.length
+        || tokenIds.length != ids.length
+        || reduced.width() != neurons.length
+        || reduced.context() != settings.context()) {
+      throw new IllegalArgumentException(
+          "a reduced batch of "
+              + reduced.batch()
+              + " x "
+              + reduced.width()
+              + " does not match "
+              + ids.length
+              + " excerpts of layer "
+              + layer);
+    }
+    for (int[] excerpt : tokenIds) {
+      for (int token : excerpt) {
+        tokens.countOccurrence(token);
+      }
+    }
+    int distinct = reduced.tokens().length;
+    long[][][] slabs = new long[1][distinct][];
+    int[][] offsets = new int[1][distinct];
+    for (int u = 0; u < distinct; u++) {
+      slabs[0][u] = tokens.slab(reduced.tokens()[u]);
+      offsets[0][u] = tokens.offset(reduced.tokens()[u]);
+    }
+    return new Batch(ids.clone(), slabs, offsets, null, reduced);
+  }
+
+  /** The tokens the excerpts added so far hold, ascending: the token table's rows. */
+  public int[] tokensSeen() {
+    return tokens.tokensSeen();
+  }
+
+  /**
+   * Adds token sums the device kept for these statistics' batches ({@link
+   * DeviceBounds#residentTokenSums}): {@code sums[i * neurons + j]} to token {@code tokens[i]}'s
+   * row, each a token seen. Call between batches.
+   */
+  public void addTokenSums(int[] tokenIds, long[] sums) {
+    if (sums.length != (long) tokenIds.length * neurons.length) {
+      throw new IllegalArgumentException(
+          sums.length
+              + " token sums for "
+              + tokenIds.length
+              + " tokens of "
+              + neurons.length
+              + " neurons");
+    }
+    tokens.addSums(tokenIds, sums);
   }
 
   /** One batch's work for one layer, in parts over neuron ranges; see {@link #begin}. */
@@ -249,13 +343,21 @@ public final class LayerStats {
     private final int[][] offsets; // [excerpt][token] -> where that row starts in the slab
     private final float[] data;
     private final int width;
+    // A batch reduced on the device: its slabs and offsets are per distinct token, [0][u].
+    private final ReducedBatch reduced;
 
-    private Batch(int[] ids, long[][][] slabs, int[][] offsets, FloatTensor activations) {
+    private Batch(
+        int[] ids,
+        long[][][] slabs,
+        int[][] offsets,
+        FloatTensor activations,
+        ReducedBatch reduced) {
       this.ids = ids;
       this.slabs = slabs;
       this.offsets = offsets;
-      this.data = activations.data();
-      this.width = activations.dim(2);
+      this.data = activations == null ? null : activations.data();
+      this.width = activations == null ? reduced.width() : activations.dim(2);
+      this.reduced = reduced;
     }
 
     public int parts() {
@@ -268,6 +370,10 @@ public final class LayerStats {
       int to = Math.min(neurons.length, from + PART);
       int length = settings.context();
       boolean second = inSecondPass();
+      if (reduced != null) {
+        runReduced(from, to);
+        return;
+      }
       if (vectorized && !second) {
         runVectorized(from, to, length);
         return;
@@ -324,6 +430,47 @@ public final class LayerStats {
       }
     }
 
+    /**
+     * The first pass over neurons [from, to) from a reduced batch: the token sums added per
+     * distinct token, each excerpt's max and power sums added as the kernels' would be. An excerpt
+     * whose activations were not copied is outside the bounds, so no heap keeps it: it is offered
+     * only to the keys of the quantile tail.
+     */
+    private void runReduced(int from, int to) {
+      long[] tokenSums = reduced.tokenSums();
+      for (int u = 0; u < slabs[0].length; u++) {
+        long[] row = slabs[0][u];
+        int at = offsets[0][u];
+        for (int j = from; j < to; j++) {
+          row[at + j] += tokenSums[u * width + j];
+        }
+      }
+      double[][] out = new double[5][1];
+      float[] max = reduced.max();
+      double[] sums = reduced.sums();
+      if (reduced.summedOverBatch()) {
+        for (int j = from; j < to; j++) {
+          for (int p = 0; p < 4; p++) {
+            powerSums.add(j * 4 + p, sums[j * 4 + p]);
+          }
+        }
+      }
+      for (int b = 0; b < ids.length; b++) {
+        for (int j = from; j < to; j++) {
+          int cell = b * width + j;
+          if (reduced.summedOverBatch()) {
+            offer(j, ids[b], max[cell], reduced.activations(), reduced.rowStart(b, j), 1);
+            continue;
+          }
+          out[0][0] = max[cell];
+          for (int p = 0; p < 4; p++) {
+            out[p + 1][0] = sums[cell * 4 + p];
+          }
+          add(j, ids[b], out, 0, reduced.activations(), reduced.rowStart(b, j), 1);
+        }
+      }
+    }
+
     /** Ends the batch; call after every part has run. */
     public void finish() {
       if (inSecondPass()) {
@@ -342,16 +489,24 @@ public final class LayerStats {
   /**
    * Adds one excerpt to the j-th neuron's statistics, given its max activation and power sums as
    * {@link ScalarKernel#moments} wrote them at {@code out[0..4][o]}; its activations, needed only
-   * if it is kept, are {@code source[start + t * stride]}.
+   * if it is kept, are {@code source[start + t * stride]}, or absent for a negative start (then
+   * only the tail and the sums see it).
    */
   private void add(int j, int id, double[][] out, int o, float[] source, int start, int stride) {
     for (int power = 0; power < 4; power++) {
       powerSums.add(j * 4 + power, out[power + 1][o]);
     }
-    float m = (float) out[0][o];
+    offer(j, id, (float) out[0][o], source, start, stride);
+  }
+
+  /** {@link #add} but for the power sums: the excerpt's max offered to the heaps and the tail. */
+  private void offer(int j, int id, float m, float[] source, int start, int stride) {
     long topKey = SampleHash.topPriority(m, id);
-    keep(top, j, topKey, m, source, start, stride);
-    keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
+    // A negative start: a reduced batch left the activations on the device, as the bounds allow.
+    if (start >= 0) {
+      keep(top, j, topKey, m, source, start, stride);
+      keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
+    }
     if (tail.accepts(j, topKey)) {
       tail.offer(j, topKey, m);
     }

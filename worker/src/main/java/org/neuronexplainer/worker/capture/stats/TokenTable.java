@@ -98,6 +98,32 @@ final class TokenTable {
     counts[token]++;
   }
 
+  /** The tokens that occurred, ascending. */
+  int[] tokensSeen() {
+    int count = 0;
+    for (long[] row : slabOf) {
+      count += row == null ? 0 : 1;
+    }
+    int[] tokens = new int[count];
+    for (int t = 0, i = 0; t < slabOf.length; t++) {
+      if (slabOf[t] != null) {
+        tokens[i++] = t;
+      }
+    }
+    return tokens;
+  }
+
+  /** Adds {@code sums[i * neurons + j]} to the row of {@code tokens[i]}, a token that occurred. */
+  void addSums(int[] tokens, long[] sums) {
+    for (int i = 0; i < tokens.length; i++) {
+      long[] row = slabOf[tokens[i]];
+      int at = offsetOf[tokens[i]];
+      for (int j = 0; j < neurons; j++) {
+        row[at + j] += sums[i * neurons + j];
+      }
+    }
+  }
+
   /** The slab holding the row of a token that occurred. */
   long[] slab(int token) {
     return slabOf[token];

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.neuronexplainer.common.dataset.ActivationRecord;
 import org.neuronexplainer.common.dataset.NeuronRecord;
 import org.neuronexplainer.common.dataset.json.DatasetJson;
@@ -32,8 +33,19 @@ class BosCaptureTest {
 
   @TempDir Path dir;
 
-  @Test
-  void eachExcerptRunsAfterTheBosTokenWhichTheRecordsLeaveOut() throws Exception {
+  // Every neuron of the layer, so that the device path (dense statistics only) reduces it too.
+  @ParameterizedTest
+  @ValueSource(strings = {"host", "device"})
+  void eachExcerptRunsAfterTheBosTokenWhichTheRecordsLeaveOut(String stats) throws Exception {
+    System.setProperty(StatsPlacement.PROPERTY, stats);
+    try {
+      captureAfterBos();
+    } finally {
+      System.clearProperty(StatsPlacement.PROPERTY);
+    }
+  }
+
+  private void captureAfterBos() throws Exception {
     Path model = dir.resolve("llama");
     new RandomLlamaCheckpoint(
             RandomLlamaCheckpoint.Variant.LLAMA,
@@ -61,17 +73,7 @@ class BosCaptureTest {
           llama,
           tokenizer,
           excerpts,
-          new CaptureJob(
-              "r",
-              "tiny",
-              List.of("c"),
-              0,
-              1,
-              new int[] {1},
-              new int[] {NEURON},
-              settings,
-              8,
-              false),
+          new CaptureJob("r", "tiny", List.of("c"), 0, 1, new int[] {1}, null, settings, 8, false),
           store,
           CaptureProgress.NONE);
       String key = CaptureLayout.neuronRecord(1, NEURON);
