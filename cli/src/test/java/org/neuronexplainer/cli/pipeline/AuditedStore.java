@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,11 +25,18 @@ final class AuditedStore extends ForwardingStore {
 
   private final Path audit;
   private final String prefix;
+  private final Duration pace;
 
   AuditedStore(BlobStore delegate, Path audit, String prefix) {
+    this(delegate, audit, prefix, Duration.ZERO);
+  }
+
+  /** As the store above, each audited put held back by {@code pace} first. */
+  AuditedStore(BlobStore delegate, Path audit, String prefix, Duration pace) {
     super(delegate);
     this.audit = audit;
     this.prefix = prefix;
+    this.pace = pace;
   }
 
   private static final String START = "start ";
@@ -66,11 +74,23 @@ final class AuditedStore extends ForwardingStore {
   public void put(String key, byte[] data) {
     boolean audited = key.startsWith(prefix);
     if (audited) {
+      pause();
       append(START + key);
     }
     inner.put(key, data);
     if (audited) {
       append(key);
+    }
+  }
+
+  private void pause() {
+    if (!pace.isZero()) {
+      try {
+        Thread.sleep(pace.toMillis()); // a slower job, not a wait for anything
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("stopped while pacing a write", e);
+      }
     }
   }
 
