@@ -146,6 +146,22 @@ public final class NetworkHosts implements AutoCloseable {
     }
   }
 
+  /** The namespaces and links of this process's hosts that exist now: none once closed. */
+  public static List<String> leftovers() throws IOException {
+    String tag = "nxc" + ProcessHandle.current().pid();
+    List<String> found = new ArrayList<>();
+    for (List<String> command :
+        List.of(List.of("ip", "netns", "list"), List.of("ip", "-o", "link", "show"))) {
+      for (String name : names(command)) {
+        Matcher m = OURS.matcher(name);
+        if (m.matches() && name.startsWith(tag) && !name.endsWith("-probe")) {
+          found.add(name);
+        }
+      }
+    }
+    return found;
+  }
+
   /** Namespaces and links named for a process that no longer runs: a killed test's. */
   private static void removeLeftovers() throws IOException {
     for (String namespace : names(List.of("ip", "netns", "list"))) {

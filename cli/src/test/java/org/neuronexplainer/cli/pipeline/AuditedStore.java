@@ -80,6 +80,7 @@ final class AuditedStore extends ForwardingStore {
     inner.put(key, data);
     if (audited) {
       append(key);
+      appendTo(digests(audit), key + " " + digest(data));
     }
   }
 
@@ -94,11 +95,45 @@ final class AuditedStore extends ForwardingStore {
     }
   }
 
-  private synchronized void append(String key) {
+  /** The file beside an audit that holds "KEY SHA-256" per completed put. */
+  static Path digests(Path audit) {
+    return audit.resolveSibling(audit.getFileName() + ".sha256");
+  }
+
+  /** The SHA-256 of every completed put per key, over audit files. */
+  static Map<String, List<String>> digests(List<Path> audits) throws IOException {
+    Map<String, List<String>> all = new TreeMap<>();
+    for (Path file : audits) {
+      Path digests = digests(file);
+      if (Files.exists(digests)) {
+        for (String line : Files.readAllLines(digests, UTF_8)) {
+          int space = line.lastIndexOf(' ');
+          all.computeIfAbsent(line.substring(0, space), k -> new java.util.ArrayList<>())
+              .add(line.substring(space + 1));
+        }
+      }
+    }
+    return all;
+  }
+
+  static String digest(byte[] data) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void append(String key) {
+    appendTo(audit, key);
+  }
+
+  private synchronized void appendTo(Path file, String line) {
     try {
       Files.write(
-          audit,
-          (key + "\n").getBytes(UTF_8),
+          file,
+          (line + "\n").getBytes(UTF_8),
           StandardOpenOption.CREATE,
           StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);

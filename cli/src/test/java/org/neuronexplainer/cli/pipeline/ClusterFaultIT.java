@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.cli.cluster.ClusterHarness;
+import org.neuronexplainer.cli.cluster.NetworkHosts;
 import org.neuronexplainer.cli.cluster.PipelineHosts;
 import org.neuronexplainer.cli.pipeline.broker.BrokerJars;
 import org.neuronexplainer.common.dataset.NeuronId;
@@ -50,9 +51,13 @@ class ClusterFaultIT {
   // One job at a time per worker, each write of a result 40 ms longer: a run lasts long enough
   // (some seconds) for a fault to land in its middle on a busy two-core machine.
   private static final Duration PACE = Duration.ofMillis(40);
+  // The rolling restart takes three broker restarts, each waited on until its replicas are back
+  // in sync: its run (and the unfaulted run it is compared with) goes slower still.
+  private static final Duration SLOW_PACE = Duration.ofMillis(150);
   private static final String SESSION_TIMEOUT_MS = "3000";
   private static final Duration RUN_LIMIT = Duration.ofSeconds(150);
   private static final Map<String, Duration> TIMES = new LinkedHashMap<>();
+  private static final Map<String, String> BASELINES = new LinkedHashMap<>();
 
   @TempDir static Path shared;
   private static ClusterHarness cluster;
@@ -68,20 +73,25 @@ class ClusterFaultIT {
   }
 
   @AfterAll
-  static void stopCluster() {
+  static void stopCluster() throws Exception {
     if (cluster != null) {
       cluster.close();
+      assertThat(NetworkHosts.leftovers()).as("namespaces and links left behind").isEmpty();
     }
-    Duration base = TIMES.get("unfaulted");
     TIMES.forEach(
-        (name, time) ->
-            System.out.printf(
-                "cluster run %-24s %6.1f s%s%n",
-                name,
-                time.toMillis() / 1000.0,
-                base == null || name.equals("unfaulted")
-                    ? ""
-                    : String.format(" (unfaulted %.1f s)", base.toMillis() / 1000.0)));
+        (name, time) -> {
+          Duration base = TIMES.get(BASELINES.get(name));
+          System.out.printf(
+              "cluster run %-24s %6.1f s%s%n",
+              name,
+              time.toMillis() / 1000.0,
+              base == null || BASELINES.get(name).equals(name)
+                  ? ""
+                  : String.format(
+                      " against %.1f s unfaulted (%+.0f%%)",
+                      base.toMillis() / 1000.0,
+                      100.0 * (time.toMillis() - base.toMillis()) / base.toMillis()));
+        });
   }
 
   /** Every test leaves the cluster whole: its processes gone, links up, all brokers in sync. */
@@ -104,6 +114,16 @@ class ClusterFaultIT {
   record Run(String id, String name, Topics topics, List<NeuronId> neurons, long started) {}
 
   private Run start(String name, int workers) throws Exception {
+    return start(name, workers, PACE, "unfaulted");
+  }
+
+  /**
+   * Starts the coordinator and {@code workers} paced workers on a fresh store of {@value #NEURONS}
+   * neurons, waits until the workers are in their group, and submits the run: its time counts from
+   * the submission. {@code baseline} names the unfaulted run it is compared with.
+   */
+  private Run start(String name, int workers, Duration pace, String baseline) throws Exception {
+    BASELINES.put(name, baseline);
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.kafka().bootstrapServers());
     env.put("KAFKA_TOPIC_PREFIX", name + ".");
@@ -119,12 +139,17 @@ class ClusterFaultIT {
     hosts.startCoordinator();
     Await.until(Duration.ofSeconds(90), "the coordinator ready", hosts::coordinatorReady);
     for (int i = 1; i <= workers; i++) {
-      hosts.startWorker(ClusterHarness.worker(i), PACE);
+      hosts.startWorker(ClusterHarness.worker(i), pace);
     }
+    Topics topics = new Topics(name + ".");
+    Await.until(
+        Duration.ofSeconds(90),
+        workers + " workers in their group",
+        () -> groupMembers(topics) == workers);
     String runId = "run-" + name;
     long started = System.nanoTime();
     hosts.submit("{\"runId\":\"" + runId + "\",\"maxAttempts\":3}");
-    return new Run(runId, name, new Topics(name + "."), neurons, started);
+    return new Run(runId, name, topics, neurons, started);
   }
 
   private int done(Run run) {
@@ -195,11 +220,34 @@ class ClusterFaultIT {
    * stand without its count (its bytes landed or the successor wrote them).
    */
   private void assertResults(Run run, List<String> workers, String killed) throws Exception {
-    Map<String, Integer> writes = AuditedStore.count(workers.stream().map(hosts::audit).toList());
+    assertResults(run, workers, killed, null);
+  }
+
+  /**
+   * As above; a result that {@code cutOff} (a worker cut off the network while the store stayed in
+   * reach) wrote may have been written a second time by the worker its job moved to, when both held
+   * the job at once: then both writes must be the very bytes the store holds.
+   */
+  private void assertResults(Run run, List<String> workers, String killed, String cutOff)
+      throws Exception {
+    List<Path> audits = workers.stream().map(hosts::audit).toList();
+    Map<String, Integer> writes = AuditedStore.count(audits);
     Set<String> cutShort = killed == null ? Set.of() : AuditedStore.unfinished(hosts.audit(killed));
+    Map<String, Integer> byCutOff =
+        cutOff == null ? Map.of() : AuditedStore.count(List.of(hosts.audit(cutOff)));
+    Map<String, List<String>> digests = AuditedStore.digests(audits);
+    LocalDirectoryStore results = new LocalDirectoryStore(hosts.store());
     assertThat(writes)
         .as(() -> writesByWorker(workers, writes) + hosts.logs())
-        .allSatisfy((key, n) -> assertThat(n).as(key + " writes").isEqualTo(1));
+        .allSatisfy(
+            (key, n) -> {
+              if (n == 2 && byCutOff.getOrDefault(key, 0) == 1) {
+                String held = AuditedStore.digest(results.get(key).orElseThrow());
+                assertThat(digests.get(key)).as(key + " written twice").containsOnly(held);
+              } else {
+                assertThat(n).as(key + " writes").isEqualTo(1);
+              }
+            });
     LocalDirectoryStore store = new LocalDirectoryStore(hosts.store());
     List<String> expected = new ArrayList<>();
     for (NeuronId n : run.neurons()) {
@@ -217,6 +265,17 @@ class ClusterFaultIT {
             .execute("validate", "--quiet", hosts.store().resolve("explanations").toString());
     assertThat(code).as(out.toString()).isZero();
     assertThat(out.toString()).contains(NEURONS + " files: " + NEURONS + " valid, 0 invalid");
+  }
+
+  /** The SHA-256 of every result file of the run's neurons. */
+  private Map<String, String> resultDigests(Run run) {
+    LocalDirectoryStore store = new LocalDirectoryStore(hosts.store());
+    Map<String, String> digests = new java.util.TreeMap<>();
+    for (NeuronId n : run.neurons()) {
+      String key = RunRecords.explanationKey(n);
+      store.get(key).ifPresent(bytes -> digests.put(key, AuditedStore.digest(bytes)));
+    }
+    return digests;
   }
 
   /** For a failure message: which worker wrote each key written more than once. */
@@ -254,7 +313,11 @@ class ClusterFaultIT {
   }
 
   private ConsumerGroupDescription group(Run run) throws Exception {
-    String id = run.topics().groupId(Stage.EXPLAIN_AND_SCORE);
+    return group(run.topics());
+  }
+
+  private static ConsumerGroupDescription group(Topics topics) throws Exception {
+    String id = topics.groupId(Stage.EXPLAIN_AND_SCORE);
     return cluster
         .kafka()
         .admin()
@@ -265,8 +328,12 @@ class ClusterFaultIT {
   }
 
   private int groupMembers(Run run) {
+    return groupMembers(run.topics());
+  }
+
+  private static int groupMembers(Topics topics) {
     try {
-      return group(run).members().size();
+      return group(topics).members().size();
     } catch (Exception e) {
       return -1;
     }
@@ -320,13 +387,14 @@ class ClusterFaultIT {
     // Expelled once its session lapsed: its partitions go to worker-2, which finishes the run.
     Await.until(Duration.ofSeconds(60), "worker-1 out of the group", () -> groupMembers(run) == 1);
     finish(run);
+    Map<String, String> finished = resultDigests(run);
     cluster.network().restore(ClusterHarness.worker(1));
     Await.until(Duration.ofSeconds(60), "worker-1 back in the group", () -> groupMembers(run) == 2);
     // What worker-1 sends after it is back (events of jobs it held, commits refused) leaves the
-    // finished run as it was.
-    JsonNode after = hosts.view(run.id());
-    assertCounts(run, after);
-    assertResults(run, workers(2), null);
+    // finished run, and every result, as it was.
+    assertCounts(run, hosts.view(run.id()));
+    assertThat(resultDigests(run)).isEqualTo(finished);
+    assertResults(run, workers(2), null, ClusterHarness.worker(1));
   }
 
   @Test
@@ -345,12 +413,23 @@ class ClusterFaultIT {
 
   @Test
   @Order(6)
+  void anUnfaultedRunAtTheSlowerPaceIsTheRollingRestartsBaseline() throws Exception {
+    Run run = start("unfaulted-slow", 2, SLOW_PACE, "unfaulted-slow");
+    finish(run);
+    assertResults(run, workers(2), null);
+  }
+
+  @Test
+  @Order(7)
   void aRollingRestartOfEveryBroker() throws Exception {
-    Run run = start("rolling", 2);
+    Run run = start("rolling", 2, SLOW_PACE, "unfaulted-slow");
     awaitMidRun(run, 10);
     List<String> topics =
         List.of(jobTopic(run), run.topics().events().name(), "__consumer_offsets");
     for (int node = 1; node <= ClusterHarness.BROKERS; node++) {
+      int done = done(run);
+      System.out.printf("rolling restart: stopping kafka-%d with %d neurons done%n", node, done);
+      assertThat(done).as("neurons done as kafka-" + node + " stops").isBetween(0, NEURONS - 1);
       cluster.kafka().stop(node);
       cluster.kafka().restart(node);
       cluster.kafka().awaitFullyInSync(topics, Duration.ofSeconds(90));
@@ -360,7 +439,7 @@ class ClusterFaultIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void workersAddedAndRemovedMidRun() throws Exception {
     Run run = start("rebalances", 2);
     awaitMidRun(run, 30);
