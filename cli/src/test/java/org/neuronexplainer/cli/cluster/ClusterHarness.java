@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -75,7 +76,7 @@ public final class ClusterHarness implements AutoCloseable {
   }
 
   /** A coordinator and workers over {@code dir}'s store, closed with the harness at the latest. */
-  public PipelineHosts pipeline(Path dir, java.util.Map<String, String> env) {
+  public PipelineHosts pipeline(Path dir, Map<String, String> env) {
     PipelineHosts pipeline = new PipelineHosts(network, dir, env);
     synchronized (pipelines) {
       pipelines.add(pipeline);

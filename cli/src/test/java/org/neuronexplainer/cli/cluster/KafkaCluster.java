@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -155,7 +156,7 @@ public final class KafkaCluster implements AutoCloseable {
     try {
       return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
           .map(Node::id)
-          .collect(java.util.stream.Collectors.toSet());
+          .collect(Collectors.toSet());
     } catch (ExecutionException | TimeoutException e) {
       return Set.of();
     } catch (InterruptedException e) {

@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,7 +112,7 @@ final class AuditedStore extends ForwardingStore {
       if (Files.exists(digests)) {
         for (String line : Files.readAllLines(digests, UTF_8)) {
           int space = line.lastIndexOf(' ');
-          all.computeIfAbsent(line.substring(0, space), k -> new java.util.ArrayList<>())
+          all.computeIfAbsent(line.substring(0, space), k -> new ArrayList<>())
               .add(line.substring(space + 1));
         }
       }
@@ -118,9 +122,8 @@ final class AuditedStore extends ForwardingStore {
 
   static String digest(byte[] data) {
     try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -3,6 +3,7 @@ package org.neuronexplainer.cli.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.AfterAll;
@@ -270,7 +272,7 @@ class ClusterFaultIT {
   /** The SHA-256 of every result file of the run's neurons. */
   private Map<String, String> resultDigests(Run run) {
     LocalDirectoryStore store = new LocalDirectoryStore(hosts.store());
-    Map<String, String> digests = new java.util.TreeMap<>();
+    Map<String, String> digests = new TreeMap<>();
     for (NeuronId n : run.neurons()) {
       String key = RunRecords.explanationKey(n);
       store.get(key).ifPresent(bytes -> digests.put(key, AuditedStore.digest(bytes)));
@@ -291,7 +293,7 @@ class ClusterFaultIT {
                     .append(w)
                     .append("=")
                     .append(AuditedStore.count(List.of(hosts.audit(w))).getOrDefault(key, 0));
-              } catch (java.io.IOException e) {
+              } catch (IOException e) {
                 out.append(e);
               }
             }
