@@ -98,12 +98,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
   }
 
   public ScriptedLlmServer() throws IOException {
-    this(InetAddress.getLoopbackAddress());
-  }
-
-  /** A server on {@code address}: one that processes on other network hosts can reach. */
-  public ScriptedLlmServer(InetAddress address) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(address, 0), 200);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
     server.createContext("/", this::handle);
     server.setExecutor(threads);
     server.start();
@@ -111,10 +106,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
   /** The server's root, e.g. {@code http://127.0.0.1:PORT}. */
   public String root() {
-    return "http://"
-        + server.getAddress().getAddress().getHostAddress()
-        + ":"
-        + server.getAddress().getPort();
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   public ScriptedLlmServer then(Reply... replies) {
