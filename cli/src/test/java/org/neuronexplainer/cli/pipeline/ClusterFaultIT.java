@@ -3,9 +3,6 @@ package org.neuronexplainer.cli.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.neuronexplainer.cli.Main;
 import org.neuronexplainer.cli.cluster.ClusterHarness;
 import org.neuronexplainer.cli.cluster.NetworkHosts;
 import org.neuronexplainer.cli.cluster.PipelineHosts;
@@ -216,90 +211,8 @@ class ClusterFaultIT {
     return Set.of("succeeded", "failed", "cancelled").contains(state);
   }
 
-  /**
-   * Every neuron's result written exactly once over all workers, present with its done marker, and
-   * valid by the {@code validate} command. A put that a SIGKILL of {@code killed} cut short may
-   * stand without its count (its bytes landed or the successor wrote them).
-   */
   private void assertResults(Run run, List<String> workers, String killed) throws Exception {
-    assertResults(run, workers, killed, null);
-  }
-
-  /**
-   * As above; a result that {@code cutOff} (a worker cut off the network while the store stayed in
-   * reach) wrote may have been written a second time by the worker its job moved to, when both held
-   * the job at once: then both writes must be the very bytes the store holds.
-   */
-  private void assertResults(Run run, List<String> workers, String killed, String cutOff)
-      throws Exception {
-    List<Path> audits = workers.stream().map(hosts::audit).toList();
-    Map<String, Integer> writes = AuditedStore.count(audits);
-    Set<String> cutShort = killed == null ? Set.of() : AuditedStore.unfinished(hosts.audit(killed));
-    Map<String, Integer> byCutOff =
-        cutOff == null ? Map.of() : AuditedStore.count(List.of(hosts.audit(cutOff)));
-    Map<String, List<String>> digests = AuditedStore.digests(audits);
-    LocalDirectoryStore results = new LocalDirectoryStore(hosts.store());
-    assertThat(writes)
-        .as(() -> writesByWorker(workers, writes) + hosts.logs())
-        .allSatisfy(
-            (key, n) -> {
-              if (n == 2 && byCutOff.getOrDefault(key, 0) == 1) {
-                String held = AuditedStore.digest(results.get(key).orElseThrow());
-                assertThat(digests.get(key)).as(key + " written twice").containsOnly(held);
-              } else {
-                assertThat(n).as(key + " writes").isEqualTo(1);
-              }
-            });
-    LocalDirectoryStore store = new LocalDirectoryStore(hosts.store());
-    List<String> expected = new ArrayList<>();
-    for (NeuronId n : run.neurons()) {
-      String key = RunRecords.explanationKey(n);
-      expected.add(key);
-      assertThat(writes.containsKey(key) || cutShort.contains(key)).as(key + " written").isTrue();
-      assertThat(store.exists(RunRecords.doneKey(run.id(), n))).as("done marker of " + n).isTrue();
-    }
-    assertThat(writes.keySet()).isSubsetOf(expected);
-    StringWriter out = new StringWriter();
-    int code =
-        Main.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(out))
-            .execute("validate", "--quiet", hosts.store().resolve("explanations").toString());
-    assertThat(code).as(out.toString()).isZero();
-    assertThat(out.toString()).contains(NEURONS + " files: " + NEURONS + " valid, 0 invalid");
-  }
-
-  /** The SHA-256 of every result file of the run's neurons. */
-  private Map<String, String> resultDigests(Run run) {
-    LocalDirectoryStore store = new LocalDirectoryStore(hosts.store());
-    Map<String, String> digests = new TreeMap<>();
-    for (NeuronId n : run.neurons()) {
-      String key = RunRecords.explanationKey(n);
-      store.get(key).ifPresent(bytes -> digests.put(key, AuditedStore.digest(bytes)));
-    }
-    return digests;
-  }
-
-  /** For a failure message: which worker wrote each key written more than once. */
-  private String writesByWorker(List<String> workers, Map<String, Integer> writes) {
-    StringBuilder out = new StringBuilder();
-    writes.forEach(
-        (key, n) -> {
-          if (n > 1) {
-            out.append("\n").append(key).append(":");
-            for (String w : workers) {
-              try {
-                out.append(" ")
-                    .append(w)
-                    .append("=")
-                    .append(AuditedStore.count(List.of(hosts.audit(w))).getOrDefault(key, 0));
-              } catch (IOException e) {
-                out.append(e);
-              }
-            }
-          }
-        });
-    return out.toString();
+    new ClusterResults(hosts, run.id(), run.neurons()).assertWrittenOnce(workers, killed, null);
   }
 
   private static List<String> workers(int n) {
@@ -389,14 +302,15 @@ class ClusterFaultIT {
     // Expelled once its session lapsed: its partitions go to worker-2, which finishes the run.
     Await.until(Duration.ofSeconds(60), "worker-1 out of the group", () -> groupMembers(run) == 1);
     finish(run);
-    Map<String, String> finished = resultDigests(run);
+    ClusterResults results = new ClusterResults(hosts, run.id(), run.neurons());
+    Map<String, String> finished = results.digests();
     cluster.network().restore(ClusterHarness.worker(1));
     Await.until(Duration.ofSeconds(60), "worker-1 back in the group", () -> groupMembers(run) == 2);
     // What worker-1 sends after it is back (events of jobs it held, commits refused) leaves the
     // finished run, and every result, as it was.
     assertCounts(run, hosts.view(run.id()));
-    assertThat(resultDigests(run)).isEqualTo(finished);
-    assertResults(run, workers(2), null, ClusterHarness.worker(1));
+    assertThat(results.digests()).isEqualTo(finished);
+    results.assertWrittenOnce(workers(2), null, ClusterHarness.worker(1));
   }
 
   @Test
