@@ -7,6 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,11 +29,18 @@ final class AuditedStore extends ForwardingStore {
 
   private final Path audit;
   private final String prefix;
+  private final Duration pace;
 
   AuditedStore(BlobStore delegate, Path audit, String prefix) {
+    this(delegate, audit, prefix, Duration.ZERO);
+  }
+
+  /** As the store above, each audited put held back by {@code pace} first. */
+  AuditedStore(BlobStore delegate, Path audit, String prefix, Duration pace) {
     super(delegate);
     this.audit = audit;
     this.prefix = prefix;
+    this.pace = pace;
   }
 
   private static final String START = "start ";
@@ -66,19 +78,65 @@ final class AuditedStore extends ForwardingStore {
   public void put(String key, byte[] data) {
     boolean audited = key.startsWith(prefix);
     if (audited) {
+      pause();
       append(START + key);
     }
     inner.put(key, data);
     if (audited) {
       append(key);
+      appendTo(digests(audit), key + " " + digest(data));
     }
   }
 
-  private synchronized void append(String key) {
+  private void pause() {
+    if (!pace.isZero()) {
+      try {
+        Thread.sleep(pace.toMillis()); // a slower job, not a wait for anything
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("stopped while pacing a write", e);
+      }
+    }
+  }
+
+  /** The file beside an audit that holds "KEY SHA-256" per completed put. */
+  static Path digests(Path audit) {
+    return audit.resolveSibling(audit.getFileName() + ".sha256");
+  }
+
+  /** The SHA-256 of every completed put per key, over audit files. */
+  static Map<String, List<String>> digests(List<Path> audits) throws IOException {
+    Map<String, List<String>> all = new TreeMap<>();
+    for (Path file : audits) {
+      Path digests = digests(file);
+      if (Files.exists(digests)) {
+        for (String line : Files.readAllLines(digests, UTF_8)) {
+          int space = line.lastIndexOf(' ');
+          all.computeIfAbsent(line.substring(0, space), k -> new ArrayList<>())
+              .add(line.substring(space + 1));
+        }
+      }
+    }
+    return all;
+  }
+
+  static String digest(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void append(String key) {
+    appendTo(audit, key);
+  }
+
+  private synchronized void appendTo(Path file, String line) {
     try {
       Files.write(
-          audit,
-          (key + "\n").getBytes(UTF_8),
+          file,
+          (line + "\n").getBytes(UTF_8),
           StandardOpenOption.CREATE,
           StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);

@@ -51,12 +51,21 @@ public final class KafkaClients {
    * keep many sends in flight, so a short linger lets one request carry the events of many jobs.
    */
   public Producer<String, byte[]> producer(String clientId) {
+    return new KafkaProducer<>(
+        producerProperties(clientId), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * The properties of {@link #producer}: {@code acks=all} waits for the topic's {@code
+   * min.insync.replicas}, so a write acknowledged survives the loss of the leader's broker.
+   */
+  Map<String, Object> producerProperties(String clientId) {
     Map<String, Object> props = common();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    return props;
   }
 
   /**

@@ -17,6 +17,11 @@ import org.neuronexplainer.common.messaging.Topics;
  * @param topicPrefix {@code KAFKA_TOPIC_PREFIX}, default {@value #DEFAULT_PREFIX}
  * @param partitions {@code KAFKA_PARTITIONS}, partitions of topics created at start, default 6
  * @param replicationFactor {@code KAFKA_REPLICATION_FACTOR}, of topics created at start, default 1
+ *     (one broker); 3 on a real cluster, and never more than the cluster's brokers
+ * @param minInsyncReplicas {@code KAFKA_MIN_INSYNC_REPLICAS}, the topics' {@code
+ *     min.insync.replicas}: how many replicas must hold a record before an {@code acks=all} write
+ *     counts. Default one less than the replication factor, at least 1 (1 for 1, 2 for 3), so that
+ *     one broker may be lost without stopping writes; at most the replication factor
  * @param maxPollRecords {@code KAFKA_MAX_POLL_RECORDS}, default 10: small, since each job may be
  *     slow
  * @param clientProperties security settings passed to every client as Kafka properties, from {@code
@@ -30,6 +35,7 @@ public record KafkaConfig(
     String topicPrefix,
     int partitions,
     short replicationFactor,
+    short minInsyncReplicas,
     int maxPollRecords,
     Map<String, String> clientProperties,
     Duration connectTimeout) {
@@ -66,6 +72,13 @@ public record KafkaConfig(
     if (connectTimeout.isNegative()) {
       throw new IllegalArgumentException("connectTimeout must not be negative");
     }
+    if (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
+      throw new IllegalArgumentException(
+          "minInsyncReplicas must be between 1 and the replication factor ("
+              + replicationFactor
+              + "), not "
+              + minInsyncReplicas);
+    }
   }
 
   /**
@@ -94,6 +107,8 @@ public record KafkaConfig(
     }
     int partitions = env.integer("KAFKA_PARTITIONS", 6, 1, 10_000);
     int replication = env.integer("KAFKA_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE);
+    int minInsync =
+        env.integer("KAFKA_MIN_INSYNC_REPLICAS", defaultMinInsync(replication), 1, replication);
     int maxPollRecords = env.integer("KAFKA_MAX_POLL_RECORDS", 10, 1, 10_000);
     long connectSeconds =
         env.whole("KAFKA_CONNECT_TIMEOUT_SECONDS", DEFAULT_CONNECT_TIMEOUT.toSeconds(), 0, 86_400);
@@ -102,9 +117,15 @@ public record KafkaConfig(
         prefix,
         partitions,
         (short) replication,
+        (short) minInsync,
         maxPollRecords,
         clientProperties(env),
         Duration.ofSeconds(connectSeconds));
+  }
+
+  /** One replica less than all, at least one: writes go on with one broker lost. */
+  static int defaultMinInsync(int replicationFactor) {
+    return Math.max(1, replicationFactor - 1);
   }
 
   /**
@@ -160,6 +181,7 @@ public record KafkaConfig(
         topicPrefix,
         partitions,
         replicationFactor,
+        minInsyncReplicas,
         maxPollRecords,
         clientProperties,
         connectTimeout);
@@ -178,6 +200,8 @@ public record KafkaConfig(
         + partitions
         + ", replicationFactor="
         + replicationFactor
+        + ", minInsyncReplicas="
+        + minInsyncReplicas
         + ", maxPollRecords="
         + maxPollRecords
         + ", clientProperties="

@@ -1,6 +1,7 @@
 package org.neuronexplainer.common.kafka;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,13 +35,30 @@ public final class TopicCreator {
   public static List<String> createMissing(
       Admin admin, Topics topics, int partitions, short replicationFactor)
       throws InterruptedException {
+    return createMissing(admin, topics, partitions, replicationFactor, (short) 1);
+  }
+
+  /**
+   * As {@link #createMissing(Admin, Topics, int, short)}, the topics made with {@code
+   * min.insync.replicas}.
+   *
+   * @throws IllegalStateException when the replication factor is larger than the cluster's brokers
+   *     (Kafka would refuse every topic), or a topic could not be made
+   */
+  public static List<String> createMissing(
+      Admin admin, Topics topics, int partitions, short replicationFactor, short minInsyncReplicas)
+      throws InterruptedException {
     try {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?> topic : topics.all()) {
         if (!existing.contains(topic.name())) {
-          missing.add(newTopic(topic, partitions, replicationFactor));
+          missing.add(newTopic(topic, partitions, replicationFactor, minInsyncReplicas));
         }
+      }
+      if (!missing.isEmpty()) {
+        int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+        checkReplication(replicationFactor, brokers);
       }
       List<String> created = new ArrayList<>();
       var result = admin.createTopics(missing);
@@ -60,10 +78,11 @@ public final class TopicCreator {
       awaitVisible(admin, missing.stream().map(NewTopic::name).toList());
       if (!created.isEmpty()) {
         LOG.info(
-            "created topics {} ({} partitions, replication {})",
+            "created topics {} ({} partitions, replication {}, min.insync.replicas {})",
             created,
             partitions,
-            replicationFactor);
+            replicationFactor,
+            minInsyncReplicas);
       }
       return created;
     } catch (ExecutionException | TimeoutException e) {
@@ -95,14 +114,40 @@ public final class TopicCreator {
   /** Creates the missing topics of a configuration. */
   public static List<String> createMissing(Admin admin, KafkaConfig config)
       throws InterruptedException {
-    return createMissing(admin, config.topics(), config.partitions(), config.replicationFactor());
+    return createMissing(
+        admin,
+        config.topics(),
+        config.partitions(),
+        config.replicationFactor(),
+        config.minInsyncReplicas());
   }
 
-  static NewTopic newTopic(Topic<?> topic, int partitions, short replicationFactor) {
-    NewTopic t = new NewTopic(topic.name(), partitions, replicationFactor);
-    if (topic.compacted()) {
-      t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+  /**
+   * Refuses a replication factor the cluster cannot hold, in words rather than as Kafka's
+   * InvalidReplicationFactorException on every topic.
+   */
+  static void checkReplication(short replicationFactor, int brokers) {
+    if (replicationFactor > brokers) {
+      throw new IllegalStateException(
+          "KAFKA_REPLICATION_FACTOR is "
+              + replicationFactor
+              + " but the Kafka cluster has "
+              + brokers
+              + (brokers == 1 ? " broker" : " brokers")
+              + "; set KAFKA_REPLICATION_FACTOR to at most "
+              + brokers
+              + " (and KAFKA_MIN_INSYNC_REPLICAS no higher), or add brokers");
     }
-    return t;
+  }
+
+  static NewTopic newTopic(
+      Topic<?> topic, int partitions, short replicationFactor, short minInsyncReplicas) {
+    NewTopic t = new NewTopic(topic.name(), partitions, replicationFactor);
+    Map<String, String> configs = new HashMap<>();
+    configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Short.toString(minInsyncReplicas));
+    if (topic.compacted()) {
+      configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+    return t.configs(configs);
   }
 }

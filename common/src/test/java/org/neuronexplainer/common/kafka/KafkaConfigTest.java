@@ -15,6 +15,7 @@ class KafkaConfigTest {
     assertThat(config.topicPrefix()).isEqualTo("neuron-explainer.");
     assertThat(config.partitions()).isEqualTo(6);
     assertThat(config.replicationFactor()).isEqualTo((short) 1);
+    assertThat(config.minInsyncReplicas()).isEqualTo((short) 1);
     assertThat(config.maxPollRecords()).isEqualTo(10);
     assertThat(config.clientProperties()).isEmpty();
     assertThat(config.topics().events().name()).isEqualTo("neuron-explainer.events");
@@ -36,6 +37,7 @@ class KafkaConfigTest {
                 "KAFKA_SSL_TRUSTSTORE_PASSWORD", "hunter2"));
     assertThat(config.partitions()).isEqualTo(48);
     assertThat(config.replicationFactor()).isEqualTo((short) 3);
+    assertThat(config.minInsyncReplicas()).isEqualTo((short) 2);
     assertThat(config.clientProperties())
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.mechanism", "PLAIN")
@@ -44,6 +46,57 @@ class KafkaConfigTest {
     assertThat(new KafkaClients(config).common())
         .containsEntry("bootstrap.servers", "a:9093,b:9093")
         .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void minInsyncReplicasDefaultsToOneLessThanTheReplicationFactor() {
+    assertThat(minInsync(Map.of("KAFKA_REPLICATION_FACTOR", "1"))).isEqualTo(1);
+    assertThat(minInsync(Map.of("KAFKA_REPLICATION_FACTOR", "2"))).isEqualTo(1);
+    assertThat(minInsync(Map.of("KAFKA_REPLICATION_FACTOR", "3"))).isEqualTo(2);
+    assertThat(minInsync(Map.of("KAFKA_REPLICATION_FACTOR", "5"))).isEqualTo(4);
+    assertThat(minInsync(Map.of("KAFKA_REPLICATION_FACTOR", "3", "KAFKA_MIN_INSYNC_REPLICAS", "3")))
+        .isEqualTo(3);
+    assertThat(minInsync(Map.of("KAFKA_REPLICATION_FACTOR", "3", "KAFKA_MIN_INSYNC_REPLICAS", "1")))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void refusesMinInsyncReplicasAboveTheReplicationFactorOrBelowOne() {
+    assertThatThrownBy(
+            () ->
+                minInsync(
+                    Map.of("KAFKA_REPLICATION_FACTOR", "2", "KAFKA_MIN_INSYNC_REPLICAS", "3")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KAFKA_MIN_INSYNC_REPLICAS");
+    assertThatThrownBy(() -> minInsync(Map.of("KAFKA_MIN_INSYNC_REPLICAS", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KAFKA_MIN_INSYNC_REPLICAS");
+  }
+
+  @Test
+  void keepsMinInsyncReplicasWithOtherServersAndShowsIt() {
+    KafkaConfig config =
+        KafkaConfig.fromEnv(
+                Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", "a:1",
+                    "KAFKA_REPLICATION_FACTOR", "3"))
+            .withBootstrapServers("b:2");
+    assertThat(config.minInsyncReplicas()).isEqualTo((short) 2);
+    assertThat(config.toString()).contains("replicationFactor=3, minInsyncReplicas=2");
+  }
+
+  @Test
+  void producersWaitForEveryInSyncReplicaAndAreIdempotent() {
+    KafkaConfig config = KafkaConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "a:1"));
+    assertThat(new KafkaClients(config).producerProperties("p"))
+        .containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", true);
+  }
+
+  private static int minInsync(Map<String, String> vars) {
+    Map<String, String> env = new java.util.HashMap<>(vars);
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    return KafkaConfig.fromEnv(env).minInsyncReplicas();
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.neuronexplainer.common.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +54,31 @@ class StageRunnerIT {
   @BeforeAll
   static void clients() {
     clients = BROKER.clients();
+  }
+
+  @Test
+  void refusesMoreReplicasThanTheClusterHasBrokersAndCreatesNothing() throws Exception {
+    Topics topics = new Topics("replicas-test.");
+    try (Admin admin = clients.admin()) {
+      assertThatThrownBy(() -> TopicCreator.createMissing(admin, topics, 3, (short) 3, (short) 2))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("KAFKA_REPLICATION_FACTOR is 3 but the Kafka cluster has 1 broker");
+      assertThat(admin.listTopics().names().get()).noneMatch(n -> n.startsWith("replicas-test."));
+    }
+  }
+
+  @Test
+  void createsTopicsWithTheirMinInsyncReplicas() throws Exception {
+    Topics topics = new Topics("insync-test.");
+    try (Admin admin = clients.admin()) {
+      TopicCreator.createMissing(admin, topics, 1, (short) 1, (short) 1);
+      ConfigResource jobs =
+          new ConfigResource(ConfigResource.Type.TOPIC, "insync-test.jobs.explain-and-score");
+      Config config = admin.describeConfigs(List.of(jobs)).all().get().get(jobs);
+      assertThat(config.get("min.insync.replicas").value()).isEqualTo("1");
+      assertThat(config.get("min.insync.replicas").source())
+          .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+    }
   }
 
   @Test

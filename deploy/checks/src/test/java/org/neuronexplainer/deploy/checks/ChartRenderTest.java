@@ -256,6 +256,31 @@ class ChartRenderTest {
   }
 
   @Test
+  void topicsAreReplicatedThreeWaysWithTwoInSyncByDefaultAndNeverBeyondStrimzisBrokers() {
+    Manifest defaults = named(Chart.parse(Chart.templateDefaults()), "ConfigMap", CONFIG);
+    assertThat(defaults.at("/data/KAFKA_REPLICATION_FACTOR").asText()).isEqualTo("3");
+    assertThat(defaults.at("/data/KAFKA_MIN_INSYNC_REPLICAS").asText()).isEqualTo("2");
+
+    List<Manifest> one =
+        Chart.parse(
+            Chart.template(List.of(), Map.of("strimzi.enabled", "true", "strimzi.replicas", "1")));
+    Manifest config = named(one, "ConfigMap", CONFIG);
+    assertThat(config.at("/data/KAFKA_REPLICATION_FACTOR").asText()).isEqualTo("1");
+    assertThat(config.at("/data/KAFKA_MIN_INSYNC_REPLICAS").asText()).isEqualTo("1");
+    Manifest events = named(one, "KafkaTopic", "neuron-explainer.events");
+    assertThat(events.at("/spec/replicas").asInt()).isEqualTo(1);
+    assertThat(events.at("/spec/config/min.insync.replicas").asInt()).isEqualTo(1);
+
+    List<Manifest> three =
+        Chart.parse(Chart.template(List.of(), Map.of("strimzi.enabled", "true")));
+    Manifest jobs = named(three, "KafkaTopic", "neuron-explainer.jobs.explain-and-score");
+    assertThat(jobs.at("/spec/replicas").asInt()).isEqualTo(3);
+    assertThat(jobs.at("/spec/config/min.insync.replicas").asInt()).isEqualTo(2);
+  }
+
+  private static final String CONFIG = "ne-neuron-explainer-config";
+
+  @Test
   void theDashboardConfigMapIsLabelledForTheGrafanaSidecar() {
     Manifest dashboard =
         named(Chart.parse(Chart.templateDefaults()), "ConfigMap", "ne-neuron-explainer-dashboard");
