@@ -13,17 +13,20 @@ import java.util.regex.Pattern;
 
 /**
  * Network hosts of a test's own on one machine: a network namespace each, joined by veth pairs to
- * one bridge on the private subnet {@value #SUBNET}.0/24. The bridge holds {@value #SUBNET}.254, so
- * the test's own process (in the machine's namespace) reaches every host; host {@code i} is {@value
- * #SUBNET}.{@code i}. Names carry the creating process's id ({@code nxc<pid>-...}), so that a later
- * run removes what a killed one left behind, and {@link #close()} (also run by a shutdown hook)
- * removes every namespace, interface and the bridge.
+ * one bridge on a private /24 subnet of the process's own ({@link #SUBNET}, 10.213.x.0/24 with x
+ * from the process id, so that two test JVMs on one machine do not share addresses). The bridge
+ * holds .254, so the test's own process (in the machine's namespace) reaches every host; host
+ * {@code i} is .{@code i}. Names carry the creating process's id ({@code nxc<pid>-...}), so that a
+ * later run removes what a killed one left behind, and {@link #close()} (also run by a shutdown
+ * hook) removes every namespace, interface and the bridge.
  *
  * <p>Needs root and iproute2: {@link #unavailable()} says why not, for the test to skip.
  */
 public final class NetworkHosts implements AutoCloseable {
 
-  public static final String SUBNET = "10.213.0";
+  /** The first three parts of this process's subnet's addresses, such as {@code 10.213.17}. */
+  public static final String SUBNET = "10.213." + (1 + ProcessHandle.current().pid() % 250);
+
   private static final Pattern OURS = Pattern.compile("nxc(\\d+)(?:-\\S*|br|v\\d+)?");
 
   private final String tag;
