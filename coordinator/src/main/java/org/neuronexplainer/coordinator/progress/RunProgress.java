@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * failed} event that will be retried keeps it there (with the reason); one that will not marks it
  * {@code failed}; a {@code succeeded} event of the per-neuron stage ({@code explain-and-score})
  * marks it {@code done}. The newest event wins, which is also what a compacted topic keeps, so a
- * replay after a restart ends in the same state.
+ * replay after a restart ends in the same state; except that a done neuron stays done, whatever
+ * later start or failure of a copy of its job arrives.
  *
  * <p>Capture runs: capture, collate and weights events are about units that cover many neurons (a
  * layer range of one corpus shard, a block of one layer's neurons), folded as {@link UnitProgress}.
@@ -131,6 +132,12 @@ public final class RunProgress {
       return false;
     }
     NeuronProgress n = neuron(event.unit());
+    if (n.state == NeuronState.DONE && !(event instanceof StageEvent.Succeeded)) {
+      // Done is final within a run (a re-queue takes failed neurons only, a resume the neurons
+      // without a result): a late start or failure of a copy of its job (a worker cut off while
+      // it held the job, a redelivery) changes nothing.
+      return false;
+    }
     n.stage = event.stage();
     n.attempt = event.attempt();
     NeuronState next;

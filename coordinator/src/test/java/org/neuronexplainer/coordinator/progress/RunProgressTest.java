@@ -211,6 +211,23 @@ class RunProgressTest {
   }
 
   @Test
+  void aDoneNeuronStaysDoneWhateverALateCopyOfItsJobReports() {
+    RunProgress p = new RunProgress("r");
+    p.plan(List.of("0:1"));
+    assertThat(p.apply(ok("0:1", 1_000, 0.4))).isTrue();
+    // A worker cut off while it held the job comes back: its start, its retry and its final
+    // failure arrive after the neuron was done elsewhere.
+    p.apply(started("0:1", 1, 1_100));
+    assertThat(p.count(NeuronState.DONE)).isEqualTo(1);
+    p.apply(failed("0:1", 1, true));
+    p.apply(failed("0:1", 2, false));
+    assertThat(p.count(NeuronState.DONE)).isEqualTo(1);
+    assertThat(p.count(NeuronState.FAILED)).isZero();
+    assertThat(p.neurons(null)).singleElement().satisfies(n -> assertThat(n.reason()).isNull());
+    assertThat(p.settled()).isTrue();
+  }
+
+  @Test
   void aRequeueMakesFailedNeuronsPendingAgain() {
     RunProgress p = new RunProgress("r");
     p.plan(List.of("1:5"));
