@@ -27,6 +27,9 @@ public final class NetworkHosts implements AutoCloseable {
   /** The first three parts of this process's subnet's addresses, such as {@code 10.213.17}. */
   public static final String SUBNET = "10.213." + (1 + ProcessHandle.current().pid() % 250);
 
+  /** The bridge's address: where a server of the test's own process is reached from the hosts. */
+  public static final String BRIDGE = SUBNET + ".254";
+
   private static final Pattern OURS = Pattern.compile("nxc(\\d+)(?:-\\S*|br|v\\d+)?");
 
   private final String tag;
@@ -81,7 +84,7 @@ public final class NetworkHosts implements AutoCloseable {
     String bridge = tag + "br";
     check("ip", "link", "add", bridge, "type", "bridge");
     bridgeMade = true;
-    check("ip", "addr", "add", SUBNET + ".254/24", "dev", bridge);
+    check("ip", "addr", "add", BRIDGE + "/24", "dev", bridge);
     check("ip", "link", "set", bridge, "up");
   }
 

@@ -90,6 +90,10 @@ public final class PipelineHosts implements AutoCloseable {
             "-Xmx384m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
+            // Each line of a host's log with its time, to line it up with the faults and the
+            // others.
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
             "-Duser.home=" + dir.resolve("home"),
             "-cp",
             System.getProperty("java.class.path")));

@@ -3,6 +3,7 @@ package org.neuronexplainer.cli.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import org.neuronexplainer.common.messaging.Topics;
 import org.neuronexplainer.common.run.RunRecords;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
 import org.neuronexplainer.common.testing.Await;
+import org.neuronexplainer.worker.llm.ScriptedLlmServer;
+import org.neuronexplainer.worker.llm.ScriptedModel;
 
 /**
  * Runs on a real three-broker cluster, each broker, the coordinator and each worker a process on a
@@ -38,13 +41,18 @@ import org.neuronexplainer.common.testing.Await;
  * sync) and a fault injected mid-run: a broker killed, the partition leader's broker killed, a
  * worker or the coordinator cut off the network and restored, a rolling restart of every broker,
  * workers added and removed. Each run of {@value #NEURONS} synthetic neurons with the baseline
- * backends must succeed with every neuron done once, every result written once and valid by the
- * {@code validate} command; each prints its time against the unfaulted run's.
+ * backends (and one of {@value #LLM_NEURONS} with the LLM backends against a scripted server, a
+ * partition leader's broker killed) must succeed with every neuron done once, every result written
+ * once and valid by the {@code validate} command; each prints its time, against the unfaulted run's
+ * where the class has one at the same pace (the LLM run's unfaulted time is in the testing docs: a
+ * second LLM run would add a minute to the class).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultIT {
 
   static final int NEURONS = 300;
+  // Fewer with the scripted LLM, whose calls (served by this process) take most of the time.
+  static final int LLM_NEURONS = 100;
   // One job at a time per worker, each write of a result 40 ms longer: a run lasts long enough
   // (some seconds) for a fault to land in its middle on a busy two-core machine.
   private static final Duration PACE = Duration.ofMillis(40);
@@ -120,6 +128,22 @@ class ClusterFaultIT {
    * the submission. {@code baseline} names the unfaulted run it is compared with.
    */
   private Run start(String name, int workers, Duration pace, String baseline) throws Exception {
+    return start(name, workers, NEURONS, pace, baseline, Map.of(), "");
+  }
+
+  /**
+   * As above with {@code count} neurons, the processes given {@code moreEnv} as well and the run's
+   * spec {@code specFields} (JSON members, each followed by a comma) besides its id.
+   */
+  private Run start(
+      String name,
+      int workers,
+      int count,
+      Duration pace,
+      String baseline,
+      Map<String, String> moreEnv,
+      String specFields)
+      throws Exception {
     BASELINES.put(name, baseline);
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.kafka().bootstrapServers());
@@ -130,9 +154,9 @@ class ClusterFaultIT {
     env.put("WORKER_RUNNERS", "1");
     env.put("WORKER_MAX_IN_FLIGHT", "1");
     env.put("WORKER_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS);
+    env.putAll(moreEnv);
     hosts = cluster.pipeline(dir, env);
-    List<NeuronId> neurons =
-        SyntheticNeurons.write(new LocalDirectoryStore(hosts.store()), NEURONS);
+    List<NeuronId> neurons = SyntheticNeurons.write(new LocalDirectoryStore(hosts.store()), count);
     hosts.startCoordinator();
     Await.until(Duration.ofSeconds(90), "the coordinator ready", hosts::coordinatorReady);
     for (int i = 1; i <= workers; i++) {
@@ -145,7 +169,7 @@ class ClusterFaultIT {
         () -> groupMembers(topics) == workers);
     String runId = "run-" + name;
     long started = System.nanoTime();
-    hosts.submit("{\"runId\":\"" + runId + "\",\"maxAttempts\":3}");
+    hosts.submit("{" + specFields + "\"runId\":\"" + runId + "\",\"maxAttempts\":3}");
     return new Run(runId, name, topics, neurons, started);
   }
 
@@ -164,7 +188,7 @@ class ClusterFaultIT {
             n -> n >= atLeast);
     assertThat(now)
         .as("neurons done when the fault comes: the run must still be going")
-        .isLessThan(NEURONS);
+        .isLessThan(run.neurons().size());
   }
 
   /** Neurons whose done marker the workers wrote to the store: progress without the coordinator. */
@@ -199,12 +223,13 @@ class ClusterFaultIT {
   }
 
   private void assertCounts(Run run, JsonNode view) {
+    int neurons = run.neurons().size();
     assertThat(view.path("status").path("state").asText()).as(hosts.logs()).isEqualTo("succeeded");
     JsonNode states = view.path("progress").path("states");
-    assertThat(states.path("done").asInt()).as(states.toString()).isEqualTo(NEURONS);
+    assertThat(states.path("done").asInt()).as(states.toString()).isEqualTo(neurons);
     assertThat(states.path("failed").asInt()).as(states.toString()).isZero();
-    assertThat(view.path("progress").path("neurons").asInt()).isEqualTo(NEURONS);
-    assertThat(view.path("status").path("neuronCount").asInt()).isEqualTo(NEURONS);
+    assertThat(view.path("progress").path("neurons").asInt()).isEqualTo(neurons);
+    assertThat(view.path("status").path("neuronCount").asInt()).isEqualTo(neurons);
   }
 
   private static boolean finished(String state) {
@@ -320,7 +345,8 @@ class ClusterFaultIT {
     awaitMidRun(run, 30);
     cluster.network().cut(PipelineHosts.COORDINATOR);
     // The workers go on without it: every neuron done in the store while it is away.
-    Await.until(RUN_LIMIT, "every done marker written", () -> doneMarkers(run) == NEURONS);
+    Await.until(
+        RUN_LIMIT, "every done marker written", () -> doneMarkers(run) == run.neurons().size());
     assertThat(hosts.view(run.id())).as("the coordinator unreachable").isNull();
     cluster.network().restore(PipelineHosts.COORDINATOR);
     finish(run);
@@ -352,6 +378,48 @@ class ClusterFaultIT {
     }
     finish(run);
     assertResults(run, workers(2), null);
+  }
+
+  /**
+   * The LLM-backed explainer and simulator against a scripted OpenAI-compatible server that the
+   * test runs on the bridge's address, where the workers' hosts reach it.
+   */
+  private Run startWithScriptedLlm(String name, ScriptedLlmServer llm) throws Exception {
+    return start(
+        name,
+        2,
+        LLM_NEURONS,
+        Duration.ZERO, // the LLM's calls are the pace
+        name, // no unfaulted LLM run in the class to compare with
+        // A call the scripted server never answers (it runs in this busy process) costs 10 s and
+        // a retry, not a real endpoint's 120 s.
+        Map.of(
+            "LLM_BASE_URL",
+            llm.root() + "/v1",
+            "LLM_MODEL",
+            "m",
+            "LLM_API_KEY",
+            "scripted",
+            "LLM_TIMEOUT_SECONDS",
+            "10"),
+        "\"explainer\":\"token-activation-pair\",\"simulator\":\"json\",\"llmModel\":\"m\",");
+  }
+
+  @Test
+  @Order(9)
+  void thePartitionLeadersBrokerKilledMidRunWithTheScriptedLlm() throws Exception {
+    try (ScriptedLlmServer llm =
+        new ScriptedLlmServer(InetAddress.getByName(NetworkHosts.BRIDGE))
+            .withoutRecording()
+            .otherwise(new ScriptedModel())) {
+      Run run = startWithScriptedLlm("llm-leader-killed", llm);
+      awaitMidRun(run, 30);
+      int leader = cluster.kafka().leaderOf(jobTopic(run), 0);
+      assertThat(leader).isPositive();
+      cluster.kafka().kill(leader);
+      finish(run);
+      assertResults(run, workers(2), null);
+    }
   }
 
   @Test

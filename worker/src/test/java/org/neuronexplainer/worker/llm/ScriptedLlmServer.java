@@ -98,7 +98,12 @@ public final class ScriptedLlmServer implements AutoCloseable {
   }
 
   public ScriptedLlmServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /** A server on {@code address}: one that processes on other network hosts can reach. */
+  public ScriptedLlmServer(InetAddress address) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(address, 0), 200);
     server.createContext("/", this::handle);
     server.setExecutor(threads);
     server.start();
@@ -106,7 +111,10 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
   /** The server's root, e.g. {@code http://127.0.0.1:PORT}. */
   public String root() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://"
+        + server.getAddress().getAddress().getHostAddress()
+        + ":"
+        + server.getAddress().getPort();
   }
 
   public ScriptedLlmServer then(Reply... replies) {
