@@ -40,7 +40,7 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  * shard ids must be the whole corpus.
  */
 public final class CaptureRunner {
-  private static final String OVERLAP_PROPERTY = "neuron.explainer.capture.overlap";
+  static final String OVERLAP_PROPERTY = "neuron.explainer.capture.overlap";
   private static final String BATCH_MOMENTS_PROPERTY = "neuron.explainer.capture.batch-moments";
   private static final String DEVICE_TOKEN_TABLE_PROPERTY =
       "neuron.explainer.capture.device-token-table";
@@ -357,10 +357,12 @@ public final class CaptureRunner {
 
   /**
    * Whether a batch's statistics run while the next forward pass does. On a GPU they use the idle
-   * CPU cores; on the CPU libtorch already keeps every core busy, and statistics threads beside it
-   * slow both (on 2 cores, continued statistics: 77% of the forward pass's speed with overlap, 87%
-   * without, best rounds; 70% and 78% as medians of the rounds' own ratios). The system property
-   * {@code neuron.explainer.capture.overlap} overrides this choice.
+   * CPU cores. On the CPU with the statistics on the host, libtorch already keeps every core busy,
+   * and statistics threads beside it slow both (on 2 cores, continued statistics: 77% of the
+   * forward pass's speed with overlap, 87% without, best rounds; 70% and 78% as medians of the
+   * rounds' own ratios). Where the device reduces each batch on the CPU, overlap made no measurable
+   * difference (docs/benchmarks.md, overlap on the CPU), so it stays off there too. The system
+   * property {@code neuron.explainer.capture.overlap} overrides this choice.
    */
   static boolean overlap(SubjectModel model) {
     String forced = System.getProperty(OVERLAP_PROPERTY);
