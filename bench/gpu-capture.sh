@@ -12,7 +12,8 @@
 # PyTorch (bench/device/build-djl-jni.sh says how, and which PYTORCH_* variables to export).
 # Every report goes to OUT_DIR (default: bench-gpu-<date>), one file per run, and summary.txt
 # gathers the forward-only and full-capture lines. Knobs, from the environment: BATCH (64),
-# EXCERPTS (512), XL_EXCERPTS (256), ROUNDS (2), XL_HEAP (96g: XL's statistics hold 307,200
+# EXCERPTS (512), XL_EXCERPTS (256), AUTO_EXCERPTS (4096) and XL_AUTO_EXCERPTS (2048) for the runs
+# at the batch sized from free memory, ROUNDS (2), XL_HEAP (96g: XL's statistics hold 307,200
 # neurons' kept excerpts on the Java heap).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,12 +36,12 @@ cli="$root/bin/neuron-explainer"
   --layers 48 --width 1600 --heads 25
 
 run() { # name excerpts heap precision stats (host, device, or device-summed: power sums per batch)
-  local file="$out/capture-$1-$4-$5.txt" stats="$5" extra=""
+  local file="$out/capture-$1-$4-$5-batch-$batch.txt" stats="$5" extra=""
   if [ "$5" = device-summed ]; then
     stats=device
     extra="-Dneuron.explainer.capture.batch-moments=true"
   fi
-  echo "== $1, $4, statistics: $5" | tee "$file"
+  echo "== $1, $4, statistics: $5, batch $batch" | tee "$file"
   NEURON_EXPLAINER_JAVA_OPTS="${NEURON_EXPLAINER_JAVA_OPTS:-} -Xmx$3 $extra" \
     "$cli" bench capture --model "$models/$1" --device gpu --precision "$4" --stats "$stats" \
       --batch "$batch" --excerpts "$2" --rounds "$rounds" --no-continued 2>&1 \
@@ -62,6 +63,13 @@ if python3 -c "import torch, transformers" 2>/dev/null; then
   done
 fi
 
-grep -h -E '^==|^forward only|^full capture|^full / forward' "$out"/capture-*.txt \
+# The batch sized from the GPU's free memory (bench capture prints it), on the device path, with
+# enough excerpts for several such batches.
+for precision in float32 float16; do
+  batch=auto run gpt2-small "${AUTO_EXCERPTS:-4096}" 32g "$precision" device
+  batch=auto run gpt2-xl "${XL_AUTO_EXCERPTS:-2048}" "${XL_HEAP:-96g}" "$precision" device
+done
+
+grep -h -E '^==|^batch:|^forward only|^full capture|^full / forward' "$out"/capture-*.txt \
   "$out"/pytorch-*.txt 2>/dev/null >"$out/summary.txt" || true
 cat "$out/summary.txt"

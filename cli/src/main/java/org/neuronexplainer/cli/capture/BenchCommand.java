@@ -15,6 +15,7 @@ import org.neuronexplainer.worker.capture.bench.CaptureBenchPlan;
 import org.neuronexplainer.worker.capture.bench.CaptureBenchReport;
 import org.neuronexplainer.worker.capture.bench.PeakMemory;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
+import org.neuronexplainer.worker.capture.run.BatchSize;
 import org.neuronexplainer.worker.capture.run.StatsPlacement;
 import org.neuronexplainer.worker.capture.stats.StatsMemory;
 import org.neuronexplainer.worker.capture.tokenizer.SubjectTokenizer;
@@ -66,8 +67,14 @@ public final class BenchCommand implements Runnable {
                 + " model).")
     String model;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Excerpts per pass (8).")
-    int batch;
+    @Option(
+        names = "--batch",
+        defaultValue = "auto",
+        paramLabel = "N|auto",
+        description =
+            "Excerpts per pass; auto (the default): as capture chooses, 8 on the CPU, on a GPU"
+                + " from its free memory.")
+    String batch;
 
     @Option(names = "--context", defaultValue = "64", description = "Tokens per excerpt (64).")
     int context;
@@ -146,7 +153,8 @@ public final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       boolean twoPass = twoPassQuantiles();
-      if (context < 1 || batch < 1 || excerpts < 1 || rounds < 1) {
+      int requested = batchOption();
+      if (context < 1 || excerpts < 1 || rounds < 1) {
         throw new UserException("need 1 <= --context <= n_positions, --batch and --excerpts >= 1");
       }
       if (warmUp < -1) {
@@ -156,9 +164,6 @@ public final class BenchCommand implements Runnable {
         throw new UserException("--warm-up-replays must be at least 1: " + replays);
       }
       int warm = noContinued ? 0 : warmUp < 0 ? excerpts : warmUp;
-      CaptureBenchPlan plan =
-          new CaptureBenchPlan(
-              context, batch, excerpts, rounds, warm, replays, !noContinued, twoPass);
       Path dir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
       StatsPlacement placement;
       ComputeOptions compute;
@@ -176,12 +181,18 @@ public final class BenchCommand implements Runnable {
           throw new UserException(
               "need 1 <= --context <= n_positions, --batch and --excerpts >= 1");
         }
+        BatchSize.Choice batch =
+            BatchSize.resolve(requested, gpt2, config.layers(), context, placement.onDevice(gpt2));
+        CaptureBenchPlan plan =
+            new CaptureBenchPlan(
+                context, batch.size(), excerpts, rounds, warm, replays, !noContinued, twoPass);
         int[][] ids = tokenIds(dir, plan.rows(), config);
         requireHeap(CaptureBench.statisticsBytes(config, plan, ids));
         CaptureBench.Result result = CaptureBench.run(gpt2, ids, plan);
         String tokens =
             corpus == null ? "random token ids" : "cut from " + corpus.size() + " corpus file(s)";
         PrintWriter out = spec.commandLine().getOut();
+        out.println("batch: " + batch);
         CaptureBenchReport.lines(
                 CaptureBenchReport.Setup.of(dir.toString(), gpt2, tokens)
                     .withStatistics(placement.onDevice(gpt2)),
@@ -198,6 +209,21 @@ public final class BenchCommand implements Runnable {
         }
       }
       return 0;
+    }
+
+    private int batchOption() {
+      if (batch.equalsIgnoreCase("auto")) {
+        return BatchSize.AUTO;
+      }
+      try {
+        int size = Integer.parseInt(batch.trim());
+        if (size >= 1) {
+          return size;
+        }
+      } catch (NumberFormatException e) {
+        // refused below
+      }
+      throw new UserException("need 1 <= --context <= n_positions, --batch and --excerpts >= 1");
     }
 
     private boolean twoPassQuantiles() {

@@ -148,9 +148,7 @@ public final class CaptureCommand implements Callable<Integer> {
     int[] shardOf = parseShard(shard);
     StoreDirectory.checkWritable(out, "--out");
     CaptureSettings settings = settings();
-    if (excerpt.batch < 1) {
-      throw new UserException("--batch must be at least 1");
-    }
+    int batch = excerpt.batch();
     List<SaeFiles> saeFiles = saeFiles(shardOf);
     Path modelDir = model == null ? SmokeModel.ensure() : ModelDirectory.require(model);
     List<Path> files = corpus == null ? SmokeModel.corpus() : corpus;
@@ -198,7 +196,7 @@ public final class CaptureCommand implements Callable<Integer> {
               layerList,
               neuronList,
               settings,
-              excerpt.batch,
+              batch,
               partialsOnly);
       var store = new LocalDirectoryStore(out);
       Capture.Outcome outcome;

@@ -1,6 +1,8 @@
 package org.neuronexplainer.cli.capture;
 
+import org.neuronexplainer.cli.UserException;
 import org.neuronexplainer.common.run.CaptureRun;
+import org.neuronexplainer.worker.capture.run.BatchSize;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,9 +62,29 @@ public final class ExcerptOptions {
 
   @Option(
       names = "--batch",
-      defaultValue = "8",
-      description = "Excerpts per forward pass (8); keep it a divisor of 64 for sharded runs.")
-  public int batch;
+      defaultValue = "auto",
+      paramLabel = "N|auto",
+      description =
+          "Excerpts per forward pass; auto (the default): 8 on the CPU, on a GPU as many as its"
+              + " free memory holds, in whole blocks of 64. Below 64, keep it a divisor of 64 for"
+              + " sharded runs.")
+  public String batch;
+
+  /** The {@code --batch} excerpts per pass, or {@link BatchSize#AUTO}. */
+  public int batch() {
+    if (batch.equalsIgnoreCase("auto")) {
+      return BatchSize.AUTO;
+    }
+    try {
+      int size = Integer.parseInt(batch.trim());
+      if (size >= 1) {
+        return size;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new UserException("--batch must be auto or at least 1: " + batch);
+  }
 
   @Option(names = "--precision", defaultValue = "float32", description = "float32 or float16.")
   public String precision;

@@ -2,6 +2,7 @@ package org.neuronexplainer.cli.capture;
 
 import java.io.PrintStream;
 import org.neuronexplainer.cli.UserException;
+import org.neuronexplainer.worker.capture.run.BatchSize;
 import org.neuronexplainer.worker.capture.run.CaptureProgress;
 
 /**
@@ -60,6 +61,12 @@ final class ProgressBar implements CaptureProgress {
         lastTenth = tenth;
       }
     }
+  }
+
+  @Override
+  public void batchSize(BatchSize.Choice choice) {
+    err.println("capture: batches of " + choice);
+    err.flush();
   }
 
   private static String eta(double seconds, double fraction) {

@@ -99,7 +99,7 @@ public final class CaptureOptions {
               shards,
               layersPerJob,
               collateBlock,
-              excerpt.batch,
+              excerpt.batch(),
               excerpt.precision,
               weights,
               weightsTop,

@@ -146,7 +146,7 @@ class CaptureCliTest {
         .containsPattern(
             "median of the rounds' own ratios .*: [0-9.]+% from empty statistics, [0-9.]+%"
                 + " continued");
-    assertThat(report).contains("(random token ids)");
+    assertThat(report).contains("(random token ids)").contains("batch: 2 (as set)");
     out.getBuffer().setLength(0);
     assertThat(smallBench("--no-continued")).as(err.toString()).isZero();
     assertThat(out.toString())

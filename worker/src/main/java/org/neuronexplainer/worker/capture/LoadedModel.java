@@ -91,6 +91,11 @@ abstract class LoadedModel implements SubjectModel {
   }
 
   @Override
+  public int bytesPerActivation() {
+    return compute.dataType().getNumOfBytes();
+  }
+
+  @Override
   public boolean onGpu() {
     return compute.device().isGpu();
   }

@@ -100,6 +100,11 @@ public interface SubjectModel extends AutoCloseable {
     return OptionalLong.empty();
   }
 
+  /** Bytes per activation in the pass's precision: 4 in float32, 2 in half precision. */
+  default int bytesPerActivation() {
+    return 4;
+  }
+
   /** Whether the forward pass runs on a GPU, leaving the CPU cores free while it runs. */
   boolean onGpu();
 

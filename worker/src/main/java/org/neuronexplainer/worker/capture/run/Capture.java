@@ -153,6 +153,14 @@ public final class Capture {
     for (Dataset dataset : datasets) {
       specs.put(dataset, writeSpec(job, dataset, excerpts.count()));
     }
+    BatchSize.Choice batch =
+        BatchSize.resolve(
+            job.batch(),
+            model,
+            units.size(),
+            job.settings().context() + (tokenizer.bosId().isPresent() ? 1 : 0),
+            StatsPlacement.configured().onDevice(model));
+    progress.batchSize(batch);
     Map<CaptureUnit, LayerStats> stats =
         CaptureRunner.runUnits(
             model,
@@ -161,7 +169,7 @@ public final class Capture {
             units,
             job.neurons(),
             job.settings(),
-            job.batch(),
+            batch.size(),
             tokenizer.bosId(),
             progress);
     boolean partials = job.partialsOnly() || job.shards() > 1;

@@ -8,6 +8,7 @@ import org.neuronexplainer.worker.capture.stats.CaptureSettings;
  * One capture invocation: a corpus shard and a set of layers.
  *
  * @param neurons neuron indices to keep and write in each layer, or null for all
+ * @param batch excerpts per forward pass, or {@link BatchSize#AUTO} for as many as the device holds
  * @param partialsOnly write the shard's partials for a later collate even when it is the only shard
  */
 public record CaptureJob(

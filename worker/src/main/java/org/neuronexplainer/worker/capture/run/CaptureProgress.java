@@ -12,4 +12,7 @@ public interface CaptureProgress {
    * part of them that pass did not hide. The sum is what the statistics add to the forward passes.
    */
   default void statisticsWaited(long nanos) {}
+
+  /** Told once, before the first forward pass: the excerpts each pass takes, and why. */
+  default void batchSize(BatchSize.Choice choice) {}
 }

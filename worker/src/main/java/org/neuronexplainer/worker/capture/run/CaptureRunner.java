@@ -27,16 +27,20 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  * selected layer: one forward pass serves every neuron of every selected layer
  * (docs/architecture.md).
  *
- * <p>A batch never spans two {@link Excerpts#BLOCK}s of excerpt ids, so with a batch size that
- * divides the block every batch holds the same excerpts whether the corpus is sharded or not, and
- * the forward pass sees the same inputs in both cases.
+ * <p>A batch smaller than a {@link Excerpts#BLOCK} of excerpt ids never spans two, so with a batch
+ * size that divides the block every batch holds the same excerpts whether the corpus is sharded or
+ * not, and the forward pass sees the same inputs in both cases. A larger batch takes whole blocks
+ * (the shard's, so a sharded run batches other blocks together than one pass does: its records are
+ * the same where a row's activations do not depend on the batch's other rows, as on the CPU engine,
+ * which CaptureTest checks). The size is {@link BatchSize#choose chosen} from the device's free
+ * memory where the capture is not told one.
  *
  * <p>With two-pass quantiles ({@link CaptureSettings#twoPassQuantiles}) the excerpts are run twice:
  * the second pass only samples the quantile buckets, whose boundaries the first pass fixed, so the
  * shard ids must be the whole corpus.
  */
 public final class CaptureRunner {
-  private static final String OVERLAP_PROPERTY = "neuron.explainer.capture.overlap";
+  static final String OVERLAP_PROPERTY = "neuron.explainer.capture.overlap";
   private static final String BATCH_MOMENTS_PROPERTY = "neuron.explainer.capture.batch-moments";
   private static final String DEVICE_TOKEN_TABLE_PROPERTY =
       "neuron.explainer.capture.device-token-table";
@@ -353,28 +357,46 @@ public final class CaptureRunner {
 
   /**
    * Whether a batch's statistics run while the next forward pass does. On a GPU they use the idle
-   * CPU cores; on the CPU libtorch already keeps every core busy, and statistics threads beside it
-   * slow both (on 2 cores, continued statistics: 77% of the forward pass's speed with overlap, 87%
-   * without, best rounds; 70% and 78% as medians of the rounds' own ratios). The system property
-   * {@code neuron.explainer.capture.overlap} overrides this choice.
+   * CPU cores. On the CPU with the statistics on the host, libtorch already keeps every core busy,
+   * and statistics threads beside it slow both (on 2 cores, continued statistics: 77% of the
+   * forward pass's speed with overlap, 87% without, best rounds; 70% and 78% as medians of the
+   * rounds' own ratios). Where the device reduces each batch on the CPU, overlap made no measurable
+   * difference (docs/benchmarks.md, overlap on the CPU), so it stays off there too. The system
+   * property {@code neuron.explainer.capture.overlap} overrides this choice.
    */
   static boolean overlap(SubjectModel model) {
     String forced = System.getProperty(OVERLAP_PROPERTY);
     return forced == null ? model.onGpu() : Boolean.parseBoolean(forced);
   }
 
-  /** The shard's excerpt ids cut into batches of at most {@code batch}, never across a block. */
+  /**
+   * The shard's excerpt ids cut into batches of at most {@code batch}: below a block, never across
+   * one; from a block up, of whole blocks (of the shard's ids in each), as many as fit.
+   */
   static List<int[]> batches(int[] shardIds, int batch) {
     List<int[]> batches = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < shardIds.length; i++) {
       boolean last = i + 1 == shardIds.length;
       boolean blockEnds = last || shardIds[i + 1] / Excerpts.BLOCK != shardIds[i] / Excerpts.BLOCK;
-      if (i + 1 - start == batch || blockEnds) {
+      boolean full =
+          batch < Excerpts.BLOCK
+              ? i + 1 - start == batch
+              : last || i + 1 - start + nextBlock(shardIds, i + 1) > batch;
+      if (batch < Excerpts.BLOCK ? full || blockEnds : blockEnds && full) {
         batches.add(Arrays.copyOfRange(shardIds, start, i + 1));
         start = i + 1;
       }
     }
     return batches;
+  }
+
+  /** How many of the ids from {@code from} on lie in the block of {@code ids[from]}. */
+  private static int nextBlock(int[] ids, int from) {
+    int end = from;
+    while (end < ids.length && ids[end] / Excerpts.BLOCK == ids[from] / Excerpts.BLOCK) {
+      end++;
+    }
+    return end - from;
   }
 }

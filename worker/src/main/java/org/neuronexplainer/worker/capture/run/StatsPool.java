@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.neuronexplainer.worker.capture.ForwardResult;
 import org.neuronexplainer.worker.capture.Hook;
 import org.neuronexplainer.worker.capture.ReducedBatch;
+import org.neuronexplainer.worker.capture.stats.LayerBatch;
 import org.neuronexplainer.worker.capture.stats.LayerStats;
 
 /**
@@ -24,7 +25,7 @@ import org.neuronexplainer.worker.capture.stats.LayerStats;
  */
 final class StatsPool implements AutoCloseable {
   private final ExecutorService pool;
-  private List<CompletableFuture<LayerStats.Batch>> running = List.of();
+  private List<CompletableFuture<LayerBatch>> running = List.of();
 
   StatsPool(int threads) {
     AtomicInteger count = new AtomicInteger();
@@ -64,7 +65,7 @@ final class StatsPool implements AutoCloseable {
       int[][] tokenIds,
       ForwardResult forwardResult) {
     await();
-    List<CompletableFuture<LayerStats.Batch>> units = new ArrayList<>();
+    List<CompletableFuture<LayerBatch>> units = new ArrayList<>();
     stats.forEach(
         (unit, layer) ->
             units.add(
@@ -75,7 +76,7 @@ final class StatsPool implements AutoCloseable {
   }
 
   /** The batch from what the pass brought back for the unit: reduced on the device, or whole. */
-  private static LayerStats.Batch begin(
+  private static LayerBatch begin(
       CaptureUnit unit, LayerStats layer, int[] ids, int[][] tokenIds, ForwardResult result) {
     ReducedBatch reduced =
         unit instanceof CaptureUnit.MlpLayer mlp
@@ -86,7 +87,7 @@ final class StatsPool implements AutoCloseable {
         : layer.begin(ids, tokenIds, unit.from(result));
   }
 
-  private CompletableFuture<LayerStats.Batch> runParts(LayerStats.Batch batch) {
+  private CompletableFuture<LayerBatch> runParts(LayerBatch batch) {
     CompletableFuture<?>[] parts = new CompletableFuture<?>[batch.parts()];
     for (int part = 0; part < parts.length; part++) {
       int p = part;
@@ -97,11 +98,11 @@ final class StatsPool implements AutoCloseable {
 
   /** Waits for the batch in flight, if any, and finishes it. */
   void await() {
-    List<CompletableFuture<LayerStats.Batch>> waiting = running;
+    List<CompletableFuture<LayerBatch>> waiting = running;
     running = List.of();
-    List<LayerStats.Batch> batches = new ArrayList<>();
+    List<LayerBatch> batches = new ArrayList<>();
     Throwable failure = null;
-    for (CompletableFuture<LayerStats.Batch> layer : waiting) {
+    for (CompletableFuture<LayerBatch> layer : waiting) {
       try {
         batches.add(layer.get());
       } catch (ExecutionException e) {
@@ -116,7 +117,7 @@ final class StatsPool implements AutoCloseable {
       // A failed batch leaves its layers' statistics incomplete: no finish.
       throw Failures.unchecked(failure);
     }
-    batches.forEach(LayerStats.Batch::finish);
+    batches.forEach(LayerBatch::finish);
   }
 
   @Override

@@ -13,11 +13,12 @@ import org.neuronexplainer.worker.capture.ReducedBatch;
  *
  * <p>Everything here merges exactly ({@link #addAll}): a shard's partial added to another's gives
  * bit for bit what one pass over both would.
+ *
+ * <p>A batch's work is a {@link LayerBatch} ({@link #begin}), what each excerpt does to a neuron's
+ * heaps and sums is {@link ExcerptOffers}', and the second pass of two-pass quantiles is a {@link
+ * SecondPass}.
  */
 public final class LayerStats {
-  /** Neurons per part of a batch ({@link #begin}): a part's scratch stays in the L2 cache. */
-  static final int PART = 256;
-
   final int layer;
   final int[] neurons;
   final CaptureSettings settings;
@@ -29,18 +30,17 @@ public final class LayerStats {
   long excerpts;
   // Excerpts the pool's bounds counted on (forExcerpts): the records are complete only after them.
   private long promised;
-  private long secondPassExcerpts;
   private long excerptsSinceCarry;
   private final long[] bases;
   private final boolean dense; // every neuron of the layer, in order: column j is neuron j
   // First-pass batches of dense statistics run in VectorKernel; tests switch it off to compare.
   boolean vectorized;
+  private final ExcerptOffers offers;
   // One excerpt's activations: neuron-major, [neuron][context], in the scalar loop; in the vector
   // loop, per group of 8 neurons, token-major, [group][context][8] (VectorKernel.run).
   private float[] scratch;
-  // The second pass of two-pass quantiles: per neuron the 4 boundary keys, per bucket a sample.
-  private long[] boundaryKeys;
-  BottomK[] bucketSamples;
+  // The second pass of two-pass quantiles, once started.
+  private SecondPass secondPass;
 
   LayerStats(
       int layer,
@@ -70,6 +70,7 @@ public final class LayerStats {
     }
     this.dense = identity;
     this.vectorized = Kernels.VECTOR && identity;
+    this.offers = new ExcerptOffers(top, pool, tail, powerSums, bases, context);
   }
 
   /** Which inner loop this JVM's statistics use: "vector" or "scalar" (see {@code Kernels}). */
@@ -144,32 +145,42 @@ public final class LayerStats {
     if (!settings.twoPassQuantiles()) {
       throw new IllegalStateException("these settings sample the quantile buckets in one pass");
     }
-    if (boundaryKeys != null) {
+    if (secondPass != null) {
       throw new IllegalStateException("the second pass has started already");
     }
-    int n = neurons.length;
-    long[] keys = new long[n * (Quantiles.BUCKETS - 1)];
-    for (int j = 0; j < n && excerpts > 0; j++) {
-      long[] k = RecordAssembler.boundaries(this, j).keys();
-      System.arraycopy(k, 0, keys, j * k.length, k.length);
-    }
-    bucketSamples = new BottomK[Quantiles.BUCKETS];
-    int capacity = (int) Math.min(settings.random(), Math.max(1, excerpts));
-    for (int b = 0; b < bucketSamples.length; b++) {
-      bucketSamples[b] = new BottomK(n, capacity, settings.context());
-    }
-    boundaryKeys = keys;
-    secondPassExcerpts = 0;
+    secondPass = SecondPass.after(this, bases);
   }
 
   /** Whether the second pass has started ({@link #startSecondPass}). */
   public boolean inSecondPass() {
-    return boundaryKeys != null;
+    return secondPass != null;
   }
 
   /** Excerpts seen by the second pass; it must see all of them. */
   public long secondPassExcerpts() {
-    return secondPassExcerpts;
+    return secondPass == null ? 0 : secondPass.excerpts;
+  }
+
+  /** The second pass's per-bucket samples, or null before it starts. */
+  BottomK[] bucketSamples() {
+    return secondPass == null ? null : secondPass.bucketSamples;
+  }
+
+  SecondPass secondPass() {
+    return secondPass;
+  }
+
+  ExcerptOffers offers() {
+    return offers;
+  }
+
+  float[] scratch() {
+    return scratch;
+  }
+
+  /** Whether these statistics hold every neuron of the layer, in order: column j is neuron j. */
+  boolean dense() {
+    return dense;
   }
 
   public int layer() {
@@ -205,7 +216,7 @@ public final class LayerStats {
    * ids[b]} the excerpt id and {@code tokenIds[b]} the tokens of row b.
    */
   public void accept(int[] ids, int[][] tokenIds, FloatTensor activations) {
-    Batch batch = begin(ids, tokenIds, activations);
+    LayerBatch batch = begin(ids, tokenIds, activations);
     for (int part = 0; part < batch.parts(); part++) {
       batch.run(part);
     }
@@ -215,10 +226,10 @@ public final class LayerStats {
   /**
    * Starts adding a batch (see {@link #accept}) and returns its work cut into parts over disjoint
    * neuron ranges. The parts may run in any order and concurrently with each other (each touches
-   * only its own neurons' state), but not with another batch of this layer; {@link Batch#finish}
-   * must follow them. The result does not depend on how the parts were run.
+   * only its own neurons' state), but not with another batch of this layer; {@link
+   * LayerBatch#finish} must follow them. The result does not depend on how the parts were run.
    */
-  public Batch begin(int[] ids, int[][] tokenIds, FloatTensor activations) {
+  public LayerBatch begin(int[] ids, int[][] tokenIds, FloatTensor activations) {
     int length = activations.dim(1);
     if (activations.dim(0) != ids.length
         || tokenIds.length != ids.length
@@ -241,7 +252,7 @@ public final class LayerStats {
         offsets[b][t] = tokens.offset(token);
       }
     }
-    return new Batch(ids.clone(), slabs, offsets, activations, null);
+    return new LayerBatch(this, ids.clone(), slabs, offsets, activations, null);
   }
 
   /**
@@ -282,7 +293,7 @@ public final class LayerStats {
    * same statistics as from its activations, but for the power sums' last bits (see {@code
    * DeviceReduction}).
    */
-  public Batch begin(int[] ids, int[][] tokenIds, ReducedBatch reduced) {
+  public LayerBatch begin(int[] ids, int[][] tokenIds, ReducedBatch reduced) {
     if (!reducible()
         || reduced.batch() != ids.length
         || tokenIds.length != ids.length
@@ -310,7 +321,7 @@ public final class LayerStats {
       slabs[0][u] = tokens.slab(reduced.tokens()[u]);
       offsets[0][u] = tokens.offset(reduced.tokens()[u]);
     }
-    return new Batch(ids.clone(), slabs, offsets, null, reduced);
+    return new LayerBatch(this, ids.clone(), slabs, offsets, null, reduced);
   }
 
   /** The tokens the excerpts added so far hold, ascending: the token table's rows. */
@@ -336,215 +347,19 @@ public final class LayerStats {
     tokens.addSums(tokenIds, sums);
   }
 
-  /** One batch's work for one layer, in parts over neuron ranges; see {@link #begin}. */
-  public final class Batch {
-    private final int[] ids;
-    private final long[][][] slabs; // [excerpt][token] -> the slab holding the token's row of sums
-    private final int[][] offsets; // [excerpt][token] -> where that row starts in the slab
-    private final float[] data;
-    private final int width;
-    // A batch reduced on the device: its slabs and offsets are per distinct token, [0][u].
-    private final ReducedBatch reduced;
-
-    private Batch(
-        int[] ids,
-        long[][][] slabs,
-        int[][] offsets,
-        FloatTensor activations,
-        ReducedBatch reduced) {
-      this.ids = ids;
-      this.slabs = slabs;
-      this.offsets = offsets;
-      this.data = activations == null ? null : activations.data();
-      this.width = activations == null ? reduced.width() : activations.dim(2);
-      this.reduced = reduced;
-    }
-
-    public int parts() {
-      return (neurons.length + PART - 1) / PART;
-    }
-
-    /** Updates the neurons of part {@code part} with every excerpt of the batch, in order. */
-    public void run(int part) {
-      int from = part * PART;
-      int to = Math.min(neurons.length, from + PART);
-      int length = settings.context();
-      boolean second = inSecondPass();
-      if (reduced != null) {
-        runReduced(from, to);
-        return;
-      }
-      if (vectorized && !second) {
-        runVectorized(from, to, length);
-        return;
-      }
-      double[][] out = new double[5][1];
-      int[] columns = dense ? null : neurons;
-      for (int b = 0; b < ids.length; b++) {
-        ScalarKernel.gather(
-            data,
-            b * length * width,
-            width,
-            length,
-            slabs[b],
-            offsets[b],
-            columns,
-            from,
-            to,
-            scratch);
-        for (int j = from; j < to; j++) {
-          if (second) {
-            sample(j, ids[b], j * length, length);
-          } else {
-            ScalarKernel.moments(scratch, j * length, 1, length, out, 0);
-            add(j, ids[b], out, 0, scratch, j * length, 1);
-          }
-        }
-      }
-    }
-
-    /**
-     * The first pass over neurons [from, to): {@link VectorKernel} takes 8 neurons at a time
-     * straight from the activations, and leaves them in the scratch for the kept excerpts' copies;
-     * a scalar loop takes the rest.
-     */
-    private void runVectorized(int from, int to, int length) {
-      double[][] out = new double[5][to - from]; // max, then the sums of x .. x^4
-      int steps = (to - from) / VectorKernel.LANES;
-      int rest = from + steps * VectorKernel.LANES;
-      for (int b = 0; b < ids.length; b++) {
-        int base = b * length * width;
-        VectorKernel.run(
-            data, base, width, length, slabs[b], offsets[b], from, steps, out, scratch);
-        for (int j = rest; j < to; j++) {
-          ScalarKernel.column(data, base, width, length, slabs[b], offsets[b], j, out, j - from);
-        }
-        for (int j = from; j < rest; j++) {
-          int lane = (j - from) % VectorKernel.LANES;
-          int tileAt = (j - lane) * length + lane;
-          add(j, ids[b], out, j - from, scratch, tileAt, VectorKernel.LANES);
-        }
-        for (int j = rest; j < to; j++) {
-          add(j, ids[b], out, j - from, data, base + j, width);
-        }
-      }
-    }
-
-    /**
-     * The first pass over neurons [from, to) from a reduced batch: the token sums added per
-     * distinct token, each excerpt's max and power sums added as the kernels' would be. An excerpt
-     * whose activations were not copied is outside the bounds, so no heap keeps it: it is offered
-     * only to the keys of the quantile tail.
-     */
-    private void runReduced(int from, int to) {
-      long[] tokenSums = reduced.tokenSums();
-      for (int u = 0; u < slabs[0].length; u++) {
-        long[] row = slabs[0][u];
-        int at = offsets[0][u];
-        for (int j = from; j < to; j++) {
-          row[at + j] += tokenSums[u * width + j];
-        }
-      }
-      double[][] out = new double[5][1];
-      float[] max = reduced.max();
-      double[] sums = reduced.sums();
-      if (reduced.summedOverBatch()) {
-        for (int j = from; j < to; j++) {
-          for (int p = 0; p < 4; p++) {
-            powerSums.add(j * 4 + p, sums[j * 4 + p]);
-          }
-        }
-      }
-      for (int b = 0; b < ids.length; b++) {
-        for (int j = from; j < to; j++) {
-          int cell = b * width + j;
-          if (reduced.summedOverBatch()) {
-            offer(j, ids[b], max[cell], reduced.activations(), reduced.rowStart(b, j), 1);
-            continue;
-          }
-          out[0][0] = max[cell];
-          for (int p = 0; p < 4; p++) {
-            out[p + 1][0] = sums[cell * 4 + p];
-          }
-          add(j, ids[b], out, 0, reduced.activations(), reduced.rowStart(b, j), 1);
-        }
-      }
-    }
-
-    /** Ends the batch; call after every part has run. */
-    public void finish() {
-      if (inSecondPass()) {
-        secondPassExcerpts += ids.length;
-        return;
-      }
-      excerpts += ids.length;
-      excerptsSinceCarry += ids.length;
-      if (excerptsSinceCarry >= ExactSums.CARRY_EVERY / 2) {
-        powerSums.carryAll();
-        excerptsSinceCarry = 0;
-      }
-    }
-  }
-
   /**
-   * Adds one excerpt to the j-th neuron's statistics, given its max activation and power sums as
-   * {@link ScalarKernel#moments} wrote them at {@code out[0..4][o]}; its activations, needed only
-   * if it is kept, are {@code source[start + t * stride]}, or absent for a negative start (then
-   * only the tail and the sums see it).
+   * Counts a batch of {@code count} excerpts whose parts have all run ({@link LayerBatch#finish}).
    */
-  private void add(int j, int id, double[][] out, int o, float[] source, int start, int stride) {
-    for (int power = 0; power < 4; power++) {
-      powerSums.add(j * 4 + power, out[power + 1][o]);
-    }
-    offer(j, id, (float) out[0][o], source, start, stride);
-  }
-
-  /** {@link #add} but for the power sums: the excerpt's max offered to the heaps and the tail. */
-  private void offer(int j, int id, float m, float[] source, int start, int stride) {
-    long topKey = SampleHash.topPriority(m, id);
-    // A negative start: a reduced batch left the activations on the device, as the bounds allow.
-    if (start >= 0) {
-      keep(top, j, topKey, m, source, start, stride);
-      keep(pool, j, SampleHash.priority(bases[j], id), m, source, start, stride);
-    }
-    if (tail.accepts(j, topKey)) {
-      tail.offer(j, topKey, m);
-    }
-  }
-
-  /** The second pass: offers the excerpt to the sample of the neuron's bucket it falls in. */
-  private void sample(int j, int id, int offset, int length) {
-    float m = Float.NEGATIVE_INFINITY;
-    for (int t = 0; t < length; t++) {
-      float x = scratch[offset + t];
-      m = x > m ? x : m;
-    }
-    long topKey = SampleHash.topPriority(m, id);
-    int base = j * (Quantiles.BUCKETS - 1);
-    int bucket = 0;
-    while (bucket < Quantiles.BUCKETS - 1
-        && Long.compareUnsigned(topKey, boundaryKeys[base + bucket]) <= 0) {
-      bucket++;
-    }
-    keep(bucketSamples[bucket], j, SampleHash.priority(bases[j], id), m, scratch, offset, 1);
-  }
-
-  private void keep(BottomK heap, int j, long key, float m, float[] source, int start, int stride) {
-    if (!heap.accepts(j, key)) {
+  void added(int count) {
+    if (inSecondPass()) {
+      secondPass.excerpts += count;
       return;
     }
-    int at = heap.offer(j, key, m);
-    if (at < 0) {
-      return;
-    }
-    float[] buffer = heap.activationBuffer();
-    int length = settings.context();
-    if (stride == 1) {
-      System.arraycopy(source, start, buffer, at, length);
-    } else {
-      for (int t = 0; t < length; t++) {
-        buffer[at + t] = source[start + t * stride];
-      }
+    excerpts += count;
+    excerptsSinceCarry += count;
+    if (excerptsSinceCarry >= ExactSums.CARRY_EVERY / 2) {
+      powerSums.carryAll();
+      excerptsSinceCarry = 0;
     }
   }
 

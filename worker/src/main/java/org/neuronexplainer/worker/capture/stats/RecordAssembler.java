@@ -42,9 +42,9 @@ public record RecordAssembler(
     Quantiles.Result quantiles = new Quantiles.Result(null, null);
     if (stats.excerpts > 0) {
       List<List<Quantiles.Candidate>> sampled = null;
-      if (stats.bucketSamples != null) {
+      if (stats.bucketSamples() != null) {
         sampled = new ArrayList<>();
-        for (BottomK bucket : stats.bucketSamples) {
+        for (BottomK bucket : stats.bucketSamples()) {
           sampled.add(candidates(base, bucket, j));
         }
       }

@@ -106,10 +106,45 @@ class CaptureTest {
 
   static void capture(
       BlobStore store, CaptureSettings settings, int shard, int shards, boolean partials) {
+    capture(store, settings, shard, shards, partials, BATCH);
+  }
+
+  static void capture(
+      BlobStore store,
+      CaptureSettings settings,
+      int shard,
+      int shards,
+      boolean partials,
+      int batch) {
     CaptureJob job =
         new CaptureJob(
-            "r", "tiny", List.of("c"), shard, shards, LAYERS, null, settings, BATCH, partials);
+            "r", "tiny", List.of("c"), shard, shards, LAYERS, null, settings, batch, partials);
     Capture.run(model, tokenizer, excerpts, job, store, CaptureProgress.NONE);
+  }
+
+  @Test
+  void batchesOfSeveralBlocksGiveTheRecordsOfBatchesOfOne() throws Exception {
+    // Batches of 192 take the whole corpus's blocks in one pass, and a shard's batches of 128
+    // bring its blocks together, which one pass does not: on the CPU engine a row's activations
+    // do not depend on the batch's other rows, so the records are those of batches of 64.
+    CaptureSettings settings = settings(20, 11);
+    BlobStore one = new InMemoryBlobStore();
+    capture(one, settings, 0, 1, false, Excerpts.BLOCK);
+    BlobStore several = new InMemoryBlobStore();
+    capture(several, settings, 0, 1, false, 3 * Excerpts.BLOCK);
+    BlobStore sharded = new InMemoryBlobStore();
+    for (int shard = 0; shard < 2; shard++) {
+      capture(sharded, settings, shard, 2, false, 2 * Excerpts.BLOCK);
+    }
+    Collator.collate(sharded, "r", tokenizer);
+    List<String> keys = concat(one.list("collated-activations/"), one.list("related-tokens/"));
+    assertEquals(2 * 2 * 192, keys.size());
+    for (String key : keys) {
+      byte[] expected = one.get(key).orElseThrow();
+      assertArrayEquals(expected, several.get(key).orElseThrow(), key);
+      assertArrayEquals(expected, sharded.get(key).orElseThrow(), key);
+      assertArrayEquals(expected, CaptureTest.single.get(key).orElseThrow(), key);
+    }
   }
 
   static NeuronRecord record(BlobStore store, int layer, int neuron) throws Exception {

@@ -1,6 +1,7 @@
 package org.neuronexplainer.worker.capture.run;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.neuronexplainer.worker.capture.ComputeOptions;
 import org.neuronexplainer.worker.capture.Precision;
+import org.neuronexplainer.worker.capture.RandomCheckpoint;
 import org.neuronexplainer.worker.capture.SubjectModel;
 import org.neuronexplainer.worker.capture.bench.CaptureBench;
 import org.neuronexplainer.worker.capture.corpus.Excerpts;
@@ -18,9 +20,10 @@ import org.neuronexplainer.worker.capture.stats.CaptureSettings;
  * The capture with its statistics started on the host against the same capture reduced on the
  * device, in one process, the two taking turns round after round so that a busy machine slows both
  * alike: best and median wall and process CPU seconds of each. {@code -Dbench.model} is a
- * checkpoint directory ({@code neuron-explainer create-model}; default the smoke model's cache),
- * {@code -Dbench.device} {@code cpu} or {@code gpu}, {@code -Dbench.precision}, {@code
- * -Dbench.excerpts}, {@code -Dbench.batch} and {@code -Dbench.rounds} the rest.
+ * checkpoint directory ({@code neuron-explainer create-model}; default the smoke model's cache; a
+ * directory without one gets a random checkpoint of GPT-2 small's shape), {@code -Dbench.device}
+ * {@code cpu} or {@code gpu}, {@code -Dbench.precision}, {@code -Dbench.excerpts}, {@code
+ * -Dbench.batch} and {@code -Dbench.rounds} the rest.
  *
  * <pre>
  * mvn -B -o -pl worker -am test -Dgroups=benchmark -DexcludedGroups=none \
@@ -34,6 +37,26 @@ class StatsPlacementBenchmark {
 
   @Test
   void hostAgainstDevice() {
+    race("statistics on the", StatsPlacement.PROPERTY, new String[] {"host", "device"});
+  }
+
+  /**
+   * The capture with each batch's statistics (on the host, or what the device left of them) beside
+   * the next forward pass, against the same capture waiting for them after each pass; the placement
+   * is {@code -Dbench.stats} ({@code device} by default).
+   */
+  @Test
+  void overlapAgainstNone() {
+    System.setProperty(StatsPlacement.PROPERTY, System.getProperty("bench.stats", "device"));
+    try {
+      race("overlap", CaptureRunner.OVERLAP_PROPERTY, new String[] {"true", "false"});
+    } finally {
+      System.clearProperty(StatsPlacement.PROPERTY);
+    }
+  }
+
+  /** Both values of {@code property} taking turns, round after round; prints each one's times. */
+  private static void race(String label, String property, String[] values) {
     Path dir =
         Path.of(
             System.getProperty(
@@ -42,6 +65,12 @@ class StatsPlacementBenchmark {
     int excerpts = Integer.getInteger("bench.excerpts", 64);
     int batch = Integer.getInteger("bench.batch", 8);
     int rounds = Integer.getInteger("bench.rounds", 6);
+    if (!Files.exists(dir.resolve("config.json"))) {
+      // GPT-2 small's shape with the smoke model's 512-token vocabulary, as create-model writes it.
+      Path smoke =
+          Path.of(System.getProperty("user.home"), ".cache/neuron-explainer/smoke-model-v1");
+      new RandomCheckpoint(12, 768, 12, 512, 1024, 0.02, 7).write(dir, smoke);
+    }
     ComputeOptions compute =
         new ComputeOptions(
             System.getProperty("bench.device", "cpu"),
@@ -52,14 +81,13 @@ class StatsPlacementBenchmark {
       int[] shard = IntStream.range(0, excerpts).toArray();
       int[] layers = IntStream.range(0, model.config().layers()).toArray();
       CaptureSettings settings = CaptureSettings.defaults().withContext(CONTEXT);
-      String[] placements = {"host", "device"};
       double[][] wall = new double[2][rounds + 1];
       double[][] cpu = new double[2][rounds + 1];
       // Round 0 warms both paths up and is left out.
       for (int round = 0; round <= rounds; round++) {
         for (int turn = 0; turn < 2; turn++) {
           int p = (turn + round) % 2;
-          System.setProperty(StatsPlacement.PROPERTY, placements[p]);
+          System.setProperty(property, values[p]);
           long cpuStart = processCpuNanos();
           long start = System.nanoTime();
           CaptureRunner.run(model, all, shard, layers, null, settings, batch, CaptureProgress.NONE);
@@ -67,13 +95,15 @@ class StatsPlacementBenchmark {
           cpu[p][round] = (processCpuNanos() - cpuStart) / 1e9;
         }
       }
-      System.clearProperty(StatsPlacement.PROPERTY);
+      System.clearProperty(property);
       long tokens = (long) excerpts * CONTEXT;
       System.out.printf(
           Locale.ROOT,
-          "%s, %s, %d layers x %d neurons, %d excerpts x %d tokens, batch %d, %d rounds%n",
+          "%s, %s, statistics %s, %d layers x %d neurons, %d excerpts x %d tokens, batch %d,"
+              + " %d rounds%n",
           dir,
           model.describeCompute(),
+          System.getProperty(StatsPlacement.PROPERTY, "by placement"),
           model.config().layers(),
           model.config().neurons(),
           excerpts,
@@ -87,9 +117,9 @@ class StatsPlacementBenchmark {
         Arrays.sort(c);
         System.out.printf(
             Locale.ROOT,
-            "statistics on the %-6s best %.0f tokens/s (%.2f s), median %.2f s; CPU best %.2f s,"
-                + " median %.2f s%n",
-            placements[p],
+            "%s %-6s best %.0f tokens/s (%.2f s), median %.2f s; CPU best %.2f s, median %.2f s%n",
+            label,
+            values[p],
             tokens / w[0],
             w[0],
             w[rounds / 2],

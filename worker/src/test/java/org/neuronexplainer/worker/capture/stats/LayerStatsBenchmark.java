@@ -88,7 +88,7 @@ class LayerStatsBenchmark {
         FloatTensor tensor = new FloatTensor(new int[] {BATCH, CONTEXT, width}, data);
         for (LayerStats layer : stats) {
           long before = threads.getCurrentThreadCpuTime();
-          LayerStats.Batch batch = layer.begin(ids, tokens, tensor);
+          LayerBatch batch = layer.begin(ids, tokens, tensor);
           long begun = threads.getCurrentThreadCpuTime();
           for (int part = 0; part < batch.parts(); part++) {
             batch.run(part);

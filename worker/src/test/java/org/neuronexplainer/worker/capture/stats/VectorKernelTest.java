@@ -24,7 +24,7 @@ class VectorKernelTest {
     assumeThat(Kernels.VECTOR).as("the vector loop runs in this JVM").isTrue();
     // Widths that are and are not a multiple of the 8 lanes, one of more than one part; contexts
     // that are and are not a multiple of 8 tokens.
-    for (int width : new int[] {8, 37, LayerStats.PART + 21}) {
+    for (int width : new int[] {8, 37, LayerBatch.PART + 21}) {
       for (int context : new int[] {16, 13}) {
         assertIdentical(width, context);
       }
