@@ -3,15 +3,10 @@ package org.neuronexplainer.coordinator.viewer;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,47 +98,13 @@ record ActivationCatalog(
 
   private static Map<String, FileSummary> readAll(
       BlobStore store, List<String> keys, Map<String, Long> listing, Progress progress) {
-    Map<String, FileSummary> out = new HashMap<>();
-    if (keys.isEmpty()) {
-      return out;
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            READ_THREADS,
-            runnable -> {
-              Thread thread = new Thread(runnable, "viewer-activity-index");
-              thread.setDaemon(true);
-              return thread;
-            });
-    try {
-      List<Future<Map<String, FileSummary>>> chunks = new ArrayList<>();
-      for (int from = 0; from < keys.size(); from += CHUNK) {
-        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-        chunks.add(
-            pool.submit(
-                () -> {
-                  Map<String, FileSummary> part = new HashMap<>();
-                  for (String key : chunk) {
-                    part.put(key, read(store, key, listing.get(key)));
-                    progress.read.incrementAndGet();
-                  }
-                  return part;
-                }));
-      }
-      for (Future<Map<String, FileSummary>> chunk : chunks) {
-        out.putAll(chunk.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while indexing the activations", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
-          ? r
-          : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-    return out;
+    return VersionedFiles.readAll(
+        keys,
+        READ_THREADS,
+        CHUNK,
+        "viewer-activity-index",
+        key -> read(store, key, listing.get(key)),
+        progress.read::incrementAndGet);
   }
 
   /** One record and its token table; what goes wrong is said in plain words. */

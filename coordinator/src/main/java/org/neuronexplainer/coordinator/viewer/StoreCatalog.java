@@ -4,15 +4,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -129,48 +124,13 @@ public record StoreCatalog(
 
   private static Map<String, FileEntries> readAll(
       BlobStore store, List<String> keys, Map<String, Long> listing, Progress progress) {
-    Map<String, FileEntries> out = new HashMap<>();
-    if (keys.isEmpty()) {
-      return out;
-    }
-    // Reads are I/O on a remote store; a few threads beyond the cores keep it busy.
-    ExecutorService pool = Executors.newFixedThreadPool(READ_THREADS, StoreCatalog::daemon);
-    try {
-      List<Future<Map<String, FileEntries>>> chunks = new ArrayList<>();
-      for (int from = 0; from < keys.size(); from += CHUNK) {
-        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-        chunks.add(pool.submit(() -> readChunk(store, chunk, listing, progress)));
-      }
-      for (Future<Map<String, FileEntries>> chunk : chunks) {
-        out.putAll(chunk.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while indexing the store", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
-          ? r
-          : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-    return out;
-  }
-
-  private static Map<String, FileEntries> readChunk(
-      BlobStore store, List<String> keys, Map<String, Long> listing, Progress progress) {
-    Map<String, FileEntries> out = new HashMap<>();
-    for (String key : keys) {
-      out.put(key, read(store, key, listing.get(key)));
-      progress.read.incrementAndGet();
-    }
-    return out;
-  }
-
-  private static Thread daemon(Runnable runnable) {
-    Thread thread = new Thread(runnable, "viewer-index");
-    thread.setDaemon(true);
-    return thread;
+    return VersionedFiles.readAll(
+        keys,
+        READ_THREADS,
+        CHUNK,
+        "viewer-index",
+        key -> read(store, key, listing.get(key)),
+        progress.read::incrementAndGet);
   }
 
   private static FileEntries read(BlobStore store, String key, long version) {
