@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neuronexplainer.common.dataset.NeuronId;
 import org.neuronexplainer.common.storage.BlobStore;
 import org.neuronexplainer.common.storage.LocalDirectoryStore;
+import org.neuronexplainer.common.testing.Await;
 
 /** A store that reads but cannot list, as the public https containers behave. */
 class UnlistableStoreTest {
@@ -25,6 +27,20 @@ class UnlistableStoreTest {
       assertThat(overview.get("reason").asText()).contains("cannot be listed");
       assertThat(service.search("canada", SearchFilter.ALL, 0, 10).get("state").asText())
           .isEqualTo("unlistable");
+      // The token search needs a listing too: once its index gave up, it says why, in words.
+      ObjectNode tokens =
+          Await.until(
+              Duration.ofSeconds(30),
+              "the token search to give up on the unlistable store",
+              () ->
+                  service
+                      .find()
+                      .tokens(
+                          "canada", new ActivityFilter(0, Integer.MAX_VALUE, 0, 1, false), 0, 10),
+              answer -> !answer.path("state").asText().equals("building"));
+      assertThat(tokens.get("available").asBoolean()).isFalse();
+      assertThat(tokens.get("state").asText()).isEqualTo("unlistable");
+      assertThat(tokens.get("reason").asText()).contains("cannot be listed");
       assertThat(service.neuron(new NeuronId(9, 388)).at("/files/explanations/status").asText())
           .isEqualTo("ok");
       // GPT-2 small has 12 layers: the fixture's 21:2932 is outside it, and said to be.
